@@ -1,0 +1,89 @@
+"""The `voicepkg` command line: a thin click layer over the library API.
+
+Subcommands live in their own modules and are imported only when run, so `voicepkg --help`
+starts fast. `BuildError` becomes its diagnostics on stderr and the error's exit code (1 by
+default); usage errors stay click's exit 2; anything else is a bug, shown in full only with
+`--debug`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from ..errors import BuildError
+
+# command name -> (module, attribute, one-line help shown by --help without importing it)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "build": ("builder.cli.build_cmd", "build", "Build the solution zips or the whole package."),
+    "validate": ("builder.cli.validate_cmd", "validate", "Check sources, a zip or a package."),
+    "deploy": ("builder.cli.deploy_cmd", "deploy", "Install, update or upgrade an environment."),
+    "settings": ("builder.cli.deploy_cmd", "settings", "Deployment settings files."),
+    "diff": ("builder.cli.diff_cmd", "diff", "What changed between two versions."),
+    "unpack": ("builder.cli.diff_cmd", "unpack", "Turn a solution zip into solution_src sources."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        try:
+            command = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            return None  # that command is not built yet
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="voicepkg", prog_name="voicepkg")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """voicepkg: build, validate, diff and deploy Voice for Dynamics 365."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def print_diagnostics(error: BuildError) -> None:
+    for item in error.diagnostics:
+        click.echo(str(item), err=True)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        return cli.main(args=argv, prog_name="voicepkg", standalone_mode=False)
+    except BuildError as error:
+        print_diagnostics(error)
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as error:  # a bug: say so plainly
+        if debug:
+            raise
+        click.echo(f"internal error: {type(error).__name__}: {error} (run with --debug for "
+                   "the traceback, and please report it)", err=True)
+        sys.exit(70)

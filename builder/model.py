@@ -1,0 +1,680 @@
+"""The solution model: frozen dataclasses that `load` fills from `solution_src/` and
+`render` turns into Dataverse XML. `read` (solution zip -> model) fills the same classes,
+so `diff` compares like with like.
+
+Conventions:
+- `schema_name` keeps Dataverse's SchemaName casing (`enreach_EnreachCallId`); the logical
+  name is always its lower-case form (`logical_name`).
+- Tuples, never lists: the model is immutable and hashable. Collections are sorted where
+  order carries no meaning (`load` sorts them), so renders are deterministic.
+- `src` says where a component was declared, for diagnostics; it never takes part in
+  equality (a moved line is not a change).
+- GUIDs are `uuid.UUID`; `stable_id()` derives them from names when a source gives none.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Literal
+
+# A fixed namespace so derived GUIDs are the same on every machine, forever.
+VOICEPKG_NAMESPACE = uuid.UUID("6f1c1c0e-4a55-5d0b-9c7e-0e6f9a3d2b10")
+
+
+def stable_id(*parts: str) -> uuid.UUID:
+    """A GUID derived from a component's kind and name: stable across builds and machines."""
+    return uuid.uuid5(VOICEPKG_NAMESPACE, "/".join(p.lower() for p in parts))
+
+
+@dataclass(frozen=True)
+class Src:
+    """Where something was declared: a path relative to the source root, and a line."""
+
+    file: str = ""
+    line: int = 0
+
+
+def _src() -> Src:
+    return field(default_factory=Src, compare=False, repr=False)  # type: ignore[return-value]
+
+
+# --- publisher and solutions ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Publisher:
+    unique_name: str  # enreach
+    display_name: str  # Enreach
+    prefix: str  # enreach
+    option_value_prefix: int  # 10523 -> option values 105230000...
+    description: str = ""
+    email: str = ""
+    website: str = ""
+    src: Src = _src()
+
+
+SolutionRole = Literal["base", "multisession"]
+
+
+@dataclass(frozen=True)
+class SolutionDef:
+    """One solution the project builds. Components name the solution they belong to."""
+
+    unique_name: str  # VoiceForD365
+    display_name: str
+    description: str
+    role: SolutionRole  # base: always imported; multisession: CIF2 scenarios only
+    import_order: int  # 1, 2, ...: order in the package
+    src: Src = _src()
+
+
+# --- tables ------------------------------------------------------------------------------
+
+ColumnType = Literal[
+    "text",  # single line of text; format: text|email|url|phone|textarea
+    "memo",  # multiple lines
+    "integer",
+    "decimal",
+    "boolean",
+    "choice",  # picklist: local options, or a global choice via `global_choice`
+    "lookup",
+    "datetime",
+    "money",
+]
+RequiredLevel = Literal["none", "recommended", "required"]
+
+
+@dataclass(frozen=True)
+class ChoiceOption:
+    value: int
+    label: str
+    description: str = ""
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class Column:
+    schema_name: str  # enreach_EnreachCallId
+    type: ColumnType
+    display_name: str
+    description: str = ""
+    required: RequiredLevel = "none"
+    max_length: int | None = None  # text, memo
+    format: str = ""  # text: text|email|url|phone; integer: none|duration; datetime: date|datetime
+    min_value: float | None = None  # integer, decimal, money
+    max_value: float | None = None
+    precision: int | None = None  # decimal, money
+    options: tuple[ChoiceOption, ...] = ()  # choice (local option set)
+    global_choice: str = ""  # choice bound to a global option set (its name)
+    default_option: int | None = None  # choice default value
+    boolean_labels: tuple[str, str] = ("No", "Yes")  # boolean false, true
+    default_boolean: bool = False
+    targets: tuple[str, ...] = ()  # lookup: target table logical names
+    relationship: str = ""  # lookup: the 1:N relationship schema name (derived when empty)
+    is_primary_name: bool = False
+    audit: bool = True
+    src: Src = _src()
+
+    @property
+    def logical_name(self) -> str:
+        return self.schema_name.lower()
+
+
+@dataclass(frozen=True)
+class AlternateKey:
+    schema_name: str  # enreach_key_name
+    display_name: str
+    columns: tuple[str, ...]  # logical names
+    src: Src = _src()
+
+    @property
+    def logical_name(self) -> str:
+        return self.schema_name.lower()
+
+
+@dataclass(frozen=True)
+class StatusReason:
+    """A statuscode value under a statecode. Extending phonecall adds one under Open (0)."""
+
+    value: int
+    label: str
+    state: int  # statecode value it belongs to
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class VirtualSource:
+    """A virtual table served by the built-in OData v4 data provider."""
+
+    data_provider: str  # "OData v4 Data Provider"
+    external_name: str  # the entity set name on the remote service
+    url_variable: str  # the environment variable schema name that holds the service URL
+    src: Src = _src()
+
+
+Ownership = Literal["user", "organization", "none"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table the solution creates, or (`existing=True`) a system table it extends."""
+
+    schema_name: str  # enreach_Setting, or PhoneCall for an existing table
+    display_name: str
+    plural_name: str = ""
+    description: str = ""
+    solution: str = ""  # the SolutionDef unique name
+    existing: bool = False  # phonecall, systemuser: ship only our columns/forms, shell root
+    ownership: Ownership = "user"
+    is_activity: bool = False
+    virtual: VirtualSource | None = None
+    columns: tuple[Column, ...] = ()  # our columns only; render adds the system columns
+    keys: tuple[AlternateKey, ...] = ()
+    status_reasons: tuple[StatusReason, ...] = ()  # added statuscode values
+    src: Src = _src()
+
+    @property
+    def logical_name(self) -> str:
+        return self.schema_name.lower()
+
+    @property
+    def primary_id(self) -> str:
+        return f"{self.logical_name}id"
+
+    @property
+    def primary_name(self) -> Column | None:
+        return next((c for c in self.columns if c.is_primary_name), None)
+
+    def column(self, logical_name: str) -> Column | None:
+        return next((c for c in self.columns if c.logical_name == logical_name), None)
+
+
+@dataclass(frozen=True)
+class GlobalChoice:
+    name: str  # enreach_calltype
+    display_name: str
+    options: tuple[ChoiceOption, ...]
+    description: str = ""
+    solution: str = ""
+    src: Src = _src()
+
+
+# --- forms and views ----------------------------------------------------------------------
+
+FormType = Literal["main", "quickCreate", "quick", "card"]
+
+
+@dataclass(frozen=True)
+class FormField:
+    column: str  # logical name on the form's table
+    label: str = ""  # empty: the column's display name
+    readonly: bool = False
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class FormSubgrid:
+    name: str
+    label: str
+    table: str  # logical name of the related table
+    view: str  # view name on that table (resolved to its id by render)
+    relationship: str = ""  # relationship schema name; empty: all records
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class FormQuickView:
+    name: str
+    label: str
+    lookup: str  # the lookup column on this table
+    form: str  # the quick view form's name on the lookup's target table
+    src: Src = _src()
+
+
+FormItem = FormField | FormSubgrid | FormQuickView
+
+
+@dataclass(frozen=True)
+class FormSection:
+    name: str
+    label: str
+    items: tuple[FormItem, ...]
+    show_label: bool = True
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class FormTab:
+    name: str
+    label: str
+    sections: tuple[FormSection, ...]
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class FormEvent:
+    """An event handler: a function in a script web resource."""
+
+    event: str  # onload, onsave, onchange
+    library: str  # web resource name
+    function: str
+    attribute: str = ""  # onchange: the column logical name
+    pass_context: bool = True
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class Form:
+    id: uuid.UUID
+    table: str  # logical name
+    type: FormType
+    name: str  # "Voice for D365 – Phone Call"
+    description: str = ""
+    tabs: tuple[FormTab, ...] = ()
+    header: tuple[FormField, ...] = ()
+    libraries: tuple[str, ...] = ()  # script web resource names loaded by the form
+    events: tuple[FormEvent, ...] = ()
+    solution: str = ""
+    src: Src = _src()
+
+    def fields(self) -> tuple[FormField, ...]:
+        out = list(self.header)
+        for tab in self.tabs:
+            for section in tab.sections:
+                out.extend(i for i in section.items if isinstance(i, FormField))
+        return tuple(out)
+
+
+ViewType = Literal["public", "advancedfind", "associated", "quickfind", "lookup"]
+# Dataverse's savedquery querytype codes for these.
+VIEW_QUERY_TYPES: dict[str, int] = {
+    "public": 0,
+    "advancedfind": 1,
+    "associated": 2,
+    "quickfind": 4,
+    "lookup": 64,
+}
+
+
+@dataclass(frozen=True)
+class ViewColumn:
+    name: str  # logical name
+    width: int = 150
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class ViewCondition:
+    attribute: str
+    operator: str  # FetchXML operator: eq, ne, null, not-null, like, in, ...
+    value: str = ""  # empty for null/not-null; a comma list for in
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class ViewOrder:
+    attribute: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class View:
+    id: uuid.UUID
+    table: str
+    name: str
+    type: ViewType = "public"
+    is_default: bool = False
+    description: str = ""
+    columns: tuple[ViewColumn, ...] = ()
+    conditions: tuple[ViewCondition, ...] = ()  # and-ed
+    order: tuple[ViewOrder, ...] = ()
+    find_columns: tuple[str, ...] = ()  # quickfind: columns searched
+    solution: str = ""
+    src: Src = _src()
+
+
+# --- security ------------------------------------------------------------------------------
+
+Depth = Literal["Basic", "Local", "Deep", "Global"]
+PRIVILEGE_VERBS = ("Create", "Read", "Write", "Delete", "Append", "AppendTo", "Assign", "Share")
+
+
+@dataclass(frozen=True)
+class Privilege:
+    name: str  # prvReadenreach_setting, prvCreateActivity, prvReadUser ...
+    depth: Depth
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class Role:
+    id: uuid.UUID
+    name: str  # "Voice ApiUser"
+    description: str = ""
+    privileges: tuple[Privilege, ...] = ()  # sorted by name
+    solution: str = ""
+    src: Src = _src()
+
+
+# --- app, site map, commands, web resources, custom API ------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteMapSubArea:
+    id: str
+    title: str
+    table: str = ""  # a table page
+    view: str = ""  # optional default view name on that table
+    url: str = ""  # or a URL / web resource page
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class SiteMapGroup:
+    id: str
+    title: str
+    subareas: tuple[SiteMapSubArea, ...]
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class SiteMapArea:
+    id: str
+    title: str
+    groups: tuple[SiteMapGroup, ...]
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class AppModule:
+    unique_name: str  # enreach_VoiceConfigurator
+    display_name: str  # Voice Configurator
+    description: str = ""
+    id: uuid.UUID = field(default_factory=lambda: stable_id("appmodule", "unset"))
+    icon: str = ""  # web resource name
+    areas: tuple[SiteMapArea, ...] = ()
+    tables: tuple[str, ...] = ()  # tables in the app (derived from the site map plus extras)
+    forms: tuple[uuid.UUID, ...] = ()  # form ids included
+    views: tuple[uuid.UUID, ...] = ()  # view ids included
+    roles: tuple[uuid.UUID, ...] = ()  # roles given access
+    solution: str = ""
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command bar button (ribbon diff) calling a function of a script web resource."""
+
+    id: str  # enreach.systemuser.UpdateEnreachUserIds
+    table: str  # systemuser
+    location: Literal["grid", "form", "subgrid"]
+    label: str
+    library: str  # web resource name
+    function: str
+    tooltip: str = ""
+    icon: str = ""  # web resource name
+    sequence: int = 100
+    app: str = ""  # show only in this app (unique name); empty: everywhere
+    solution: str = ""
+    src: Src = _src()
+
+
+WebResourceType = Literal["html", "css", "js", "xml", "png", "jpg", "gif", "xap", "xsl", "ico", "svg", "resx"]
+# Dataverse's webresourcetype codes.
+WEB_RESOURCE_TYPES: dict[str, int] = {
+    "html": 1, "css": 2, "js": 3, "xml": 4, "png": 5, "jpg": 6, "gif": 7,
+    "xap": 8, "xsl": 9, "ico": 10, "svg": 11, "resx": 12,
+}
+
+
+@dataclass(frozen=True)
+class WebResource:
+    name: str  # enreach_/scripts/callbackprofile.js
+    display_name: str
+    type: WebResourceType
+    content: bytes = field(compare=True, repr=False, default=b"")
+    file: str = ""  # source file, relative to the source root
+    description: str = ""
+    id: uuid.UUID = field(default_factory=lambda: stable_id("webresource", "unset"))
+    solution: str = ""
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class CustomApiParameter:
+    unique_name: str
+    display_name: str
+    type: str  # Boolean, DateTime, Decimal, Entity, EntityCollection, EntityReference, Float,
+    # Integer, Money, Picklist, String, StringArray, Guid
+    description: str = ""
+    optional: bool = False
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class CustomApi:
+    unique_name: str  # enreach_UpdateEnreachUserIds
+    display_name: str
+    description: str = ""
+    binding: Literal["global", "entity", "entitycollection"] = "global"
+    bound_table: str = ""
+    is_function: bool = False
+    is_private: bool = False
+    allowed_step_type: Literal["none", "async", "sync_and_async"] = "none"
+    execute_privilege: str = ""
+    plugin_type: str = ""  # the plug-in type implementing it, when shipped
+    request: tuple[CustomApiParameter, ...] = ()
+    response: tuple[CustomApiParameter, ...] = ()
+    solution: str = ""
+    src: Src = _src()
+
+
+EnvVarType = Literal["string", "number", "boolean", "json", "datasource", "secret"]
+# Dataverse's environmentvariabledefinition.type codes.
+ENV_VAR_TYPES: dict[str, int] = {
+    "string": 100000000, "number": 100000001, "boolean": 100000002,
+    "json": 100000003, "datasource": 100000004, "secret": 100000005,
+}
+
+
+@dataclass(frozen=True)
+class EnvironmentVariable:
+    schema_name: str  # enreach_EnreachApiBaseUrl
+    display_name: str
+    type: EnvVarType = "string"
+    default_value: str = ""
+    description: str = ""
+    required: bool = True  # a deployment must give a value
+    solution: str = ""
+    src: Src = _src()
+
+
+# --- channel providers and multisession ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cif1Provider:
+    """The CIF 1.0 `msdyn_ciprovider` record: shipped as data, never owns apps/roles."""
+
+    id: uuid.UUID
+    name: str  # Voice for Dynamics 365
+    label: str
+    landing_url: str
+    enable_outbound: bool = True
+    sort_order: int = 0
+    api_version: int = 0  # msdyn_ciproviderapiversion: 0 = "1.0"
+    trusted_domain: str = ""
+    custom_params: str = ""
+    enable_analytics: bool = False
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class Cif2Provider:
+    """The CIF 2.0 `msdyn_channelprovider` row (solution-aware, SCF)."""
+
+    unique_name: str  # enreach_voicechannelprovider
+    name: str  # Voice for Dynamics 365 by Enreach
+    label: str
+    channel_url: str
+    enable_outbound: bool = True
+    sort_order: int = 0
+    api_version: int = 162450000  # msdyn_apiversionoptions "2"
+    trusted_domain: str = ""
+    custom_params: str = ""
+    enable_analytics: bool = False
+    solution: str = ""
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class TemplateParameter:
+    """A `msdyn_templateparameter` row: a name/value an application tab template takes."""
+
+    unique_name: str
+    name: str  # the parameter name: entityName, entityId, ...
+    value: str  # may reference slugs like {anchor.entityName} or {customerRecordId}
+    description: str = ""
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class ApplicationTabTemplate:
+    unique_name: str  # enreach_customerrecordtab
+    name: str
+    title: str
+    page_type: str  # entityrecord, entitylist, webresource, dashboard, search, ...
+    parameters: tuple[TemplateParameter, ...] = ()
+    can_close: bool = False
+    description: str = ""
+    solution: str = ""
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class SessionTemplate:
+    unique_name: str
+    name: str
+    title: str  # may use {parameter} slugs
+    session_type: Literal["entity", "generic"] = "entity"
+    entity: str = ""  # table logical name for entity sessions
+    anchor_tab: str = ""  # ApplicationTabTemplate unique name
+    additional_tabs: tuple[str, ...] = ()
+    panel_state: int = 162450002  # msdyn_panelstateoptions: Docked
+    description: str = ""
+    solution: str = ""
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class NotificationField:
+    unique_name: str
+    name: str
+    label: str
+    value: str  # a {parameter} slug or literal text
+    order: int = 0
+    src: Src = _src()
+
+
+@dataclass(frozen=True)
+class NotificationTemplate:
+    unique_name: str
+    name: str
+    title: str
+    fields: tuple[NotificationField, ...] = ()
+    timeout: int = 120  # seconds, 0..500
+    show_timeout: bool = True
+    accept_text: str = "Accept"
+    reject_text: str = "Reject"
+    show_reject: bool = True
+    auto_accept: bool = False
+    icon: str = ""
+    description: str = ""
+    parameters: tuple[str, ...] = ()  # the parameter names the template declares it uses
+    solution: str = ""
+    src: Src = _src()
+
+
+# --- default configuration data ------------------------------------------------------------
+
+SettingType = Literal["String", "Integer", "Boolean", "Guid"]
+SettingCategory = Literal["Phone Call Sync", "Callback Sync", "Presence", "General"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A default `enreach_setting` row shipped in the package's configuration data."""
+
+    name: str  # CallDurationLimit
+    category: SettingCategory
+    datatype: SettingType
+    default: str  # as stored in enreach_value; "" allowed (DefaultCrmAssignee)
+    description: str
+    required_per_environment: bool = False  # empty default that each environment must set
+    id: uuid.UUID = field(default_factory=lambda: stable_id("setting", "unset"))
+    src: Src = _src()
+
+
+# --- the whole project ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything `solution_src/` declares. Each component names its solution."""
+
+    version: str  # four numeric parts
+    publisher: Publisher
+    solutions: tuple[SolutionDef, ...]
+    tables: tuple[Table, ...] = ()
+    global_choices: tuple[GlobalChoice, ...] = ()
+    forms: tuple[Form, ...] = ()
+    views: tuple[View, ...] = ()
+    roles: tuple[Role, ...] = ()
+    apps: tuple[AppModule, ...] = ()
+    commands: tuple[Command, ...] = ()
+    web_resources: tuple[WebResource, ...] = ()
+    custom_apis: tuple[CustomApi, ...] = ()
+    environment_variables: tuple[EnvironmentVariable, ...] = ()
+    cif1_providers: tuple[Cif1Provider, ...] = ()
+    cif2_providers: tuple[Cif2Provider, ...] = ()
+    tab_templates: tuple[ApplicationTabTemplate, ...] = ()
+    session_templates: tuple[SessionTemplate, ...] = ()
+    notification_templates: tuple[NotificationTemplate, ...] = ()
+    settings: tuple[Setting, ...] = ()
+    root: str = ""  # the source folder it was loaded from (for messages only)
+
+    def table(self, logical_name: str) -> Table | None:
+        return next((t for t in self.tables if t.logical_name == logical_name), None)
+
+    def solution(self, unique_name: str) -> SolutionDef | None:
+        return next((s for s in self.solutions if s.unique_name == unique_name), None)
+
+    def in_solution(self, unique_name: str) -> Project:
+        """The components that belong to one solution (data records stay with the project)."""
+
+        def keep(items: tuple) -> tuple:  # type: ignore[type-arg]
+            return tuple(i for i in items if getattr(i, "solution", unique_name) == unique_name)
+
+        return Project(
+            version=self.version,
+            publisher=self.publisher,
+            solutions=tuple(s for s in self.solutions if s.unique_name == unique_name),
+            tables=keep(self.tables),
+            global_choices=keep(self.global_choices),
+            forms=keep(self.forms),
+            views=keep(self.views),
+            roles=keep(self.roles),
+            apps=keep(self.apps),
+            commands=keep(self.commands),
+            web_resources=keep(self.web_resources),
+            custom_apis=keep(self.custom_apis),
+            environment_variables=keep(self.environment_variables),
+            cif1_providers=self.cif1_providers,
+            cif2_providers=keep(self.cif2_providers),
+            tab_templates=keep(self.tab_templates),
+            session_templates=keep(self.session_templates),
+            notification_templates=keep(self.notification_templates),
+            settings=self.settings,
+            root=self.root,
+        )
