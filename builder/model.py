@@ -616,6 +616,25 @@ class Setting:
     src: Src = _src()
 
 
+# --- parts the model does not cover yet ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RawPart:
+    """A component kept verbatim, so `unpack` never drops what the model does not cover.
+
+    `section` empty: `path` is a whole zip entry (Workflows/x.json, CanvasApps/...).
+    `section` set: `content` is one XML element placed as-is inside that top-level section of
+    customizations.xml (e.g. section "Workflows", content b"<Workflow ...>...</Workflow>").
+    """
+
+    path: str
+    content: bytes = field(repr=False, default=b"")
+    section: str = ""
+    solution: str = ""
+    src: Src = _src()
+
+
 # --- the whole project ---------------------------------------------------------------------
 
 
@@ -642,6 +661,7 @@ class Project:
     session_templates: tuple[SessionTemplate, ...] = ()
     notification_templates: tuple[NotificationTemplate, ...] = ()
     settings: tuple[Setting, ...] = ()
+    raw_parts: tuple[RawPart, ...] = ()
     root: str = ""  # the source folder it was loaded from (for messages only)
 
     def table(self, logical_name: str) -> Table | None:
@@ -676,5 +696,6 @@ class Project:
             session_templates=keep(self.session_templates),
             notification_templates=keep(self.notification_templates),
             settings=self.settings,
+            raw_parts=keep(self.raw_parts),
             root=self.root,
         )
