@@ -78,13 +78,14 @@ def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> None:
     staged: list[tuple[str, Path]] = []
     try:
         for name in sorted(files):
+            data = files[name]
             target = out_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((tmp, target))  # registered first, so a failed write is cleaned up
             with os.fdopen(fd, "wb") as handle:
-                handle.write(files[name])
+                handle.write(data)
             os.chmod(tmp, 0o644)
-            staged.append((tmp, target))
         for tmp, target in staged:
             os.replace(tmp, target)
     except BaseException:
