@@ -114,6 +114,7 @@ class Column:
     relationship: str = ""  # lookup: the 1:N relationship schema name (derived when empty)
     is_primary_name: bool = False
     audit: bool = True
+    external_name: str = ""  # virtual tables: the field's name on the remote service
     src: Src = _src()
 
     @property
@@ -150,6 +151,7 @@ class VirtualSource:
     data_provider: str  # "OData v4 Data Provider"
     external_name: str  # the entity set name on the remote service
     url_variable: str  # the environment variable schema name that holds the service URL
+    key_external_name: str = ""  # the remote name of the primary key (enreach_callbacklistid)
     src: Src = _src()
 
 
