@@ -1,0 +1,151 @@
+"""Validate source files against our XSDs (`builder/schemas/<kind>.xsd`) with lxml.
+
+lxml is fast but terse ("'abc' is not a valid value of the atomic type
+'xs:positiveInteger'"), so each schema error is rewritten into a diagnostic that names
+the element and attribute and hints at what to write instead, using an index of the
+attributes each element of the XSD allows (with their types).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import Diagnostic, diagnostic
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+# What a value of each XSD type looks like, for hints.
+TYPE_HINTS: dict[str, str] = {
+    "xs:int": "a whole number, e.g. 100",
+    "xs:positiveInteger": "a whole number above 0, e.g. 100",
+    "xs:nonNegativeInteger": "a whole number, 0 or more",
+    "xs:decimal": "a number, e.g. 1 or 2.5",
+    "xs:boolean": "true or false",
+    "guid": "a GUID, e.g. 3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+    "identifier": "a name of letters, digits and '_' not starting with a digit, e.g. enreach_Name",
+    "identifierList": "names separated by spaces, e.g. enreach_name enreach_value",
+    "webResourceName": "a web resource name, e.g. enreach_/scripts/form.js",
+    "webResourceList": "web resource names separated by spaces",
+    "depth": "one of Basic, Local, Deep, Global",
+    "nonEmpty": "a text that is not empty",
+}
+
+
+@dataclass(frozen=True)
+class SchemaIndex:
+    """Per element name: its allowed attributes and their type names."""
+
+    attributes: dict[str, dict[str, str]]
+    children: dict[str, tuple[str, ...]]
+
+
+@cache
+def schema(kind: str) -> etree.XMLSchema:
+    """The compiled XSD of one source kind (cached: compiled once per process)."""
+    return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / f"{kind}.xsd")))
+
+
+@cache
+def schema_index(kind: str) -> SchemaIndex:
+    docs = [etree.parse(str(SCHEMA_DIR / f"{kind}.xsd")), etree.parse(str(SCHEMA_DIR / "common.xsd"))]
+    named = {t.get("name"): t for d in docs for t in d.iter(f"{XS}complexType") if t.get("name")}
+    attributes: dict[str, dict[str, str]] = {}
+    children: dict[str, tuple[str, ...]] = {}
+    for element in (e for d in docs for e in d.iter(f"{XS}element") if e.get("name")):
+        ctype = element.find(f"{XS}complexType")
+        if ctype is None and element.get("type") in named:
+            ctype = named[element.get("type")]
+        if ctype is None:
+            continue
+        name = str(element.get("name"))
+        attributes.setdefault(name, {}).update(_attribute_types(ctype))
+        children[name] = tuple(str(c.get("name")) for c in ctype.iter(f"{XS}element"))
+    return SchemaIndex(attributes, children)
+
+
+def _attribute_types(ctype: etree._Element) -> dict[str, str]:
+    """Attribute name -> type name (the restriction base for inline simple types)."""
+    out: dict[str, str] = {}
+    for attr in ctype.findall(f"{XS}attribute"):  # direct children: not nested elements'
+        restriction = attr.find(f"{XS}simpleType/{XS}restriction")
+        enum = [e.get("value") for e in attr.iterfind(f".//{XS}enumeration")]
+        if enum:
+            out[str(attr.get("name"))] = "one of: " + ", ".join(str(v) for v in enum)
+        elif restriction is not None:
+            out[str(attr.get("name"))] = str(restriction.get("base"))
+        else:
+            out[str(attr.get("name"))] = str(attr.get("type", "xs:string"))
+    return out
+
+
+def validate(root: etree._Element, kind: str, file: str) -> list[Diagnostic]:
+    """Every XSD error of one parsed file, as located diagnostics."""
+    xsd = schema(kind)
+    if xsd.validate(root):
+        return []
+    return [_diagnostic(e, kind, file) for e in xsd.error_log]
+
+
+_ELEMENT = re.compile(r"^Element '([^']+)'(?:, attribute '([^']+)')?: (.*)$", re.S)
+
+
+def _diagnostic(error: etree._LogEntry, kind: str, file: str) -> Diagnostic:
+    match = _ELEMENT.match(error.message)
+    element, attribute, detail = match.groups() if match else ("", None, error.message)
+    code, message, hint = _explain(error.type_name, element, attribute, detail, kind)
+    return diagnostic(code, message, file=file, line=error.line, hint=hint)
+
+
+def _explain(
+    type_name: str, element: str, attribute: str | None, detail: str, kind: str
+) -> tuple[str, str, str]:
+    """(code, message, hint) for one lxml schema error."""
+    index = schema_index(kind)
+    if type_name == "SCHEMAV_CVC_COMPLEX_TYPE_3_2_1" and attribute:
+        return _unknown_attribute(index, element, attribute)
+    if type_name == "SCHEMAV_ELEMENT_CONTENT" and "not expected" in detail:
+        return _unexpected_element(element, detail)
+    if type_name == "SCHEMAV_CVC_COMPLEX_TYPE_4" or "Missing child" in detail:
+        return "SRC004", f"<{element}>: {_missing(detail)}", "add what is missing"
+    if attribute:
+        return _bad_value(index, element, attribute, detail)
+    return "SRC005", f"<{element}>: {detail.strip()}", "see docs/source-format.md"
+
+
+def _unknown_attribute(index: SchemaIndex, element: str, attribute: str) -> tuple[str, str, str]:
+    allowed = sorted(index.attributes.get(element, {}))
+    close = difflib.get_close_matches(attribute, allowed, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return "SRC003", f"<{element}> has no attribute '{attribute}'", hint + "allowed: " + ", ".join(allowed)
+
+
+def _unexpected_element(element: str, detail: str) -> tuple[str, str, str]:
+    expected = re.search(r"Expected is (?:one of )?\( ?([^)]*)\)", detail)
+    hint = f"expected here: {expected.group(1).strip()}" if expected else "nothing more is allowed here"
+    return "SRC001", f"unknown or misplaced element <{element}>", hint
+
+
+def _missing(detail: str) -> str:
+    required = re.search(r"The attribute '([^']+)' is required", detail)
+    if required:
+        return f"attribute '{required.group(1)}' is required"
+    expected = re.search(r"Expected is (?:one of )?\( ?([^)]*)\)", detail)
+    return f"missing child element {expected.group(1).strip()}" if expected else detail.strip()
+
+
+def _bad_value(index: SchemaIndex, element: str, attribute: str, detail: str) -> tuple[str, str, str]:
+    value = re.search(r"(?:The value )?'([^']*)' (?:is|has)", detail)
+    shown = f"'{value.group(1)}'" if value else "value"
+    expected = index.attributes.get(element, {}).get(attribute, "")
+    hint = TYPE_HINTS.get(expected, expected)
+    limit = re.search(r"\[facet '(\w+)'\].*?\('?([^')]*)'?\)\.?$", detail)
+    if limit and limit.group(1) in ("minInclusive", "maxInclusive", "maxLength", "minLength"):
+        hint = f"{hint}; {limit.group(1)} is {limit.group(2)}"
+    return "SRC002", f"<{element}> {attribute}={shown} is not valid", hint or detail.strip()
