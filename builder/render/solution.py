@@ -1,0 +1,94 @@
+"""All zip entries of one solution: manifest, customizations, payloads and data-shaped parts."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+
+from ..errors import BuildError
+from ..model import Project, RawPart, SolutionDef, WebResource
+from .components import custom_api_files, environment_variable_files
+from .manifest import render_solution_xml
+from .multisession import multisession_files
+from .templating import render_xml
+
+CONTENT_TYPES = "[Content_Types].xml"
+
+
+def render_solution(project: Project, solution: str, managed: bool) -> dict[str, bytes]:
+    """Every entry of the solution zip `solution` (a SolutionDef unique name)."""
+    entries = render_parts(project, solution, managed)
+    _add(entries, {"customizations.xml": _customizations(project, solution, managed)})
+    return with_content_types(entries)
+
+
+def render_parts(project: Project, solution: str, managed: bool) -> dict[str, bytes]:
+    """Everything but customizations.xml and [Content_Types].xml."""
+    definition = solution_def(project, solution)
+    part = project.in_solution(solution)
+    entries = {"solution.xml": render_solution_xml(project, definition, managed)}
+    for files in (
+        web_resource_files(part.web_resources),
+        environment_variable_files(part),
+        custom_api_files(part),
+        multisession_files(part),
+        raw_entries(part.raw_parts),
+    ):
+        _add(entries, files)
+    return entries
+
+
+def solution_def(project: Project, solution: str) -> SolutionDef:
+    found = project.solution(solution)
+    if found is None:
+        known = ", ".join(s.unique_name for s in project.solutions) or "none"
+        raise BuildError.at("BLD101", f"no solution named {solution!r} (declared: {known})",
+                            hint="use the UniqueName of a solution declared in the sources")
+    return found
+
+
+def with_content_types(entries: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Add [Content_Types].xml: one Default per file extension present, as exports do."""
+    paths = [*entries, CONTENT_TYPES]
+    extensions = sorted({ext for p in paths if (ext := _extension(p))})
+    body = render_xml("content_types.xml.j2", extensions=extensions)
+    return {**entries, CONTENT_TYPES: b"\xef\xbb\xbf" + body}
+
+
+def _extension(path: str) -> str:
+    name = posixpath.basename(path)
+    return name.rsplit(".", 1)[1].lower() if "." in name.strip(".") else ""
+
+
+def web_resource_files(resources: Iterable[WebResource]) -> dict[str, bytes]:
+    return {f"WebResources/{web_resource_file_name(w)}": w.content for w in resources}
+
+
+def web_resource_file_name(resource: WebResource) -> str:
+    """The payload's name in the zip; must equal the FileName customizations.xml gives it."""
+    try:
+        from .customizations import web_resource_file_name as from_customizations
+    except ImportError:  # customizations.xml renderer not there yet: the export rule
+        return re.sub(r"[^A-Za-z0-9_]", "", resource.name) + str(resource.id)
+    return from_customizations(resource).lstrip("/").removeprefix("WebResources/")
+
+
+def raw_entries(parts: Iterable[RawPart]) -> dict[str, bytes]:
+    """RawParts that are whole zip entries (the others go inside customizations.xml)."""
+    return {p.path: p.content for p in parts if not p.section}
+
+
+def _customizations(project: Project, solution: str, managed: bool) -> bytes:
+    from .customizations import render_customizations  # H2's module, imported when used
+
+    return render_customizations(project, solution, managed)
+
+
+def _add(entries: dict[str, bytes], files: Mapping[str, bytes]) -> None:
+    """Merge `files` into `entries`; two components writing one path is a source error."""
+    for path, data in files.items():
+        if path in entries and entries[path] != data:
+            raise BuildError.at("BLD102", f"two components write the zip entry {path}",
+                                hint="rename one of them; zip entry names must be unique")
+        entries[path] = data

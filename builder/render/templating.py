@@ -1,0 +1,51 @@
+"""One jinja2 environment for every template under `templates/`.
+
+StrictUndefined turns a misspelt variable into an error instead of an empty string, and XML
+autoescaping makes every `{{ value }}` safe in text and in attribute values. Templates only
+lay out what the render code prepared: sorting and value mapping happen in Python.
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def bit(value: bool) -> str:
+    """Dataverse writes booleans in solution files as 0/1."""
+    return "1" if value else "0"
+
+
+def braced(value: uuid.UUID) -> str:
+    """A GUID the way solution.xml and customizations.xml write ids: {lower-case}."""
+    return "{" + str(value) + "}"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,  # every template here is XML
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["bit"] = bit
+    env.filters["braced"] = braced
+    return env
+
+
+def render_text(name: str, **context: Any) -> str:
+    return environment().get_template(name).render(**context)
+
+
+def render_xml(name: str, **context: Any) -> bytes:
+    """Render a template to UTF-8 bytes with `\\n` line ends."""
+    return render_text(name, **context).encode("utf-8")
