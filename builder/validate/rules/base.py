@@ -1,0 +1,120 @@
+"""The rule machinery: a registry of Dataverse rules and the context they read.
+
+A rule is a function of a `Context` that yields `Finding`s; `@rule` registers it with a
+stable code and a severity. Rules run against the project's own publisher, so they apply
+to foreign solutions (other prefixes) as well as to ours. `house` marks the Voice project
+itself: a few rules hold only for it (four-part versions, the settings of the product
+guide), and some are only warnings for a solution someone else exported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ...errors import Diagnostic, Severity, diagnostic
+from ...model import Column, Project, Src, Table
+from .. import standard
+
+HOUSE_PUBLISHER = "enreach"  # the Voice publisher's unique name
+
+
+@dataclass(frozen=True)
+class Finding:
+    src: Src
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    project: Project
+    house: bool = True
+    baseline_version: str | None = None
+    baseline_label: str = ""
+
+    @property
+    def prefix(self) -> str:
+        return self.project.publisher.prefix.lower()
+
+    @cached_property
+    def tables(self) -> dict[str, Table]:
+        return {t.logical_name: t for t in self.project.tables}
+
+    def has_table(self, logical_name: str) -> bool:
+        name = logical_name.lower()
+        return name in self.tables or name in standard.STANDARD_TABLES
+
+    def columns(self, logical_name: str) -> frozenset[str] | None:
+        """Every column a table has, or None when that cannot be known (a standard table
+        this validator has no column list for)."""
+        table = self.tables.get(logical_name.lower())
+        known = standard.standard_columns(logical_name.lower())
+        if table is None:
+            return known
+        ours = {c.logical_name for c in table.columns}
+        if table.existing:
+            return None if known is None else known | ours
+        return frozenset(ours | _system_columns(table))
+
+    def lookup(self, table: str, column: str) -> Column | None:
+        owner = self.tables.get(table.lower())
+        return owner.column(column.lower()) if owner else None
+
+    @cached_property
+    def web_resources(self) -> frozenset[str]:
+        return frozenset(w.name.lower() for w in self.project.web_resources)
+
+
+def _system_columns(table: Table) -> frozenset[str]:
+    base = standard.SYSTEM_COLUMNS | {table.primary_id}
+    if table.ownership == "organization":
+        return base | {"organizationid"}
+    return base | standard.OWNER_COLUMNS
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    check: Check = field(repr=False)
+    severity: Severity = "error"
+    foreign: Severity | None = "error"  # severity for other publishers' solutions; None: skip
+    hint: str = ""
+
+    def run(self, ctx: Context) -> Iterator[Diagnostic]:
+        severity = self.severity if ctx.house else self.foreign
+        if severity is None:
+            return
+        for item in self.check(ctx):
+            yield diagnostic(self.code, item.message, file=item.src.file, line=item.src.line,
+                             hint=item.hint or self.hint, severity=severity)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, title: str, *, severity: Severity = "error",
+         foreign: Severity | None = "error", hint: str = "") -> Callable[[Check], Check]:
+    """Register a rule under a stable code."""
+
+    def register(check: Check) -> Check:
+        assert code not in RULES, f"duplicate rule code {code}"
+        RULES[code] = Rule(code, title, check, severity, foreign, hint)
+        return check
+
+    return register
+
+
+def first_src(*candidates: Src) -> Src:
+    """The first location that names a file (model objects may lack one)."""
+    return next((s for s in candidates if s.file), candidates[-1])
+
+
+def project_src(project: Project) -> Src:
+    """Where project-wide facts (version, publisher) were declared."""
+    return project.publisher.src

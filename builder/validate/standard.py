@@ -1,0 +1,114 @@
+"""What a Dataverse environment has before any solution arrives: standard tables, their
+privilege names and the columns every table carries.
+
+The lists are not exhaustive; they hold what a CRM telephony solution plausibly touches.
+A name missing here is reported (lookups, privileges), so adding a table is the fix when a
+real standard table is refused.
+"""
+
+from __future__ import annotations
+
+# logical name -> the name Dataverse uses in its privileges (prvRead<name>).
+# Activity tables share the Activity privileges; systemuser is "User", annotation "Note".
+STANDARD_TABLES: dict[str, str] = {
+    "account": "Account",
+    "activitypointer": "Activity",
+    "annotation": "Note",
+    "appointment": "Activity",
+    "businessunit": "BusinessUnit",
+    "connection": "Connection",
+    "contact": "Contact",
+    "email": "Activity",
+    "environmentvariabledefinition": "EnvironmentVariableDefinition",
+    "environmentvariablevalue": "EnvironmentVariableValue",
+    "fax": "Activity",
+    "incident": "Incident",
+    "knowledgearticle": "KnowledgeArticle",
+    "lead": "Lead",
+    "letter": "Activity",
+    "msdyn_applicationtabtemplate": "msdyn_applicationtabtemplate",
+    "msdyn_appconfiguration": "msdyn_appconfiguration",
+    "msdyn_channelprovider": "msdyn_channelprovider",
+    "msdyn_ciprovider": "msdyn_ciprovider",
+    "msdyn_notificationfield": "msdyn_notificationfield",
+    "msdyn_notificationtemplate": "msdyn_notificationtemplate",
+    "msdyn_ocliveworkitem": "msdyn_ocliveworkitem",
+    "msdyn_presence": "msdyn_presence",
+    "msdyn_sessiontemplate": "msdyn_sessiontemplate",
+    "msdyn_templateparameter": "msdyn_templateparameter",
+    "opportunity": "Opportunity",
+    "organization": "Organization",
+    "phonecall": "Activity",
+    "queue": "Queue",
+    "queueitem": "QueueItem",
+    "role": "Role",
+    "savedquery": "SavedQuery",
+    "socialactivity": "Activity",
+    "solution": "Solution",
+    "systemform": "SystemForm",
+    "systemuser": "User",
+    "task": "Activity",
+    "team": "Team",
+    "transactioncurrency": "TransactionCurrency",
+    "userquery": "UserQuery",
+    "webresource": "WebResource",
+}
+
+# Tables whose privileges have only the organization depth (Global).
+ORGANIZATION_OWNED = frozenset({"organization", "transactioncurrency", "webresource", "solution",
+                                "savedquery", "systemform", "role", "msdyn_ciprovider",
+                                "environmentvariabledefinition"})
+
+# Privileges that name no table (a sample of Dataverse's "miscellaneous privileges").
+MISC_PRIVILEGES = frozenset({
+    "prvActOnBehalfOfAnotherUser", "prvBulkDelete", "prvBulkEdit", "prvExportToExcel",
+    "prvGoOffline", "prvMerge", "prvPrint", "prvPublishCustomization", "prvSendAsUser",
+    "prvSyncToOutlook", "prvUseOfficeApps", "prvUseTabletApp", "prvWorkflowExecution",
+    "prvFlow", "prvDocumentGeneration", "prvMailMerge", "prvWebMailMerge",
+})
+
+# Columns every user- or team-owned table has (organization-owned ones lack the owner set).
+SYSTEM_COLUMNS = frozenset({
+    "createdby", "createdon", "createdonbehalfby", "importsequencenumber", "modifiedby",
+    "modifiedon", "modifiedonbehalfby", "overriddencreatedon", "statecode", "statuscode",
+    "timezoneruleversionnumber", "utcconversiontimezonecode", "versionnumber",
+})
+OWNER_COLUMNS = frozenset({"ownerid", "owningbusinessunit", "owningteam", "owninguser"})
+
+# Standard columns of the standard tables the Voice solution extends or shows.
+ACTIVITY_COLUMNS = frozenset({
+    "activityid", "subject", "description", "regardingobjectid", "scheduledstart",
+    "scheduledend", "actualstart", "actualend", "actualdurationminutes",
+    "scheduleddurationminutes", "prioritycode", "activitytypecode", "isbilled",
+    "isworkflowcreated", "instancetypecode", "from", "to", "category", "subcategory",
+})
+STANDARD_COLUMNS: dict[str, frozenset[str]] = {
+    "phonecall": ACTIVITY_COLUMNS | {"phonenumber", "directioncode", "leftvoicemail"},
+    "systemuser": frozenset({
+        "systemuserid", "fullname", "firstname", "lastname", "domainname",
+        "internalemailaddress", "mobilephone", "address1_telephone1", "businessunitid",
+        "isdisabled", "title", "applicationid", "azureactivedirectoryobjectid",
+        "personalemailaddress", "positionid", "parentsystemuserid", "accessmode",
+    }),
+    "account": frozenset({"accountid", "name", "telephone1", "emailaddress1",
+                          "primarycontactid", "parentaccountid", "accountnumber"}),
+    "contact": frozenset({"contactid", "fullname", "firstname", "lastname", "telephone1",
+                          "mobilephone", "emailaddress1", "parentcustomerid", "jobtitle"}),
+    "lead": frozenset({"leadid", "fullname", "firstname", "lastname", "telephone1",
+                       "mobilephone", "emailaddress1", "companyname", "subject"}),
+    "queue": frozenset({"queueid", "name", "emailaddress", "queuetypecode"}),
+}
+
+
+def privilege_entity(logical_name: str) -> str | None:
+    """The name a standard table's privileges carry, or None for a non-standard table."""
+    return STANDARD_TABLES.get(logical_name)
+
+
+def standard_columns(logical_name: str) -> frozenset[str] | None:
+    """Known columns of a standard table, or None when this module does not know them."""
+    known = STANDARD_COLUMNS.get(logical_name)
+    if known is None:
+        return None
+    owner = OWNER_COLUMNS if logical_name not in ORGANIZATION_OWNED else frozenset()
+    return known | SYSTEM_COLUMNS | owner
