@@ -47,7 +47,7 @@ class DataEntity:
 
 def render_config_data(project: Project) -> dict[str, bytes]:
     """data.xml, data_schema.xml and [Content_Types].xml of the CMT data zip."""
-    entities = [settings_entity(project)]
+    entities = [settings_entity(project)] if project.settings else []
     if project.cif1_providers:
         entities.append(ciprovider_entity(project.cif1_providers))
     return with_content_types({

@@ -1,0 +1,126 @@
+"""Build the solution zips and the Package Deployer package from `solution_src/`.
+
+load -> check -> render -> zip. Everything returns {relative output path: bytes}; nothing is
+written here, so the CLI can write all outputs atomically or none (`package.write_outputs`).
+
+Package layout (deploy reads it back):
+    VoiceForD365_1_2_3_4_managed.zip, VoiceForD365_1_2_3_4_unmanaged.zip, ... per solution
+    VoiceForD365Package/ImportConfig.xml, the managed zips, VoiceForD365ConfigData.zip
+    VoiceForD365Package_1_2_3_4.zip      the same four files at the zip root
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import re
+from pathlib import Path
+
+from .errors import BuildError, Diagnostic, raise_if_errors
+from .model import Project, SolutionDef
+from .package import zip_bytes
+
+VERSION = re.compile(r"\d+\.\d+\.\d+\.\d+")
+
+
+def build_solutions(src: Path, *, version: str | None = None, managed: bool = True,
+                    unmanaged: bool = False) -> dict[str, bytes]:
+    """{zip file name: zip bytes} for every solution, managed and/or unmanaged."""
+    return solution_files(load_checked(src, version), managed=managed, unmanaged=unmanaged)
+
+
+def build_package(src: Path, *, version: str | None = None) -> dict[str, bytes]:
+    """{relative path: bytes} of the package folder and of the package zip."""
+    return package_files(load_checked(src, version))
+
+
+def load_checked(src: Path, version: str | None = None) -> Project:
+    """Load the sources, stamp the version, and refuse a project with rule errors."""
+    if version is not None and not VERSION.fullmatch(version):
+        raise BuildError.at("BLD001", f"version {version!r} is not four numbers a.b.c.d",
+                            hint="pass e.g. --version 1.2.0.0")
+    from .load import load_project  # the loader pulls in the source schemas: load on use
+
+    project = load_project(src, version)
+    if version is not None and project.version != version:
+        project = dataclasses.replace(project, version=version)
+    if not VERSION.fullmatch(project.version):
+        raise BuildError.at("BLD001", f"version {project.version!r} is not four numbers a.b.c.d",
+                            file=project.root, hint="set a four-part version in the sources")
+    raise_if_errors(check_project(project))
+    return project
+
+
+def check_project(project: Project) -> list[Diagnostic]:
+    """The Dataverse rules of `builder.validate`, when that module provides them."""
+    try:
+        validate = importlib.import_module("builder.validate")
+    except ImportError:
+        return []
+    check = getattr(validate, "check_project", None)
+    return list(check(project)) if check else []
+
+
+# --- from a loaded project ---------------------------------------------------------------
+
+
+def solution_files(project: Project, *, managed: bool = True,
+                   unmanaged: bool = False) -> dict[str, bytes]:
+    from .render import render_solution
+
+    kinds = [kind for kind, wanted in ((True, managed), (False, unmanaged)) if wanted]
+    files: dict[str, bytes] = {}
+    for solution in _ordered(project):
+        for is_managed in kinds:
+            entries = render_solution(project, solution.unique_name, is_managed)
+            files[solution_zip_name(solution, project.version, is_managed)] = zip_bytes(entries)
+    return files
+
+
+def package_files(project: Project) -> dict[str, bytes]:
+    from .render import render_config_data, render_import_config
+
+    zips = solution_files(project, managed=True)
+    names = {s.unique_name: solution_zip_name(s, project.version, True) for s in project.solutions}
+    config_name = config_data_name(project)
+    inner = {
+        "ImportConfig.xml": render_import_config(project, names, config_name),
+        config_name: zip_bytes(render_config_data(project)),
+        **zips,
+    }
+    folder = package_name(project)
+    files = {f"{folder}/{name}": data for name, data in inner.items()}
+    files[f"{folder}_{_underscored(project.version)}.zip"] = zip_bytes(inner)
+    return files
+
+
+# --- names --------------------------------------------------------------------------------
+
+
+def solution_zip_name(solution: SolutionDef, version: str, managed: bool) -> str:
+    kind = "managed" if managed else "unmanaged"
+    return f"{solution.unique_name}_{_underscored(version)}_{kind}.zip"
+
+
+def package_name(project: Project) -> str:
+    return f"{_base(project).unique_name}Package"  # VoiceForD365Package
+
+
+def config_data_name(project: Project) -> str:
+    return f"{_base(project).unique_name}ConfigData.zip"  # VoiceForD365ConfigData.zip
+
+
+def _base(project: Project) -> SolutionDef:
+    ordered = _ordered(project)
+    if not ordered:
+        raise BuildError.at("BLD002", "the sources declare no solution",
+                            file=project.root, hint="declare at least the base solution")
+    return next((s for s in ordered if s.role == "base"), ordered[0])
+
+
+def _ordered(project: Project) -> list[SolutionDef]:
+    return sorted(project.solutions, key=lambda s: (s.import_order, s.unique_name))
+
+
+def _underscored(version: str) -> str:
+    return version.replace(".", "_")
