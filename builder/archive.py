@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import posixpath
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +46,7 @@ def _open(source: Path | bytes, label: str) -> zipfile.ZipFile:
         raise BuildError.at("ZIP001", f"cannot read: {exc.strerror}", file=label) from None
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, struct.error) as exc:
         raise BuildError.at(
             "ZIP002",
             f"not a readable zip file ({exc})",
@@ -94,7 +96,11 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLim
     try:
         with archive.open(info) as handle:
             data = handle.read(min(info.file_size, limits.max_entry_bytes) + 1)
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+    except RuntimeError as exc:  # zipfile's way to say "encrypted, password required"
+        raise BuildError.at("ZIP007", f"entry cannot be read ({exc})", file=where,
+                            hint="solution zips are never encrypted; export it again") from None
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, zlib.error,
+            ValueError, struct.error) as exc:
         raise BuildError.at("ZIP002", f"corrupt entry ({exc})", file=where,
                             hint="the zip is damaged; build or download it again") from None
     if len(data) > info.file_size:

@@ -1,12 +1,18 @@
 """Parse XML safely: no DTDs, no entities, nothing from the network, bounded size.
 
 Dataverse files never carry a DOCTYPE, so any DTD is refused outright; that closes
-billion-laughs, external entities and network DTDs in one rule. Errors come back as
-`BuildError`s located at the file and line lxml reports.
+billion-laughs, external entities and network DTDs in one rule. The prolog is checked on the
+decoded text (so UTF-16/32 or a long leading comment cannot hide a DOCTYPE), and the parsed
+tree is checked again. Encoding problems are named as such: bytes that are not valid in the
+declared encoding (XML002), a byte order mark that contradicts the declaration or UTF-16
+without one (XML005). Errors come back as `BuildError`s located at the file and line.
+
+Codes: XML001 malformed, XML002 encoding, XML003 DTD/entity, XML004 too large, XML005 BOM.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from lxml import etree
@@ -15,7 +21,19 @@ from .errors import BuildError
 
 MAX_XML_BYTES = 64 * 1024 * 1024  # a customizations.xml of a large solution is ~20 MB
 
-_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# "<?" in encodings without a BOM (XML 1.0 appendix F)
+_BOMLESS = ((b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"),
+            (b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"))
+_DECLARED = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _PARSER = etree.XMLParser(
     resolve_entities=False,
     no_network=True,
@@ -26,26 +44,87 @@ _PARSER = etree.XMLParser(
 )
 
 
-def _decode_check(data: bytes, file: str) -> None:
-    """Name encoding problems as such before lxml gives a vaguer message."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return  # UTF-16 with BOM (ImportConfig.xml is written this way); lxml handles it
-    head = data[:200].decode("ascii", "replace")
-    declared = re.search(r"encoding\s*=\s*[\"']([A-Za-z0-9._-]+)", head)
-    if declared and declared.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
-        return  # let lxml decode the declared encoding
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+def _codec(name: str) -> str | None:
+    """Python's canonical codec name for an encoding label, or None when unknown."""
     try:
-        body.decode("utf-8")
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _family(codec: str) -> str:
+    return codec.replace("-le", "").replace("-be", "").replace("_", "-")
+
+
+def _refuse(code: str, message: str, file: str, hint: str, line: int = 0) -> BuildError:
+    return BuildError.at(code, message, file=file, line=line or None, hint=hint)
+
+
+def _bom_codec(data: bytes, file: str) -> tuple[str, int]:
+    """(codec, BOM length) from a byte order mark, else from the first bytes; UTF-8 default."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec, len(bom)
+    for start, codec in _BOMLESS:
+        if data.startswith(start):
+            raise _refuse("XML005", f"{codec.upper()[:6]} text without a byte order mark",
+                          file, "save the file as UTF-8, or as UTF-16 with a BOM", 1)
+    return "", 0
+
+
+def sniff_encoding(data: bytes, file: str) -> str:
+    """The Python codec that decodes `data`; raises XML002/XML005 when BOM, declaration and
+    bytes disagree."""
+    bom_codec, skip = _bom_codec(data, file)
+    head = data[skip:skip + 512].decode(bom_codec or "latin-1", "replace")
+    declared = _DECLARED.match(head)
+    label = declared.group(1) if declared else ""
+    codec = _codec(label) if label else None
+    if label and codec is None:
+        raise _refuse("XML002", f"unknown encoding {label!r} in the XML declaration", file,
+                      "declare utf-8 (or the file's real encoding)", 1)
+    if not bom_codec and codec and _family(codec) in ("utf-16", "utf-32"):
+        raise _refuse("XML005", f"declared {label} but there is no byte order mark", file,
+                      "save the file with a BOM (or as UTF-8 and declare utf-8)", 1)
+    if bom_codec and codec and _family(codec) != _family(_codec(bom_codec) or bom_codec):
+        raise _refuse("XML005", f"the byte order mark says {bom_codec} but the declaration "
+                      f"says {label}", file, "remove the BOM or fix the declared encoding", 1)
+    return bom_codec or codec or "utf-8"
+
+
+def _decode(data: bytes, codec: str, file: str) -> str:
+    """The document as text; names the first byte that is not valid in `codec`."""
+    try:
+        return data.decode(codec)
     except UnicodeDecodeError as exc:
-        line = body[: exc.start].count(b"\n") + 1
-        raise BuildError.at(
-            "XML002",
-            f"not valid UTF-8: byte 0x{body[exc.start]:02x} at offset {exc.start}",
-            file=file,
-            line=line,
-            hint="save the file as UTF-8, or declare its real encoding in the XML declaration",
-        ) from None
+        before = data[: exc.start].decode(codec, "replace")
+        line = before.count("\n") + 1
+        raise _refuse("XML002", f"not valid {codec}: byte 0x{data[exc.start]:02x} at offset "
+                      f"{exc.start}", file, "save the file as UTF-8, or declare its real "
+                      "encoding in the XML declaration", line) from None
+
+
+def _refuse_dtd(text: str, file: str) -> None:
+    """Refuse a DOCTYPE (or stray ENTITY) in the prolog, however long the prolog is."""
+    pos = 1 if text.startswith("\ufeff") else 0
+    while match := _PROLOG_ITEM.match(text, pos):
+        pos = match.end()
+    if _DTD.match(text, pos):
+        raise _refuse("XML003", "DOCTYPE or ENTITY declarations are refused (entity expansion "
+                      "and external DTDs are a known attack, and Dataverse files never use "
+                      "them)", file, "remove the <!DOCTYPE ...> block",
+                      text.count("\n", 0, pos) + 1)
+
+
+def _syntax_error(exc: etree.XMLSyntaxError, file: str) -> BuildError:
+    line, column = exc.position if exc.position else (exc.lineno or 0, 0)
+    if "encoding" in str(exc).lower():
+        code, hint = "XML002", "save the file as UTF-8, or declare its real encoding"
+    else:
+        code, hint = "XML001", "fix the XML syntax at that line (an unclosed tag or a stray " \
+                               "'&' is common)"
+    return BuildError.at(code, f"malformed XML: {exc.msg}", file=file, line=line,
+                         column=column, hint=hint)
 
 
 def parse_xml(data: bytes, file: str) -> etree._Element:
@@ -57,32 +136,17 @@ def parse_xml(data: bytes, file: str) -> etree._Element:
             file=file,
             hint="this is not a file Dataverse exports; check what was put here",
         )
-    match = _DOCTYPE.search(data[:65536] if not data.startswith((b"\xff\xfe", b"\xfe\xff")) else
-                            data[:131072].decode("utf-16", "replace").encode())
-    if match:
-        line = data[: match.start()].count(b"\n") + 1
-        raise BuildError.at(
-            "XML003",
-            "DOCTYPE or ENTITY declarations are refused (entity expansion and external "
-            "DTDs are a known attack, and Dataverse files never use them)",
-            file=file,
-            line=line,
-            hint="remove the <!DOCTYPE ...> block",
-        )
-    _decode_check(data, file)
+    codec = sniff_encoding(data, file)
+    _refuse_dtd(_decode(data, codec, file), file)
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        line, column = (exc.position if exc.position else (exc.lineno or 0, 0))
-        code = "XML002" if "encoding" in str(exc).lower() else "XML001"
-        raise BuildError.at(
-            code,
-            f"malformed XML: {exc.msg}",
-            file=file,
-            line=line,
-            column=column,
-            hint="fix the XML syntax at that line (an unclosed tag or a stray '&' is common)",
-        ) from None
+        raise _syntax_error(exc, file) from None
+    info = root.getroottree().docinfo
+    if info.internalDTD is not None or info.system_url or info.public_id:
+        raise _refuse("XML003", "DOCTYPE declarations are refused", file,
+                      "remove the <!DOCTYPE ...> block", 1)
+    return root
 
 
 def read_xml(path: str, display: str | None = None) -> etree._Element:
