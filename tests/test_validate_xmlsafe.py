@@ -12,10 +12,10 @@ from builder.errors import BuildError
 from builder.xmlsafe import parse_xml, read_xml
 
 DOCTYPE = '<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'
-LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
-          ' <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n'
-          ' <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">\n'
-          ']>\n<lolz>&lol3;</lolz>').encode()
+LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+          b' <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n'
+          b' <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">\n'
+          b']>\n<lolz>&lol3;</lolz>')
 
 # (name, bytes, expected code, expected line)
 REFUSED: list[tuple[str, bytes, str, int]] = [
