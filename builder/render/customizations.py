@@ -1,0 +1,226 @@
+"""`render_customizations(project, solution, managed)`: the complete customizations.xml of
+one solution, valid against Microsoft's 9.0 CustomizationsSolution.xsd.
+
+Sections follow the schema's sequence; unused ones are written empty (`<Roles />`) as
+exports do, except `AppModules`, which the schema requires to hold at least one app, and
+sections only raw parts use. `RawPart`s with a `section` are appended verbatim at the end
+of that section. The view models come from the `cz_*` modules; the templates under
+`templates/customizations/` only lay them out.
+
+Elements newer than the 9.0 schema that exports carry are deliberately not written (the
+platform defaults them on import): attribute IsSearchable/IsFilterable/IsRetrievable/
+IsLocalizable/AutoNumberFormat, entity IsRetrieveAuditEnabled/IsRetrieveMultipleAudit
+Enabled/IsSolutionAware, relationship CascadeArchive, Role/@isinherited, app module
+statecode/NavigationType/EventHandlers, site map EnableCollapsibleGroups/ShowHome/...
+No exception to the schema is needed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+import builder
+
+from ..errors import BuildError
+from ..model import GlobalChoice, Project, RawPart, Role
+from .cz_apps import AppVM, app_model
+from .cz_attributes import OptionSetVM, OptionVM
+from .cz_common import LANGUAGE, OUR_VERSION, ManagedPolicy, ProjectIndex, braced, fail
+from .cz_entities import EntityVM, TableParts, entity_model
+from .cz_relationships import RelationshipVM, lookup_relationships, system_relationships
+from .cz_webresources import (
+    WebResourceVM,
+    web_resource_entry_path,
+    web_resource_file_name,
+    web_resource_model,
+)
+
+__all__ = ["render_customizations", "web_resource_entry_path", "web_resource_file_name"]
+
+TEMPLATES = Path(builder.__file__).resolve().parent.parent / "templates"
+
+# Top-level sections in the schema's order, and whether they are written when empty.
+SECTIONS: tuple[tuple[str, bool], ...] = (
+    ("Entities", True),
+    ("Roles", True),
+    ("Workflows", True),
+    ("FieldSecurityProfiles", True),
+    ("Templates", True),
+    ("RibbonDiffXml", True),
+    ("IsvConfig", False),
+    ("RelationshipRoles", False),
+    ("ConnectionRoles", False),
+    ("SiteMap", False),
+    ("EntityMaps", True),
+    ("EntityRelationships", True),
+    ("OrganizationSettings", True),
+    ("optionsets", True),
+    ("Reports", False),
+    ("RoutingRules", False),
+    ("ChannelPropertyGroups", False),
+    ("ConvertRules", False),
+    ("MobileOfflineProfiles", False),
+    ("Slas", False),
+    ("ChannelAccessProfiles", False),
+    ("ChannelAccessProfileRules", False),
+    ("Dashboards", False),
+    ("InteractionCentricDashboards", False),
+    ("Dialogs", False),
+    ("WebResources", True),
+    ("CustomControls", True),
+    ("SolutionPluginAssemblies", False),
+    ("SdkMessageProcessingSteps", False),
+    ("ServiceEndpoints", False),
+    ("AppModuleSiteMaps", True),
+    ("AppModules", False),
+    ("EntityDataProviders", True),
+    ("EntityDataSources", False),
+    ("connectionreferences", False),
+    ("Languages", True),
+)
+
+
+def bit(value: bool) -> str:
+    return "1" if value else "0"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["bit"] = bit
+    env.globals["lang"] = LANGUAGE
+    return env
+
+
+@dataclass(frozen=True)
+class RoleVM:
+    id: str
+    name: str
+    privileges: tuple[tuple[str, str], ...]
+
+
+def _table_parts(project: Project, index: ProjectIndex) -> list[TableParts]:
+    """Tables of the solution, then tables that only carry our forms, views or commands."""
+    parts = {t.logical_name: TableParts(t, t.logical_name, [], [], []) for t in project.tables}
+
+    def part(logical: str) -> TableParts:
+        return parts.setdefault(logical, TableParts(None, logical, [], [], []))
+
+    for form in project.forms:
+        part(form.table).forms.append(form)
+    for view in project.views:
+        part(view.table).views.append(view)
+    for command in project.commands:
+        part(command.table).commands.append(command)
+    return sorted(parts.values(), key=lambda p: p.logical_name)
+
+
+def _relationships(project: Project, index: ProjectIndex) -> list[RelationshipVM]:
+    prefix = project.publisher.prefix
+    rows = [r for t in project.tables for r in system_relationships(t)]
+    rows += [r for t in project.tables for r in lookup_relationships(t, prefix, index)]
+    return sorted(rows, key=lambda r: r.name.lower())
+
+
+def _global_choice(choice: GlobalChoice) -> OptionSetVM:
+    options = tuple(OptionVM(o.value, o.label, o.description) for o in choice.options)
+    return OptionSetVM(
+        choice.name, "picklist", choice.display_name, choice.description, options, is_global=True
+    )
+
+
+def _role(role: Role) -> RoleVM:
+    return RoleVM(braced(role.id), role.name, tuple((p.name, p.depth) for p in role.privileges))
+
+
+def _raw_sections(parts: tuple[RawPart, ...]) -> dict[str, list[Markup]]:
+    known = {name for name, _ in SECTIONS}
+    out: dict[str, list[Markup]] = defaultdict(list)
+    for part in parts:
+        if not part.section:
+            continue
+        if part.section not in known:
+            raise fail(
+                "CZ040",
+                f"raw part {part.path}: unknown customizations.xml section {part.section!r}",
+                part.src,
+                f"use one of {sorted(known)}",
+            )
+        out[part.section].append(Markup(_raw_text(part)))
+    return out
+
+
+def _raw_text(part: RawPart) -> str:
+    try:
+        text = part.content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise fail("CZ041", f"raw part {part.path} is not UTF-8", part.src) from None
+    if text.lstrip().startswith("<?xml"):
+        text = text.split("?>", 1)[1]
+    return text.strip()
+
+
+@dataclass(frozen=True)
+class Document:
+    entities: tuple[EntityVM, ...]
+    roles: tuple[RoleVM, ...]
+    relationships: tuple[RelationshipVM, ...]
+    optionsets: tuple[OptionSetVM, ...]
+    web_resources: tuple[WebResourceVM, ...]
+    apps: tuple[AppVM, ...]
+    raw: dict[str, list[Markup]]
+    version: str = OUR_VERSION
+
+    def sections(self) -> list[str]:
+        return [
+            name
+            for name, always in SECTIONS
+            if always or name in self.raw or (name == "AppModules" and self.apps)
+        ]
+
+
+def build_document(project: Project, solution: str, managed: bool) -> Document:
+    if project.solution(solution) is None:
+        raise BuildError.at(
+            "CZ001",
+            f"no solution {solution!r} in the project",
+            hint=f"one of {[s.unique_name for s in project.solutions]}",
+        )
+    index = ProjectIndex(project)
+    ours = project.in_solution(solution)
+    policy = ManagedPolicy(managed)
+    prefix = project.publisher.prefix
+    return Document(
+        entities=tuple(entity_model(p, prefix, policy, index) for p in _table_parts(ours, index)),
+        roles=tuple(_role(r) for r in sorted(ours.roles, key=lambda r: r.name.lower())),
+        relationships=tuple(_relationships(ours, index)),
+        optionsets=tuple(
+            _global_choice(c) for c in sorted(ours.global_choices, key=lambda c: c.name)
+        ),
+        web_resources=tuple(
+            web_resource_model(w, policy.web_resource_customizable)
+            for w in sorted(ours.web_resources, key=lambda w: w.name)
+        ),
+        apps=tuple(app_model(a, index) for a in sorted(ours.apps, key=lambda a: a.unique_name)),
+        raw=_raw_sections(ours.raw_parts),
+    )
+
+
+def render_customizations(project: Project, solution: str, managed: bool) -> bytes:
+    """customizations.xml of `solution` (UTF-8, `\\n` line ends, identical for identical input)."""
+    document = build_document(project, solution, managed)
+    template = environment().get_template("customizations/customizations.xml.j2")
+    return template.render(doc=document).encode("utf-8")
