@@ -79,8 +79,9 @@ def collect_project(
     """Load the sources without raising: the project (None on any error) and all findings."""
     root = Path(src)
     if not root.is_dir():
-        found = diagnostic("SRC011", "source folder not found", file=str(root),
-                           hint="pass the solution_src folder")
+        found = diagnostic(
+            "SRC011", "source folder not found", file=str(root), hint="pass the solution_src folder"
+        )
         return None, [found]
     ctx = Context(root)
     sources = read_sources(root, ctx)
@@ -136,8 +137,11 @@ def _read(path: Path, file: str, ctx: Context) -> Source | None:
 def _unknown_root(element: etree._Element, file: str) -> Diagnostic:
     known = ", ".join(sorted(["project", *KINDS]))
     return diagnostic(
-        "SRC001", f"unknown source kind <{element.tag}>", file=file,
-        line=element.sourceline, hint=f"the root element must be one of: {known}",
+        "SRC001",
+        f"unknown source kind <{element.tag}>",
+        file=file,
+        line=element.sourceline,
+        hint=f"the root element must be one of: {known}",
     )
 
 
@@ -145,8 +149,12 @@ def _parse(source: Source, ctx: Context) -> list[object]:
     try:
         return KINDS[str(source.root.tag)][1](source, ctx)
     except (ValueError, OverflowError) as exc:  # the XSD should have caught it: say where
-        ctx.error("SRC002", f"cannot read this file: {exc}", src(source, source.root),
-                  hint="check the values against docs/source-format.md")
+        ctx.error(
+            "SRC002",
+            f"cannot read this file: {exc}",
+            src(source, source.root),
+            hint="check the values against docs/source-format.md",
+        )
         return []
 
 
@@ -170,12 +178,21 @@ def _project_count_error(found: list[Source], ctx: Context) -> None:
     if any(d.file == "project.xml" for d in ctx.diagnostics):
         return  # project.xml exists but is broken: that error is already reported
     if not found:
-        ctx.diagnostics.append(diagnostic(
-            "SRC011", "no project.xml in the source folder", file="project.xml",
-            hint="create project.xml with the publisher and the solutions"))
+        ctx.diagnostics.append(
+            diagnostic(
+                "SRC011",
+                "no project.xml in the source folder",
+                file="project.xml",
+                hint="create project.xml with the publisher and the solutions",
+            )
+        )
     for extra in found[1:]:
-        ctx.error("SRC020", "a second <project> file", src(extra, extra.root),
-                  hint=f"keep only one; the first is {found[0].file}")
+        ctx.error(
+            "SRC020",
+            "a second <project> file",
+            src(extra, extra.root),
+            hint=f"keep only one; the first is {found[0].file}",
+        )
 
 
 def _version(given: str | None, declared: str, source: Source, ctx: Context) -> str:
@@ -184,8 +201,12 @@ def _version(given: str | None, declared: str, source: Source, ctx: Context) -> 
         return value
     what = "the version argument" if given is not None else "project.xml version"
     where = src(source, source.root) if given is None else Src("", 0)
-    ctx.error("SRC012", f"{what} '{value}' is not four numeric parts", where,
-              hint="write it like 1.0.0.0 (major.minor.build.revision)")
+    ctx.error(
+        "SRC012",
+        f"{what} '{value}' is not four numeric parts",
+        where,
+        hint="write it like 1.0.0.0 (major.minor.build.revision)",
+    )
     return ""
 
 

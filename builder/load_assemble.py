@@ -12,8 +12,8 @@ from typing import Any
 from .load_read import Context
 from .load_ui import AppRefs
 from .model import (
-    AppModule,
     ApplicationTabTemplate,
+    AppModule,
     Cif1Provider,
     Cif2Provider,
     Command,
@@ -34,6 +34,8 @@ from .model import (
     View,
     WebResource,
 )
+
+Ids = dict[tuple[str, ...], uuid.UUID]
 
 # component class -> (Project field, identity key: two components with one key clash)
 COLLECTIONS: dict[type, tuple[str, Callable[[Any], tuple[str, ...]]]] = {
@@ -79,15 +81,21 @@ def _grouped(parts: list[object]) -> list[tuple[str, Callable[[Any], tuple[str, 
     return [(COLLECTIONS[kind][0], COLLECTIONS[kind][1], items) for kind, items in groups.items()]
 
 
-def _unique(items: list[Any], key: Callable[[Any], tuple[str, ...]], ctx: Context) -> tuple[Any, ...]:
+def _unique(
+    items: list[Any], key: Callable[[Any], tuple[str, ...]], ctx: Context
+) -> tuple[Any, ...]:
     """Sorted by key (then declaring file), with every duplicate after the first reported."""
     ordered = sorted(items, key=lambda i: (key(i), i.src.file, i.src.line))
     kept: list[Any] = []
     for item in ordered:
         if kept and key(kept[-1]) == key(item):
             first = kept[-1].src
-            ctx.error("SRC020", f"{type(item).__name__} {' / '.join(key(item))} is declared twice",
-                      item.src, hint=f"the first is at {first.file}:{first.line}; remove one")
+            ctx.error(
+                "SRC020",
+                f"{type(item).__name__} {' / '.join(key(item))} is declared twice",
+                item.src,
+                hint=f"the first is at {first.file}:{first.line}; remove one",
+            )
             continue
         kept.append(item)
     return tuple(kept)
@@ -98,8 +106,12 @@ def _check_solutions(fields: dict[str, tuple[Any, ...]], known: set[str], ctx: C
         for item in items:
             name = getattr(item, "solution", None)
             if name is not None and name not in known:
-                ctx.error("SRC021", f"unknown solution '{name}'", item.src,
-                          hint="use a solution unique name from project.xml: " + ", ".join(sorted(known)))
+                ctx.error(
+                    "SRC021",
+                    f"unknown solution '{name}'",
+                    item.src,
+                    hint="use a solution unique name from project.xml: " + ", ".join(sorted(known)),
+                )
 
 
 def _resolve_app(
@@ -108,9 +120,9 @@ def _resolve_app(
     refs = next((r for r in all_refs if r.app == app.unique_name), None)
     if refs is None:
         return app
-    roles = {(r.name,): r.id for r in fields.get("roles", ())}
-    forms = {(f.table, f.name): f.id for f in fields.get("forms", ())}
-    views = {(v.table, v.name): v.id for v in fields.get("views", ())}
+    roles: Ids = {(r.name,): r.id for r in fields.get("roles", ())}
+    forms: Ids = {(f.table, f.name): f.id for f in fields.get("forms", ())}
+    views: Ids = {(v.table, v.name): v.id for v in fields.get("views", ())}
     return dataclasses.replace(
         app,
         roles=_ids([((n,), w) for n, w in refs.roles], roles, "role", ctx),
@@ -120,7 +132,9 @@ def _resolve_app(
 
 
 def _ids(
-    wanted: list[tuple[tuple[str, ...], Src]], known: dict[tuple[str, ...], uuid.UUID], kind: str,
+    wanted: list[tuple[tuple[str, ...], Src]],
+    known: dict[tuple[str, ...], uuid.UUID],
+    kind: str,
     ctx: Context,
 ) -> tuple[uuid.UUID, ...]:
     found = []
@@ -128,6 +142,10 @@ def _ids(
         if key in known:
             found.append(known[key])
         else:
-            ctx.error("SRC021", f"the app names a {kind} that no source declares: {' / '.join(key)}",
-                      where, hint=f"check the table and the exact name of the {kind}")
+            ctx.error(
+                "SRC021",
+                f"the app names a {kind} that no source declares: {' / '.join(key)}",
+                where,
+                hint=f"check the table and the exact name of the {kind}",
+            )
     return tuple(sorted(set(found), key=str))

@@ -1,8 +1,8 @@
 """Read `raw/`: components the model does not cover, kept verbatim (see RawPart).
 
-    raw/<Solution>/entries/<zip path>          a whole zip entry, e.g. Workflows/x.json
-    raw/<Solution>/sections/<Section>/<file>   one XML element appended to that top-level
-                                               section of customizations.xml
+raw/<Solution>/entries/<zip path>          a whole zip entry, e.g. Workflows/x.json
+raw/<Solution>/sections/<Section>/<file>   one XML element appended to that top-level
+                                           section of customizations.xml
 """
 
 from __future__ import annotations

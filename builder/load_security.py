@@ -25,7 +25,9 @@ _VERB_ATTRIBUTES = {("append-to" if v == "AppendTo" else v.lower()): v for v in 
 def parse_role(source: Source, ctx: Context) -> list[object]:
     el = source.root
     name = text(el, "name")
-    privileges = [p for child in el if isinstance(child.tag, str) for p in _privileges(source, child)]
+    privileges = [
+        p for child in el if isinstance(child.tag, str) for p in _privileges(source, child)
+    ]
     return [
         Role(
             id=guid(el, "id", "role", name),

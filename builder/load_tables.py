@@ -40,12 +40,21 @@ def parse_table(source: Source, ctx: Context) -> list[object]:
             ownership=text(el, "ownership", "user"),  # type: ignore[arg-type]
             is_activity=flag(el, "is-activity"),
             virtual=_virtual(source, el),
-            columns=tuple(sorted((_column(source, c) for c in children(el, "column")),
-                                 key=lambda c: c.logical_name)),
-            keys=tuple(sorted((_key(source, k) for k in children(el, "key")),
-                              key=lambda k: k.logical_name)),
-            status_reasons=tuple(sorted((_status(source, s) for s in children(el, "status-reason")),
-                                        key=lambda s: (s.state, s.value))),
+            columns=tuple(
+                sorted(
+                    (_column(source, c) for c in children(el, "column")),
+                    key=lambda c: c.logical_name,
+                )
+            ),
+            keys=tuple(
+                sorted((_key(source, k) for k in children(el, "key")), key=lambda k: k.logical_name)
+            ),
+            status_reasons=tuple(
+                sorted(
+                    (_status(source, s) for s in children(el, "status-reason")),
+                    key=lambda s: (s.state, s.value),
+                )
+            ),
             src=src(source, el),
         )
     ]

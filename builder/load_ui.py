@@ -150,7 +150,9 @@ def _view(source: Source, table: str, el: etree._Element, ctx: Context) -> View:
             for c in children(el, "column")
         ),
         conditions=tuple(
-            ViewCondition(text(c, "attribute"), text(c, "operator"), text(c, "value"), src(source, c))
+            ViewCondition(
+                text(c, "attribute"), text(c, "operator"), text(c, "value"), src(source, c)
+            )
             for c in children(el, "condition")
         ),
         order=tuple(
@@ -254,4 +256,3 @@ def parse_command(source: Source, ctx: Context) -> list[object]:
             src=src(source, el),
         )
     ]
-

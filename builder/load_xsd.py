@@ -54,7 +54,10 @@ def schema(kind: str) -> etree.XMLSchema:
 
 @cache
 def schema_index(kind: str) -> SchemaIndex:
-    docs = [etree.parse(str(SCHEMA_DIR / f"{kind}.xsd")), etree.parse(str(SCHEMA_DIR / "common.xsd"))]
+    docs = [
+        etree.parse(str(SCHEMA_DIR / f"{kind}.xsd")),
+        etree.parse(str(SCHEMA_DIR / "common.xsd")),
+    ]
     named = {t.get("name"): t for d in docs for t in d.iter(f"{XS}complexType") if t.get("name")}
     attributes: dict[str, dict[str, str]] = {}
     children: dict[str, tuple[str, ...]] = {}
@@ -123,12 +126,20 @@ def _unknown_attribute(index: SchemaIndex, element: str, attribute: str) -> tupl
     allowed = sorted(index.attributes.get(element, {}))
     close = difflib.get_close_matches(attribute, allowed, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
-    return "SRC003", f"<{element}> has no attribute '{attribute}'", hint + "allowed: " + ", ".join(allowed)
+    return (
+        "SRC003",
+        f"<{element}> has no attribute '{attribute}'",
+        hint + "allowed: " + ", ".join(allowed),
+    )
 
 
 def _unexpected_element(element: str, detail: str) -> tuple[str, str, str]:
     expected = re.search(r"Expected is (?:one of )?\( ?([^)]*)\)", detail)
-    hint = f"expected here: {expected.group(1).strip()}" if expected else "nothing more is allowed here"
+    hint = (
+        f"expected here: {expected.group(1).strip()}"
+        if expected
+        else "nothing more is allowed here"
+    )
     return "SRC001", f"unknown or misplaced element <{element}>", hint
 
 
@@ -140,7 +151,9 @@ def _missing(detail: str) -> str:
     return f"missing child element {expected.group(1).strip()}" if expected else detail.strip()
 
 
-def _bad_value(index: SchemaIndex, element: str, attribute: str, detail: str) -> tuple[str, str, str]:
+def _bad_value(
+    index: SchemaIndex, element: str, attribute: str, detail: str
+) -> tuple[str, str, str]:
     value = re.search(r"(?:The value )?'([^']*)' (?:is|has)", detail)
     shown = f"'{value.group(1)}'" if value else "value"
     expected = index.attributes.get(element, {}).get(attribute, "")
