@@ -131,3 +131,11 @@ def test_import_config_lists_solutions_in_import_order() -> None:
 def test_import_config_refuses_a_solution_without_a_file() -> None:
     with pytest.raises(BuildError, match="BLD401"):
         render_import_config(voice_project(), {BASE: "a.zip"}, "c.zip")
+
+
+def test_line_breaks_in_values_survive_the_attribute_round_trip() -> None:
+    project = voice_project()
+    first = dataclasses.replace(project.settings[0], description="line one\nline two")
+    files = render_config_data(dataclasses.replace(project, settings=(first,)))
+    (row,) = records(parse_xml(files["data.xml"], "data.xml"), "enreach_setting")
+    assert row["enreach_description"] == "line one\nline two"

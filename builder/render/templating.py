@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -27,6 +28,17 @@ def braced(value: uuid.UUID) -> str:
     return "{" + str(value) + "}"
 
 
+def keep_line_breaks(value: Any) -> Any:
+    """Escape line breaks as character references: an XML parser turns a raw newline inside
+    an attribute value into a space, so a multi-line description would lose its lines."""
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    if "\n" not in value and "\r" not in value:
+        return value
+    text = str(escape(value))  # plain str: Markup.replace would escape the references
+    return Markup(text.replace("\r", "&#13;").replace("\n", "&#10;"))
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -36,6 +48,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=keep_line_breaks,
     )
     env.filters["bit"] = bit
     env.filters["braced"] = braced
