@@ -17,8 +17,15 @@ import re
 from pathlib import Path
 
 from .errors import BuildError, Diagnostic, raise_if_errors
-from .model import Project, SolutionDef
+from .model import Project
 from .package import zip_bytes
+from .render.names import (
+    config_data_name,
+    ordered_solutions,
+    package_name,
+    package_zip_name,
+    solution_zip_name,
+)
 
 VERSION = re.compile(r"\d+\.\d+\.\d+\.\d+")
 
@@ -70,7 +77,7 @@ def solution_files(project: Project, *, managed: bool = True,
 
     kinds = [kind for kind, wanted in ((True, managed), (False, unmanaged)) if wanted]
     files: dict[str, bytes] = {}
-    for solution in _ordered(project):
+    for solution in ordered_solutions(project):
         for is_managed in kinds:
             entries = render_solution(project, solution.unique_name, is_managed)
             files[solution_zip_name(solution, project.version, is_managed)] = zip_bytes(entries)
@@ -90,37 +97,5 @@ def package_files(project: Project) -> dict[str, bytes]:
     }
     folder = package_name(project)
     files = {f"{folder}/{name}": data for name, data in inner.items()}
-    files[f"{folder}_{_underscored(project.version)}.zip"] = zip_bytes(inner)
+    files[package_zip_name(project)] = zip_bytes(inner)
     return files
-
-
-# --- names --------------------------------------------------------------------------------
-
-
-def solution_zip_name(solution: SolutionDef, version: str, managed: bool) -> str:
-    kind = "managed" if managed else "unmanaged"
-    return f"{solution.unique_name}_{_underscored(version)}_{kind}.zip"
-
-
-def package_name(project: Project) -> str:
-    return f"{_base(project).unique_name}Package"  # VoiceForD365Package
-
-
-def config_data_name(project: Project) -> str:
-    return f"{_base(project).unique_name}ConfigData.zip"  # VoiceForD365ConfigData.zip
-
-
-def _base(project: Project) -> SolutionDef:
-    ordered = _ordered(project)
-    if not ordered:
-        raise BuildError.at("BLD002", "the sources declare no solution",
-                            file=project.root, hint="declare at least the base solution")
-    return next((s for s in ordered if s.role == "base"), ordered[0])
-
-
-def _ordered(project: Project) -> list[SolutionDef]:
-    return sorted(project.solutions, key=lambda s: (s.import_order, s.unique_name))
-
-
-def _underscored(version: str) -> str:
-    return version.replace(".", "_")

@@ -99,7 +99,7 @@ FILES = {BASE: "VoiceForD365_1_2_3_4_managed.zip",
 
 
 def test_import_config_is_utf16_with_a_bom_like_microsofts(corpus: Path) -> None:
-    ours = render_import_config(voice_project(), FILES, "VoiceForD365ConfigData.zip")
+    ours = render_import_config(voice_project(), FILES)
     assert ours.startswith(b"\xff\xfe")
     assert (corpus / BOILERPLATE).read_bytes().startswith(b"\xff\xfe")
     root = parse_xml(ours, "ImportConfig.xml")
