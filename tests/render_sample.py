@@ -271,7 +271,7 @@ COMMANDS = WebResource(
     "enreach_/scripts/commands.js",
     "Voice Commands",
     "js",
-    content=b"// cmd",
+    content=b"Enreach.Commands = { updateUserIds() {}, isCurrentApp(name) {} };",
     id=stable_id("webresource", "commands.js"),
     solution=BASE,
 )

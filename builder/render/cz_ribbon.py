@@ -11,13 +11,15 @@ A command limited to one app (`Command.app`) gets an EnableRule with a CustomRul
 `<namespace>.isCurrentApp` of the same library with the app unique name as parameter: the
 9.0 ribbon schema has no declarative app rule, so the command script must define that
 function (it returns whether `getGlobalContext().getCurrentAppName()` resolves to that app).
+When the library's content does not define it, no app rule is written and the button shows
+in every app: a rule calling a missing function would disable the button everywhere.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Command
+from ..model import Command, WebResource
 from .cz_common import ProjectIndex
 
 LOCATIONS = {
@@ -49,8 +51,14 @@ def _namespace(function: str) -> str:
     return function.rsplit(".", 1)[0] + "." if "." in function else ""
 
 
+def _app_rule(command: Command, library: WebResource) -> str:
+    function = _namespace(command.function) + "isCurrentApp"
+    defined = function.rsplit(".", 1)[-1].encode() in library.content
+    return f"{command.id}.EnableRule.App" if command.app and defined else ""
+
+
 def command_model(command: Command, index: ProjectIndex) -> CommandVM:
-    index.web_resource(command.library, command.src)
+    library = index.web_resource(command.library, command.src)
     icon = ""
     if command.icon:
         icon = "$webresource:" + index.web_resource(command.icon, command.src).name
@@ -64,7 +72,7 @@ def command_model(command: Command, index: ProjectIndex) -> CommandVM:
         function=command.function,
         parameter=PARAMETERS[command.location],
         icon=icon,
-        app_rule=f"{command.id}.EnableRule.App" if command.app else "",
+        app_rule=_app_rule(command, library),
         app=command.app,
         app_function=_namespace(command.function) + "isCurrentApp",
     )
