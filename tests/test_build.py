@@ -5,16 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from test_build_sample import BASE, MULTI, stub_missing_customizations, voice_project
+from test_build_sample import BASE, MULTI, voice_project
 
 from builder.archive import read_zip
 from builder.build import package_files, solution_files
 from builder.xmlsafe import parse_xml
-
-
-@pytest.fixture(autouse=True)
-def _customizations(monkeypatch: pytest.MonkeyPatch) -> None:
-    stub_missing_customizations(monkeypatch)
 
 
 def manifest(zip_data: bytes) -> tuple[str | None, str | None, str | None]:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from test_build_sample import stub_missing_customizations
 
 from builder.archive import read_zip
 from builder.build import build_package, build_solutions
@@ -25,8 +24,7 @@ pytestmark = pytest.mark.skipif(not (SOURCES / "project.xml").exists(),
 
 
 @pytest.fixture(autouse=True)
-def _customizations(monkeypatch: pytest.MonkeyPatch) -> None:
-    stub_missing_customizations(monkeypatch)
+def _no_source_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 

@@ -6,8 +6,6 @@ is in; the end-to-end tests in test_build_e2e.py use the real sources.
 
 from __future__ import annotations
 
-import os
-
 from builder.model import (
     ApplicationTabTemplate,
     AppModule,
@@ -198,31 +196,3 @@ def test_the_sample_project_has_every_kind_of_component() -> None:
                  "tab_templates", "session_templates", "notification_templates", "settings"):
         assert getattr(project, name), name
 
-
-# --- customizations.xml comes from H2's renderer; a stand-in until that module exists -----
-
-STUB_CUSTOMIZATIONS = (
-    b'<ImportExportXml xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Entities />'
-    b"<Roles /><Workflows /><FieldSecurityProfiles /><Templates /><EntityMaps />"
-    b"<EntityRelationships /><OrganizationSettings /><optionsets /><CustomControls />"
-    b"<EntityDataProviders /><Languages><Language>1033</Language></Languages></ImportExportXml>"
-)
-
-
-def customizations_available() -> bool:
-    if os.environ.get("VOICEPKG_STUB_CUSTOMIZATIONS"):  # while that renderer is in flux
-        return False
-    try:
-        from builder.render.customizations import render_customizations  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def stub_missing_customizations(monkeypatch: object) -> None:
-    """Let the solution tests run before builder.render.customizations exists."""
-    if not customizations_available():
-        import builder.render.solution as solution
-
-        monkeypatch.setattr(solution, "_customizations",  # type: ignore[attr-defined]
-                            lambda project, name, managed: STUB_CUSTOMIZATIONS)

@@ -7,13 +7,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_build_sample import (
-    BASE,
-    MULTI,
-    customizations_available,
-    stub_missing_customizations,
-    voice_project,
-)
+from test_build_sample import BASE, MULTI, voice_project
 
 from builder.errors import BuildError
 from builder.model import CustomApiParameter, RawPart
@@ -21,11 +15,6 @@ from builder.render import render_solution
 from builder.xmlsafe import parse_xml
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
-
-
-@pytest.fixture(autouse=True)
-def _customizations(monkeypatch: pytest.MonkeyPatch) -> None:
-    stub_missing_customizations(monkeypatch)
 
 
 def xml(entries: dict[str, bytes], path: str) -> etree._Element:
@@ -114,7 +103,6 @@ def test_web_resource_payloads_are_zipped_byte_for_byte() -> None:
     assert sorted(payloads.values()) == sorted(w.content for w in project.web_resources)
 
 
-@pytest.mark.skipif(not customizations_available(), reason="customizations.xml not built yet")
 def test_every_web_resource_file_name_in_customizations_is_a_zip_entry() -> None:
     entries = render_solution(voice_project(), BASE, True)
     names = [n.text or "" for n in xml(entries, "customizations.xml").iter("FileName")]
