@@ -21,20 +21,28 @@ from .errors import Diagnostic, diagnostic
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
-# What a value of each XSD type looks like, for hints.
-TYPE_HINTS: dict[str, str] = {
-    "xs:int": "a whole number, e.g. 100",
-    "xs:positiveInteger": "a whole number above 0, e.g. 100",
-    "xs:nonNegativeInteger": "a whole number, 0 or more",
-    "xs:decimal": "a number, e.g. 1 or 2.5",
-    "xs:boolean": "true or false",
-    "guid": "a GUID, e.g. 3f2504e0-4f89-41d3-9a0c-0305e82c3301",
-    "identifier": "a name of letters, digits and '_' not starting with a digit, e.g. enreach_Name",
-    "identifierList": "names separated by spaces, e.g. enreach_name enreach_value",
-    "webResourceName": "a web resource name, e.g. enreach_/scripts/form.js",
-    "webResourceList": "web resource names separated by spaces",
-    "depth": "one of Basic, Local, Deep, Global",
-    "nonEmpty": "a text that is not empty",
+# What a value of each XSD type is, and an example of one: for messages and hints.
+TYPE_WORDS: dict[str, tuple[str, str]] = {
+    "xs:int": ("a whole number", "100"),
+    "xs:positiveInteger": ("a whole number above 0", "100"),
+    "xs:nonNegativeInteger": ("a whole number, 0 or more", "0"),
+    "xs:decimal": ("a number", "2.5"),
+    "xs:boolean": ("true or false", "true"),
+    "guid": ("a GUID", "3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
+    "identifier": ("a name of letters, digits and '_' not starting with a digit", "enreach_Name"),
+    "identifierList": ("names separated by spaces", "enreach_name enreach_value"),
+    "webResourceName": ("a web resource name", "enreach_/scripts/form.js"),
+    "webResourceList": ("web resource names separated by spaces", "enreach_/scripts/form.js"),
+    "depth": ("one of: Basic, Local, Deep, Global", "Global"),
+    "nonEmpty": ("a text that is not empty", "..."),
+    "xs:string": ("a text", ""),
+}
+# lxml facet -> how to say the limit it sets
+_LIMITS = {
+    "minInclusive": "at least {}",
+    "maxInclusive": "at most {}",
+    "minLength": "at least {} characters long",
+    "maxLength": "at most {} characters long",
 }
 
 
@@ -116,7 +124,7 @@ def _explain(
     if type_name == "SCHEMAV_ELEMENT_CONTENT" and "not expected" in detail:
         return _unexpected_element(element, detail)
     if type_name == "SCHEMAV_CVC_COMPLEX_TYPE_4" or "Missing child" in detail:
-        return "SRC004", f"<{element}>: {_missing(detail)}", "add what is missing"
+        return _missing(element, detail)
     if attribute:
         return _bad_value(index, element, attribute, detail)
     return "SRC005", f"<{element}>: {detail.strip()}", "see docs/source-format.md"
@@ -143,22 +151,34 @@ def _unexpected_element(element: str, detail: str) -> tuple[str, str, str]:
     return "SRC001", f"unknown or misplaced element <{element}>", hint
 
 
-def _missing(detail: str) -> str:
+def _missing(element: str, detail: str) -> tuple[str, str, str]:
     required = re.search(r"The attribute '([^']+)' is required", detail)
     if required:
-        return f"attribute '{required.group(1)}' is required"
+        name = required.group(1)
+        return "SRC004", f"<{element}> needs attribute '{name}'", f'add {name}="..."'
     expected = re.search(r"Expected is (?:one of )?\( ?([^)]*)\)", detail)
-    return f"missing child element {expected.group(1).strip()}" if expected else detail.strip()
+    child = expected.group(1).strip() if expected else "?"
+    return "SRC004", f"<{element}> needs a child element <{child}>", f"add <{child}> inside it"
 
 
 def _bad_value(
     index: SchemaIndex, element: str, attribute: str, detail: str
 ) -> tuple[str, str, str]:
-    value = re.search(r"(?:The value )?'([^']*)' (?:is|has)", detail)
-    shown = f"'{value.group(1)}'" if value else "value"
-    expected = index.attributes.get(element, {}).get(attribute, "")
-    hint = TYPE_HINTS.get(expected, expected)
-    limit = re.search(r"\[facet '(\w+)'\].*?\('?([^')]*)'?\)\.?$", detail)
-    if limit and limit.group(1) in ("minInclusive", "maxInclusive", "maxLength", "minLength"):
-        hint = f"{hint}; {limit.group(1)} is {limit.group(2)}"
-    return "SRC002", f"<{element}> {attribute}={shown} is not valid", hint or detail.strip()
+    """`<column> max-length must be a whole number above 0, not 'abc'`, with an example."""
+    value = re.search(r"The value '([^']*)'|'([^']*)' is not a valid", detail)
+    shown = f", not '{_shorten(value.group(1) or value.group(2))}'" if value else ""
+    declared = index.attributes.get(element, {}).get(attribute, "")
+    words, example = TYPE_WORDS.get(declared, (declared, ""))
+    if declared.startswith("one of: "):
+        example = declared.removeprefix("one of: ").split(", ")[0]
+    facet = re.search(r"\[facet '(\w+)'\]", detail)
+    if facet and facet.group(1) in _LIMITS:
+        bound = re.findall(r"'(\d+)'", detail)[-1]
+        words = f"{words}, {_LIMITS[facet.group(1)].format(bound)}"
+        example = bound if facet.group(1).endswith("Inclusive") else ""
+    hint = f'for example {attribute}="{example}"' if example else "see docs/source-format.md"
+    return "SRC002", f"<{element}> {attribute} must be {words or 'valid'}{shown}", hint
+
+
+def _shorten(value: str, most: int = 40) -> str:
+    return value if len(value) <= most else value[: most - 3] + "..."

@@ -67,8 +67,8 @@ def test_bad_integer_names_attribute_file_line_and_a_hint(tree: Path) -> None:
     write(tree, "tables/new_thing.xml", text)
     [found] = errors(tree)
     assert (found.code, found.file, found.line) == ("SRC002", "tables/new_thing.xml", 3)
-    assert "max-length" in found.message and "'long'" in found.message
-    assert "whole number" in found.hint
+    assert found.message == "<column> max-length must be a whole number above 0, not 'long'"
+    assert found.hint == 'for example max-length="100"'
     assert str(found).startswith("tables/new_thing.xml:3: error SRC002")
 
 
@@ -91,7 +91,7 @@ def test_bad_choice_value_lists_the_allowed_ones(tree: Path) -> None:
     )
     [found] = errors(tree)
     assert (found.code, found.line) == ("SRC002", 4)
-    assert "String, Integer, Boolean, Guid" in found.hint
+    assert "one of: String, Integer, Boolean, Guid, not 'Number'" in found.message
 
 
 def test_missing_required_attribute_is_reported(tree: Path) -> None:
@@ -206,3 +206,11 @@ def test_a_stray_file_in_raw_is_reported(tree: Path) -> None:
     write(tree, "raw/Sample/notes.txt", "hello")
     [found] = errors(tree)
     assert (found.code, found.file) == ("SRC010", "raw/Sample/notes.txt")
+
+
+def test_a_value_over_its_limit_says_the_limit(tree: Path) -> None:
+    write(tree, "project.xml", (CASE / "project.xml").read_text().replace('"10000"', '"5"'))
+    [found] = errors(tree)
+    assert found.message == (
+        "<publisher> option-value-prefix must be a whole number, at least 10000, not '5'"
+    )
