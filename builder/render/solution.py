@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable, Mapping
 
 from ..errors import BuildError
 from ..model import Project, RawPart, SolutionDef, WebResource
 from .components import custom_api_files, environment_variable_files
+from .cz_webresources import web_resource_entry_path
 from .manifest import render_solution_xml
 from .multisession import multisession_files
 from .templating import render_xml
@@ -62,16 +62,8 @@ def _extension(path: str) -> str:
 
 
 def web_resource_files(resources: Iterable[WebResource]) -> dict[str, bytes]:
-    return {f"WebResources/{web_resource_file_name(w)}": w.content for w in resources}
-
-
-def web_resource_file_name(resource: WebResource) -> str:
-    """The payload's name in the zip; must equal the FileName customizations.xml gives it."""
-    try:
-        from .customizations import web_resource_file_name as from_customizations
-    except ImportError:  # customizations.xml renderer not there yet: the export rule
-        return re.sub(r"[^A-Za-z0-9_]", "", resource.name) + str(resource.id)
-    return from_customizations(resource).lstrip("/").removeprefix("WebResources/")
+    """Payloads at the path customizations.xml's FileName points to."""
+    return {web_resource_entry_path(w): w.content for w in resources}
 
 
 def raw_entries(parts: Iterable[RawPart]) -> dict[str, bytes]:
@@ -80,7 +72,7 @@ def raw_entries(parts: Iterable[RawPart]) -> dict[str, bytes]:
 
 
 def _customizations(project: Project, solution: str, managed: bool) -> bytes:
-    from .customizations import render_customizations  # H2's module, imported when used
+    from .customizations import render_customizations  # the big one: imported when used
 
     return render_customizations(project, solution, managed)
 
