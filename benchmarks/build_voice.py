@@ -8,27 +8,15 @@ the build to the floor.
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+
+from build_200_tables import best
 
 from builder.build import load_checked, package_files
 from builder.package import zip_bytes
 from builder.render import render_config_data, render_solution
 
-T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def best(repeats: int, work: Callable[[], T]) -> tuple[float, T]:
-    """Best wall time of `repeats` runs, and the last result."""
-    times: list[float] = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def render_all(project) -> list[dict[str, bytes]]:  # type: ignore[no-untyped-def]
