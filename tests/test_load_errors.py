@@ -56,7 +56,7 @@ def test_unknown_element_names_file_line_and_what_is_expected(tree: Path) -> Non
     )
     write(tree, "tables/new_thing.xml", text)
     [found] = errors(tree)
-    assert (found.code, found.file, found.line) == ("SRC001", "tables/new_thing.xml", 8)
+    assert (found.code, found.file, found.line) == ("SRC001", "tables/new_thing.xml", 9)
     assert "<colum>" in found.message and "column" in found.hint
 
 
@@ -214,3 +214,17 @@ def test_a_value_over_its_limit_says_the_limit(tree: Path) -> None:
     assert found.message == (
         "<publisher> option-value-prefix must be a whole number, at least 10000, not '5'"
     )
+
+
+def test_global_choices_load_with_their_options_by_value(tree: Path) -> None:
+    project = load_project(tree)
+    [choice] = project.global_choices
+    assert [o.label for o in choice.options] == ["Small", "Medium", "Large"]
+    column = project.tables[0].column("new_size")
+    assert column is not None and (column.global_choice, column.options) == ("new_size", ())
+
+
+def test_a_solution_on_the_root_element_applies_to_everything_in_the_file(tree: Path) -> None:
+    project = load_project(tree)
+    assert {v.solution for v in project.views} == {"SampleExtra"}
+    assert {f.solution for f in project.forms} == {"Sample"}  # the base solution
