@@ -142,9 +142,10 @@ def test_a_broken_source_fails_with_its_location_and_leaves_dist_alone(tmp_path:
     assert snapshot(out) == before
 
 
-def test_paths_default_to_the_current_folder(tmp_path: Path,
+def test_paths_default_to_the_current_folder_and_managed_is_the_default(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     copy_sources(tmp_path / "solution_src")
     monkeypatch.chdir(tmp_path)
     assert run("build", "solution").exit_code == 0
-    assert [p.name for p in (tmp_path / "dist").iterdir()]
+    names = [p.name for p in (tmp_path / "dist").iterdir()]
+    assert len(names) == 2 and all(n.endswith("_managed.zip") for n in names)  # the default
