@@ -185,7 +185,7 @@ def test_roles_hold_the_catalogue_privileges(project: Project, role_name: str) -
 
 def test_privileges_are_named_the_dataverse_way(project: Project) -> None:
     tables = {t.logical_name for t in project.tables if not t.existing}
-    system = {"Activity", "Account", "Contact", "Lead", "User", "Team", "Queue", "QueueItem"}
+    system = {"Activity", "Account", "Contact", "Lead", "User", "Team", "Queue"}
     pattern = re.compile(r"prv(Create|Read|Write|Delete|AppendTo|Append|Assign|Share)(\w+)")
     for role in project.roles:
         for privilege in role.privileges:
