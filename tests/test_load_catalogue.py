@@ -298,3 +298,15 @@ def test_everything_else_belongs_to_the_base_solution(project: Project) -> None:
         + project.environment_variables
     )
     assert {p.solution for p in parts} == {base}
+
+
+def test_system_privileges_are_ones_real_exports_use(project: Project, corpus: Path) -> None:
+    """An unknown privilege name fails the import: ship only names seen in real roles."""
+    seen = {
+        m
+        for p in corpus.rglob("*.xml")
+        for m in re.findall(r'name="(prv\w+)"', p.read_text("utf-8", "replace"))
+    }
+    custom = tuple(t.logical_name for t in project.tables if not t.existing)
+    shipped = {p.name for r in project.roles for p in r.privileges if not p.name.endswith(custom)}
+    assert shipped and shipped <= seen
