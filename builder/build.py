@@ -12,8 +12,8 @@ Package layout (deploy reads it back):
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BuildError, Diagnostic, raise_if_errors
@@ -30,19 +30,26 @@ from .render.names import (
 VERSION = re.compile(r"\d+\.\d+\.\d+\.\d+")
 
 
+Warn = Callable[[Diagnostic], None]
+
+
 def build_solutions(src: Path, *, version: str | None = None, managed: bool = True,
-                    unmanaged: bool = False) -> dict[str, bytes]:
+                    unmanaged: bool = False, on_warning: Warn | None = None) -> dict[str, bytes]:
     """{zip file name: zip bytes} for every solution, managed and/or unmanaged."""
-    return solution_files(load_checked(src, version), managed=managed, unmanaged=unmanaged)
+    project = load_checked(src, version, on_warning)
+    return solution_files(project, managed=managed, unmanaged=unmanaged)
 
 
-def build_package(src: Path, *, version: str | None = None) -> dict[str, bytes]:
+def build_package(src: Path, *, version: str | None = None,
+                  on_warning: Warn | None = None) -> dict[str, bytes]:
     """{relative path: bytes} of the package folder and of the package zip."""
-    return package_files(load_checked(src, version))
+    return package_files(load_checked(src, version, on_warning))
 
 
-def load_checked(src: Path, version: str | None = None) -> Project:
-    """Load the sources, stamp the version, and refuse a project with rule errors."""
+def load_checked(src: Path, version: str | None = None, on_warning: Warn | None = None,
+                 ) -> Project:
+    """Load the sources, stamp the version, and refuse a project with rule errors.
+    Warnings of the Dataverse rules go to `on_warning` when the build goes on."""
     if version is not None and not VERSION.fullmatch(version):
         raise BuildError.at("BLD001", f"version {version!r} is not four numbers a.b.c.d",
                             hint="pass e.g. --version 1.2.0.0")
@@ -54,18 +61,14 @@ def load_checked(src: Path, version: str | None = None) -> Project:
     if not VERSION.fullmatch(project.version):
         raise BuildError.at("BLD001", f"version {project.version!r} is not four numbers a.b.c.d",
                             file=project.root, hint="set a four-part version in the sources")
-    raise_if_errors(check_project(project))
+    from .validate import check_project  # the Dataverse rules
+
+    findings = check_project(project)
+    raise_if_errors(findings)
+    if on_warning is not None:
+        for warning in findings:
+            on_warning(warning)
     return project
-
-
-def check_project(project: Project) -> list[Diagnostic]:
-    """The Dataverse rules of `builder.validate`, when that module provides them."""
-    try:
-        validate = importlib.import_module("builder.validate")
-    except ImportError:
-        return []
-    check = getattr(validate, "check_project", None)
-    return list(check(project)) if check else []
 
 
 # --- from a loaded project ---------------------------------------------------------------

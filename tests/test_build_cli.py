@@ -149,3 +149,11 @@ def test_paths_default_to_the_current_folder_and_managed_is_the_default(tmp_path
     assert run("build", "solution").exit_code == 0
     names = [p.name for p in (tmp_path / "dist").iterdir()]
     assert len(names) == 2 and all(n.endswith("_managed.zip") for n in names)  # the default
+
+
+def test_warnings_of_the_rules_are_shown_and_do_not_stop_the_build(tmp_path: Path) -> None:
+    # The sources leave DefaultCrmAssignee empty on purpose (each environment sets it).
+    result = run("build", "solution", "--src", str(SOURCES), "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert re.search(r"settings/\S+\.xml:\d+: warning DV\d+", result.stderr), result.stderr
+    assert len(result.stdout.splitlines()) == 2  # the zips were still written

@@ -43,8 +43,8 @@ def solution(src: Path, version: str | None, kind: str, out: Path, as_json: bool
     from ..build import build_solutions
 
     managed, unmanaged = kind in ("managed", "both"), kind in ("unmanaged", "both")
-    _run(lambda: build_solutions(src, version=version, managed=managed, unmanaged=unmanaged),
-         out, as_json)
+    _run(lambda: build_solutions(src, version=version, managed=managed, unmanaged=unmanaged,
+                                 on_warning=_warn), out, as_json)
 
 
 @build.command("package")
@@ -56,7 +56,11 @@ def package(src: Path, version: str | None, out: Path, as_json: bool) -> None:
     """Build the Package Deployer package: folder and zip."""
     from ..build import build_package
 
-    _run(lambda: build_package(src, version=version), out, as_json)
+    _run(lambda: build_package(src, version=version, on_warning=_warn), out, as_json)
+
+
+def _warn(finding: object) -> None:
+    click.echo(str(finding), err=True)
 
 
 def _run(make: Callable[[], Mapping[str, bytes]], out: Path, as_json: bool) -> None:
