@@ -90,6 +90,17 @@ def bit(value: bool) -> str:
     return "1" if value else "0"
 
 
+def indent(value: str, width: int = 4, first: bool = False) -> Markup:
+    """jinja2's `indent` for already-safe macro output, without re-escaping every line
+    (the stock filter spends most of a large render on Markup concatenation)."""
+    text = value if isinstance(value, Markup) else Markup.escape(value)
+    pad = " " * width
+    lines = str(text).split("\n")
+    body = "\n".join(pad + line if line else line for line in lines[1:])
+    head = pad + lines[0] if first and lines[0] else lines[0]
+    return Markup(head + ("\n" + body if len(lines) > 1 else ""))
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -101,6 +112,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["bit"] = bit
+    env.filters["indent"] = indent
     env.globals["lang"] = LANGUAGE
     return env
 

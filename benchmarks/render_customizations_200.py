@@ -1,0 +1,50 @@
+"""Time customizations.xml for a generated 200-table solution, split into its two stages.
+
+Run by hand: python benchmarks/render_customizations_200.py [tables] [repeats]
+The project comes from build_200_tables.big_project (ten columns, a main form and two views
+per table). "models" is building the view models (cz_* modules), "templates" the jinja2
+layout of those models; the total is what `render_customizations` costs.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from build_200_tables import SOLUTION, big_project
+
+from builder.render.customizations import build_document, environment, render_customizations
+
+T = TypeVar("T")
+
+
+def best(repeats: int, work: Callable[[], T]) -> tuple[float, T]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    project = big_project(count)
+    template = environment().get_template("customizations/customizations.xml.j2")
+    t_models, doc = best(repeats, lambda: build_document(project, SOLUTION, True))
+    t_layout, text = best(repeats, lambda: template.render(doc=doc))
+    t_total, xml = best(repeats, lambda: render_customizations(project, SOLUTION, True))
+    print(
+        f"{count} tables: customizations.xml {len(xml) / 1e6:.1f} MB, "
+        f"{text.count(chr(10))} lines (best of {repeats})"
+    )
+    print(f"  models     {t_models * 1000:8.0f} ms")
+    print(f"  templates  {t_layout * 1000:8.0f} ms")
+    print(f"  total      {t_total * 1000:8.0f} ms   {t_total / count * 1000:.1f} ms per table")
+
+
+if __name__ == "__main__":
+    main()
