@@ -42,6 +42,17 @@ _PARSER = etree.XMLParser(
     huge_tree=False,
     remove_blank_text=False,
 )
+# The same, tolerating what libxml2 reports but .NET accepts: a namespace name that is not a
+# URI (workflow XAML declares xmlns:x="clr-namespace:...;assembly=..."). Used only when
+# those are the only errors, so nothing malformed is ever "recovered".
+_LENIENT = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    recover=True,
+)
 
 
 def _codec(name: str) -> str | None:
@@ -127,6 +138,11 @@ def _syntax_error(exc: etree.XMLSyntaxError, file: str) -> BuildError:
                          column=column, hint=hint)
 
 
+def _only_namespace_uri_warnings(exc: etree.XMLSyntaxError) -> bool:
+    errors = list(exc.error_log)
+    return bool(errors) and all(e.type_name == "WAR_NS_URI" for e in errors)
+
+
 def parse_xml(data: bytes, file: str) -> etree._Element:
     """Parse `data` (named `file` in messages) and return its root element."""
     if len(data) > MAX_XML_BYTES:
@@ -141,7 +157,9 @@ def parse_xml(data: bytes, file: str) -> etree._Element:
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc, file) from None
+        if not _only_namespace_uri_warnings(exc):
+            raise _syntax_error(exc, file) from None
+        root = etree.fromstring(data, _LENIENT)
     info = root.getroottree().docinfo
     if info.internalDTD is not None or info.system_url or info.public_id:
         raise _refuse("XML003", "DOCTYPE declarations are refused", file,

@@ -59,6 +59,8 @@ CASES: list[tuple[str, Mutation, str, int]] = [
                                     schema_name="enreach_CallbackListId"), PROFILE, 6),
     ("DV106", lambda p: replace(p, roles=p.roles + (replace(p.roles[0], id=ident("r2"),
                                 src=at("roles/copy.xml", 2)),)), "roles/copy.xml", 2),
+    ("DV128", lambda p: replace(p, views=p.views + (replace(p.views[0], id=ident("v2"),
+                                src=at("views/copy.xml", 3)),)), "views/copy.xml", 3),
     ("DV107", lambda p: first(p, "views", id=p.forms[0].id), "views/enreach_setting.xml", 2),
     ("DV108", lambda p: first(p, "forms", solution="VoiceForD365Extras"), "forms/phonecall.xml", 2),
     ("DV109", lambda p: replace(p, solutions=()), "project.xml", 3),
@@ -168,7 +170,7 @@ CASES: list[tuple[str, Mutation, str, int]] = [
      MULTI + "session.xml", 2),
     ("DV164", lambda p: first(p, "notification_templates", parameters=("customerName",)),
      MULTI + "notification.xml", 4),
-    ("DV164", lambda p: first(p, "notification_templates", timeout=900),
+    ("DV166", lambda p: first(p, "notification_templates", timeout=900),
      MULTI + "notification.xml", 2),
     ("DV165", lambda p: first(p, "tab_templates", page_type="spreadsheet"), MULTI + "tab.xml", 2),
     ("DV170", lambda p: replace(p, version="1.2.0"), "project.xml", 3),
@@ -202,6 +204,12 @@ def test_every_rule_has_a_case_here() -> None:
 def test_the_version_must_be_higher_than_the_baseline(baseline: str, reported: bool) -> None:
     found = check_project(voice_project(), baseline_version=baseline, baseline_label="old.zip")
     assert any(d.code == "DV171" for d in found) is reported
+
+
+def test_declarations_only_sources_carry_are_not_required_of_a_read_back_zip() -> None:
+    p = first(voice_project(), "notification_templates", parameters=())
+    assert {d.code for d in check_project(p)} == {"DV163", "DV164"}
+    assert check_project(p, read_back=True) == []
 
 
 def test_an_empty_default_assignee_is_a_warning_not_an_error() -> None:

@@ -15,15 +15,16 @@ _MODULES = (channels, choices, columns, identity, naming, references, resources,
 
 def check_project(project: Project, *, house: bool | None = None,
                   baseline_version: str | None = None, baseline_label: str = "",
-                  ) -> list[Diagnostic]:
+                  read_back: bool = False) -> list[Diagnostic]:
     """Every rule's findings on `project`, sorted by file and line.
 
     `house` (default: the publisher is Enreach) applies the rules that hold only for the
     Voice project; other publishers' solutions get those as warnings or not at all.
+    `read_back`: the project was read from a zip, so source-only declarations are absent.
     """
     if house is None:
         house = project.publisher.unique_name.lower() == HOUSE_PUBLISHER
-    ctx = Context(project, house, baseline_version, baseline_label)
+    ctx = Context(project, house, baseline_version, baseline_label, read_back)
     found: list[Diagnostic] = []
     for code in sorted(RULES):
         found.extend(_run(RULES[code], ctx))

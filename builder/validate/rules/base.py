@@ -33,6 +33,7 @@ class Context:
     house: bool = True
     baseline_version: str | None = None
     baseline_label: str = ""
+    read_back: bool = False  # the model was read from a built zip, not loaded from sources
 
     @property
     def prefix(self) -> str:
@@ -85,10 +86,11 @@ class Rule:
     severity: Severity = "error"
     foreign: Severity | None = "error"  # severity for other publishers' solutions; None: skip
     hint: str = ""
+    source_only: bool = False  # needs what only sources declare (a zip cannot carry it)
 
     def run(self, ctx: Context) -> Iterator[Diagnostic]:
         severity = self.severity if ctx.house else self.foreign
-        if severity is None:
+        if severity is None or (self.source_only and ctx.read_back):
             return
         for item in self.check(ctx):
             yield diagnostic(self.code, item.message, file=item.src.file, line=item.src.line,
@@ -99,12 +101,13 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(code: str, title: str, *, severity: Severity = "error",
-         foreign: Severity | None = "error", hint: str = "") -> Callable[[Check], Check]:
+         foreign: Severity | None = "error", hint: str = "",
+         source_only: bool = False) -> Callable[[Check], Check]:
     """Register a rule under a stable code."""
 
     def register(check: Check) -> Check:
         assert code not in RULES, f"duplicate rule code {code}"
-        RULES[code] = Rule(code, title, check, severity, foreign, hint)
+        RULES[code] = Rule(code, title, check, severity, foreign, hint, source_only)
         return check
 
     return register

@@ -92,13 +92,15 @@ def undeclared(text: str, declared: frozenset[str]) -> list[str]:
             and s.lower() not in declared]
 
 
-@rule("DV163", "session and tab templates use only declared parameters",
+@rule("DV163", "session and tab templates use only declared parameters", source_only=True,
       hint="declare the parameter on the notification templates (parameters=...) or use a "
            "built-in slug")
 def session_slugs(ctx: Context) -> Iterable[Finding]:
     declared = declared_parameters(ctx.project)
     texts = [(f"session template {s.unique_name} title", s.title, s.src)
              for s in ctx.project.session_templates]
+    texts += [(f"tab template {t.unique_name} title", t.title, t.src)
+              for t in ctx.project.tab_templates]
     texts += [(f"tab template {t.unique_name} parameter {p.name}", p.value, first_src(p.src, t.src))
               for t in ctx.project.tab_templates for p in t.parameters]
     for what, text, src in texts:
@@ -107,6 +109,7 @@ def session_slugs(ctx: Context) -> Iterable[Finding]:
 
 
 @rule("DV164", "notification templates use only the parameters they declare",
+      source_only=True,
       hint="add the parameter to the template's parameters, or fix the slug")
 def notification_slugs(ctx: Context) -> Iterable[Finding]:
     for template in ctx.project.notification_templates:
@@ -118,6 +121,12 @@ def notification_slugs(ctx: Context) -> Iterable[Finding]:
             for slug in undeclared(text, declared):
                 yield Finding(src, f"notification template {template.unique_name} {what} uses "
                               f"undeclared parameter {{{slug}}}")
+
+
+@rule("DV166", "notification timeouts are 0..500 seconds",
+      hint="Dataverse accepts a notification timeout from 0 to 500 seconds")
+def notification_timeouts(ctx: Context) -> Iterable[Finding]:
+    for template in ctx.project.notification_templates:
         if not 0 <= template.timeout <= 500:
             yield Finding(template.src, f"notification template {template.unique_name}: "
                           f"timeout {template.timeout} is outside 0..500 seconds")

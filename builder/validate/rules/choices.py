@@ -91,7 +91,8 @@ def default_option_exists(ctx: Context) -> Iterable[Finding]:
 
 
 # Highest statecode of the standard tables we know (activities: Open, Completed, Canceled,
-# Scheduled for appointments); a custom table has Active (0) and Inactive (1).
+# Scheduled); a custom table has Active (0) and Inactive (1), a custom activity table the
+# activity states.
 _STATES = {"phonecall": 2, "task": 2, "email": 3, "letter": 2, "fax": 2, "appointment": 3}
 
 
@@ -100,7 +101,8 @@ _STATES = {"phonecall": 2, "task": 2, "email": 3, "letter": 2, "fax": 2, "appoin
            "2 Canceled)")
 def status_reason_states(ctx: Context) -> Iterable[Finding]:
     for table in ctx.project.tables:
-        top = _STATES.get(table.logical_name, 1 if not table.existing else 99)
+        top = _STATES.get(table.logical_name, 3 if table.is_activity else
+                          1 if not table.existing else 99)
         for reason in table.status_reasons:
             if not 0 <= reason.state <= top:
                 yield Finding(reason.src, f"status reason {reason.label!r} of "

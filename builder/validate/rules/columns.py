@@ -16,7 +16,7 @@ NUMBER_LIMITS = {
 TEXT_LIMITS = {"text": 4000, "memo": 1048576}
 
 
-@rule("DV115", "lookups target tables that exist",
+@rule("DV115", "lookups target tables that exist", foreign="warning",
       hint="target a table the solution declares or a standard Dataverse table")
 def lookup_targets(ctx: Context) -> Iterable[Finding]:
     for table in ctx.project.tables:
@@ -67,8 +67,8 @@ def number_ranges(ctx: Context) -> Iterable[Finding]:
       hint="mark one single-line text column as the primary name")
 def primary_name(ctx: Context) -> Iterable[Finding]:
     for table in ctx.project.tables:
-        if table.existing:
-            continue
+        if table.existing or table.is_activity:
+            continue  # an activity table's primary name is the shared `subject`
         primaries = [c for c in table.columns if c.is_primary_name]
         if len(primaries) != 1:
             yield Finding(table.src, f"table {table.logical_name} has {len(primaries)} primary "
@@ -99,9 +99,9 @@ def virtual_sources(ctx: Context) -> Iterable[Finding]:
     for table in ctx.project.tables:
         source = table.virtual
         if source is None:
-            continue
+            continue  # (a model read back from a zip may not know the variable: "")
         src = first_src(source.src, table.src)
-        if source.url_variable.lower() not in variables:
+        if source.url_variable and source.url_variable.lower() not in variables:
             yield Finding(src, f"virtual table {table.logical_name} reads its URL from "
                           f"undeclared variable {source.url_variable!r}")
         if not source.external_name:

@@ -114,8 +114,6 @@ def name_groups(project: Project) -> Iterator[tuple[str, list[tuple[str, Src]]]]
         yield f"column of {t.logical_name}", _named(t.columns, "schema_name")
         yield f"key of {t.logical_name}", _named(t.keys, "schema_name")
     yield "choice", _named(p.global_choices, "name")
-    yield "form", [(f"{f.table}/{f.type}/{f.name}", f.src) for f in p.forms]
-    yield "view", [(f"{v.table}/{v.name}", v.src) for v in p.views]
     for kind, items, attr in (
         ("role", p.roles, "name"), ("app", p.apps, "unique_name"), ("command", p.commands, "id"),
         ("web resource", p.web_resources, "name"), ("custom API", p.custom_apis, "unique_name"),
@@ -140,6 +138,14 @@ def name_groups(project: Project) -> Iterator[tuple[str, list[tuple[str, Src]]]]
 def unique_names(ctx: Context) -> Iterable[Finding]:
     for kind, items in name_groups(ctx.project):
         yield from _duplicates(kind, items)
+
+
+@rule("DV128", "form and view names are unique per table", foreign="warning",
+      hint="Dataverse accepts twins, but users cannot tell them apart: rename one")
+def unique_form_and_view_names(ctx: Context) -> Iterable[Finding]:
+    p = ctx.project
+    yield from _duplicates("form", [(f"{f.table}/{f.type}/{f.name}", f.src) for f in p.forms])
+    yield from _duplicates("view", [(f"{v.table}/{v.name}", v.src) for v in p.views])
 
 
 def id_components(project: Project) -> Iterator[tuple[str, str, Src]]:

@@ -156,7 +156,7 @@ def commands(ctx: Context) -> Iterable[Finding]:
             yield Finding(cmd.src, f"command {cmd.id!r} is limited to unknown app {cmd.app!r}")
 
 
-@rule("DV127", "apps include forms, views, roles, tables and an icon that exist", foreign="warning",
+@rule("DV127", "apps include forms, views, roles, tables and an icon that exist", foreign=None,
       hint="include only components the project declares")
 def app_members(ctx: Context) -> Iterable[Finding]:
     p = ctx.project

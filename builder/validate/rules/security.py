@@ -44,7 +44,7 @@ def _privilege_problem(ctx: Context, privilege: Privilege) -> str:
 
 
 
-@rule("DV130", "roles name privileges Dataverse has", foreign="warning",
+@rule("DV130", "roles name privileges Dataverse has", foreign=None,
       hint="custom tables: prv<Verb><logical name>; standard tables use Dataverse's names "
            "(phone call: prvReadActivity, user: prvReadUser)")
 def privilege_names(ctx: Context) -> Iterable[Finding]:

@@ -1,0 +1,46 @@
+"""`voicepkg validate [PATH] [--format text|json] [--strict] [--baseline OLD]`.
+
+PATH is a `solution_src` folder (the default), a solution zip or folder, or a package zip or
+folder. Every diagnostic is printed (text: one line each, then a summary on stderr; json: a
+list for pipelines). Exit 0 when clean, 1 on errors (warnings too with --strict), 2 on usage.
+Nothing is written anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import Diagnostic
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path, exists=True), default=Path("solution_src"))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--baseline", type=click.Path(path_type=Path, exists=True), metavar="OLD",
+              help="The previous release (zip, package or sources): the version must be higher.")
+def validate(path: Path, fmt: str, strict: bool, baseline: Path | None) -> None:
+    """Check sources, a solution or a package: XML, schemas and Dataverse rules."""
+    from ..validate import validate_path
+
+    found = validate_path(path, strict=strict, baseline=baseline)
+    if fmt == "json":
+        click.echo(json.dumps([d.to_json() for d in found], indent=2))
+    else:
+        for item in found:
+            click.echo(str(item))
+        click.echo(summary(found, path), err=True)
+    if any(d.severity == "error" for d in found):
+        raise click.exceptions.Exit(1)
+
+
+def summary(found: list[Diagnostic], path: Path) -> str:
+    errors = sum(d.severity == "error" for d in found)
+    warnings = len(found) - errors
+    if not found:
+        return f"{path}: valid"
+    return f"{path}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

@@ -1,0 +1,117 @@
+"""What a path is (sources, a solution, a package, configuration data) and its files.
+
+A zip is read with `archive.read_zip`; a folder is read the same way file by file, within the
+same limits and never following a link out of the folder. Either way a target is a mapping
+{relative path: bytes}, so a solution zip and an unzipped solution folder are checked alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..archive import DEFAULT_LIMITS, read_zip
+from ..errors import BuildError, Diagnostic, diagnostic
+
+Kind = Literal["source", "solution", "unpacked", "package", "configdata", "unknown"]
+
+
+@dataclass
+class Target:
+    kind: Kind
+    label: str  # how files are named in diagnostics: "dist/x.zip" or "dist/folder"
+    entries: dict[str, bytes] = field(default_factory=dict)
+    is_zip: bool = False
+    data: bytes = b""  # the zip itself, for readers that take one
+
+    def name(self, entry: str) -> str:
+        """The diagnostic file name of one entry."""
+        return f"{self.label}!{entry}" if self.is_zip else f"{self.label}/{entry}"
+
+
+def kind_of_entries(entries: dict[str, bytes]) -> Kind:
+    names = {n.lower() for n in entries}
+    if "importconfig.xml" in names:
+        return "package"
+    if "data.xml" in names or "data_schema.xml" in names:
+        return "configdata"
+    if "other/solution.xml" in names:
+        return "unpacked"
+    return "solution"
+
+
+def kind_of_folder(path: Path) -> Kind:
+    def has(*parts: str) -> bool:
+        return path.joinpath(*parts).is_file()
+
+    if has("ImportConfig.xml"):
+        return "package"
+    if has("solution.xml") or has("customizations.xml") or has("[Content_Types].xml"):
+        return "solution"
+    if has("Other", "Solution.xml"):
+        return "unpacked"
+    if has("data.xml") or has("data_schema.xml"):
+        return "configdata"
+    return "source"
+
+
+def open_target(path: Path) -> tuple[Target | None, list[Diagnostic]]:
+    """The target at `path`, or None with the diagnostics that stopped it."""
+    label = str(path)
+    if not path.exists():
+        return None, [diagnostic("VAL001", "no such file or folder", file=label,
+                                 hint="pass a solution_src folder, a solution or a package")]
+    if path.is_dir():
+        kind = kind_of_folder(path)
+        if kind == "source":
+            return Target("source", label), []
+        return _folder_target(path, kind, label)
+    try:
+        data = path.read_bytes()
+        entries = read_zip(data, label)
+    except OSError as exc:
+        return None, [diagnostic("ZIP001", f"cannot read: {exc.strerror}", file=label)]
+    except BuildError as error:
+        return None, error.diagnostics
+    return zip_target(label, entries, data), []
+
+
+def zip_target(label: str, entries: dict[str, bytes], data: bytes) -> Target:
+    return Target(kind_of_entries(entries), label, entries, is_zip=True, data=data)
+
+
+def _folder_target(path: Path, kind: Kind, label: str) -> tuple[Target | None, list[Diagnostic]]:
+    try:
+        return Target(kind, label, read_folder(path, label)), []
+    except BuildError as error:
+        return None, error.diagnostics
+
+
+def read_folder(root: Path, label: str) -> dict[str, bytes]:
+    """Every file under `root` as {relative path: bytes}, within the zip limits; links that
+    lead out of the folder are refused."""
+    limits, total = DEFAULT_LIMITS, 0
+    out: dict[str, bytes] = {}
+    base = root.resolve()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        name = path.relative_to(root).as_posix()
+        if not path.resolve().is_relative_to(base):
+            raise BuildError.at("VAL002", "a link leads out of the folder", file=f"{label}/{name}",
+                                hint="replace the link by the file itself")
+        total += path.stat().st_size
+        if len(out) >= limits.max_entries or total > limits.max_total_bytes:
+            raise BuildError.at("VAL003", "the folder is larger than any solution or package",
+                                file=label, hint="point validate at the right folder")
+        try:
+            out[name] = path.read_bytes()
+        except OSError as exc:
+            raise BuildError.at("VAL004", f"cannot read: {exc.strerror}", file=f"{label}/{name}",
+                                hint="check the file's permissions") from None
+    return out
+
+
+def find_entry(entries: dict[str, bytes], name: str) -> str | None:
+    """The entry called `name`, compared without case (Windows tools vary the casing)."""
+    wanted = name.lower()
+    return next((n for n in entries if n.lower() == wanted), None)
