@@ -9,24 +9,10 @@ layout of those models; the total is what `render_customizations` costs.
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
-from typing import TypeVar
 
-from build_200_tables import SOLUTION, big_project
+from build_200_tables import SOLUTION, best, big_project
 
 from builder.render.customizations import build_document, environment, render_customizations
-
-T = TypeVar("T")
-
-
-def best(repeats: int, work: Callable[[], T]) -> tuple[float, T]:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main() -> None:

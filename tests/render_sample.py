@@ -259,30 +259,28 @@ VIEWS = (
     view("phonecall", "Bundled Calls", columns=(ViewColumn("subject", 300),)),
 )
 
-SCRIPT = WebResource(
-    "enreach_/scripts/callbackprofile.js",
-    "Callback Profile Form",
-    "js",
-    content=b"// form",
-    id=stable_id("webresource", "callbackprofile.js"),
-    solution=BASE,
+
+def web_resource(name: str, display: str, type_: str, content: bytes) -> WebResource:
+    return WebResource(
+        name,
+        display,
+        type_,
+        content=content,  # type: ignore[arg-type]
+        id=stable_id("webresource", name),
+        solution=BASE,
+    )
+
+
+SCRIPT = web_resource(
+    "enreach_/scripts/callbackprofile.js", "Callback Profile Form", "js", b"// form"
 )
-COMMANDS = WebResource(
+COMMANDS = web_resource(
     "enreach_/scripts/commands.js",
     "Voice Commands",
     "js",
-    content=b"Enreach.Commands = { updateUserIds() {}, isCurrentApp(name) {} };",
-    id=stable_id("webresource", "commands.js"),
-    solution=BASE,
+    b"Enreach.Commands = { updateUserIds() {}, isCurrentApp(name) {} };",
 )
-ICON = WebResource(
-    "enreach_/images/voice.svg",
-    "Voice Icon",
-    "svg",
-    content=b"<svg/>",
-    id=stable_id("webresource", "voice.svg"),
-    solution=BASE,
-)
+ICON = web_resource("enreach_/images/voice.svg", "Voice Icon", "svg", b"<svg/>")
 
 
 def field(column: str, **kw: object) -> FormField:

@@ -20,15 +20,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-import builder
-
 from ..errors import BuildError
 from ..model import GlobalChoice, Project, RawPart, Role
+from . import templating
 from .cz_apps import AppVM, app_model
 from .cz_attributes import OptionSetVM, OptionVM
 from .cz_common import LANGUAGE, OUR_VERSION, ManagedPolicy, ProjectIndex, braced, fail
@@ -42,8 +40,6 @@ from .cz_webresources import (
 )
 
 __all__ = ["render_customizations", "web_resource_entry_path", "web_resource_file_name"]
-
-TEMPLATES = Path(builder.__file__).resolve().parent.parent / "templates"
 
 # Top-level sections in the schema's order, and whether they are written when empty.
 SECTIONS: tuple[tuple[str, bool], ...] = (
@@ -103,17 +99,12 @@ def indent(value: str, width: int = 4, first: bool = False) -> Markup:
 
 @cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["bit"] = bit
-    env.filters["indent"] = indent
-    env.globals["lang"] = LANGUAGE
+    """The project's template environment (templating.py: StrictUndefined, XML autoescape,
+    trim/lstrip blocks, loaded from templates/) with this render's own filters and globals.
+    An overlay with copied dicts, so the shared environment is left as it is."""
+    env = templating.environment().overlay()
+    env.filters = {**env.filters, "bit": bit, "indent": indent}
+    env.globals = {**env.globals, "lang": LANGUAGE}
     return env
 
 
