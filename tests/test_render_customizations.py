@@ -424,3 +424,13 @@ def test_app_rule_is_left_out_when_the_script_cannot_answer_it() -> None:
     root = parse_xml(render_customizations(project, BASE, True), "c.xml")
     assert root.xpath("//EnableRule/CustomRule") == []
     assert root.xpath("//CommandDefinition/EnableRules/EnableRule") == []
+
+
+def test_virtual_table_with_a_key_is_refused() -> None:
+    project = sample_project()
+    keyed = replace(project.tables[2], keys=project.tables[0].keys)
+    assert keyed.virtual is not None
+    tables = (*project.tables[:2], keyed, *project.tables[3:])
+    with pytest.raises(BuildError) as err:
+        render_customizations(replace(project, tables=tables), BASE, True)
+    assert err.value.diagnostics[0].code == "CZ032"

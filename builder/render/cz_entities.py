@@ -6,6 +6,7 @@
   status reasons we add; no entity-level flags, so nothing of the system table changes.
 - Virtual table: primary key and our columns only, `DataProviderId`, `ExternalName`,
   `ExternalCollectionName`. See `VIRTUAL_PROVIDER` for the provider id we emit.
+- Ownership "none" on a non-virtual table is written as organization-owned.
 - A table that only carries our forms, views or commands: a shell (Name, FormXml,
   SavedQueries, RibbonDiffXml) without `EntityInfo`.
 """
@@ -92,6 +93,13 @@ def _check_table(table: Table) -> None:
             f"table {table.schema_name}: new activity tables are not supported",
             table.src,
             "model the table as a regular table, or extend an existing activity",
+        )
+    if table.virtual is not None and table.keys:
+        raise fail(
+            "CZ032",
+            f"virtual table {table.schema_name} cannot have alternate keys",
+            table.keys[0].src,
+            "Dataverse does not support keys on virtual tables",
         )
     if not table.existing and table.primary_name is None:
         raise fail(
