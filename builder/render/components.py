@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..errors import BuildError
 from ..model import ENV_VAR_TYPES, CustomApi, CustomApiParameter, EnvironmentVariable, Project
+from .cz_common import OUR_VERSION
 from .records import Field, Record, flag, label, optional, record, render_record, text
 
 # customapi.bindingtype / allowedcustomprocessingsteptype choice values
@@ -26,7 +27,7 @@ PARAMETER_TYPES = {
 def environment_variable_files(part: Project) -> dict[str, bytes]:
     return {
         f"environmentvariabledefinitions/{v.schema_name}/environmentvariabledefinition.xml":
-            render_record(_env_var_row(v, part.version))
+            render_record(_env_var_row(v, OUR_VERSION))
         for v in part.environment_variables
     }
 
