@@ -36,7 +36,7 @@ class Src:
 
 
 def _src() -> Src:
-    return field(default_factory=Src, compare=False, repr=False)  # type: ignore[return-value]
+    return field(default_factory=Src, compare=False, repr=False)
 
 
 # --- publisher and solutions ------------------------------------------------------------
@@ -664,7 +664,7 @@ class Project:
     notification_templates: tuple[NotificationTemplate, ...] = ()
     settings: tuple[Setting, ...] = ()
     raw_parts: tuple[RawPart, ...] = ()
-    root: str = ""  # the source folder it was loaded from (for messages only)
+    root: str = field(default="", compare=False)  # source folder (for messages only)
 
     def table(self, logical_name: str) -> Table | None:
         return next((t for t in self.tables if t.logical_name == logical_name), None)
