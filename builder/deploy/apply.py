@@ -1,0 +1,214 @@
+"""Deploy, start to end: read the environment, plan, print the plan, apply it, check.
+
+Only `deploy()` sequences the stages; each stage lives in its own module. A running import
+found at the start (a deploy killed or timed out earlier) is followed first, then the
+environment is read again and planned again, so a rerun completes without a second import.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..errors import BuildError
+from .auth import AuthSpec
+from .backends import Backend, PacBackend, WebApiBackend, refused
+from .batch import build_batch, chunks, parse_batch_response
+from .checks import post_install_checks
+from .jobs import ImportFailed, Runner, StillRunning
+from .pac import PacRunner, pac_session
+from .package import Package
+from .plan import Options, Plan, SolutionStep, plan_deploy
+from .secrets import mask
+from .settings import DeploymentSettings
+from .state import EnvState, read_state
+from .transport import Busy, DataverseError, Transport
+from .webapi import Request, publish_all, upsert
+
+MAX_ROUNDS = 4  # waits on earlier imports, each followed by a fresh read and plan
+
+
+class Ui(Protocol):
+    def plan(self, plan: Plan) -> None: ...
+
+    def progress(self, label: str, percent: float) -> None: ...
+
+    def note(self, text: str) -> None: ...
+
+
+@dataclass
+class Deployment:
+    package: Package
+    options: Options
+    settings: DeploymentSettings
+    via: str = "webapi"
+    dry_run: bool = False
+    auth: AuthSpec | None = None  # pac needs the service principal
+    environ: Mapping[str, str] = field(default_factory=dict)
+    pac_runner: PacRunner | None = None
+
+
+@dataclass
+class Outcome:
+    plan: Plan | None = None
+    steps: list[tuple[SolutionStep, str]] = field(default_factory=list)  # (step, status)
+    checks: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    exit_code: int = 0
+    records_written: bool = False  # settings and provider were written
+
+
+def deploy(job: Deployment, runner: Runner, ui: Ui) -> Outcome:
+    """Run a deployment; every failure lands in the outcome with its exit code."""
+    outcome = Outcome()
+    try:
+        _deploy(job, runner, ui, outcome)
+    except BuildError as error:
+        outcome.errors += [mask(str(d)) for d in error.diagnostics]
+        outcome.exit_code = error.exit_code
+        _mark_unfinished(outcome, "running" if isinstance(error, StillRunning) else "failed")
+    return outcome
+
+
+def _deploy(job: Deployment, runner: Runner, ui: Ui, outcome: Outcome) -> None:
+    state = read_state(runner.transport, job.package)
+    plan = plan_deploy(state, job.package, job.options, job.settings)
+    outcome.plan = plan
+    outcome.warnings += plan.warnings
+    ui.plan(plan)
+    outcome.steps = [(s, "planned") for s in plan.steps]
+    if plan.refused:
+        outcome.steps = [(s, "refused" if s.action == "refuse" else "not run")
+                         for s in plan.steps]
+        raise refused(plan.refusals)
+    if job.dry_run:
+        outcome.steps = [(s, "dry-run") for s in plan.steps]
+        return
+    state, plan = _finish_earlier_imports(job, runner, ui, state, plan, outcome)
+    with _backend(job, runner, ui) as backend:
+        _run_steps(job.package, plan, backend, outcome)
+        if isinstance(backend, PacBackend):
+            outcome.warnings += backend.warnings
+    write_records(runner.transport, plan, runner.new_id())
+    outcome.records_written = True
+    if job.via != "pac":  # pac publishes with --publish-changes itself
+        _publish_if_unmanaged(runner, job.package, plan)
+    outcome.plan = plan
+    outcome.checks = post_install_checks(runner.transport, plan, job.package, state)
+
+
+def _finish_earlier_imports(job: Deployment, runner: Runner, ui: Ui, state: EnvState,
+                            plan: Plan, outcome: Outcome) -> tuple[EnvState, Plan]:
+    for _ in range(MAX_ROUNDS):
+        waits = [s for s in plan.steps if s.action == "wait"]
+        if not waits:
+            return state, plan
+        for step in waits:
+            ui.note(f"{step.unique_name}: following import job {step.job_id} started earlier")
+            try:
+                runner.follow(step.job_id, "", step.unique_name)
+            except (ImportFailed, Busy) as error:  # that earlier attempt failed: plan again
+                outcome.warnings.append(f"an earlier import of {step.unique_name} failed: "
+                                        f"{mask(str(error))}")
+        state = read_state(runner.transport, job.package)
+        plan = plan_deploy(state, job.package, job.options, job.settings)
+        if plan.refused:
+            raise refused(plan.refusals)
+        earlier = [(s, "done") for s in waits]
+        outcome.steps = earlier + [(s, "planned") for s in plan.steps
+                                   if not (s.action == "skip" and _waited(s, waits))]
+    raise StillRunning("imports started by earlier deploys")
+
+
+def _waited(step: SolutionStep, waits: list[SolutionStep]) -> bool:
+    return any(w.unique_name == step.unique_name for w in waits)
+
+
+@contextmanager
+def _backend(job: Deployment, runner: Runner, ui: Ui) -> Iterator[Backend]:
+    if job.via != "pac":
+        yield WebApiBackend(runner)
+        return
+    assert job.auth is not None and job.pac_runner is not None
+    env_url = runner.transport.api_root.split("/api/data/")[0]
+    with tempfile.TemporaryDirectory(prefix="voicepkg-deploy-") as workdir, pac_session(
+            job.pac_runner, job.auth, env_url, job.environ, ui.note) as session:
+        yield PacBackend(session, runner, workdir)
+
+
+def _run_steps(package: Package, plan: Plan, backend: Backend, outcome: Outcome) -> None:
+    solutions = {s.unique_name: s for s in package.solutions}
+    for index, (step, status) in enumerate(outcome.steps):
+        if status != "planned":
+            continue
+        if step.action == "skip":
+            outcome.steps[index] = (step, "skipped")
+            continue
+        outcome.steps[index] = (step, "running")
+        backend.apply(step, solutions[step.unique_name], plan)
+        outcome.steps[index] = (step, "done")
+
+
+def _mark_unfinished(outcome: Outcome, status: str) -> None:
+    outcome.steps = [(s, status if st == "running" else st) for s, st in outcome.steps]
+
+
+def write_records(transport: Transport, plan: Plan, batch_id: str) -> int:
+    """Settings and the CIF 1.0 provider, in $batch change sets of at most 1000 writes."""
+    requests = [upsert("enreach_settings", row.id, row.fields()) for row in plan.settings.create]
+    requests += [upsert("enreach_settings", record_id, {"enreach_value": row.default,
+                                                         "enreach_defaultvalue": row.default},
+                        must_exist=True) for record_id, row in plan.settings.update]
+    if plan.provider is not None:
+        requests.append(upsert("msdyn_ciproviders", plan.provider.id, dict(plan.provider.fields)))
+    for number, chunk in enumerate(chunks(requests)):
+        send_batch(transport, chunk, f"{batch_id}_{number}")
+    return len(requests)
+
+
+def send_batch(transport: Transport, requests: list[Request], batch_id: str) -> None:
+    content_type, body = build_batch(requests, transport.api_root, batch_id)
+    response = transport.send(Request("POST", "$batch", headers=(("Content-Type", content_type),),
+                                      body=body, label=f"write {len(requests)} record(s)"))
+    parts = parse_batch_response(response.headers.get("content-type", ""), response.content)
+    failed = [p for p in parts if p.status >= 400 or p.status == 0]
+    if failed or len(parts) != len(requests):
+        reasons = [_part_error(p.payload, requests, p.content_id) for p in failed]
+        raise ImportFailed("writing the settings", reasons or [
+            f"{len(parts)} answers to {len(requests)} writes"])
+
+
+def _part_error(payload: object, requests: list[Request], content_id: str) -> str:
+    message = (payload or {}).get("error", {}).get("message", "") if isinstance(
+        payload, dict) else ""
+    index = int(content_id) - 1 if content_id.isdigit() else -1
+    what = requests[index].describe() if 0 <= index < len(requests) else "a write"
+    return f"{what}: {message or 'failed'} (the change set was rolled back)"
+
+
+def _publish_if_unmanaged(runner: Runner, package: Package, plan: Plan) -> None:
+    """Managed imports arrive published; only an unmanaged import needs PublishAllXml."""
+    imported = {s.unique_name for s in plan.steps if s.action in ("install", "update",
+                                                                 "upgrade")}
+    if not any(not s.managed and s.unique_name in imported for s in package.solutions):
+        return
+    while True:
+        try:
+            runner.transport.send(publish_all())
+            return
+        except Busy:
+            runner.wait_for_lock("publish")
+
+
+def new_runner(transport: Transport, clock: object, deadline: float, interval: float,
+               ui: Ui, new_id: Callable[[], str] | None = None) -> Runner:
+    return Runner(transport, clock, deadline, interval, ui,  # type: ignore[arg-type]
+                  new_id or (lambda: str(uuid.uuid4())))
+
+
+__all__ = ["DataverseError", "Deployment", "Outcome", "deploy", "new_runner", "write_records"]

@@ -1,0 +1,88 @@
+"""What a solution holds, as comparable keys, to tell an update from an upgrade.
+
+An update leaves components that the new version dropped in the environment; only an upgrade
+deletes them. So deploy compares what the package's solution holds with what the installed
+solution holds (Dataverse's `msdyn_solutioncomponentsummaries`, which names components by
+schema name, unlike `solutioncomponents` which only gives object ids). A key is
+(componenttype, schema name) for named components, (componenttype, guid) for those that carry
+their id in the zip (roles, forms, views), and (2, "table.column") for the publisher's columns.
+Other component kinds are not compared (neither side counts them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from lxml import etree
+
+from ..xmlsafe import parse_xml
+
+ComponentKey = tuple[int, str]
+
+ATTRIBUTE = 2
+NAMED_TYPES = frozenset({1, 9, 61, 62, 80, 380})  # table, choice, web resource, site map,
+# app, environment variable definition
+ID_TYPES = frozenset({20, 26, 60})  # role, view, form
+
+
+def guid(text: str) -> str:
+    return text.strip().strip("{}").lower()
+
+
+def solution_components(manifest: etree._Element, entries: Mapping[str, bytes],
+                        label: str) -> frozenset[ComponentKey]:
+    """The keys of a solution zip: root components, forms, views, the publisher's columns."""
+    keys = set(_root_keys(manifest))
+    prefix = (manifest.findtext("SolutionManifest/Publisher/CustomizationPrefix") or "").lower()
+    data = entries.get("customizations.xml")
+    if data is not None:
+        keys |= _customization_keys(parse_xml(data, f"{label}!customizations.xml"), prefix)
+    return frozenset(keys)
+
+
+def _root_keys(manifest: etree._Element) -> Iterable[ComponentKey]:
+    for root in manifest.iter("RootComponent"):
+        kind = int(root.get("type", "0") or 0)
+        if kind in NAMED_TYPES and root.get("schemaName"):
+            yield kind, str(root.get("schemaName")).lower()
+        elif kind in ID_TYPES and root.get("id"):
+            yield kind, guid(str(root.get("id")))
+
+
+def _customization_keys(root: etree._Element, prefix: str) -> set[ComponentKey]:
+    keys: set[ComponentKey] = set()
+    for form_id in root.iterfind(".//systemform/formid"):
+        keys.add((60, guid(form_id.text or "")))
+    for view_id in root.iterfind(".//savedquery/savedqueryid"):
+        keys.add((26, guid(view_id.text or "")))
+    for entity in root.iterfind("Entities/Entity"):
+        table = (entity.findtext("Name") or "").strip().lower()
+        for column in entity.iterfind("EntityInfo/entity/attributes/attribute/LogicalName"):
+            name = (column.text or "").strip().lower()
+            if prefix and name.startswith(prefix + "_"):
+                keys.add((ATTRIBUTE, f"{table}.{name}"))
+    return keys
+
+
+def installed_components(rows: Iterable[Mapping[str, Any]], prefix: str,
+                         ) -> frozenset[ComponentKey]:
+    """The keys of an installed solution from its msdyn_solutioncomponentsummaries rows."""
+    keys: set[ComponentKey] = set()
+    for row in rows:
+        kind = int(row.get("msdyn_componenttype") or 0)
+        name = str(row.get("msdyn_schemaname") or "").lower()
+        if kind in NAMED_TYPES and name:
+            keys.add((kind, name))
+        elif kind in ID_TYPES and row.get("msdyn_objectid"):
+            keys.add((kind, guid(str(row["msdyn_objectid"]))))
+        elif kind == ATTRIBUTE and prefix and name.startswith(prefix + "_"):
+            table = str(row.get("msdyn_primaryentityname") or "").lower()
+            keys.add((ATTRIBUTE, f"{table}.{name}"))
+    return frozenset(keys)
+
+
+def describe(key: ComponentKey) -> str:
+    names = {1: "table", 2: "column", 9: "choice", 20: "role", 26: "view", 60: "form",
+             61: "web resource", 62: "site map", 80: "app", 380: "environment variable"}
+    return f"{names.get(key[0], str(key[0]))} {key[1]}"

@@ -1,0 +1,234 @@
+"""Run one solution operation through the Web API and see it to the end, whatever happens.
+
+- Every attempt carries a fresh ImportJobId (reusing one is refused by Dataverse).
+- "Another import is running" (the customization lock) is waited out, within the deadline.
+- A lost answer (dropped connection, 5xx) is not a failure: deploy looks for the job it may
+  have started (importjobs(<our id>)) and follows it, or retries when there is none.
+- The async operation and the import job are polled until they end; the import job's `data`
+  log is read even when the operation says Succeeded (it can hold failures).
+- When the deadline comes first, `StillRunning` says which job to follow next time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..errors import BuildError, diagnostic
+from ..xmlsafe import parse_xml
+from .clock import Clock
+from .secrets import mask
+from .transport import Ambiguous, Busy, DataverseError, Deadline, Transport
+from .webapi import (
+    Request,
+    delete_and_promote_async,
+    get_async_operation,
+    get_import_job,
+    is_lock_error,
+    query_solutions,
+)
+
+MAX_ATTEMPTS = 6  # fresh attempts after lost answers or jobs that died on the lock
+
+
+class Progress(Protocol):
+    def progress(self, label: str, percent: float) -> None: ...
+
+    def note(self, text: str) -> None: ...
+
+
+class StillRunning(BuildError):
+    """The deadline came while the server was still working; exit code 4."""
+
+    def __init__(self, what: str, job_id: str = "") -> None:
+        self.job_id = job_id
+        where = f" (import job {job_id})" if job_id else ""
+        super().__init__(diagnostic(
+            "DEP040", f"{what} is still running on the server{where} at the end of --timeout",
+            file="deploy", hint="run the same deploy again: it follows the running job and "
+            "does not start a second import"), exit_code=4)
+
+
+class ImportFailed(BuildError):
+    def __init__(self, what: str, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__([diagnostic("DEP041", mask(f"{what} failed: {r}"), file="deploy",
+                                     hint="see Solution History in the environment")
+                          for r in reasons or ["no details"]])
+
+
+@dataclass
+class Runner:
+    transport: Transport
+    clock: Clock
+    deadline: float
+    interval: float
+    ui: Progress
+    new_id: Callable[[], str] = lambda: str(uuid.uuid4())
+
+    # --- imports ------------------------------------------------------------------------
+    def run_import(self, build: Callable[[str], Request], name: str, target: str) -> None:
+        """Start an import (`build(job_id)` makes the request) and follow it to the end."""
+        attempts = 0
+        while True:
+            attempts += 1
+            job_id = self.new_id()
+            try:
+                payload = self.transport.send(build(job_id)).payload
+            except Busy:
+                self.wait_for_lock(name)
+                continue
+            except Ambiguous:
+                if not self._started(job_id):
+                    if self.installed_version(name) == target:
+                        return
+                    self._check_attempts(attempts, name, "the answer was lost")
+                    continue
+                payload = None  # it did start: follow it by its import job
+            except Deadline:
+                raise StillRunning(f"waiting to import {name}") from None
+            if self._follow_or_retry(job_id, payload, name):
+                return
+            self._check_attempts(attempts, name, "the job met the customization lock")
+
+    def _follow_or_retry(self, job_id: str, payload: Any, name: str) -> bool:
+        operation = str((payload or {}).get("AsyncOperationId", ""))
+        try:
+            self.follow(job_id, operation, name)
+        except Busy:  # the job itself died on the lock: wait, then a fresh attempt
+            self.wait_for_lock(name)
+            return False
+        return True
+
+    def _started(self, job_id: str) -> bool:
+        self.clock.sleep(self.interval)  # the job record can lag its operation a little
+        try:
+            self.transport.send(get_import_job(job_id))
+        except DataverseError as error:
+            if error.status == 404:
+                return False
+            raise
+        return True
+
+    def _check_attempts(self, attempts: int, name: str, why: str) -> None:
+        if attempts >= MAX_ATTEMPTS:
+            raise ImportFailed(f"import of {name}", [f"gave up after {attempts} attempts "
+                                                     f"({why})"])
+
+    def wait_for_lock(self, name: str) -> None:
+        self.ui.note(f"{name}: another solution operation holds the environment; waiting")
+        seconds = min(60.0, max(self.interval, 5.0)) * self.clock.jitter()
+        if self.clock.monotonic() + seconds > self.deadline:
+            raise StillRunning(f"another solution operation (before {name})")
+        self.clock.sleep(seconds)
+
+    # --- following ------------------------------------------------------------------------
+    def follow(self, job_id: str, operation_id: str, name: str) -> None:
+        """Poll until the job ends; raise ImportFailed / Busy / StillRunning as it ends."""
+        while True:
+            state, message = self._operation(operation_id)
+            job = self._job(job_id)
+            if job is not None:
+                self.ui.progress(name, float(job.get("progress") or 0))
+            if state == "failed" or (job is not None and job.get("completedon")):
+                break
+            if state == "succeeded" and job is None:
+                break
+            self._sleep_or_give_up(name, job_id)
+        self._judge(job_id, name, state, message)
+
+    def _operation(self, operation_id: str) -> tuple[str, str]:
+        if not operation_id:
+            return "", ""
+        row = self.transport.send(get_async_operation(operation_id)).payload
+        if int(row.get("statecode") or 0) != 3:
+            return "running", ""
+        status = int(row.get("statuscode") or 0)
+        message = str(row.get("friendlymessage") or row.get("message") or "")
+        return ("succeeded" if status == 30 else "failed"), message
+
+    def _job(self, job_id: str, with_data: bool = False) -> dict[str, Any] | None:
+        try:
+            return dict(self.transport.send(get_import_job(job_id, with_data)).payload)
+        except DataverseError as error:
+            if error.status == 404:
+                return None
+            raise
+
+    def _sleep_or_give_up(self, name: str, job_id: str) -> None:
+        if self.clock.monotonic() + self.interval > self.deadline:
+            raise StillRunning(f"the import of {name}", job_id)
+        self.clock.sleep(self.interval)
+
+    def _judge(self, job_id: str, name: str, state: str, message: str) -> None:
+        job = self._job(job_id, with_data=True)
+        failures = import_failures(str((job or {}).get("data") or ""), f"importjob {job_id}")
+        if state == "failed" and is_lock_error("", message):
+            raise Busy(Request("POST", "ImportSolutionAsync", label=f"import {name}"), message)
+        if state == "failed":
+            raise ImportFailed(f"import of {name}", [message or "the operation failed"] +
+                               failures)
+        if failures:
+            raise ImportFailed(f"import of {name} (the operation said it succeeded)", failures)
+
+    # --- upgrades applied from a holding solution ------------------------------------------
+    def promote(self, name: str, target: str) -> None:
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                answer = self.transport.send(delete_and_promote_async(name))
+            except Busy:
+                self.wait_for_lock(name)
+                if self.installed_version(name) == target and not self._holding(name):
+                    return
+                continue
+            except Ambiguous:
+                if self._promoted(name, target):
+                    return
+                self._check_attempts(attempts, name, "the answer was lost")
+                continue
+            self._follow_operation(str(answer.payload.get("AsyncOperationId", "")), name)
+            return
+
+    def _follow_operation(self, operation_id: str, name: str) -> None:
+        while True:
+            state, message = self._operation(operation_id)
+            if state == "failed":
+                raise ImportFailed(f"applying the upgrade of {name}", [message])
+            if state == "succeeded":
+                return
+            self._sleep_or_give_up(f"applying the upgrade of {name}", "")
+
+    def _promoted(self, name: str, target: str) -> bool:
+        self.clock.sleep(self.interval)
+        return self.installed_version(name) == target and not self._holding(name)
+
+    def _holding(self, name: str) -> bool:
+        rows = self.transport.get_all(query_solutions([name + "_Upgrade"]))
+        return bool(rows)
+
+    def installed_version(self, name: str) -> str | None:
+        rows = self.transport.get_all(query_solutions([name]))
+        return str(rows[0]["version"]) if rows else None
+
+
+def import_failures(data: str, label: str) -> list[str]:
+    """Failure results in an import job's `data` log (`<result result="failure" .../>`)."""
+    if not data.strip():
+        return []
+    root = parse_xml(data.encode("utf-8"), label)
+    out = []
+    for result in root.iter("result"):
+        if result.get("result") != "failure":
+            continue
+        owner = result.getparent()
+        what = owner.tag if owner is not None else "import"
+        name = (owner.get("name") or owner.get("id") or owner.findtext("UniqueName") or ""
+                ) if owner is not None else ""
+        code = result.get("errorcode", "")
+        out.append(f"{what} {name}: {result.get('errortext', '')}".strip()
+                   + (f" ({code})" if code else ""))
+    return out

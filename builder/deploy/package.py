@@ -1,0 +1,205 @@
+"""Read the package that deploy installs: a package zip, a package folder, or built entries.
+
+The layout (written by `build`): `ImportConfig.xml` (UTF-16) naming the solution zips in import
+order and the configuration data zip (`data.xml`, `data_schema.xml`), next to those zips.
+A bare solution zip is accepted too (one solution, no configuration data).
+Everything is read with `archive.read_zip` and `xmlsafe.parse_xml`; nothing touches disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..archive import read_zip
+from ..errors import BuildError
+from ..xmlsafe import parse_xml
+from .components import solution_components
+from .configdata import ProviderRow, SettingRow, read_config_data
+
+IMPORT_CONFIG = "ImportConfig.xml"
+PACKAGE_FOLDER = "VoiceForD365Package"
+
+
+@dataclass(frozen=True)
+class EnvVarDef:
+    """An environment variable definition shipped in a solution zip."""
+
+    schema_name: str
+    type: int
+    default_value: str = ""
+    required: bool = False  # <isrequired>1</isrequired>
+    packaged_value: bool = False  # environmentvariablevalues.json ships a value
+
+    @property
+    def needs_value(self) -> bool:
+        """A deployment must give a value: required, or nothing to fall back on."""
+        return not self.packaged_value and (self.required or not self.default_value)
+
+
+@dataclass(frozen=True)
+class ConnectionRefDef:
+    logical_name: str
+    connector_id: str = ""
+
+
+@dataclass(frozen=True)
+class PackageSolution:
+    unique_name: str
+    version: str
+    managed: bool
+    file_name: str
+    content: bytes = field(repr=False, compare=False)
+    components: frozenset[tuple[int, str]] = frozenset()
+    env_vars: tuple[EnvVarDef, ...] = ()
+    connection_refs: tuple[ConnectionRefDef, ...] = ()
+    channel_providers: tuple[str, ...] = ()  # msdyn_channelprovider unique names it ships
+    prefix: str = ""  # the publisher's customization prefix
+
+    @property
+    def multisession(self) -> bool:
+        """Carries the CIF 2.0 channel provider: imported for CIF2 scenarios only."""
+        return bool(self.channel_providers)
+
+
+@dataclass(frozen=True)
+class Package:
+    label: str
+    solutions: tuple[PackageSolution, ...]
+    settings: tuple[SettingRow, ...] = ()
+    cif1_provider: ProviderRow | None = None
+
+    @property
+    def version(self) -> str:
+        return self.solutions[0].version if self.solutions else ""
+
+    def env_vars(self) -> tuple[EnvVarDef, ...]:
+        return tuple(v for s in self.solutions for v in s.env_vars)
+
+    def connection_refs(self) -> tuple[ConnectionRefDef, ...]:
+        return tuple(c for s in self.solutions for c in s.connection_refs)
+
+
+def read_package(path: Path) -> Package:
+    """A package zip, a package folder (or a dist/ folder holding one), or a solution zip."""
+    if path.is_dir():
+        folder = path / PACKAGE_FOLDER if (path / PACKAGE_FOLDER).is_dir() else path
+        entries = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+        return package_from_entries(entries, str(folder))
+    if not path.exists():
+        raise BuildError.at("DEP001", "package not found", file=str(path),
+                            hint="build it first: voicepkg build, or pass --from-source")
+    entries = read_zip(path, str(path))
+    if "solution.xml" in entries:
+        return Package(str(path), (read_solution(path.read_bytes(), path.name),))
+    return package_from_entries(entries, str(path))
+
+
+def package_from_build(outputs: Mapping[str, bytes], label: str) -> Package:
+    """The package out of `build_package` outputs (relative path -> bytes)."""
+    prefix = PACKAGE_FOLDER + "/"
+    entries = {k[len(prefix):]: v for k, v in outputs.items()
+               if k.startswith(prefix) and "/" not in k[len(prefix):]}
+    if IMPORT_CONFIG not in entries:
+        zips = [k for k in outputs if k.startswith(PACKAGE_FOLDER + "_") and k.endswith(".zip")]
+        if zips:
+            return package_from_entries(read_zip(outputs[zips[0]], zips[0]), label)
+    return package_from_entries(entries, label)
+
+
+def package_from_entries(entries: Mapping[str, bytes], label: str) -> Package:
+    """The package out of its top-level files: ImportConfig.xml, solution zips, data zip."""
+    if IMPORT_CONFIG not in entries:
+        raise BuildError.at("DEP002", f"no {IMPORT_CONFIG} in the package", file=label,
+                            hint="pass the package zip or folder that voicepkg build wrote")
+    order, data_zip = _read_import_config(entries[IMPORT_CONFIG], f"{label}!{IMPORT_CONFIG}")
+    solutions = tuple(read_solution(_entry(entries, name, label), name) for name in order)
+    if not solutions:
+        raise BuildError.at("DEP003", "the package names no solutions", file=label)
+    settings: tuple[SettingRow, ...] = ()
+    provider = None
+    if data_zip:
+        data = read_zip(_entry(entries, data_zip, label), f"{label}!{data_zip}")
+        settings, provider = read_config_data(data, f"{label}!{data_zip}")
+    return Package(label, solutions, settings, provider)
+
+
+def _entry(entries: Mapping[str, bytes], name: str, label: str) -> bytes:
+    if name not in entries:
+        raise BuildError.at("DEP004", f"ImportConfig.xml names {name}, which the package lacks",
+                            file=label, hint="rebuild the package")
+    return entries[name]
+
+
+def _read_import_config(data: bytes, label: str) -> tuple[list[str], str]:
+    root = parse_xml(data, label)
+    names = [str(e.get("solutionpackagefilename", "")) for e in root.iter("configsolutionfile")]
+    return [n for n in names if n], str(root.get("crmmigdataimportfile", "") or "")
+
+
+def read_solution(content: bytes, file_name: str) -> PackageSolution:
+    """One solution zip: its manifest, the components it holds, env vars, connection refs."""
+    entries = read_zip(content, file_name)
+    if "solution.xml" not in entries:
+        raise BuildError.at("DEP005", "not a solution zip: no solution.xml", file=file_name)
+    manifest = parse_xml(entries["solution.xml"], f"{file_name}!solution.xml")
+    head = manifest.find("SolutionManifest")
+    if head is None:
+        raise BuildError.at("DEP005", "solution.xml has no SolutionManifest",
+                            file=f"{file_name}!solution.xml")
+    unique = (head.findtext("UniqueName") or "").strip()
+    version = (head.findtext("Version") or "").strip()
+    _check_version(version, f"{file_name}!solution.xml")
+    return PackageSolution(
+        unique_name=unique,
+        version=version,
+        managed=(head.findtext("Managed") or "0").strip() == "1",
+        file_name=file_name,
+        content=content,
+        components=solution_components(manifest, entries, file_name),
+        env_vars=_env_vars(entries, file_name),
+        connection_refs=_connection_refs(entries, file_name),
+        channel_providers=tuple(sorted({k.split("/")[1] for k in entries
+                                        if k.startswith("msdyn_channelproviders/")})),
+        prefix=(head.findtext("Publisher/CustomizationPrefix") or "").strip().lower(),
+    )
+
+
+def _check_version(version: str, where: str) -> None:
+    parts = version.split(".")
+    if not (2 <= len(parts) <= 4 and all(p.isdigit() for p in parts)):
+        raise BuildError.at("DEP006", f"solution version {version!r} is not numeric",
+                            file=where, hint="versions are major.minor.build.revision")
+
+
+def _env_vars(entries: Mapping[str, bytes], label: str) -> tuple[EnvVarDef, ...]:
+    out = []
+    for name in sorted(entries):
+        parts = name.split("/")
+        if len(parts) != 3 or parts[0] != "environmentvariabledefinitions":
+            continue
+        if parts[2] != "environmentvariabledefinition.xml":
+            continue
+        root = parse_xml(entries[name], f"{label}!{name}")
+        values = f"environmentvariabledefinitions/{parts[1]}/environmentvariablevalues.json"
+        out.append(EnvVarDef(
+            schema_name=str(root.get("schemaname", parts[1])),
+            type=int((root.findtext("type") or "100000000").strip() or 100000000),
+            default_value=(root.findtext("defaultvalue") or ""),
+            required=(root.findtext("isrequired") or "0").strip() == "1",
+            packaged_value=values in entries,
+        ))
+    return tuple(out)
+
+
+def _connection_refs(entries: Mapping[str, bytes], label: str) -> tuple[ConnectionRefDef, ...]:
+    data = entries.get("customizations.xml")
+    if data is None or b"connectionreference" not in data:
+        return ()
+    root = parse_xml(data, f"{label}!customizations.xml")
+    return tuple(
+        ConnectionRefDef(str(e.get("connectionreferencelogicalname", "")),
+                         (e.findtext("connectorid") or "").strip())
+        for e in root.iter("connectionreference") if e.get("connectionreferencelogicalname")
+    )

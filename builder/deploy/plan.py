@@ -1,0 +1,269 @@
+"""The deploy plan: a pure function of (environment state, package, options, settings).
+
+Per solution, in the package's import order:
+- wait     an import of it is already running (a killed or timed-out deploy): follow that job
+- resume   a holding `<name>_Upgrade` left by a failed upgrade: apply it (DeleteAndPromote)
+- install  not installed (whatever --mode says: first install and upgrade share one pipeline)
+- skip     the same version is installed, or the solution is not part of the scenario
+- update   a higher version that removes nothing (or --mode update)
+- upgrade  a higher version that drops components, or --mode upgrade (StageAndUpgrade)
+- refuse   a higher version installed (no downgrade), unmanaged where managed is wanted (or
+           the reverse), --mode install over an installed solution, a missing prerequisite
+Scenario (auto): continuity first (multisession installed: CIF2; our CIF 1.0 provider record
+present: CIF1), then the richest framework found: msdyn_liveworkstream (Omnichannel) >
+msdyn_channelprovider (CIF 2.0) > msdyn_ciprovider (CIF 1.0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .components import describe, installed_components
+from .configdata import ProviderRow
+from .package import Package, PackageSolution
+from .settings import DeploymentSettings, SettingsPlan, merge_settings
+from .state import HOLDING_SUFFIX, EnvState, InstalledSolution
+
+Action = Literal["install", "update", "upgrade", "skip", "refuse", "resume", "wait"]
+SCENARIOS = ("cif1", "cif2", "cif2-omnichannel")
+MODES = ("auto", "install", "update", "upgrade")
+PREREQUISITES = {
+    "cif1": ("msdyn_ciprovider",),
+    "cif2": ("msdyn_channelprovider",),
+    "cif2-omnichannel": ("msdyn_channelprovider", "msdyn_liveworkstream"),
+}
+GUIDE_PREREQUISITE = ("install Channel Integration Framework from AppSource, or provision "
+                      "Omnichannel (configuration guide 1.1)")
+
+
+@dataclass(frozen=True)
+class Options:
+    scenario: str = "auto"
+    mode: str = "auto"
+
+
+@dataclass(frozen=True)
+class SolutionStep:
+    unique_name: str
+    action: Action
+    from_version: str | None
+    to_version: str
+    reason: str = ""
+    job_id: str = ""  # wait: the running import job to follow
+
+    @property
+    def changes(self) -> bool:
+        return self.action in ("install", "update", "upgrade", "resume", "wait")
+
+
+@dataclass(frozen=True)
+class Plan:
+    environment: str
+    scenario: str
+    steps: tuple[SolutionStep, ...] = ()
+    settings: SettingsPlan = field(default_factory=SettingsPlan)
+    provider: ProviderRow | None = None  # the CIF 1.0 record to upsert
+    env_values: dict[str, dict[str, str]] = field(default_factory=dict)  # solution -> values
+    connections: dict[str, tuple[dict[str, str], ...]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    refusals: tuple[str, ...] = ()
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.refusals)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not any(s.changes for s in self.steps) and not self.settings.writes and (
+            self.provider is None)
+
+
+def plan_deploy(state: EnvState, package: Package, options: Options,
+                deployment: DeploymentSettings | None = None) -> Plan:
+    deployment = deployment or DeploymentSettings()
+    scenario, warnings, refusals = choose_scenario(state, package, options.scenario)
+    steps: list[SolutionStep] = []
+    for solution in package.solutions:
+        steps += plan_solution(solution, state, options.mode, scenario)
+    refusals += [f"{s.unique_name}: {s.reason}" for s in steps if s.action == "refuse"]
+    values, connections, missing, extra = parameters(package, steps, state, deployment)
+    refusals += missing
+    warnings += extra
+    provider = provider_to_write(state, package) if scenario == "cif1" else None
+    if provider and state.provider and (state.provider.app_selector or
+                                        state.provider.role_selector):
+        warnings.append("CIF 1.0 provider: the apps and roles an administrator selected are "
+                        "kept (msdyn_appselector / msdyn_roleselector are never written)")
+    return Plan(state.url, scenario, tuple(steps),
+                merge_settings(state.settings, package.settings), provider, values,
+                connections, tuple(warnings), tuple(refusals))
+
+
+def provider_to_write(state: EnvState, package: Package) -> ProviderRow | None:
+    """The CIF 1.0 record when it is missing or differs from the package (not its selectors)."""
+    row = package.cif1_provider
+    if row is None or (state.provider and state.provider.exists and all(
+            state.provider.fields.get(name) == value for name, value in row.fields)):
+        return None
+    return row
+
+
+def choose_scenario(state: EnvState, package: Package, requested: str,
+                    ) -> tuple[str, list[str], list[str]]:
+    """(scenario, warnings, refusals) for this environment."""
+    warnings: list[str] = []
+    scenario = requested if requested != "auto" else detect_scenario(state, package, warnings)
+    if not scenario:
+        return "none", warnings, ["no Channel Integration Framework in this environment "
+                                  f"(no msdyn_ciprovider or msdyn_channelprovider table): "
+                                  f"{GUIDE_PREREQUISITE}"]
+    missing = [t for t in PREREQUISITES[scenario] if t not in state.tables]
+    refusals = [f"scenario {scenario} needs the {t} table, which this environment lacks: "
+                f"{GUIDE_PREREQUISITE}" for t in missing]
+    return scenario, warnings, refusals
+
+
+def detect_scenario(state: EnvState, package: Package, warnings: list[str]) -> str:
+    omnichannel = "msdyn_liveworkstream" in state.tables
+    multisession = [s.unique_name for s in package.solutions if s.multisession]
+    if any(state.solution(name) for name in multisession):
+        return "cif2-omnichannel" if omnichannel else "cif2"
+    if state.provider is not None and state.provider.exists:
+        return "cif1"
+    if "msdyn_channelprovider" in state.tables:
+        if "msdyn_ciprovider" in state.tables:
+            warnings.append("both CIF 1.0 and CIF 2.0 are installed; chose CIF 2.0 "
+                            "(pass --scenario cif1 for a classic single-session app)")
+        return "cif2-omnichannel" if omnichannel else "cif2"
+    return "cif1" if "msdyn_ciprovider" in state.tables else ""
+
+
+def plan_solution(solution: PackageSolution, state: EnvState, mode: str,
+                  scenario: str) -> list[SolutionStep]:
+    name, version = solution.unique_name, solution.version
+    installed = state.solution(name)
+    current = installed.version if installed else None
+    if solution.multisession and scenario not in ("cif2", "cif2-omnichannel"):
+        return [SolutionStep(name, "skip", current, version,
+                             f"CIF 2.0 only; not part of scenario {scenario}")]
+    running = next((r for r in state.running if r.solution_name.lower() in (
+        name.lower(), (name + HOLDING_SUFFIX).lower())), None)
+    if running:
+        return [SolutionStep(name, "wait", current, version, "an import of it is still running "
+                             "(an earlier deploy): following that job", running.import_job_id)]
+    holding = state.solution(name + HOLDING_SUFFIX)
+    if holding:
+        return _resume(solution, installed, holding, state, mode)
+    return [_decide(solution, installed, state, mode)]
+
+
+def _resume(solution: PackageSolution, installed: InstalledSolution | None,
+            holding: InstalledSolution, state: EnvState, mode: str) -> list[SolutionStep]:
+    name, version = solution.unique_name, solution.version
+    if installed is None or compare(holding.version, version) > 0:
+        why = ("a holding solution without its base" if installed is None else
+               f"the holding {holding.unique_name} is {holding.version}, newer than {version}")
+        return [SolutionStep(name, "refuse", installed.version if installed else None, version,
+                             f"{why}; resolve it in Solution History first")]
+    resume = SolutionStep(name, "resume", installed.version, holding.version,
+                          f"{holding.unique_name} was left by a failed upgrade: applying it")
+    if compare(holding.version, version) == 0:
+        return [resume]
+    promoted = InstalledSolution(name, holding.version, holding.managed, installed.solution_id)
+    return [resume, _decide(solution, promoted, state, mode)]
+
+
+def _decide(solution: PackageSolution, installed: InstalledSolution | None, state: EnvState,
+            mode: str) -> SolutionStep:
+    name, version = solution.unique_name, solution.version
+    if installed is None:
+        note = "" if mode in ("auto", "install") else f" (--mode {mode} needs it installed)"
+        return SolutionStep(name, "install", None, version, "not installed" + note)
+    step = _mismatch(solution, installed)
+    if step:
+        return step
+    order = compare(version, installed.version)
+    if order < 0:
+        return SolutionStep(name, "refuse", installed.version, version,
+                            f"{installed.version} is installed, newer than the package's "
+                            f"{version}; no downgrade (build with a higher --version)")
+    if order == 0:
+        return SolutionStep(name, "skip", installed.version, version, "same version installed")
+    if mode == "install":
+        return SolutionStep(name, "refuse", installed.version, version,
+                            "--mode install only installs; it is already installed")
+    return _update_or_upgrade(solution, installed, state, mode)
+
+
+def _mismatch(solution: PackageSolution, installed: InstalledSolution) -> SolutionStep | None:
+    if installed.managed == solution.managed:
+        return None
+    kind = ("unmanaged; a managed import cannot update it (-2147188672): remove the unmanaged "
+            "solution first" if solution.managed else
+            "managed; an unmanaged zip cannot update it: deploy the managed package")
+    return SolutionStep(solution.unique_name, "refuse", installed.version, solution.version,
+                        f"installed as {kind}")
+
+
+def _update_or_upgrade(solution: PackageSolution, installed: InstalledSolution,
+                       state: EnvState, mode: str) -> SolutionStep:
+    name, version, current = solution.unique_name, solution.version, installed.version
+    if mode == "upgrade":
+        return SolutionStep(name, "upgrade", current, version, "--mode upgrade")
+    rows = state.components.get(installed.unique_name)
+    if rows is None:
+        if mode == "update":
+            return SolutionStep(name, "update", current, version, "--mode update")
+        return SolutionStep(name, "upgrade", current, version, "cannot list the installed "
+                            "components here; upgrading, which removes whatever was dropped")
+    removed = sorted(installed_components(rows, solution.prefix) - solution.components)
+    if not removed:
+        return SolutionStep(name, "update", current, version, "removes no components")
+    listed = ", ".join(describe(k) for k in removed[:5]) + (" ..." if len(removed) > 5 else "")
+    if mode == "update":
+        return SolutionStep(name, "update", current, version,
+                            f"--mode update: {len(removed)} dropped component(s) stay: {listed}")
+    return SolutionStep(name, "upgrade", current, version,
+                        f"removes {len(removed)} component(s): {listed}")
+
+
+def parameters(package: Package, steps: list[SolutionStep], state: EnvState,
+               deployment: DeploymentSettings) -> tuple[dict[str, dict[str, str]],
+                                                        dict[str, tuple[dict[str, str], ...]],
+                                                        list[str], list[str]]:
+    """Per-solution ComponentParameters input, the missing values, and warnings."""
+    importing = {s.unique_name for s in steps if s.action in ("install", "update", "upgrade")}
+    values: dict[str, dict[str, str]] = {}
+    connections: dict[str, tuple[dict[str, str], ...]] = {}
+    missing: list[str] = []
+    extra: list[str] = []
+    for solution in package.solutions:
+        if solution.unique_name not in importing:
+            continue
+        values[solution.unique_name] = {v.schema_name: deployment.env_values[v.schema_name]
+                                        for v in solution.env_vars
+                                        if v.schema_name in deployment.env_values}
+        missing += [f"environment variable {v.schema_name} needs a value for this environment:"
+                    f" add it to the deployment settings file (voicepkg settings template)"
+                    for v in solution.env_vars if v.needs_value and v.schema_name not in
+                    deployment.env_values and v.schema_name not in state.env_values]
+        refs = {c.logical_name for c in solution.connection_refs}
+        connections[solution.unique_name] = tuple(c for c in deployment.connections
+                                                  if c["LogicalName"] in refs)
+        bound = {c["LogicalName"] for c in connections[solution.unique_name]}
+        extra += [f"connection reference {r} gets no ConnectionId from the deployment settings;"
+                  " flows using it stay off until it is bound" for r in sorted(refs - bound)]
+    known = {v.schema_name for v in package.env_vars()} | {
+        c.logical_name for c in package.connection_refs()}
+    extra += [f"{deployment.source}: {name} is not in the package; ignored"
+              for name in sorted(set(deployment.env_values) | {
+                  c["LogicalName"] for c in deployment.connections}) if name not in known]
+    return values, connections, missing, extra
+
+
+def compare(left: str, right: str) -> int:
+    a = tuple(int(p) for p in left.split("."))
+    b = tuple(int(p) for p in right.split("."))
+    a, b = a + (0,) * (4 - len(a)), b + (0,) * (4 - len(b))
+    return (a > b) - (a < b)

@@ -1,0 +1,164 @@
+"""Settings without loss, and per-environment values.
+
+1. The `enreach_setting` merge (pure): a missing setting is created; a value an administrator
+   changed (value != defaultvalue) is theirs and is kept; an untouched setting whose shipped
+   default changed gets the new default (value and defaultvalue); the rest is unchanged.
+2. The deployment settings file, in the JSON form of `pac solution create-settings`
+   (`EnvironmentVariables` [{SchemaName, Value}], `ConnectionReferences` [{LogicalName,
+   ConnectionId, ConnectorId}]); `${VAR}` in a value is taken from the process environment.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import BuildError
+from .configdata import SettingRow
+from .package import Package
+from .state import EnvSetting
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class SettingsPlan:
+    create: tuple[SettingRow, ...] = ()
+    update: tuple[tuple[str, SettingRow], ...] = ()  # (record id in the environment, new row)
+    kept: tuple[str, ...] = ()  # changed by an administrator: left alone
+    unchanged: tuple[str, ...] = ()
+
+    @property
+    def writes(self) -> int:
+        return len(self.create) + len(self.update)
+
+
+def merge_settings(current: tuple[EnvSetting, ...] | None,
+                   shipped: tuple[SettingRow, ...]) -> SettingsPlan:
+    by_name = {s.name.lower(): s for s in current or ()}
+    create: list[SettingRow] = []
+    update: list[tuple[str, SettingRow]] = []
+    kept: list[str] = []
+    unchanged: list[str] = []
+    for row in shipped:
+        found = by_name.get(row.name.lower())
+        if found is None:
+            create.append(row)
+        elif _changed_by_admin(found, row):
+            kept.append(row.name)
+        elif found.default is not None and found.default != row.default:
+            update.append((found.id, row))
+        else:
+            unchanged.append(row.name)
+    return SettingsPlan(tuple(create), tuple(update), tuple(kept), tuple(unchanged))
+
+
+def _changed_by_admin(found: EnvSetting, row: SettingRow) -> bool:
+    if found.default is None:  # no record of what was shipped: only the same value is safe
+        return found.value != row.default
+    return found.value != found.default
+
+
+def final_value(plan: SettingsPlan, current: tuple[EnvSetting, ...] | None,
+                shipped: tuple[SettingRow, ...], name: str) -> str | None:
+    """The value a setting will have once the plan is applied (None: no such setting)."""
+    key = name.lower()
+    found = next((s for s in current or () if s.name.lower() == key), None)
+    if found is not None and name in plan.kept + plan.unchanged:
+        return found.value
+    updated = next((row for _, row in plan.update if row.name.lower() == key), None)
+    if updated is not None:
+        return updated.default
+    return next((row.value for row in shipped if row.name.lower() == key),
+                found.value if found else None)
+
+
+# --- deployment settings file ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeploymentSettings:
+    env_values: dict[str, str] = field(default_factory=dict)  # schema name -> value
+    connections: tuple[dict[str, str], ...] = ()  # LogicalName, ConnectionId, ConnectorId
+    source: str = ""
+
+
+def load_deployment_settings(path: Path, environ: Mapping[str, str]) -> DeploymentSettings:
+    label = str(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise BuildError.at("DEP020", f"cannot read: {exc.strerror}", file=label) from None
+    except json.JSONDecodeError as exc:
+        raise BuildError.at("DEP020", f"not valid JSON: {exc.msg}", file=label, line=exc.lineno,
+                            hint="the file is the JSON form of pac solution create-settings"
+                            ) from None
+    if not isinstance(data, dict):
+        raise BuildError.at("DEP020", "the settings file must hold a JSON object", file=label)
+    keys = {k.lower(): v for k, v in data.items()}
+    values = {}
+    for index, item in enumerate(_list(keys, "environmentvariables", label)):
+        where = f"{label}: EnvironmentVariables[{index}]"
+        name = _text(item, "schemaname", where)
+        value = substitute(_text(item, "value", where, allow_empty=True), environ, where)
+        if value:
+            values[name] = value
+    connections = tuple(_connection(item, f"{label}: ConnectionReferences[{i}]", environ)
+                        for i, item in enumerate(_list(keys, "connectionreferences", label)))
+    return DeploymentSettings(values, tuple(c for c in connections if c["ConnectionId"]), label)
+
+
+def substitute(text: str, environ: Mapping[str, str], where: str) -> str:
+    """`text` with each ${VAR} replaced by the process environment's VAR."""
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in environ:
+            raise BuildError.at("DEP021", f"${{{name}}} is not set in the environment",
+                                file=where, hint=f"export {name} (a CI secret or variable)")
+        return environ[name]
+
+    return _VARIABLE.sub(value, text)
+
+
+def _list(keys: Mapping[str, Any], name: str, label: str) -> list[dict[str, Any]]:
+    items = keys.get(name, [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise BuildError.at("DEP020", f"{name} must be a list of objects", file=label)
+    return [{k.lower(): v for k, v in i.items()} for i in items]
+
+
+def _text(item: Mapping[str, Any], key: str, where: str, allow_empty: bool = False) -> str:
+    value = item.get(key)
+    if value is None and allow_empty:
+        return ""
+    if not isinstance(value, str) or not (value or allow_empty):
+        raise BuildError.at("DEP020", f"{key} must be a non-empty string", file=where,
+                            hint="JSON-typed variables carry their JSON as a string")
+    return value
+
+
+def _connection(item: Mapping[str, Any], where: str, environ: Mapping[str, str],
+                ) -> dict[str, str]:
+    return {"LogicalName": _text(item, "logicalname", where),
+            "ConnectionId": substitute(_text(item, "connectionid", where, True), environ, where),
+            "ConnectorId": _text(item, "connectorid", where, allow_empty=True)}
+
+
+def settings_template(package: Package, placeholders: bool = False) -> dict[str, Any]:
+    """The deployment settings skeleton for a package (pac create-settings form)."""
+    def value(schema: str, default: str) -> str:
+        return "${" + schema.upper() + "}" if placeholders else default
+
+    return {
+        "EnvironmentVariables": [{"SchemaName": v.schema_name, "Value": value(
+            v.schema_name, "" if v.needs_value else v.default_value)}
+            for v in sorted(package.env_vars(), key=lambda v: v.schema_name.lower())],
+        "ConnectionReferences": [{"LogicalName": c.logical_name, "ConnectionId": "",
+                                  "ConnectorId": c.connector_id}
+                                 for c in sorted(package.connection_refs(),
+                                                 key=lambda c: c.logical_name)],
+    }

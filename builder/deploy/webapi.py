@@ -1,0 +1,195 @@
+"""Dataverse Web API requests built as plain data. `transport.Transport` sends them.
+
+Every request deploy makes is built here, so the whole contract with Dataverse (entity sets,
+columns, filters, action parameter names) is in one place and tested by equality.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+API_PATH = "api/data/v9.2/"
+LOCK_CODES = frozenset({"0x80071151", "-2147020463"})  # CustomizationLockException
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str  # relative to the API root: "solutions", "importjobs(<id>)", "$batch"
+    params: tuple[tuple[str, str], ...] = ()
+    json: Any = None
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes | None = None  # raw body ($batch); json must then be None
+    idempotent: bool = True  # safe to resend when the answer was lost
+    label: str = ""  # what it does, for messages
+
+    def describe(self) -> str:
+        return self.label or f"{self.method} {self.path}"
+
+
+def quote(value: str) -> str:
+    """An OData string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def any_of(column: str, values: Iterable[str]) -> str:
+    return " or ".join(f"{column} eq {quote(v)}" for v in values)
+
+
+def _get(path: str, label: str, **params: str) -> Request:
+    pairs = tuple((f"${k}", v) for k, v in params.items())
+    return Request("GET", path, pairs, label=label)
+
+
+# --- reading the environment ------------------------------------------------------------
+
+
+def query_solutions(names: Sequence[str]) -> Request:
+    return _get("solutions", "read installed solutions",
+                select="solutionid,uniquename,friendlyname,version,ismanaged",
+                filter=any_of("uniquename", names))
+
+
+def query_components(solution_id: str) -> Request:
+    return _get("msdyn_solutioncomponentsummaries", "read solution components",
+                select="msdyn_componenttype,msdyn_schemaname,msdyn_objectid,"
+                       "msdyn_primaryentityname",
+                filter=f"msdyn_solutionid eq {solution_id}")
+
+
+def query_tables(logical_names: Sequence[str]) -> Request:
+    return _get("EntityDefinitions", "read which tables exist", select="LogicalName",
+                filter=any_of("LogicalName", logical_names))
+
+
+def query_settings() -> Request:
+    request = _get("enreach_settings", "read settings",
+                   select="enreach_settingid,enreach_name,enreach_value,enreach_defaultvalue")
+    return Request(request.method, request.path, request.params,
+                   headers=(("Prefer", "odata.maxpagesize=5000"),), label=request.label)
+
+
+def query_env_vars(schema_names: Sequence[str]) -> Request:
+    return _get("environmentvariabledefinitions", "read environment variables",
+                select="schemaname,defaultvalue",
+                expand="environmentvariabledefinition_environmentvariablevalue($select=value)",
+                filter=any_of("schemaname", schema_names))
+
+
+def query_running_imports(names: Sequence[str]) -> Request:
+    return _get("importjobs", "look for running imports",
+                select="importjobid,solutionname,progress,startedon,completedon",
+                filter=f"completedon eq null and ({any_of('solutionname', names)})")
+
+
+def get_import_job(job_id: str, with_data: bool = False) -> Request:
+    columns = "progress,startedon,completedon,solutionname" + (",data" if with_data else "")
+    return _get(f"importjobs({job_id})", "read the import job", select=columns)
+
+
+def get_async_operation(operation_id: str) -> Request:
+    return _get(f"asyncoperations({operation_id})", "read the async operation",
+                select="statecode,statuscode,message,friendlymessage,completedon")
+
+
+def get_provider(provider_id: str, columns: Sequence[str] = ()) -> Request:
+    names = sorted({"msdyn_appselector", "msdyn_roleselector", *columns})
+    return _get(f"msdyn_ciproviders({provider_id})", "read the CIF 1.0 provider",
+                select=",".join(names))
+
+
+def query_app_users() -> Request:
+    return _get("systemusers", "read application users",
+                select="fullname,applicationid,isdisabled",
+                filter="applicationid ne null",
+                expand="systemuserroles_association($select=name)")
+
+
+def query_channel_provider(unique_name: str) -> Request:
+    return _get("msdyn_channelproviders", "read the channel provider",
+                select="msdyn_uniquename,msdyn_name",
+                filter=f"msdyn_uniquename eq {quote(unique_name)}",
+                expand="msdyn_appconfig_msdyn_channelprovider($select=msdyn_name)")
+
+
+# --- solution operations ------------------------------------------------------------------
+
+
+def component_parameters(env_values: Mapping[str, str],
+                         connections: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
+    """Deployment settings as the import's ComponentParameters entities."""
+    out = [{"@odata.type": "Microsoft.Dynamics.CRM.environmentvariablevalue",
+            "schemaname": name, "value": value} for name, value in sorted(env_values.items())]
+    out += [{"@odata.type": "Microsoft.Dynamics.CRM.connectionreference",
+             "connectionreferencelogicalname": c["LogicalName"],
+             "connectorid": c.get("ConnectorId", ""), "connectionid": c["ConnectionId"]}
+            for c in connections]
+    return out
+
+
+def _import_body(zip_bytes: bytes, job_id: str, parameters: list[dict[str, str]],
+                 ) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "OverwriteUnmanagedCustomizations": False,  # never clobber an admin's changes
+        "PublishWorkflows": True,  # activate plug-ins and flows (pac: --activate-plugins)
+        "CustomizationFile": base64.b64encode(zip_bytes).decode("ascii"),
+        "ImportJobId": job_id,
+        "SkipProductUpdateDependencies": False,
+    }
+    if parameters:
+        body["ComponentParameters"] = parameters
+    return body
+
+
+def import_solution_async(zip_bytes: bytes, job_id: str, parameters: list[dict[str, str]],
+                          name: str, holding: bool = False) -> Request:
+    body = _import_body(zip_bytes, job_id, parameters) | {"HoldingSolution": holding}
+    return Request("POST", "ImportSolutionAsync", json=body, idempotent=False,
+                   label=f"import {name}")
+
+
+def stage_and_upgrade_async(zip_bytes: bytes, job_id: str, parameters: list[dict[str, str]],
+                            name: str) -> Request:
+    return Request("POST", "StageAndUpgradeAsync",
+                   json=_import_body(zip_bytes, job_id, parameters), idempotent=False,
+                   label=f"upgrade {name}")
+
+
+def delete_and_promote_async(unique_name: str) -> Request:
+    return Request("POST", "DeleteAndPromoteAsync", json={"UniqueName": unique_name},
+                   idempotent=False, label=f"apply the upgrade of {unique_name}")
+
+
+def publish_all() -> Request:
+    return Request("POST", "PublishAllXml", json={}, idempotent=False, label="publish all")
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+def upsert(entity_set: str, record_id: str, fields: Mapping[str, Any],
+           must_exist: bool = False) -> Request:
+    """PATCH by id: creates or updates; `must_exist` adds If-Match: * (update only)."""
+    headers = (("If-Match", "*"),) if must_exist else ()
+    return Request("PATCH", f"{entity_set}({record_id})", json=dict(fields), headers=headers,
+                   label=f"write {entity_set}({record_id})")
+
+
+# --- answers ------------------------------------------------------------------------------
+
+
+def error_code(payload: Any) -> tuple[str, str]:
+    """(code, message) of a Web API error body; empty strings when it is not one."""
+    if isinstance(payload, dict) and isinstance(payload.get("error"), dict):
+        err = payload["error"]
+        return str(err.get("code", "")), str(err.get("message", ""))
+    return "", ""
+
+
+def is_lock_error(code: str, message: str) -> bool:
+    text = message.lower()
+    return code.lower() in LOCK_CODES or "cannot start another" in text or (
+        "customizationlockexception" in text)
