@@ -414,16 +414,18 @@ def test_command_limited_to_an_app_gets_the_app_rule(root: etree._Element) -> No
     assert rule.xpath("StringParameter/@Value") == ["enreach_VoiceConfigurator"]
 
 
-def test_app_rule_is_left_out_when_the_script_cannot_answer_it() -> None:
+def test_an_app_limit_the_script_cannot_answer_stops_the_build() -> None:
     project = sample_project()
     plain = replace(COMMANDS, content=b"Enreach.Commands = { updateUserIds() {} };")
     project = replace(
         project,
         web_resources=tuple(plain if w.name == COMMANDS.name else w for w in project.web_resources),
     )
-    root = parse_xml(render_customizations(project, BASE, True), "c.xml")
-    assert root.xpath("//EnableRule/CustomRule") == []
-    assert root.xpath("//CommandDefinition/EnableRules/EnableRule") == []
+    with pytest.raises(BuildError) as err:
+        render_customizations(project, BASE, True)
+    found = err.value.diagnostics[0]
+    assert found.code == "CZ050"
+    assert "isCurrentApp" in found.hint
 
 
 def test_virtual_table_with_a_key_is_refused() -> None:

@@ -11,14 +11,15 @@ A command limited to one app (`Command.app`) gets an EnableRule with a CustomRul
 `<namespace>.isCurrentApp` of the same library with the app unique name as parameter: the
 9.0 ribbon schema has no declarative app rule, so the command script must define that
 function (it returns whether `getGlobalContext().getCurrentAppName()` resolves to that app).
-When the library's content does not define it, no app rule is written and the button shows
-in every app: a rule calling a missing function would disable the button everywhere.
+When the library does not define it the build stops (CZ050): a rule calling a missing function
+would disable the button everywhere, and dropping the rule would show it in every app.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import BuildError
 from ..model import Command, WebResource
 from .cz_common import ProjectIndex
 
@@ -52,9 +53,19 @@ def _namespace(function: str) -> str:
 
 
 def _app_rule(command: Command, library: WebResource) -> str:
+    if not command.app:
+        return ""
     function = _namespace(command.function) + "isCurrentApp"
-    defined = function.rsplit(".", 1)[-1].encode() in library.content
-    return f"{command.id}.EnableRule.App" if command.app and defined else ""
+    if b"isCurrentApp" not in library.content:
+        raise BuildError.at(
+            "CZ050",
+            f"command {command.id} is limited to app {command.app}, but {library.name} "
+            f"does not define {function}",
+            file=command.src.file, line=command.src.line,
+            hint=f"add {function}(appUniqueName) to the script (resolving to true inside that "
+                 "app), or drop app= from the command",
+        )
+    return f"{command.id}.EnableRule.App"
 
 
 def command_model(command: Command, index: ProjectIndex) -> CommandVM:

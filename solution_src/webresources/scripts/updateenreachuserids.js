@@ -27,6 +27,13 @@ Enreach.UserCommands = (function () {
     }
 
     return {
+        // Enable rule: show the button only inside the named app (Unified Interface waits
+        // for a promise returned by a custom rule).
+        isCurrentApp: function (appUniqueName) {
+            return Xrm.Utility.getGlobalContext().getCurrentAppProperties()
+                .then(function (app) { return app.uniqueName === appUniqueName; })
+                .catch(function () { return false; });
+        },
         updateEnreachUserIds: function (gridControl) {
             Xrm.Utility.showProgressIndicator("Updating Enreach user ids...");
             Xrm.WebApi.online.execute(request())
