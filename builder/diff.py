@@ -19,6 +19,7 @@ from .diff_misc import (
     diff_tab_templates,
     diff_web_resources,
 )
+from .diff_scope import canonical
 from .diff_tables import diff_global_choices, diff_tables
 from .diff_ui import diff_apps, diff_commands, diff_forms, diff_views
 from .model import Project
@@ -27,8 +28,14 @@ __all__ = ["Change", "DiffReport", "Side", "diff_projects", "parse_version", "ve
 
 
 def diff_projects(
-    old: Project, new: Project, old_label: str = "old", new_label: str = "new"
+    old: Project,
+    new: Project,
+    old_label: str = "old",
+    new_label: str = "new",
+    notes: tuple[str, ...] = (),
 ) -> DiffReport:
+    """Every difference between two versions; `notes` say what was left out and why."""
+    old, new = canonical(old), canonical(new)
     out = Collector()
     diff_solutions(out, old, new)
     diff_tables(out, old.tables, new.tables)
@@ -49,6 +56,7 @@ def diff_projects(
         new=Side(new_label, new.version),
         changes=changes,
         version_problems=tuple(version_problems(old.version, new.version, changes)),
+        notes=notes,
     )
 
 

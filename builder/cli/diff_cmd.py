@@ -1,0 +1,76 @@
+"""`voicepkg diff OLD NEW` and `voicepkg unpack ZIP --out DIR`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import BuildError
+from . import print_diagnostics
+
+
+@click.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.pass_context
+def diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
+    """What changed from OLD to NEW, by component.
+
+    OLD and NEW are each a solution zip or folder, a package (folder or zip), a
+    solution_src folder, or git:<revision> of this repository's sources. Exit code 0 when
+    they do not differ, 1 when they do, 2 on errors.
+    """
+    from ..diff import diff_projects
+    from ..diff_render import RENDERERS
+    from ..diff_scope import comparable
+    from ..diff_sides import read_side
+
+    try:
+        before, after = read_side(old), read_side(new)
+    except BuildError as error:
+        print_diagnostics(error)
+        ctx.exit(2)  # 1 means "different", so errors say 2
+    old_p, new_p, notes = comparable(before.project, before.kind, after.project, after.kind)
+    report = diff_projects(old_p, new_p, old, new, tuple(notes))
+    click.echo(RENDERERS[fmt](report), nl=False)
+    ctx.exit(1 if report.different else 0)
+
+
+@click.command("unpack")
+@click.argument("source", metavar="ZIP", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The solution_src folder to write (must be empty).",
+)
+@click.option("--force", is_flag=True, help="Replace a folder that is not empty.")
+@click.pass_context
+def unpack(ctx: click.Context, source: Path, out: Path, force: bool) -> None:
+    """Turn a solution zip (ours or exported from Dataverse) or a package into sources.
+
+    Parts the source format does not model are kept as exported under raw/, with a
+    warning; nothing is dropped.
+    """
+    from ..unpack import unpack_path
+
+    try:
+        result = unpack_path(source, out, force=force)
+    except BuildError as error:
+        print_diagnostics(error)
+        ctx.exit(error.exit_code)
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(
+        f"unpacked {len(result.files)} files to {out} "
+        f"({len(result.kept_whole)} component(s) kept as exported under raw/)"
+    )

@@ -1,0 +1,103 @@
+"""What the user named as one side of `voicepkg diff`, read into a project.
+
+A side is `solution_src` sources (a folder with project.xml), a git revision of them
+(`git:v1.2.0`: `git archive <rev> solution_src` into a temporary folder, then loaded), a
+solution zip or folder (extracted contents or `pac solution unpack` output), or a Package
+Deployer package (folder or zip with ImportConfig.xml).
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .archive import read_zip
+from .diff_scope import SideKind
+from .errors import BuildError
+from .model import Project
+from .read import read_entries
+from .read_pac import folder_entries
+from .read_package import find_import_config, read_package_files
+
+SOURCE_DIR = "solution_src"
+_GIT_TIMEOUT = 120
+
+
+@dataclass(frozen=True)
+class DiffSide:
+    kind: SideKind
+    project: Project
+
+
+def read_side(spec: str, cwd: Path | None = None) -> DiffSide:
+    """The project a side names; a `BuildError` says what is wrong with the name."""
+    if spec.startswith("git:"):
+        return DiffSide("sources", load_git_revision(spec[4:], cwd or Path.cwd()))
+    path = Path(spec)
+    if path.is_dir():
+        return _folder_side(path)
+    if path.is_file():
+        files = read_zip(path, spec)
+        if find_import_config(files) is not None:
+            return DiffSide("package", read_package_files(files, spec).project)
+        return DiffSide("solution", read_entries(files, spec).project)
+    raise BuildError.at(
+        "DIF001",
+        "no such file or folder",
+        file=spec,
+        hint="name a solution zip, a package, a solution_src folder or git:<revision>",
+    )
+
+
+def _folder_side(path: Path) -> DiffSide:
+    from .load import load_project  # the loader compiles the source schemas: load on use
+
+    if (path / "project.xml").is_file():
+        return DiffSide("sources", load_project(path))
+    if (path / SOURCE_DIR / "project.xml").is_file():
+        return DiffSide("sources", load_project(path / SOURCE_DIR))
+    files_near = [p.name.lower() for p in path.iterdir()]
+    if "importconfig.xml" in files_near:
+        from .read_pac import read_folder
+
+        return DiffSide("package", read_package_files(read_folder(path), str(path)).project)
+    return DiffSide("solution", read_entries(folder_entries(path), str(path)).project)
+
+
+def load_git_revision(rev: str, cwd: Path) -> Project:
+    """The sources as they are at git revision `rev` of the repository around `cwd`."""
+    from .load import load_project
+
+    top = _git(["rev-parse", "--show-toplevel"], cwd).decode().strip()
+    archive = _git(["archive", "--format=tar", rev, "--", SOURCE_DIR], Path(top))
+    with tempfile.TemporaryDirectory(prefix="voicepkg-git-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")  # refuses links and paths out of `tmp`
+        project = load_project(Path(tmp) / SOURCE_DIR)
+    return project
+
+
+def _git(args: list[str], cwd: Path) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, timeout=_GIT_TIMEOUT, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BuildError.at(
+            "DIF002",
+            f"cannot run git: {exc}",
+            hint="install git, or compare two folders or zips instead",
+        ) from None
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip().splitlines()
+        raise BuildError.at(
+            "DIF003",
+            f"git {' '.join(args[:2])} failed: {message[-1] if message else done.returncode}",
+            hint="check the revision name (git tag, branch or commit) and "
+            f"that it has a {SOURCE_DIR} folder",
+        )
+    return done.stdout

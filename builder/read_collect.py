@@ -1,0 +1,415 @@
+"""Collect every component of one solution's zip entries: model components where the model
+covers them, `RawPart`s for the rest, and whole-element fallbacks for components the model
+covers only in part. See `read.py` for the entry points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import (
+    AppModule,
+    RawPart,
+)
+from .read_entities import EntityRead, component_names, read_entity
+from .read_parts import (
+    SYSTEM_LOOKUPS,
+    Names,
+    PartRead,
+    read_app,
+    read_lookups,
+    read_option_set,
+    read_role,
+    read_web_resource,
+    ribbon_is_empty,
+)
+from .read_records import (
+    ASSET_SETS,
+    channel_provider,
+    custom_api,
+    environment_variable,
+    intersect_pairs,
+    notification_field,
+    notification_template,
+    rows_under,
+    session_template,
+    tab_template,
+)
+from .read_tables import Lookup, entity_schema_name
+from .read_xml import Element, Findings, ctext, kids, raw_xml, slug
+from .xmlsafe import parse_xml
+
+Entries = dict[str, bytes]
+FallbackArgs = tuple[str, str, tuple[RawPart, ...], tuple[str, ...]]
+_MODELLED_SECTIONS = {
+    "Entities",
+    "Roles",
+    "EntityRelationships",
+    "optionsets",
+    "WebResources",
+    "AppModules",
+    "AppModuleSiteMaps",
+    "Languages",
+}
+_FIXED_ENTRIES = {"[Content_Types].xml", "solution.xml", "customizations.xml"}
+
+
+@dataclass
+class Collected:
+    solution: str
+    findings: Findings
+    tables: Any = ()
+    global_choices: Any = ()
+    forms: Any = ()
+    views: Any = ()
+    roles: Any = ()
+    apps: Any = ()
+    commands: Any = ()
+    web_resources: Any = ()
+    custom_apis: Any = ()
+    environment_variables: Any = ()
+    cif2_providers: Any = ()
+    tab_templates: Any = ()
+    session_templates: Any = ()
+    notification_templates: Any = ()
+    raw_parts: Any = ()
+    fallbacks: list[FallbackArgs] = field(default_factory=list)
+    raw: list[RawPart] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)  # zip entries read into the model
+    names: set[tuple[str, str]] = field(default_factory=set)  # (section, file) taken
+
+    def keep_raw(self, section: str, path: str, content: bytes) -> RawPart:
+        part = RawPart(path, content, section, self.solution)
+        self.raw.append(part)
+        return part
+
+    def section_part(self, section: str, el: Element, name: str) -> RawPart:
+        """One element of a customizations.xml section, under a file name unique in it."""
+        base, number, file = slug(name), 1, f"{slug(name)}.xml"
+        while (section, file) in self.names:
+            number += 1
+            file = f"{base}-{number}.xml"
+        self.names.add((section, file))
+        return RawPart(file, raw_xml(el), section, self.solution)
+
+
+def collect_solution(entries: Entries, solution: str, findings: Findings) -> Collected:
+    found = Collected(solution, findings)
+    custom = parse_xml(entries["customizations.xml"], f"{findings.file}!customizations.xml")
+    sections = {str(c.tag): c for c in custom if isinstance(c.tag, str)}
+    _collect_entities(found, sections)
+    _collect_parts(found, sections, entries)
+    _collect_records(found, entries)
+    _collect_other_sections(found, sections)
+    _collect_entries(found, entries)
+    _check_references(found)
+    found.raw_parts = tuple(sorted(found.raw, key=lambda r: (r.solution, r.section, r.path)))
+    return found
+
+
+def _sorted(items: list[Any], key: Callable[[Any], Any]) -> tuple[Any, ...]:
+    return tuple(sorted(items, key=key))
+
+
+# --- entities and relationships ----------------------------------------------------------
+
+
+def _collect_entities(found: Collected, sections: dict[str, Element]) -> None:
+    entities = kids(sections.get("Entities"), "Entity")
+    relationships = kids(sections.get("EntityRelationships"), "EntityRelationship")
+    lookups = read_lookups(relationships)
+    views, forms = component_names(entities)
+    names = (views.get, forms.get)
+    reads = [(e, read_entity(e, lookups, names, found.solution)) for e in entities]
+    found.tables = _sorted([r.table for _, r in reads], lambda t: t.logical_name)
+    found.forms = _sorted(
+        [f for _, r in reads for f in r.forms], lambda f: (f.table, f.type, f.name)
+    )
+    found.views = _sorted([v for _, r in reads for v in r.views], lambda v: (v.table, v.name))
+    found.commands = _sorted([c for _, r in reads for c in r.commands], lambda c: c.id)
+    covered = _covered_relationships(reads, lookups)
+    for rel in relationships:
+        if rel.get("Name", "") not in covered:
+            found.raw.append(found.section_part("EntityRelationships", rel, rel.get("Name", "")))
+    for entity, read in reads:
+        _entity_alternate(found, entity, read, relationships, covered)
+
+
+def _covered_relationships(
+    reads: list[tuple[Element, EntityRead]], lookups: list[Lookup]
+) -> dict[str, str]:
+    """Relationships the model re-creates: those of modelled lookups, and the system ones of
+    new tables. Name -> the referencing table."""
+    columns = {
+        (r.table.logical_name, c.logical_name)
+        for _, r in reads
+        for c in r.table.columns
+        if c.type == "lookup"
+    }
+    new = {r.table.logical_name for _, r in reads if not r.table.existing}
+    covered = {}
+    for lookup in lookups:
+        system = lookup.referencing in new and lookup.attribute in SYSTEM_LOOKUPS
+        if (lookup.referencing, lookup.attribute) in columns or system:
+            covered[lookup.name] = lookup.referencing
+    return covered
+
+
+def _entity_alternate(
+    found: Collected,
+    entity: Element,
+    read: EntityRead,
+    relationships: list[Element],
+    covered: dict[str, str],
+) -> None:
+    """The table as exported: the whole entity and the relationships the render would
+    otherwise derive from it. `unpack` writes this when the model holds the table only in
+    part (`reasons`), or when its sources would not load."""
+    table = read.table.logical_name
+    parts = [found.section_part("Entities", entity, entity_schema_name(entity))]
+    parts += [
+        found.section_part("EntityRelationships", rel, rel.get("Name", ""))
+        for rel in relationships
+        if covered.get(rel.get("Name", "")) == table
+    ]
+    reasons = tuple(dict.fromkeys(read.reasons))
+    found.fallbacks.append(("table", table, tuple(parts), reasons))
+    if reasons:
+        found.findings.warn(
+            "RD100", f"table {table} is kept as exported when unpacked: " + "; ".join(reasons[:3])
+        )
+
+
+# --- other customizations.xml sections -----------------------------------------------------
+
+
+def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entries) -> None:
+    solution = found.solution
+    roles = [
+        _part(found, "role", "Roles", el, read_role(el, solution), el.get("name", ""))
+        for el in kids(sections.get("Roles"), "Role")
+    ]
+    found.roles = _sorted(roles, lambda r: r.name)
+    choices = [
+        _part(
+            found,
+            "global choice",
+            "optionsets",
+            el,
+            read_option_set(el, solution),
+            el.get("Name", ""),
+        )
+        for el in kids(sections.get("optionsets"), "optionset")
+    ]
+    found.global_choices = _sorted(choices, lambda c: c.name.lower())
+    resources = []
+    for el in kids(sections.get("WebResources"), "WebResource"):
+        read = read_web_resource(el, entries, solution)
+        found.used.add(ctext(el, "FileName").lstrip("/"))
+        resources.append(
+            _part(
+                found,
+                "web resource",
+                "WebResources",
+                el,
+                read,
+                ctext(el, "Name"),
+                _payload_part(found, el, entries),
+            )
+        )
+    found.web_resources = _sorted(resources, lambda w: w.name.lower())
+    found.apps = _sorted(_apps(found, sections), lambda a: a.unique_name.lower())
+
+
+def _payload_part(found: Collected, el: Element, entries: Entries) -> tuple[RawPart, ...]:
+    path = ctext(el, "FileName").lstrip("/")
+    return (RawPart(path, entries[path], "", found.solution),) if path in entries else ()
+
+
+def _part(
+    found: Collected,
+    kind: str,
+    section: str,
+    el: Element,
+    read: PartRead,
+    name: str,
+    extra: tuple[RawPart, ...] = (),
+) -> Any:
+    reasons = tuple(dict.fromkeys(read.reasons))
+    found.fallbacks.append((kind, name, (found.section_part(section, el, name),) + extra, reasons))
+    if reasons:
+        found.findings.warn(
+            "RD101", f"{kind} {name} is kept as exported when unpacked: " + "; ".join(reasons[:3])
+        )
+    return read.item
+
+
+def _apps(found: Collected, sections: dict[str, Element]) -> list[AppModule]:
+    views = {v.id: v.name for v in found.views}
+    resources = {w.id: w.name for w in found.web_resources}
+    site_maps = {
+        ctext(s, "SiteMapUniqueName"): s
+        for s in kids(sections.get("AppModuleSiteMaps"), "AppModuleSiteMap")
+    }
+    apps = []
+    for el in kids(sections.get("AppModules"), "AppModule"):
+        unique = ctext(el, "UniqueName")
+        site_map = site_maps.pop(unique, None)
+        read = read_app(el, site_map, Names(views, resources), found.solution)
+        extra = (
+            (found.section_part("AppModuleSiteMaps", site_map, unique),)
+            if site_map is not None
+            else ()
+        )
+        apps.append(_part(found, "app", "AppModules", el, read, unique, extra))
+    for unique, site_map in site_maps.items():  # a site map without its app
+        found.raw.append(found.section_part("AppModuleSiteMaps", site_map, unique))
+    return apps
+
+
+def _check_references(found: Collected) -> None:
+    """A component naming a web resource, form, view or role the solution lacks cannot be
+    written back from the model: the render would not find it."""
+    resources = {w.name for w in found.web_resources}
+    extra: dict[tuple[str, str], list[str]] = {}
+    for form in found.forms:
+        for library in set(form.libraries) | {e.library for e in form.events}:
+            if library not in resources:
+                extra.setdefault(("table", form.table), []).append(
+                    f"form {form.name!r} loads {library}, a script outside the solution"
+                )
+    for command in found.commands:
+        for name in (command.library, command.icon):
+            if name and name not in resources:
+                extra.setdefault(("table", command.table), []).append(
+                    f"command {command.id} uses {name}, outside the solution"
+                )
+    known = {f.id for f in found.forms} | {v.id for v in found.views} | {r.id for r in found.roles}
+    for app in found.apps:
+        missing = [str(i) for i in app.forms + app.views + app.roles if i not in known]
+        if missing:
+            extra[("app", app.unique_name)] = [
+                f"the app shows {len(missing)} forms, views or roles outside the solution"
+            ]
+    found.fallbacks = [
+        (k, key, parts, reasons + tuple(extra.get((k, key), ())))
+        for k, key, parts, reasons in found.fallbacks
+    ]
+
+
+def _collect_other_sections(found: Collected, sections: dict[str, Element]) -> None:
+    for name, section in sections.items():
+        if name in _MODELLED_SECTIONS:
+            continue
+        if name == "RibbonDiffXml":
+            if not ribbon_is_empty(section):
+                found.raw += [
+                    found.section_part(name, c, str(c.tag))
+                    for c in section
+                    if isinstance(c.tag, str) and len(c)
+                ]
+                found.findings.warn(
+                    "RD102",
+                    "the application ribbon is kept as-is; check "
+                    "the built customizations.xml before importing it",
+                )
+            continue
+        for index, item in enumerate(c for c in section if isinstance(c.tag, str)):
+            found.raw.append(found.section_part(name, item, _element_name(item, index)))
+
+
+def _element_name(el: Element, index: int) -> str:
+    for attr in ("Name", "name", "connectionreferencelogicalname", "id", "Id", "WorkflowId"):
+        if el.get(attr):
+            return str(el.get(attr))
+    return ctext(el, "Name") or ctext(el, "UniqueName") or f"{el.tag}-{index + 1}"
+
+
+# --- data-shaped files (env vars, custom APIs, multisession rows) --------------------------
+
+
+def _collect_records(found: Collected, entries: Entries) -> None:
+    variables = []
+    for path, row in rows_under(entries, "environmentvariabledefinitions"):
+        variable = environment_variable(row, found.solution)
+        if variable is not None:
+            variables.append(variable)
+            found.used.add(path)
+            found.fallbacks.append(
+                (
+                    "environment variable",
+                    variable.schema_name,
+                    (RawPart(path, entries[path], "", found.solution),),
+                    (),
+                )
+            )
+    found.environment_variables = _sorted(variables, lambda v: v.schema_name.lower())
+    apis = []
+    for path, row in rows_under(entries, "customapis"):
+        folder = path.rsplit("/", 1)[0]
+        apis.append(custom_api(row, entries, folder, found.solution))
+        files = sorted(p for p in entries if p.startswith(folder + "/"))
+        found.used.update(files)
+        found.fallbacks.append(
+            (
+                "custom api",
+                row.key,
+                tuple(RawPart(p, entries[p], "", found.solution) for p in files),
+                (),
+            )
+        )
+    found.custom_apis = _sorted(apis, lambda a: a.unique_name.lower())
+    _collect_multisession(found, entries)
+
+
+def _rows(found: Collected, entries: Entries, folder: str) -> list[Any]:
+    rows = rows_under(entries, folder)
+    found.used.update(path for path, _ in rows)
+    return [row for _, row in rows]
+
+
+def _collect_multisession(found: Collected, entries: Entries) -> None:
+    solution = found.solution
+    found.cif2_providers = _sorted(
+        [channel_provider(r, solution) for r in _rows(found, entries, "msdyn_channelproviders")],
+        lambda p: p.unique_name.lower(),
+    )
+    parameters = _rows(found, entries, "msdyn_templateparameters")
+    found.tab_templates = _sorted(
+        [
+            tab_template(r, parameters, solution)
+            for r in _rows(found, entries, "msdyn_applicationtabtemplates")
+        ],
+        lambda t: t.unique_name.lower(),
+    )
+    tabs = intersect_pairs(entries.get(ASSET_SETS[0]), ASSET_SETS[0])
+    found.session_templates = _sorted(
+        [
+            session_template(r, tabs, solution)
+            for r in _rows(found, entries, "msdyn_sessiontemplates")
+        ],
+        lambda t: t.unique_name.lower(),
+    )
+    fields = {
+        r.key: notification_field(r) for r in _rows(found, entries, "msdyn_notificationfields")
+    }
+    links = intersect_pairs(entries.get(ASSET_SETS[1]), ASSET_SETS[1])
+    found.notification_templates = _sorted(
+        [
+            notification_template(
+                r, [fields[k] for k in links.get(r.key, []) if k in fields], solution
+            )
+            for r in _rows(found, entries, "msdyn_notificationtemplates")
+        ],
+        lambda t: t.unique_name.lower(),
+    )
+    found.used.update(a for a in ASSET_SETS if a in entries)
+
+
+def _collect_entries(found: Collected, entries: Entries) -> None:
+    """Every zip entry not read into the model travels as a whole-entry RawPart."""
+    for path in sorted(entries):
+        if path not in found.used and path not in _FIXED_ENTRIES:
+            found.keep_raw("", path, entries[path])

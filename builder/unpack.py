@@ -1,0 +1,405 @@
+"""`voicepkg unpack`: a solution zip (ours, or exported from Dataverse) as `solution_src/`.
+
+Components the model holds are written as source files; components it holds only in part,
+and every part it does not cover, are written under `raw/` exactly as exported, with a
+warning, never dropped. Each written source is checked against the source schemas: one that
+would not load is kept as exported too. The tree is written to a temporary folder beside
+the target and renamed into place, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from . import load_xsd
+from .errors import BuildError, Diagnostic, diagnostic
+from .model import Project, RawPart
+from .read import Fallback, SolutionRead
+from .unpack_write import (
+    app_file,
+    cif1_file,
+    cif2_file,
+    command_file,
+    custom_api_file,
+    environment_variables_file,
+    file_slug,
+    form_file,
+    global_choice_file,
+    notification_template_file,
+    payload_path,
+    project_file,
+    role_file,
+    session_template_file,
+    settings_files,
+    tab_template_file,
+    table_file,
+    to_bytes,
+    views_file,
+    web_resources_file,
+)
+
+Key = tuple[str, str]  # (component kind, name) as in `Fallback`
+
+
+@dataclass
+class Unpacked:
+    files: dict[str, bytes]
+    kept_whole: list[Fallback] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def unpack_read(read: SolutionRead) -> Unpacked:
+    """The source files of a read solution (or package): pure, no disk."""
+    alternates = {(f.kind, f.key): f for f in read.alternates}
+    demoted = {(f.kind, f.key) for f in read.fallbacks}
+    while True:
+        demoted |= _dependents(read.project, demoted)
+        project = without(read.project, [alternates[k] for k in sorted(demoted) if k in alternates])
+        units = source_units(project)
+        failed = {
+            u.key for u in units if u.key in alternates and u.key not in demoted and _problems(u)
+        }
+        if not failed:
+            break
+        demoted |= failed
+    bad = [p for u in units for p in _problems(u)]
+    if bad:
+        raise BuildError(bad)
+    kept = [alternates[k] for k in sorted(demoted) if k in alternates]
+    return Unpacked(assemble_files(project, units), kept, _warnings(read, kept))
+
+
+def _warnings(read: SolutionRead, kept: list[Fallback]) -> list[Diagnostic]:
+    items = list(read.warnings)
+    for f in kept:
+        if not f.reasons:
+            items.append(
+                diagnostic(
+                    "UNP010",
+                    f"{f.kind} {f.key} is kept as exported: its sources would not load",
+                    file=read.project.root,
+                    severity="warning",
+                )
+            )
+    return items
+
+
+def without(project: Project, kept: list[Fallback]) -> Project:
+    """`project` with the kept-whole components taken out and their exported parts in."""
+    drop: dict[str, set[str]] = {}
+    for f in kept:
+        drop.setdefault(f.kind, set()).add(f.key)
+    tables = drop.get("table", set())
+    return replace(
+        project,
+        tables=tuple(t for t in project.tables if t.logical_name not in tables),
+        forms=tuple(f for f in project.forms if f.table not in tables),
+        views=tuple(v for v in project.views if v.table not in tables),
+        commands=tuple(c for c in project.commands if c.table not in tables),
+        global_choices=_keep(project.global_choices, drop, "global choice", "name"),
+        roles=_keep(project.roles, drop, "role", "name"),
+        web_resources=_keep(project.web_resources, drop, "web resource", "name"),
+        apps=_keep(project.apps, drop, "app", "unique_name"),
+        environment_variables=_keep(
+            project.environment_variables, drop, "environment variable", "schema_name"
+        ),
+        custom_apis=_keep(project.custom_apis, drop, "custom api", "unique_name"),
+        raw_parts=tuple(
+            sorted(
+                _merge_parts(project.raw_parts, kept), key=lambda r: (r.solution, r.section, r.path)
+            )
+        ),
+    )
+
+
+def _keep(
+    items: tuple[Any, ...], drop: dict[str, set[str]], kind: str, attr: str
+) -> tuple[Any, ...]:
+    gone = drop.get(kind, set())
+    return tuple(i for i in items if getattr(i, attr) not in gone)
+
+
+def _merge_parts(parts: tuple[RawPart, ...], kept: list[Fallback]) -> list[RawPart]:
+    merged = {(p.solution, p.section, p.path): p for p in parts}
+    for f in kept:
+        merged.update({(p.solution, p.section, p.path): p for p in f.parts})
+    return list(merged.values())
+
+
+def _dependents(project: Project, demoted: set[Key]) -> set[Key]:
+    """Components that name a component kept as exported must be kept so too: the render
+    could no longer resolve the name."""
+    out: set[Key] = set()
+    gone_resources = {k for kind, k in demoted if kind == "web resource"}
+    gone_choices = {k for kind, k in demoted if kind == "global choice"}
+    gone_tables = {k for kind, k in demoted if kind == "table"}
+    for form in project.forms:
+        if gone_resources & (set(form.libraries) | {e.library for e in form.events}):
+            out.add(("table", form.table))
+    for command in project.commands:
+        if gone_resources & {command.library, command.icon}:
+            out.add(("table", command.table))
+    for table in project.tables:
+        if gone_choices & {c.global_choice for c in table.columns}:
+            out.add(("table", table.logical_name))
+    gone_ids = (
+        {f.id for f in project.forms if f.table in gone_tables}
+        | {v.id for v in project.views if v.table in gone_tables}
+        | {r.id for r in project.roles if ("role", r.name) in demoted}
+    )
+    for app in project.apps:
+        if gone_ids & set(app.forms + app.views + app.roles) or app.icon in gone_resources:
+            out.add(("app", app.unique_name))
+    return out - demoted
+
+
+# --- source units: one component's source, checked on its own ----------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: Key  # the component it belongs to (or ("", "") for shared files)
+    path: str
+    kind: str  # the source kind (XSD name)
+    element: Any  # lxml element
+
+
+def _problems(unit: Unit) -> list[Diagnostic]:
+    copy = etree.fromstring(etree.tostring(unit.element))
+    return load_xsd.validate(copy, unit.kind, unit.path)
+
+
+def source_units(p: Project) -> list[Unit]:
+    units = [Unit(("", ""), "project.xml", "project", project_file(p))]
+    units += [
+        Unit(("table", t.logical_name), f"tables/{t.logical_name}.xml", "table", table_file(t))
+        for t in p.tables
+    ]
+    units += [
+        Unit(
+            ("global choice", c.name),
+            f"globalchoices/{c.name.lower()}.xml",
+            "globalchoice",
+            global_choice_file(c),
+        )
+        for c in p.global_choices
+    ]
+    units += _form_units(p) + _view_units(p)
+    units += [
+        Unit(("role", r.name), f"roles/{file_slug(r.name)}.xml", "role", role_file(r))
+        for r in p.roles
+    ]
+    units += [
+        Unit(("app", a.unique_name), f"apps/{a.unique_name.lower()}.xml", "app", app_file(a, p))
+        for a in p.apps
+    ]
+    units += [
+        Unit(("table", c.table), f"commands/{file_slug(c.id)}.xml", "command", command_file(c))
+        for c in p.commands
+    ]
+    units += [
+        Unit(
+            ("custom api", a.unique_name),
+            f"customapis/{a.unique_name.lower()}.xml",
+            "customapi",
+            custom_api_file(a),
+        )
+        for a in p.custom_apis
+    ]
+    return units + _shared_units(p)
+
+
+def _form_units(p: Project) -> list[Unit]:
+    taken: set[str] = set()
+    units = []
+    for form in p.forms:
+        base = f"forms/{form.table}/{file_slug(form.type + '-' + form.name)}"
+        path, n = f"{base}.xml", 1
+        while path in taken:
+            n += 1
+            path = f"{base}-{n}.xml"
+        taken.add(path)
+        units.append(Unit(("table", form.table), path, "form", form_file(form)))
+    return units
+
+
+def _view_units(p: Project) -> list[Unit]:
+    """One file per table (per table and solution when its views span solutions)."""
+    groups = sorted({(v.table, v.solution) for v in p.views})
+    tables = [t for t, _ in groups]
+    return [
+        Unit(
+            ("table", t),
+            f"views/{t}{'' if tables.count(t) == 1 else '-' + s}.xml",
+            "views",
+            views_file(t, s, [v for v in p.views if (v.table, v.solution) == (t, s)]),
+        )
+        for t, s in groups
+    ]
+
+
+def _shared_units(p: Project) -> list[Unit]:
+    units = []
+    if p.environment_variables:
+        units += [
+            Unit(
+                ("environment variable", v.schema_name),
+                "environmentvariables.xml",
+                "environmentvariables",
+                environment_variables_file(replace(p, environment_variables=(v,))),
+            )
+            for v in p.environment_variables
+        ]
+    units += [
+        Unit(
+            ("web resource", w.name),
+            "webresources/webresources.xml",
+            "webresources",
+            web_resources_file([w]),
+        )
+        for w in p.web_resources
+    ]
+    units += [
+        Unit(("", ""), f"channels/cif1-{file_slug(c.name)}.xml", "cif1provider", cif1_file(c))
+        for c in p.cif1_providers
+    ]
+    units += [
+        Unit(("", ""), f"channels/cif2-{c.unique_name.lower()}.xml", "cif2provider", cif2_file(c))
+        for c in p.cif2_providers
+    ]
+    units += [
+        Unit(
+            ("", ""),
+            f"multisession/{t.unique_name.lower()}.xml",
+            "tabtemplate",
+            tab_template_file(t),
+        )
+        for t in p.tab_templates
+    ]
+    units += [
+        Unit(
+            ("", ""),
+            f"multisession/{s.unique_name.lower()}.xml",
+            "sessiontemplate",
+            session_template_file(s),
+        )
+        for s in p.session_templates
+    ]
+    units += [
+        Unit(
+            ("", ""),
+            f"multisession/{n.unique_name.lower()}.xml",
+            "notificationtemplate",
+            notification_template_file(n),
+        )
+        for n in p.notification_templates
+    ]
+    units += [Unit(("", ""), path, kind, el) for path, (kind, el) in settings_files(p).items()]
+    return units
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def assemble_files(p: Project, units: list[Unit]) -> dict[str, bytes]:
+    """Units merged into files (env vars and web resources share one file each), plus web
+    resource payloads and the raw parts."""
+    files: dict[str, bytes] = {}
+    merged: dict[str, Any] = {}
+    for unit in units:
+        if unit.path in merged:
+            merged[unit.path].extend(list(unit.element))
+        else:
+            merged[unit.path] = unit.element
+    files.update({path: to_bytes(el) for path, el in merged.items()})
+    for w in p.web_resources:
+        files[f"webresources/{payload_path(w)}"] = w.content
+    for part in p.raw_parts:
+        files[raw_path(part)] = part.content
+    return files
+
+
+def raw_path(part: RawPart) -> str:
+    solution = file_slug(part.solution) if part.solution else "_"
+    if part.section:
+        return f"raw/{part.solution or solution}/sections/{part.section}/{part.path}"
+    return f"raw/{part.solution or solution}/entries/{part.path}"
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def write_tree(out: Path, files: dict[str, bytes], force: bool) -> None:
+    """Write `files` under `out` all at once: into a temp folder, then renamed into place."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+        raise BuildError.at(
+            "UNP001",
+            "the output folder is not empty",
+            file=str(out),
+            hint="choose an empty folder, or pass --force to replace it",
+        )
+    if out.exists() and not out.is_dir():
+        raise BuildError.at(
+            "UNP002", "the output path is a file", file=str(out), hint="choose a folder"
+        )
+    parent = out.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    try:
+        for rel, data in sorted(files.items()):
+            target = _inside(staging, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        _swap_in(staging, out.absolute())
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _inside(root: Path, rel: str) -> Path:
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root.resolve()) or rel.startswith("/"):
+        raise BuildError.at(
+            "UNP003",
+            f"refusing to write outside the output folder: {rel}",
+            hint="the solution holds a hostile path",
+        )
+    return target
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+    os.replace(out, old / "tree")
+    os.replace(staging, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def read_for_unpack(source: Path) -> SolutionRead:
+    """A solution zip or folder, or a package (folder or zip), read for unpacking."""
+    from .archive import read_zip
+    from .read import read_entries
+    from .read_pac import folder_entries, read_folder
+    from .read_package import find_import_config, read_package_files
+
+    files = read_folder(source) if source.is_dir() else read_zip(source, str(source))
+    if find_import_config(files) is not None:
+        return read_package_files(files, str(source))
+    entries = folder_entries(source) if source.is_dir() else files
+    return read_entries(entries, str(source))
+
+
+def unpack_path(source: Path, out: Path, force: bool = False) -> Unpacked:
+    """Read `source`, turn it into sources and write them to `out` in one step."""
+    result = unpack_read(read_for_unpack(source))
+    write_tree(out, result.files, force)
+    return result

@@ -1,0 +1,72 @@
+"""Our own build read back: every solution zip and the package hold exactly what the
+sources say (as far as a zip can show it), and `read_package` reads folder and zip alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder.build import build_package, build_solutions
+from builder.diff import diff_projects
+from builder.diff_render import render_text
+from builder.diff_scope import comparable
+from builder.load import load_project
+from builder.model import Project
+from builder.package import write_outputs
+from builder.read import read_package, read_solution
+
+
+@pytest.fixture(scope="module")
+def project(sources: Path) -> Project:
+    return load_project(sources)
+
+
+@pytest.fixture(scope="module")
+def package_dir(sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    write_outputs(out, build_package(sources))
+    return out
+
+
+def test_each_built_solution_reads_back_as_its_sources(sources: Path, project: Project) -> None:
+    zips = build_solutions(sources, managed=True, unmanaged=True)
+    for name, data in zips.items():
+        found = read_solution(data, name)
+        assert found.managed == name.endswith("_managed.zip")
+        assert not found.project.raw_parts  # everything we build is modelled
+        # ... but the virtual table's URL variable is a deploy-time setting, not in the zip
+        assert {f.key for f in found.fallbacks} <= {"enreach_callbacklist"}
+        old, new, notes = comparable(project, "sources", found.project, "solution")
+        report = diff_projects(old, new, "sources", name, tuple(notes))
+        assert not report.different, render_text(report)
+
+
+@pytest.mark.parametrize("which", ["folder", "zip"])
+def test_the_built_package_reads_back_as_the_sources(
+    project: Project, package_dir: Path, which: str
+) -> None:
+    path = package_dir / "VoiceForD365Package"
+    if which == "zip":
+        path = next(package_dir.glob("VoiceForD365Package_*.zip"))
+    found = read_package(path)
+    assert [s.unique_name for s in found.solutions] == [s.unique_name for s in project.solutions]
+    assert {s.name for s in found.settings} == {s.name for s in project.settings}
+    assert found.cif1_providers and found.cif1_providers[0].id == project.cif1_providers[0].id
+    old, new, notes = comparable(project, "sources", found, "package")
+    report = diff_projects(old, new, "sources", str(path), tuple(notes))
+    assert not report.different, render_text(report)
+
+
+def test_settings_read_back_with_their_category_type_and_default(
+    project: Project, package_dir: Path
+) -> None:
+    found = {s.name: s for s in read_package(package_dir / "VoiceForD365Package").settings}
+    for setting in project.settings:
+        got = found[setting.name]
+        assert (got.category, got.datatype, got.default, got.id) == (
+            setting.category,
+            setting.datatype,
+            setting.default,
+            setting.id,
+        )

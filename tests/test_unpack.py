@@ -1,0 +1,178 @@
+"""`unpack`: a built solution or package back into sources that build the same thing; safe
+and all-or-nothing writing; parts the model does not cover kept, with a warning."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder.build import build_package, build_solutions, package_files
+from builder.cli import cli
+from builder.diff import diff_projects
+from builder.diff_render import render_text
+from builder.errors import BuildError
+from builder.load import load_project
+from builder.model import Project
+from builder.package import write_outputs, zip_bytes
+from builder.read import read_entries, read_package, read_solution, read_solution_zip
+from builder.render import render_solution
+from builder.unpack import unpack_path
+
+
+@pytest.fixture(scope="module")
+def base_zip(sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("zips")
+    write_outputs(out, build_solutions(sources))
+    return next(out.glob("VoiceForD365_*_managed.zip"))
+
+
+def test_an_unpacked_solution_builds_to_the_same_solution(base_zip: Path, tmp_path: Path) -> None:
+    result = unpack_path(base_zip, tmp_path / "src")
+    # The virtual table's URL variable is a deploy-time setting no zip carries, so it stays
+    # as exported; the app shows its views, which sources can only name if modelled.
+    assert [(f.kind, f.key) for f in result.kept_whole] == [
+        ("app", "enreach_VoiceConfigurator"),
+        ("table", "enreach_callbacklist"),
+    ]
+    assert "tables/enreach_setting.xml" in result.files
+    report = diff_projects(read_solution_zip(base_zip), rebuilt(tmp_path / "src"))
+    assert not report.different, render_text(report)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="validate's rules (DV115, DV130) do not yet count a "
+    "table kept as exported under raw/ as declared, so `build` refuses roles and "
+    "lookups naming the callback list; reported to H5",
+)
+def test_build_accepts_an_unpacked_tree_with_a_table_kept_as_exported(
+    base_zip: Path, tmp_path: Path
+) -> None:
+    unpack_path(base_zip, tmp_path / "src")
+    rebuilt = build_solutions(tmp_path / "src")[base_zip.name]
+    report = diff_projects(read_solution_zip(base_zip), read_solution_zip(rebuilt))
+    assert not report.different, render_text(report)
+
+
+def test_an_unpacked_package_builds_to_the_same_package(sources: Path, tmp_path: Path) -> None:
+    write_outputs(tmp_path / "dist", build_package(sources))
+    package = next((tmp_path / "dist").glob("VoiceForD365Package_*.zip"))
+    unpack_path(package, tmp_path / "src")
+    assert (tmp_path / "src" / "settings").is_dir()
+    # `build package` less the Dataverse rules (see the xfail above for why)
+    write_outputs(tmp_path / "again", package_files(load_project(tmp_path / "src")))
+    rebuilt = next((tmp_path / "again").glob("VoiceForD365Package_*.zip"))
+    report = diff_projects(read_package(package), read_package(rebuilt))
+    assert not report.different, render_text(report)
+    assert {s.unique_name for s in load_project(tmp_path / "src").solutions} == {
+        "VoiceForD365",
+        "VoiceForD365Multisession",
+    }
+
+
+def rebuilt(src: Path, solution: str = "VoiceForD365") -> Project:
+    """What `build` makes of an unpacked tree, read back (less the Dataverse rules, which do
+    not yet count tables kept as exported: see the xfail test)."""
+    return read_entries(render_solution(load_project(src), solution, True), "rebuilt").project
+
+
+def _with_extras(zip_path: Path) -> bytes:
+    """Our zip plus a flow (a whole entry) and a workflow row in customizations.xml."""
+    with zipfile.ZipFile(zip_path) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    flow = (
+        b'<Workflow WorkflowId="{11111111-2222-3333-4444-555555555555}" Name="Sync">'
+        b"<JsonFileName>/Workflows/Sync-1.json</JsonFileName></Workflow>"
+    )
+    entries["customizations.xml"] = entries["customizations.xml"].replace(
+        b"<Workflows />", b"<Workflows>" + flow + b"</Workflows>"
+    )
+    entries["Workflows/Sync-1.json"] = b'{"definition": {}}'
+    return zip_bytes(entries)
+
+
+def test_parts_the_model_does_not_cover_are_kept_and_rebuilt(
+    base_zip: Path, tmp_path: Path
+) -> None:
+    data = _with_extras(base_zip)
+    (tmp_path / "in.zip").write_bytes(data)
+    result = unpack_path(tmp_path / "in.zip", tmp_path / "src")
+    raw = tmp_path / "src" / "raw" / "VoiceForD365"
+    assert (raw / "entries" / "Workflows" / "Sync-1.json").read_bytes() == b'{"definition": {}}'
+    assert list((raw / "sections" / "Workflows").glob("*.xml"))
+    report = diff_projects(read_solution_zip(data), rebuilt(tmp_path / "src"))
+    assert not report.different, render_text(report)
+    assert result.files  # and it said nothing was dropped: no error, raw parts written
+
+
+def test_a_table_the_model_holds_only_in_part_is_kept_as_exported(
+    base_zip: Path, tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(base_zip) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    custom = entries["customizations.xml"]
+    entries["customizations.xml"] = custom.replace(  # an autonumber column: not modelled
+        b"<PhysicalName>", b"<PhysicalName>", 1
+    ).replace(
+        b'<attribute PhysicalName="enreach_EnreachCallId">',
+        b'<attribute PhysicalName="enreach_EnreachCallId"><AutoNumberFormat>CALL-{SEQNUM:6}'
+        b"</AutoNumberFormat>",
+        1,
+    )
+    (tmp_path / "in.zip").write_bytes(zip_bytes(entries))
+    result = unpack_path(tmp_path / "in.zip", tmp_path / "src")
+    assert ("table", "phonecall") in [(f.kind, f.key) for f in result.kept_whole]
+    assert any(w.code == "RD100" and "phonecall" in w.message for w in result.warnings)
+    assert (tmp_path / "src/raw/VoiceForD365/sections/Entities/PhoneCall.xml").is_file()
+    assert not (tmp_path / "src/tables/phonecall.xml").exists()
+    report = diff_projects(read_solution(tmp_path / "in.zip").project, rebuilt(tmp_path / "src"))
+    assert not report.different, render_text(report)
+
+
+def test_a_folder_that_is_not_empty_is_refused_unless_forced(
+    base_zip: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "src"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me")
+    with pytest.raises(BuildError) as refused:
+        unpack_path(base_zip, out)
+    assert refused.value.diagnostics[0].code == "UNP001"
+    assert (out / "mine.txt").read_text() == "keep me"
+    unpack_path(base_zip, out, force=True)
+    assert not (out / "mine.txt").exists() and (out / "project.xml").is_file()
+
+
+def test_a_failed_unpack_leaves_no_folder_and_no_temporary_files(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(BuildError):
+        unpack_path(bad, tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.zip"]
+
+
+def test_a_zip_with_an_escaping_path_is_refused_before_anything_is_written(
+    base_zip: Path, tmp_path: Path
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, zipfile.ZipFile(base_zip) as good:
+        for name in good.namelist():
+            archive.writestr(name, good.read(name))
+        archive.writestr("../evil.txt", b"x")
+    (tmp_path / "evil.zip").write_bytes(buffer.getvalue())
+    result = CliRunner().invoke(
+        cli, ["unpack", str(tmp_path / "evil.zip"), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 1 and "ZIP004" in result.stderr
+    assert not (tmp_path / "out").exists() and not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_the_unpack_command_reports_what_it_wrote(base_zip: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["unpack", str(base_zip), "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert "unpacked" in result.output and "2 component(s) kept as exported" in result.output
+    assert "enreach_callbacklist" in result.output  # the warning says which and why
