@@ -155,7 +155,8 @@ def _run_steps(package: Package, plan: Plan, backend: Backend, outcome: Outcome)
 
 
 def _mark_unfinished(outcome: Outcome, status: str) -> None:
-    outcome.steps = [(s, status if st == "running" else st) for s, st in outcome.steps]
+    after = {"running": status, "planned": "not run"}
+    outcome.steps = [(s, after.get(st, st)) for s, st in outcome.steps]
 
 
 def write_records(transport: Transport, plan: Plan, batch_id: str) -> int:

@@ -137,6 +137,8 @@ class Runner:
             if state == "succeeded" and job is None:
                 break
             self._sleep_or_give_up(name, job_id)
+        if state == "running":  # the job ended between the two reads: read the operation again
+            state, message = self._operation(operation_id)
         self._judge(job_id, name, state, message)
 
     def _operation(self, operation_id: str) -> tuple[str, str]:
@@ -165,8 +167,10 @@ class Runner:
     def _judge(self, job_id: str, name: str, state: str, message: str) -> None:
         job = self._job(job_id, with_data=True)
         failures = import_failures(str((job or {}).get("data") or ""), f"importjob {job_id}")
-        if state == "failed" and is_lock_error("", message):
-            raise Busy(Request("POST", "ImportSolutionAsync", label=f"import {name}"), message)
+        if any(is_lock_error("", text) for text in [message if state == "failed" else ""]
+               + failures):
+            raise Busy(Request("POST", "ImportSolutionAsync", label=f"import {name}"),
+                       message or failures[0])
         if state == "failed":
             raise ImportFailed(f"import of {name}", [message or "the operation failed"] +
                                failures)
