@@ -34,25 +34,17 @@ _BOMLESS = ((b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"),
 _DECLARED = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    dtd_validation=False,
-    huge_tree=False,
-    remove_blank_text=False,
-)
-# The same, tolerating what libxml2 reports but .NET accepts: a namespace name that is not a
-# URI (workflow XAML declares xmlns:x="clr-namespace:...;assembly=..."). Used only when
-# those are the only errors, so nothing malformed is ever "recovered".
-_LENIENT = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    dtd_validation=False,
-    huge_tree=False,
-    recover=True,
-)
+
+
+def _parser(recover: bool = False) -> etree.XMLParser:
+    """A fresh parser per document, so its error log holds this document's errors only (and
+    no parser is shared between threads).
+    `recover` tolerates what libxml2 reports but .NET accepts: a namespace name that is not
+    a URI (workflow XAML declares xmlns:x="clr-namespace:...;assembly=..."); it is used only
+    when those are the only errors, so nothing malformed is ever "recovered"."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False, remove_blank_text=False,
+                           recover=recover)
 
 
 def _codec(name: str) -> str | None:
@@ -138,8 +130,10 @@ def _syntax_error(exc: etree.XMLSyntaxError, file: str) -> BuildError:
                          column=column, hint=hint)
 
 
-def _only_namespace_uri_warnings(exc: etree.XMLSyntaxError) -> bool:
-    errors = list(exc.error_log)
+def _only_namespace_uri_warnings(parser: etree.XMLParser) -> bool:
+    """The parser's own log: the exception's is the thread's, which keeps earlier documents'
+    errors."""
+    errors = list(parser.error_log)
     return bool(errors) and all(e.type_name == "WAR_NS_URI" for e in errors)
 
 
@@ -154,12 +148,13 @@ def parse_xml(data: bytes, file: str) -> etree._Element:
         )
     codec = sniff_encoding(data, file)
     _refuse_dtd(_decode(data, codec, file), file)
+    parser = _parser()
     try:
-        root = etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        if not _only_namespace_uri_warnings(exc):
+        if not _only_namespace_uri_warnings(parser):
             raise _syntax_error(exc, file) from None
-        root = etree.fromstring(data, _LENIENT)
+        root = etree.fromstring(data, _parser(recover=True))
     info = root.getroottree().docinfo
     if info.internalDTD is not None or info.system_url or info.public_id:
         raise _refuse("XML003", "DOCTYPE declarations are refused", file,

@@ -93,3 +93,20 @@ def test_a_missing_file_is_an_io_diagnostic(tmp_path) -> None:  # type: ignore[n
         read_xml(str(tmp_path / "gone.xml"), "gone.xml")
     assert (caught.value.diagnostics[0].code, caught.value.diagnostics[0].file) == \
         ("IO001", "gone.xml")
+
+
+XAML = (b'<Activity xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities" '
+        b'xmlns:s="clr-namespace:System;assembly=mscorlib, Version=4.0.0.0">\n<s:String/>'
+        b'</Activity>')
+
+
+def test_workflow_xaml_with_clr_namespaces_parses_even_after_other_failures() -> None:
+    with pytest.raises(BuildError):
+        parse_xml(b"<a><b></a>", "broken.xml")  # an earlier failure must not leak into the next
+    assert parse_xml(XAML, "w.xaml").tag.endswith("Activity")
+
+
+def test_a_clr_namespace_does_not_excuse_malformed_xml() -> None:
+    with pytest.raises(BuildError) as caught:
+        parse_xml(XAML.replace(b"</Activity>", b"</Activit>"), "w.xaml")
+    assert caught.value.diagnostics[0].code == "XML001"

@@ -9,6 +9,7 @@ Nothing is written anywhere.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -35,7 +36,7 @@ def validate(path: Path, fmt: str, strict: bool, baseline: Path | None) -> None:
             click.echo(str(item))
         click.echo(summary(found, path), err=True)
     if any(d.severity == "error" for d in found):
-        raise click.exceptions.Exit(1)
+        sys.exit(1)  # not click's Exit: `python -m builder` drops main()'s return value
 
 
 def summary(found: list[Diagnostic], path: Path) -> str:

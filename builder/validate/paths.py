@@ -21,7 +21,7 @@ def check_source(target: Target) -> Outcome:
     from ..load import collect_project  # loads the source schemas: only for sources
 
     project, found = collect_project(Path(target.label))
-    return Outcome(found, project, project.version if project else None)
+    return Outcome(_located(found, target), project, project.version if project else None)
 
 
 def check_target(target: Target) -> Outcome:
@@ -62,9 +62,16 @@ def _located(found: list[Diagnostic], target: Target) -> list[Diagnostic]:
     """Rule findings of sources carry paths relative to the source root: prefix the root.
     A model read from a zip may not know where a component was: name the zip then."""
     if target.kind == "source":
-        return [replace(d, file=f"{target.label}/{d.file}" if d.file else target.label)
-                for d in found]
+        return [replace(d, file=_under(target.label, d.file)) for d in found]
     return [d if d.file else replace(d, file=target.label) for d in found]
+
+
+def _under(root: str, file: str) -> str:
+    if not file:
+        return root
+    if Path(file).is_absolute() or file == root or file.startswith(root + "/"):
+        return file
+    return f"{root}/{file}"
 
 
 def _compare_versions(new: str, old: str, label: str, old_label: str) -> list[Diagnostic]:
