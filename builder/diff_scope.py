@@ -140,8 +140,7 @@ def _api(a: CustomApi) -> CustomApi:
 ZIP_BLIND_NOTE = (
     "not compared because a built solution does not carry them: role descriptions, the "
     "virtual table's data provider and URL variable, system tables' plural names and flags, "
-    "template parameter descriptions, the parameters a notification template declares, "
-    "a command's app (unless its script defines isCurrentApp)"
+    "template parameter descriptions, the parameters a notification template declares"
 )
 
 
@@ -159,7 +158,6 @@ def blind_to_zip(p: Project) -> Project:
         p,
         tables=tuple(_blind_table(t) for t in p.tables),
         roles=tuple(replace(r, description="") for r in p.roles),
-        commands=tuple(replace(c, app="") for c in p.commands),
         tab_templates=tuple(
             replace(t, parameters=tuple(replace(x, description="") for x in t.parameters))
             for t in p.tab_templates

@@ -13,7 +13,9 @@ as a `Fallback`, which `unpack` writes instead of the model's version.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from pathlib import Path
 
 from .archive import read_zip
@@ -35,12 +37,18 @@ SOLUTION_FIELDS = tuple(
 
 @dataclass(frozen=True)
 class Fallback:
-    """A component the model holds only in part, kept whole for `unpack`."""
+    """A component as exported, which `unpack` writes instead of the model's version when the
+    model holds it only in part (`reasons`). Its parts are serialized on first use only: a
+    diff never needs them."""
 
-    kind: str  # table, global choice, role, web resource, app
+    kind: str  # table, global choice, role, web resource, app, environment variable, ...
     key: str  # its name in the model
-    parts: tuple[RawPart, ...]
-    reasons: tuple[str, ...]
+    makers: tuple[Callable[[], RawPart], ...] = field(compare=False, repr=False)
+    reasons: tuple[str, ...] = ()
+
+    @cached_property
+    def parts(self) -> tuple[RawPart, ...]:
+        return tuple(make() for make in self.makers)
 
 
 @dataclass

@@ -42,7 +42,8 @@ from .read_xml import Element, Findings, ctext, kids, raw_xml, slug
 from .xmlsafe import parse_xml
 
 Entries = dict[str, bytes]
-FallbackArgs = tuple[str, str, tuple[RawPart, ...], tuple[str, ...]]
+Maker = Callable[[], RawPart]
+FallbackArgs = tuple[str, str, tuple[Maker, ...], tuple[str, ...]]
 _MODELLED_SECTIONS = {
     "Entities",
     "Roles",
@@ -85,14 +86,23 @@ class Collected:
         self.raw.append(part)
         return part
 
-    def section_part(self, section: str, el: Element, name: str) -> RawPart:
-        """One element of a customizations.xml section, under a file name unique in it."""
+    def file_name(self, section: str, name: str) -> str:
+        """A file name for an element of `section`, unique in it."""
         base, number, file = slug(name), 1, f"{slug(name)}.xml"
         while (section, file) in self.names:
             number += 1
             file = f"{base}-{number}.xml"
         self.names.add((section, file))
-        return RawPart(file, raw_xml(el), section, self.solution)
+        return file
+
+    def section_part(self, section: str, el: Element, name: str) -> RawPart:
+        """One element of a customizations.xml section, as a raw part."""
+        return RawPart(self.file_name(section, name), raw_xml(el), section, self.solution)
+
+    def lazy_part(self, section: str, el: Element, name: str) -> Maker:
+        """`section_part`, named now but serialized only when asked for."""
+        file, solution = self.file_name(section, name), self.solution
+        return lambda: RawPart(file, raw_xml(el), section, solution)
 
 
 def collect_solution(entries: Entries, solution: str, findings: Findings) -> Collected:
@@ -130,11 +140,15 @@ def _collect_entities(found: Collected, sections: dict[str, Element]) -> None:
     found.views = _sorted([v for _, r in reads for v in r.views], lambda v: (v.table, v.name))
     found.commands = _sorted([c for _, r in reads for c in r.commands], lambda c: c.id)
     covered = _covered_relationships(reads, lookups)
+    by_table: dict[str, list[Element]] = {}
     for rel in relationships:
-        if rel.get("Name", "") not in covered:
-            found.raw.append(found.section_part("EntityRelationships", rel, rel.get("Name", "")))
+        name = rel.get("Name", "")
+        if name in covered:
+            by_table.setdefault(covered[name], []).append(rel)
+        else:
+            found.raw.append(found.section_part("EntityRelationships", rel, name))
     for entity, read in reads:
-        _entity_alternate(found, entity, read, relationships, covered)
+        _entity_alternate(found, entity, read, by_table.get(read.table.logical_name, []))
 
 
 def _covered_relationships(
@@ -158,24 +172,18 @@ def _covered_relationships(
 
 
 def _entity_alternate(
-    found: Collected,
-    entity: Element,
-    read: EntityRead,
-    relationships: list[Element],
-    covered: dict[str, str],
+    found: Collected, entity: Element, read: EntityRead, relationships: list[Element]
 ) -> None:
     """The table as exported: the whole entity and the relationships the render would
-    otherwise derive from it. `unpack` writes this when the model holds the table only in
-    part (`reasons`), or when its sources would not load."""
+    otherwise derive from it (`relationships`). `unpack` writes this when the model holds
+    the table only in part (`reasons`), or when its sources would not load."""
     table = read.table.logical_name
-    parts = [found.section_part("Entities", entity, entity_schema_name(entity))]
-    parts += [
-        found.section_part("EntityRelationships", rel, rel.get("Name", ""))
-        for rel in relationships
-        if covered.get(rel.get("Name", "")) == table
+    makers = [found.lazy_part("Entities", entity, entity_schema_name(entity))]
+    makers += [
+        found.lazy_part("EntityRelationships", rel, rel.get("Name", "")) for rel in relationships
     ]
     reasons = tuple(dict.fromkeys(read.reasons))
-    found.fallbacks.append(("table", table, tuple(parts), reasons))
+    found.fallbacks.append(("table", table, tuple(makers), reasons))
     if reasons:
         found.findings.warn(
             "RD100", f"table {table} is kept as exported when unpacked: " + "; ".join(reasons[:3])
@@ -223,9 +231,14 @@ def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entr
     found.apps = _sorted(_apps(found, sections), lambda a: a.unique_name.lower())
 
 
-def _payload_part(found: Collected, el: Element, entries: Entries) -> tuple[RawPart, ...]:
+def _payload_part(found: Collected, el: Element, entries: Entries) -> tuple[Maker, ...]:
     path = ctext(el, "FileName").lstrip("/")
-    return (RawPart(path, entries[path], "", found.solution),) if path in entries else ()
+    return _ready(RawPart(path, entries[path], "", found.solution)) if path in entries else ()
+
+
+def _ready(*parts: RawPart) -> tuple[Maker, ...]:
+    """Parts already at hand, as makers."""
+    return tuple((lambda p=p: p) for p in parts)
 
 
 def _part(
@@ -235,10 +248,10 @@ def _part(
     el: Element,
     read: PartRead,
     name: str,
-    extra: tuple[RawPart, ...] = (),
+    extra: tuple[Maker, ...] = (),
 ) -> Any:
     reasons = tuple(dict.fromkeys(read.reasons))
-    found.fallbacks.append((kind, name, (found.section_part(section, el, name),) + extra, reasons))
+    found.fallbacks.append((kind, name, (found.lazy_part(section, el, name),) + extra, reasons))
     if reasons:
         found.findings.warn(
             "RD101", f"{kind} {name} is kept as exported when unpacked: " + "; ".join(reasons[:3])
@@ -259,7 +272,7 @@ def _apps(found: Collected, sections: dict[str, Element]) -> list[AppModule]:
         site_map = site_maps.pop(unique, None)
         read = read_app(el, site_map, Names(views, resources), found.solution)
         extra = (
-            (found.section_part("AppModuleSiteMaps", site_map, unique),)
+            (found.lazy_part("AppModuleSiteMaps", site_map, unique),)
             if site_map is not None
             else ()
         )
@@ -341,7 +354,7 @@ def _collect_records(found: Collected, entries: Entries) -> None:
                 (
                     "environment variable",
                     variable.schema_name,
-                    (RawPart(path, entries[path], "", found.solution),),
+                    _ready(RawPart(path, entries[path], "", found.solution)),
                     (),
                 )
             )
@@ -356,7 +369,7 @@ def _collect_records(found: Collected, entries: Entries) -> None:
             (
                 "custom api",
                 row.key,
-                tuple(RawPart(p, entries[p], "", found.solution) for p in files),
+                _ready(*(RawPart(p, entries[p], "", found.solution) for p in files)),
                 (),
             )
         )

@@ -23,12 +23,11 @@ Element: TypeAlias = etree._Element
 
 def kids(el: Element | None, tag: str) -> list[Element]:
     """The children of `el` named `tag` (comments and processing instructions skipped)."""
-    return [] if el is None else [c for c in el if isinstance(c.tag, str) and c.tag == tag]
+    return [] if el is None else list(el.iterchildren(tag))
 
 
 def child(el: Element | None, tag: str) -> Element | None:
-    found = kids(el, tag)
-    return found[0] if found else None
+    return None if el is None else el.find(tag)
 
 
 def ctext(el: Element | None, tag: str, default: str = "") -> str:

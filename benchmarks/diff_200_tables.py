@@ -1,0 +1,79 @@
+"""Time `diff` of two versions of a generated 200-table solution, beside its floors.
+
+Run by hand: python benchmarks/diff_200_tables.py [tables] [repeats]
+Version 2 changes one table in ten (a column shortened, one added, a view column dropped)
+and removes one table. Figures: the pure model diff; reading both built zips into models
+(what `voicepkg diff a.zip b.zip` does first); the whole zip-to-report path; and two
+floors: unzipping both, and parsing both customizations.xml files without reading them.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+
+from build_200_tables import SOLUTION, best, big_project  # the same generated solution
+
+from builder.archive import read_zip
+from builder.diff import diff_projects
+from builder.diff_render import render_text
+from builder.model import Column, Project, ViewColumn
+from builder.package import zip_bytes
+from builder.read import read_solution_zip
+from builder.render import render_solution
+from builder.xmlsafe import parse_xml
+
+
+def second_version(project: Project) -> Project:
+    tables = list(project.tables)
+    for n in range(0, len(tables), 10):
+        table = tables[n]
+        first, *rest = table.columns
+        extra = Column(f"enreach_Extra{n}", "text", "Extra", max_length=50)
+        tables[n] = replace(table, columns=(replace(first, max_length=80), *rest, extra))
+    views = tuple(
+        replace(v, columns=v.columns[:-1] + (ViewColumn("createdon"),)) if i % 20 == 0 else v
+        for i, v in enumerate(project.views)
+    )
+    gone = tables.pop().logical_name
+    return replace(
+        project,
+        version="1.1.0.0",
+        tables=tuple(tables),
+        views=tuple(v for v in views if v.table != gone),
+        forms=tuple(f for f in project.forms if f.table != gone),
+    )
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    old, new = big_project(count), second_version(big_project(count))
+    zips = [zip_bytes(render_solution(p, SOLUTION, True)) for p in (old, new)]
+    t_models, report = best(repeats, lambda: diff_projects(old, new))
+    t_read, read = best(repeats, lambda: [read_solution_zip(z) for z in zips])
+    t_all, _ = best(
+        repeats,
+        lambda: render_text(diff_projects(read_solution_zip(zips[0]), read_solution_zip(zips[1]))),
+    )
+    t_unzip, _ = best(repeats, lambda: [read_zip(z) for z in zips])
+    t_parse, _ = best(
+        repeats, lambda: [parse_xml(read_zip(z)["customizations.xml"], "c") for z in zips]
+    )
+    assert not diff_projects(read[0], old).different  # the read is faithful
+    print(
+        f"{count} tables, zips of {len(zips[0]) / 1e6:.2f} MB; {len(report.changes)} changes "
+        f"found (best of {repeats})"
+    )
+    print(f"  diff of two models              {t_models * 1000:8.0f} ms")
+    print(f"  read both zips into models      {t_read * 1000:8.0f} ms")
+    print(
+        f"  zips -> text report (the CLI)   {t_all * 1000:8.0f} ms   "
+        f"{t_all / t_parse:5.1f} x parse floor"
+    )
+    print(f"  floor: unzip both               {t_unzip * 1000:8.0f} ms")
+    print(f"  floor: unzip + parse XML        {t_parse * 1000:8.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
