@@ -34,8 +34,8 @@ class EnvVarDef:
 
     @property
     def needs_value(self) -> bool:
-        """A deployment must give a value: required, or nothing to fall back on."""
-        return not self.packaged_value and (self.required or not self.default_value)
+        """A deployment must give a value: required, with nothing shipped to fall back on."""
+        return self.required and not self.packaged_value and not self.default_value
 
 
 @dataclass(frozen=True)

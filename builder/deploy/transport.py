@@ -29,7 +29,7 @@ RETRY_STATUS = frozenset({408, 425, 500, 502, 503, 504})
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    attempts: int = 8  # for 5xx and lost connections
+    attempts: int = 10  # for 5xx and lost connections (about 4 minutes of backoff)
     throttled_attempts: int = 100  # for 429 (service protection asks to keep waiting)
     base: float = 1.0
     cap: float = 60.0
@@ -150,7 +150,8 @@ class Transport:
             content = json.dumps(request.json).encode("utf-8")
         self.sent += 1
         raw = self.client.request(request.method, self.api_root + request.path,
-                                  params=list(request.params), headers=headers, content=content)
+                                  params=list(request.params) or None,  # keep a nextLink's query
+                                  headers=headers, content=content)
         return Response(raw.status_code, _json(raw), dict(raw.headers), raw.content)
 
     def _after_lost(self, request: Request, exc: httpx.TransportError, failures: int) -> None:

@@ -190,7 +190,8 @@ class _Handler(BaseHTTPRequestHandler):
         if method in ("POST", "PATCH"):
             entry.json = _json_body(body)
         if method == "POST":
-            return 200, fake.action(path, entry.json), {}
+            answer = fake.action(path, entry.json)
+            return (204 if answer is None else 200), answer, {}
         if method == "PATCH":
             entity_set, record_id = _keyed(path)
             fake.write(entity_set, record_id, entry.json, dict(self.headers.items()))

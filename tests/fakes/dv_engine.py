@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from .dv_common import HttpError, b64_zip, now_iso
 from .dv_solutions import NS, Job, SolutionZip, data_xml, read_solution_zip, version_tuple
@@ -142,7 +143,8 @@ class Engine:
         if entity_set == "solutions":
             return [dict(r) for r in self.solutions.values()]
         if entity_set == "EntityDefinitions":
-            return [{"LogicalName": t, "MetadataId": str(uuid.uuid5(NS, t))} for t in self.tables]
+            return [{"LogicalName": t, "MetadataId": str(uuid.uuid5(NS, t))}
+                    for t in sorted(self.tables)]
         if entity_set == "environmentvariabledefinitions":
             return [self._env_row(d) for d in self.env_defs.values()]
         if entity_set == "importjobs":
@@ -196,7 +198,8 @@ class Engine:
         out: dict[str, Any] = {"@odata.context": f"$metadata#{entity_set}",
                                "value": rows[start:start + size]}
         if start + size < len(rows):
-            rest = "&".join(f"{k}={v}" for k, v in params.items() if k != "$skiptoken")
+            rest = urlencode([(k, v) for k, v in params.items() if k != "$skiptoken"],
+                             safe="$,()'", quote_via=quote)
             out["@odata.nextLink"] = (f"{self.url}/api/data/v9.2/{entity_set}?{rest}"
                                       f"&$skiptoken={start + size}")
         return out
