@@ -84,7 +84,8 @@ def test_higher_version_removing_nothing_is_an_update() -> None:
 
 
 def test_a_dropped_column_makes_an_upgrade_and_names_it() -> None:
-    pkg = Package("t", (solution("1.1.0.0", components=KEYS - {(2, "phonecall.enreach_calltype")}),))
+    kept = KEYS - {(2, "phonecall.enreach_calltype")}
+    pkg = Package("t", (solution("1.1.0.0", components=kept),))
     plan = plan_deploy(state((BASE, "1.0.0.0")), pkg, Options())
     assert plan.steps[0].action == "upgrade"
     assert "column phonecall.enreach_calltype" in plan.steps[0].reason

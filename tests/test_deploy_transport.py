@@ -142,7 +142,7 @@ def test_every_request_carries_the_odata_headers(fake, transport) -> None:
         "application/json")
 
 
-# --- storms through the whole CLI ------------------------------------------------------------------
+# --- storms through the whole CLI ---------------------------------------------------------
 
 
 def test_a_storm_of_429s_503s_and_drops_still_deploys(fake, package, clock) -> None:

@@ -92,7 +92,7 @@ def read_package(path: Path) -> Package:
                             hint="build it first: voicepkg build, or pass --from-source")
     entries = read_zip(path, str(path))
     if "solution.xml" in entries:
-        return Package(str(path), (read_solution(path.read_bytes(), path.name),))
+        return Package(str(path), (read_solution(path.read_bytes(), path.name, str(path)),))
     return package_from_entries(entries, str(path))
 
 
@@ -114,7 +114,8 @@ def package_from_entries(entries: Mapping[str, bytes], label: str) -> Package:
         raise BuildError.at("DEP002", f"no {IMPORT_CONFIG} in the package", file=label,
                             hint="pass the package zip or folder that voicepkg build wrote")
     order, data_zip = _read_import_config(entries[IMPORT_CONFIG], f"{label}!{IMPORT_CONFIG}")
-    solutions = tuple(read_solution(_entry(entries, name, label), name) for name in order)
+    solutions = tuple(read_solution(_entry(entries, name, label), name, f"{label}!{name}")
+                      for name in order)
     if not solutions:
         raise BuildError.at("DEP003", "the package names no solutions", file=label)
     settings: tuple[SettingRow, ...] = ()
@@ -138,28 +139,29 @@ def _read_import_config(data: bytes, label: str) -> tuple[list[str], str]:
     return [n for n in names if n], str(root.get("crmmigdataimportfile", "") or "")
 
 
-def read_solution(content: bytes, file_name: str) -> PackageSolution:
+def read_solution(content: bytes, file_name: str, label: str = "") -> PackageSolution:
     """One solution zip: its manifest, the components it holds, env vars, connection refs."""
-    entries = read_zip(content, file_name)
+    label = label or file_name
+    entries = read_zip(content, label)
     if "solution.xml" not in entries:
-        raise BuildError.at("DEP005", "not a solution zip: no solution.xml", file=file_name)
-    manifest = parse_xml(entries["solution.xml"], f"{file_name}!solution.xml")
+        raise BuildError.at("DEP005", "not a solution zip: no solution.xml", file=label)
+    manifest = parse_xml(entries["solution.xml"], f"{label}!solution.xml")
     head = manifest.find("SolutionManifest")
     if head is None:
         raise BuildError.at("DEP005", "solution.xml has no SolutionManifest",
-                            file=f"{file_name}!solution.xml")
+                            file=f"{label}!solution.xml")
     unique = (head.findtext("UniqueName") or "").strip()
     version = (head.findtext("Version") or "").strip()
-    _check_version(version, f"{file_name}!solution.xml")
+    _check_version(version, f"{label}!solution.xml")
     return PackageSolution(
         unique_name=unique,
         version=version,
         managed=(head.findtext("Managed") or "0").strip() == "1",
         file_name=file_name,
         content=content,
-        components=solution_components(manifest, entries, file_name),
-        env_vars=_env_vars(entries, file_name),
-        connection_refs=_connection_refs(entries, file_name),
+        components=solution_components(manifest, entries, label),
+        env_vars=_env_vars(entries, label),
+        connection_refs=_connection_refs(entries, label),
         channel_providers=tuple(sorted({k.split("/")[1] for k in entries
                                         if k.startswith("msdyn_channelproviders/")})),
         prefix=(head.findtext("Publisher/CustomizationPrefix") or "").strip().lower(),

@@ -1,0 +1,157 @@
+"""The fake Dataverse is strict about the documented contract; if it were lenient, the deploy
+tests would prove nothing. Raw httpx requests here, not deploy's transport."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from fakes.fixtures import *  # noqa: F403
+from fakes.fixtures import TOKEN
+from fakes.packages import Spec, base_zip
+
+HEADERS = {"Authorization": f"Bearer {TOKEN}", "OData-Version": "4.0",
+           "OData-MaxVersion": "4.0", "Accept": "application/json"}
+
+
+@pytest.fixture
+def api(fake):  # noqa: ANN001, ANN201
+    with httpx.Client(base_url=fake.url + "/api/data/v9.2/", headers=HEADERS) as client:
+        yield client
+
+
+def code(response: httpx.Response) -> str:
+    return str(response.json()["error"]["code"])
+
+
+def import_body(**extra: Any) -> dict[str, Any]:
+    return {"OverwriteUnmanagedCustomizations": False, "PublishWorkflows": True,
+            "CustomizationFile": base64.b64encode(base_zip(Spec())).decode(),
+            "ImportJobId": str(uuid.uuid4())} | extra
+
+
+def test_the_required_headers_are_enforced(api) -> None:
+    assert api.get("solutions").status_code == 200
+    assert api.get("solutions", headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert api.get("solutions", headers={"OData-Version": "3.0"}).status_code == 400
+    assert api.get("solutions", headers={"Accept": "text/html"}).status_code == 406
+    response = api.post("PublishAllXml", content=b"{}", headers={"Content-Type": "text/plain"})
+    assert response.status_code == 415
+
+
+def test_unknown_routes_and_the_sync_import_are_404(api, fake) -> None:
+    assert api.get("nosuchtable").status_code == 404
+    assert api.post("ImportSolution", json=import_body()).status_code == 404
+    assert httpx.get(fake.url + "/other/path", headers=HEADERS).status_code == 404
+
+
+def test_queries_accept_only_known_columns_and_supported_filters(api) -> None:
+    assert api.get("solutions", params={"$select": "uniquename,nosuch"}).status_code == 400
+    assert api.get("solutions", params={"$filter": "contains(uniquename,'x')"}).status_code == 400
+    assert api.get("solutions", params={"$orderby": "uniquename"}).status_code == 400
+    assert api.get("solutions", params={"$filter": "uniquename eq A"}).status_code == 400
+
+
+def test_action_parameters_are_checked_by_name_and_type(api) -> None:
+    assert code(api.post("ImportSolutionAsync", json=import_body(Overwrite=True))) == (
+        "0x80060888")
+    missing = import_body()
+    del missing["PublishWorkflows"]
+    assert api.post("ImportSolutionAsync", json=missing).status_code == 400
+    assert api.post("ImportSolutionAsync", json=import_body(
+        HoldingSolution="yes")).status_code == 400
+    assert api.post("StageAndUpgradeAsync", json=import_body(
+        HoldingSolution=False)).status_code == 400
+    assert api.post("ImportSolutionAsync", json=import_body(
+        ComponentParameters=[{"schemaname": "x", "value": "y"}])).status_code == 400
+
+
+def test_an_import_job_id_cannot_be_used_twice(api) -> None:
+    body = import_body()
+    first = api.post("ImportSolutionAsync", json=body)
+    assert first.status_code == 200 and set(first.json()) >= {"AsyncOperationId", "ImportJobKey"}
+    assert api.post("ImportSolutionAsync", json=body).status_code in (400, 429)
+
+
+def test_an_async_operation_progresses_as_it_is_polled(api, fake) -> None:
+    fake.polls_to_finish = 3
+    body = import_body()
+    operation = api.post("ImportSolutionAsync", json=body).json()["AsyncOperationId"]
+    states = [api.get(f"asyncoperations({operation})").json()["statecode"] for _ in range(3)]
+    assert states == [2, 2, 3]
+    job = api.get(f"importjobs({body['ImportJobId']})",
+                  params={"$select": "progress,completedon,data"}).json()
+    assert job["completedon"] and 'result="success"' in job["data"]
+
+
+def test_a_second_import_meets_the_customization_lock(api) -> None:
+    api.post("ImportSolutionAsync", json=import_body())
+    second = api.post("ImportSolutionAsync", json=import_body())
+    assert second.status_code == 429 and code(second) == "0x80071151"
+    assert "Retry-After" not in second.headers
+
+
+def test_writes_accept_only_known_columns_of_the_right_type(api, fake) -> None:
+    fake.add_tables("enreach_setting")
+    key = str(uuid.uuid4())
+    assert api.patch(f"enreach_settings({key})", json={"enreach_nosuch": "x"}).status_code == 400
+    assert api.patch(f"enreach_settings({key})", json={"enreach_category": "1"}).status_code == 400
+    assert api.patch(f"enreach_settings({key})", json={"enreach_name": "A"},
+                     headers={"If-Match": "*"}).status_code == 404
+    assert api.patch(f"enreach_settings({key})", json={"enreach_name": "A"}).status_code == 204
+    other = str(uuid.uuid4())
+    duplicate = api.patch(f"enreach_settings({other})", json={"enreach_name": "a"})
+    assert duplicate.status_code == 412
+
+
+def test_a_table_that_does_not_exist_cannot_be_read_or_written(api) -> None:
+    assert api.get("enreach_settings").status_code == 404
+    assert api.patch(f"enreach_settings({uuid.uuid4()})", json={}).status_code == 404
+
+
+def batch(body: str, boundary: str = "batch_x") -> tuple[dict[str, str], bytes]:
+    return ({"Content-Type": f"multipart/mixed; boundary={boundary}"},
+            body.replace("\n", "\r\n").encode())
+
+
+OPERATION = ("--changeset_y\nContent-Type: application/http\nContent-Transfer-Encoding: binary\n"
+             "Content-ID: {n}\n\nPATCH /api/data/v9.2/enreach_settings({id}) HTTP/1.1\n"
+             "Content-Type: application/json\n\n{{\"enreach_name\": \"{name}\"}}\n")
+
+
+def changeset(operations: str) -> str:
+    return (f"--batch_x\nContent-Type: multipart/mixed; boundary=changeset_y\n\n{operations}"
+            "--changeset_y--\n\n--batch_x--\n")
+
+
+def test_batch_runs_a_change_set_atomically(api, fake) -> None:
+    fake.add_tables("enreach_setting")
+    ok = OPERATION.format(n=1, id=uuid.uuid4(), name="A")
+    bad = OPERATION.format(n=2, id=uuid.uuid4(), name="a")  # same alternate key
+    headers, body = batch(changeset(ok + bad))
+    response = api.post("$batch", content=body, headers=headers)
+    assert response.status_code == 200 and "412" in response.text
+    assert fake.settings() == {}
+    headers, body = batch(changeset(ok))
+    assert "204 No Content" in api.post("$batch", content=body, headers=headers).text
+    assert set(fake.settings()) == {"A"}
+
+
+def test_batch_format_is_enforced(api, fake) -> None:
+    fake.add_tables("enreach_setting")
+    one = changeset(OPERATION.format(n=1, id=uuid.uuid4(), name="A"))
+    headers, body = batch(one)
+    assert api.post("$batch", content=body.replace(b"\r\n", b"\n"),
+                    headers=headers).status_code == 400
+    assert api.post("$batch", content=body, headers={
+        "Content-Type": "application/json"}).status_code == 400
+    no_id = one.replace("Content-ID: 1\n", "")
+    headers, body = batch(no_id)
+    assert api.post("$batch", content=body, headers=headers).status_code == 400
+    many = changeset("".join(OPERATION.format(n=i, id=uuid.uuid4(), name=f"S{i}")
+                             for i in range(1, 1002)))
+    headers, body = batch(many)
+    assert api.post("$batch", content=body, headers=headers).status_code == 400
