@@ -382,3 +382,13 @@ def test_multisession_installed_keeps_the_cif2_scenario(fake, tmp_path, clock) -
     fake.install(multisession_zip(Spec()))
     result = deploy(fake, write_package(tmp_path, Spec(version="1.1.0.0")), "--json")
     assert report(result)["scenario"] == "cif2"
+
+
+def test_progress_is_plain_lines_when_not_on_a_terminal(fake, package, clock) -> None:
+    cif1(fake)
+    fake.polls_to_finish = 8
+    result = deploy(fake, package)
+    lines = [line for line in result.output.splitlines() if line.endswith("%")]
+    percents = [int(line.removeprefix("VoiceForD365: ").rstrip("%")) for line in lines]
+    assert len(percents) >= 3 and percents == sorted(set(percents)) and percents[-1] == 100
+    assert "\x1b[" not in result.output  # no terminal control codes in a CI log
