@@ -392,3 +392,13 @@ def test_progress_is_plain_lines_when_not_on_a_terminal(fake, package, clock) ->
     percents = [int(line.removeprefix("VoiceForD365: ").rstrip("%")) for line in lines]
     assert len(percents) >= 3 and percents == sorted(set(percents)) and percents[-1] == 100
     assert "\x1b[" not in result.output  # no terminal control codes in a CI log
+
+
+def test_an_import_job_that_never_completed_days_ago_is_ignored_with_a_warning(
+        fake, package, clock) -> None:
+    cif1(fake)
+    old = fake.add_orphan_job(BASE, "2020-01-01T00:00:00Z")
+    result = deploy(fake, package, "--json")
+    assert result.exit_code == 0, result.output
+    assert actions(result)[BASE] == "install"
+    assert any(old in w and "never completed" in w for w in report(result)["warnings"])

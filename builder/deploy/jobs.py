@@ -31,6 +31,7 @@ from .webapi import (
 )
 
 MAX_ATTEMPTS = 6  # fresh attempts after lost answers or jobs that died on the lock
+LOCK_WAIT, LOCK_WAIT_CAP = 15.0, 120.0
 
 
 class Progress(Protocol):
@@ -67,6 +68,7 @@ class Runner:
     interval: float
     ui: Progress
     new_id: Callable[[], str] = lambda: str(uuid.uuid4())
+    lock_waits: int = 0
 
     # --- imports ------------------------------------------------------------------------
     def run_import(self, build: Callable[[str], Request], name: str, target: str) -> None:
@@ -118,8 +120,10 @@ class Runner:
                                                      f"({why})"])
 
     def wait_for_lock(self, name: str) -> None:
+        """Locks last minutes: wait 15 s, 30 s, 60 s, then 2 minutes at a time (with jitter)."""
+        self.lock_waits += 1
         self.ui.note(f"{name}: another solution operation holds the environment; waiting")
-        seconds = min(60.0, max(self.interval, 5.0)) * self.clock.jitter()
+        seconds = min(LOCK_WAIT_CAP, LOCK_WAIT * 2 ** (self.lock_waits - 1)) * self.clock.jitter()
         if self.clock.monotonic() + seconds > self.deadline:
             raise StillRunning(f"another solution operation (before {name})")
         self.clock.sleep(seconds)

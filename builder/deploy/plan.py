@@ -83,6 +83,8 @@ def plan_deploy(state: EnvState, package: Package, options: Options,
                 deployment: DeploymentSettings | None = None) -> Plan:
     deployment = deployment or DeploymentSettings()
     scenario, warnings, refusals = choose_scenario(state, package, options.scenario)
+    warnings += [f"import job {j.import_job_id} of {j.solution_name} started {j.started_on} and "
+                 "never completed; ignored (see Solution History)" for j in state.stale_imports]
     steps: list[SolutionStep] = []
     for solution in package.solutions:
         steps += plan_solution(solution, state, options.mode, scenario)

@@ -8,6 +8,7 @@ and the CIF 1.0 provider record. Seven or eight GET requests.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from .package import Package
@@ -25,6 +26,7 @@ from .webapi import (
 SCENARIO_TABLES = ("msdyn_ciprovider", "msdyn_channelprovider", "msdyn_liveworkstream")
 SETTING_TABLE = "enreach_setting"
 HOLDING_SUFFIX = "_Upgrade"
+STALE_AFTER = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class RunningImport:
     import_job_id: str
     solution_name: str
     progress: float = 0.0
+    started_on: str = ""  # ISO 8601, as Dataverse writes it
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class EnvState:
     env_values: dict[str, str] = field(default_factory=dict)  # schema name -> current value
     running: tuple[RunningImport, ...] = ()
     provider: ProviderState | None = None
+    stale_imports: tuple[RunningImport, ...] = ()  # never completed, started long ago
 
     def solution(self, unique_name: str) -> InstalledSolution | None:
         return next((s for s in self.solutions if s.unique_name.lower() == unique_name.lower()),
@@ -77,6 +81,8 @@ class EnvState:
 def read_state(transport: Transport, package: Package) -> EnvState:
     names = [s.unique_name for s in package.solutions]
     names += [n + HOLDING_SUFFIX for n in names]
+    running = [_running(r) for r in transport.get_all(query_running_imports(names))]
+    now = transport.clock.wall()
     solutions = tuple(_solution(r) for r in transport.get_all(query_solutions(names)))
     tables = frozenset(str(r["LogicalName"]).lower() for r in transport.get_all(
         query_tables([*SCENARIO_TABLES, SETTING_TABLE])))
@@ -88,8 +94,9 @@ def read_state(transport: Transport, package: Package) -> EnvState:
         tables=tables,
         settings=_settings(transport) if SETTING_TABLE in tables else None,
         env_values=_env_values(transport, [v.schema_name for v in package.env_vars()]),
-        running=tuple(_running(r) for r in transport.get_all(query_running_imports(names))),
+        running=tuple(r for r in running if not is_stale(r, now)),
         provider=_provider(transport, package, tables),
+        stale_imports=tuple(r for r in running if is_stale(r, now)),
     )
 
 
@@ -128,7 +135,17 @@ def _env_values(transport: Transport, schema_names: list[str]) -> dict[str, str]
 
 def _running(row: dict[str, Any]) -> RunningImport:
     return RunningImport(str(row["importjobid"]), str(row.get("solutionname") or ""),
-                         float(row.get("progress") or 0))
+                         float(row.get("progress") or 0), str(row.get("startedon") or ""))
+
+
+def is_stale(job: RunningImport, now: float) -> bool:
+    """An import job without an end that started over a day ago died with its server: the
+    longest imports reported run for hours (research/deploy.md §6.1), not days."""
+    try:
+        started = datetime.fromisoformat(job.started_on).timestamp()
+    except ValueError:
+        return False
+    return now - started > STALE_AFTER
 
 
 def _provider(transport: Transport, package: Package, tables: frozenset[str],

@@ -97,6 +97,14 @@ class Engine:
             z.managed = managed
         self._put_solution(name or z.unique_name, z, replace=True)
 
+    def add_orphan_job(self, solution: str, started_on: str) -> str:
+        """An import job that never completed (its server died long ago)."""
+        job = Job(str(uuid.uuid4()), str(uuid.uuid4()), "import", solution,
+                  started_on=started_on, orphan=True)
+        self.jobs[job.import_job_id] = job
+        self.operations[job.operation_id] = job
+        return job.import_job_id
+
     def add_setting(self, name: str, value: str, default: str | None, record_id: str = "",
                     ) -> str:
         record_id = record_id or str(uuid.uuid5(NS, "setting/" + name))
@@ -253,8 +261,7 @@ class Engine:
             return handlers[name](body if body is not None else {})
 
     def _check_lock(self) -> None:
-        running = any(j.state == "running" for j in self.jobs.values()) or any(
-            j.state == "running" for j in self.operations.values())
+        running = any(j.state == "running" and not j.orphan for j in self.operations.values())
         if self.lock_refusals > 0 or running:
             self.lock_refusals = max(0, self.lock_refusals - 1)
             raise HttpError(self.lock_status, "0x80071151", LOCK_MESSAGE)
@@ -279,7 +286,7 @@ class Engine:
             raise HttpError(400, "0x80048405", "A duplicate import job id already exists.")
         self._check_lock()
         job = Job(job_id, str(uuid.uuid4()), kind, z.unique_name, z,
-                  list(body.get("ComponentParameters") or []))
+                  list(body.get("ComponentParameters") or []), started_on=now_iso())
         _check_component_parameters(job.parameters)
         self.jobs[job_id] = job
         self.operations[job.operation_id] = job
@@ -301,7 +308,7 @@ class Engine:
 
     # --- jobs ---------------------------------------------------------------------------
     def tick(self, job: Job) -> None:
-        if job.state != "running" or self.hold:
+        if job.state != "running" or self.hold or job.orphan:
             return
         job.polls += 1
         elapsed = time.monotonic() - job.started
@@ -417,7 +424,7 @@ class Engine:
     def _job_row(self, job: Job) -> dict[str, Any]:
         done = job.state != "running"
         return {"importjobid": job.import_job_id, "solutionname": job.unique_name,
-                "progress": job.progress, "startedon": now_iso(),
+                "progress": job.progress, "startedon": job.started_on or now_iso(),
                 "completedon": now_iso() if done else None, "data": job.data if done else "",
                 "createdon": now_iso()}
 

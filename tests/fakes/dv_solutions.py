@@ -45,6 +45,8 @@ class Job:
     state: str = "running"  # running | succeeded | failed
     message: str = ""
     data: str = ""
+    started_on: str = ""  # ISO time of the start
+    orphan: bool = False  # died with its server: never completes, holds no lock
 
     @property
     def progress(self) -> float:
