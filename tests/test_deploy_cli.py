@@ -5,8 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fakes.dataverse import FakeDataverse
 from fakes.fixtures import *  # noqa: F403
-from fakes.fixtures import FakeClock, actions, cif1, cif2, deploy, installed, invoke, report
+from fakes.fixtures import (
+    TOKEN,
+    FakeClock,
+    actions,
+    cif1,
+    cif2,
+    deploy,
+    installed,
+    invoke,
+    report,
+)
 from fakes.packages import (
     BASE,
     MULTI,
@@ -402,3 +413,17 @@ def test_an_import_job_that_never_completed_days_ago_is_ignored_with_a_warning(
     assert result.exit_code == 0, result.output
     assert actions(result)[BASE] == "install"
     assert any(old in w and "never completed" in w for w in report(result)["warnings"])
+
+
+def test_publish_all_only_after_an_unmanaged_import(fake, tmp_path, clock) -> None:
+    cif1(fake)
+    assert deploy(fake, write_package(tmp_path, Spec(version="1.0.0.0"))).exit_code == 0
+    assert fake.calls("POST", "PublishAllXml") == []  # managed imports arrive published
+    dev = FakeDataverse(TOKEN).start()
+    try:
+        cif1(dev)
+        result = deploy(dev, write_package(tmp_path, Spec(version="1.0.0.0", managed=False)))
+        assert result.exit_code == 0, result.output
+        assert len(dev.calls("POST", "PublishAllXml")) == 1
+    finally:
+        dev.stop()

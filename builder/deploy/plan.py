@@ -239,29 +239,41 @@ def parameters(package: Package, steps: list[SolutionStep], state: EnvState,
     values: dict[str, dict[str, str]] = {}
     connections: dict[str, tuple[dict[str, str], ...]] = {}
     missing: list[str] = []
-    extra: list[str] = []
+    warnings: list[str] = []
     for solution in package.solutions:
-        if solution.unique_name not in importing:
-            continue
-        values[solution.unique_name] = {v.schema_name: deployment.env_values[v.schema_name]
-                                        for v in solution.env_vars
-                                        if v.schema_name in deployment.env_values}
-        missing += [f"environment variable {v.schema_name} needs a value for this environment:"
-                    f" add it to the deployment settings file (voicepkg settings template)"
-                    for v in solution.env_vars if v.needs_value and v.schema_name not in
-                    deployment.env_values and v.schema_name not in state.env_values]
-        refs = {c.logical_name for c in solution.connection_refs}
-        connections[solution.unique_name] = tuple(c for c in deployment.connections
-                                                  if c["LogicalName"] in refs)
-        bound = {c["LogicalName"] for c in connections[solution.unique_name]}
-        extra += [f"connection reference {r} gets no ConnectionId from the deployment settings;"
-                  " flows using it stay off until it is bound" for r in sorted(refs - bound)]
+        if solution.unique_name in importing:
+            name = solution.unique_name
+            values[name] = {v.schema_name: deployment.env_values[v.schema_name]
+                            for v in solution.env_vars if v.schema_name in deployment.env_values}
+            missing += _missing_values(solution, state, deployment)
+            connections[name], unbound = _connections(solution, deployment)
+            warnings += unbound
+    return values, connections, missing, warnings + _unknown_entries(package, deployment)
+
+
+def _missing_values(solution: PackageSolution, state: EnvState,
+                    deployment: DeploymentSettings) -> list[str]:
+    return [f"environment variable {v.schema_name} needs a value for this environment: add it "
+            "to the deployment settings file (voicepkg settings template)"
+            for v in solution.env_vars if v.needs_value and v.schema_name not in
+            deployment.env_values and v.schema_name not in state.env_values]
+
+
+def _connections(solution: PackageSolution, deployment: DeploymentSettings,
+                 ) -> tuple[tuple[dict[str, str], ...], list[str]]:
+    refs = {c.logical_name for c in solution.connection_refs}
+    bound = tuple(c for c in deployment.connections if c["LogicalName"] in refs)
+    unbound = sorted(refs - {c["LogicalName"] for c in bound})
+    return bound, [f"connection reference {r} gets no ConnectionId from the deployment settings;"
+                   " flows using it stay off until it is bound" for r in unbound]
+
+
+def _unknown_entries(package: Package, deployment: DeploymentSettings) -> list[str]:
     known = {v.schema_name for v in package.env_vars()} | {
         c.logical_name for c in package.connection_refs()}
-    extra += [f"{deployment.source}: {name} is not in the package; ignored"
-              for name in sorted(set(deployment.env_values) | {
-                  c["LogicalName"] for c in deployment.connections}) if name not in known]
-    return values, connections, missing, extra
+    given = set(deployment.env_values) | {c["LogicalName"] for c in deployment.connections}
+    return [f"{deployment.source}: {name} is not in the package; ignored"
+            for name in sorted(given - known)]
 
 
 def compare(left: str, right: str) -> int:

@@ -6,7 +6,6 @@ Import with `from fakes.fixtures import *` in a test module (tests/ is on sys.pa
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,4 +144,4 @@ def installed(fake: FakeDataverse, spec: Spec, tmp: Path) -> None:
 
 
 __all__ = ["FakeClock", "TOKEN", "actions", "cif1", "cif2", "clock", "deploy", "fake",
-           "installed", "invoke", "package", "report", "settings_file", "os"]
+           "installed", "invoke", "package", "report", "settings_file"]
