@@ -52,10 +52,11 @@ class ConsoleUi:
         return self.stream is None and stream.isatty()
 
     def _bar(self, label: str, percent: float) -> None:
+        from rich.console import Console
         from rich.progress import Progress
 
-        if self._rich is None:
-            self._rich = Progress(transient=False)
+        if self._rich is None:  # on stderr: stdout may be carrying --json
+            self._rich = Progress(console=Console(stderr=True), transient=False)
             self._rich.start()
         if label not in self._bars:
             self._bars[label] = self._rich.add_task(label, total=100)
