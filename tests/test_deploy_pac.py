@@ -178,3 +178,15 @@ def test_pac_exit_code_zero_is_not_trusted(fake, package, clock, pac_env) -> Non
     assert result.exit_code == 1
     assert "although it exited 0" in " ".join(report(result)["errors"])
     assert SECRET not in result.output
+
+
+def test_pac_with_only_a_bearer_token_is_a_usage_error(fake, package, clock) -> None:
+    cif1(fake)
+    result = deploy(fake, package, "--via", "pac")
+    assert result.exit_code == 2 and "needs a service principal" in result.stderr
+
+
+def test_a_dry_run_through_pac_needs_no_pac(fake, package, clock) -> None:
+    cif1(fake)
+    result = deploy(fake, package, "--via", "pac", "--dry-run", "--pac", "/nonexistent/pac")
+    assert result.exit_code == 0 and "Dry run" in result.stdout

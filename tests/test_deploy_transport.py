@@ -159,3 +159,10 @@ def test_a_storm_of_429s_503s_and_drops_still_deploys(fake, package, clock) -> N
     assert all(f.times == 0 for f in fake.faults)
     assert clock.sleeps.count(2.0) >= 25
     assert len(fake.jobs) == 1 and len(fake.settings()) == 5
+
+
+def test_throttling_past_the_timeout_exits_4_through_the_cli(fake, package, clock) -> None:
+    cif1(fake)
+    fake.fault("429", "GET", "solutions", times=100, retry_after="120")
+    result = deploy(fake, package, "--timeout", "300")
+    assert result.exit_code == 4 and "run the same deploy again" in result.stderr

@@ -135,7 +135,7 @@ def _deploy(url: str, package: Package, settings_file: Path | None, options: Opt
                   else DeploymentSettings())
     spec = choose_auth(environ, auth)
     job = Deployment(package, options, deployment, via, dry_run, environ=environ)
-    if via == "pac":
+    if via == "pac" and not dry_run:
         job.auth = _pac_auth(spec, environ)
         job.pac_runner = subprocess_runner(find_pac(pac_path))
     clock = clocks.default_clock()
@@ -154,7 +154,14 @@ def _pac_auth(spec: AuthSpec, environ: dict[str, str]) -> AuthSpec:
     """pac cannot take a bearer token: with DATAVERSE_TOKEN, pac uses the service principal."""
     if spec.kind != "token":
         return spec
-    return choose_auth({k: v for k, v in environ.items() if k != "DATAVERSE_TOKEN"})
+    try:
+        return choose_auth({k: v for k, v in environ.items() if k != "DATAVERSE_TOKEN"})
+    except BuildError:
+        raise BuildError.at("DEP051", "--via pac needs a service principal; DATAVERSE_TOKEN "
+                            "is a bearer token pac cannot use", file="deploy",
+                            hint="set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET "
+                            "(or a certificate), or deploy with --via webapi",
+                            exit_code=2) from None
 
 
 def _print(outcome: Outcome, url: str, dry_run: bool, as_json: bool) -> None:

@@ -48,6 +48,7 @@ class DataverseError(BuildError):
     """A request that failed for good; carries Dataverse's code and the request id."""
 
     kind = "failed"
+    exit_status = 1
 
     def __init__(self, request: Request, message: str, *, status: int = 0, code: str = "",
                  request_id: str = "") -> None:
@@ -57,7 +58,7 @@ class DataverseError(BuildError):
             detail += f" (HTTP {status}{', ' + code if code else ''}"
             detail += f", request id {request_id})" if request_id else ")"
         super().__init__(diagnostic("DEP100", mask(detail), file="deploy",
-                                    hint=self.hint()))
+                                    hint=self.hint()), exit_code=self.exit_status)
 
     def hint(self) -> str:
         if self.status == 401:
@@ -80,9 +81,13 @@ class Ambiguous(DataverseError):
 
 
 class Deadline(DataverseError):
-    """The time budget ran out while waiting to retry."""
+    """The time budget ran out while waiting to retry: exit 4, run again to go on."""
 
     kind = "deadline"
+    exit_status = 4
+
+    def hint(self) -> str:
+        return "the environment is throttling or busy; run the same deploy again later"
 
 
 class Transport:
