@@ -427,3 +427,12 @@ def test_publish_all_only_after_an_unmanaged_import(fake, tmp_path, clock) -> No
         assert len(dev.calls("POST", "PublishAllXml")) == 1
     finally:
         dev.stop()
+
+
+def test_json_errors_before_any_request_are_still_one_json_object(fake, tmp_path,
+                                                                  clock) -> None:
+    result = deploy(fake, tmp_path / "missing.zip", "--json")
+    data = report(result)
+    assert result.exit_code == data["exit_code"] == 1
+    assert "DEP001" in data["errors"][0] and data["solutions"] == []
+    assert fake.log == []
