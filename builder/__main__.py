@@ -1,3 +1,5 @@
+import sys
+
 from builder.cli import main
 
-main()
+sys.exit(main())

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
 
 import click
 
@@ -63,10 +62,13 @@ def print_diagnostics(error: BuildError) -> None:
         click.echo(str(item), err=True)
 
 
-def main(argv: list[str] | None = None) -> Any:
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (the console script and __main__ exit with it)."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        return cli.main(args=argv, prog_name="voicepkg", standalone_mode=False)
+        # standalone_mode=False hands back ctx.exit(code) as the return value
+        result = cli.main(args=argv, prog_name="voicepkg", standalone_mode=False)
+        return result if isinstance(result, int) else 0
     except BuildError as error:
         print_diagnostics(error)
         sys.exit(error.exit_code)
