@@ -11,8 +11,9 @@ from lxml import etree
 from ..errors import Diagnostic, diagnostic
 from .layout import Target, find_entry
 from .modelread import read_solution_model
+from .msschema import check_customizations
 from .outcome import Outcome, child_text, parse_entries
-from .outschema import check_customizations, check_ours
+from .outschema import check_ours
 
 CONTENT_TYPES = "[Content_Types].xml"
 CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"

@@ -18,14 +18,6 @@ from .cases import ALL_CASES, Case, make_source
 SOLUTION_ZIP = "VoiceForD365_1_0_0_0_managed.zip"
 
 
-@pytest.fixture(scope="session")
-def built(sources: Path) -> dict[str, bytes]:
-    """The real Voice build: the solution zips and the package, by relative path."""
-    from builder.build import build_package, build_solutions
-
-    return {**build_solutions(sources), **build_package(sources)}
-
-
 def make_target(case: Case, tmp: Path, sources: Path, built: dict[str, bytes]) -> Path:
     if case.kind == "source":
         return make_source(tmp, sources, case)

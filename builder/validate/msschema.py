@@ -1,0 +1,155 @@
+"""customizations.xml against Microsoft's CustomizationsSolution.xsd (9.0.0.2090, patched).
+
+Microsoft's XSDs are not shipped with voicepkg: they are found in the shared reference folder
+beside the repository (`$VOICEPKG_SHARED` or `../shared`). When they are missing the check is
+skipped with a loud warning (SCH100). Elements and attributes that real exports carry but the
+2018 schema does not know (ms-schemas/PROVENANCE.md) are warnings (SCH201), not errors:
+Dataverse itself writes them.
+
+Known drift is found by a walk over the tree and taken out of a copy before validation, so
+a newer export costs no more than a clean file. Then two validators: lxml (libxml2) is ~100x
+faster but refuses FormXml.xsd's non-deterministic <parameters> choice, so it compiles a
+temporary copy where that choice is merged into one (a slightly looser superset). It decides
+"valid" fast; only when it finds a problem does xmlschema (pure Python, exact, continues past
+errors) produce the located findings.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..errors import Diagnostic, diagnostic
+
+MS_RELATIVE = Path("reference") / "ms-schemas" / "9.0.0.2090-patched"
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+# Newer than the 9.0 schema but written by Dataverse 9.1/9.2 exports (PROVENANCE.md).
+DRIFT_ELEMENTS = frozenset({
+    "AutoNumberFormat", "IsSearchable", "IsFilterable", "IsRetrievable", "IsLocalizable",
+    "IsRetrieveAuditEnabled", "IsRetrieveMultipleAuditEnabled", "IsSolutionAware",
+    "connectionreferences",
+})
+DRIFT_ATTRIBUTES = frozenset({"headerdensity", "isinherited"})
+DRIFT_EMPTY_SECTIONS = frozenset({"AppModules"})  # the 9.0 schema wants >= 1 AppModule
+
+
+def shared_dir() -> Path:
+    """The shared reference folder: $VOICEPKG_SHARED, else ../shared beside the repository."""
+    configured = os.environ.get("VOICEPKG_SHARED")
+    return Path(configured) if configured else Path(__file__).resolve().parents[3] / "shared"
+
+
+def ms_schema_path() -> Path:
+    return shared_dir() / MS_RELATIVE / "CustomizationsSolution.xsd"
+
+
+@lru_cache(maxsize=4)
+def fast_schema(path: str) -> etree.XMLSchema | None:
+    """lxml's compile of a temporary copy with the <parameters> choice merged; None when
+    it still does not compile (then xmlschema does all the work)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for xsd in Path(path).parent.glob("*.xsd"):
+            shutil.copy(xsd, tmp)
+        try:
+            _merge_parameter_choices(Path(tmp) / "FormXml.xsd")
+            return etree.XMLSchema(etree.parse(str(Path(tmp) / Path(path).name)))
+        except (etree.XMLSchemaParseError, etree.XMLSyntaxError, OSError, StopIteration):
+            return None
+
+
+def _merge_parameter_choices(form_xsd: Path) -> None:
+    """FormXmlControlType/parameters: a choice of 17 choices that share element names
+    becomes one choice of every distinct element (first declaration wins)."""
+    tree = etree.parse(str(form_xsd))
+    control = next(c for c in tree.iter(f"{XS}complexType")
+                   if c.get("name") == "FormXmlControlType")
+    parameters = next(e for e in control.iter(f"{XS}element") if e.get("name") == "parameters")
+    outer = parameters.find(f"{XS}complexType/{XS}choice")
+    if outer is None:
+        return
+    merged = etree.Element(f"{XS}choice", minOccurs="1", maxOccurs="unbounded")
+    seen: set[str] = set()
+    for inner in outer.iterchildren(f"{XS}choice"):
+        for element in inner.iterchildren(f"{XS}element"):
+            if element.get("name") not in seen:
+                seen.add(str(element.get("name")))
+                merged.append(copy.deepcopy(element))
+    outer.getparent().replace(outer, merged)
+    tree.write(str(form_xsd))
+
+
+@lru_cache(maxsize=4)
+def _ms_schema(path: str) -> Any:
+    import xmlschema  # ~1 s to compile: only when a customizations.xml is checked
+
+    return xmlschema.XMLSchema(path)
+
+
+def check_customizations(root: etree._Element, file: str) -> list[Diagnostic]:
+    """customizations.xml against Microsoft's schema; drift as warnings."""
+    path = ms_schema_path()
+    if not path.is_file():
+        return [diagnostic(
+            "SCH100", f"Microsoft's schemas not found at {path}: customizations.xml was NOT "
+            "checked against CustomizationsSolution.xsd", file=file, severity="warning",
+            hint="clone the shared reference folder beside the repository or set "
+                 "VOICEPKG_SHARED")]
+    checked, drift = without_drift(root, file)
+    fast = fast_schema(str(path))
+    if fast is not None and fast.validate(checked):
+        return drift
+    schema = _ms_schema(str(path))
+    return drift + [_ms_finding(error, file) for error in schema.iter_errors(checked)]
+
+
+def _drift_in(element: etree._Element) -> list[str]:
+    """What of `element` is known drift: its own tag, or attributes."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    found = [f"attribute {a!r} of <{tag}>" for a in DRIFT_ATTRIBUTES if a in element.attrib]
+    if tag in DRIFT_ELEMENTS:
+        found.append(f"<{tag}>")
+    elif tag in DRIFT_EMPTY_SECTIONS and len(element) == 0:
+        found.append(f"an empty <{tag}>")
+    return found
+
+
+def without_drift(root: etree._Element, file: str) -> tuple[etree._Element, list[Diagnostic]]:
+    """`root` (or a copy without the known drift) and a SCH201 warning per drift item."""
+    marked = [(e, what) for e in root.iter() for what in _drift_in(e)]
+    if not marked:
+        return root, []
+    warnings = [diagnostic("SCH201", f"not in the 2018 schema (newer Dataverse writes it): "
+                           f"{what}", file=file,
+                           line=e.sourceline, severity="warning",
+                           hint="known drift of real exports; Dataverse accepts it")
+                for e, what in marked]
+    stripped = copy.deepcopy(root)
+    for element in list(stripped.iter()):
+        for name in DRIFT_ATTRIBUTES & set(element.attrib):
+            del element.attrib[name]
+        if element.tag in DRIFT_ELEMENTS or (element.tag in DRIFT_EMPTY_SECTIONS
+                                             and len(element) == 0):
+            element.getparent().remove(element)
+    return stripped, warnings
+
+
+def _ms_finding(error: Any, file: str) -> Diagnostic:
+    reason = str(error.reason or error.message)
+    return diagnostic("SCH101", f"customizations.xml does not match Microsoft's schema: {reason}",
+                      file=file, line=_error_line(error),
+                      hint=f"at {error.path}; see CustomizationsSolution.xsd")
+
+
+def _error_line(error: Any) -> int:
+    """The line of the offending child when known, else of the element."""
+    child = getattr(error, "invalid_child", None)
+    line = getattr(child, "sourceline", None) or error.sourceline
+    return int(line or 0)
