@@ -24,8 +24,11 @@ def check_package(target: Target) -> Outcome:
         return outcome  # unparsable: its XML diagnostic says why
     config = target.name(entry)
     outcome.diagnostics += check_ours(root, "importconfig", config)
-    for element, filename in _solution_files(root):
-        outcome.merge(_listed(target, filename, element, config, "solution"))
+    solutions = [_listed(target, name, element, config, "solution")
+                 for element, name in _solution_files(root)]
+    for listed in solutions:
+        outcome.merge(listed)
+    outcome.diagnostics += _versions_agree(solutions, config)
     data = root.get("crmmigdataimportfile") or ""
     if data:
         outcome.merge(_listed(target, data, root, config, "configdata"))
@@ -34,6 +37,15 @@ def check_package(target: Target) -> Outcome:
         outcome.project, more = read_package_model(target)
         outcome.diagnostics += more
     return outcome
+
+
+def _versions_agree(solutions: list[Outcome], config: str) -> list[Diagnostic]:
+    versions = sorted({s.version for s in solutions if s.version})
+    if len(versions) < 2:
+        return []
+    return [diagnostic("VAL025", f"the package's solutions have different versions: "
+                       f"{', '.join(versions)}", file=config, severity="warning",
+                       hint="build the package again so every solution has this release's version")]
 
 
 def _solution_files(root: etree._Element) -> list[tuple[etree._Element, str]]:

@@ -242,3 +242,10 @@ def test_presence_mapping_written_as_one_integer_setting_per_state_is_understood
                  for i, (s, v) in enumerate({"AVAILABLE": 0, "BUSY": 1, "BUSY_DO_NOT_DISTURB": 2,
                                              "OFFLINE": 3, "AWAY": 5}.items()))
     assert check_project(replace(p, settings=p.settings + rows)) == []
+
+
+def test_every_rule_is_documented() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "validate.md").read_text("utf-8")
+    assert [code for code in RULES if f"| {code} |" not in doc] == []
