@@ -148,18 +148,22 @@ def parse_xml(data: bytes, file: str) -> etree._Element:
         )
     codec = sniff_encoding(data, file)
     _refuse_dtd(_decode(data, codec, file), file)
-    parser = _parser()
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        if not _only_namespace_uri_warnings(parser):
-            raise _syntax_error(exc, file) from None
-        root = etree.fromstring(data, _parser(recover=True))
+    root = _parse(data, file)
     info = root.getroottree().docinfo
     if info.internalDTD is not None or info.system_url or info.public_id:
         raise _refuse("XML003", "DOCTYPE declarations are refused", file,
                       "remove the <!DOCTYPE ...> block", 1)
     return root
+
+
+def _parse(data: bytes, file: str) -> etree._Element:
+    parser = _parser()
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        if not _only_namespace_uri_warnings(parser):
+            raise _syntax_error(exc, file) from None
+    return etree.fromstring(data, _parser(recover=True))
 
 
 def read_xml(path: str, display: str | None = None) -> etree._Element:

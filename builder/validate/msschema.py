@@ -8,8 +8,8 @@ Dataverse itself writes them.
 
 Known drift is found by a walk over the tree and taken out of a copy before validation, so
 a newer export costs no more than a clean file. Then two validators: lxml (libxml2) is ~100x
-faster but refuses FormXml.xsd's non-deterministic <parameters> choice, so it compiles a
-temporary copy where that choice is merged into one (a slightly looser superset). It decides
+faster but refuses FormXml.xsd's non-deterministic <parameters> choice, so it compiles the
+schema with that choice merged into one (a slightly looser superset), patched in memory. It decides
 "valid" fast; only when it finds a problem does xmlschema (pure Python, exact, continues past
 errors) produce the located findings.
 """
@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import copy
 import os
-import shutil
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,24 +49,33 @@ def ms_schema_path() -> Path:
     return shared_dir() / MS_RELATIVE / "CustomizationsSolution.xsd"
 
 
+class _PatchedFormXml(etree.Resolver):  # type: ignore[misc]
+    """Serves FormXml.xsd with the <parameters> choice merged, from memory: no copy of
+    Microsoft's files is written anywhere."""
+
+    def resolve(self, url: str, pubid: str, context: object) -> object:
+        if not url.endswith("FormXml.xsd"):
+            return None
+        tree = etree.parse(url, etree.XMLParser(no_network=True, resolve_entities=False))
+        _merge_parameter_choices(tree)
+        return self.resolve_string(etree.tostring(tree), context, base_url=url)
+
+
 @lru_cache(maxsize=4)
 def fast_schema(path: str) -> etree.XMLSchema | None:
-    """lxml's compile of a temporary copy with the <parameters> choice merged; None when
-    it still does not compile (then xmlschema does all the work)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        for xsd in Path(path).parent.glob("*.xsd"):
-            shutil.copy(xsd, tmp)
-        try:
-            _merge_parameter_choices(Path(tmp) / "FormXml.xsd")
-            return etree.XMLSchema(etree.parse(str(Path(tmp) / Path(path).name)))
-        except (etree.XMLSchemaParseError, etree.XMLSyntaxError, OSError, StopIteration):
-            return None
+    """lxml's compile with the <parameters> choice merged; None when it still does not
+    compile (then xmlschema does all the work)."""
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(_PatchedFormXml())
+    try:
+        return etree.XMLSchema(etree.parse(path, parser))
+    except (etree.XMLSchemaParseError, etree.XMLSyntaxError, OSError, StopIteration):
+        return None
 
 
-def _merge_parameter_choices(form_xsd: Path) -> None:
+def _merge_parameter_choices(tree: etree._ElementTree) -> None:
     """FormXmlControlType/parameters: a choice of 17 choices that share element names
     becomes one choice of every distinct element (first declaration wins)."""
-    tree = etree.parse(str(form_xsd))
     control = next(c for c in tree.iter(f"{XS}complexType")
                    if c.get("name") == "FormXmlControlType")
     parameters = next(e for e in control.iter(f"{XS}element") if e.get("name") == "parameters")
@@ -83,7 +90,6 @@ def _merge_parameter_choices(form_xsd: Path) -> None:
                 seen.add(str(element.get("name")))
                 merged.append(copy.deepcopy(element))
     outer.getparent().replace(outer, merged)
-    tree.write(str(form_xsd))
 
 
 @lru_cache(maxsize=4)

@@ -19,11 +19,19 @@ def check_package(target: Target) -> Outcome:
     roots, found = parse_entries(target)
     entry = find_entry(target.entries, "ImportConfig.xml")
     root = roots.get(entry) if entry else None
-    outcome = Outcome(found)
     if root is None or entry is None:
-        return outcome  # unparsable: its XML diagnostic says why
-    config = target.name(entry)
-    outcome.diagnostics += check_ours(root, "importconfig", config)
+        return Outcome(found)  # unparsable: its XML diagnostic says why
+    outcome = _files(target, root, target.name(entry))
+    outcome.diagnostics[:0] = found
+    if not any(d.severity == "error" for d in outcome.diagnostics):
+        outcome.project, more = read_package_model(target)
+        outcome.diagnostics += more
+    return outcome
+
+
+def _files(target: Target, root: etree._Element, config: str) -> Outcome:
+    """ImportConfig.xml against our schema, and every file it names (or fails to name)."""
+    outcome = Outcome(check_ours(root, "importconfig", config))
     solutions = [_listed(target, name, element, config, "solution")
                  for element, name in _solution_files(root)]
     for listed in solutions:
@@ -33,9 +41,6 @@ def check_package(target: Target) -> Outcome:
     if data:
         outcome.merge(_listed(target, data, root, config, "configdata"))
     outcome.diagnostics += _unlisted(target, root, config)
-    if not any(d.severity == "error" for d in outcome.diagnostics):
-        outcome.project, more = read_package_model(target)
-        outcome.diagnostics += more
     return outcome
 
 
