@@ -118,6 +118,12 @@ def test_the_built_voice_package_is_clean(
     assert {d["code"] for d in found} <= {"DV143"}, found  # only the empty DefaultCrmAssignee
 
 
+def test_a_folder_of_build_outputs_names_what_to_validate(
+        package: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run([str(package)], capsys)
+    assert code == 1 and "VAL005" in out and "VoiceForD365Package" in out
+
+
 def test_missing_microsoft_schemas_are_a_loud_warning(
     package: Path,
     tmp_path: Path,

@@ -53,6 +53,8 @@ def kind_of_folder(path: Path) -> Kind:
         return "unpacked"
     if has("data.xml") or has("data_schema.xml"):
         return "configdata"
+    if not has("project.xml") and any(path.glob("*.zip")):
+        return "unknown"  # a build output folder (dist/): it holds things to validate
     return "source"
 
 
@@ -66,6 +68,8 @@ def open_target(path: Path) -> tuple[Target | None, list[Diagnostic]]:
         kind = kind_of_folder(path)
         if kind == "source":
             return Target("source", label), []
+        if kind == "unknown":
+            return None, [_not_a_target(path, label)]
         return _folder_target(path, kind, label)
     try:
         data = path.read_bytes()
@@ -79,6 +83,12 @@ def open_target(path: Path) -> tuple[Target | None, list[Diagnostic]]:
 
 def zip_target(label: str, entries: dict[str, bytes], data: bytes) -> Target:
     return Target(kind_of_entries(entries), label, entries, is_zip=True, data=data)
+
+
+def _not_a_target(path: Path, label: str) -> Diagnostic:
+    inside = sorted(p.name for p in path.iterdir() if p.suffix == ".zip" or p.is_dir())
+    return diagnostic("VAL005", "not a solution_src, solution or package folder",
+                      file=label, hint=f"validate one of what it holds: {', '.join(inside[:6])}")
 
 
 def _folder_target(path: Path, kind: Kind, label: str) -> tuple[Target | None, list[Diagnostic]]:
