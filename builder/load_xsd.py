@@ -166,7 +166,8 @@ def _bad_value(
 ) -> tuple[str, str, str]:
     """`<column> max-length must be a whole number above 0, not 'abc'`, with an example."""
     value = re.search(r"The value '([^']*)'|'([^']*)' is not a valid", detail)
-    shown = f", not '{_shorten(value.group(1) or value.group(2))}'" if value else ""
+    found = next((g for g in value.groups() if g is not None), "") if value else None
+    shown = "" if found is None else (f", not '{_shorten(found)}'" if found else ", not empty")
     declared = index.attributes.get(element, {}).get(attribute, "")
     words, example = TYPE_WORDS.get(declared, (declared, ""))
     if declared.startswith("one of: "):

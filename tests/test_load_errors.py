@@ -228,3 +228,18 @@ def test_a_solution_on_the_root_element_applies_to_everything_in_the_file(tree: 
     project = load_project(tree)
     assert {v.solution for v in project.views} == {"SampleExtra"}
     assert {f.solution for f in project.forms} == {"Sample"}  # the base solution
+
+
+def test_an_empty_value_is_named_as_empty(tree: Path) -> None:
+    """Found by the property test: an emptied attribute crashed the message builder."""
+    tables = sorted((tree / "tables").glob("*.xml"))
+    path = next(p for p in tables if 'max-length="' in p.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    start = text.index('max-length="')
+    end = text.index('"', start + len('max-length="'))
+    path.write_text(text[:start] + 'max-length=""' + text[end + 1:], encoding="utf-8")
+    project, found = collect_project(tree)
+    assert project is None
+    (item,) = found
+    assert (item.code, item.file) == ("SRC002", f"tables/{path.name}")
+    assert "not empty" in item.message

@@ -12,7 +12,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,8 +29,7 @@ CRASHES = {"DV000", "VAL031"}
 MUTATION = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, 10**6), st.integers(1, 80)),
     st.tuples(st.just("insert"), st.integers(0, 10**6), st.binary(min_size=1, max_size=40)),
-    # min_size=1 while the empty-value crash is open (test_an_emptied_attribute_... below)
-    st.tuples(st.just("attribute"), st.integers(0, 10**6), st.text(min_size=1, max_size=40)),
+    st.tuples(st.just("attribute"), st.integers(0, 10**6), st.text(max_size=40)),
     st.tuples(st.just("truncate"), st.integers(0, 10**6), st.none()),
     st.tuples(st.just("repeat-line"), st.integers(0, 10**6), st.none()),
 )
@@ -77,9 +75,6 @@ def test_mutated_sources_are_accepted_or_reported(file: str, mutations: list) ->
         assert not CRASHES & {d.code for d in validate_path(copy)}
 
 
-@pytest.mark.xfail(strict=True, reason="H1: load_xsd._type_message passes None to _shorten when "
-                   "an attribute value is emptied (found by the property test above); remove "
-                   "this marker with the fix")
 def test_an_emptied_attribute_is_reported_not_a_crash(tmp_path: Path) -> None:
     copy = tmp_path / "solution_src"
     shutil.copytree(SOURCES, copy)
