@@ -62,9 +62,14 @@ def test_from_source_deploys_the_built_package_then_a_rerun_is_a_no_op(fake, tmp
     assert fake.env_values == VALUES
     assert "DefaultCrmAssignee" in fake.settings()
     assert fake.providers.keys() == {"enreach_voicechannelprovider"}
+    source = fake.definitions["enreach_callbacklist"]["DataSourceId"]  # the real virtual table
+    assert fake.records["msdyn_odatav4ds"][source]["msdyn_uri"] == VALUES[
+        "enreach_EnreachApiBaseUrl"]
+    assert fake.definitions["enreach_callbacklist"]["ExternalName"] == "CallbackLists"
     second = invoke(argv)
     assert set(actions(second).values()) == {"skip"}
     assert report(second)["settings"]["created"] == []
+    assert report(second)["virtual_tables"]["tables"] == {"enreach_callbacklist": "linked"}
 
 
 def test_the_package_zip_installs_and_the_next_version_updates(fake, dist, tmp_path,

@@ -27,6 +27,7 @@ from .secrets import mask
 from .settings import DeploymentSettings
 from .state import EnvState, read_state
 from .transport import Busy, DataverseError, Transport
+from .virtual_io import apply_virtual
 from .webapi import Request, publish_all, upsert
 
 MAX_ROUNDS = 4  # waits on earlier imports, each followed by a fresh read and plan
@@ -61,6 +62,8 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     exit_code: int = 0
     records_written: bool = False  # settings and provider were written
+    virtual_written: bool = False  # the data source and table links were written
+    virtual_linked: list[str] = field(default_factory=list)  # tables pointed at the source
 
 
 def deploy(job: Deployment, runner: Runner, ui: Ui) -> Outcome:
@@ -96,6 +99,9 @@ def _deploy(job: Deployment, runner: Runner, ui: Ui, outcome: Outcome) -> None:
             outcome.warnings += backend.warnings
     write_records(runner.transport, plan, runner.new_id())
     outcome.records_written = True
+    if plan.virtual is not None and plan.virtual.writes:
+        outcome.virtual_linked = apply_virtual(runner, plan.virtual)
+        outcome.virtual_written = True
     if job.via != "pac":  # pac publishes with --publish-changes itself
         _publish_if_unmanaged(runner, job.package, plan)
     outcome.plan = plan

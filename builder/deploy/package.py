@@ -17,6 +17,7 @@ from ..errors import BuildError
 from ..xmlsafe import parse_xml
 from .components import solution_components
 from .configdata import ProviderRow, SettingRow, read_config_data
+from .virtual import VirtualTable, virtual_tables
 
 IMPORT_CONFIG = "ImportConfig.xml"
 PACKAGE_FOLDER = "VoiceForD365Package"
@@ -56,6 +57,7 @@ class PackageSolution:
     connection_refs: tuple[ConnectionRefDef, ...] = ()
     channel_providers: tuple[str, ...] = ()  # msdyn_channelprovider unique names it ships
     prefix: str = ""  # the publisher's customization prefix
+    virtual_tables: tuple[VirtualTable, ...] = ()  # tables with a DataProviderId
 
     @property
     def multisession(self) -> bool:
@@ -79,6 +81,9 @@ class Package:
 
     def connection_refs(self) -> tuple[ConnectionRefDef, ...]:
         return tuple(c for s in self.solutions for c in s.connection_refs)
+
+    def virtual_tables(self) -> tuple[VirtualTable, ...]:
+        return tuple(t for s in self.solutions for t in s.virtual_tables)
 
 
 def read_package(path: Path) -> Package:
@@ -165,6 +170,8 @@ def read_solution(content: bytes, file_name: str, label: str = "") -> PackageSol
         channel_providers=tuple(sorted({k.split("/")[1] for k in entries
                                         if k.startswith("msdyn_channelproviders/")})),
         prefix=(head.findtext("Publisher/CustomizationPrefix") or "").strip().lower(),
+        virtual_tables=virtual_tables(entries.get("customizations.xml"),
+                                      f"{label}!customizations.xml"),
     )
 
 

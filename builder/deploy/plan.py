@@ -24,6 +24,7 @@ from .configdata import ProviderRow
 from .package import Package, PackageSolution
 from .settings import DeploymentSettings, SettingsPlan, merge_settings
 from .state import HOLDING_SUFFIX, EnvState, InstalledSolution
+from .virtual import URL_VARIABLE, VirtualPlan, plan_virtual
 
 Action = Literal["install", "update", "upgrade", "skip", "refuse", "resume", "wait"]
 SCENARIOS = ("cif1", "cif2", "cif2-omnichannel")
@@ -68,6 +69,7 @@ class Plan:
     connections: dict[str, tuple[dict[str, str], ...]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     refusals: tuple[str, ...] = ()
+    virtual: VirtualPlan | None = None  # the virtual tables' data source and links
 
     @property
     def refused(self) -> bool:
@@ -76,7 +78,7 @@ class Plan:
     @property
     def nothing_to_do(self) -> bool:
         return not any(s.changes for s in self.steps) and not self.settings.writes and (
-            self.provider is None)
+            self.provider is None) and not (self.virtual and self.virtual.writes)
 
 
 def plan_deploy(state: EnvState, package: Package, options: Options,
@@ -97,9 +99,25 @@ def plan_deploy(state: EnvState, package: Package, options: Options,
                                         state.provider.role_selector):
         warnings.append("CIF 1.0 provider: the apps and roles an administrator selected are "
                         "kept (msdyn_appselector / msdyn_roleselector are never written)")
+    virtual = plan_virtual(state.virtual, package.virtual_tables(),
+                           env_value(URL_VARIABLE, values, state, package),
+                           any(v.schema_name == URL_VARIABLE for v in package.env_vars()))
+    if virtual and virtual.skipped:
+        warnings.append(f"virtual tables: {virtual.skipped}")
     return Plan(state.url, scenario, tuple(steps),
                 merge_settings(state.settings, package.settings), provider, values,
-                connections, tuple(warnings), tuple(refusals))
+                connections, tuple(warnings), tuple(refusals), virtual)
+
+
+def env_value(schema_name: str, values: dict[str, dict[str, str]], state: EnvState,
+              package: Package) -> str:
+    """The value an environment variable has once this deploy is done: the deployment
+    settings' when an import carries it, else the environment's, else the definition's
+    default."""
+    given = next((v[schema_name] for v in values.values() if schema_name in v), "")
+    default = next((v.default_value for v in package.env_vars()
+                    if v.schema_name == schema_name), "")
+    return given or state.env_values.get(schema_name, "") or default
 
 
 def provider_to_write(state: EnvState, package: Package) -> ProviderRow | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from .apply import Outcome
 from .plan import Plan
+from .virtual import SOURCE_NAME, VirtualPlan, shown_uri
 
 STATUS = {0: "done", 1: "failed", 2: "usage", 3: "refused", 4: "running"}
 ARROW = "->"
@@ -22,6 +23,8 @@ def plan_lines(plan: Plan) -> list[str]:
                  f"{len(s.kept)} changed by an administrator kept, {len(s.unchanged)} unchanged")
     if plan.provider is not None:
         lines.append("  CIF 1.0 provider record: write (apps and roles left alone)")
+    if plan.virtual is not None:
+        lines.append(f"  virtual tables: {_virtual_plan(plan.virtual)}")
     for solution, values in sorted(plan.env_values.items()):
         if values:
             lines.append(f"  {solution}: environment variables {', '.join(sorted(values))}")
@@ -38,6 +41,8 @@ def summary_lines(outcome: Outcome) -> list[str]:
         s = outcome.plan.settings
         lines.append(f"settings: {len(s.create)} created, {len(s.kept)} kept, "
                      f"{len(s.update)} updated")
+        if outcome.plan.virtual is not None:
+            lines.append(f"virtual tables: {_virtual_done(outcome.plan.virtual, outcome)}")
     lines += [f"warning: {w}" for w in outcome.warnings + outcome.checks]
     lines += [f"error: {e}" for e in outcome.errors]
     lines.append(_verdict(outcome))
@@ -79,7 +84,39 @@ def json_report(outcome: Outcome, environment: str, dry_run: bool) -> dict[str, 
             "written": outcome.records_written,
         },
         "cif1_provider": "written" if plan and plan.provider else "unchanged",
+        "virtual_tables": _virtual_json(plan.virtual, outcome) if plan and plan.virtual else None,
         "checks": outcome.checks,
         "warnings": outcome.warnings + outcome.checks,
         "errors": outcome.errors,
+    }
+
+
+def _virtual_plan(virtual: VirtualPlan) -> str:
+    if virtual.skipped:
+        return f"skip ({virtual.skipped})"
+    said = {"link": "to link", "linked": "already linked"}
+    tables = ", ".join(f"{name} {said.get(action, action)}" for name, action in virtual.tables)
+    return (f"data source \"{SOURCE_NAME}\" {virtual.source_action} "
+            f"({shown_uri(virtual.uri)}); {tables}")
+
+
+def _virtual_done(virtual: VirtualPlan, outcome: Outcome) -> str:
+    if virtual.skipped:
+        return f"skipped: {virtual.skipped}"
+    if virtual.writes and not outcome.virtual_written:
+        return f"not written (planned: {_virtual_plan(virtual)})"
+    done = {"create": "created", "update": "URL updated", "unchanged": "unchanged"}
+    tables = ", ".join(f"{name} {'linked' if name in outcome.virtual_linked else 'already linked'}"
+                       for name, _ in virtual.tables)
+    return f"data source {done.get(virtual.source_action, virtual.source_action)}; {tables}"
+
+
+def _virtual_json(virtual: VirtualPlan, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "data_source": {"name": SOURCE_NAME, "id": virtual.source_id,
+                        "uri": shown_uri(virtual.uri), "action": virtual.source_action},
+        "tables": {name: action for name, action in virtual.tables},
+        "linked": list(outcome.virtual_linked),
+        "skipped": virtual.skipped,
+        "written": outcome.virtual_written,
     }

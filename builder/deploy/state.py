@@ -2,7 +2,8 @@
 
 Installed solutions (and a leftover `<name>_Upgrade`), what they hold, which `msdyn_` tables
 exist (the scenario), the settings records, environment variable values, imports still running,
-and the CIF 1.0 provider record. Seven or eight GET requests.
+the CIF 1.0 provider record, and the virtual tables' data source (virtual_io.py). Seven to
+eleven GET requests.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 from .package import Package
 from .transport import DataverseError, Transport
+from .virtual import SOURCE_TABLE, VirtualState
+from .virtual_io import read_virtual
 from .webapi import (
     get_provider,
     query_components,
@@ -72,6 +75,7 @@ class EnvState:
     running: tuple[RunningImport, ...] = ()
     provider: ProviderState | None = None
     stale_imports: tuple[RunningImport, ...] = ()  # never completed, started long ago
+    virtual: VirtualState | None = None  # None: the package has no virtual table
 
     def solution(self, unique_name: str) -> InstalledSolution | None:
         return next((s for s in self.solutions if s.unique_name.lower() == unique_name.lower()),
@@ -84,8 +88,10 @@ def read_state(transport: Transport, package: Package) -> EnvState:
     running = [_running(r) for r in transport.get_all(query_running_imports(names))]
     now = transport.clock.wall()
     solutions = tuple(_solution(r) for r in transport.get_all(query_solutions(names)))
-    tables = frozenset(str(r["LogicalName"]).lower() for r in transport.get_all(
-        query_tables([*SCENARIO_TABLES, SETTING_TABLE])))
+    virtual = package.virtual_tables()
+    tables = frozenset(str(r["LogicalName"]).lower() for r in transport.get_all(query_tables(
+        [*SCENARIO_TABLES, SETTING_TABLE, *([SOURCE_TABLE] if virtual else []),
+         *(t.logical_name for t in virtual)])))
     return EnvState(
         url=transport.api_root,
         solutions=solutions,
@@ -97,6 +103,7 @@ def read_state(transport: Transport, package: Package) -> EnvState:
         running=tuple(r for r in running if not is_stale(r, now)),
         provider=_provider(transport, package, tables),
         stale_imports=tuple(r for r in running if is_stale(r, now)),
+        virtual=read_virtual(transport, virtual, tables),
     )
 
 

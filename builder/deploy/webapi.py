@@ -115,6 +115,51 @@ def query_channel_provider(unique_name: str) -> Request:
                 expand="msdyn_appconfig_msdyn_channelprovider($select=msdyn_name)")
 
 
+# --- virtual tables (OData v4 data provider) -------------------------------------------------
+
+
+def query_data_providers() -> Request:
+    """Every virtual table data provider; few rows, picked by `datasourcelogicalname`."""
+    return _get("entitydataproviders", "read the virtual table data providers",
+                select="entitydataproviderid,name,datasourcelogicalname")
+
+
+def query_data_sources() -> Request:
+    """Every OData v4 data source (entity set `msdyn_odatav4ds`); few rows, matched by name."""
+    return _get("msdyn_odatav4ds", "read the OData v4 data sources",
+                select="msdyn_odatav4dsid,msdyn_name,msdyn_uri")
+
+
+def _definition_path(logical_name: str) -> str:
+    return f"EntityDefinitions(LogicalName={quote(logical_name)})"
+
+
+def get_table_link(logical_name: str) -> Request:
+    return _get(_definition_path(logical_name), f"read the data source of {logical_name}",
+                select="DataProviderId,DataSourceId")
+
+
+def get_table_definition(logical_name: str) -> Request:
+    """The whole definition, no $select: a PUT replaces it, so it goes back complete.
+    `Consistency: Strong` reads past the metadata cache right after an import."""
+    return Request("GET", _definition_path(logical_name), headers=(("Consistency", "Strong"),),
+                   label=f"read the definition of {logical_name}")
+
+
+def put_table_definition(logical_name: str, definition: Mapping[str, Any]) -> Request:
+    """Table definitions take PUT, never PATCH; MergeLabels keeps other languages' labels."""
+    return Request("PUT", _definition_path(logical_name), json=dict(definition),
+                   headers=(("MSCRM.MergeLabels", "true"),),
+                   label=f"link {logical_name} to its data source")
+
+
+def publish_entities(logical_names: Sequence[str]) -> Request:
+    entities = "".join(f"<entity>{name}</entity>" for name in logical_names)
+    return Request("POST", "PublishXml", json={
+        "ParameterXml": f"<importexportxml><entities>{entities}</entities></importexportxml>"},
+        label=f"publish {', '.join(logical_names)}")  # publishing twice does no harm
+
+
 # --- solution operations ------------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import dv_batch, dv_engine
 from .dv_common import HttpError
@@ -124,11 +124,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._handle("DELETE")
 
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
     # --- one request -------------------------------------------------------------------
     def _handle(self, method: str) -> None:
         fake = self.server_fake
         split = urlsplit(self.path)
-        path = split.path[len(API):] if split.path.startswith(API) else "\x00" + split.path
+        path = unquote(split.path[len(API):]) if split.path.startswith(API) else (
+            "\x00" + split.path)
         params = dict(parse_qsl(split.query, keep_blank_values=True))
         fault = fake.take_fault(method, path)
         if fault and fault.kind == "drop_before":
@@ -175,7 +179,7 @@ class _Handler(BaseHTTPRequestHandler):
         if "application/json" not in (self.headers.get("Accept") or ""):
             raise HttpError(406, "0x80048d19", "Accept: application/json is required")
         content_type = self.headers.get("Content-Type") or ""
-        if method in ("POST", "PATCH") and path != "$batch" and not content_type.startswith(
+        if method in ("POST", "PATCH", "PUT") and path != "$batch" and not content_type.startswith(
                 "application/json"):
             raise HttpError(415, "0x80048d19", "Content-Type: application/json is required")
 
@@ -187,8 +191,11 @@ class _Handler(BaseHTTPRequestHandler):
                 fake, self.headers.get("Content-Type") or "", body)
             entry.operations = count
             return 200, ("raw", content_type, answer), {}
-        if method in ("POST", "PATCH"):
+        if method in ("POST", "PATCH", "PUT"):
             entry.json = _json_body(body)
+        definition = re.fullmatch(r"EntityDefinitions\(LogicalName='([a-z0-9_]+)'\)", path)
+        if definition and method in ("GET", "PUT"):
+            return self._definition(method, definition.group(1), params, entry)
         if method == "POST":
             answer = fake.action(path, entry.json)
             return (204 if answer is None else 200), answer, {}
@@ -200,13 +207,22 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, self._query(path, params), {}
         raise HttpError(405, "0x80060888", f"{method} is not supported here")
 
+    def _definition(self, method: str, logical: str, params: dict[str, str],
+                    entry: Logged) -> tuple[int, Any, dict[str, str]]:
+        fake = self.server_fake
+        with fake.lock:
+            if method == "GET":
+                return 200, fake.get_definition(logical, params), {}
+            fake.put_definition(logical, entry.json, dict(self.headers.items()))
+            return 204, None, {}
+
     def _query(self, path: str, params: dict[str, str]) -> Any:
         fake = self.server_fake
         unknown = [k for k in params if k.startswith("$") and k not in (
             "$select", "$filter", "$expand", "$skiptoken", "$top")]
         if unknown:
             raise QueryError(f"unsupported query option {unknown[0]}")
-        keyed = re.fullmatch(r"([A-Za-z_]+)\(([0-9a-fA-F-]{36})\)", path)
+        keyed = re.fullmatch(r"([A-Za-z0-9_]+)\(([0-9a-fA-F-]{36})\)", path)
         if keyed:
             row = fake.get(keyed.group(1), keyed.group(2).lower())
             return _shape([row], fake.columns(keyed.group(1)), params)[0]
@@ -248,7 +264,7 @@ def _json_body(body: bytes) -> Any:
 
 
 def _keyed(path: str) -> tuple[str, str]:
-    match = re.fullmatch(r"([A-Za-z_]+)\(([0-9a-fA-F-]{36})\)", path)
+    match = re.fullmatch(r"([A-Za-z0-9_]+)\(([0-9a-fA-F-]{36})\)", path)
     if not match:
         raise HttpError(404, "0x80060888", f"Resource not found for the segment '{path}'.")
     return match.group(1), match.group(2).lower()

@@ -101,7 +101,7 @@ def _apply(fake: FakeDataverse, method: str, path: str, headers: dict[str, str],
            body: Any) -> None:
     if method != "PATCH":
         raise HttpError(405, "0x80060888", "the fake accepts PATCH (upsert) in change sets")
-    match = re.fullmatch(r"([A-Za-z_]+)\(([0-9a-fA-F-]{36})\)", path)
+    match = re.fullmatch(r"([A-Za-z0-9_]+)\(([0-9a-fA-F-]{36})\)", path)
     if not match:
         raise HttpError(404, "0x80060888", f"Resource not found for the segment '{path}'.")
     fake.write(match.group(1), match.group(2).lower(), body, headers)

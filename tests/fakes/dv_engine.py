@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from .dv_common import HttpError, b64_zip, now_iso
+from .dv_metadata import SOURCE_SET, Metadata
 from .dv_solutions import NS, Job, SolutionZip, data_xml, read_solution_zip, version_tuple
 
 LOCK_MESSAGE = ("Cannot start another [Import] because there is a previous [Import] running at "
@@ -43,10 +44,23 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "systemusers": {"systemuserid": G, "fullname": S, "applicationid": G, "isdisabled": B},
     "msdyn_channelproviders": {"msdyn_channelproviderid": G, "msdyn_uniquename": S,
                                "msdyn_name": S},
+    "entitydataproviders": {"entitydataproviderid": G, "name": S, "datasourcelogicalname": S,
+                            "description": S},
+    SOURCE_SET: {"msdyn_odatav4dsid": G, "msdyn_name": S, "msdyn_uri": S, "msdyn_description": S,
+                 "msdyn_timeout": N, "msdyn_paginationmode": B, "msdyn_paginationtype": N,
+                 "msdyn_returninlinecount": B,
+                 **{f"msdyn_parameter{i}{part}": S for i in range(1, 11)
+                    for part in ("name", "value")},
+                 **{f"msdyn_isparameter{i}header": B for i in range(1, 11)}},
 }
 GATED = {"enreach_settings": "enreach_setting", "msdyn_ciproviders": "msdyn_ciprovider",
-         "msdyn_channelproviders": "msdyn_channelprovider"}
-WRITABLE = frozenset({"enreach_settings", "msdyn_ciproviders"})
+         "msdyn_channelproviders": "msdyn_channelprovider", SOURCE_SET: SOURCE_SET}
+WRITABLE = frozenset({"enreach_settings", "msdyn_ciproviders", SOURCE_SET})
+PRIMARY_KEYS = {SOURCE_SET: "msdyn_odatav4dsid", "entitydataproviders": "entitydataproviderid"}
+
+
+def primary_key(entity_set: str) -> str:
+    return PRIMARY_KEYS.get(entity_set, f"{entity_set[:-1]}id")
 IMPORT_PARAMS = frozenset({"OverwriteUnmanagedCustomizations", "PublishWorkflows",
                            "CustomizationFile", "ImportJobId", "ConvertToManaged",
                            "SkipProductUpdateDependencies", "HoldingSolution",
@@ -59,10 +73,11 @@ class JobFailure(Exception):
     pass
 
 
-class Engine:
+class Engine(Metadata):
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.tables: set[str] = {"phonecall", "systemuser", "account", "contact"}
+        self.tables: set[str] = {"phonecall", "systemuser", "account", "contact", SOURCE_SET}
+        self.init_metadata()
         self.solutions: dict[str, dict[str, Any]] = {}
         self.components: dict[str, list[dict[str, Any]]] = {}  # solution unique name -> rows
         self.records: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in WRITABLE}
@@ -163,6 +178,8 @@ class Engine:
             return copy.deepcopy(self.users)
         if entity_set == "msdyn_channelproviders":
             return copy.deepcopy(list(self.providers.values()))
+        if entity_set == "entitydataproviders":
+            return copy.deepcopy(self.data_providers)
         return [dict(r) for r in self.records[entity_set].values()]
 
     def _summaries(self, text: str) -> list[dict[str, Any]]:
@@ -190,7 +207,7 @@ class Engine:
             if entity_set == "asyncoperations" and key in self.operations:
                 self.tick(self.operations[key])
                 return self._operation_row(self.operations[key])
-            rows = {r.get(f"{entity_set[:-1]}id"): r for r in self.rows(entity_set, {})}
+            rows = {r.get(primary_key(entity_set)): r for r in self.rows(entity_set, {})}
         if key not in rows:
             raise HttpError(404, "0x80040217", f"{entity_set[:-1]} With Id = {key} Does Not "
                             "Exist")
@@ -230,8 +247,10 @@ class Engine:
                 raise HttpError(404, "0x80040217", f"{entity_set}({key}) Does Not Exist")
             if headers.get("If-None-Match") == "*" and key in table:
                 raise HttpError(412, "0x80040237", "A record with the same id already exists")
+            if entity_set == SOURCE_SET:
+                _check_source(body, creating=key not in table)
             merged = dict(table.get(key, {}), **body)
-            merged[f"{entity_set[:-1]}id"] = key
+            merged[primary_key(entity_set)] = key
             self._check_key(entity_set, key, merged)
             table[key] = merged
 
@@ -254,7 +273,8 @@ class Engine:
     # --- actions -----------------------------------------------------------------------
     def action(self, name: str, body: Any) -> Any:
         handlers = {"ImportSolutionAsync": self._import, "StageAndUpgradeAsync": self._upgrade,
-                    "DeleteAndPromoteAsync": self._promote, "PublishAllXml": self._publish}
+                    "DeleteAndPromoteAsync": self._promote, "PublishAllXml": self._publish,
+                    "PublishXml": self._publish_xml}
         if name not in handlers:
             raise HttpError(404, "0x80060888", f"Resource not found for the segment '{name}'.")
         with self.lock:
@@ -305,6 +325,10 @@ class Engine:
     def _publish(self, body: dict[str, Any]) -> None:
         _check_params("PublishAllXml", body, frozenset())
         self._check_lock()
+
+    def _publish_xml(self, body: dict[str, Any]) -> None:
+        self._check_lock()
+        self.publish_xml(body)
 
     # --- jobs ---------------------------------------------------------------------------
     def tick(self, job: Job) -> None:
@@ -401,6 +425,7 @@ class Engine:
         rows = list(z.rows) if replace or old is None else _union(self.components[name], z.rows)
         self.components[name] = rows
         self.tables.update(z.tables)
+        self.add_definitions(z.virtual_tables)
         for definition in z.env_vars:
             self.env_defs.setdefault(definition["schemaname"], {
                 "environmentvariabledefinitionid": str(uuid.uuid4()), "type": 100000000,
@@ -486,3 +511,17 @@ def _check_fields(entity_set: str, body: dict[str, Any]) -> None:
               or (kind == B and isinstance(value, bool)))
         if not ok:
             raise HttpError(400, "0x80048d19", f"'{name}' expects {kind}, got {value!r}")
+
+
+def _check_source(body: dict[str, Any], creating: bool) -> None:
+    """msdyn_odatav4ds: name and URL are required (ApplicationRequired), within their limits."""
+    for name, limit in (("msdyn_name", 100), ("msdyn_uri", 1024)):
+        if (creating or name in body) and not (body.get(name) or "").strip():
+            raise HttpError(400, "0x80040220", f"{name} is required on an OData v4 data source")
+        if len(body.get(name) or "") > limit:
+            raise HttpError(400, "0x80044331", f"{name} is longer than {limit} characters")
+    timeout = body.get("msdyn_timeout")
+    if timeout is not None and not 0 <= timeout <= 120:
+        raise HttpError(400, "0x80044331", "msdyn_timeout must be 0..120 seconds")
+    if body.get("msdyn_paginationtype") not in (None, 0, 1):
+        raise HttpError(400, "0x80044331", "msdyn_paginationtype is 0 (client) or 1 (server)")

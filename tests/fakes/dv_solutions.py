@@ -30,6 +30,7 @@ class SolutionZip:
     tables: set[str]
     env_vars: list[dict[str, Any]]
     channel_providers: list[str]
+    virtual_tables: dict[str, dict[str, str]] = field(default_factory=dict)  # logical -> facts
 
 
 @dataclass
@@ -63,8 +64,10 @@ def read_solution_zip(content: bytes) -> SolutionZip:
     manifest = etree.fromstring(archive.read("solution.xml")).find("SolutionManifest")
     assert manifest is not None, "solution.xml without SolutionManifest"
     rows = [_root_row(r) for r in manifest.iter("RootComponent")]
-    if "customizations.xml" in names:
-        rows += _customization_rows(etree.fromstring(archive.read("customizations.xml")))
+    customizations = (etree.fromstring(archive.read("customizations.xml"))
+                      if "customizations.xml" in names else None)
+    if customizations is not None:
+        rows += _customization_rows(customizations)
     tables = {str(r.get("schemaName")).lower() for r in manifest.iter("RootComponent")
               if r.get("type") == "1" and r.get("schemaName")}
     return SolutionZip(
@@ -75,7 +78,21 @@ def read_solution_zip(content: bytes) -> SolutionZip:
         env_vars=_env_vars(archive, names),
         channel_providers=sorted({n.split("/")[1] for n in names
                                   if n.startswith("msdyn_channelproviders/")}),
+        virtual_tables=_virtual_tables(customizations),
     )
+
+
+def _virtual_tables(root: etree._Element | None) -> dict[str, dict[str, str]]:
+    """Tables whose definition carries a DataProviderId (the fake keeps its facts)."""
+    out = {}
+    for entity in [] if root is None else root.iterfind("Entities/Entity/EntityInfo/entity"):
+        provider = entity.findtext("DataProviderId")
+        if provider is not None:
+            out[str(entity.get("Name")).lower()] = {
+                "SchemaName": str(entity.get("Name")), "DataProviderId": provider.strip("{}"),
+                "ExternalName": entity.findtext("ExternalName") or "",
+                "ExternalCollectionName": entity.findtext("ExternalCollectionName") or ""}
+    return out
 
 
 def _root_row(root: etree._Element) -> dict[str, Any]:

@@ -32,7 +32,10 @@ DEFAULT_COLUMNS = {
                         "enreach_defaultvalue", "enreach_category", "enreach_datatype",
                         "enreach_description", "createdon", "ownerid"],
     "phonecall": ["enreach_enreachcallid", "enreach_apiaudit", "enreach_calltype"],
+    "enreach_callbacklist": ["enreach_callbacklistid", "enreach_name", "enreach_queuenumber"],
 }
+PLACEHOLDER_PROVIDER = "7015a531-cc0d-4537-b5f2-c882a1eb65ad"  # what `build` emits
+DEFAULT_VIRTUAL = {"enreach_callbacklist": "CallbackLists"}  # table -> external name
 DEFAULT_ENV_VARS = {"enreach_EnreachApiBaseUrl": "",
                     "enreach_VoiceWidgetUrl": "https://widget.example.invalid",
                     "enreach_UserIdSyncUrl": "https://sync.example.invalid"}
@@ -51,6 +54,7 @@ class Spec:
     connection_refs: dict[str, str] = field(default_factory=dict)  # logical name -> connector
     provider: bool = True
     multisession: bool = True
+    virtual_tables: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_VIRTUAL))
 
 
 def setting_id(name: str) -> str:
@@ -83,12 +87,14 @@ def solution_xml(unique: str, version: str, managed: bool, roots: list[str]) -> 
 """.encode()
 
 
-def customizations_xml(columns: dict[str, list[str]], connection_refs: dict[str, str]) -> bytes:
+def customizations_xml(columns: dict[str, list[str]], connection_refs: dict[str, str],
+                       virtual: dict[str, str] | None = None) -> bytes:
     entities = "".join(
         f"<Entity><Name>{table}</Name><EntityInfo><entity Name={quoteattr(table)}><attributes>"
         + "".join(f'<attribute PhysicalName="{c}"><LogicalName>{c}</LogicalName></attribute>'
                   for c in cols)
-        + "</attributes></entity></EntityInfo></Entity>"
+        + "</attributes>" + _virtual_xml((virtual or {}).get(table)) + "</entity></EntityInfo>"
+        "</Entity>"
         for table, cols in sorted(columns.items()))
     refs = "".join(
         f'<connectionreference connectionreferencelogicalname="{name}">'
@@ -98,6 +104,15 @@ def customizations_xml(columns: dict[str, list[str]], connection_refs: dict[str,
     return (f'<ImportExportXml xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
             f"<Entities>{entities}</Entities><Roles /><Workflows />{refs}"
             f'<Languages><Language>1033</Language></Languages></ImportExportXml>').encode()
+
+
+def _virtual_xml(external: str | None) -> str:
+    """A virtual table as build writes it: the placeholder provider, no data source."""
+    if external is None:
+        return ""
+    return (f"<DataProviderId>{{{PLACEHOLDER_PROVIDER}}}</DataProviderId>"
+            f"<ExternalName>{external}</ExternalName>"
+            f"<ExternalCollectionName>{external}</ExternalCollectionName>")
 
 
 def env_var_xml(schema: str, default: str, required: bool) -> bytes:
@@ -125,7 +140,8 @@ def base_zip(spec: Spec) -> bytes:
               for v in sorted(spec.env_vars)]
     entries = {"[Content_Types].xml": CONTENT_TYPES,
                "solution.xml": solution_xml(BASE, spec.version, spec.managed, roots),
-               "customizations.xml": customizations_xml(spec.columns, spec.connection_refs)}
+               "customizations.xml": customizations_xml(spec.columns, spec.connection_refs,
+                                                        spec.virtual_tables)}
     for name, default in spec.env_vars.items():
         entries[f"environmentvariabledefinitions/{name}/environmentvariabledefinition.xml"] = (
             env_var_xml(name, default, name in spec.required_env_vars))
