@@ -15,7 +15,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# The repo's templates/ in a checkout (editable install); a wheel carries them as
+# builder/_templates (see pyproject.toml).
+_PACKAGED = Path(__file__).resolve().parents[1] / "_templates"
+TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[2] / "templates"
 
 
 def bit(value: bool) -> str:

@@ -1,0 +1,18 @@
+"""The installable package: every module folder listed, templates carried by wheels."""
+
+from __future__ import annotations
+
+import tomllib
+
+from conftest import ROOT
+
+
+def test_every_builder_package_is_listed_in_pyproject() -> None:
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "builder").rglob("__init__.py")
+    }
+    assert found <= listed, f"add to pyproject [tool.setuptools] packages: {found - listed}"
+    assert "builder._templates" in listed
