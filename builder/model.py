@@ -422,7 +422,9 @@ class Command:
     src: Src = _src()
 
 
-WebResourceType = Literal["html", "css", "js", "xml", "png", "jpg", "gif", "xap", "xsl", "ico", "svg", "resx"]
+WebResourceType = Literal[
+    "html", "css", "js", "xml", "png", "jpg", "gif", "xap", "xsl", "ico", "svg", "resx"
+]
 # Dataverse's webresourcetype codes.
 WEB_RESOURCE_TYPES: dict[str, int] = {
     "html": 1, "css": 2, "js": 3, "xml": 4, "png": 5, "jpg": 6, "gif": 7,

@@ -36,7 +36,7 @@ def build_date(environ: Mapping[str, str] | None = None) -> tuple[int, int, int,
             hint="set it to seconds since 1970, e.g. $(git log -1 --format=%ct)",
         ) from None
     stamp = time.gmtime(max(epoch, DEFAULT_EPOCH))[:6]
-    return max(stamp, _ZIP_FLOOR)  # type: ignore[return-value]
+    return max(stamp, _ZIP_FLOOR)
 
 
 def zip_bytes(entries: Entries, date: tuple[int, int, int, int, int, int] | None = None) -> bytes:
