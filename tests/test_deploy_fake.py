@@ -155,3 +155,79 @@ def test_batch_format_is_enforced(api, fake) -> None:
                              for i in range(1, 1002)))
     headers, body = batch(many)
     assert api.post("$batch", content=body, headers=headers).status_code == 400
+
+
+# --- virtual tables: definitions, data sources, PublishXml ----------------------------------
+
+DEFINITION = "EntityDefinitions(LogicalName='enreach_callbacklist')"
+
+
+@pytest.fixture
+def virtual(api, fake):  # noqa: ANN001, ANN201
+    """The fake with the virtual table imported, the definition read back, a data source."""
+    fake.install(base_zip(Spec()))
+    source = str(uuid.uuid4())
+    created = api.patch(f"msdyn_odatav4ds({source})", json={"msdyn_name": "S",
+                                                           "msdyn_uri": "https://x.example"})
+    assert created.status_code == 204
+    body = {k: v for k, v in api.get(DEFINITION).json().items() if not k.startswith("@")}
+    provider = next(p["entitydataproviderid"] for p in api.get("entitydataproviders").json()[
+        "value"] if p["datasourcelogicalname"] == "msdyn_odatav4ds")
+    body |= {"@odata.type": "Microsoft.Dynamics.CRM.EntityMetadata",
+             "DataProviderId": provider, "DataSourceId": source}
+    return body
+
+
+MERGE = {"MSCRM.MergeLabels": "true"}
+
+
+def test_a_whole_definition_with_a_real_provider_and_source_is_accepted(api, virtual) -> None:
+    assert api.put(DEFINITION, json=virtual, headers=MERGE).status_code == 204
+    assert api.get(DEFINITION, params={"$select": "DataSourceId"}).json()[
+        "DataSourceId"] == virtual["DataSourceId"]
+
+
+@pytest.mark.parametrize("change, headers", [
+    ({}, {}),  # no MSCRM.MergeLabels: other languages' labels would be lost
+    ({"@odata.type": None}, MERGE),
+    ({"Attributes": []}, MERGE),  # related data goes separately
+    ({"LogicalName": "other"}, MERGE),
+    ({"DataSourceId": str(uuid.uuid4())}, MERGE),  # no such data source
+    ({"DataProviderId": str(uuid.uuid4())}, MERGE),  # no such provider
+    ({"DataProviderId": "7015a531-cc0d-4537-b5f2-c882a1eb65ad"}, MERGE),  # placeholder + source
+])
+def test_a_wrong_definition_put_is_refused(api, virtual, change, headers) -> None:  # noqa: ANN001
+    assert api.put(DEFINITION, json=virtual | change, headers=headers).status_code == 400
+
+
+def test_a_put_leaving_a_property_out_is_refused(api, virtual) -> None:  # noqa: ANN001
+    partial = {k: v for k, v in virtual.items() if k != "DisplayName"}
+    assert api.put(DEFINITION, json=partial, headers=MERGE).status_code == 400
+
+
+def test_a_standard_table_keeps_no_provider(api, fake) -> None:  # noqa: ANN001
+    body = {k: v for k, v in api.get("EntityDefinitions(LogicalName='phonecall')").json().items()
+            if not k.startswith("@")} | {"@odata.type": "Microsoft.Dynamics.CRM.EntityMetadata"}
+    assert api.put("EntityDefinitions(LogicalName='phonecall')", json=body,
+                   headers=MERGE).status_code == 204
+    body["DataProviderId"] = str(uuid.uuid4())
+    assert api.put("EntityDefinitions(LogicalName='phonecall')", json=body,
+                   headers=MERGE).status_code == 400
+
+
+def test_data_sources_need_name_and_url_and_documented_columns(api) -> None:
+    key = f"msdyn_odatav4ds({uuid.uuid4()})"
+    assert api.patch(key, json={"msdyn_name": "S"}).status_code == 400
+    assert api.patch(key, json={"msdyn_name": "S", "msdyn_uri": "https://x",
+                                "msdyn_requestparameters": "x"}).status_code == 400
+    assert api.patch(key, json={"msdyn_name": "S", "msdyn_uri": "https://x",
+                                "msdyn_timeout": 500}).status_code == 400
+    assert api.patch(key, json={"msdyn_name": "S", "msdyn_uri": "https://x"}).status_code == 204
+
+
+def test_publish_xml_takes_one_parameter_xml_naming_tables(api, fake) -> None:  # noqa: ANN001
+    good = "<importexportxml><entities><entity>phonecall</entity></entities></importexportxml>"
+    assert api.post("PublishXml", json={"ParameterXml": good}).status_code == 204
+    assert api.post("PublishXml", json={"Xml": good}).status_code == 400
+    assert api.post("PublishXml", json={"ParameterXml": "<x/>"}).status_code == 400
+    assert fake.published == [["phonecall"]]

@@ -29,7 +29,7 @@ PLACEHOLDER = "7015a531-cc0d-4537-b5f2-c882a1eb65ad"
 ODATA_PROVIDER_ID = str(uuid.uuid5(NS, "entitydataprovider/odata v4"))
 SOURCE_SET = "msdyn_odatav4ds"
 NAVIGATION = frozenset({"Attributes", "Keys", "ManyToManyRelationships",
-                        "ManyToOneRelationships", "OneToManyRelationships", "Privileges"})
+                        "ManyToOneRelationships", "OneToManyRelationships"})
 IDENTITY = ("MetadataId", "LogicalName", "SchemaName", "EntitySetName", "TableType")
 BAD = "0x80048d19"
 
@@ -69,7 +69,10 @@ def new_definition(logical: str, schema: str, virtual: dict[str, str] | None) ->
         "ExternalCollectionName": facts.get("ExternalCollectionName"),
         "DisplayName": _label(schema), "DisplayCollectionName": _label(schema + "s"),
         "Description": _label(f"The {schema} table"), "IntroducedVersion": "1.0.0.0",
-        "HasChanged": None,
+        "Privileges": [{"Name": f"prv{kind}{schema}", "PrivilegeType": kind, "CanBeGlobal": True,
+                        "PrivilegeId": str(uuid.uuid5(NS, f"privilege/{kind}/{logical}"))}
+                       for kind in ("Create", "Read", "Write", "Delete")],
+        "Settings": [], "HasChanged": None,
     }
 
 
