@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .model import Command
-from .read_xml import Element, child, kids, pick_label
+from .read_xml import Element, child, kids, pick_label, to_int
 
 Location = Literal["grid", "form", "subgrid"]
 _LOCATIONS: dict[str, Location] = {"HomepageGrid": "grid", "Form": "form", "SubGrid": "subgrid"}
@@ -78,7 +78,7 @@ def _command(
         function=script.get("FunctionName", ""),
         tooltip="" if tooltip == label else tooltip,
         icon=(button.get("Image16by16") or "").removeprefix(_WEBRESOURCE),
-        sequence=int(action.get("Sequence", "100") or 100),
+        sequence=to_int(action.get("Sequence"), 100),
         app=_app(definition, rules, reasons),
         solution=solution,
     )

@@ -31,6 +31,7 @@ from .read_xml import (
     kids,
     labels_of,
     localized,
+    to_int,
 )
 
 # System columns Dataverse exports with every new table, by ownership and kind.
@@ -231,7 +232,7 @@ def _status_reasons(attr: Element, new: bool) -> tuple[StatusReason, ...]:
     statuses = kids(child(child(attr, "optionset"), "statuses"), "status")
     found = []
     for status in statuses:
-        value, state = int(status.get("value", "0")), int(status.get("state", "0"))
+        value, state = to_int(status.get("value")), to_int(status.get("state"))
         ours = (value, state) not in DEFAULT_STATUS if new else value >= 100_000_000
         if ours:
             found.append(StatusReason(value, labels_of(status), state))
@@ -330,7 +331,7 @@ def _precision(attr: Element, kind: str) -> int | None:
 def read_options(optionset: Element | None) -> tuple[ChoiceOption, ...]:
     found = [
         ChoiceOption(
-            int(o.get("value", "0")), labels_of(o), localized(o, "Descriptions", "Description")
+            to_int(o.get("value")), labels_of(o), localized(o, "Descriptions", "Description")
         )
         for o in kids(child(optionset, "options"), "option")
     ]

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from .model import VIEW_QUERY_TYPES, View, ViewColumn, ViewCondition, ViewOrder
-from .read_xml import Element, cbool, child, cint, ctext, kids, localized, parse_guid
+from .read_xml import Element, cbool, child, cint, ctext, kids, localized, parse_guid, to_int
 
 _TYPES_BY_CODE = {code: name for name, code in VIEW_QUERY_TYPES.items()}
 
@@ -58,7 +58,7 @@ def read_view(query: Element, table: str, solution: str) -> ViewRead:
 def _columns(query: Element) -> tuple[ViewColumn, ...]:
     row = child(child(child(query, "layoutxml"), "grid"), "row")
     return tuple(
-        ViewColumn(c.get("name", ""), int(c.get("width", "150") or 150))
+        ViewColumn(c.get("name", ""), to_int(c.get("width"), 150))
         for c in kids(row, "cell")
         if c.get("ishidden") != "1"
     )

@@ -53,6 +53,14 @@ def cnum(el: Element | None, tag: str) -> float | None:
         return None
 
 
+def to_int(value: str | None, default: int = 0) -> int:
+    """An integer attribute of an export, `default` when it is missing or not a number."""
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return default
+
+
 def cbool(el: Element | None, tag: str, default: bool = False) -> bool:
     value = ctext(el, tag).lower()
     return default if not value else value in ("1", "true")
