@@ -202,5 +202,33 @@ def comparable(
         )
     if "sources" in (old_kind, new_kind) and {old_kind, new_kind} != {"sources"}:
         old, new = blind_to_zip(old), blind_to_zip(new)
+        if old_kind == "sources":
+            old = derived_names_from(old, new)
+        else:
+            new = derived_names_from(new, old)
         notes.append(ZIP_BLIND_NOTE)
     return old, new, notes
+
+
+def derived_names_from(sources: Project, built: Project) -> Project:
+    """A lookup whose sources leave its relationship name to the render takes the name the
+    build gave it: 'derived' is what the sources asked for."""
+    names = {
+        (t.logical_name, c.logical_name): c.relationship
+        for t in built.tables
+        for c in t.columns
+        if c.type == "lookup"
+    }
+
+    def fill(table: Table) -> Table:
+        return replace(
+            table,
+            columns=tuple(
+                replace(c, relationship=names.get((table.logical_name, c.logical_name), ""))
+                if c.type == "lookup" and not c.relationship
+                else c
+                for c in table.columns
+            ),
+        )
+
+    return replace(sources, tables=tuple(fill(t) for t in sources.tables))

@@ -70,3 +70,22 @@ def test_settings_read_back_with_their_category_type_and_default(
             setting.default,
             setting.id,
         )
+
+
+def test_a_lookup_left_to_a_derived_relationship_name_is_no_difference(
+    sources: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(sources, src)
+    table = src / "tables" / "phonecall.xml"
+    text = table.read_text(encoding="utf-8")
+    start = text.index(' relationship="')
+    table.write_text(text[:start] + text[text.index('"', start + 15) + 1 :], encoding="utf-8")
+    project = load_project(src)
+    phonecall = project.table("phonecall")
+    assert phonecall and any(c.type == "lookup" and not c.relationship for c in phonecall.columns)
+    built = read_solution(build_solutions(src)["VoiceForD365_1_0_0_0_managed.zip"], "zip")
+    old, new, notes = comparable(project, "sources", built.project, "solution")
+    assert not diff_projects(old, new).different
