@@ -13,6 +13,7 @@ from .model import (
     AppModule,
     RawPart,
 )
+from .read_collect_data import collect_records, ready, sort_by
 from .read_entities import EntityRead, component_names, read_entity
 from .read_parts import (
     SYSTEM_LOOKUPS,
@@ -24,18 +25,6 @@ from .read_parts import (
     read_role,
     read_web_resource,
     ribbon_is_empty,
-)
-from .read_records import (
-    ASSET_SETS,
-    channel_provider,
-    custom_api,
-    environment_variable,
-    intersect_pairs,
-    notification_field,
-    notification_template,
-    rows_under,
-    session_template,
-    tab_template,
 )
 from .read_tables import Lookup, entity_schema_name
 from .read_xml import Element, Findings, ctext, kids, raw_xml, slug
@@ -111,16 +100,12 @@ def collect_solution(entries: Entries, solution: str, findings: Findings) -> Col
     sections = {str(c.tag): c for c in custom if isinstance(c.tag, str)}
     _collect_entities(found, sections)
     _collect_parts(found, sections, entries)
-    _collect_records(found, entries)
+    collect_records(found, entries)
     _collect_other_sections(found, sections)
     _collect_entries(found, entries)
     _check_references(found)
     found.raw_parts = tuple(sorted(found.raw, key=lambda r: (r.solution, r.section, r.path)))
     return found
-
-
-def _sorted(items: list[Any], key: Callable[[Any], Any]) -> tuple[Any, ...]:
-    return tuple(sorted(items, key=key))
 
 
 # --- entities and relationships ----------------------------------------------------------
@@ -133,12 +118,12 @@ def _collect_entities(found: Collected, sections: dict[str, Element]) -> None:
     views, forms = component_names(entities)
     names = (views.get, forms.get)
     reads = [(e, read_entity(e, lookups, names, found.solution)) for e in entities]
-    found.tables = _sorted([r.table for _, r in reads], lambda t: t.logical_name)
-    found.forms = _sorted(
+    found.tables = sort_by([r.table for _, r in reads], lambda t: t.logical_name)
+    found.forms = sort_by(
         [f for _, r in reads for f in r.forms], lambda f: (f.table, f.type, f.name)
     )
-    found.views = _sorted([v for _, r in reads for v in r.views], lambda v: (v.table, v.name))
-    found.commands = _sorted([c for _, r in reads for c in r.commands], lambda c: c.id)
+    found.views = sort_by([v for _, r in reads for v in r.views], lambda v: (v.table, v.name))
+    found.commands = sort_by([c for _, r in reads for c in r.commands], lambda c: c.id)
     covered = _covered_relationships(reads, lookups)
     by_table: dict[str, list[Element]] = {}
     for rel in relationships:
@@ -199,7 +184,7 @@ def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entr
         _part(found, "role", "Roles", el, read_role(el, solution), el.get("name", ""))
         for el in kids(sections.get("Roles"), "Role")
     ]
-    found.roles = _sorted(roles, lambda r: r.name)
+    found.roles = sort_by(roles, lambda r: r.name)
     choices = [
         _part(
             found,
@@ -211,7 +196,7 @@ def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entr
         )
         for el in kids(sections.get("optionsets"), "optionset")
     ]
-    found.global_choices = _sorted(choices, lambda c: c.name.lower())
+    found.global_choices = sort_by(choices, lambda c: c.name.lower())
     resources = []
     for el in kids(sections.get("WebResources"), "WebResource"):
         read = read_web_resource(el, entries, solution)
@@ -227,18 +212,13 @@ def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entr
                 _payload_part(found, el, entries),
             )
         )
-    found.web_resources = _sorted(resources, lambda w: w.name.lower())
-    found.apps = _sorted(_apps(found, sections), lambda a: a.unique_name.lower())
+    found.web_resources = sort_by(resources, lambda w: w.name.lower())
+    found.apps = sort_by(_apps(found, sections), lambda a: a.unique_name.lower())
 
 
 def _payload_part(found: Collected, el: Element, entries: Entries) -> tuple[Maker, ...]:
     path = ctext(el, "FileName").lstrip("/")
-    return _ready(RawPart(path, entries[path], "", found.solution)) if path in entries else ()
-
-
-def _ready(*parts: RawPart) -> tuple[Maker, ...]:
-    """Parts already at hand, as makers."""
-    return tuple((lambda p=p: p) for p in parts)
+    return ready(RawPart(path, entries[path], "", found.solution)) if path in entries else ()
 
 
 def _part(
@@ -338,87 +318,6 @@ def _element_name(el: Element, index: int) -> str:
         if el.get(attr):
             return str(el.get(attr))
     return ctext(el, "Name") or ctext(el, "UniqueName") or f"{el.tag}-{index + 1}"
-
-
-# --- data-shaped files (env vars, custom APIs, multisession rows) --------------------------
-
-
-def _collect_records(found: Collected, entries: Entries) -> None:
-    variables = []
-    for path, row in rows_under(entries, "environmentvariabledefinitions"):
-        variable = environment_variable(row, found.solution)
-        if variable is not None:
-            variables.append(variable)
-            found.used.add(path)
-            found.fallbacks.append(
-                (
-                    "environment variable",
-                    variable.schema_name,
-                    _ready(RawPart(path, entries[path], "", found.solution)),
-                    (),
-                )
-            )
-    found.environment_variables = _sorted(variables, lambda v: v.schema_name.lower())
-    apis = []
-    for path, row in rows_under(entries, "customapis"):
-        folder = path.rsplit("/", 1)[0]
-        apis.append(custom_api(row, entries, folder, found.solution))
-        files = sorted(p for p in entries if p.startswith(folder + "/"))
-        found.used.update(files)
-        found.fallbacks.append(
-            (
-                "custom api",
-                row.key,
-                _ready(*(RawPart(p, entries[p], "", found.solution) for p in files)),
-                (),
-            )
-        )
-    found.custom_apis = _sorted(apis, lambda a: a.unique_name.lower())
-    _collect_multisession(found, entries)
-
-
-def _rows(found: Collected, entries: Entries, folder: str) -> list[Any]:
-    rows = rows_under(entries, folder)
-    found.used.update(path for path, _ in rows)
-    return [row for _, row in rows]
-
-
-def _collect_multisession(found: Collected, entries: Entries) -> None:
-    solution = found.solution
-    found.cif2_providers = _sorted(
-        [channel_provider(r, solution) for r in _rows(found, entries, "msdyn_channelproviders")],
-        lambda p: p.unique_name.lower(),
-    )
-    parameters = _rows(found, entries, "msdyn_templateparameters")
-    found.tab_templates = _sorted(
-        [
-            tab_template(r, parameters, solution)
-            for r in _rows(found, entries, "msdyn_applicationtabtemplates")
-        ],
-        lambda t: t.unique_name.lower(),
-    )
-    tabs = intersect_pairs(entries.get(ASSET_SETS[0]), ASSET_SETS[0])
-    found.session_templates = _sorted(
-        [
-            session_template(r, tabs, solution)
-            for r in _rows(found, entries, "msdyn_sessiontemplates")
-        ],
-        lambda t: t.unique_name.lower(),
-    )
-    fields = {
-        r.key: notification_field(r) for r in _rows(found, entries, "msdyn_notificationfields")
-    }
-    links = intersect_pairs(entries.get(ASSET_SETS[1]), ASSET_SETS[1])
-    found.notification_templates = _sorted(
-        [
-            notification_template(
-                r, [fields[k] for k in links.get(r.key, []) if k in fields], solution
-            )
-            for r in _rows(found, entries, "msdyn_notificationtemplates")
-        ],
-        lambda t: t.unique_name.lower(),
-    )
-    found.used.update(a for a in ASSET_SETS if a in entries)
 
 
 def _collect_entries(found: Collected, entries: Entries) -> None:

@@ -8,39 +8,33 @@ are always written, so an unpacked component keeps the id it has in Dataverse.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TypeAlias
 
 from lxml import etree
 
 from .model import (
-    ApplicationTabTemplate,
     AppModule,
-    Cif1Provider,
-    Cif2Provider,
     Column,
     Command,
-    CustomApi,
     Form,
     FormItem,
     FormQuickView,
     FormSubgrid,
     GlobalChoice,
-    NotificationTemplate,
     Project,
     Role,
-    SessionTemplate,
     Table,
     View,
-    WebResource,
 )
 
 Element: TypeAlias = etree._Element
 Files = dict[str, tuple[str, Element | bytes]]  # path -> (source kind, element or payload)
 
 
-def _el(tag: str, attrs: Iterable[tuple[str, Any]] = (), parent: Element | None = None) -> Element:
+def element(
+    tag: str, attrs: Iterable[tuple[str, Any]] = (), parent: Element | None = None
+) -> Element:
     """An element with the attributes whose value is not None/""/False-by-default."""
     clean = {k: _text(v) for k, v in attrs if v is not None and v != "" and v != ()}
     return etree.SubElement(parent, tag, clean) if parent is not None else etree.Element(tag, clean)
@@ -56,7 +50,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _flag(value: bool, default: bool) -> bool | None:
+def non_default(value: bool, default: bool) -> bool | None:
     return None if value == default else value
 
 
@@ -80,9 +74,9 @@ def four_part(version: str) -> str:
 
 
 def project_file(p: Project) -> Element:
-    root = _el("project", [("version", four_part(p.version))])
+    root = element("project", [("version", four_part(p.version))])
     pub = p.publisher
-    _el(
+    element(
         "publisher",
         [
             ("unique-name", pub.unique_name),
@@ -96,7 +90,7 @@ def project_file(p: Project) -> Element:
         root,
     )
     for s in p.solutions:
-        _el(
+        element(
             "solution",
             [
                 ("unique-name", s.unique_name),
@@ -111,7 +105,7 @@ def project_file(p: Project) -> Element:
 
 
 def table_file(t: Table) -> Element:
-    root = _el(
+    root = element(
         "table",
         [
             ("schema-name", t.schema_name),
@@ -119,14 +113,14 @@ def table_file(t: Table) -> Element:
             ("plural-name", t.plural_name),
             ("description", t.description),
             ("solution", t.solution),
-            ("existing", _flag(t.existing, False)),
+            ("existing", non_default(t.existing, False)),
             ("ownership", None if t.ownership == "user" else t.ownership),
-            ("is-activity", _flag(t.is_activity, False)),
+            ("is-activity", non_default(t.is_activity, False)),
         ],
     )
     if t.virtual is not None:
         v = t.virtual
-        _el(
+        element(
             "virtual",
             [
                 ("data-provider", v.data_provider),
@@ -139,7 +133,7 @@ def table_file(t: Table) -> Element:
     for column in t.columns:
         _column(column, root)
     for key in t.keys:
-        _el(
+        element(
             "key",
             [
                 ("schema-name", key.schema_name),
@@ -149,7 +143,7 @@ def table_file(t: Table) -> Element:
             root,
         )
     for reason in t.status_reasons:
-        _el(
+        element(
             "status-reason",
             [("value", reason.value), ("label", reason.label), ("state", reason.state)],
             root,
@@ -158,7 +152,7 @@ def table_file(t: Table) -> Element:
 
 
 def _column(c: Column, parent: Element) -> None:
-    el = _el(
+    el = element(
         "column",
         [
             ("schema-name", c.schema_name),
@@ -175,21 +169,23 @@ def _column(c: Column, parent: Element) -> None:
             ("default-option", c.default_option),
             ("false-label", None if c.boolean_labels[0] == "No" else c.boolean_labels[0]),
             ("true-label", None if c.boolean_labels[1] == "Yes" else c.boolean_labels[1]),
-            ("default-boolean", _flag(c.default_boolean, False)),
+            ("default-boolean", non_default(c.default_boolean, False)),
             ("targets", c.targets),
             ("relationship", c.relationship),
-            ("is-primary-name", _flag(c.is_primary_name, False)),
-            ("audit", _flag(c.audit, True)),
+            ("is-primary-name", non_default(c.is_primary_name, False)),
+            ("audit", non_default(c.audit, True)),
             ("external-name", c.external_name),
         ],
         parent,
     )
     for o in c.options:
-        _el("option", [("value", o.value), ("label", o.label), ("description", o.description)], el)
+        element(
+            "option", [("value", o.value), ("label", o.label), ("description", o.description)], el
+        )
 
 
 def global_choice_file(c: GlobalChoice) -> Element:
-    root = _el(
+    root = element(
         "global-choice",
         [
             ("name", c.name),
@@ -199,7 +195,7 @@ def global_choice_file(c: GlobalChoice) -> Element:
         ],
     )
     for o in c.options:
-        _el(
+        element(
             "option", [("value", o.value), ("label", o.label), ("description", o.description)], root
         )
     return root
@@ -209,7 +205,7 @@ def global_choice_file(c: GlobalChoice) -> Element:
 
 
 def form_file(f: Form) -> Element:
-    root = _el(
+    root = element(
         "form",
         [
             ("id", f.id),
@@ -222,30 +218,30 @@ def form_file(f: Form) -> Element:
         ],
     )
     for e in f.events:
-        _el(
+        element(
             "event",
             [
                 ("event", e.event),
                 ("attribute", e.attribute),
                 ("library", e.library),
                 ("function", e.function),
-                ("pass-context", _flag(e.pass_context, True)),
+                ("pass-context", non_default(e.pass_context, True)),
             ],
             root,
         )
     if f.header:
-        header = _el("header", (), root)
+        header = element("header", (), root)
         for field in f.header:
             _item(field, header)
     for tab in f.tabs:
-        tab_el = _el("tab", [("name", tab.name), ("label", tab.label)], root)
+        tab_el = element("tab", [("name", tab.name), ("label", tab.label)], root)
         for section in tab.sections:
-            sec = _el(
+            sec = element(
                 "section",
                 [
                     ("name", section.name),
                     ("label", section.label),
-                    ("show-label", _flag(section.show_label, True)),
+                    ("show-label", non_default(section.show_label, True)),
                 ],
                 tab_el,
             )
@@ -256,7 +252,7 @@ def form_file(f: Form) -> Element:
 
 def _item(item: FormItem, parent: Element) -> None:
     if isinstance(item, FormSubgrid):
-        _el(
+        element(
             "subgrid",
             [
                 ("name", item.name),
@@ -268,7 +264,7 @@ def _item(item: FormItem, parent: Element) -> None:
             parent,
         )
     elif isinstance(item, FormQuickView):
-        _el(
+        element(
             "quick-view",
             [
                 ("name", item.name),
@@ -279,61 +275,63 @@ def _item(item: FormItem, parent: Element) -> None:
             parent,
         )
     else:
-        _el(
+        element(
             "field",
             [
                 ("column", item.column),
                 ("label", item.label),
-                ("readonly", _flag(item.readonly, False)),
+                ("readonly", non_default(item.readonly, False)),
             ],
             parent,
         )
 
 
 def views_file(table: str, solution: str, views: list[View]) -> Element:
-    root = _el("views", [("table", table), ("solution", solution)])
+    root = element("views", [("table", table), ("solution", solution)])
     for v in views:
-        el = _el(
+        el = element(
             "view",
             [
                 ("id", v.id),
                 ("name", v.name),
                 ("type", None if v.type == "public" else v.type),
-                ("is-default", _flag(v.is_default, False)),
+                ("is-default", non_default(v.is_default, False)),
                 ("description", v.description),
                 ("find-columns", v.find_columns),
             ],
             root,
         )
         for c in v.columns:
-            _el("column", [("name", c.name), ("width", None if c.width == 150 else c.width)], el)
+            element(
+                "column", [("name", c.name), ("width", None if c.width == 150 else c.width)], el
+            )
         for cond in v.conditions:
-            _el(
+            element(
                 "condition",
                 [("attribute", cond.attribute), ("operator", cond.operator), ("value", cond.value)],
                 el,
             )
         for o in v.order:
-            _el(
+            element(
                 "order",
-                [("attribute", o.attribute), ("descending", _flag(o.descending, False))],
+                [("attribute", o.attribute), ("descending", non_default(o.descending, False))],
                 el,
             )
     return root
 
 
 def role_file(r: Role) -> Element:
-    root = _el(
+    root = element(
         "role",
         [("id", r.id), ("name", r.name), ("description", r.description), ("solution", r.solution)],
     )
     for p in r.privileges:
-        _el("privilege", [("name", p.name), ("depth", p.depth)], root)
+        element("privilege", [("name", p.name), ("depth", p.depth)], root)
     return root
 
 
 def app_file(a: AppModule, p: Project) -> Element:
-    root = _el(
+    root = element(
         "app",
         [
             ("id", a.id),
@@ -346,33 +344,33 @@ def app_file(a: AppModule, p: Project) -> Element:
     )
     roles = {r.id: r.name for r in p.roles}
     for role_id in a.roles:
-        _el("role", [("name", roles.get(role_id, str(role_id)))], root)
+        element("role", [("name", roles.get(role_id, str(role_id)))], root)
     mapped = {s.table for area in a.areas for g in area.groups for s in g.subareas}
     for table in a.tables:
         if table not in mapped:
-            _el("table", [("name", table)], root)
+            element("table", [("name", table)], root)
     forms = {f.id: f for f in p.forms}
     views = {v.id: v for v in p.views}
     for form_id in a.forms:
         form = forms.get(form_id)
-        _el(
+        element(
             "form",
             [("table", form.table if form else "?"), ("name", form.name if form else str(form_id))],
             root,
         )
     for view_id in a.views:
         view = views.get(view_id)
-        _el(
+        element(
             "view",
             [("table", view.table if view else "?"), ("name", view.name if view else str(view_id))],
             root,
         )
     for area in a.areas:
-        area_el = _el("area", [("id", area.id), ("title", area.title)], root)
+        area_el = element("area", [("id", area.id), ("title", area.title)], root)
         for g in area.groups:
-            group_el = _el("group", [("id", g.id), ("title", g.title)], area_el)
+            group_el = element("group", [("id", g.id), ("title", g.title)], area_el)
             for s in g.subareas:
-                _el(
+                element(
                     "subarea",
                     [
                         ("id", s.id),
@@ -387,7 +385,7 @@ def app_file(a: AppModule, p: Project) -> Element:
 
 
 def command_file(c: Command) -> Element:
-    return _el(
+    return element(
         "command",
         [
             ("id", c.id),
@@ -403,230 +401,3 @@ def command_file(c: Command) -> Element:
             ("solution", c.solution),
         ],
     )
-
-
-# --- custom APIs, environment variables, web resources ----------------------------------------
-
-
-def custom_api_file(a: CustomApi) -> Element:
-    root = _el(
-        "custom-api",
-        [
-            ("unique-name", a.unique_name),
-            ("display-name", a.display_name),
-            ("description", a.description),
-            ("binding", None if a.binding == "global" else a.binding),
-            ("bound-table", a.bound_table),
-            ("is-function", _flag(a.is_function, False)),
-            ("is-private", _flag(a.is_private, False)),
-            ("allowed-step-type", None if a.allowed_step_type == "none" else a.allowed_step_type),
-            ("execute-privilege", a.execute_privilege),
-            ("plugin-type", a.plugin_type),
-            ("solution", a.solution),
-        ],
-    )
-    for tag, params in (("request", a.request), ("response", a.response)):
-        for x in params:
-            _el(
-                tag,
-                [
-                    ("unique-name", x.unique_name),
-                    ("display-name", x.display_name),
-                    ("type", x.type),
-                    ("description", x.description),
-                    ("optional", _flag(x.optional, False)),
-                ],
-                root,
-            )
-    return root
-
-
-def environment_variables_file(p: Project) -> Element:
-    root = _el("environment-variables")
-    for v in p.environment_variables:
-        _el(
-            "environment-variable",
-            [
-                ("schema-name", v.schema_name),
-                ("display-name", v.display_name),
-                ("type", None if v.type == "string" else v.type),
-                ("default-value", v.default_value),
-                ("description", v.description),
-                ("required", _flag(v.required, True)),
-                ("solution", v.solution),
-            ],
-            root,
-        )
-    return root
-
-
-def payload_path(resource: WebResource) -> str:
-    """Where a web resource's payload goes under webresources/: its name without the
-    publisher folder (`enreach_/scripts/x.js` -> `scripts/x.js`), always in a subfolder."""
-    name = resource.name.split("/", 1)[1] if "_/" in resource.name else resource.name
-    parts = [file_slug(p) for p in name.split("/") if p not in ("", ".", "..")]
-    if len(parts) < 2:
-        parts.insert(0, "files")
-    return "/".join(parts)
-
-
-def web_resources_file(resources: list[WebResource]) -> Element:
-    root = _el("web-resources")
-    for w in resources:
-        _el(
-            "web-resource",
-            [
-                ("id", w.id),
-                ("name", w.name),
-                ("display-name", w.display_name),
-                ("file", payload_path(w)),
-                ("type", w.type),
-                ("description", w.description),
-                ("solution", w.solution),
-            ],
-            root,
-        )
-    return root
-
-
-# --- channels, multisession, settings -------------------------------------------------------
-
-
-def cif1_file(c: Cif1Provider) -> Element:
-    return _el(
-        "cif1-provider",
-        [
-            ("id", c.id),
-            ("name", c.name),
-            ("label", c.label),
-            ("landing-url", c.landing_url),
-            ("enable-outbound", _flag(c.enable_outbound, True)),
-            ("sort-order", c.sort_order or None),
-            ("api-version", c.api_version or None),
-            ("trusted-domain", c.trusted_domain),
-            ("custom-params", c.custom_params),
-            ("enable-analytics", _flag(c.enable_analytics, False)),
-        ],
-    )
-
-
-def cif2_file(c: Cif2Provider) -> Element:
-    return _el(
-        "cif2-provider",
-        [
-            ("unique-name", c.unique_name),
-            ("name", c.name),
-            ("label", c.label),
-            ("channel-url", c.channel_url),
-            ("enable-outbound", _flag(c.enable_outbound, True)),
-            ("sort-order", c.sort_order or None),
-            ("api-version", None if c.api_version == 162450000 else c.api_version),
-            ("trusted-domain", c.trusted_domain),
-            ("custom-params", c.custom_params),
-            ("enable-analytics", _flag(c.enable_analytics, False)),
-            ("solution", c.solution),
-        ],
-    )
-
-
-def tab_template_file(t: ApplicationTabTemplate) -> Element:
-    root = _el(
-        "tab-template",
-        [
-            ("unique-name", t.unique_name),
-            ("name", t.name),
-            ("title", t.title),
-            ("page-type", t.page_type),
-            ("can-close", _flag(t.can_close, False)),
-            ("description", t.description),
-            ("solution", t.solution),
-        ],
-    )
-    for x in t.parameters:
-        _el(
-            "parameter",
-            [
-                ("unique-name", x.unique_name),
-                ("name", x.name),
-                ("value", x.value),
-                ("description", x.description),
-            ],
-            root,
-        )
-    return root
-
-
-def session_template_file(s: SessionTemplate) -> Element:
-    return _el(
-        "session-template",
-        [
-            ("unique-name", s.unique_name),
-            ("name", s.name),
-            ("title", s.title),
-            ("session-type", None if s.session_type == "entity" else s.session_type),
-            ("entity", s.entity),
-            ("anchor-tab", s.anchor_tab),
-            ("additional-tabs", s.additional_tabs),
-            ("panel-state", None if s.panel_state == 162450002 else s.panel_state),
-            ("description", s.description),
-            ("solution", s.solution),
-        ],
-    )
-
-
-def notification_template_file(n: NotificationTemplate) -> Element:
-    root = _el(
-        "notification-template",
-        [
-            ("unique-name", n.unique_name),
-            ("name", n.name),
-            ("title", n.title),
-            ("timeout", None if n.timeout == 120 else n.timeout),
-            ("show-timeout", _flag(n.show_timeout, True)),
-            ("accept-text", None if n.accept_text == "Accept" else n.accept_text),
-            ("reject-text", None if n.reject_text == "Reject" else n.reject_text),
-            ("show-reject", _flag(n.show_reject, True)),
-            ("auto-accept", _flag(n.auto_accept, False)),
-            ("icon", n.icon),
-            ("description", n.description),
-            ("parameters", n.parameters),
-            ("solution", n.solution),
-        ],
-    )
-    for f in n.fields:
-        _el(
-            "field",
-            [
-                ("unique-name", f.unique_name),
-                ("name", f.name),
-                ("label", f.label),
-                ("value", f.value),
-                ("order", f.order or None),
-            ],
-            root,
-        )
-    return root
-
-
-def settings_files(p: Project) -> Files:
-    by_category: dict[str, list[Any]] = defaultdict(list)
-    for s in p.settings:
-        by_category[s.category].append(s)
-    files: Files = {}
-    for category, items in sorted(by_category.items()):
-        root = _el("settings", [("category", category)])
-        for s in items:
-            el = _el(
-                "setting",
-                [
-                    ("id", s.id),
-                    ("name", s.name),
-                    ("datatype", s.datatype),
-                    ("description", s.description),
-                    ("required-per-environment", _flag(s.required_per_environment, False)),
-                ],
-                root,
-            )
-            el.set("default", s.default)  # always written: "" is a meaningful default
-        files[f"settings/{file_slug(category)}.xml"] = ("settings", root)
-    return files
