@@ -12,7 +12,7 @@ import io
 import subprocess
 import tarfile
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .archive import read_zip
@@ -31,6 +31,46 @@ _GIT_TIMEOUT = 120
 class DiffSide:
     kind: SideKind
     project: Project
+
+
+def as_built(side: DiffSide) -> DiffSide:
+    """Sources seen the way a build shows them: rendered, then read back. Used when sources
+    keep components as exported (`raw/`) and are compared with a zip, so both sides show
+    those components the same way."""
+    from .read_package import merge_reads
+    from .render import render_solution
+
+    project = side.project
+    reads = [
+        read_entries(render_solution(project, s.unique_name, True), project.root)
+        for s in project.solutions
+    ]
+    merged = merge_reads(reads, project.root).project
+    solutions = tuple(
+        replace(s, import_order=o.import_order, role=o.role)
+        for s, o in zip(merged.solutions, project.solutions, strict=True)
+    )
+    return DiffSide(
+        "package",
+        replace(
+            merged,
+            solutions=solutions,
+            settings=project.settings,
+            cif1_providers=project.cif1_providers,
+        ),
+    )
+
+
+def aligned(old: DiffSide, new: DiffSide) -> tuple[DiffSide, DiffSide]:
+    """Render sources that hold whole exported components when the other side is built."""
+
+    def kept_whole(side: DiffSide) -> bool:
+        return side.kind == "sources" and any(p.section for p in side.project.raw_parts)
+
+    if old.kind != new.kind:
+        old = as_built(old) if kept_whole(old) else old
+        new = as_built(new) if kept_whole(new) else new
+    return old, new
 
 
 def read_side(spec: str, cwd: Path | None = None) -> DiffSide:

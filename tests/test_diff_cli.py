@@ -190,3 +190,13 @@ def test_a_git_revision_is_built_from_its_sources(
     assert run("diff", "git:v1", "git:HEAD").exit_code == 0  # HEAD is still v1
     bad = run("diff", "git:no-such-tag", "solution_src")
     assert bad.exit_code == 2 and "DIF003" in bad.stderr
+
+
+def test_an_export_and_its_unpacked_sources_show_no_difference(corpus: Path,
+                                                               tmp_path: Path) -> None:
+    """Sources that keep tables as exported are compared as built, like the zip."""
+    export = corpus / "JRSasing+crm-dynamics-365/solution"
+    assert run("unpack", str(export), "--out", str(tmp_path / "src")).exit_code == 0
+    assert any((tmp_path / "src/raw").rglob("*.xml"))
+    result = run("diff", str(export), str(tmp_path / "src"))
+    assert result.exit_code == 0, result.output

@@ -32,10 +32,10 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
     from ..diff import diff_projects
     from ..diff_render import RENDERERS
     from ..diff_scope import comparable
-    from ..diff_sides import read_side
+    from ..diff_sides import aligned, read_side
 
     try:
-        before, after = read_side(old), read_side(new)
+        before, after = aligned(read_side(old), read_side(new))
     except BuildError as error:
         print_diagnostics(error)
         ctx.exit(2)  # 1 means "different", so errors say 2
