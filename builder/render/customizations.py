@@ -29,7 +29,7 @@ from ..model import GlobalChoice, Project, RawPart, Role
 from . import templating
 from .cz_apps import AppVM, app_model
 from .cz_attributes import OptionSetVM, OptionVM
-from .cz_common import LANGUAGE, OUR_VERSION, ManagedPolicy, ProjectIndex, braced, fail
+from .cz_common import OUR_VERSION, ManagedPolicy, ProjectIndex, fail
 from .cz_entities import EntityVM, TableParts, entity_model
 from .cz_relationships import RelationshipVM, lookup_relationships, system_relationships
 from .cz_webresources import (
@@ -38,6 +38,7 @@ from .cz_webresources import (
     web_resource_file_name,
     web_resource_model,
 )
+from .templating import LCID, braced
 
 __all__ = ["render_customizations", "web_resource_entry_path", "web_resource_file_name"]
 
@@ -82,10 +83,6 @@ SECTIONS: tuple[tuple[str, bool], ...] = (
 )
 
 
-def bit(value: bool) -> str:
-    return "1" if value else "0"
-
-
 def indent(value: str, width: int = 4, first: bool = False) -> Markup:
     """jinja2's `indent` for already-safe macro output, without re-escaping every line
     (the stock filter spends most of a large render on Markup concatenation)."""
@@ -103,8 +100,8 @@ def environment() -> jinja2.Environment:
     trim/lstrip blocks, loaded from templates/) with this render's own filters and globals.
     An overlay with copied dicts, so the shared environment is left as it is."""
     env = templating.environment().overlay()
-    env.filters = {**env.filters, "bit": bit, "indent": indent}
-    env.globals = {**env.globals, "lang": LANGUAGE}
+    env.filters = {**env.filters, "indent": indent}
+    env.globals = {**env.globals, "lang": LCID}
     return env
 
 

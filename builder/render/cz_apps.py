@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import AppModule, SiteMapSubArea
-from .cz_common import ProjectIndex, braced, clean_id
+from .cz_common import ProjectIndex, clean_id
+from .templating import braced
 
 DEFAULT_APP_ICON = "953b9fac-1e5e-e611-80d6-00155ded156f"
 

@@ -8,14 +8,12 @@ helpers computed.
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass
 from functools import cached_property
 
 from ..errors import BuildError
 from ..model import Column, Form, Project, Src, Table, View, WebResource
 
-LANGUAGE = 1033
 # Exports stamp platform-provided parts (system columns, system relationships) with "1.0".
 SYSTEM_VERSION = "1.0"
 # Our own components: a fixed version, so a release does not rewrite every element.
@@ -54,11 +52,6 @@ SYSTEM_TYPE_CODES: dict[str, int] = {
     "phonecall": 4210,
     "task": 4212,
 }
-
-
-def braced(value: uuid.UUID) -> str:
-    """A GUID the way customizations.xml writes ids: {lower-case}."""
-    return "{" + str(value) + "}"
 
 
 def number(value: float) -> str:

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from ..model import Command, Form, Table, View
 from .cz_attributes import AttrVM, added_status_reasons, system_columns, virtual_columns
 from .cz_columns import ColumnContext, column_attributes
-from .cz_common import OUR_VERSION, ManagedPolicy, ProjectIndex, braced, entity_set_name, fail
+from .cz_common import OUR_VERSION, ManagedPolicy, ProjectIndex, entity_set_name, fail
 from .cz_forms import FormVM, form_model, form_type_groups
 from .cz_ribbon import CommandVM, command_model
 from .cz_views import ViewVM, view_model
+from .templating import braced
 
 # Documented placeholder (learn.microsoft.com, "API considerations of virtual tables"): a
 # virtual table whose provider is not known at creation gets this DataProviderId and no

@@ -21,7 +21,8 @@ from ..model import (
     Table,
     stable_id,
 )
-from .cz_common import ProjectIndex, braced, fail
+from .cz_common import ProjectIndex, fail
+from .templating import braced
 
 TEXT = "{4273EDBD-AC1D-40d3-9FB2-095C621B552D}"
 CLASS_IDS: dict[str, str] = {

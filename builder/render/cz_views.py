@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import VIEW_QUERY_TYPES, Table, View, ViewCondition
-from .cz_common import SYSTEM_TYPE_CODES, braced, entity_set_name
+from .cz_common import SYSTEM_TYPE_CODES, entity_set_name
+from .templating import braced
 
 MULTI_VALUE = {"in", "not-in", "between", "not-between", "in-fiscal-period-and-year"}
 

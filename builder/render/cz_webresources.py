@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from ..model import WEB_RESOURCE_TYPES, WebResource
-from .cz_common import OUR_VERSION, braced
+from .cz_common import OUR_VERSION
+from .templating import braced
 
 
 def web_resource_file_name(wr: WebResource) -> str:

@@ -14,9 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Project, SolutionDef
-from .templating import braced, render_xml
+from .templating import LCID, braced, render_xml
 
-LCID = 1033
 # The platform build of a recent CrmLive export (JRSasing corpus, 9.2); import accepts it.
 PLATFORM_VERSION = "9.2.23024.174"
 PACKAGE_VERSION = "9.2"

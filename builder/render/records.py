@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .manifest import LCID
-from .templating import render_xml
+from .templating import LCID, render_xml
 
 FieldKind = Literal["text", "label", "lookup"]
 

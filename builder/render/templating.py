@@ -19,6 +19,8 @@ from markupsafe import Markup, escape
 # builder/_templates (see pyproject.toml).
 _PACKAGED = Path(__file__).resolve().parents[1] / "_templates"
 TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+# The language every label of our solution files is written in (English).
+LCID = 1033
 
 
 def bit(value: bool) -> str:
