@@ -26,8 +26,9 @@ NAMED_TYPES = frozenset({1, 9, 61, 62, 80, 380})  # table, choice, web resource,
 ID_TYPES = frozenset({20, 26, 60})  # role, view, form
 
 
-def guid(text: str) -> str:
-    return text.strip().strip("{}").lower()
+def guid(value: object) -> str:
+    """A GUID as Dataverse compares them: no braces, lower case ("" for none)."""
+    return str(value or "").strip().strip("{}").lower()
 
 
 def solution_components(manifest: etree._Element, entries: Mapping[str, bytes],

@@ -25,6 +25,7 @@ from lxml import etree
 
 from ..model import stable_id
 from ..xmlsafe import parse_xml
+from .components import guid
 
 PLACEHOLDER_PROVIDER = "7015a531-cc0d-4537-b5f2-c882a1eb65ad"  # documented "not known yet"
 SOURCE_TABLE = "msdyn_odatav4ds"  # logical name and entity set name
@@ -90,10 +91,6 @@ class VirtualPlan:
     @property
     def to_link(self) -> tuple[str, ...]:
         return tuple(name for name, action in self.tables if action == "link")
-
-
-def guid(value: object) -> str:
-    return str(value or "").strip().strip("{}").lower()
 
 
 def virtual_tables(customizations: bytes | None, label: str) -> tuple[VirtualTable, ...]:

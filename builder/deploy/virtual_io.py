@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TypeVar
 
+from .components import guid
 from .jobs import Runner
 from .transport import Busy, DataverseError, Transport
 from .virtual import (
@@ -21,7 +22,6 @@ from .virtual import (
     VirtualPlan,
     VirtualState,
     VirtualTable,
-    guid,
     linked_definition,
     pick_provider,
     pick_source,
