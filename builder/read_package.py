@@ -16,7 +16,7 @@ from .errors import BuildError
 from .model import Cif1Provider, Project, Setting, Table
 from .read import SOLUTION_FIELDS, Fallback, SolutionRead, read_entries
 from .read_pac import read_folder
-from .read_xml import Element, kids
+from .read_xml import Element, kids, to_int
 from .xmlsafe import parse_xml
 
 Entries = dict[str, bytes]
@@ -182,13 +182,9 @@ def _provider(row: dict[str, str]) -> Cif1Provider:
         label=row.get("msdyn_label", ""),
         landing_url=row.get("msdyn_landingurl", ""),
         enable_outbound=row.get("msdyn_clicktoact", "True").lower() in ("true", "1"),
-        sort_order=_int(row.get("msdyn_sortorder", "")),
-        api_version=_int(row.get("msdyn_ciproviderapiversion", "")),
+        sort_order=to_int(row.get("msdyn_sortorder", "")),
+        api_version=to_int(row.get("msdyn_ciproviderapiversion", "")),
         trusted_domain=row.get("msdyn_trusteddomain", ""),
         custom_params=row.get("msdyn_customparams", ""),
         enable_analytics=row.get("msdyn_enableanalytics", "False").lower() in ("true", "1"),
     )
-
-
-def _int(value: str) -> int:
-    return int(value) if value.strip().lstrip("-").isdigit() else 0
