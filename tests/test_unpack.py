@@ -43,12 +43,6 @@ def test_an_unpacked_solution_builds_to_the_same_solution(base_zip: Path, tmp_pa
     assert not report.different, render_text(report)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate's rules (DV115, DV130) do not yet count a "
-    "table kept as exported under raw/ as declared, so `build` refuses roles and "
-    "lookups naming the callback list; reported to H5",
-)
 def test_build_accepts_an_unpacked_tree_with_a_table_kept_as_exported(
     base_zip: Path, tmp_path: Path
 ) -> None:

@@ -254,3 +254,39 @@ def with_setting(project: m.Project, name: str, **changes: Any) -> m.Project:
 def first(project: m.Project, kind: str, **changes: Any) -> m.Project:
     """Change the first component of a kind (`forms`, `views`, `roles`, ...)."""
     return replace(project, **{kind: swap(getattr(project, kind), lambda _x: True, **changes)})
+
+
+# --- components kept verbatim (raw/) --------------------------------------------------------
+
+
+def raw(section: str, file: str, xml: str) -> m.RawPart:
+    """A raw part as `load_raw` makes it: `section` empty means a whole zip entry."""
+    where = f"raw/{BASE}/sections/{section}/{file}" if section else f"raw/{BASE}/entries/{file}"
+    return m.RawPart(file, xml.encode(), section, BASE, at(where, 0))
+
+
+def raw_entity(schema: str, *columns: str, org_owned: bool = True, new: bool = True,
+               form: uuid.UUID | None = None, view: uuid.UUID | None = None) -> m.RawPart:
+    """An exported `<Entity>` (shape of a real export, trimmed to what the rules read)."""
+    key = f"{schema.lower()}id"
+    attrs = "".join(f'<attribute PhysicalName="{c}"><Type>{t}</Type>'
+                    f"<LogicalName>{c.lower()}</LogicalName></attribute>"
+                    for c, t in ([(key, "primarykey")] if new else []) +
+                    [(c, "nvarchar") for c in columns])
+    owner = "OrgOwned" if org_owned else "UserOwned"
+    forms = f"<FormXml><forms type=\"main\"><systemform><formid>{{{form}}}</formid>" \
+            "</systemform></forms></FormXml>" if form else ""
+    views = f"<SavedQueries><savedqueries><savedquery><savedqueryid>{{{view}}}</savedqueryid>" \
+            "</savedquery></savedqueries></SavedQueries>" if view else ""
+    xml = (f'<Entity><Name LocalizedName="x">{schema}</Name><EntityInfo><entity Name="{schema}">'
+           f"<attributes>{attrs}</attributes><OwnershipTypeMask>{owner}</OwnershipTypeMask>"
+           f"</entity></EntityInfo>{forms}{views}</Entity>")
+    return raw("Entities", f"{schema}.xml", xml)
+
+
+def with_raw(project: m.Project, *parts: m.RawPart) -> m.Project:
+    return replace(project, raw_parts=project.raw_parts + parts)
+
+
+def without_table(project: m.Project, name: str) -> m.Project:
+    return replace(project, tables=tuple(t for t in project.tables if t.logical_name != name))

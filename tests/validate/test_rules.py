@@ -13,7 +13,18 @@ from builder import model as m
 from builder.validate import check_project
 from builder.validate.rules import RULES
 
-from .factory import at, first, ident, swap, voice_project, with_column, with_setting, with_table
+from .factory import (
+    at,
+    first,
+    ident,
+    raw,
+    swap,
+    voice_project,
+    with_column,
+    with_raw,
+    with_setting,
+    with_table,
+)
 
 P = m.Project
 Mutation = Callable[[P], P]
@@ -175,6 +186,8 @@ CASES: list[tuple[str, Mutation, str, int]] = [
     ("DV165", lambda p: first(p, "tab_templates", page_type="spreadsheet"), MULTI + "tab.xml", 2),
     ("DV170", lambda p: replace(p, version="1.2.0"), "project.xml", 3),
     ("DV172", lambda p: replace(p, version="1.two.0.0"), "project.xml", 3),
+    ("DV180", lambda p: with_raw(p, raw("Entities", "x.xml", "<Entity>\n<Name>x</Entity>")),
+     "raw/VoiceForD365/sections/Entities/x.xml", 2),
 ]
 
 

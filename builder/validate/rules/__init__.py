@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from ...errors import Diagnostic, diagnostic
 from ...model import Project
-from . import channels, choices, columns, identity, naming, references, resources, security
+from . import (
+    channels,
+    choices,
+    columns,
+    identity,
+    naming,
+    rawparts,
+    references,
+    resources,
+    security,
+)
 from . import settings as settings_rules
 from .base import HOUSE_PUBLISHER, RULES, Context, Rule
 
 __all__ = ["RULES", "Rule", "check_project"]
-_MODULES = (channels, choices, columns, identity, naming, references, resources, security,
-            settings_rules)  # imported for their @rule registrations
+_MODULES = (channels, choices, columns, identity, naming, rawparts, references, resources,
+            security, settings_rules)  # imported for their @rule registrations
 
 
 def check_project(project: Project, *, house: bool | None = None,

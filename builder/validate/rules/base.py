@@ -16,6 +16,7 @@ from functools import cached_property
 from ...errors import Diagnostic, Severity, diagnostic
 from ...model import Column, Project, Src, Table
 from .. import standard
+from ..rawindex import RawIndex, RawTable, raw_index
 
 HOUSE_PUBLISHER = "enreach"  # the Voice publisher's unique name
 
@@ -43,15 +44,28 @@ class Context:
     def tables(self) -> dict[str, Table]:
         return {t.logical_name: t for t in self.project.tables}
 
+    @cached_property
+    def raw(self) -> RawIndex:
+        """What the components kept verbatim declare (parsed once per check)."""
+        return raw_index(self.project.raw_parts)
+
+    def raw_table(self, logical_name: str) -> RawTable | None:
+        """A table kept as exported (not one the model holds)."""
+        name = logical_name.lower()
+        return None if name in self.tables else self.raw.tables.get(name)
+
     def has_table(self, logical_name: str) -> bool:
         name = logical_name.lower()
-        return name in self.tables or name in standard.STANDARD_TABLES
+        return name in self.tables or name in standard.STANDARD_TABLES or name in self.raw.tables
 
     def columns(self, logical_name: str) -> frozenset[str] | None:
         """Every column a table has, or None when that cannot be known (a standard table
         this validator has no column list for)."""
         table = self.tables.get(logical_name.lower())
         known = standard.standard_columns(logical_name.lower())
+        raw = self.raw_table(logical_name)
+        if raw is not None:
+            return _raw_columns(raw, known)
         if table is None:
             return known
         ours = {c.logical_name for c in table.columns}
@@ -65,7 +79,17 @@ class Context:
 
     @cached_property
     def web_resources(self) -> frozenset[str]:
-        return frozenset(w.name.lower() for w in self.project.web_resources)
+        ours = {w.name.lower() for w in self.project.web_resources}
+        return frozenset(ours | self.raw.web_resources)
+
+
+def _raw_columns(raw: RawTable, known: frozenset[str] | None) -> frozenset[str] | None:
+    """A new table's export lists every column; an extended one's only those it adds."""
+    listed = frozenset(raw.columns)
+    if raw.new:
+        owner = {"organizationid"} if raw.organization_owned else standard.OWNER_COLUMNS
+        return listed | standard.SYSTEM_COLUMNS | owner
+    return None if known is None else known | listed
 
 
 def _system_columns(table: Table) -> frozenset[str]:

@@ -67,6 +67,7 @@ def provider_numbers(ctx: Context) -> Iterable[Finding]:
       hint="name a tab template and table the project declares")
 def session_references(ctx: Context) -> Iterable[Finding]:
     tabs = {t.unique_name.lower() for t in ctx.project.tab_templates}
+    tabs |= ctx.raw.entry_names("msdyn_applicationtabtemplates")
     for session in ctx.project.session_templates:
         for tab in (session.anchor_tab, *session.additional_tabs):
             if tab and tab.lower() not in tabs:

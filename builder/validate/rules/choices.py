@@ -60,7 +60,7 @@ def values_unique(ctx: Context) -> Iterable[Finding]:
 @rule("DV112", "a choice column has options or names a known global choice",
       hint="give the column options, or name a global choice the project declares")
 def choice_has_options(ctx: Context) -> Iterable[Finding]:
-    declared = {c.name.lower() for c in ctx.project.global_choices}
+    declared = {c.name.lower() for c in ctx.project.global_choices} | ctx.raw.choices
     for table in ctx.project.tables:
         for col in table.columns:
             if col.type != "choice" or is_system_column(table, col.logical_name):

@@ -96,6 +96,7 @@ def key_columns(ctx: Context) -> Iterable[Finding]:
       hint="declare the environment variable, or name one that exists")
 def virtual_sources(ctx: Context) -> Iterable[Finding]:
     variables = {e.schema_name.lower() for e in ctx.project.environment_variables}
+    variables |= ctx.raw.entry_names("environmentvariabledefinitions")
     for table in ctx.project.tables:
         source = table.virtual
         if source is None:

@@ -53,9 +53,15 @@ def _subgrid(ctx: Context, form: Form, grid: FormSubgrid) -> Iterator[Finding]:
                       f"{grid.table} does not have", "name a view the project declares")
 
 
+_RAW_LOOKUPS = ("lookup", "customer", "owner")
+
+
 def _quick_view(ctx: Context, form: Form, quick: FormQuickView) -> Iterator[Finding]:
     src = first_src(quick.src, form.src)
     lookup = ctx.lookup(form.table, quick.lookup)
+    raw = ctx.raw_table(form.table)
+    if raw is not None and raw.columns.get(quick.lookup.lower()) in _RAW_LOOKUPS:
+        return  # a lookup of a table kept as exported: its targets are not modelled
     if lookup is None or lookup.type != "lookup":
         yield Finding(src, f"quick view {quick.name!r} uses {quick.lookup!r}, which is not a "
                       f"lookup of {form.table}")
@@ -144,7 +150,7 @@ def _subarea(ctx: Context, table: str, view: str, url: str, src: Src) -> Iterato
 @rule("DV126", "commands name tables, apps and web resources that exist", foreign="warning",
       hint="name a table, app or web resource the project declares")
 def commands(ctx: Context) -> Iterable[Finding]:
-    apps = {a.unique_name.lower() for a in ctx.project.apps}
+    apps = {a.unique_name.lower() for a in ctx.project.apps} | ctx.raw.apps
     for cmd in ctx.project.commands:
         if not ctx.has_table(cmd.table):
             yield Finding(cmd.src, f"command {cmd.id!r} is on unknown table {cmd.table!r}")
@@ -160,8 +166,9 @@ def commands(ctx: Context) -> Iterable[Finding]:
       hint="include only components the project declares")
 def app_members(ctx: Context) -> Iterable[Finding]:
     p = ctx.project
-    known = {"form": {f.id for f in p.forms}, "view": {v.id for v in p.views},
-             "role": {r.id for r in p.roles}}
+    known = {"form": {f.id for f in p.forms} | ctx.raw.forms,
+             "view": {v.id for v in p.views} | ctx.raw.views,
+             "role": {r.id for r in p.roles} | ctx.raw.roles}
     for app in p.apps:
         for kind, ids in (("form", app.forms), ("view", app.views), ("role", app.roles)):
             for ident in ids:

@@ -27,6 +27,9 @@ def privilege_table(ctx: Context, entity: str) -> str | None:
     lowered = entity.lower()
     if lowered in ctx.tables and not ctx.tables[lowered].existing:
         return lowered
+    raw = ctx.raw_table(lowered)
+    if raw is not None and (raw.new or lowered not in standard.STANDARD_TABLES):
+        return lowered  # kept as exported; a standard table's privileges keep their names
     matches = [t for t, p in standard.STANDARD_TABLES.items() if p.lower() == lowered]
     return matches[0] if matches else None
 
@@ -41,7 +44,6 @@ def _privilege_problem(ctx: Context, privilege: Privilege) -> str:
     if privilege_table(ctx, parts[1]) is None:
         return f"privilege {privilege.name!r} names unknown table {parts[1]!r}"
     return ""
-
 
 
 @rule("DV130", "roles name privileges Dataverse has", foreign=None,
@@ -62,6 +64,9 @@ def _organization_owned(ctx: Context, entity: str) -> bool:
     ours = ctx.tables.get(table)
     if ours is not None and not ours.existing:
         return ours.ownership == "organization"
+    raw = ctx.raw_table(table)
+    if raw is not None:
+        return raw.organization_owned or table in standard.ORGANIZATION_OWNED
     return table in standard.ORGANIZATION_OWNED
 
 

@@ -65,6 +65,8 @@ def multiple_match_status(ctx: Context) -> Iterable[Finding]:
     if setting is None or parse_problem("Integer", setting.default):
         return  # DV144 / DV140 report these
     phonecall = ctx.tables.get("phonecall")
+    if phonecall is None and ctx.raw_table("phonecall") is not None:
+        return  # kept as exported: its status reasons are not modelled
     reasons = phonecall.status_reasons if phonecall else ()
     match = next((r for r in reasons if r.value == int(setting.default)), None)
     if match is None:
