@@ -146,45 +146,43 @@ def diff_keyed(
     breaking_fields: tuple[str, ...] = (),
 ) -> None:
     """Added / removed / changed for components compared field by field under one key."""
-    added, removed, kept = pair_up(old, new, key)
-    for item in added:
-        out.added(kind, "", str(key(item)))
-    for item in removed:
-        out.removed(kind, "", str(key(item)))
-    for before, after in kept:
-        breaks = any(getattr(before, f) != getattr(after, f) for f in breaking_fields)
-        out.scalar_fields(kind, "", str(key(before)), before, after, skip=nested, breaking=breaks)
+    diff_nested(out, kind, "", old, new, key, nested, breaking_fields)
 
 
 def diff_tab_templates(
     out: Collector, old: tuple[ApplicationTabTemplate, ...], new: tuple[ApplicationTabTemplate, ...]
 ) -> None:
-    diff_keyed(out, "tab template", old, new, lambda t: t.unique_name, nested=("parameters",))
-    _, _, kept = pair_up(old, new, lambda t: t.unique_name)
-    for before, after in kept:
-        diff_nested(
-            out,
-            "template parameter",
-            before.unique_name,
-            before.parameters,
-            after.parameters,
-            lambda p: p.name,
-        )
+    _diff_templates(out, "tab template", old, new, "parameters", "template parameter", "name")
 
 
 def diff_notification_templates(
     out: Collector, old: tuple[NotificationTemplate, ...], new: tuple[NotificationTemplate, ...]
 ) -> None:
-    diff_keyed(out, "notification template", old, new, lambda t: t.unique_name, nested=("fields",))
+    _diff_templates(
+        out, "notification template", old, new, "fields", "notification field", "unique_name"
+    )
+
+
+def _diff_templates(
+    out: Collector,
+    kind: str,
+    old: Sequence[Any],
+    new: Sequence[Any],
+    rows: str,
+    row_kind: str,
+    row_key: str,
+) -> None:
+    """Templates by unique name, then the rows each one holds (`rows`) by `row_key`."""
+    diff_keyed(out, kind, old, new, lambda t: t.unique_name, nested=(rows,))
     _, _, kept = pair_up(old, new, lambda t: t.unique_name)
     for before, after in kept:
         diff_nested(
             out,
-            "notification field",
+            row_kind,
             before.unique_name,
-            before.fields,
-            after.fields,
-            lambda f: f.unique_name,
+            getattr(before, rows),
+            getattr(after, rows),
+            lambda r: getattr(r, row_key),
         )
 
 
@@ -195,14 +193,20 @@ def diff_nested(
     old: Sequence[Any],
     new: Sequence[Any],
     key: Callable[[Any], Hashable],
+    nested: tuple[str, ...] = (),
+    breaking_fields: tuple[str, ...] = (),
 ) -> None:
+    """Rows of `owner` by key: added, removed, and changed in their plain fields (`nested`
+    ones aside); a change to one of `breaking_fields` is breaking."""
     added, removed, kept = pair_up(old, new, key)
     for item in added:
         out.added(kind, owner, str(key(item)))
     for item in removed:
         out.removed(kind, owner, str(key(item)))
     for before, after in kept:
-        out.scalar_fields(kind, owner, str(key(before)), before, after)
+        breaks = any(getattr(before, f) != getattr(after, f) for f in breaking_fields)
+        name = str(key(before))
+        out.scalar_fields(kind, owner, name, before, after, skip=nested, breaking=breaks)
 
 
 def diff_settings(out: Collector, old: tuple[Setting, ...], new: tuple[Setting, ...]) -> None:
