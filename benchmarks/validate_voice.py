@@ -11,14 +11,12 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_200_tables import SOLUTION, big_project  # noqa: E402
+from build_200_tables import SOLUTION, best, big_project  # noqa: E402
 
 from builder.build import build_package, build_solutions  # noqa: E402
 from builder.package import write_outputs, zip_bytes  # noqa: E402
@@ -32,18 +30,7 @@ from builder.validate.msschema import (  # noqa: E402
 )
 from builder.xmlsafe import parse_xml  # noqa: E402
 
-T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def best(repeats: int, work: Callable[[], T]) -> tuple[float, T]:
-    """Best wall time of `repeats` runs, and the last result."""
-    times: list[float] = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def line(label: str, seconds: float, floor: float | None = None) -> None:
