@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from ..errors import BuildError
+
+F = TypeVar("F", bound=Callable[..., object])
 
 # command name -> (module, attribute, one-line help shown by --help without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -34,10 +39,7 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module, attr, _ = COMMANDS[name]
-        try:
-            command = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError):
-            return None  # that command is not built yet
+        command = getattr(importlib.import_module(module), attr)
         assert isinstance(command, click.Command)
         return command
 
@@ -55,6 +57,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """voicepkg: build, validate, diff and deploy Voice for Dynamics 365."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+
+
+def src_option(help: str) -> Callable[[F], F]:
+    """`--src`, the solution_src folder: what build reads, and deploy with --from-source."""
+    return click.option("--src", type=click.Path(path_type=Path), default=Path("solution_src"),
+                        show_default=True, help=help)
 
 
 def print_diagnostics(error: BuildError) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 import click
 
 from ..errors import BuildError
+from . import print_diagnostics, src_option
 
-SRC = click.option("--src", type=click.Path(path_type=Path), default=Path("solution_src"),
-                   show_default=True, help="Source folder.")
+SRC = src_option("Source folder.")
 VERSION = click.option("--version", "version", metavar="A.B.C.D",
                        help="Version to stamp (default: the one in the sources).")
 OUT = click.option("--out", type=click.Path(path_type=Path), default=Path("dist"),
@@ -71,8 +71,7 @@ def _run(make: Callable[[], Mapping[str, bytes]], out: Path, as_json: bool) -> N
         files = make()
         write_outputs(out, files)
     except BuildError as error:
-        for item in error.diagnostics:
-            click.echo(str(item), err=True)
+        print_diagnostics(error)
         raise SystemExit(error.exit_code) from None
     except OSError as error:
         click.echo(f"{out}: error BLD003: cannot write output: {error}", err=True)

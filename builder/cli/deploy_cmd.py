@@ -26,6 +26,7 @@ from ..deploy.settings import DeploymentSettings, load_deployment_settings, sett
 from ..deploy.transport import Transport
 from ..errors import BuildError
 from ..package import write_atomic
+from . import src_option
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -63,12 +64,8 @@ def load_package(package: Path | None, from_source: bool, src: Path) -> Package:
     if package and from_source:
         raise click.UsageError("pass either --package or --from-source, not both")
     if from_source:
-        try:
-            from ..build import build_package
-        except ImportError:
-            raise BuildError.at("DEP007", "the build stage is not available in this version",
-                                file=str(src), hint="build the package, then pass --package"
-                                ) from None
+        from ..build import build_package  # only a --from-source run needs the build
+
         return package_from_build(build_package(src), f"built from {src}")
     return read_package(package or default_package())
 
@@ -86,8 +83,7 @@ def package_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--package", type=click.Path(path_type=Path), default=None,
                      help="Package zip or folder (default: the one in dist/)."),
         click.option("--from-source", is_flag=True, help="Build the package from --src first."),
-        click.option("--src", type=click.Path(path_type=Path), default=Path("solution_src"),
-                     show_default=True, help="Sources for --from-source."),
+        src_option("Sources for --from-source."),
     ]):
         command = option(command)
     return command
