@@ -1,15 +1,16 @@
 """A hand-built Project shaped like the Voice catalogue, for the render and build tests.
 
 It does not go through the loader, so the render tests run whatever state `solution_src/`
-is in; the end-to-end tests in test_build_e2e.py use the real sources.
+is in; the end-to-end tests (test_build_cli.py, test_build_catalogue.py) use the real sources.
 """
 
 from __future__ import annotations
 
+from render_sample import options
+
 from builder.model import (
     ApplicationTabTemplate,
     AppModule,
-    ChoiceOption,
     Cif1Provider,
     Cif2Provider,
     Column,
@@ -48,16 +49,12 @@ CATEGORIES = ("Phone Call Sync", "Callback Sync", "Presence", "General")
 DATATYPES = ("String", "Integer", "Boolean", "Guid")
 
 
-def _options(labels: tuple[str, ...]) -> tuple[ChoiceOption, ...]:
-    return tuple(ChoiceOption(105230000 + i, label) for i, label in enumerate(labels))
-
-
 def _setting_table() -> Table:
     return Table(
         "enreach_Setting", "Voice Setting", "Voice Settings", solution=BASE,
         ownership="organization",
         columns=(
-            Column("enreach_Category", "choice", "Category", options=_options(CATEGORIES)),
+            Column("enreach_Category", "choice", "Category", options=options(*CATEGORIES)),
             Column("enreach_DataType", "choice", "Data Type", global_choice="enreach_datatype"),
             Column("enreach_DefaultValue", "text", "Default Value", max_length=4000),
             Column("enreach_Description", "memo", "Description"),
@@ -174,7 +171,7 @@ def voice_project(version: str = "1.2.3.4") -> Project:
         solutions=(SolutionDef(MULTI, "Voice for D365 Multisession", "CIF 2.0", "multisession", 2),
                    SolutionDef(BASE, "Voice for D365", "Voice for Dynamics 365", "base", 1)),
         tables=_tables(),
-        global_choices=(GlobalChoice("enreach_datatype", "Data Type", _options(DATATYPES),
+        global_choices=(GlobalChoice("enreach_datatype", "Data Type", options(*DATATYPES),
                                      solution=BASE),),
         roles=_roles(),
         web_resources=_web_resources(),

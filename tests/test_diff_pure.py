@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from render_sample import name_column, options
 
 from builder import model as m
 from builder.diff import diff_projects, parse_version, version_problems
@@ -26,10 +27,6 @@ VIEW_ID = uuid.UUID("22222222-2222-2222-2222-222222222222")
 ROLE_ID = uuid.UUID("33333333-3333-3333-3333-333333333333")
 
 
-def _options(*labels: str) -> tuple[m.ChoiceOption, ...]:
-    return tuple(m.ChoiceOption(105230000 + i, label) for i, label in enumerate(labels))
-
-
 def _tables() -> tuple[m.Table, ...]:
     setting = m.Table(
         "enreach_Setting",
@@ -38,20 +35,13 @@ def _tables() -> tuple[m.Table, ...]:
         solution="Base",
         ownership="organization",
         columns=(
-            m.Column(
-                "enreach_Name",
-                "text",
-                "Name",
-                max_length=100,
-                required="required",
-                is_primary_name=True,
-            ),
+            name_column(),
             m.Column("enreach_Value", "text", "Value", max_length=4000),
             m.Column(
                 "enreach_Category",
                 "choice",
                 "Category",
-                options=_options("Phone Call Sync", "Callback Sync", "General"),
+                options=options("Phone Call Sync", "Callback Sync", "General"),
             ),
             m.Column("enreach_Count", "integer", "Count", min_value=0, max_value=1000),
         ),
@@ -167,7 +157,7 @@ def base_project(version: str = "1.0.0.0") -> m.Project:
             m.GlobalChoice(
                 "enreach_calltype",
                 "Call Type",
-                _options("Direct", "Service", "Callback"),
+                options("Direct", "Service", "Callback"),
                 solution="Base",
             ),
         ),

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from render_sample import name_column
+
 from builder.model import (
     Column,
     Form,
@@ -40,14 +42,7 @@ def golden_project() -> Project:
         solution="S",
         ownership="organization",
         columns=(
-            Column(
-                "enreach_Name",
-                "text",
-                "Name",
-                max_length=100,
-                required="required",
-                is_primary_name=True,
-            ),
+            name_column(),
             Column("enreach_Important", "boolean", "Important"),
         ),
     )
