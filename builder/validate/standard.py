@@ -93,15 +93,23 @@ SYSTEM_COLUMNS = frozenset({
 })
 OWNER_COLUMNS = frozenset({"ownerid", "owningbusinessunit", "owningteam", "owninguser"})
 
-# Standard columns of the standard tables the Voice solution extends or shows.
+# Columns every activity table has, a custom one too (an export lists them with each new
+# activity table), and those a table with a money column gets.
 ACTIVITY_COLUMNS = frozenset({
     "activityid", "subject", "description", "regardingobjectid", "scheduledstart",
     "scheduledend", "actualstart", "actualend", "actualdurationminutes",
     "scheduleddurationminutes", "prioritycode", "activitytypecode", "isbilled",
     "isworkflowcreated", "instancetypecode", "from", "to", "category", "subcategory",
+    "activityadditionalparams", "bcc", "cc", "community", "customers",
+    "deliverylastattemptedon", "deliveryprioritycode", "exchangeitemid", "exchangeweblink",
+    "ismapiprivate", "isregularactivity", "lastonholdtime", "leftvoicemail", "onholdtime",
+    "optionalattendees", "organizer", "partners", "postponeactivityprocessinguntil",
+    "processid", "requiredattendees", "resources", "sendermailboxid", "senton", "seriesid",
+    "serviceid", "slaid", "slainvokedid", "sortdate", "stageid", "traversedpath",
 })
+CURRENCY_COLUMNS = frozenset({"exchangerate", "transactioncurrencyid"})
 STANDARD_COLUMNS: dict[str, frozenset[str]] = {
-    "phonecall": ACTIVITY_COLUMNS | {"phonenumber", "directioncode", "leftvoicemail"},
+    "phonecall": ACTIVITY_COLUMNS | {"phonenumber", "directioncode"},
     "systemuser": frozenset({
         "systemuserid", "fullname", "firstname", "lastname", "domainname",
         "internalemailaddress", "mobilephone", "address1_telephone1", "businessunitid",

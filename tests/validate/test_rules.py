@@ -262,3 +262,19 @@ def test_every_rule_is_documented() -> None:
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "validate.md").read_text("utf-8")
     assert [code for code in RULES if f"| {code} |" not in doc] == []
+
+
+def test_a_new_activity_table_has_the_activity_columns_and_money_brings_currency() -> None:
+    table = m.Table("enreach_Sms", "SMS", solution="VoiceForD365", is_activity=True,
+                    columns=(m.Column("enreach_Cost", "money", "Cost", src=at("t.xml", 3)),),
+                    src=at("t.xml", 2))
+    view = m.View(ident("sms"), "enreach_sms", "SMS", columns=tuple(
+        m.ViewColumn(c, src=at("v.xml", 3)) for c in ("subject", "regardingobjectid",
+                                                      "transactioncurrencyid")),
+        solution="VoiceForD365", src=at("v.xml", 2))
+    p = voice_project()
+    p = replace(p, tables=p.tables + (table,), views=p.views + (view,))
+    assert [d for d in check_project(p) if d.code == "DV124"] == []
+    plain = replace(p, tables=p.tables[:-1] + (replace(table, is_activity=False, columns=()),))
+    assert sorted(d.message.split("'")[3] for d in check_project(plain) if d.code == "DV124") \
+        == ["regardingobjectid", "subject", "transactioncurrencyid"]

@@ -94,6 +94,10 @@ def _raw_columns(raw: RawTable, known: frozenset[str] | None) -> frozenset[str] 
 
 def _system_columns(table: Table) -> frozenset[str]:
     base = standard.SYSTEM_COLUMNS | {table.primary_id}
+    if table.is_activity:
+        base |= standard.ACTIVITY_COLUMNS
+    if any(c.type == "money" for c in table.columns):
+        base |= standard.CURRENCY_COLUMNS
     if table.ownership == "organization":
         return base | {"organizationid"}
     return base | standard.OWNER_COLUMNS
