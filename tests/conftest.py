@@ -1,4 +1,5 @@
-"""Shared fixtures: where the sources and Microsoft's reference material live."""
+"""Shared fixtures: where the sources and Microsoft's reference material live, the real
+sources loaded once, and running the CLI in-process."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
+
+from builder.cli import cli
+from builder.load import load_project
+from builder.model import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "solution_src"
@@ -37,3 +43,14 @@ def corpus() -> Path:
 @pytest.fixture(scope="session")
 def sources() -> Path:
     return SOURCES
+
+
+@pytest.fixture(scope="session")
+def project(sources: Path) -> Project:
+    """The real solution_src loaded (a frozen model: tests share it safely)."""
+    return load_project(sources)
+
+
+def run_cli(*args: str) -> Result:
+    """`voicepkg ARGS` through click in-process; an unexpected exception fails the test."""
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)

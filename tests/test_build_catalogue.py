@@ -6,20 +6,15 @@ will read it (solution.xml roots, customizations.xml, SCF folders, the CMT data)
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SOURCES
 from lxml import etree
 
 from builder.archive import read_zip
 from builder.build import build_package
 from builder.xmlsafe import parse_xml
 
-SOURCES = Path(__file__).resolve().parent.parent / "solution_src"
 PACKAGE = "VoiceForD365Package"
-
-pytestmark = pytest.mark.skipif(not (SOURCES / "project.xml").exists(),
-                                reason="solution_src/ has no project.xml yet")
 
 TABLES = {"enreach_setting": "0", "enreach_callbackprofile": "0", "enreach_callbacklist": "0",
           "phonecall": "2", "systemuser": "2"}

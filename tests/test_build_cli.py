@@ -9,18 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from conftest import SOURCES, run_cli
 
 from builder.archive import read_zip
 from builder.build import build_package, build_solutions
-from builder.cli import cli
 from builder.xmlsafe import parse_xml
-
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT / "solution_src"
-
-pytestmark = pytest.mark.skipif(not (SOURCES / "project.xml").exists(),
-                                reason="solution_src/ has no project.xml yet")
 
 
 @pytest.fixture(autouse=True)
@@ -38,18 +31,14 @@ def copy_sources(target: Path, reverse: bool = False) -> Path:
     return target
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_build_package_writes_the_package_and_one_line_per_file(tmp_path: Path) -> None:
     out = tmp_path / "dist"
-    result = run("build", "package", "--src", str(SOURCES), "--version", "1.4.0.2",
-                 "--out", str(out))
+    result = run_cli("build", "package", "--src", str(SOURCES), "--version", "1.4.0.2",
+                     "--out", str(out))
     assert result.exit_code == 0, result.output
     written = snapshot(out)
     assert "VoiceForD365Package_1_4_0_2.zip" in written
@@ -63,8 +52,8 @@ def test_build_package_writes_the_package_and_one_line_per_file(tmp_path: Path) 
 
 
 def test_build_solution_json_lists_what_it_wrote(tmp_path: Path) -> None:
-    result = run("build", "solution", "--src", str(SOURCES), "--both", "--json",
-                 "--out", str(tmp_path))
+    result = run_cli("build", "solution", "--src", str(SOURCES), "--both", "--json",
+                     "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     names = sorted(Path(r["path"]).name for r in rows)
@@ -74,7 +63,8 @@ def test_build_solution_json_lists_what_it_wrote(tmp_path: Path) -> None:
 
 
 def test_unmanaged_only(tmp_path: Path) -> None:
-    result = run("build", "solution", "--src", str(SOURCES), "--unmanaged", "--out", str(tmp_path))
+    result = run_cli("build", "solution", "--src", str(SOURCES), "--unmanaged",
+                     "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert all(n.endswith("_unmanaged.zip") for n in snapshot(tmp_path))
 
@@ -83,7 +73,7 @@ def test_two_builds_in_different_places_are_byte_identical(tmp_path: Path) -> No
     first = copy_sources(tmp_path / "a" / "solution_src")
     second = copy_sources(tmp_path / "b" / "src", reverse=True)
     for src, out in ((first, tmp_path / "a" / "dist"), (second, tmp_path / "b" / "dist")):
-        assert run("build", "package", "--src", str(src), "--out", str(out)).exit_code == 0
+        assert run_cli("build", "package", "--src", str(src), "--out", str(out)).exit_code == 0
     assert snapshot(tmp_path / "a" / "dist") == snapshot(tmp_path / "b" / "dist")
 
 
@@ -96,8 +86,8 @@ def test_the_version_option_is_stamped_on_every_solution(tmp_path: Path) -> None
 
 
 def test_a_bad_version_is_refused_before_anything_is_built(tmp_path: Path) -> None:
-    result = run("build", "solution", "--src", str(SOURCES), "--version", "1.2",
-                 "--out", str(tmp_path / "dist"))
+    result = run_cli("build", "solution", "--src", str(SOURCES), "--version", "1.2",
+                     "--out", str(tmp_path / "dist"))
     assert result.exit_code == 1
     assert "BLD001" in result.stderr
     assert not (tmp_path / "dist").exists()
@@ -130,12 +120,13 @@ def test_ids_do_not_move_when_an_unrelated_source_changes(tmp_path: Path) -> Non
 def test_a_broken_source_fails_with_its_location_and_leaves_dist_alone(tmp_path: Path) -> None:
     src = copy_sources(tmp_path / "src")
     out = tmp_path / "dist"
-    assert run("build", "package", "--src", str(src), "--out", str(out)).exit_code == 0
+    assert run_cli("build", "package", "--src", str(src), "--out", str(out)).exit_code == 0
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     before = snapshot(out)
     broken = next(iter(sorted((src / "tables").glob("*.xml"))))
     broken.write_text(broken.read_text(encoding="utf-8") + "\n<oops", encoding="utf-8")
-    result = run("build", "package", "--src", str(src), "--version", "9.9.9.9", "--out", str(out))
+    result = run_cli("build", "package", "--src", str(src), "--version", "9.9.9.9",
+                     "--out", str(out))
     assert result.exit_code == 1
     assert re.search(rf"{re.escape(broken.name)}:\d+", result.stderr), result.stderr
     assert "Traceback" not in result.output
@@ -146,14 +137,14 @@ def test_paths_default_to_the_current_folder_and_managed_is_the_default(tmp_path
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     copy_sources(tmp_path / "solution_src")
     monkeypatch.chdir(tmp_path)
-    assert run("build", "solution").exit_code == 0
+    assert run_cli("build", "solution").exit_code == 0
     names = [p.name for p in (tmp_path / "dist").iterdir()]
     assert len(names) == 2 and all(n.endswith("_managed.zip") for n in names)  # the default
 
 
 def test_warnings_of_the_rules_are_shown_and_do_not_stop_the_build(tmp_path: Path) -> None:
     # The sources leave DefaultCrmAssignee empty on purpose (each environment sets it).
-    result = run("build", "solution", "--src", str(SOURCES), "--out", str(tmp_path))
+    result = run_cli("build", "solution", "--src", str(SOURCES), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert re.search(r"settings/\S+\.xml:\d+: warning DV\d+", result.stderr), result.stderr
     assert len(result.stdout.splitlines()) == 2  # the zips were still written

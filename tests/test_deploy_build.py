@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import SOURCES
 from fakes.fixtures import *  # noqa: F403
 from fakes.fixtures import actions, cif2, deploy, invoke, report, settings_file
 
@@ -14,8 +15,6 @@ from builder.build import build_package
 from builder.deploy.package import package_from_build, read_package
 from builder.package import write_outputs
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT / "solution_src"
 VALUES = {"enreach_EnreachApiBaseUrl": "https://api.enreach.example",
           "enreach_UserIdSyncUrl": "https://sync.enreach.example",
           "enreach_VoiceWidgetUrl": "https://widget.enreach.example"}

@@ -10,10 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from conftest import run_cli
 
 from builder.build import build_package, build_solutions
-from builder.cli import cli
 from builder.package import write_outputs
 
 # (file under solution_src, text to find, its replacement): one change of a kind each.
@@ -47,10 +47,6 @@ EDITS = [
     ("settings/callback-sync.xml", 'default="Callback request"', 'default="Call me back"'),
     ("webresources/scripts/callbackprofile.js", "", "// changed\n"),
 ]
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def edited_copy(sources: Path, target: Path) -> Path:
@@ -101,7 +97,7 @@ def _kinds(result: Result) -> dict[tuple[str, str], dict[str, object]]:
 def test_each_change_is_found_in_sources_and_in_builds(
     sides: dict[str, Path], old: str, new: str
 ) -> None:
-    result = run("diff", str(sides[old]), str(sides[new]), "--format", "json")
+    result = run_cli("diff", str(sides[old]), str(sides[new]), "--format", "json")
     assert result.exit_code == 1, result.output
     changes = _kinds(result)
     assert changes[("column", "enreach_value")]["breaking"]
@@ -119,7 +115,7 @@ def test_each_change_is_found_in_sources_and_in_builds(
 
 
 def test_a_solution_zip_is_compared_with_its_solution_only(sides: dict[str, Path]) -> None:
-    result = run("diff", str(sides["old_zip"]), str(sides["new_src"]), "--format", "json")
+    result = run_cli("diff", str(sides["old_zip"]), str(sides["new_src"]), "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert not any(c["kind"] == "setting" for c in data["changes"])  # package data
@@ -129,13 +125,13 @@ def test_a_solution_zip_is_compared_with_its_solution_only(sides: dict[str, Path
 
 def test_no_difference_exits_0(sides: dict[str, Path]) -> None:
     for old, new in (("old_src", "old_pkg"), ("old_pkg", "old_dir"), ("new_zip", "new_src")):
-        result = run("diff", str(sides[old]), str(sides[new]))
+        result = run_cli("diff", str(sides[old]), str(sides[new]))
         assert result.exit_code == 0, result.output
         assert result.stdout.rstrip().endswith("No differences.")
 
 
 def test_the_markdown_report_is_fit_for_release_notes(sides: dict[str, Path]) -> None:
-    result = run("diff", str(sides["old_pkg"]), str(sides["new_pkg"]), "--format", "markdown")
+    result = run_cli("diff", str(sides["old_pkg"]), str(sides["new_pkg"]), "--format", "markdown")
     assert result.exit_code == 1
     text = result.stdout
     assert text.startswith("## Changes from 1.0.0.0 to 1.0.0.1")
@@ -156,7 +152,7 @@ def test_the_markdown_report_is_fit_for_release_notes(sides: dict[str, Path]) ->
 
 
 def test_the_text_report_marks_upgrade_and_breaking_changes(sides: dict[str, Path]) -> None:
-    result = run("diff", str(sides["old_src"]), str(sides["new_src"]))
+    result = run_cli("diff", str(sides["old_src"]), str(sides["new_src"]))
     assert result.exit_code == 1
     line = next(x for x in result.stdout.splitlines() if "105230001" in x)
     assert line.strip().startswith("- choice value") and "[upgrade, BREAKING]" in line
@@ -164,13 +160,13 @@ def test_the_text_report_marks_upgrade_and_breaking_changes(sides: dict[str, Pat
 
 
 def test_errors_exit_2(tmp_path: Path, sides: dict[str, Path]) -> None:
-    missing = run("diff", str(tmp_path / "nothing.zip"), str(sides["old_src"]))
+    missing = run_cli("diff", str(tmp_path / "nothing.zip"), str(sides["old_src"]))
     assert missing.exit_code == 2 and "DIF001" in missing.stderr
     (tmp_path / "bad.zip").write_bytes(b"not a zip")
-    broken = run("diff", str(tmp_path / "bad.zip"), str(sides["old_src"]))
+    broken = run_cli("diff", str(tmp_path / "bad.zip"), str(sides["old_src"]))
     assert broken.exit_code == 2 and "ZIP002" in broken.stderr
-    assert run("diff", str(sides["old_src"])).exit_code == 2  # usage
-    assert run("diff", "a", "b", "--format", "yaml").exit_code == 2
+    assert run_cli("diff", str(sides["old_src"])).exit_code == 2  # usage
+    assert run_cli("diff", "a", "b", "--format", "yaml").exit_code == 2
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -186,9 +182,9 @@ def test_a_git_revision_is_built_from_its_sources(
     shutil.rmtree(repo / "solution_src")
     shutil.copytree(edited, repo / "solution_src")
     monkeypatch.chdir(repo)
-    assert run("diff", "git:v1", "solution_src").exit_code == 1
-    assert run("diff", "git:v1", "git:HEAD").exit_code == 0  # HEAD is still v1
-    bad = run("diff", "git:no-such-tag", "solution_src")
+    assert run_cli("diff", "git:v1", "solution_src").exit_code == 1
+    assert run_cli("diff", "git:v1", "git:HEAD").exit_code == 0  # HEAD is still v1
+    bad = run_cli("diff", "git:no-such-tag", "solution_src")
     assert bad.exit_code == 2 and "DIF003" in bad.stderr
 
 
@@ -196,7 +192,7 @@ def test_an_export_and_its_unpacked_sources_show_no_difference(corpus: Path,
                                                                tmp_path: Path) -> None:
     """Sources that keep tables as exported are compared as built, like the zip."""
     export = corpus / "JRSasing+crm-dynamics-365/solution"
-    assert run("unpack", str(export), "--out", str(tmp_path / "src")).exit_code == 0
+    assert run_cli("unpack", str(export), "--out", str(tmp_path / "src")).exit_code == 0
     assert any((tmp_path / "src/raw").rglob("*.xml"))
-    result = run("diff", str(export), str(tmp_path / "src"))
+    result = run_cli("diff", str(export), str(tmp_path / "src"))
     assert result.exit_code == 0, result.output

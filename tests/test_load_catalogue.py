@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SHARED, need_shared
 
-from builder.load import load_project
 from builder.model import Project
-from tests.conftest import SHARED, need_shared
 
 CATALOGUE = SHARED / "design" / "voice-solution.md"
 
@@ -39,17 +38,12 @@ NOT_COMPONENTS = {
     "links for the azure apps/functions",
     "lookup to a virtual entity, which is retrieved from enreach api",
 }
-PACKAGE_NAME = "VoiceForD365Package"  # the package, built by H3, not a component
+PACKAGE_NAME = "VoiceForD365Package"  # the package the build makes, not a component
 
 
 @pytest.fixture(scope="module")
 def catalogue() -> str:
     return need_shared(CATALOGUE).read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def project(sources: Path) -> Project:
-    return load_project(sources)
 
 
 def _strings(value: Any) -> set[str]:

@@ -18,11 +18,6 @@ from builder.read import read_package, read_solution
 
 
 @pytest.fixture(scope="module")
-def project(sources: Path) -> Project:
-    return load_project(sources)
-
-
-@pytest.fixture(scope="module")
 def package_dir(sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     write_outputs(out, build_package(sources))

@@ -10,15 +10,6 @@ from render_sample import schema_errors
 from builder.render.customizations import render_customizations
 from builder.xmlsafe import parse_xml
 
-load = pytest.importorskip("builder.load")
-
-
-@pytest.fixture(scope="module")
-def project(sources: Path):  # type: ignore[no-untyped-def]
-    if not (sources / "project.xml").exists():
-        pytest.skip("solution_src/ has no project yet")
-    return load.load_project(sources)
-
 
 @pytest.mark.parametrize("solution", ["VoiceForD365", "VoiceForD365Multisession"])
 def test_voice_solutions_validate_against_the_microsoft_schema(
