@@ -12,7 +12,8 @@ from render_sample import BASE, COMMANDS, FORMS, ICON, MULTI, VIEWS, sample_proj
 
 from builder.errors import BuildError
 from builder.model import FormSubgrid, Src
-from builder.render.customizations import render_customizations, web_resource_file_name
+from builder.render.customizations import render_customizations
+from builder.render.cz_webresources import web_resource_file_name
 from builder.xmlsafe import parse_xml
 
 USER_OWNED_COLUMNS = {

@@ -32,15 +32,8 @@ from .cz_attributes import OptionSetVM, OptionVM
 from .cz_common import OUR_VERSION, ManagedPolicy, ProjectIndex, fail
 from .cz_entities import EntityVM, TableParts, entity_model
 from .cz_relationships import RelationshipVM, lookup_relationships, system_relationships
-from .cz_webresources import (
-    WebResourceVM,
-    web_resource_entry_path,
-    web_resource_file_name,
-    web_resource_model,
-)
+from .cz_webresources import WebResourceVM, web_resource_model
 from .templating import LCID, braced
-
-__all__ = ["render_customizations", "web_resource_entry_path", "web_resource_file_name"]
 
 # Top-level sections in the schema's order, and whether they are written when empty.
 SECTIONS: tuple[tuple[str, bool], ...] = (

@@ -3,7 +3,8 @@
 Exported zips store a web resource's content at `WebResources/<name without characters
 other than letters, digits and _><GUID in upper case>` and point `FileName` at that entry
 (JRSasing `WebResources/*.data.xml`: `/WebResources/ract_getFormNameADF97FD9-...`).
-H3 writes the payload entries with `web_resource_entry_path`, so both sides agree.
+The solution render (solution.py) writes the payload entries with
+`web_resource_entry_path` too, so the metadata and the entries agree.
 """
 
 from __future__ import annotations
