@@ -36,7 +36,7 @@ def validate(path: Path, fmt: str, strict: bool, baseline: Path | None) -> None:
             click.echo(str(item))
         click.echo(summary(found, path), err=True)
     if any(d.severity == "error" for d in found):
-        sys.exit(1)  # not click's Exit: `python -m builder` drops main()'s return value
+        sys.exit(1)
 
 
 def summary(found: list[Diagnostic], path: Path) -> str:
