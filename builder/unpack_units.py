@@ -12,18 +12,7 @@ from lxml import etree
 from . import load_xsd
 from .errors import Diagnostic
 from .model import Project, RawPart
-from .unpack_write import (
-    app_file,
-    command_file,
-    file_slug,
-    form_file,
-    global_choice_file,
-    project_file,
-    role_file,
-    table_file,
-    to_bytes,
-    views_file,
-)
+from .unpack_write import file_slug, global_choice_file, project_file, table_file, to_bytes
 from .unpack_write_data import (
     cif1_file,
     cif2_file,
@@ -36,6 +25,7 @@ from .unpack_write_data import (
     tab_template_file,
     web_resources_file,
 )
+from .unpack_write_ui import app_file, command_file, form_file, role_file, views_file
 
 Key = tuple[str, str]  # (component kind, name) as in `read.Fallback`
 
