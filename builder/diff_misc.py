@@ -144,9 +144,19 @@ def diff_keyed(
     key: Callable[[Any], Hashable],
     nested: tuple[str, ...] = (),
     breaking_fields: tuple[str, ...] = (),
+    owner: str = "",
 ) -> None:
-    """Added / removed / changed for components compared field by field under one key."""
-    diff_nested(out, kind, "", old, new, key, nested, breaking_fields)
+    """Added / removed / changed for components (or the rows of `owner`) compared field by
+    field under one key, `nested` fields aside; a change to a `breaking_fields` one breaks."""
+    added, removed, kept = pair_up(old, new, key)
+    for item in added:
+        out.added(kind, owner, str(key(item)))
+    for item in removed:
+        out.removed(kind, owner, str(key(item)))
+    for before, after in kept:
+        breaks = any(getattr(before, f) != getattr(after, f) for f in breaking_fields)
+        name = str(key(before))
+        out.scalar_fields(kind, owner, name, before, after, skip=nested, breaking=breaks)
 
 
 def diff_tab_templates(
@@ -176,37 +186,14 @@ def _diff_templates(
     diff_keyed(out, kind, old, new, lambda t: t.unique_name, nested=(rows,))
     _, _, kept = pair_up(old, new, lambda t: t.unique_name)
     for before, after in kept:
-        diff_nested(
+        diff_keyed(
             out,
             row_kind,
-            before.unique_name,
             getattr(before, rows),
             getattr(after, rows),
             lambda r: getattr(r, row_key),
+            owner=before.unique_name,
         )
-
-
-def diff_nested(
-    out: Collector,
-    kind: str,
-    owner: str,
-    old: Sequence[Any],
-    new: Sequence[Any],
-    key: Callable[[Any], Hashable],
-    nested: tuple[str, ...] = (),
-    breaking_fields: tuple[str, ...] = (),
-) -> None:
-    """Rows of `owner` by key: added, removed, and changed in their plain fields (`nested`
-    ones aside); a change to one of `breaking_fields` is breaking."""
-    added, removed, kept = pair_up(old, new, key)
-    for item in added:
-        out.added(kind, owner, str(key(item)))
-    for item in removed:
-        out.removed(kind, owner, str(key(item)))
-    for before, after in kept:
-        breaks = any(getattr(before, f) != getattr(after, f) for f in breaking_fields)
-        name = str(key(before))
-        out.scalar_fields(kind, owner, name, before, after, skip=nested, breaking=breaks)
 
 
 def diff_settings(out: Collector, old: tuple[Setting, ...], new: tuple[Setting, ...]) -> None:
