@@ -126,11 +126,6 @@ STANDARD_COLUMNS: dict[str, frozenset[str]] = {
 }
 
 
-def privilege_entity(logical_name: str) -> str | None:
-    """The name a standard table's privileges carry, or None for a non-standard table."""
-    return STANDARD_TABLES.get(logical_name)
-
-
 def standard_columns(logical_name: str) -> frozenset[str] | None:
     """Known columns of a standard table, or None when this module does not know them."""
     known = STANDARD_COLUMNS.get(logical_name)
