@@ -7,6 +7,7 @@ Every line passes through `mask`.
 
 from __future__ import annotations
 
+import sys
 from typing import IO, Any
 
 import click
@@ -48,8 +49,7 @@ class ConsoleUi:
         self._pause_bars()
 
     def _terminal(self) -> bool:
-        stream = click.get_text_stream("stderr")
-        return self.stream is None and stream.isatty()
+        return self.stream is None and sys.stderr.isatty()
 
     def _bar(self, label: str, percent: float) -> None:
         from rich.console import Console
