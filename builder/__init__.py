@@ -1,8 +1,37 @@
 """voicepkg: build, validate, diff and deploy the Voice for Dynamics 365 solutions.
 
-The library API is re-exported here lazily, so importing `builder` stays cheap.
+The library API. Names are imported on first use, so `import builder` stays cheap and the
+CLI starts fast:
+
+    from builder import load_project, build_package, validate_path, diff_projects
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from .errors import BuildError, Diagnostic
 
-__all__ = ["BuildError", "Diagnostic"]
+# public name -> module that defines it
+_API = {
+    "load_project": "builder.load",
+    "collect_project": "builder.load",
+    "build_solutions": "builder.build",
+    "build_package": "builder.build",
+    "validate_path": "builder.validate",
+    "check_project": "builder.validate",
+    "read_solution_zip": "builder.read",
+    "read_package": "builder.read",
+    "diff_projects": "builder.diff",
+    "unpack_path": "builder.unpack",
+    "write_outputs": "builder.package",
+}
+
+__all__ = ["BuildError", "Diagnostic", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _API:
+        raise AttributeError(f"module 'builder' has no attribute {name!r}")
+    return getattr(importlib.import_module(_API[name]), name)

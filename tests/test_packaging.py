@@ -16,3 +16,13 @@ def test_every_builder_package_is_listed_in_pyproject() -> None:
     }
     assert found <= listed, f"add to pyproject [tool.setuptools] packages: {found - listed}"
     assert "builder._templates" in listed
+
+
+def test_the_library_api_names_resolve_to_the_stage_functions() -> None:
+    import builder
+    from builder.build import build_package
+    from builder.load import load_project
+
+    assert builder.build_package is build_package
+    assert builder.load_project is load_project
+    assert all(callable(getattr(builder, name)) for name in builder.__all__)
