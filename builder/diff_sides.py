@@ -21,7 +21,7 @@ from .errors import BuildError
 from .model import Project
 from .read import read_entries
 from .read_pac import folder_entries
-from .read_package import find_import_config, read_package_files
+from .read_pkg import find_import_config, read_package_files
 
 SOURCE_DIR = "solution_src"
 _GIT_TIMEOUT = 120
@@ -37,7 +37,7 @@ def as_built(side: DiffSide) -> DiffSide:
     """Sources seen the way a build shows them: rendered, then read back. Used when sources
     keep components as exported (`raw/`) and are compared with a zip, so both sides show
     those components the same way."""
-    from .read_package import merge_reads
+    from .read_pkg import merge_reads
     from .render import render_solution
 
     project = side.project

@@ -157,6 +157,6 @@ def _project(manifest: Element, solution: SolutionDef, found: Collected, label: 
 
 def read_package(path: Path) -> Project:
     """A Package Deployer package (folder or zip) as one `Project`."""
-    from .read_package import read_package_parts  # the package reader builds on this module
+    from .read_pkg import read_package_parts  # the package reader builds on this module
 
     return read_package_parts(path).project

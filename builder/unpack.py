@@ -190,7 +190,7 @@ def read_for_unpack(source: Path) -> SolutionRead:
     from .archive import read_zip
     from .read import read_entries
     from .read_pac import folder_entries, read_folder
-    from .read_package import find_import_config, read_package_files
+    from .read_pkg import find_import_config, read_package_files
 
     files = read_folder(source) if source.is_dir() else read_zip(source, str(source))
     if find_import_config(files) is not None:
