@@ -278,3 +278,22 @@ def test_a_new_activity_table_has_the_activity_columns_and_money_brings_currency
     plain = replace(p, tables=p.tables[:-1] + (replace(table, is_activity=False, columns=()),))
     assert sorted(d.message.split("'")[3] for d in check_project(plain) if d.code == "DV124") \
         == ["regardingobjectid", "subject", "transactioncurrencyid"]
+
+
+def _phonecall_form_showing(column: str) -> P:
+    field = m.FormField(column, src=at("forms/phonecall.xml", 30))
+    tab = m.FormTab("t", "T", (m.FormSection("s", "S", (field,)),))
+    return first(voice_project(), "forms", tabs=(tab,))
+
+
+def test_a_near_miss_of_a_known_standard_column_is_an_error_with_the_right_name() -> None:
+    found = [d for d in check_project(_phonecall_form_showing("phonenumbr")) if d.code == "DV121"]
+    assert [(d.severity, d.hint) for d in found] == [("error", "did you mean 'phonenumber'?")]
+
+
+def test_a_standard_column_voicepkg_does_not_list_is_only_a_warning() -> None:
+    # transactioncurrencyid is a real phonecall column; the standard column lists are samples
+    found = [d for d in check_project(_phonecall_form_showing("transactioncurrencyid"))
+             if d.code == "DV121"]
+    assert [(d.severity, d.line) for d in found] == [("warning", 30)]
+    assert "not complete" in found[0].hint

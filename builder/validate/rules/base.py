@@ -26,6 +26,8 @@ class Finding:
     src: Src
     message: str
     hint: str = ""
+    # "warning" where the rule cannot be sure (a name missing from an incomplete list)
+    at_most: Severity | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,16 @@ class Context:
         if table.existing:
             return None if known is None else known | ours
         return frozenset(ours | _system_columns(table))
+
+    def columns_complete(self, logical_name: str) -> bool:
+        """Whether `columns()` lists every column: true for tables the solution creates,
+        false for standard tables, whose lists here are samples of the common columns."""
+        name = logical_name.lower()
+        table = self.tables.get(name)
+        if table is not None:
+            return not table.existing
+        raw = self.raw_table(name)
+        return raw is not None and raw.new
 
     def lookup(self, table: str, column: str) -> Column | None:
         owner = self.tables.get(table.lower())
@@ -121,8 +133,9 @@ class Rule:
         if severity is None or (self.source_only and ctx.read_back):
             return
         for item in self.check(ctx):
+            level = "warning" if item.at_most == "warning" else severity
             yield diagnostic(self.code, item.message, file=item.src.file, line=item.src.line,
-                             hint=item.hint or self.hint, severity=severity)
+                             hint=item.hint or self.hint, severity=level)
 
 
 RULES: dict[str, Rule] = {}

@@ -3,6 +3,7 @@ tables, columns, views and web resources that exist."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Iterator
 
@@ -15,10 +16,29 @@ def _missing_columns(ctx: Context, table: str, names: Iterable[tuple[str, Src]],
     columns = ctx.columns(table)
     if columns is None:
         return  # a standard table whose columns this validator does not know
+    complete = ctx.columns_complete(table)
     for name, src in names:
-        if name.lower() not in columns:
+        if name.lower() in columns:
+            continue
+        if complete:
             yield Finding(src, f"{what} names column {name!r}, which {table} does not have",
                           "use the logical name of a column of that table")
+        else:
+            yield _unknown_standard_column(src, what, name, table, columns)
+
+
+def _unknown_standard_column(src: Src, what: str, name: str, table: str,
+                             columns: frozenset[str]) -> Finding:
+    """voicepkg knows only the common columns of standard tables: a near miss of one of them
+    is a typo (an error); anything else may be a real column it does not list (a warning)."""
+    near = difflib.get_close_matches(name.lower(), sorted(columns), n=1, cutoff=0.85)
+    if near:
+        return Finding(src, f"{what} names column {name!r}, which {table} does not have",
+                       f"did you mean {near[0]!r}?")
+    return Finding(src, f"{what} names column {name!r}, which is not among the columns "
+                   f"voicepkg knows of the standard table {table}",
+                   "check the logical name; this list of standard columns is not complete, "
+                   "so a real column may be missing from it", at_most="warning")
 
 
 @rule("DV121", "forms name tables and columns that exist", foreign="warning",
