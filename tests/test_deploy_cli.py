@@ -181,6 +181,7 @@ def test_dry_run_prints_the_plan_and_changes_nothing(fake, package, clock) -> No
     result = deploy(fake, package, "--dry-run")
     assert result.exit_code == 0
     assert "install" in result.stdout and "Dry run" in result.stdout
+    assert "settings: not written (planned: " in result.stdout
     assert fake.calls("POST") == [] and fake.calls("PATCH") == []
 
 

@@ -39,8 +39,10 @@ def summary_lines(outcome: Outcome) -> list[str]:
                      f"{step.to_version}: {status}")
     if outcome.plan is not None:
         s = outcome.plan.settings
-        lines.append(f"settings: {len(s.create)} created, {len(s.kept)} kept, "
-                     f"{len(s.update)} updated")
+        counts = (f"{len(s.create)} created, {len(s.kept)} kept, {len(s.update)} updated")
+        writes = s.create or s.update
+        lines.append(f"settings: {counts}" if outcome.records_written or not writes
+                     else f"settings: not written (planned: {counts})")
         if outcome.plan.virtual is not None:
             lines.append(f"virtual tables: {_virtual_done(outcome.plan.virtual, outcome)}")
     lines += [f"warning: {w}" for w in outcome.warnings + outcome.checks]
