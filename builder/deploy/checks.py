@@ -1,9 +1,11 @@
-"""After install: the administrator's checks of the configuration guide (1.4–1.5), reported
-with the guide's instruction when something is missing. They warn; they do not fail a deploy."""
+"""After install: the administrator's checks of the configuration guide (1.4–1.5), each a
+`Finding` carrying the guide's instruction when something is missing. Deploy runs a few of them
+as warnings (they do not fail a deploy); `voicepkg doctor` runs them all (doctor.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .package import Package
 from .plan import Plan
@@ -13,60 +15,87 @@ from .transport import DataverseError, Transport
 from .webapi import query_app_users, query_channel_provider
 
 API_ROLE = "Voice ApiUser"
+ASSIGNEE = "DefaultCrmAssignee"
 GUIDE_APP_USER = (
-    f"no enabled application user holds the {API_ROLE} role. Guide 1.4: in the Power Platform "
-    "admin center open the environment, Settings > Users + permissions > Application users > "
-    "New app user, add the app registration of guide 1.2, choose the root business unit, and "
-    f"give it the {API_ROLE} security role")
+    "Guide 1.4: in the Power Platform admin center open the environment, Settings > Users + "
+    "permissions > Application users > New app user, add the app registration of guide 1.2, "
+    f"choose the root business unit, and give it the {API_ROLE} security role")
 GUIDE_ASSIGNEE = (
-    "DefaultCrmAssignee is empty, and phone call sync does not work without it. Guide 1.5.3: in "
-    "the Voice Configurator app open User Settings, find the API user, set its Enreach Cloud "
-    "User Email, save, and put the Enreach User Id that appears into the DefaultCrmAssignee "
-    "setting (General Settings > Phone Call Sync Settings)")
+    "Guide 1.5.3: in the Voice Configurator app open User Settings, find the API user, set its "
+    "Enreach Cloud User Email, save, and put the Enreach User Id that appears into the "
+    "DefaultCrmAssignee setting (General Settings > Phone Call Sync Settings)")
 GUIDE_PROFILE = (
-    "the channel provider {name} is in no app profile. Guide 1.5.1.2: in the Power Apps portal "
-    "open Omnichannel for Customer Service or Customer Service workspace > App profile manager, "
-    "open (or create) an app profile, Channels > Add channel providers, search \"voice\" and "
-    "select Voice for Dynamics 365 by Enreach; then assign users to the profile (1.5.2.2)")
+    "Guide 1.5.1.2: in the Power Apps portal open Omnichannel for Customer Service or Customer "
+    "Service workspace > App profile manager, open (or create) an app profile, Channels > Add "
+    "channel providers, search \"voice\" and select Voice for Dynamics 365 by Enreach; then "
+    "assign users to the profile (1.5.2.2)")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One check: `instruction` says how to fix it (the guide's words) when not `ok`."""
+
+    name: str
+    ok: bool
+    message: str
+    instruction: str = ""
+
+    def warning(self) -> str:
+        return f"{self.message}. {self.instruction}" if self.instruction else self.message
 
 
 def post_install_checks(transport: Transport, plan: Plan, package: Package,
                         state: EnvState) -> list[str]:
-    checks: list[Callable[[], list[str]]] = [
-        lambda: _app_user(transport),
-        lambda: _assignee(plan, package, state),
+    """Deploy's warnings: the failing findings as one line each."""
+    checks: list[Callable[[], list[Finding]]] = [
+        lambda: [app_user(transport)],
+        lambda: assignee(package, final_value(plan.settings, state.settings, package.settings,
+                                              ASSIGNEE)),
     ]
     if plan.scenario in ("cif2", "cif2-omnichannel"):
-        checks.append(lambda: _profiles(transport, package))
-    out: list[str] = []
+        checks.append(lambda: profiles(transport, package))
+    return [f.warning() for f in run_checks("post-install", checks) if not f.ok]
+
+
+def run_checks(name: str, checks: list[Callable[[], list[Finding]]]) -> list[Finding]:
+    """Run each check; one the environment cannot answer becomes a failing finding."""
+    out: list[Finding] = []
     for check in checks:
         try:
             out += check()
         except DataverseError as error:
-            out.append(f"could not run a post-install check: {error}")
+            out.append(Finding(name, False, f"could not run a {name} check: {error}"))
     return out
 
 
-def _app_user(transport: Transport) -> list[str]:
+def app_user(transport: Transport) -> Finding:
     for user in transport.get_all(query_app_users()):
         roles = {r.get("name") for r in user.get("systemuserroles_association") or []}
         if API_ROLE in roles and not user.get("isdisabled"):
-            return []
-    return [GUIDE_APP_USER]
+            return Finding("application user", True,
+                           f"application user {user.get('fullname') or '?'} holds {API_ROLE}")
+    return Finding("application user", False,
+                   f"no enabled application user holds the {API_ROLE} role", GUIDE_APP_USER)
 
 
-def _assignee(plan: Plan, package: Package, state: EnvState) -> list[str]:
-    if not any(s.name == "DefaultCrmAssignee" for s in package.settings):
+def assignee(package: Package, value: str | None) -> list[Finding]:
+    """DefaultCrmAssignee filled in (only when the package ships that setting)."""
+    if not any(s.name == ASSIGNEE for s in package.settings):
         return []
-    value = final_value(plan.settings, state.settings, package.settings, "DefaultCrmAssignee")
-    return [] if (value or "").strip() else [GUIDE_ASSIGNEE]
+    if (value or "").strip():
+        return [Finding(ASSIGNEE, True, f"{ASSIGNEE} is set")]
+    return [Finding(ASSIGNEE, False, f"{ASSIGNEE} is empty, and phone call sync does not work "
+                    "without it", GUIDE_ASSIGNEE)]
 
 
-def _profiles(transport: Transport, package: Package) -> list[str]:
+def profiles(transport: Transport, package: Package) -> list[Finding]:
     out = []
     for solution in package.solutions:
         for name in solution.channel_providers:
             rows = transport.get_all(query_channel_provider(name))
-            if not rows or not rows[0].get("msdyn_appconfig_msdyn_channelprovider"):
-                out.append(GUIDE_PROFILE.format(name=name))
+            profile = rows[0].get("msdyn_appconfig_msdyn_channelprovider") if rows else None
+            out.append(Finding("app profile", True, f"the channel provider {name} is in an app "
+                               "profile") if profile else Finding(
+                "app profile", False, f"the channel provider {name} is in no app profile",
+                GUIDE_PROFILE))
     return out
