@@ -39,6 +39,15 @@ class Finding:
     ok: bool
     message: str
     instruction: str = ""
+    items: tuple[str, ...] = ()  # what is wrong, one by one (e.g. user names)
+
+    def detail(self, cap: int | None = None) -> str:
+        """The message with its items, at most `cap` of them named."""
+        if not self.items:
+            return self.message
+        shown = self.items if cap is None else self.items[:cap]
+        more = len(self.items) - len(shown)
+        return f"{self.message}: {', '.join(shown)}" + (f" and {more} more" if more else "")
 
     def warning(self) -> str:
         return f"{self.message}. {self.instruction}" if self.instruction else self.message
