@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("builder.cli.validate_cmd", "validate", "Check sources, a zip or a package."),
     "deploy": ("builder.cli.deploy_cmd", "deploy", "Install, update or upgrade an environment."),
     "settings": ("builder.cli.deploy_cmd", "settings", "Deployment settings files."),
+    "doctor": ("builder.cli.doctor_cmd", "doctor", "Check an installed environment (read only)."),
     "diff": ("builder.cli.diff_cmd", "diff", "What changed between two versions."),
     "unpack": ("builder.cli.diff_cmd", "unpack", "Turn a solution zip into solution_src sources."),
 }

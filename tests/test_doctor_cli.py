@@ -1,0 +1,169 @@
+"""`voicepkg doctor` end to end: the real CLI against the fake Dataverse, read only."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from fakes.dataverse import FakeDataverse
+from fakes.fixtures import *  # noqa: F403
+from fakes.fixtures import cif1, cif2, deploy, invoke, report
+from fakes.packages import BASE, PROVIDER_ID, Spec, write_package
+
+ASSIGNEE = {"DefaultCrmAssignee": "fbc423f5-74f9-e911-80e0-000d3a2bd2f6"}
+
+
+def add_user(fake: FakeDataverse, name: str, roles: list[str], enreach_id: str = "") -> None:
+    fake.users.append({"systemuserid": str(uuid.uuid4()), "fullname": name,
+                       "applicationid": None, "isdisabled": False,
+                       "enreach_enreachuserid": enreach_id or None,
+                       "systemuserroles_association": [{"name": r} for r in roles]})
+
+
+def healthy(fake: FakeDataverse, tmp_path: Path) -> Path:
+    """A CIF 2.0 environment where the guide's steps 1.4–1.5 were all done."""
+    cif2(fake)
+    package = write_package(tmp_path, Spec(settings=dict(ASSIGNEE)))
+    assert deploy(fake, package).exit_code == 0
+    fake.add_app_user("Voice back end", ["Voice ApiUser"])
+    fake.add_profile("enreach_voicechannelprovider", "Voice agents")
+    add_user(fake, "Agent Smith", ["Voice User"], "12345")
+    return package
+
+
+def doctor(fake: FakeDataverse, package: Path, *args: str):  # noqa: ANN201
+    return invoke(["doctor", "--env", fake.url, "--package", str(package), *args])
+
+
+def writes(fake: FakeDataverse) -> list[str]:
+    return [f"{c.method} {c.path}" for c in fake.log if c.method != "GET"]
+
+
+def test_a_healthy_environment_passes_every_check(fake, tmp_path, clock) -> None:
+    package = healthy(fake, tmp_path)
+    result = doctor(fake, package)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stdout
+    assert "ok: application user" in result.stdout and "all " in result.stdout
+    for name in ("callback list", "environment variables", "enreach user ids", "app profile",
+                 "DefaultCrmAssignee", f"solution {BASE}"):
+        assert f"ok: {name}" in result.stdout, result.stdout
+
+
+def test_doctor_never_writes_to_the_environment(fake, tmp_path, clock) -> None:
+    package = healthy(fake, tmp_path)
+    fake.log.clear()
+    assert doctor(fake, package, "--json").exit_code == 0
+    assert fake.log and writes(fake) == []
+
+
+def test_json_report_has_environment_scenario_solutions_and_checks(fake, tmp_path,
+                                                                     clock) -> None:
+    package = healthy(fake, tmp_path)
+    data = report(doctor(fake, package, "--json"))
+    assert set(data) == {"environment", "scenario", "solutions", "checks"}
+    assert data["environment"] == fake.url and data["scenario"] == "cif2"
+    assert {"uniquename": BASE, "version": "1.0.0.0", "managed": True} in data["solutions"]
+    assert data["checks"] and all(set(c) == {"name", "ok", "message", "instruction"}
+                                  for c in data["checks"])
+    assert all(c["ok"] for c in data["checks"])
+
+
+def failing(result) -> str:  # noqa: ANN001
+    assert result.exit_code == 1, result.output
+    return result.stdout
+
+
+def test_missing_application_user_fails_with_guide_1_4(fake, tmp_path, clock) -> None:
+    package = healthy(fake, tmp_path)
+    fake.users = [u for u in fake.users if u["fullname"] != "Voice back end"]
+    out = failing(doctor(fake, package))
+    assert "warning: application user" in out and "Guide 1.4" in out
+
+
+def test_empty_default_assignee_fails_with_guide_1_5_3(fake, tmp_path, clock) -> None:
+    package = healthy(fake, tmp_path)
+    fake.settings()["DefaultCrmAssignee"]["enreach_value"] = ""
+    out = failing(doctor(fake, package))
+    assert "warning: DefaultCrmAssignee" in out and "Guide 1.5.3" in out
+
+
+def test_channel_provider_without_app_profile_fails_with_guide_1_5_1_2(fake, tmp_path,
+                                                                          clock) -> None:
+    package = healthy(fake, tmp_path)
+    fake.providers["enreach_voicechannelprovider"]["msdyn_appconfig_msdyn_channelprovider"] = []
+    out = failing(doctor(fake, package))
+    assert "warning: app profile" in out and "Guide 1.5.1.2" in out
+
+
+def test_voice_users_without_enreach_id_are_named_and_capped(fake, tmp_path, clock) -> None:
+    package = healthy(fake, tmp_path)
+    for i in range(12):
+        add_user(fake, f"Agent {i:02}", ["Voice User"])
+    add_user(fake, "Not an agent", ["Salesperson"])
+    result = doctor(fake, package)
+    out = failing(result)
+    assert "12 Voice User user(s) without an Enreach User Id" in out and "Guide 1.5.2.1" in out
+    assert "Agent 00" in out and "Agent 11" not in out and "and 2 more" in out
+    assert "Not an agent" not in out and "Agent Smith" not in out
+    message = next(c["message"] for c in report(doctor(fake, package, "--json"))["checks"]
+                   if c["name"] == "enreach user ids")
+    assert "Agent 11" in message
+
+
+def test_environment_variable_without_value_fails(fake, tmp_path, clock) -> None:
+    package = healthy(fake, tmp_path)
+    del fake.env_values["enreach_EnreachApiBaseUrl"]
+    out = failing(doctor(fake, package))
+    assert "warning: environment variables: no value: enreach_EnreachApiBaseUrl" in out
+
+
+def test_unlinked_callback_list_fails_with_guide_1_5_4(fake, tmp_path, clock) -> None:
+    package = healthy(fake, tmp_path)
+    fake.records["msdyn_odatav4ds"].clear()
+    out = failing(doctor(fake, package))
+    assert "warning: callback list" in out and "Guide 1.5.4" in out
+
+
+def test_leftover_upgrade_solution_fails(fake, tmp_path, clock) -> None:
+    package = healthy(fake, tmp_path)
+    fake.solutions[BASE + "_Upgrade"] = dict(fake.solutions[BASE], uniquename=BASE + "_Upgrade",
+                                              solutionid=str(uuid.uuid4()))
+    out = failing(doctor(fake, package))
+    assert f"{BASE}_Upgrade is left over" in out and "voicepkg deploy again" in out
+
+
+def test_missing_solution_fails(fake, tmp_path, clock) -> None:
+    cif2(fake)
+    fake.add_app_user("Voice back end", ["Voice ApiUser"])
+    out = failing(doctor(fake, write_package(tmp_path, Spec(settings=dict(ASSIGNEE)))))
+    assert f"warning: solution {BASE}: {BASE} is not installed" in out
+
+
+@pytest.mark.parametrize("apps, roles, missing", [("", "", "apps and roles"),
+                                                 ("app1", "", "roles"), ("", "role1", "apps")])
+def test_cif1_provider_without_apps_or_roles_fails_with_guide_1_5_1_1(
+        fake, tmp_path, clock, apps: str, roles: str, missing: str) -> None:
+    cif1(fake)
+    package = write_package(tmp_path, Spec(settings=dict(ASSIGNEE)))
+    assert deploy(fake, package).exit_code == 0
+    fake.add_app_user("Voice back end", ["Voice ApiUser"])
+    provider = fake.records["msdyn_ciproviders"][PROVIDER_ID]
+    provider.update(msdyn_appselector=apps, msdyn_roleselector=roles)
+    out = failing(doctor(fake, package))
+    assert f"the CIF 1.0 provider has no {missing} selected" in out and "Guide 1.5.1.1" in out
+    provider.update(msdyn_appselector="app1", msdyn_roleselector="role1")
+    assert doctor(fake, package).exit_code == 0
+
+
+def test_bad_url_is_a_usage_error(package: Path) -> None:
+    result = invoke(["doctor", "--env", "http://contoso.crm4.dynamics.com",
+                     "--package", str(package)])
+    assert result.exit_code == 2 and "only for loopback" in result.stderr
+
+
+def test_missing_credentials_are_a_usage_error(fake, package, clock) -> None:
+    result = invoke(["doctor", "--env", fake.url, "--package", str(package)],
+                    env={"DATAVERSE_TOKEN": None})  # type: ignore[dict-item]
+    assert result.exit_code == 2
