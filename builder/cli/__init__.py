@@ -33,6 +33,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        """Every command's BuildError becomes its diagnostics and exit code, here, once."""
+        try:
+            return super().invoke(ctx)
+        except BuildError as error:
+            print_diagnostics(error)
+            ctx.exit(error.exit_code)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 

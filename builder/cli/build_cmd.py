@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from ..errors import BuildError
-from . import print_diagnostics, src_option
+from . import src_option
 
 SRC = src_option("Source folder.")
 VERSION = click.option("--version", "version", metavar="A.B.C.D",
@@ -64,18 +64,15 @@ def _warn(finding: object) -> None:
 
 
 def _run(make: Callable[[], Mapping[str, bytes]], out: Path, as_json: bool) -> None:
-    """Build, write all outputs or none, report. A BuildError is printed, exit 1."""
+    """Build, write all outputs or none, report."""
     from ..package import write_outputs
 
+    files = make()
     try:
-        files = make()
         write_outputs(out, files)
-    except BuildError as error:
-        print_diagnostics(error)
-        raise SystemExit(error.exit_code) from None
     except OSError as error:
-        click.echo(f"{out}: error BLD003: cannot write output: {error}", err=True)
-        raise SystemExit(1) from None
+        raise BuildError.at("BLD003", f"cannot write output: {error}", file=str(out),
+                            hint="check that the output folder is writable") from None
     _report(out, files, as_json)
 
 

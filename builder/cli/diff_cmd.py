@@ -54,8 +54,7 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
     help="The solution_src folder to write (must be empty).",
 )
 @click.option("--force", is_flag=True, help="Replace a folder that is not empty.")
-@click.pass_context
-def unpack(ctx: click.Context, source: Path, out: Path, force: bool) -> None:
+def unpack(source: Path, out: Path, force: bool) -> None:
     """Turn a solution zip (ours or exported from Dataverse) or a package into sources.
 
     Parts the source format does not model are kept as exported under raw/, with a
@@ -63,11 +62,7 @@ def unpack(ctx: click.Context, source: Path, out: Path, force: bool) -> None:
     """
     from ..unpack import unpack_path
 
-    try:
-        result = unpack_path(source, out, force=force)
-    except BuildError as error:
-        print_diagnostics(error)
-        ctx.exit(error.exit_code)
+    result = unpack_path(source, out, force=force)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     click.echo(
