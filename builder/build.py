@@ -11,7 +11,6 @@ Package layout (deploy reads it back):
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -55,12 +54,7 @@ def load_checked(src: Path, version: str | None = None, on_warning: Warn | None 
                             hint="pass e.g. --version 1.2.0.0")
     from .load import load_project  # the loader pulls in the source schemas: load on use
 
-    project = load_project(src, version)
-    if version is not None and project.version != version:
-        project = dataclasses.replace(project, version=version)
-    if not VERSION.fullmatch(project.version):
-        raise BuildError.at("BLD001", f"version {project.version!r} is not four numbers a.b.c.d",
-                            file=project.root, hint="set a four-part version in the sources")
+    project = load_project(src, version)  # stamps `version`, and checks the sources' one
     from .validate import check_project  # the Dataverse rules
 
     findings = check_project(project)
