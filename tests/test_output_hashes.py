@@ -1,0 +1,84 @@
+"""The build output, byte for byte: sha256 of every file that `build solution --both` and
+`build package` write for the Voice sources, and of the generated 200-table solution's zip.
+
+Speed work must not change a byte. When a change of output is intended, update HASHES in the
+same commit and say why in its message: `python tests/test_output_hashes.py` prints them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from big_project import SOLUTION, big_project
+
+from builder.build import build_package, build_solutions
+from builder.package import zip_bytes
+from builder.render import render_solution
+
+SOURCES = Path(__file__).resolve().parent.parent / "solution_src"
+VERSION = "1.2.3.4"  # pinned, so a version bump in the sources changes no hash here
+TABLES = 200
+
+HASHES: dict[str, str] = {
+    "voice/VoiceForD365Multisession_1_2_3_4_managed.zip":
+        "1ca3276b537bb3738c7c8023dc215737a5b2772c20f14e851c88f203675d0c90",
+    "voice/VoiceForD365Multisession_1_2_3_4_unmanaged.zip":
+        "d638cfef232258f044abafeb987aa6b2183e7ff065e6fc0f65bbf8a6ee6fde82",
+    "voice/VoiceForD365Package/ImportConfig.xml":
+        "ab54a2237b5dbf106c662e4efebd1272755e2f073fa7515a2bb466c37f5c6697",
+    "voice/VoiceForD365Package/VoiceForD365ConfigData.zip":
+        "72edcb4118066edf856db42d7ffe873856a4b184b1208dada220e82280193c0a",
+    "voice/VoiceForD365Package/VoiceForD365Multisession_1_2_3_4_managed.zip":
+        "1ca3276b537bb3738c7c8023dc215737a5b2772c20f14e851c88f203675d0c90",
+    "voice/VoiceForD365Package/VoiceForD365_1_2_3_4_managed.zip":
+        "3da9f047ee7baf660c2e85714eda8560a8047ab9bb164dfaf9be7b3a3f1ee344",
+    "voice/VoiceForD365Package_1_2_3_4.zip":
+        "98923d08766ac7a7d9265d44ed8c6bcc8d65f3fb37f4c759bcbeee49fe73d596",
+    "voice/VoiceForD365_1_2_3_4_managed.zip":
+        "3da9f047ee7baf660c2e85714eda8560a8047ab9bb164dfaf9be7b3a3f1ee344",
+    "voice/VoiceForD365_1_2_3_4_unmanaged.zip":
+        "aa87eaa3d2fe4410697e1c83c8ccbb5294a5af0fd708900317cb82cb6a1cb662",
+    "generated/200_tables_managed.zip":
+        "21e1a78aa6c70b4666251c8b1d71a123c5260ead3cd4e1f061a6f2a75b491205",
+}
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def current_hashes() -> dict[str, str]:
+    """{output name: sha256} of the Voice build (both kinds, package) and the big zip."""
+    files = {
+        **build_solutions(SOURCES, version=VERSION, managed=True, unmanaged=True),
+        **build_package(SOURCES, version=VERSION),
+    }
+    hashes = {f"voice/{name}": _sha(data) for name, data in sorted(files.items())}
+    big = zip_bytes(render_solution(big_project(TABLES), SOLUTION, True))
+    hashes[f"generated/{TABLES}_tables_managed.zip"] = _sha(big)
+    return hashes
+
+
+def test_build_output_is_byte_identical_to_the_recorded_hashes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # the fixed 1980 date
+    found = current_hashes()
+    assert sorted(found) == sorted(HASHES), "the set of output files changed"
+    changed = [name for name in HASHES if found[name] != HASHES[name]]
+    assert not changed, (
+        f"output bytes changed in {changed}; if intended, record the new hashes "
+        "(python tests/test_output_hashes.py) in the same commit and say why"
+    )
+
+
+if __name__ == "__main__":
+    os.environ.pop("SOURCE_DATE_EPOCH", None)
+    sys.stdout.write("HASHES: dict[str, str] = {\n")
+    for name, digest in current_hashes().items():
+        sys.stdout.write(f'    "{name}":\n        "{digest}",\n')
+    sys.stdout.write("}\n")
