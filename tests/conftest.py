@@ -18,6 +18,7 @@ SOURCES = ROOT / "solution_src"
 SHARED = Path(os.environ.get("VOICEPKG_SHARED", ROOT.parent / "shared")).resolve()
 MS_SCHEMAS = SHARED / "reference" / "ms-schemas" / "9.0.0.2090-patched"
 CORPUS = SHARED / "reference" / "corpus"
+CORPUS2 = SHARED / "reference" / "corpus2"
 
 
 def need_shared(path: Path) -> Path:
@@ -38,6 +39,11 @@ def ms_schemas() -> Path:
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     return need_shared(CORPUS)
+
+
+@pytest.fixture(scope="session")
+def corpus2() -> Path:
+    return need_shared(CORPUS2)
 
 
 @pytest.fixture(scope="session")

@@ -151,3 +151,24 @@ def test_the_console_entry_point_never_shows_a_traceback(data: bytes, tmp_path: 
     assert done.returncode == 1
     assert "ZIP002" in done.stdout and "Traceback" not in done.stdout + done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.zip"]
+
+
+def test_warnings_are_one_line_per_code_with_a_count_unless_verbose(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = str(corpus / "Tactec-Inc+dev-powerapps" / "XML_1_1")
+    code, out, err = run([export], capsys)
+    _, json_out, _ = run([export, "--format", "json"], capsys)
+    counts: dict[str, int] = {}
+    for item in json.loads(json_out):
+        counts[item["code"]] = counts.get(item["code"], 0) + 1
+    lines = out.splitlines()
+    assert code == 0 and counts["SCH201"] > 100
+    for name, count in counts.items():
+        firsts = [line for line in lines if f"warning {name}:" in line]
+        more = [line for line in lines if f" more {name} warning" in line]
+        assert len(firsts) == 1
+        assert more == ([f"  ... and {count - 1} more {name} warning{'s' * (count > 2)} "
+                         "(--verbose lists each)"] if count > 1 else [])
+    code, verbose, _ = run([export, "--verbose"], capsys)
+    assert code == 0 and len(verbose.splitlines()) == sum(counts.values())

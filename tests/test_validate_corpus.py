@@ -5,6 +5,7 @@ output schemas accept the real solution.xml, ImportConfig.xml and CMT schema fil
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,32 @@ def test_our_output_schemas_accept_the_real_files(corpus: Path, pattern: str, sc
 def test_json_of_a_corpus_run_is_serialisable(corpus: Path) -> None:
     found = validate_path(corpus / SOLUTIONS[1])
     assert json.loads(json.dumps([d.to_json() for d in found]))
+
+
+def _corpus2_solutions(corpus2: Path) -> list[Path]:
+    return [*sorted((corpus2 / "zips").glob("*.zip")), corpus2 / "unpacked-HigherEducationAccelerator"]
+
+
+def test_every_real_export_of_corpus2_has_no_errors_zipped_or_unzipped(
+    corpus2: Path, tmp_path: Path
+) -> None:
+    """They all imported into Dataverse: whatever validate does not know is a warning."""
+    targets = _corpus2_solutions(corpus2)
+    for archive in targets[:-1]:
+        folder = tmp_path / archive.stem
+        with zipfile.ZipFile(archive) as opened:
+            opened.extractall(folder)
+        targets.append(folder)
+    errors = {t.name: [str(d) for d in validate_path(t) if d.severity == "error"]
+              for t in targets}
+    assert {name: found for name, found in errors.items() if found} == {}
+    assert len(errors) == 2 * len(_corpus2_solutions(corpus2)) - 1
+
+
+def test_a_foreign_export_gets_advice_that_fits_a_component_it_cannot_rename(
+    corpus2: Path,
+) -> None:
+    found = validate_path(corpus2 / "zips" / "DCCPChannelIntegrationFramework_1_0_0_6.zip")
+    dv103 = [d for d in found if d.code == "DV103"]
+    assert any("'msdyn_omnichannel'" in d.message for d in dv103)
+    assert all(d.severity == "warning" and d.hint.startswith("nothing to fix") for d in dv103)

@@ -1,8 +1,9 @@
 """`voicepkg validate [PATH] [--format text|json] [--strict] [--baseline OLD]`.
 
 PATH is a `solution_src` folder (the default), a solution zip or folder, or a package zip or
-folder. Every diagnostic is printed (text: one line each, then a summary on stderr; json: a
-list for pipelines). Exit 0 when clean, 1 on errors (warnings too with --strict), 2 on usage.
+folder. Text: every error on a line of its own, warnings one line per code with how many
+there are (each on its own line with --verbose), then a summary on stderr. JSON: the list of
+every diagnostic, for pipelines. Exit 0 when clean, 1 on errors (warnings too with --strict), 2 on usage.
 Nothing is written anywhere.
 """
 
@@ -22,9 +23,10 @@ from ..errors import Diagnostic
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--verbose", "-v", is_flag=True, help="Every warning on a line of its own.")
 @click.option("--baseline", type=click.Path(path_type=Path, exists=True), metavar="OLD",
               help="The previous release (zip, package or sources): the version must be higher.")
-def validate(path: Path, fmt: str, strict: bool, baseline: Path | None) -> None:
+def validate(path: Path, fmt: str, strict: bool, verbose: bool, baseline: Path | None) -> None:
     """Check sources, a solution or a package: XML, schemas and Dataverse rules."""
     from ..validate import validate_path
 
@@ -32,11 +34,29 @@ def validate(path: Path, fmt: str, strict: bool, baseline: Path | None) -> None:
     if fmt == "json":
         click.echo(json.dumps([d.to_json() for d in found], indent=2))
     else:
-        for item in found:
-            click.echo(str(item))
+        for line in text_lines(found, verbose=verbose):
+            click.echo(line)
         click.echo(summary(found, path), err=True)
     if any(d.severity == "error" for d in found):
         sys.exit(1)
+
+
+def text_lines(found: list[Diagnostic], *, verbose: bool = False) -> list[str]:
+    """Errors one per line; warnings too when verbose, else the first of each code with the
+    count of the rest (a real export carries hundreds of one kind of schema drift)."""
+    if verbose:
+        return [str(d) for d in found]
+    lines = [str(d) for d in found if d.severity == "error"]
+    by_code: dict[str, list[Diagnostic]] = {}
+    for item in found:
+        if item.severity != "error":
+            by_code.setdefault(item.code, []).append(item)
+    for code, items in sorted(by_code.items()):
+        lines.append(str(items[0]))
+        if len(items) > 1:
+            lines.append(f"  ... and {len(items) - 1} more {code} warning"
+                         f"{'s' * (len(items) > 2)} (--verbose lists each)")
+    return lines
 
 
 def summary(found: list[Diagnostic], path: Path) -> str:

@@ -3,7 +3,7 @@
 Microsoft's XSDs are not shipped with voicepkg: they are found in the shared reference folder
 beside the repository (`$VOICEPKG_SHARED` or `../shared`). When they are missing the check is
 skipped with a loud warning (SCH100). Elements and attributes that real exports carry but the
-2018 schema does not know (ms-schemas/PROVENANCE.md) are warnings (SCH201), not errors:
+2018 schema does not know (builder/validate/drift.py) are warnings (SCH201), not errors:
 Dataverse itself writes them.
 
 Known drift is found by a walk over the tree and taken out of a copy before validation, so
@@ -25,19 +25,10 @@ from typing import Any
 from lxml import etree
 
 from ..errors import Diagnostic, diagnostic
+from .drift import without_drift
 
 MS_RELATIVE = Path("reference") / "ms-schemas" / "9.0.0.2090-patched"
 XS = "{http://www.w3.org/2001/XMLSchema}"
-
-# Newer than the 9.0 schema but written by Dataverse 9.1/9.2 exports (PROVENANCE.md).
-DRIFT_ELEMENTS = frozenset({
-    "AutoNumberFormat", "IsSearchable", "IsFilterable", "IsRetrievable", "IsLocalizable",
-    "IsRetrieveAuditEnabled", "IsRetrieveMultipleAuditEnabled", "IsSolutionAware",
-    "connectionreferences",
-})
-DRIFT_ATTRIBUTES = frozenset({"headerdensity", "isinherited"})
-DRIFT_EMPTY_SECTIONS = frozenset({"AppModules"})  # the 9.0 schema wants >= 1 AppModule
-
 
 def shared_dir() -> Path:
     """The shared reference folder: $VOICEPKG_SHARED, else ../shared beside the repository."""
@@ -114,37 +105,6 @@ def check_customizations(root: etree._Element, file: str) -> list[Diagnostic]:
         return drift
     schema = _ms_schema(str(path))
     return drift + [_ms_finding(error, file) for error in schema.iter_errors(checked)]
-
-
-def _drift_in(element: etree._Element) -> list[str]:
-    """What of `element` is known drift: its own tag, or attributes."""
-    tag = element.tag if isinstance(element.tag, str) else ""
-    found = [f"attribute {a!r} of <{tag}>" for a in DRIFT_ATTRIBUTES if a in element.attrib]
-    if tag in DRIFT_ELEMENTS:
-        found.append(f"<{tag}>")
-    elif tag in DRIFT_EMPTY_SECTIONS and len(element) == 0:
-        found.append(f"an empty <{tag}>")
-    return found
-
-
-def without_drift(root: etree._Element, file: str) -> tuple[etree._Element, list[Diagnostic]]:
-    """`root` (or a copy without the known drift) and a SCH201 warning per drift item."""
-    marked = [(e, what) for e in root.iter() for what in _drift_in(e)]
-    if not marked:
-        return root, []
-    warnings = [diagnostic("SCH201", f"not in the 2018 schema (newer Dataverse writes it): "
-                           f"{what}", file=file,
-                           line=e.sourceline, severity="warning",
-                           hint="known drift of real exports; Dataverse accepts it")
-                for e, what in marked]
-    stripped = copy.deepcopy(root)
-    for element in list(stripped.iter()):
-        for name in DRIFT_ATTRIBUTES & set(element.attrib):
-            del element.attrib[name]
-        if element.tag in DRIFT_ELEMENTS or (element.tag in DRIFT_EMPTY_SECTIONS
-                                             and len(element) == 0):
-            element.getparent().remove(element)
-    return stripped, warnings
 
 
 def _ms_finding(error: Any, file: str) -> Diagnostic:

@@ -50,3 +50,17 @@ def test_our_customizations_pass_the_fast_gate(ms_schemas: Path, built: dict[str
         root = etree.fromstring(archive.read("customizations.xml"))
     fast = fast_schema(str(ms_schemas / "CustomizationsSolution.xsd"))
     assert fast is not None and fast.validate(root), fast.error_log if fast else None
+
+
+def test_drift_is_known_only_where_real_exports_put_it(ms_schemas: Path, corpus: Path) -> None:
+    """<CascadeArchive> is drift inside an EntityRelationship (corpus2), not on an entity;
+    an SCF intersect set is drift as a child of ImportExportXml only."""
+    file = corpus / "Tactec-Inc+dev-powerapps" / "XML_1_1" / "customizations.xml"
+    root = read_xml(str(file))
+    etree.SubElement(root.find("Entities/Entity/EntityInfo/entity"), "CascadeArchive")
+    etree.SubElement(root.find("Entities/Entity/EntityInfo/entity"), "x_a_bset")
+    root.insert(len(root) - 1, etree.Element("msdyn_a_bset"))
+    errors = [d.message for d in check_customizations(root, "c.xml") if d.severity == "error"]
+    assert len(errors) == 2 and any("CascadeArchive" in e for e in errors), errors
+    drift = [d.message for d in check_customizations(root, "c.xml") if d.code == "SCH201"]
+    assert any("intersect set <msdyn_a_bset>" in m for m in drift)

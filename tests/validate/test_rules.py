@@ -248,6 +248,27 @@ def test_prefix_rules_use_the_solutions_own_publisher() -> None:
                                     if d.code == "DV103")
 
 
+def test_naming_advice_for_someone_elses_component_is_not_to_rename_it() -> None:
+    p = voice_project()
+    other = replace(p, publisher=replace(p.publisher, unique_name="contoso", prefix="cnt"))
+    ours = [d.hint for d in check_project(p) if d.code == "DV103"]
+    theirs = [d.hint for d in check_project(other) if d.code == "DV103"]
+    assert ours == [] and theirs
+    assert all(h.startswith("nothing to fix: an existing component keeps its name")
+               for h in theirs)
+    renamed = with_column(p, "phonecall", "enreach_enreachcallid", schema_name="new_CallId")
+    assert [d.hint for d in check_project(renamed) if d.code == "DV103"] == [
+        "rename it to enreach_CallId"]
+
+
+def test_a_session_without_anchor_tab_is_our_rule_only_for_our_own_sources() -> None:
+    p = first(voice_project(), "session_templates", anchor_tab="")
+    assert [d.code for d in check_project(p)] == ["DV162"]
+    assert check_project(p, read_back=True) == []
+    foreign = replace(p, publisher=replace(p.publisher, unique_name="contoso"))
+    assert [d.code for d in check_project(foreign) if d.code == "DV162"] == []
+
+
 def test_presence_mapping_written_as_one_integer_setting_per_state_is_understood() -> None:
     p = _drop_setting("PresenceMapping")(voice_project())
     rows = tuple(m.Setting(f"PresenceMap{s.title().replace('_', '')}", "Presence", "Integer",

@@ -154,6 +154,16 @@ def rule(code: str, title: str, *, severity: Severity = "error",
     return register
 
 
+def fix_or_keep(ctx: Context, fix: str, what: str = "name") -> str:
+    """The hint of a naming rule: the fix for our own sources; for a solution someone else
+    exported, that the component keeps its {what} (Dataverse cannot change it once created,
+    and it may belong to another publisher), and what a new component would do instead."""
+    if ctx.house:
+        return fix
+    return (f"nothing to fix: an existing component keeps its {what} (Dataverse cannot "
+            f"change it, and it may belong to another publisher); for a new one: {fix}")
+
+
 def first_src(*candidates: Src) -> Src:
     """The first location that names a file (model objects may lack one)."""
     return next((s for s in candidates if s.file), candidates[-1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ...model import ChoiceOption, Project, Src
-from .base import Context, Finding, rule
+from .base import Context, Finding, fix_or_keep, rule
 from .naming import is_system_column
 
 
@@ -37,8 +37,8 @@ def values_in_range(ctx: Context) -> Iterable[Finding]:
     for what, value, src in custom_values(ctx.project):
         if not low <= value <= low + 9999:
             yield Finding(src, f"{what}: value {value} is outside {low}..{low + 9999}",
-                          f"number custom options {low}, {low + 1}, ... (publisher option "
-                          "value prefix x 10000)")
+                          fix_or_keep(ctx, f"number custom options {low}, {low + 1}, ... "
+                                      "(publisher option value prefix x 10000)", "value"))
 
 
 @rule("DV111", "option values are unique within a choice",
@@ -72,8 +72,11 @@ def choice_has_options(ctx: Context) -> Iterable[Finding]:
             elif not col.options and not bound:
                 yield Finding(col.src, f"{col.logical_name} is a choice without options")
             elif bound.startswith(ctx.prefix + "_") and bound not in declared:
+                # another solution of the publisher may declare it (a real export can
+                # depend on one): certain only for our own sources
                 yield Finding(col.src, f"{col.logical_name} names global choice "
-                              f"{col.global_choice!r}, which the project does not declare")
+                              f"{col.global_choice!r}, which the project does not declare",
+                              at_most=None if ctx.house else "warning")
 
 
 @rule("DV113", "a choice's default value is one of its options",

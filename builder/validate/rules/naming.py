@@ -8,7 +8,7 @@ from typing import Any
 
 from ...model import Project, Src, Table
 from .. import standard
-from .base import Context, Finding, project_src, rule
+from .base import Context, Finding, fix_or_keep, project_src, rule
 
 _PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9]{1,7}")
 _SCHEMA = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -67,7 +67,8 @@ def names_have_prefix(ctx: Context) -> Iterable[Finding]:
     for kind, name, src in named_components(ctx.project):
         if not name.lower().startswith(want):
             yield Finding(src, f"{kind} {name!r} does not start with the publisher prefix "
-                          f"{want!r}", f"rename it to {want}{name.split('_', 1)[-1]}")
+                          f"{want!r}",
+                          fix_or_keep(ctx, f"rename it to {want}{name.split('_', 1)[-1]}"))
 
 
 @rule("DV104", "schema names use letters, digits and underscores only",

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from ...model import WEB_RESOURCE_TYPES, CustomApiParameter, EnvironmentVariable
-from .base import Context, Finding, rule
+from .base import Context, Finding, fix_or_keep, rule
 
 # Dataverse stores a Yes/No variable as "yes"/"no"; a secret is a Key Vault reference.
 _KEY_VAULT = re.compile(r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
@@ -68,7 +68,7 @@ def web_resource_prefix(ctx: Context) -> Iterable[Finding]:
     for resource in ctx.project.web_resources:
         if not resource.name.lower().startswith(want):
             yield Finding(resource.src, f"web resource {resource.name!r} does not start with "
-                          f"{want!r}", f"name it {want}/<folder>/<file>")
+                          f"{want!r}", fix_or_keep(ctx, f"name it {want}/<folder>/<file>"))
 
 
 @rule("DV153", "web resources have content", foreign="warning",
@@ -91,7 +91,8 @@ def web_resource_types(ctx: Context) -> Iterable[Finding]:
         extension = posixpath.splitext(resource.name)[1].lstrip(".").lower()
         if extension not in _EXTENSIONS.get(resource.type, (resource.type,)):
             yield Finding(resource.src, f"web resource {resource.name!r} is of type "
-                          f"{resource.type} but ends in {extension or 'no extension'!r}")
+                          f"{resource.type} but ends in {extension or 'no extension'!r}",
+                          fix_or_keep(ctx, "a js web resource ends in .js, a png in .png, ..."))
 
 
 @rule("DV155", "custom APIs are bound to tables that exist and use known parameter types",

@@ -1,0 +1,135 @@
+"""What real exports carry that Microsoft's 2018 CustomizationsSolution.xsd does not know.
+
+Dataverse 9.1 and 9.2 write elements, attributes and shapes newer than the only schema
+Microsoft published (ms-schemas/PROVENANCE.md). Every item here was seen in a real export
+that imported (../shared/reference/corpus and corpus2); each is a SCH201 warning, never an
+error, and is taken out of a copy before the schema check so the rest is still checked.
+An item is bound to the parent it was seen under, so the same tag elsewhere stays an error.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from ..errors import Diagnostic, diagnostic
+
+ANYWHERE = "*"
+
+# child tag -> the parent tags it was seen under (ANYWHERE: under several).
+DRIFT_ELEMENTS: dict[str, frozenset[str]] = {
+    # CrmLive 9.1 (corpus XML_1_1) and 9.2 (JRSasing)
+    **dict.fromkeys(("AutoNumberFormat", "IsSearchable", "IsFilterable", "IsRetrievable",
+                     "IsLocalizable"), frozenset({"attribute"})),
+    **dict.fromkeys(("IsRetrieveAuditEnabled", "IsRetrieveMultipleAuditEnabled",
+                     "IsSolutionAware"), frozenset({"entity"})),
+    "connectionreferences": frozenset({"ImportExportXml"}),
+    # CrmLive 9.2.2x (corpus2)
+    "IsMSTeamsIntegrationEnabled": frozenset({"entity"}),
+    "CascadeArchive": frozenset({"EntityRelationship"}),
+    **dict.fromkeys(("JsonFileName", "ModernFlowType",
+                     "IsCustomProcessingStepAllowedForOtherPublishers"), frozenset({"Workflow"})),
+    **dict.fromkeys(("Description", "IsAutoAssigned"), frozenset({"Role"})),
+    **dict.fromkeys(("EnableCollapsibleGroups", "ShowHome", "ShowPinned", "ShowRecents"),
+                    frozenset({"AppModuleSiteMap"})),
+    **dict.fromkeys(("NavigationType", "OptimizedFor", "appsettings", "statecode",
+                     "statuscode"), frozenset({"AppModule"})),
+    **dict.fromkeys(("UClientEnableWhatsNewFilter", "UClientRecordSourcesJSON"),
+                    frozenset({"parameters"})),
+    **dict.fromkeys(("CanvasApps", "AIModels"), frozenset({"ImportExportXml"})),
+}
+
+# attribute -> the element tags it was seen on.
+DRIFT_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "headerdensity": frozenset({"form"}),
+    "isinherited": frozenset({"Role"}),
+    **dict.fromkeys(("OrganizationVersion", "OrganizationSchemaType",
+                     "CRMServerServiceabilityVersion"), frozenset({"ImportExportXml"})),
+    "IsHidden": frozenset({"option"}),
+    # managed forms are written as deltas of the form they change
+    **dict.fromkeys(("ordinalvalue", "solutionaction"), frozenset({ANYWHERE})),
+    "id": frozenset({"column"}),
+}
+
+# Attribute data types newer than the schema's CrmDataType.
+NEW_DATA_TYPES = frozenset({"file", "image"})
+
+# The N:N intersect sets of solution-component-framework tables (msdyn_..._set), written
+# as children of <ImportExportXml> (corpus2: DCCP, Contoso).
+_INTERSECT_SET = re.compile(r"[a-z][a-z0-9]*_[a-z0-9_]+set")
+
+
+def _tag(element: etree._Element) -> str:
+    return element.tag if isinstance(element.tag, str) else ""
+
+
+def _parent_tag(element: etree._Element) -> str:
+    parent = element.getparent()
+    return _tag(parent) if parent is not None else ""
+
+
+def _seen_under(table: dict[str, frozenset[str]], key: str, where: str) -> bool:
+    places = table.get(key)
+    return places is not None and (ANYWHERE in places or where in places)
+
+
+def drift_attributes(element: etree._Element) -> list[str]:
+    tag = _tag(element)
+    return [a for a in element.attrib if _seen_under(DRIFT_ATTRIBUTES, str(a), tag)]
+
+
+def drift_element(element: etree._Element) -> str | None:
+    """Why `element` as a whole is drift (it is then left out of the check), or None."""
+    tag, parent = _tag(element), _parent_tag(element)
+    if _seen_under(DRIFT_ELEMENTS, tag, parent):
+        return f"<{tag}>"
+    if parent == "ImportExportXml" and _INTERSECT_SET.fullmatch(tag):
+        return f"the N:N intersect set <{tag}>"
+    if tag == "AppModules" and len(element) == 0:
+        return "an empty <AppModules>"  # the 9.0 schema wants at least one AppModule
+    if tag == "Type" and parent == "attribute" and (element.text or "") in NEW_DATA_TYPES:
+        return f"attribute type {element.text!r}"
+    if tag == "CustomControlDefaultConfig" and element.find("CustomControlDefaultConfigId") is None:
+        return "<CustomControlDefaultConfig> without <CustomControlDefaultConfigId>"
+    if element.get("solutionaction") == "Modified" and len(element) == 0:
+        return f"a managed form's <{tag}> delta without children"
+    return None
+
+
+def _findings(element: etree._Element) -> Iterator[tuple[etree._Element, str, bool]]:
+    """(element, what, whole) of every drift item; nothing below an element left out."""
+    whole = drift_element(element)
+    if whole:
+        yield element, whole, True
+        return
+    for name in drift_attributes(element):
+        yield element, f"attribute {name!r} of <{_tag(element)}>", False
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _findings(child)
+
+
+def without_drift(root: etree._Element, file: str) -> tuple[etree._Element, list[Diagnostic]]:
+    """`root` (or a copy without the known drift) and a SCH201 warning per drift item."""
+    marked = list(_findings(root))
+    if not marked:
+        return root, []
+    warnings = [diagnostic("SCH201", f"not in the 2018 schema (newer Dataverse writes it): "
+                           f"{what}", file=file, line=e.sourceline, severity="warning",
+                           hint="known drift of real exports; Dataverse accepts it")
+                for e, what, _ in marked]
+    return _stripped(root), warnings
+
+
+def _stripped(root: etree._Element) -> etree._Element:
+    stripped = copy.deepcopy(root)
+    for element, _, whole in list(_findings(stripped)):
+        if not whole:
+            for name in drift_attributes(element):
+                del element.attrib[name]
+        elif (parent := element.getparent()) is not None:
+            parent.remove(element)
+    return stripped
