@@ -73,7 +73,8 @@ def test_json_of_a_corpus_run_is_serialisable(corpus: Path) -> None:
 
 
 def _corpus2_solutions(corpus2: Path) -> list[Path]:
-    return [*sorted((corpus2 / "zips").glob("*.zip")), corpus2 / "unpacked-HigherEducationAccelerator"]
+    zips = sorted((corpus2 / "zips").glob("*.zip"))
+    return [*zips, corpus2 / "unpacked-HigherEducationAccelerator"]
 
 
 def test_every_real_export_of_corpus2_has_no_errors_zipped_or_unzipped(

@@ -3,8 +3,8 @@
 PATH is a `solution_src` folder (the default), a solution zip or folder, or a package zip or
 folder. Text: every error on a line of its own, warnings one line per code with how many
 there are (each on its own line with --verbose), then a summary on stderr. JSON: the list of
-every diagnostic, for pipelines. Exit 0 when clean, 1 on errors (warnings too with --strict), 2 on usage.
-Nothing is written anywhere.
+every diagnostic, for pipelines. Exit 0 when clean, 1 on errors (warnings too with
+--strict), 2 on usage. Nothing is written anywhere.
 """
 
 from __future__ import annotations
