@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,11 @@ from fakes.fixtures import (
     cif1,
     cif2,
     deploy,
+    errors,
     installed,
     invoke,
     report,
+    warnings,
 )
 from fakes.packages import (
     BASE,
@@ -88,7 +91,7 @@ def test_explicit_scenario_missing_its_prerequisite_is_refused(fake, package, cl
     cif1(fake)
     result = deploy(fake, package, "--scenario", "cif2-omnichannel", "--json")
     assert result.exit_code == 3
-    assert any("msdyn_liveworkstream" in e for e in report(result)["errors"])
+    assert any("msdyn_liveworkstream" in e for e in errors(report(result)))
     assert imports(fake) == []
 
 
@@ -156,7 +159,7 @@ def test_downgrade_is_refused_with_exit_3_and_nothing_changes(fake, tmp_path, cl
     result = deploy(fake, write_package(tmp_path, Spec(version="1.5.0.0")), "--json")
     assert result.exit_code == 3
     assert actions(result)[BASE] == "refuse"
-    assert "no downgrade" in report(result)["errors"][0]
+    assert "no downgrade" in errors(report(result))[0]
     assert fake.solution(BASE)["version"] == "2.0.0.0" and imports(fake) == []
 
 
@@ -165,7 +168,7 @@ def test_unmanaged_install_is_refused_for_a_managed_package(fake, tmp_path, cloc
     fake.install(base_zip(Spec(version="1.0.0.0")), managed=False)
     result = deploy(fake, write_package(tmp_path, Spec(version="1.1.0.0")), "--json")
     assert result.exit_code == 3
-    assert "unmanaged" in report(result)["errors"][0]
+    assert "unmanaged" in errors(report(result))[0]
     assert imports(fake) == []
 
 
@@ -232,7 +235,7 @@ def test_cif1_provider_keeps_the_apps_and_roles_an_admin_selected(fake, tmp_path
     assert record["msdyn_name"] == "Voice for Dynamics 365"
     assert record["msdyn_appselector"] == "app-1,app-2"
     assert record["msdyn_roleselector"] == "role-1;role-2"
-    assert any("apps and roles" in w for w in report(result)["warnings"])
+    assert any("apps and roles" in w for w in warnings(report(result)))
 
 
 # --- environment variables -------------------------------------------------------------------
@@ -245,7 +248,7 @@ def test_missing_required_value_is_an_error_before_any_import(fake, package, tmp
     empty.write_text('{"EnvironmentVariables": [], "ConnectionReferences": []}')
     result = deploy(fake, package, "--json", settings=empty)
     assert result.exit_code == 3
-    assert "enreach_EnreachApiBaseUrl" in report(result)["errors"][0]
+    assert "enreach_EnreachApiBaseUrl" in errors(report(result))[0]
     assert imports(fake) == []
 
 
@@ -297,7 +300,7 @@ def test_post_install_checks_pass_when_the_guide_was_followed(fake, tmp_path, cl
     assert deploy(fake, write_package(tmp_path, spec)).exit_code == 0
     fake.add_profile("enreach_voicechannelprovider", "Voice agents")
     result = deploy(fake, write_package(tmp_path, spec), "--json")
-    assert report(result)["checks"] == []
+    assert report(result)["checks"] and all(c["ok"] for c in report(result)["checks"])
 
 
 def test_post_install_checks_report_the_guide_instructions(fake, package, clock) -> None:
@@ -305,7 +308,7 @@ def test_post_install_checks_report_the_guide_instructions(fake, package, clock)
     fake.add_app_user("Someone else", ["System Administrator"])
     result = deploy(fake, package, "--json")
     assert result.exit_code == 0
-    checks = " ".join(report(result)["checks"])
+    checks = " ".join(warnings(report(result)))
     assert "Voice ApiUser" in checks and "Guide 1.4" in checks
     assert "DefaultCrmAssignee" in checks and "Guide 1.5.3" in checks
     assert "app profile" in checks and "Guide 1.5.1.2" in checks
@@ -327,14 +330,45 @@ def test_bad_environment_urls_are_usage_errors(package: Path, url: str, message:
     assert message in result.stderr
 
 
-def test_json_output_is_one_object_on_stdout(fake, package, clock) -> None:
+ENVELOPE = {"report", "report_version", "tool", "environment", "package", "started_at",
+            "finished_at", "duration_seconds", "dry_run", "status", "exit_code", "diagnostics",
+            "counts"}
+SOLUTION_KEYS = {"uniquename", "from", "to", "action", "status", "reason", "import_job_key",
+                 "async_operation_id", "duration_seconds"}
+
+
+def test_json_output_is_one_object_on_stdout_in_the_shared_report_shape(fake, package,
+                                                                         clock) -> None:
     cif1(fake)
     result = deploy(fake, package, "--json")
     data = report(result)
-    assert {"environment", "scenario", "solutions", "settings", "warnings", "errors"} <= set(data)
-    assert {"uniquename", "from", "to", "action"} <= set(data["solutions"][0])
-    assert {"created", "kept", "updated"} <= set(data["settings"])
+    assert set(data) == ENVELOPE | {"scenario", "solutions", "settings", "cif1_provider",
+                                    "virtual_tables", "checks"}
+    assert data["report"] == "deploy" and data["report_version"] == 1
+    assert data["tool"]["name"] == "voicepkg" and data["tool"]["version"]
+    assert data["package"] == {"name": "VoiceForD365Package", "version": "1.0.0.0",
+                               "sha256": hashlib.sha256(package.read_bytes()).hexdigest(),
+                               "source": str(package)}
+    assert data["started_at"].endswith("Z") and data["finished_at"] >= data["started_at"]
+    assert all(set(s) == SOLUTION_KEYS for s in data["solutions"])
+    base = next(s for s in data["solutions"] if s["uniquename"] == BASE)
+    job = next(iter(fake.jobs.values()))
+    assert base["async_operation_id"] == job.operation_id and base["import_job_key"]
+    assert base["duration_seconds"] is not None and base["duration_seconds"] >= 0
+    assert data["settings"]["written"] == len(data["settings"]["created"]) > 0
+    assert all(set(d) == {"code", "severity", "message", "hint", "file", "line", "column"}
+               for d in data["diagnostics"])
+    assert data["counts"]["errors"] == 0
     assert "Plan for" in result.stderr and "Plan for" not in result.stdout
+
+
+def test_a_rerun_that_changes_nothing_reports_nothing_written(fake, package, clock) -> None:
+    cif1(fake)
+    assert deploy(fake, package).exit_code == 0
+    data = report(deploy(fake, package, "--json"))
+    assert data["settings"]["written"] == 0 and data["cif1_provider"] == "unchanged"
+    assert {s["action"] for s in data["solutions"]} == {"skip"}
+    assert all(s["import_job_key"] is None for s in data["solutions"])
 
 
 def test_no_credentials_is_a_usage_error_naming_the_variables(fake, package) -> None:
@@ -414,7 +448,7 @@ def test_an_import_job_that_never_completed_days_ago_is_ignored_with_a_warning(
     result = deploy(fake, package, "--json")
     assert result.exit_code == 0, result.output
     assert actions(result)[BASE] == "install"
-    assert any(old in w and "never completed" in w for w in report(result)["warnings"])
+    assert any(old in w and "never completed" in w for w in warnings(report(result)))
 
 
 def test_publish_all_only_after_an_unmanaged_import(fake, tmp_path, clock) -> None:
@@ -436,5 +470,5 @@ def test_json_errors_before_any_request_are_still_one_json_object(fake, tmp_path
     result = deploy(fake, tmp_path / "missing.zip", "--json")
     data = report(result)
     assert result.exit_code == data["exit_code"] == 1
-    assert "DEP001" in data["errors"][0] and data["solutions"] == []
+    assert "DEP001" in errors(data)[0] and data["solutions"] == []
     assert fake.log == []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from fakes.fixtures import *  # noqa: F403
-from fakes.fixtures import TOKEN, cif1, deploy, installed, report
+from fakes.fixtures import TOKEN, cif1, deploy, errors, installed, report, warnings
 from fakes.pac_fake import install_fake_pac, parse
 from fakes.packages import BASE, Spec, write_package
 
@@ -167,7 +167,7 @@ def test_pac_giving_up_early_is_reconciled_through_the_web_api(fake, package, cl
     env = pac_env | {"FAKE_PAC_WAIT_SECONDS": "0.05"}
     result = deploy(fake, package, "--via", "pac", "--json", env=env)
     assert result.exit_code == 0, result.output
-    assert any("pac exited 1" in w for w in report(result)["warnings"])
+    assert any("pac exited 1" in w for w in warnings(report(result)))
     assert len(fake.calls("POST", "ImportSolutionAsync")) == 1
     assert fake.solution(BASE)["version"] == "1.0.0.0"
 
@@ -176,7 +176,7 @@ def test_pac_exit_code_zero_is_not_trusted(fake, package, clock, pac_env) -> Non
     cif1(fake)
     result = deploy(fake, package, "--via", "pac", "--json", env=pac_env | {"FAKE_PAC_LIE": "1"})
     assert result.exit_code == 1
-    assert "although it exited 0" in " ".join(report(result)["errors"])
+    assert "although it exited 0" in " ".join(errors(report(result)))
     assert SECRET not in result.output
 
 

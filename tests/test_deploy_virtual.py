@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fakes.dv_metadata import ODATA_PROVIDER_ID, PLACEHOLDER
 from fakes.fixtures import *  # noqa: F403
-from fakes.fixtures import FakeClock, cif2, deploy, report, settings_file
+from fakes.fixtures import FakeClock, cif2, deploy, report, settings_file, warnings
 from fakes.packages import Spec, write_package
 
 from builder.deploy.virtual import (
@@ -146,7 +146,7 @@ def test_no_url_value_warns_and_exits_0_without_touching_the_table(fake, tmp_pat
     result = deploy(fake, package, "--json", settings=settings_file(tmp_path, {}, "none.json"))
     assert result.exit_code == 0, result.output
     data = report(result)
-    assert any("enreach_EnreachApiBaseUrl has no value" in w for w in data["warnings"])
+    assert any("enreach_EnreachApiBaseUrl has no value" in w for w in warnings(data))
     assert data["virtual_tables"]["skipped"] and data["virtual_tables"]["written"] is False
     assert sources(fake) == {} and fake.calls("PUT") == []
     assert link(fake) == (PLACEHOLDER, None)
@@ -158,7 +158,7 @@ def test_an_environment_without_the_odata_provider_is_warned_about(fake, package
     fake.without_odata_provider()
     result = deploy(fake, package, "--json")
     assert result.exit_code == 0, result.output
-    assert any("msdyn_odatav4ds" in w for w in report(result)["warnings"])
+    assert any("msdyn_odatav4ds" in w for w in warnings(report(result)))
     assert fake.calls("GET", SOURCES) == [] and fake.calls("PUT") == []
 
 

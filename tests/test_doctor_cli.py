@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from pathlib import Path
 
@@ -62,12 +63,21 @@ def test_json_report_has_environment_scenario_solutions_and_checks(fake, tmp_pat
                                                                      clock) -> None:
     package = healthy(fake, tmp_path)
     data = report(doctor(fake, package, "--json"))
-    assert set(data) == {"environment", "scenario", "solutions", "checks"}
+    assert set(data) == ENVELOPE | {"scenario", "solutions", "checks"}
+    assert data["report"] == "doctor" and data["status"] == "done" and data["exit_code"] == 0
     assert data["environment"] == fake.url and data["scenario"] == "cif2"
-    assert {"uniquename": BASE, "version": "1.0.0.0", "managed": True} in data["solutions"]
+    base = next(s for s in data["solutions"] if s["uniquename"] == BASE)
+    assert (base["from"], base["to"], base["status"], base["managed"]) == (
+        "1.0.0.0", "1.0.0.0", "installed", True)
+    assert data["package"]["sha256"] == hashlib.sha256(package.read_bytes()).hexdigest()
     assert data["checks"] and all(set(c) == {"name", "ok", "message", "instruction"}
                                   for c in data["checks"])
     assert all(c["ok"] for c in data["checks"])
+
+
+ENVELOPE = {"report", "report_version", "tool", "environment", "package", "started_at",
+            "finished_at", "duration_seconds", "dry_run", "status", "exit_code", "diagnostics",
+            "counts"}
 
 
 def failing(result) -> str:  # noqa: ANN001

@@ -5,8 +5,10 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,7 +22,7 @@ from ..deploy.console import ConsoleUi
 from ..deploy.pac import find_pac, subprocess_runner
 from ..deploy.package import Package, package_from_build, read_package
 from ..deploy.plan import MODES, SCENARIOS, Options
-from ..deploy.report import json_report, summary_lines
+from ..deploy.report import RunInfo, json_report, summary_lines
 from ..deploy.secrets import mask
 from ..deploy.settings import DeploymentSettings, load_deployment_settings, settings_template
 from ..deploy.transport import Transport
@@ -31,24 +33,59 @@ from . import src_option
 LOOPBACK_NAMES = ("localhost",)
 
 
+HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
 def check_env_url(url: str) -> str:
-    """The environment URL as scheme://host[:port]; a clear usage error otherwise."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise click.BadParameter(f"{url!r} is not an environment URL; expected "
-                                 "https://<org>.crm.dynamics.com", param_hint="--env")
-    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
-        raise click.BadParameter(f"{url!r} has a path, query or user part; pass only "
-                                 "https://<org>.crm.dynamics.com", param_hint="--env")
-    if parts.scheme == "http" and not _loopback(parts.hostname):
-        raise click.BadParameter(f"plain http:// is accepted only for loopback hosts (tests); "
-                                 f"use https://{parts.netloc}", param_hint="--env")
+    """The environment URL as scheme://host[:port]; a usage error (exit 2) otherwise. The
+    error never repeats a user part, query or fragment: they can carry secrets."""
     try:
-        port = f":{parts.port}" if parts.port else ""
+        parts = urlsplit(url.strip())
+        port = parts.port
     except ValueError:
-        raise click.BadParameter(f"{url!r} has a bad port", param_hint="--env") from None
+        raise _bad_url(url, "has a bad port or host") from None
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise _bad_url(url, "is not an environment URL")
+    if parts.username is not None or parts.password is not None:
+        raise _bad_url(url, "carries a user name or password; credentials never go in the "
+                       "URL (use DATAVERSE_TOKEN or the AZURE_* variables)")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise _bad_url(url, "has a path, query or fragment")
     host = parts.hostname.lower()
-    return f"{parts.scheme}://{'[' + host + ']' if ':' in host else host}{port}"
+    if not _valid_host(host):
+        raise _bad_url(url, "does not have a valid host name")
+    if parts.scheme == "http" and not _loopback(host):
+        raise _bad_url(url, "uses plain http://, which is accepted only for loopback hosts "
+                       "(tests); use https://")
+    shown_port = f":{port}" if port else ""
+    return f"{parts.scheme}://{'[' + host + ']' if ':' in host else host}{shown_port}"
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    return len(host) <= 253 and all(HOST_LABEL.fullmatch(label) for label in labels)
+
+
+def shown_url(url: str) -> str:
+    """A URL safe to print: scheme and host only (no user part, path, query), at most 80
+    characters of host."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return "<unparsable URL>"
+    host = host if len(host) <= 80 else f"{host[:80]}... ({len(host)} characters)"
+    return f"{parts.scheme}://{host}" if parts.scheme and host else "<not a URL>"
+
+
+def _bad_url(url: str, why: str) -> BuildError:
+    return BuildError.at("DEP010", f"{shown_url(url)} {why}", file="--env",
+                         hint="pass only https://<org>.crm.dynamics.com", exit_code=2)
 
 
 def _loopback(host: str) -> bool:
@@ -110,22 +147,45 @@ def deploy(env_url: str, package: Path | None, from_source: bool, src: Path,
            settings_file: Path | None, scenario: str, mode: str, via: str, auth: str,
            pac_path: str, dry_run: bool, as_json: bool, timeout: float) -> None:
     """Install, update or upgrade Voice for Dynamics 365 in an environment."""
-    url = check_env_url(env_url)
-    try:
-        outcome = _deploy(url, load_package(package, from_source, src), settings_file,
-                          Options(scenario, mode), via, auth, pac_path, dry_run, as_json, timeout)
-    except BuildError as error:
-        if not as_json:
-            raise
-        outcome = Outcome(errors=[mask(str(d)) for d in error.diagnostics],
-                          exit_code=error.exit_code)
-    _print(outcome, url, dry_run, as_json)
+    clock = clocks.default_clock()
+    started = clock.wall()
+    outcome, url, loaded = Outcome(), shown_url(env_url), None
+    with reported(outcome, as_json):
+        url = check_env_url(env_url)
+        loaded = load_package(package, from_source, src)
+        outcome = _deploy(url, loaded, settings_file, Options(scenario, mode), via, auth,
+                          pac_path, dry_run, as_json, timeout, clock)
+    run = RunInfo("deploy", url, started, clock.wall(), loaded, dry_run)
+    _print(outcome, run, as_json)
     if outcome.exit_code:  # SystemExit passes through click and main() as the exit status
         sys.exit(outcome.exit_code)
 
 
+@contextmanager
+def reported(outcome: Outcome, as_json: bool) -> Iterator[None]:
+    """With --json, any failure lands in `outcome` (so one JSON object is still printed);
+    without it, failures go on to the CLI's handler as usual."""
+    try:
+        yield
+    except BuildError as error:
+        if not as_json:
+            raise
+        outcome.fail(error)
+    except click.UsageError as error:
+        if not as_json:
+            raise
+        outcome.fail(BuildError.at("DEP011", error.message, file="deploy", exit_code=2))
+    except Exception as error:  # a bug: still one JSON object, and exit 70
+        if not as_json:
+            raise
+        outcome.fail(BuildError.at("DEP999", f"internal error: {type(error).__name__}: "
+                                   f"{error}", file="deploy", hint="please report it",
+                                   exit_code=70))
+
+
 def _deploy(url: str, package: Package, settings_file: Path | None, options: Options, via: str,
-            auth: str, pac_path: str, dry_run: bool, as_json: bool, timeout: float) -> Outcome:
+            auth: str, pac_path: str, dry_run: bool, as_json: bool, timeout: float,
+            clock: clocks.Clock) -> Outcome:
     environ = dict(os.environ)
     deployment = (load_deployment_settings(settings_file, environ) if settings_file
                   else DeploymentSettings())
@@ -134,7 +194,6 @@ def _deploy(url: str, package: Package, settings_file: Path | None, options: Opt
     if via == "pac" and not dry_run:
         job.auth = _pac_auth(spec, environ)
         job.pac_runner = subprocess_runner(find_pac(pac_path))
-    clock = clocks.default_clock()
     deadline = clock.monotonic() + timeout
     transport = Transport(url, TokenProvider(spec, url), clock, deadline=deadline)
     ui = ConsoleUi(as_json)
@@ -160,9 +219,9 @@ def _pac_auth(spec: AuthSpec, environ: dict[str, str]) -> AuthSpec:
                             exit_code=2) from None
 
 
-def _print(outcome: Outcome, url: str, dry_run: bool, as_json: bool) -> None:
+def _print(outcome: Outcome, run: RunInfo, as_json: bool) -> None:
     if as_json:
-        click.echo(mask(json.dumps(json_report(outcome, url, dry_run), indent=2)))
+        click.echo(mask(json.dumps(json_report(outcome, run), indent=2)))
         return
     for line in summary_lines(outcome):
         click.echo(mask(line), err=line.startswith("error:"))

@@ -5,18 +5,23 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..deploy import clock as clocks
+from ..deploy.apply import Outcome
 from ..deploy.auth import KINDS, TokenProvider, choose_auth
 from ..deploy.doctor import Report, diagnose
+from ..deploy.package import PackageSolution
 from ..deploy.plan import SCENARIOS
+from ..deploy.report import RunInfo, envelope, finding_json
 from ..deploy.secrets import mask
 from ..deploy.transport import Transport
-from .deploy_cmd import check_env_url, load_package, package_options
+from ..errors import Diagnostic, diagnostic
+from .deploy_cmd import check_env_url, load_package, package_options, reported, shown_url
 
 NAMES_SHOWN = 10  # users named in the human output; --json lists them all
 
@@ -35,30 +40,56 @@ NAMES_SHOWN = 10  # users named in the human output; --json lists them all
 def doctor(env_url: str, package: Path | None, from_source: bool, src: Path, scenario: str,
            auth: str, as_json: bool, timeout: float) -> None:
     """Check an installed environment the way the guide's administrator would (read only)."""
-    url = check_env_url(env_url)
-    reference = load_package(package, from_source, src)
-    spec = choose_auth(dict(os.environ), auth)
     clock = clocks.default_clock()
-    transport = Transport(url, TokenProvider(spec, url), clock,
-                          deadline=clock.monotonic() + timeout)
-    try:
-        report = diagnose(transport, reference, scenario, url)
-    finally:
-        transport.close()
+    started = clock.wall()
+    failure, url, reference, report = Outcome(), shown_url(env_url), None, None
+    with reported(failure, as_json):
+        url = check_env_url(env_url)
+        reference = load_package(package, from_source, src)
+        spec = choose_auth(dict(os.environ), auth)
+        transport = Transport(url, TokenProvider(spec, url), clock,
+                              deadline=clock.monotonic() + timeout)
+        try:
+            report = diagnose(transport, reference, scenario, url)
+        finally:
+            transport.close()
+    exit_code = failure.exit_code or (0 if report is None or report.healthy else 1)
     if as_json:
-        click.echo(mask(json.dumps(as_dict(report), indent=2)))
-    else:
+        run = RunInfo("doctor", url, started, clock.wall(), reference)
+        click.echo(mask(json.dumps(as_dict(report, run, exit_code, failure.diagnostics),
+                                   indent=2)))
+    elif report is not None:
         for line in human_lines(report):
             click.echo(mask(line))
-    if not report.healthy:
-        sys.exit(1)
+    if exit_code:
+        sys.exit(exit_code)
 
 
-def as_dict(report: Report) -> dict[str, Any]:
-    return {"environment": report.environment, "scenario": report.scenario,
-            "solutions": list(report.solutions),
-            "checks": [{"name": f.name, "ok": f.ok, "message": f.detail(),
-                        "instruction": f.instruction} for f in report.findings]}
+def as_dict(report: Report | None, run: RunInfo, exit_code: int,
+            failures: Sequence[Diagnostic] = ()) -> dict[str, Any]:
+    """The doctor report: deploy's JSON shape (envelope), with one entry per solution of the
+    package and every check."""
+    findings = report.findings if report else ()
+    diagnostics = [*failures, *(diagnostic("DEP080", f"{f.name}: {f.detail()}", file="doctor",
+                                           hint=f.instruction) for f in findings if not f.ok)]
+    out = envelope(run, exit_code, diagnostics)
+    installed = {str(s["uniquename"]).lower(): s for s in (report.solutions if report else ())}
+    out |= {
+        "scenario": report.scenario if report else None,
+        "solutions": [_solution(s, installed.get(s.unique_name.lower()))
+                      for s in (run.package.solutions if run.package and report else ())],
+        "checks": [finding_json(f) for f in findings],
+    }
+    return out
+
+
+def _solution(solution: PackageSolution, installed: dict[str, Any] | None) -> dict[str, Any]:
+    have = str(installed["version"]) if installed else None
+    return {"uniquename": solution.unique_name, "from": have, "to": solution.version,
+            "action": "check", "status": "installed" if have else "not installed",
+            "reason": "" if have else "not installed", "managed": installed.get("managed")
+            if installed else None, "import_job_key": None, "async_operation_id": None,
+            "duration_seconds": None}
 
 
 def human_lines(report: Report) -> list[str]:

@@ -14,12 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..errors import BuildError
+from ..errors import BuildError, Diagnostic, diagnostic
 from .auth import AuthSpec
 from .backends import Backend, PacBackend, WebApiBackend, refused
 from .batch import build_batch, chunks, parse_batch_response
-from .checks import post_install_checks
-from .jobs import ImportFailed, Runner, StillRunning
+from .checks import Finding, post_install_checks
+from .jobs import Handles, ImportFailed, Runner, StillRunning
 from .pac import PacRunner, pac_session
 from .package import Package
 from .plan import Options, Plan, SolutionStep, plan_deploy
@@ -57,13 +57,27 @@ class Deployment:
 class Outcome:
     plan: Plan | None = None
     steps: list[tuple[SolutionStep, str]] = field(default_factory=list)  # (step, status)
-    checks: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    checks: list[Finding] = field(default_factory=list)  # after-install checks
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # warnings and errors
     exit_code: int = 0
-    records_written: bool = False  # settings and provider were written
+    records_written: int = 0  # settings and provider records written by this run
     virtual_written: bool = False  # the data source and table links were written
     virtual_linked: list[str] = field(default_factory=list)  # tables pointed at the source
+    handles: dict[int, Handles] = field(default_factory=dict)  # step index -> job key, op id
+    seconds: dict[int, float] = field(default_factory=dict)  # step index -> time it took
+
+    def warn(self, code: str, message: str, hint: str = "") -> None:
+        self.diagnostics.append(diagnostic(code, mask(message), file="deploy", hint=hint,
+                                           severity="warning"))
+
+    def fail(self, error: BuildError) -> None:
+        self.diagnostics += [masked(d) for d in error.diagnostics]
+        self.exit_code = error.exit_code
+
+
+def masked(item: Diagnostic) -> Diagnostic:
+    return Diagnostic(item.file, item.line, item.column, item.code, mask(item.message),
+                      mask(item.hint), item.severity)
 
 
 def deploy(job: Deployment, runner: Runner, ui: Ui) -> Outcome:
@@ -72,8 +86,7 @@ def deploy(job: Deployment, runner: Runner, ui: Ui) -> Outcome:
     try:
         _deploy(job, runner, ui, outcome)
     except BuildError as error:
-        outcome.errors += [mask(str(d)) for d in error.diagnostics]
-        outcome.exit_code = error.exit_code
+        outcome.fail(error)
         _mark_unfinished(outcome, "running" if isinstance(error, StillRunning) else "failed")
     return outcome
 
@@ -82,7 +95,8 @@ def _deploy(job: Deployment, runner: Runner, ui: Ui, outcome: Outcome) -> None:
     state = read_state(runner.transport, job.package)
     plan = plan_deploy(state, job.package, job.options, job.settings)
     outcome.plan = plan
-    outcome.warnings += plan.warnings
+    for text in plan.warnings:
+        outcome.warn("DEP061", text)
     ui.plan(plan)
     outcome.steps = [(s, "planned") for s in plan.steps]
     if plan.refused:
@@ -94,11 +108,11 @@ def _deploy(job: Deployment, runner: Runner, ui: Ui, outcome: Outcome) -> None:
         return
     state, plan = _finish_earlier_imports(job, runner, ui, state, plan, outcome)
     with _backend(job, runner, ui) as backend:
-        _run_steps(job.package, plan, backend, outcome)
+        _run_steps(job.package, plan, backend, outcome, runner)
         if isinstance(backend, PacBackend):
-            outcome.warnings += backend.warnings
-    write_records(runner.transport, plan, runner.new_id())
-    outcome.records_written = True
+            for text in backend.warnings:
+                outcome.warn("DEP052", text)
+    outcome.records_written = write_records(runner.transport, plan, runner.new_id())
     if plan.virtual is not None and plan.virtual.writes:
         outcome.virtual_linked = apply_virtual(runner, plan.virtual)
         outcome.virtual_written = True
@@ -106,6 +120,9 @@ def _deploy(job: Deployment, runner: Runner, ui: Ui, outcome: Outcome) -> None:
         _publish_if_unmanaged(runner, job.package, plan)
     outcome.plan = plan
     outcome.checks = post_install_checks(runner.transport, plan, job.package, state)
+    for finding in outcome.checks:
+        if not finding.ok:
+            outcome.warn("DEP080", f"{finding.name}: {finding.detail()}", finding.instruction)
 
 
 def _finish_earlier_imports(job: Deployment, runner: Runner, ui: Ui, state: EnvState,
@@ -119,8 +136,8 @@ def _finish_earlier_imports(job: Deployment, runner: Runner, ui: Ui, state: EnvS
             try:
                 runner.follow(step.job_id, "", step.unique_name)
             except (ImportFailed, Busy) as error:  # that earlier attempt failed: plan again
-                outcome.warnings.append(f"an earlier import of {step.unique_name} failed: "
-                                        f"{mask(str(error))}")
+                outcome.warn("DEP042", f"an earlier import of {step.unique_name} failed: "
+                             f"{error}")
         state = read_state(runner.transport, job.package)
         plan = plan_deploy(state, job.package, job.options, job.settings)
         if plan.refused:
@@ -128,6 +145,7 @@ def _finish_earlier_imports(job: Deployment, runner: Runner, ui: Ui, state: EnvS
         earlier = [(s, "done") for s in waits]
         outcome.steps = earlier + [(s, "planned") for s in plan.steps
                                    if not (s.action == "skip" and _waited(s, waits))]
+        outcome.handles = {i: Handles(s.job_id, "") for i, s in enumerate(waits)}
     raise StillRunning("imports started by earlier deploys")
 
 
@@ -147,7 +165,8 @@ def _backend(job: Deployment, runner: Runner, ui: Ui) -> Iterator[Backend]:
         yield PacBackend(session, runner, workdir)
 
 
-def _run_steps(package: Package, plan: Plan, backend: Backend, outcome: Outcome) -> None:
+def _run_steps(package: Package, plan: Plan, backend: Backend, outcome: Outcome,
+               runner: Runner) -> None:
     solutions = {s.unique_name: s for s in package.solutions}
     for index, (step, status) in enumerate(outcome.steps):
         if status != "planned":
@@ -156,7 +175,14 @@ def _run_steps(package: Package, plan: Plan, backend: Backend, outcome: Outcome)
             outcome.steps[index] = (step, "skipped")
             continue
         outcome.steps[index] = (step, "running")
-        backend.apply(step, solutions[step.unique_name], plan)
+        started = runner.clock.monotonic()
+        runner.handles.pop(step.unique_name, None)
+        try:
+            backend.apply(step, solutions[step.unique_name], plan)
+        finally:
+            outcome.seconds[index] = runner.clock.monotonic() - started
+            if step.unique_name in runner.handles:
+                outcome.handles[index] = runner.handles[step.unique_name]
         outcome.steps[index] = (step, "done")
 
 

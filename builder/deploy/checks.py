@@ -54,8 +54,8 @@ class Finding:
 
 
 def post_install_checks(transport: Transport, plan: Plan, package: Package,
-                        state: EnvState) -> list[str]:
-    """Deploy's warnings: the failing findings as one line each."""
+                        state: EnvState) -> list[Finding]:
+    """Deploy's after-install findings (a failing one is a warning, never a failed deploy)."""
     checks: list[Callable[[], list[Finding]]] = [
         lambda: [app_user(transport)],
         lambda: assignee(package, final_value(plan.settings, state.settings, package.settings,
@@ -63,7 +63,7 @@ def post_install_checks(transport: Transport, plan: Plan, package: Package,
     ]
     if plan.scenario in ("cif2", "cif2-omnichannel"):
         checks.append(lambda: profiles(transport, package))
-    return [f.warning() for f in run_checks("post-install", checks) if not f.ok]
+    return run_checks("post-install", checks)
 
 
 def run_checks(name: str, checks: list[Callable[[], list[Finding]]]) -> list[Finding]:

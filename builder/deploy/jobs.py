@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..errors import BuildError, diagnostic
@@ -61,6 +61,14 @@ class ImportFailed(BuildError):
 
 
 @dataclass
+class Handles:
+    """How the service names one solution's operation: what the report shows per solution."""
+
+    import_job_key: str = ""
+    async_operation_id: str = ""
+
+
+@dataclass
 class Runner:
     transport: Transport
     clock: Clock
@@ -69,6 +77,7 @@ class Runner:
     ui: Progress
     new_id: Callable[[], str] = lambda: str(uuid.uuid4())
     lock_waits: int = 0
+    handles: dict[str, Handles] = field(default_factory=dict)  # solution -> its last operation
 
     # --- imports ------------------------------------------------------------------------
     def run_import(self, build: Callable[[str], Request], name: str, target: str) -> None:
@@ -97,6 +106,8 @@ class Runner:
 
     def _follow_or_retry(self, job_id: str, payload: Any, name: str) -> bool:
         operation = str((payload or {}).get("AsyncOperationId", ""))
+        self.handles[name] = Handles(str((payload or {}).get("ImportJobKey") or job_id),
+                                     operation)
         try:
             self.follow(job_id, operation, name)
         except Busy:  # the job itself died on the lock: wait, then a fresh attempt
@@ -198,7 +209,9 @@ class Runner:
                     return
                 self._check_attempts(attempts, name, "the answer was lost")
                 continue
-            self._follow_operation(str(answer.payload.get("AsyncOperationId", "")), name)
+            operation = str(answer.payload.get("AsyncOperationId", ""))
+            self.handles[name] = Handles("", operation)
+            self._follow_operation(operation, name)
             return
 
     def _follow_operation(self, operation_id: str, name: str) -> None:

@@ -8,8 +8,9 @@ Everything is read with `archive.read_zip` and `xmlsafe.parse_xml`; nothing touc
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..archive import read_zip
@@ -71,6 +72,13 @@ class Package:
     solutions: tuple[PackageSolution, ...]
     settings: tuple[SettingRow, ...] = ()
     cif1_provider: ProviderRow | None = None
+    sha256: str = ""  # of the package zip (of a folder: of its sorted "sha256  name" lines)
+
+    @property
+    def name(self) -> str:
+        """The package's name: the package folder's, or a bare solution's unique name."""
+        return PACKAGE_FOLDER if len(self.solutions) != 1 or self.settings else (
+            self.solutions[0].unique_name)
 
     @property
     def version(self) -> str:
@@ -91,14 +99,23 @@ def read_package(path: Path) -> Package:
     if path.is_dir():
         folder = path / PACKAGE_FOLDER if (path / PACKAGE_FOLDER).is_dir() else path
         entries = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
-        return package_from_entries(entries, str(folder))
+        return replace(package_from_entries(entries, str(folder)), sha256=folder_digest(entries))
     if not path.exists():
         raise BuildError.at("DEP001", "package not found", file=str(path),
                             hint="build it first: voicepkg build, or pass --from-source")
     entries = read_zip(path, str(path))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if "solution.xml" in entries:
-        return Package(str(path), (read_solution(path.read_bytes(), path.name, str(path)),))
-    return package_from_entries(entries, str(path))
+        return Package(str(path), (read_solution(path.read_bytes(), path.name, str(path)),),
+                       sha256=digest)
+    return replace(package_from_entries(entries, str(path)), sha256=digest)
+
+
+def folder_digest(entries: Mapping[str, bytes]) -> str:
+    """A package folder's identity: the sha256 of its SHA256SUMS-style listing."""
+    lines = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
+                    for name, data in sorted(entries.items()))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
 def package_from_build(outputs: Mapping[str, bytes], label: str) -> Package:
@@ -109,8 +126,9 @@ def package_from_build(outputs: Mapping[str, bytes], label: str) -> Package:
     if IMPORT_CONFIG not in entries:
         zips = [k for k in outputs if k.startswith(PACKAGE_FOLDER + "_") and k.endswith(".zip")]
         if zips:
-            return package_from_entries(read_zip(outputs[zips[0]], zips[0]), label)
-    return package_from_entries(entries, label)
+            return replace(package_from_entries(read_zip(outputs[zips[0]], zips[0]), label),
+                           sha256=hashlib.sha256(outputs[zips[0]]).hexdigest())
+    return replace(package_from_entries(entries, label), sha256=folder_digest(entries))
 
 
 def package_from_entries(entries: Mapping[str, bytes], label: str) -> Package:

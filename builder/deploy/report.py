@@ -3,13 +3,22 @@ and with --json one JSON object (stable keys) for machines."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from ..errors import Diagnostic
 from .apply import Outcome
-from .plan import Plan
+from .checks import Finding
+from .package import Package
+from .plan import Plan, SolutionStep
+from .settings import SettingsPlan
 from .virtual import SOURCE_NAME, VirtualPlan, shown_uri
 
-STATUS = {0: "done", 1: "failed", 2: "usage", 3: "refused", 4: "running"}
+STATUS = {0: "done", 1: "failed", 2: "usage", 3: "refused", 4: "running", 70: "internal error"}
+REPORT_VERSION = 1
 ARROW = "->"
 
 
@@ -45,8 +54,11 @@ def summary_lines(outcome: Outcome) -> list[str]:
                      else f"settings: not written (planned: {counts})")
         if outcome.plan.virtual is not None:
             lines.append(f"virtual tables: {_virtual_done(outcome.plan.virtual, outcome)}")
-    lines += [f"warning: {w}" for w in outcome.warnings + outcome.checks]
-    lines += [f"error: {e}" for e in outcome.errors]
+    for item in outcome.diagnostics:
+        if item.severity == "warning":
+            lines.append(f"warning: {item.message}" + (f". {item.hint}" if item.hint else ""))
+        else:
+            lines.append(f"error: {item}")
     lines.append(_verdict(outcome))
     return lines
 
@@ -66,31 +78,99 @@ def _verdict(outcome: Outcome) -> str:
         st == "dry-run" for _, st in outcome.steps) else "Done."
 
 
-def json_report(outcome: Outcome, environment: str, dry_run: bool) -> dict[str, Any]:
-    plan = outcome.plan
-    settings = plan.settings if plan else None
+@dataclass(frozen=True)
+class RunInfo:
+    """What every deploy and doctor report says about the run itself."""
+
+    command: str  # "deploy" | "doctor"
+    environment: str
+    started: float  # wall-clock seconds since 1970
+    finished: float
+    package: Package | None = None
+    dry_run: bool = False
+
+
+def envelope(run: RunInfo, exit_code: int, diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
+    """The keys deploy and doctor reports share (docs/deploy.md, "The JSON report")."""
+    package = run.package
+    items = [_diagnostic_json(d, run.command) for d in diagnostics]
     return {
-        "environment": environment,
-        "scenario": plan.scenario if plan else None,
-        "dry_run": dry_run,
-        "status": STATUS.get(outcome.exit_code, "failed"),
-        "exit_code": outcome.exit_code,
-        "solutions": [{"uniquename": s.unique_name, "from": s.from_version,
-                       "to": s.to_version, "action": s.action, "status": status,
-                       "reason": s.reason} for s, status in outcome.steps],
-        "settings": {
-            "created": [r.name for r in settings.create] if settings else [],
-            "kept": list(settings.kept) if settings else [],
-            "updated": [r.name for _, r in settings.update] if settings else [],
-            "unchanged": len(settings.unchanged) if settings else 0,
-            "written": outcome.records_written,
-        },
-        "cif1_provider": "written" if plan and plan.provider else "unchanged",
-        "virtual_tables": _virtual_json(plan.virtual, outcome) if plan and plan.virtual else None,
-        "checks": outcome.checks,
-        "warnings": outcome.warnings + outcome.checks,
-        "errors": outcome.errors,
+        "report": run.command,
+        "report_version": REPORT_VERSION,
+        "tool": {"name": "voicepkg", "version": tool_version()},
+        "environment": run.environment,
+        "package": {"name": package.name, "version": package.version,
+                    "sha256": package.sha256 or None, "source": package.label}
+        if package else None,
+        "started_at": iso_time(run.started),
+        "finished_at": iso_time(run.finished),
+        "duration_seconds": round(max(0.0, run.finished - run.started), 3),
+        "dry_run": run.dry_run,
+        "status": STATUS.get(exit_code, "failed"),
+        "exit_code": exit_code,
+        "diagnostics": items,
+        "counts": {"errors": sum(d["severity"] == "error" for d in items),
+                   "warnings": sum(d["severity"] == "warning" for d in items)},
     }
+
+
+def json_report(outcome: Outcome, run: RunInfo) -> dict[str, Any]:
+    plan = outcome.plan
+    settings = plan.settings if plan else SettingsPlan()
+    written = settings.writes if outcome.records_written else 0
+    out = envelope(run, outcome.exit_code, outcome.diagnostics)
+    out |= {
+        "scenario": plan.scenario if plan else None,
+        "solutions": [_solution_json(index, step, status, outcome)
+                      for index, (step, status) in enumerate(outcome.steps)],
+        "settings": {
+            "created": [r.name for r in settings.create],
+            "updated": [r.name for _, r in settings.update],
+            "kept": list(settings.kept),
+            "unchanged": len(settings.unchanged),
+            "written": written,
+        },
+        "cif1_provider": ("unchanged" if not (plan and plan.provider) else
+                          "written" if outcome.records_written else "not written"),
+        "virtual_tables": _virtual_json(plan.virtual, outcome) if plan and plan.virtual else None,
+        "checks": [finding_json(f) for f in outcome.checks],
+    }
+    return out
+
+
+def _solution_json(index: int, step: SolutionStep, status: str,
+                   outcome: Outcome) -> dict[str, Any]:
+    handles = outcome.handles.get(index)
+    seconds = outcome.seconds.get(index)
+    return {"uniquename": step.unique_name, "from": step.from_version, "to": step.to_version,
+            "action": step.action, "status": status, "reason": step.reason,
+            "import_job_key": (handles.import_job_key or None) if handles else None,
+            "async_operation_id": (handles.async_operation_id or None) if handles else None,
+            "duration_seconds": round(seconds, 3) if seconds is not None else None}
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    return {"name": finding.name, "ok": finding.ok, "message": finding.detail(),
+            "instruction": finding.instruction}
+
+
+def _diagnostic_json(item: Diagnostic, command: str) -> dict[str, Any]:
+    data = item.to_json()
+    if data["file"] == "deploy":  # deploy's library names no file; say which command it was
+        data["file"] = command
+    return data
+
+
+def tool_version() -> str:
+    try:
+        return version("voicepkg")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def iso_time(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z")
 
 
 def _virtual_plan(virtual: VirtualPlan) -> str:

@@ -122,6 +122,19 @@ def report(result: Result) -> dict[str, Any]:
     return dict(json.loads(result.stdout))
 
 
+def errors(data: dict[str, Any]) -> list[str]:
+    """The report's error diagnostics as "CODE: message (hint)" lines."""
+    return [_line(d) for d in data["diagnostics"] if d["severity"] == "error"]
+
+
+def warnings(data: dict[str, Any]) -> list[str]:
+    return [_line(d) for d in data["diagnostics"] if d["severity"] == "warning"]
+
+
+def _line(item: dict[str, Any]) -> str:
+    return f"{item['code']}: {item['message']}" + (f" ({item['hint']})" if item["hint"] else "")
+
+
 def actions(result: Result) -> dict[str, str]:
     return {s["uniquename"]: s["action"] for s in report(result)["solutions"]}
 
@@ -143,5 +156,5 @@ def installed(fake: FakeDataverse, spec: Spec, tmp: Path) -> None:
         fake.install(multisession_zip(spec))
 
 
-__all__ = ["FakeClock", "TOKEN", "actions", "cif1", "cif2", "clock", "deploy", "fake",
-           "installed", "invoke", "package", "report", "settings_file"]
+__all__ = ["FakeClock", "TOKEN", "actions", "cif1", "cif2", "clock", "deploy", "errors", "fake",
+           "installed", "invoke", "package", "report", "settings_file", "warnings"]
