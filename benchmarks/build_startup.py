@@ -1,6 +1,7 @@
 """How long `voicepkg --help` and `voicepkg build --help` take, and what they import.
 
 Run by hand: python benchmarks/build_startup.py [repeats]
+The console script `voicepkg` and `python -c pass` run in turns; medians.
 Start-up should stay lean: subcommands are imported only when run, and `build` imports the
 loader and renderers only inside the command.
 """
@@ -9,19 +10,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
+from pathlib import Path
+
+from timing import interleaved, process
 
 HEAVY = ("jinja2", "lxml", "xmlschema", "httpx", "azure", "rich", "builder.render",
          "builder.load", "builder.validate")
-
-
-def timed(args: list[str], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        subprocess.run(args, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def imported(code: str) -> list[str]:
@@ -33,15 +27,17 @@ def imported(code: str) -> list[str]:
 
 
 def main() -> None:
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    bare = timed([sys.executable, "-c", "pass"], repeats)
-    cli = "from builder.cli import main; main(['--help'])"
-    build = "from builder.cli import main; main(['build', '--help'])"
-    for label, code in (("voicepkg --help", cli), ("voicepkg build --help", build)):
-        took = timed([sys.executable, "-c", code], repeats)
-        print(f"{label:24} {took * 1000:6.0f} ms  (python alone {bare * 1000:.0f} ms, "
-              f"best of {repeats})")
-        print(f"{'':24} heavy imports: {', '.join(imported(code)) or 'none'}")
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 21
+    voicepkg = str(Path(sys.executable).with_name("voicepkg"))
+    bare, top, build = interleaved(repeats, process([sys.executable, "-c", "pass"]),
+                                   process([voicepkg, "--help"]),
+                                   process([voicepkg, "build", "--help"]))
+    print(bare.line("floor: python -c pass"))
+    print(top.line("voicepkg --help", bare))
+    print(build.line("voicepkg build --help", bare))
+    for code in ("from builder.cli import main; main(['--help'])",
+                 "from builder.cli import main; main(['build', '--help'])"):
+        print(f"  {code}: heavy imports: {', '.join(imported(code)) or 'none'}")
 
 
 if __name__ == "__main__":

@@ -1,52 +1,73 @@
-"""Time the Voice build beside its floor (zipping the same entries with no rendering).
+"""Time `voicepkg build solution --both` and `voicepkg build package` of the Voice sources,
+whole processes, beside the floor process: a fresh Python writing the same files from
+already-rendered entries with zipfile alone (benchmarks/zip_floor.py).
 
-Run by hand: python benchmarks/build_voice.py [solution_src] [repeats]
-Prints best-of-N times for load, render, zip and the whole package build, and the ratio of
-the build to the floor.
+Run by hand: python benchmarks/build_voice.py [repeats]
+Each command and its floor run in turns; medians. The first build after a change of
+templates pays for compiling them once (the compiled-template cache), so one warm-up run
+of each command comes first.
 """
 
 from __future__ import annotations
 
+import pickle
+import shutil
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
-from build_200_tables import best
+from timing import ROOT, interleaved, process
 
-from builder.build import load_checked, package_files
-from builder.package import zip_bytes
-from builder.render import render_config_data, render_solution
+from builder.build import load_checked
+from builder.render import render_config_data, render_import_config, render_solution
+from builder.render.names import (
+    config_data_name,
+    ordered_solutions,
+    package_name,
+    package_zip_name,
+    solution_zip_name,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "solution_src"
+VOICEPKG = str(Path(sys.executable).with_name("voicepkg"))
 
 
-def render_all(project) -> list[dict[str, bytes]]:  # type: ignore[no-untyped-def]
-    parts = [render_solution(project, s.unique_name, True) for s in project.solutions]
-    return [*parts, render_config_data(project)]
+def solution_spec(project: Any, kinds: tuple[bool, ...]) -> dict[str, Any]:
+    return {solution_zip_name(s, project.version, managed): render_solution(
+        project, s.unique_name, managed) for s in ordered_solutions(project) for managed in kinds}
 
 
-def floor(entries: list[dict[str, bytes]]) -> bytes:
-    """The zipping a package build does, over already-rendered entries: the lower bound."""
-    inner = {f"{i}.zip": zip_bytes(e) for i, e in enumerate(entries)}
-    return zip_bytes(inner)
+def package_spec(project: Any) -> dict[str, Any]:
+    zips = solution_spec(project, (True,))
+    names = {s.unique_name: solution_zip_name(s, project.version, True) for s in project.solutions}
+    config = config_data_name(project)
+    inner = {"ImportConfig.xml": render_import_config(project, names, config),
+             config: render_config_data(project), **zips}
+    folder = package_name(project)
+    return {**{f"{folder}/{k}": v for k, v in inner.items()}, package_zip_name(project): inner}
 
 
 def main() -> None:
-    src = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "solution_src"
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    t_load, project = best(repeats, lambda: load_checked(src))
-    t_render, entries = best(repeats, lambda: render_all(project))
-    t_floor, _ = best(repeats, lambda: floor(entries))
-    t_build, files = best(repeats, lambda: package_files(project))
-    size = sum(len(v) for e in entries for v in e.values())
-    print(f"Voice: {len(project.tables)} tables, {sum(len(e) for e in entries)} entries, "
-          f"{size / 1024:.0f} KiB rendered, {len(files)} output files (best of {repeats})")
-    print(f"  load + check          {t_load * 1000:8.1f} ms")
-    print(f"  render (all entries)  {t_render * 1000:8.1f} ms")
-    print(f"  floor: zip only       {t_floor * 1000:8.1f} ms")
-    print(f"  package from model    {t_build * 1000:8.1f} ms   "
-          f"{t_build / t_floor:5.1f} x floor")
-    print(f"  load + package        {(t_load + t_build) * 1000:8.1f} ms   "
-          f"{(t_load + t_build) / t_floor:5.1f} x floor")
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 11
+    project = load_checked(SOURCES)
+    floor = str(ROOT / "benchmarks" / "zip_floor.py")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        both = solution_spec(project, (True, False))
+        for label, args, spec in (("build solution --both", ["solution", "--both"], both),
+                                  ("build package", ["package"], package_spec(project))):
+            pickled = work / "spec.pickle"
+            pickled.write_bytes(pickle.dumps(spec))
+            out = work / "out"
+            command = process([VOICEPKG, "build", *args, "--src", str(SOURCES), "--out", str(out)])
+            command()  # warm-up: a first run may compile the templates into the cache
+            floor_run = process([sys.executable, floor, str(pickled), str(work / "floor")])
+            t_cmd, t_floor = interleaved(repeats, command, floor_run)
+            print(f"voicepkg {label} ({len(spec)} files)")
+            print(t_floor.line("floor process: zipfile writes the files"))
+            print(t_cmd.line(f"voicepkg {label}", t_floor))
+            shutil.rmtree(out)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 
-from build_200_tables import SOLUTION, best, big_project  # the same generated solution
+from timing import interleaved, timed
+
+from big_project import SOLUTION, big_project  # isort: skip (found through timing's path)
 
 from builder.archive import read_zip
 from builder.diff import diff_projects
@@ -47,32 +49,24 @@ def second_version(project: Project) -> Project:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     old, new = big_project(count), second_version(big_project(count))
     zips = [zip_bytes(render_solution(p, SOLUTION, True)) for p in (old, new)]
-    t_models, report = best(repeats, lambda: diff_projects(old, new))
-    t_read, read = best(repeats, lambda: [read_solution_zip(z) for z in zips])
-    t_all, _ = best(
-        repeats,
-        lambda: render_text(diff_projects(read_solution_zip(zips[0]), read_solution_zip(zips[1]))),
-    )
-    t_unzip, _ = best(repeats, lambda: [read_zip(z) for z in zips])
-    t_parse, _ = best(
-        repeats, lambda: [parse_xml(read_zip(z)["customizations.xml"], "c") for z in zips]
-    )
+    t_models, report = timed(repeats, lambda: diff_projects(old, new))
+    read = [read_solution_zip(z) for z in zips]
     assert not diff_projects(read[0], old).different  # the read is faithful
-    print(
-        f"{count} tables, zips of {len(zips[0]) / 1e6:.2f} MB; {len(report.changes)} changes "
-        f"found (best of {repeats})"
-    )
-    print(f"  diff of two models              {t_models * 1000:8.0f} ms")
-    print(f"  read both zips into models      {t_read * 1000:8.0f} ms")
-    print(
-        f"  zips -> text report (the CLI)   {t_all * 1000:8.0f} ms   "
-        f"{t_all / t_parse:5.1f} x parse floor"
-    )
-    print(f"  floor: unzip both               {t_unzip * 1000:8.0f} ms")
-    print(f"  floor: unzip + parse XML        {t_parse * 1000:8.0f} ms")
+
+    def whole() -> str:
+        return render_text(diff_projects(read_solution_zip(zips[0]), read_solution_zip(zips[1])))
+
+    def floor() -> list[object]:
+        return [parse_xml(read_zip(z)["customizations.xml"], "c") for z in zips]
+
+    t_floor, t_all = interleaved(repeats, floor, whole)
+    print(f"{count} tables, zips of {len(zips[0]) / 1e6:.2f} MB; {len(report.changes)} changes")
+    print(t_models.line("diff of two models"))
+    print(t_floor.line("floor: unzip + parse both"))
+    print(t_all.line("zips -> text report (what the CLI does)", t_floor))
 
 
 if __name__ == "__main__":

@@ -10,26 +10,28 @@ from __future__ import annotations
 
 import sys
 
-from build_200_tables import SOLUTION, best, big_project
+from timing import timed
+
+from big_project import SOLUTION, big_project  # isort: skip (found through timing's path)
 
 from builder.render.customizations import build_document, environment, render_customizations
 
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     project = big_project(count)
     template = environment().get_template("customizations/customizations.xml.j2")
-    t_models, doc = best(repeats, lambda: build_document(project, SOLUTION, True))
-    t_layout, text = best(repeats, lambda: template.render(doc=doc))
-    t_total, xml = best(repeats, lambda: render_customizations(project, SOLUTION, True))
+    t_models, doc = timed(repeats, lambda: build_document(project, SOLUTION, True))
+    t_layout, text = timed(repeats, lambda: template.render(doc=doc))
+    t_total, xml = timed(repeats, lambda: render_customizations(project, SOLUTION, True))
     print(
         f"{count} tables: customizations.xml {len(xml) / 1e6:.1f} MB, "
-        f"{text.count(chr(10))} lines (best of {repeats})"
+        f"{text.count(chr(10))} lines (medians of {repeats})"
     )
-    print(f"  models     {t_models * 1000:8.0f} ms")
-    print(f"  templates  {t_layout * 1000:8.0f} ms")
-    print(f"  total      {t_total * 1000:8.0f} ms   {t_total / count * 1000:.1f} ms per table")
+    print(t_models.line("models (cz_* view models)"))
+    print(t_layout.line("templates (jinja2 layout)"))
+    print(t_total.line("total"))
 
 
 if __name__ == "__main__":
