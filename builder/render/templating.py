@@ -3,16 +3,28 @@
 StrictUndefined turns a misspelt variable into an error instead of an empty string, and XML
 autoescaping makes every `{{ value }}` safe in text and in attribute values. Templates only
 lay out what the render code prepared: sorting and value mapping happen in Python.
+
+Templates are compiled once per installation, not once per run: the compiled code is kept in
+the user's cache folder (`$VOICEPKG_CACHE_DIR`, else `$XDG_CACHE_HOME/voicepkg`, else
+`~/.cache/voicepkg`), in a folder named after the jinja2 and Python versions and the
+environment's options, one file per template name and source hash. A cache that cannot be
+read or written is skipped: the templates are then compiled in memory, as before. An empty
+`VOICEPKG_CACHE_DIR` turns the cache off.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
 import uuid
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup, escape
 
 # The repo's templates/ in a checkout (editable install); a wheel carries them as
@@ -44,20 +56,97 @@ def keep_line_breaks(value: Any) -> Any:
     return Markup(text.replace("\r", "&#13;").replace("\n", "&#10;"))
 
 
-@cache
-def environment() -> jinja2.Environment:
+# The options that change what a template compiles to (part of the cache folder's name).
+OPTIONS: dict[str, Any] = {
+    "autoescape": True,  # every template here is XML
+    "keep_trailing_newline": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+
+
+class CompiledTemplates(BytecodeCache):
+    """jinja2's compiled template code in a folder, one file per template name and source
+    hash. Unreadable, corrupt or unwritable files count as a miss, never as an error."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> Bucket:
+        checksum = self.get_source_checksum(source)
+        key = hashlib.sha256(f"{name}\0{checksum}".encode()).hexdigest()[:32]
+        bucket = Bucket(environment, key, checksum)
+        self.load_bytecode(bucket)
+        return bucket
+
+    def _file(self, bucket: Bucket) -> Path:
+        return self.folder / f"{bucket.key}.j2c"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            with open(self._file(bucket), "rb") as handle:
+                bucket.load_bytecode(handle)
+        except Exception:  # missing, unreadable or corrupt (pickle, marshal): compile anew
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Write through a temp file and os.replace, so readers never see half a file."""
+        target = self._file(bucket)
+        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            with open(temp, "wb") as handle:
+                bucket.write_bytecode(handle)
+            os.replace(temp, target)
+        except OSError:  # a read-only or full cache: the compiled code stays in memory
+            with suppress(OSError):
+                temp.unlink(missing_ok=True)
+
+
+def cache_root(environ: dict[str, str] | os._Environ[str] | None = None) -> Path | None:
+    """The user's voicepkg cache folder, or None when turned off (empty VOICEPKG_CACHE_DIR)."""
+    env = os.environ if environ is None else environ
+    if "VOICEPKG_CACHE_DIR" in env:
+        configured = env["VOICEPKG_CACHE_DIR"]
+        return Path(configured) if configured else None
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "voicepkg"
+
+
+def template_cache(root: Path | None) -> CompiledTemplates | None:
+    """The compiled-template cache under `root`, or None when the folder cannot be made
+    or is not the user's own (then every run compiles in memory)."""
+    if root is None:
+        return None
+    stamp = repr((jinja2.__version__, sys.version_info[:2], sorted(OPTIONS.items()),
+                  keep_line_breaks.__qualname__))
+    folder = root / f"templates-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if hasattr(os, "getuid") and folder.stat().st_uid != os.getuid():
+            return None
+    except OSError:
+        return None
+    return CompiledTemplates(folder)
+
+
+def make_environment(cache_folder: Path | None) -> jinja2.Environment:
+    """The template environment, with compiled templates kept under `cache_folder`."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
-        autoescape=True,  # every template here is XML
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
         finalize=keep_line_breaks,
+        bytecode_cache=template_cache(cache_folder),
+        **OPTIONS,
     )
     env.filters["bit"] = bit
     env.filters["braced"] = braced
     return env
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return make_environment(cache_root())
 
 
 def render_text(name: str, **context: Any) -> str:
