@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "deploy": ("builder.cli.deploy_cmd", "deploy", "Install, update or upgrade an environment."),
     "settings": ("builder.cli.deploy_cmd", "settings", "Deployment settings files."),
     "doctor": ("builder.cli.doctor_cmd", "doctor", "Check an installed environment (read only)."),
+    "fleet": ("builder.cli.fleet_cmd", "fleet", "Many environments: status, plan, rings."),
     "diff": ("builder.cli.diff_cmd", "diff", "What changed between two versions."),
     "unpack": ("builder.cli.diff_cmd", "unpack", "Turn a solution zip into solution_src sources."),
 }

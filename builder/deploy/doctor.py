@@ -48,8 +48,10 @@ class Report:
         return all(f.ok for f in self.findings)
 
 
-def diagnose(transport: Transport, package: Package, requested: str, url: str) -> Report:
-    state = read_state(transport, package)
+def diagnose(transport: Transport, package: Package, requested: str, url: str,
+             state: EnvState | None = None) -> Report:
+    """The checks; `state` when the caller has already read it (fleet status)."""
+    state = state or read_state(transport, package)
     scenario, _, refusals = choose_scenario(state, package, requested)
     installed = tuple({"uniquename": s.unique_name, "version": s.version, "managed": s.managed}
                       for s in state.solutions)

@@ -55,6 +55,7 @@ class Spec:
     provider: bool = True
     multisession: bool = True
     virtual_tables: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_VIRTUAL))
+    forms: dict[str, str] = field(default_factory=dict)  # form id -> its table (main forms)
 
 
 def setting_id(name: str) -> str:
@@ -88,13 +89,14 @@ def solution_xml(unique: str, version: str, managed: bool, roots: list[str]) -> 
 
 
 def customizations_xml(columns: dict[str, list[str]], connection_refs: dict[str, str],
-                       virtual: dict[str, str] | None = None) -> bytes:
+                       virtual: dict[str, str] | None = None,
+                       forms: dict[str, str] | None = None) -> bytes:
     entities = "".join(
         f"<Entity><Name>{table}</Name><EntityInfo><entity Name={quoteattr(table)}><attributes>"
         + "".join(f'<attribute PhysicalName="{c}"><LogicalName>{c}</LogicalName></attribute>'
                   for c in cols)
         + "</attributes>" + _virtual_xml((virtual or {}).get(table)) + "</entity></EntityInfo>"
-        "</Entity>"
+        + _forms_xml([f for f, t in (forms or {}).items() if t == table]) + "</Entity>"
         for table, cols in sorted(columns.items()))
     refs = "".join(
         f'<connectionreference connectionreferencelogicalname="{name}">'
@@ -104,6 +106,14 @@ def customizations_xml(columns: dict[str, list[str]], connection_refs: dict[str,
     return (f'<ImportExportXml xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
             f"<Entities>{entities}</Entities><Roles /><Workflows />{refs}"
             f'<Languages><Language>1033</Language></Languages></ImportExportXml>').encode()
+
+
+def _forms_xml(form_ids: list[str]) -> str:
+    if not form_ids:
+        return ""
+    return ('<FormXml><forms type="main">' + "".join(
+        f"<systemform><formid>{{{f}}}</formid></systemform>" for f in sorted(form_ids))
+        + "</forms></FormXml>")
 
 
 def _virtual_xml(external: str | None) -> str:
@@ -141,7 +151,7 @@ def base_zip(spec: Spec) -> bytes:
     entries = {"[Content_Types].xml": CONTENT_TYPES,
                "solution.xml": solution_xml(BASE, spec.version, spec.managed, roots),
                "customizations.xml": customizations_xml(spec.columns, spec.connection_refs,
-                                                        spec.virtual_tables)}
+                                                        spec.virtual_tables, spec.forms)}
     for name, default in spec.env_vars.items():
         entries[f"environmentvariabledefinitions/{name}/environmentvariabledefinition.xml"] = (
             env_var_xml(name, default, name in spec.required_env_vars))

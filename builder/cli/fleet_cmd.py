@@ -1,0 +1,228 @@
+"""`voicepkg fleet status|plan|deploy|matrix|report`: thin click commands over builder.fleet."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tomllib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..deploy import clock as clocks
+from ..deploy.plan import MODES
+from ..deploy.secrets import mask
+from ..fleet.fleetfile import Environment, Fleet, Halt, load_fleet
+from ..fleet.matrix import ENGINES, job_matrix
+from ..fleet.page import html_page
+from ..fleet.preview import fleet_plan
+from ..fleet.report import (
+    FORMATS,
+    json_report,
+    junit_report,
+    markdown_report,
+    text_report,
+)
+from ..fleet.rollout import Rollout, exit_code, roll_out
+from ..fleet.rows import Row, ordered, read_rows, to_row
+from ..fleet.status import fleet_status
+from ..package import write_atomic
+from .deploy_cmd import load_package, package_options
+
+RENDER: dict[str, Callable[[list[Row]], str]] = {
+    "text": text_report, "markdown": markdown_report, "json": json_report,
+    "junit": junit_report, "html": html_page}
+
+
+def fleet_path(given: Path | None) -> Path:
+    """--fleet, else `fleet` under [tool.voicepkg] in ./pyproject.toml, else ./fleet.toml."""
+    if given is not None:
+        return given
+    project = Path("pyproject.toml")
+    if project.is_file():
+        try:
+            tool = tomllib.loads(project.read_text(encoding="utf-8")).get("tool", {})
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            tool = {}
+        configured = tool.get("voicepkg", {}).get("fleet")
+        if isinstance(configured, str) and configured:
+            return Path(configured)
+    return Path("fleet.toml")
+
+
+def common(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed([
+        click.option("--fleet", "fleet_file", type=click.Path(path_type=Path), default=None,
+                     help="The fleet file (default: [tool.voicepkg] fleet, else fleet.toml)."),
+        click.option("--ring", type=int, default=None, help="Only this ring."),
+        click.option("--jobs", type=click.IntRange(1, 256), default=None,
+                     help="Environments at a time (default: the fleet file's jobs)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def output_options(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed([
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+                     show_default=True),
+        click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
+        click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Write the output here (atomically) instead of stdout."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _select(fleet: Fleet, ring: int | None) -> list[Environment]:
+    if ring is not None and ring not in fleet.rings:
+        raise click.BadParameter(f"ring {ring} is not in the fleet file "
+                                 f"({', '.join(map(str, sorted(fleet.rings)))})",
+                                 param_hint="--ring")
+    return [e for e in fleet.environments
+            if (ring is None or e.ring == ring) and not e.excluded]
+
+
+def _emit(rows: list[Row], raw: dict[str, Any] | None, fmt: str, as_json: bool,
+          out: Path | None) -> None:
+    fmt = "json" if as_json else fmt
+    text = (json.dumps(raw, indent=2) + "\n" if fmt == "json" and raw is not None
+            else RENDER[fmt](rows))
+    text = mask(text)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out, text.encode("utf-8"))
+        click.echo(f"wrote {out}", err=True)
+
+
+def _progress(label: str) -> Callable[[dict[str, Any]], None]:
+    def said(item: dict[str, Any]) -> None:
+        key = item.get("fleet") or item
+        click.echo(mask(f"{label} ring {key.get('ring')} {key.get('name')}: "
+                        f"{item.get('status')}"), err=True)
+    return said
+
+
+def _collect(rows: Iterable[dict[str, Any]], said: Callable[[dict[str, Any]], None],
+             ) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        said(row)
+        out.append(row)
+    return sorted(out, key=lambda r: (r.get("ring", 0), r.get("name", "")))
+
+
+@click.group("fleet")
+def fleet() -> None:
+    """Many environments: status, plan, deploy by rings, CI matrices, one report."""
+
+
+@fleet.command("status")
+@common
+@package_options
+@click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
+              help="Seconds per environment before its row fails.")
+@output_options
+def status(fleet_file: Path | None, ring: int | None, jobs: int | None, package: Path | None,
+           from_source: bool, src: Path, timeout: float, fmt: str, as_json: bool,
+           out: Path | None) -> None:
+    """Read every environment (GET only): versions, leftovers, checks, drift, layers."""
+    fleet_ = load_fleet(fleet_path(fleet_file))
+    envs = _select(fleet_, ring)
+    reference = load_package(package, from_source, src)
+    found = _collect(fleet_status(envs, reference, dict(os.environ), clocks.default_clock(),
+                                  jobs or fleet_.jobs, timeout), _progress("status"))
+    rows = ordered([to_row(r, fleet_, r["name"]) for r in found])
+    _emit(rows, {"kind": "fleet status", "environments": found}, fmt, as_json, out)
+    if any(r["status"] == "failed" for r in found):
+        sys.exit(1)
+
+
+@fleet.command("plan")
+@click.argument("package", type=click.Path(path_type=Path))
+@common
+@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
+              help="Seconds per environment before its row fails.")
+@output_options
+def plan(package: Path, fleet_file: Path | None, ring: int | None, jobs: int | None, mode: str,
+         timeout: float, fmt: str, as_json: bool, out: Path | None) -> None:
+    """What deploy would do in each environment; nothing is changed."""
+    fleet_ = load_fleet(fleet_path(fleet_file))
+    envs = _select(fleet_, ring)
+    reference = load_package(package, False, Path())
+    found = _collect(fleet_plan(envs, reference, dict(os.environ), clocks.default_clock(),
+                                jobs or fleet_.jobs, timeout, mode), _progress("plan"))
+    rows = ordered([to_row(r, fleet_, r["name"]) for r in found])
+    _emit(rows, {"kind": "fleet plan", "environments": found}, fmt, as_json, out)
+    statuses = {r["status"] for r in found}
+    sys.exit(1 if "failed" in statuses else 3 if "refused" in statuses else 0)
+
+
+@fleet.command("deploy")
+@click.argument("package", type=click.Path(path_type=Path))
+@common
+@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True)
+@click.option("--max-failures", type=click.IntRange(min=0), default=None,
+              help="Halt when more than N environments of a ring fail.")
+@click.option("--max-share", type=click.FloatRange(0, 1, max_open=True), default=None,
+              help="Halt when more than this share of a ring fails (0.2 = 20%).")
+@click.option("--reports", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("fleet-reports"), show_default=True,
+              help="One JSON report per environment; a rerun continues from them.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=3600.0, show_default=True,
+              help="Seconds per environment, as deploy's --timeout.")
+@output_options
+def deploy(package: Path, fleet_file: Path | None, ring: int | None, jobs: int | None,
+           mode: str, max_failures: int | None, max_share: float | None, reports: Path,
+           timeout: float, fmt: str, as_json: bool, out: Path | None) -> None:
+    """Deploy ring by ring; halt on failures; skip closed maintenance windows."""
+    fleet_ = load_fleet(fleet_path(fleet_file))
+    _select(fleet_, ring)
+    halt = (Halt(max_failures, max_share) if max_failures is not None or max_share is not None
+            else fleet_.halt)
+    options = Rollout(halt, jobs or fleet_.jobs, timeout, clocks.poll_interval(), ring, mode,
+                      reports)
+    found = roll_out(fleet_, load_package(package, False, Path()), dict(os.environ),
+                     clocks.default_clock(), options, _progress("deploy"))
+    rows = ordered([to_row(r, fleet_, r["fleet"]["name"]) for r in found])
+    _emit(rows, {"kind": "fleet deploy", "environments": found}, fmt, as_json, out)
+    code = exit_code(found)
+    if code:
+        sys.exit(code)
+
+
+@fleet.command("matrix")
+@click.option("--engine", type=click.Choice(ENGINES), required=True)
+@common
+def matrix(engine: str, fleet_file: Path | None, ring: int | None, jobs: int | None) -> None:
+    """The CI job matrix (one job per environment) as one JSON object."""
+    path = fleet_path(fleet_file)
+    fleet_ = load_fleet(path)
+    _select(fleet_, ring)
+    data, left = job_matrix(fleet_, engine, ring, clocks.default_clock().wall(),
+                            path.parent, jobs)
+    for reason in left:
+        click.echo(f"no job: {reason}", err=True)
+    click.echo(json.dumps(data, separators=(",", ":")))
+
+
+@fleet.command("report")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False,
+                                                                    path_type=Path))
+@click.option("--fleet", "fleet_file", type=click.Path(path_type=Path), default=None,
+              help="Names and rings for plain deploy reports (matched by URL).")
+@output_options
+def report(reports: tuple[Path, ...], fleet_file: Path | None, fmt: str, as_json: bool,
+           out: Path | None) -> None:
+    """One status table from per-environment reports (and fleet status output)."""
+    path = fleet_path(fleet_file)
+    fleet_ = load_fleet(path) if fleet_file is not None or path.is_file() else None
+    rows = read_rows(list(reports), fleet_)
+    _emit(rows, None, fmt, as_json, out)
+    if any(r.failing for r in rows):
+        sys.exit(1)

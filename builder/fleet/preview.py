@@ -1,0 +1,88 @@
+"""`fleet plan PACKAGE`: per environment what `deploy` would do (install, update, upgrade,
+skip, resume, wait or refuse), what an upgrade would delete with its data, and which
+environment variables lack a value; GET requests only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from ..deploy.clock import Clock
+from ..deploy.components import describe, installed_components
+from ..deploy.package import Package
+from ..deploy.plan import Options, Plan, plan_deploy
+from ..deploy.settings import DeploymentSettings, load_deployment_settings
+from ..deploy.state import EnvState, read_state
+from .access import READ_POLICY, credentials, open_transport
+from .fleetfile import Environment
+from .pool import bounded
+from .status import Row, guarded
+
+DATA_KINDS = frozenset({1, 2})  # tables and columns: an upgrade deletes them with their data
+
+
+def fleet_plan(envs: list[Environment], package: Package, environ: Mapping[str, str],
+               clock: Clock, jobs: int, timeout: float, mode: str = "auto") -> Iterator[Row]:
+    def one(env: Environment) -> Row:
+        return guarded(env, "plan", lambda: _plan(env, package, environ, clock, timeout, mode))
+
+    for _, row in bounded(envs, one, jobs):
+        yield row
+
+
+def _plan(env: Environment, package: Package, environ: Mapping[str, str], clock: Clock,
+          timeout: float, mode: str) -> Row:
+    spec, variables = credentials(env, environ)
+    deployment = (load_deployment_settings(env.settings, variables) if env.settings
+                  else DeploymentSettings())
+    transport = open_transport(env, spec, clock, timeout, READ_POLICY)
+    try:
+        state = read_state(transport, package)
+    finally:
+        transport.close()
+    return plan_row(plan_deploy(state, package, Options(env.scenario, mode), deployment),
+                    state, package, deployment)
+
+
+def plan_row(plan: Plan, state: EnvState, package: Package,
+             deployment: DeploymentSettings) -> Row:
+    changes = [s for s in plan.steps if s.changes]
+    status = ("refused" if plan.refused else "changes" if changes or not plan.nothing_to_do
+              else "nothing to do")
+    return {
+        "status": status,
+        "scenario": plan.scenario,
+        "installed": {s.unique_name: s.version for s in state.solutions},
+        "package_version": package.version,
+        "steps": [{"uniquename": s.unique_name, "from": s.from_version, "to": s.to_version,
+                   "action": s.action, "reason": s.reason} for s in plan.steps],
+        "data_loss": data_loss(plan, state, package),
+        "missing_settings": missing_values(plan, state, package, deployment),
+        "settings": {"create": len(plan.settings.create), "update": len(plan.settings.update),
+                     "kept": list(plan.settings.kept)},
+        "warnings": list(plan.warnings),
+        "errors": list(plan.refusals),
+    }
+
+
+def data_loss(plan: Plan, state: EnvState, package: Package) -> list[str]:
+    """Tables and columns an upgrade in this plan deletes (with their data)."""
+    out = []
+    for step in plan.steps:
+        solution = next(s for s in package.solutions if s.unique_name == step.unique_name)
+        rows = state.components.get(step.unique_name)
+        if step.action != "upgrade" or rows is None:
+            continue
+        removed = installed_components(rows, solution.prefix) - solution.components
+        out += [f"{step.unique_name}: {describe(k)}" for k in sorted(removed)
+                if k[0] in DATA_KINDS]
+    return out
+
+
+def missing_values(plan: Plan, state: EnvState, package: Package,
+                   deployment: DeploymentSettings) -> list[str]:
+    """Required environment variables of imported solutions that would get no value."""
+    importing = {s.unique_name for s in plan.steps if s.action in ("install", "update",
+                                                                   "upgrade")}
+    return sorted(v.schema_name for s in package.solutions if s.unique_name in importing
+                  for v in s.env_vars if v.needs_value and v.schema_name not in
+                  deployment.env_values and v.schema_name not in state.env_values)
