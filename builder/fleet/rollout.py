@@ -21,10 +21,9 @@ from ..deploy.apply import deploy as run_deploy
 from ..deploy.clock import Clock
 from ..deploy.package import Package
 from ..deploy.plan import Options, Plan
-from ..deploy.report import json_report
-from ..deploy.secrets import mask
+from ..deploy.report import RunInfo, envelope, json_report
 from ..deploy.settings import DeploymentSettings, load_deployment_settings
-from ..errors import BuildError
+from ..errors import BuildError, diagnostic
 from ..package import write_atomic
 from .access import credentials, open_transport
 from .fleetfile import Environment, Fleet, Halt
@@ -46,10 +45,8 @@ class Rollout:
 
 
 class QuietUi:
-    """Deploy's progress is not printed per environment; notes land in the report."""
-
-    def __init__(self) -> None:
-        self.notes: list[str] = []
+    """Deploy's progress is not printed per environment (many run at once); the report
+    says what happened."""
 
     def plan(self, plan: Plan) -> None:
         return None
@@ -58,7 +55,7 @@ class QuietUi:
         return None
 
     def note(self, text: str) -> None:
-        self.notes.append(mask(text))
+        return None
 
 
 def roll_out(fleet: Fleet, package: Package, environ: Mapping[str, str], clock: Clock,
@@ -70,7 +67,7 @@ def roll_out(fleet: Fleet, package: Package, environ: Mapping[str, str], clock: 
     for ring in rings:
         envs = [e for e in fleet.environments if e.ring == ring]
         if halted:
-            ring_reports = [not_run(e, package, "halted", halted) for e in envs]
+            ring_reports = [not_run(e, package, "halted", halted, clock.wall()) for e in envs]
         else:
             ring_reports, halted = _ring(ring, envs, package, environ, clock, options,
                                          previous, done)
@@ -90,7 +87,7 @@ def _ring(ring: int, envs: list[Environment], package: Package, environ: Mapping
         reason = skip_reason(env, previous.get(env.name), package.version, clock.wall())
         if reason:
             reports.append(carried(previous[env.name]) if reason == "done" else
-                           not_run(env, package, "skipped", reason))
+                           not_run(env, package, "skipped", reason, clock.wall()))
         else:
             todo.append(env)
     failed = 0
@@ -113,7 +110,8 @@ def _ring(ring: int, envs: list[Environment], package: Package, environ: Mapping
         return reports, ""
     why = (f"ring {ring} halted: {failed} of {len(todo)} failed "
            f"(halt at {options.halt.describe()})")
-    reports += [not_run(e, package, "halted", why) for e in todo if e.name not in started]
+    reports += [not_run(e, package, "halted", why, clock.wall()) for e in todo
+                if e.name not in started]
     return reports, why
 
 
@@ -132,15 +130,16 @@ def skip_reason(env: Environment, earlier: Report | None, version: str, now: flo
 def deploy_one(env: Environment, package: Package, environ: Mapping[str, str], clock: Clock,
                options: Rollout) -> Report:
     """One environment's deploy, its report; every failure stays in the report."""
+    started = clock.wall()
+    outcome = Outcome()
     try:
         outcome = _deploy(env, package, environ, clock, options)
     except BuildError as error:
-        outcome = Outcome(errors=[mask(str(d)) for d in error.diagnostics],
-                          exit_code=error.exit_code)
+        outcome.fail(error)
     except Exception as error:  # noqa: BLE001 - one environment's bug must not stop the fleet
-        outcome = Outcome(errors=[mask(f"internal error: {type(error).__name__}: {error}")],
-                          exit_code=70)
-    report = json_report(outcome, env.url, False)
+        outcome.fail(BuildError.at("FLT099", f"internal error: {type(error).__name__}: {error}",
+                                   file="deploy", hint="please report it", exit_code=70))
+    report = json_report(outcome, RunInfo("deploy", env.url, started, clock.wall(), package))
     report["fleet"] = fleet_key(env, package)
     return report
 
@@ -156,11 +155,9 @@ def _deploy(env: Environment, package: Package, environ: Mapping[str, str], cloc
         job = Deployment(package, Options(env.scenario, options.mode), deployment,
                          environ=variables)
         runner = new_runner(transport, clock, transport.deadline or 0.0, options.interval, ui)
-        outcome = run_deploy(job, runner, ui)
+        return run_deploy(job, runner, ui)
     finally:
         transport.close()
-    outcome.warnings += [n for n in ui.notes if n not in outcome.warnings]
-    return outcome
 
 
 def fleet_key(env: Environment, package: Package, reason: str = "") -> dict[str, Any]:
@@ -171,11 +168,16 @@ def fleet_key(env: Environment, package: Package, reason: str = "") -> dict[str,
     return key
 
 
-def not_run(env: Environment, package: Package, status: str, reason: str) -> Report:
-    """The report of an environment not deployed (skipped, or not started after a halt)."""
-    return {"environment": env.url, "scenario": None, "dry_run": False, "status": status,
-            "exit_code": 0, "solutions": [], "checks": [], "warnings": [reason], "errors": [],
-            "fleet": fleet_key(env, package, reason)}
+def not_run(env: Environment, package: Package, status: str, reason: str,
+            clock_wall: float = 0.0) -> Report:
+    """The report of an environment not deployed (skipped, or not started after a halt):
+    deploy's envelope, nothing done, the reason as a warning."""
+    code = "FLT050" if status == "skipped" else "FLT051"
+    run = RunInfo("deploy", env.url, clock_wall, clock_wall, package)
+    report = envelope(run, 0, [diagnostic(code, reason, file="fleet", severity="warning")])
+    report |= {"status": status, "scenario": None, "solutions": [], "checks": [],
+               "fleet": fleet_key(env, package, reason)}
+    return report
 
 
 def carried(report: Report) -> Report:

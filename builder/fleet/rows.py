@@ -117,10 +117,19 @@ def _deploy_row(item: dict[str, Any], fleet: Fleet | None, fallback: str) -> Row
         f"{s.get('status')}" for s in solutions))
     if key.get("earlier"):
         summary = "done in an earlier run; " + summary
-    warnings = tuple(w for w in item.get("warnings") or () if w != key.get("reason"))
+    diagnostics = [d for d in item.get("diagnostics") or () if isinstance(d, dict)]
+    errors = tuple(_said(d) for d in diagnostics if d.get("severity") == "error")
+    warnings = tuple(_said(d) for d in diagnostics if d.get("severity") != "error"
+                     and d.get("message") != key.get("reason"))
     kept = (item.get("settings") or {}).get("kept") or ()
     return Row(name, ring, url, status, {k: v for k, v in versions.items() if v}, summary,
-               tuple(item.get("errors") or ()), warnings, tuple(kept))
+               errors, warnings, tuple(kept))
+
+
+def _said(item: dict[str, Any]) -> str:
+    """A diagnostic of a report as one line: code, message, hint."""
+    text = f"{item.get('code', '')}: {item.get('message', '')}".lstrip(": ")
+    return f"{text} (hint: {item['hint']})" if item.get("hint") else text
 
 
 def _installed(installed: dict[str, str]) -> dict[str, str]:
