@@ -57,6 +57,8 @@ class SolutionRead:
     alternates: list[Fallback] = field(default_factory=list)  # every component, as exported
     warnings: list[Diagnostic] = field(default_factory=list)
     managed: bool = False
+    # (solution unique name, its zip entries as read): what `unpack` checks its sources against
+    originals: list[tuple[str, Entries]] = field(default_factory=list, repr=False)
 
     @property
     def fallbacks(self) -> list[Fallback]:
@@ -102,7 +104,13 @@ def read_entries(entries: Entries, label: str) -> SolutionRead:
     project = _project(manifest, solution, collected, label)
     alternates = [Fallback(*f) for f in collected.fallbacks]
     managed = ctext(manifest, "Managed") == "1"
-    return SolutionRead(project, alternates, findings.items, managed=managed)
+    return SolutionRead(
+        project,
+        alternates,
+        findings.items,
+        managed=managed,
+        originals=[(solution.unique_name, entries)],
+    )
 
 
 def _solution(manifest: Element) -> SolutionDef:

@@ -100,7 +100,7 @@ def collect_solution(entries: Entries, solution: str, findings: Findings) -> Col
     sections = {str(c.tag): c for c in custom if isinstance(c.tag, str)}
     _collect_entities(found, sections)
     _collect_parts(found, sections, entries)
-    collect_records(found, entries)
+    collect_records(found, entries, sections)
     _collect_other_sections(found, sections)
     _collect_entries(found, entries)
     _check_references(found)
@@ -298,10 +298,10 @@ def _collect_other_sections(found: Collected, sections: dict[str, Element]) -> N
             continue
         if name == "RibbonDiffXml":
             if not ribbon_is_empty(section):
-                found.raw += [
+                found.raw += [  # every part: the render then writes no empty skeleton beside them
                     found.section_part(name, c, str(c.tag))
                     for c in section
-                    if isinstance(c.tag, str) and len(c)
+                    if isinstance(c.tag, str)
                 ]
                 found.findings.warn(
                     "RD102",

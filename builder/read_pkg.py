@@ -111,7 +111,10 @@ def merge_reads(reads: list[SolutionRead], label: str) -> SolutionRead:
     )
     alternates: list[Fallback] = [a for r in reads for a in r.alternates]
     warnings = [w for r in reads for w in r.warnings]
-    return SolutionRead(project, alternates, warnings, managed=reads[0].managed)
+    originals = [o for r in reads for o in r.originals]
+    return SolutionRead(
+        project, alternates, warnings, managed=reads[0].managed, originals=originals
+    )
 
 
 # --- configuration data ----------------------------------------------------------------------

@@ -278,7 +278,18 @@ def intersect_pairs(data: bytes | None, file: str) -> dict[str, list[str]]:
     for row in parse_xml(data, file):
         if not isinstance(row.tag, str):
             continue
-        values = [str(v) for k, v in row.attrib.items() if str(k).endswith(".msdyn_uniquename")]
+        values = intersect_keys(row)
         if len(values) == 2:
             pairs[values[0]].append(values[1])
     return pairs
+
+
+def intersect_keys(row: Element) -> list[str]:
+    """An intersect row's two keys, the left table's first: exports write the attributes
+    alphabetically, which puts msdyn_notificationfieldid before the template's id."""
+    keyed = sorted(
+        (str(k), str(v)) for k, v in row.attrib.items() if str(k).endswith(".msdyn_uniquename")
+    )
+    if len(keyed) == 2 and str(row.tag).split("_")[1] not in keyed[0][0]:
+        keyed.reverse()
+    return [v for _, v in keyed]

@@ -19,7 +19,8 @@ from typing import Any
 from .errors import BuildError, Diagnostic, diagnostic
 from .model import Project, RawPart
 from .read import Fallback, SolutionRead
-from .unpack_units import Key, assemble_files, problems, source_units
+from .unpack_units import Key, Unit, assemble_files, problems, source_units
+from .unpack_verify import frame_parts, mismatches
 
 
 @dataclass
@@ -30,11 +31,33 @@ class Unpacked:
 
 
 def unpack_read(read: SolutionRead) -> Unpacked:
-    """The source files of a read solution (or package): pure, no disk."""
+    """The source files of a read solution (or package): pure, no disk but a temp folder
+    where the candidate sources are loaded to prove they rebuild the export."""
     alternates = {(f.kind, f.key): f for f in read.alternates}
     demoted = {(f.kind, f.key) for f in read.fallbacks}
+    frames = frame_parts(read) if read.originals else []
+    reasons: dict[Key, str] = {}
     while True:
-        demoted |= _dependents(read.project, demoted)
+        project, units, demoted = _candidate(read, alternates, demoted)
+        files = assemble_files(replace(project, raw_parts=project.raw_parts + tuple(frames)), units)
+        if not read.originals:
+            break
+        found = [m for m in mismatches(read, files) if m.key not in demoted]
+        if not found:
+            break
+        demoted |= {m.key for m in found}
+        reasons.update({m.key: m.part for m in found})
+    kept = [alternates[k] for k in sorted(demoted) if k in alternates]
+    return Unpacked(files, kept, _warnings(read, kept, reasons))
+
+
+def _candidate(
+    read: SolutionRead, alternates: dict[Key, Fallback], demoted: set[Key]
+) -> tuple[Project, list[Unit], set[Key]]:
+    """The project without the demoted components, and its source units; a component whose
+    sources would not load is demoted too."""
+    while True:
+        demoted = demoted | _dependents(read.project, demoted)
         project = without(read.project, [alternates[k] for k in sorted(demoted) if k in alternates])
         units = source_units(project)
         failed = {
@@ -42,26 +65,34 @@ def unpack_read(read: SolutionRead) -> Unpacked:
         }
         if not failed:
             break
-        demoted |= failed
+        demoted = demoted | failed
     bad = [p for u in units for p in problems(u)]
     if bad:
         raise BuildError(bad)
-    kept = [alternates[k] for k in sorted(demoted) if k in alternates]
-    return Unpacked(assemble_files(project, units), kept, _warnings(read, kept))
+    return project, units, demoted
 
 
-def _warnings(read: SolutionRead, kept: list[Fallback]) -> list[Diagnostic]:
+def _warnings(
+    read: SolutionRead, kept: list[Fallback], reasons: dict[Key, str]
+) -> list[Diagnostic]:
     items = list(read.warnings)
     for f in kept:
-        if not f.reasons:
-            items.append(
-                diagnostic(
-                    "UNP010",
-                    f"{f.kind} {f.key} is kept as exported: its sources would not load",
-                    file=read.project.root,
-                    severity="warning",
-                )
+        if f.reasons:
+            continue
+        part = reasons.get((f.kind, f.key))
+        why = (
+            f"the sources would not rebuild {part} as exported"
+            if part
+            else "its sources would not load"
+        )
+        items.append(
+            diagnostic(
+                "UNP010",
+                f"{f.kind} {f.key} is kept as exported: {why}",
+                file=read.project.root,
+                severity="warning",
             )
+        )
     return items
 
 
@@ -85,6 +116,12 @@ def without(project: Project, kept: list[Fallback]) -> Project:
             project.environment_variables, drop, "environment variable", "schema_name"
         ),
         custom_apis=_keep(project.custom_apis, drop, "custom api", "unique_name"),
+        cif2_providers=_keep(project.cif2_providers, drop, "channel provider", "unique_name"),
+        tab_templates=_keep(project.tab_templates, drop, "tab template", "unique_name"),
+        session_templates=_keep(project.session_templates, drop, "session template", "unique_name"),
+        notification_templates=_keep(
+            project.notification_templates, drop, "notification template", "unique_name"
+        ),
         raw_parts=tuple(
             sorted(
                 _merge_parts(project.raw_parts, kept), key=lambda r: (r.solution, r.section, r.path)
@@ -131,6 +168,10 @@ def _dependents(project: Project, demoted: set[Key]) -> set[Key]:
     for app in project.apps:
         if gone_ids & set(app.forms + app.views + app.roles) or app.icon in gone_resources:
             out.add(("app", app.unique_name))
+    gone_tabs = {k for kind, k in demoted if kind == "tab template"}
+    for session in project.session_templates:
+        if gone_tabs & {session.anchor_tab, *session.additional_tabs}:
+            out.add(("session template", session.unique_name))
     return out - demoted
 
 

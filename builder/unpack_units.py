@@ -138,12 +138,17 @@ def _shared_units(p: Project) -> list[Unit]:
         for c in p.cif1_providers
     ]
     units += [
-        Unit(("", ""), f"channels/cif2-{c.unique_name.lower()}.xml", "cif2provider", cif2_file(c))
+        Unit(
+            ("channel provider", c.unique_name),
+            f"channels/cif2-{c.unique_name.lower()}.xml",
+            "cif2provider",
+            cif2_file(c),
+        )
         for c in p.cif2_providers
     ]
     units += [
         Unit(
-            ("", ""),
+            ("tab template", t.unique_name),
             f"multisession/{t.unique_name.lower()}.xml",
             "tabtemplate",
             tab_template_file(t),
@@ -152,7 +157,7 @@ def _shared_units(p: Project) -> list[Unit]:
     ]
     units += [
         Unit(
-            ("", ""),
+            ("session template", s.unique_name),
             f"multisession/{s.unique_name.lower()}.xml",
             "sessiontemplate",
             session_template_file(s),
@@ -161,7 +166,7 @@ def _shared_units(p: Project) -> list[Unit]:
     ]
     units += [
         Unit(
-            ("", ""),
+            ("notification template", n.unique_name),
             f"multisession/{n.unique_name.lower()}.xml",
             "notificationtemplate",
             notification_template_file(n),

@@ -84,3 +84,27 @@ def test_a_lookup_left_to_a_derived_relationship_name_is_no_difference(
     built = read_solution(build_solutions(src)["VoiceForD365_1_0_0_0_managed.zip"], "zip")
     old, new, notes = comparable(project, "sources", built.project, "solution")
     assert not diff_projects(old, new).different
+
+
+def test_a_table_owned_by_no_one_builds_reads_and_diffs_as_owned_by_no_one(
+    project: Project,
+) -> None:
+    from dataclasses import replace
+
+    from builder.read import read_entries
+    from builder.render import render_solution
+
+    setting = project.table("enreach_setting")
+    assert setting is not None
+    tables = tuple(replace(t, ownership="none") if t is setting else t for t in project.tables)
+    changed = replace(project, tables=tables)
+    entries = render_solution(changed, setting.solution or "VoiceForD365", False)
+    assert b"<OwnershipTypeMask>None</OwnershipTypeMask>" in entries["customizations.xml"]
+    again = read_entries(entries, "built").project
+    table = again.table("enreach_setting")
+    assert table is not None and table.ownership == "none"
+    old, new, notes = comparable(
+        changed.in_solution(setting.solution or "VoiceForD365"), "sources", again, "solution"
+    )
+    report = diff_projects(old, new, "sources", "built", tuple(notes))
+    assert not report.different, render_text(report)

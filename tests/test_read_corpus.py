@@ -120,10 +120,14 @@ def test_a_corpus_solution_survives_read_unpack_load_render_read(
     assert not report.different, render_text(report)
 
 
-def test_unpacked_corpus_components_become_sources_where_the_model_holds_them(corpus: Path) -> None:
-    files = unpack_read(read(corpus, "jrsasing")).files
-    assert any(p.startswith("roles/") for p in files)
-    assert any(p.startswith("globalchoices/") for p in files)
-    assert "environmentvariables.xml" in files
-    assert "tables/phonecall.xml" in files
-    assert any(p.startswith("raw/RACTD365CustomerService/sections/Entities/") for p in files)
+def test_corpus_components_the_sources_cannot_rebuild_are_kept_as_exported_and_named(
+    corpus: Path,
+) -> None:
+    unpacked = unpack_read(read(corpus, "jrsasing"))
+    files = unpacked.files
+    assert "raw/RACTD365CustomerService/sections/Roles/RACT-CSR_Manager.xml" in files
+    assert any(p.startswith("raw/RACTD365CustomerService/sections/optionsets/") for p in files)
+    assert "raw/RACTD365CustomerService/entries/solution.xml" in files  # the frame
+    named = {w.message for w in unpacked.warnings if w.code == "UNP010"}
+    assert "role RACT-CSR Manager is kept as exported: the sources would not rebuild " \
+        "Roles/RACT-CSR_Manager.xml as exported" in named

@@ -223,7 +223,8 @@ def test_raw_parts_are_whole_entries_of_their_solution_only() -> None:
 
 def test_two_components_writing_one_entry_is_an_error() -> None:
     project = voice_project()
-    clash = RawPart("solution.xml", b"<x/>", solution=BASE)
+    taken = next(p for p in render_solution(project, BASE, True) if p.startswith("WebResources/"))
+    clash = RawPart(taken, b"<x/>", solution=BASE)
     with pytest.raises(BuildError, match="BLD102"):
         render_solution(dataclasses.replace(project, raw_parts=(clash,)), BASE, True)
 

@@ -141,10 +141,11 @@ def _role(role: Role) -> RoleVM:
 
 def _raw_sections(parts: tuple[RawPart, ...]) -> dict[str, list[Markup]]:
     known = {name for name, _ in SECTIONS}
+    framed = any(p.path == "customizations.xml" and not p.section for p in parts)
     out: dict[str, list[Markup]] = defaultdict(list)
     for part in parts:
-        if not part.section:
-            continue
+        if not part.section or part.section not in known and framed:
+            continue  # an exported solution's own sections are placed by its frame
         if part.section not in known:
             raise fail(
                 "CZ040",

@@ -147,10 +147,24 @@ class ProjectIndex:
     def columns(self) -> dict[tuple[str, str], Column]:
         return {(t.logical_name, c.logical_name): c for t in self.project.tables for c in t.columns}
 
+    @cached_property
+    def raw_schema_names(self) -> dict[str, str]:
+        """Schema names of the tables kept as exported (raw `Entities` parts)."""
+        names = {}
+        for part in self.project.raw_parts:
+            if part.section == "Entities":
+                found = re.search(rb"<Name[^>]*>([^<]+)</Name>", part.content)
+                if found:
+                    name = found.group(1).decode("utf-8", "replace").strip()
+                    names[name.lower()] = name
+        return names
+
     def schema_name(self, logical_name: str) -> str:
         table = self.tables.get(logical_name)
         if table is not None:
             return table.schema_name
+        if logical_name in self.raw_schema_names:
+            return self.raw_schema_names[logical_name]
         return SYSTEM_SCHEMA_NAMES.get(logical_name, logical_name)
 
     def view(self, table: str, name: str, src: Src) -> View:

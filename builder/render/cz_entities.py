@@ -115,6 +115,10 @@ def _keys(table: Table) -> tuple[KeyVM, ...]:
     return tuple(KeyVM(k.schema_name, k.display_name, k.columns) for k in table.keys)
 
 
+# Table.ownership as Dataverse's OwnershipTypeMask (read back by read_tables._OWNERSHIP).
+_OWNERSHIP_MASKS = {"user": "UserOwned", "organization": "OrgOwned", "none": "None"}
+
+
 def entity_model(
     parts: TableParts, prefix: str, policy: ManagedPolicy, index: ProjectIndex
 ) -> EntityVM:
@@ -160,7 +164,7 @@ def entity_model(
         attributes=_attributes(table, prefix, policy),
         keys=_keys(table),
         entity_set=entity_set_name(table.logical_name),
-        ownership_mask="UserOwned" if table.ownership == "user" and not virtual else "OrgOwned",
+        ownership_mask="OrgOwned" if virtual else _OWNERSHIP_MASKS[table.ownership],
         quick_create=any(f.type == "quickCreate" for f in parts.forms),
         customizable=True,
         provider_id=braced(VIRTUAL_PROVIDER) if virtual else "",

@@ -9,6 +9,7 @@ from ..errors import BuildError
 from ..model import Project, RawPart, SolutionDef, WebResource
 from .components import custom_api_files, environment_variable_files
 from .cz_webresources import web_resource_entry_path
+from .frame import FRAME_ENTRIES, apply_frame
 from .manifest import render_solution_xml
 from .multisession import multisession_files
 from .templating import render_xml
@@ -20,7 +21,11 @@ def render_solution(project: Project, solution: str, managed: bool) -> dict[str,
     """Every entry of the solution zip `solution` (a SolutionDef unique name)."""
     entries = render_parts(project, solution, managed)
     _add(entries, {"customizations.xml": _customizations(project, solution, managed)})
-    return with_content_types(entries)
+    parts = project.in_solution(solution).raw_parts
+    frames = {p.path: p.content for p in parts if not p.section and p.path in FRAME_ENTRIES}
+    known = _known_sections()
+    extra = [(p.section, p.content) for p in parts if p.section and p.section not in known]
+    return apply_frame(with_content_types(entries), frames, extra)
 
 
 def render_parts(project: Project, solution: str, managed: bool) -> dict[str, bytes]:
@@ -67,8 +72,15 @@ def web_resource_files(resources: Iterable[WebResource]) -> dict[str, bytes]:
 
 
 def raw_entries(parts: Iterable[RawPart]) -> dict[str, bytes]:
-    """RawParts that are whole zip entries (the others go inside customizations.xml)."""
-    return {p.path: p.content for p in parts if not p.section}
+    """RawParts that are whole zip entries (the others go inside customizations.xml; an
+    exported solution's frame entries are merged by `apply_frame`)."""
+    return {p.path: p.content for p in parts if not p.section and p.path not in FRAME_ENTRIES}
+
+
+def _known_sections() -> frozenset[str]:
+    from .customizations import SECTIONS
+
+    return frozenset(name for name, _ in SECTIONS)
 
 
 def _customizations(project: Project, solution: str, managed: bool) -> bytes:

@@ -1,0 +1,204 @@
+"""The frame of an exported solution: what the model does not hold about the solution as a
+whole, carried from `unpack` to `build` and merged with what the model renders.
+
+`unpack` of a Dataverse export keeps three zip entries under `raw/<Solution>/entries/`:
+
+- `solution.xml`, as exported: the build takes it as it is (publisher, names, root
+  components, missing dependencies, ImportExportXml attributes) and stamps the version
+  and the managed flag; a root component the model adds that the frame lacks is appended.
+- `customizations.xml`, as exported, with every component `unpack` carries elsewhere (as a
+  source file or a raw part) replaced by a placeholder `<voicepkg-part digest=... />`: it
+  keeps the sections, their order and attributes, `Languages`, and the order of the
+  components. The build puts each rendered component where its placeholder is (matched by
+  the digest of its canonical XML; a component changed since, or new, goes at the end of its
+  section) and drops rendered elements the frame already holds verbatim.
+- `[Content_Types].xml`, as exported: parts the frame gives no content type get the one
+  the build would have given them; overrides of parts that are gone are dropped.
+
+A solution without a frame (our own sources) renders exactly as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from collections.abc import Mapping, Sequence
+from typing import TypeAlias
+
+from lxml import etree
+
+from ..xmlsafe import parse_xml
+
+PLACEHOLDER = "voicepkg-part"
+FRAME_ENTRIES = ("solution.xml", "customizations.xml", "[Content_Types].xml")
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+Element: TypeAlias = etree._Element
+
+
+def digest(el: Element) -> str:
+    """The identity of a component element: sha256 of its exclusive canonical XML (the same
+    wherever the element stands), indentation aside."""
+    copy = etree.fromstring(etree.tostring(el))
+    copy.tail = None
+    strip_indentation(copy)
+    canonical = etree.tostring(copy, method="c14n", exclusive=True, with_comments=False)
+    return hashlib.sha256(canonical).hexdigest()[:24]
+
+
+def strip_indentation(root: Element) -> None:
+    """Drop whitespace-only text between elements (indentation, which import ignores)."""
+    for el in root.iter():
+        if len(el) and el.text is not None and not el.text.strip():
+            el.text = None
+        if el.tail is not None and not el.tail.strip():
+            el.tail = None
+
+
+def apply_frame(
+    entries: dict[str, bytes], frames: Mapping[str, bytes], extra: Sequence[tuple[str, bytes]] = ()
+) -> dict[str, bytes]:
+    """`entries` as rendered, merged into the solution's frame entries (see the module doc).
+    `extra`: (section, element) kept verbatim for sections the render does not write."""
+    out = dict(entries)
+    if "solution.xml" in frames and "solution.xml" in out:
+        out["solution.xml"] = merge_manifest(out["solution.xml"], frames["solution.xml"])
+    if "customizations.xml" in frames and "customizations.xml" in out:
+        out["customizations.xml"] = merge_customizations(
+            out["customizations.xml"], frames["customizations.xml"], extra
+        )
+    if "[Content_Types].xml" in frames:
+        out["[Content_Types].xml"] = merge_content_types(out, frames["[Content_Types].xml"])
+    return out
+
+
+def _serialize(root: Element) -> bytes:
+    return b"\xef\xbb\xbf" + bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+
+
+# --- solution.xml --------------------------------------------------------------------------
+
+
+def merge_manifest(rendered: bytes, frame: bytes) -> bytes:
+    ours, root = parse_xml(rendered, "solution.xml"), parse_xml(frame, "frame solution.xml")
+    for tag in ("Version", "Managed"):
+        mine, theirs = ours.find(f"SolutionManifest/{tag}"), root.find(f"SolutionManifest/{tag}")
+        if mine is not None and theirs is not None and not _same_value(tag, mine, theirs):
+            theirs.text = mine.text
+    held = root.find("SolutionManifest/RootComponents")
+    if held is not None:
+        known = {_root_key(r) for r in held}
+        for item in ours.iterfind("SolutionManifest/RootComponents/RootComponent"):
+            if _root_key(item) not in known:
+                held.append(item)
+    return _serialize(root)
+
+
+def _same_value(tag: str, mine: Element, theirs: Element) -> bool:
+    """The exported text stays when it means what the build stamps ("1.1" is 1.1.0.0)."""
+    a, b = (mine.text or "").strip(), (theirs.text or "").strip()
+    if tag == "Version":
+        return _four(a) == _four(b)
+    return a == b
+
+
+def _four(version: str) -> list[str]:
+    parts = version.split(".")
+    return parts + ["0"] * (4 - len(parts))
+
+
+def _root_key(el: Element) -> tuple[str, str]:
+    name = el.get("id") or el.get("schemaName") or ""
+    return el.get("type", ""), name.strip("{}").lower()
+
+
+# --- customizations.xml --------------------------------------------------------------------
+
+
+def merge_customizations(
+    rendered: bytes, frame: bytes, extra: Sequence[tuple[str, bytes]] = ()
+) -> bytes:
+    ours = parse_xml(rendered, "customizations.xml")
+    for name, data in extra:
+        section = ours.find(name)
+        if section is None:
+            section = etree.SubElement(ours, name)
+        section.append(parse_xml(data, f"{name} part"))
+    root = parse_xml(frame, "frame customizations.xml")
+    sections = {str(s.tag): s for s in root if isinstance(s.tag, str)}
+    for section in (s for s in ours if isinstance(s.tag, str)):
+        held = sections.get(str(section.tag))
+        if held is None:
+            if _holds_components(section):
+                _insert_section(root, section)
+            continue
+        _fill(held, [c for c in section if isinstance(c.tag, str)])
+    for stale in root.iter(PLACEHOLDER):  # a component removed from the sources
+        parent = stale.getparent()
+        if parent is not None:
+            parent.remove(stale)
+    return _serialize(root)
+
+
+def _fill(held: Element, rendered: list[Element]) -> None:
+    slots: dict[str, list[Element]] = {}
+    for item in held:
+        if not isinstance(item.tag, str):
+            continue
+        key = item.get("digest", "") if item.tag == PLACEHOLDER else digest(item)
+        slots.setdefault(key, []).append(item)
+    for item in rendered:
+        free = slots.get(digest(item))
+        if not free:
+            held.append(item)
+            continue
+        slot = free.pop(0)
+        if slot.tag == PLACEHOLDER:
+            item.tail = slot.tail
+            held.replace(slot, item)
+
+
+def _holds_components(section: Element) -> bool:
+    """A section worth adding to a frame that lacks it: not empty, and not the empty
+    application ribbon every render writes."""
+    if section.tag == "RibbonDiffXml":
+        busy = "./CustomActions/* | ./CommandDefinitions/* | ./LocLabels/* | ./RuleDefinitions/*/*"
+        return bool(section.xpath(busy + " | ./Templates/RibbonTemplates/*"))
+    return len(section) > 0
+
+
+def _insert_section(root: Element, section: Element) -> None:
+    languages = root.find("Languages")
+    if languages is not None:
+        languages.addprevious(section)
+    else:
+        root.append(section)
+
+
+# --- [Content_Types].xml ---------------------------------------------------------------
+
+
+def merge_content_types(entries: Mapping[str, bytes], frame: bytes) -> bytes:
+    root = parse_xml(frame, "frame [Content_Types].xml")
+    parts = {"/" + p.lower(): "/" + p for p in entries if p != "[Content_Types].xml"}
+    for override in list(root.iter(_CT + "Override")):
+        if (override.get("PartName") or "").lower() not in parts:
+            root.remove(override)
+    defaults = {(d.get("Extension") or "").lower() for d in root.iter(_CT + "Default")}
+    overrides = {(o.get("PartName") or "").lower() for o in root.iter(_CT + "Override")}
+    rendered = parse_xml(entries.get("[Content_Types].xml", b"<Types/>"), "[Content_Types].xml")
+    theirs = {(d.get("Extension") or "").lower(): d for d in rendered.iter(_CT + "Default")}
+    theirs |= {(o.get("PartName") or "").lower(): o for o in rendered.iter(_CT + "Override")}
+    for part in sorted(set(parts) - overrides):
+        extension = posixpath.splitext(part)[1].lstrip(".")
+        if extension and extension in defaults:
+            continue
+        given = theirs.get(extension) if extension else theirs.get(part)
+        if given is None:
+            continue  # the build gives it none either
+        root.append(given)
+        if extension:
+            defaults.add(extension)
+        else:
+            overrides.add(part)
+    return _serialize(root)

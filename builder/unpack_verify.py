@@ -1,0 +1,130 @@
+"""`unpack`'s proof that its sources rebuild the solution as it was exported.
+
+Two things travel beside the source files:
+- the solution's frame (`render/frame.py`): `solution.xml`, the skeleton of
+  `customizations.xml` and `[Content_Types].xml` as exported, for what belongs to no
+  component (root components, missing dependencies, languages, section order, ...);
+- every component the model holds is rendered from the candidate sources and compared with
+  its exported elements and files (canonical XML). A component the render does not
+  reproduce is kept as exported (`raw/`), named in a warning with the first part that
+  differs. That is the one remainder rule: what the sources cannot say, the export keeps.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .model import RawPart
+from .read import Fallback, SolutionRead
+from .render.frame import PLACEHOLDER, digest, strip_indentation
+from .xmlsafe import parse_xml
+
+Entries = dict[str, bytes]
+Key = tuple[str, str]
+CUSTOMIZATIONS = "customizations.xml"
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    key: Key
+    part: str  # the part of the component the render does not reproduce
+
+
+def part_digest(part: RawPart) -> str:
+    return digest(parse_xml(part.content, part.path))
+
+
+def consumed(read: SolutionRead) -> set[str]:
+    """Digests of every customizations.xml element unpack carries outside the frame."""
+    parts = [p for f in read.alternates for p in f.parts if p.section]
+    parts += [p for p in read.project.raw_parts if p.section]
+    return {part_digest(p) for p in parts}
+
+
+def frame_parts(read: SolutionRead) -> list[RawPart]:
+    """The frame entries of each solution read (see `render/frame.py`)."""
+    taken = consumed(read)
+    out = []
+    for solution, entries in read.originals:
+        out.append(RawPart("solution.xml", entries["solution.xml"], "", solution))
+        out.append(RawPart(CUSTOMIZATIONS, _skeleton(entries[CUSTOMIZATIONS], taken), "", solution))
+        if "[Content_Types].xml" in entries:
+            out.append(RawPart("[Content_Types].xml", entries["[Content_Types].xml"], "", solution))
+    return out
+
+
+def _skeleton(data: bytes, taken: set[str]) -> bytes:
+    root = parse_xml(data, CUSTOMIZATIONS)
+    for section in (s for s in root if isinstance(s.tag, str)):
+        for item in (c for c in section if isinstance(c.tag, str)):
+            key = digest(item)
+            if key in taken:
+                slot = etree.Element(PLACEHOLDER, of=str(item.tag), digest=key)
+                slot.tail = item.tail
+                section.replace(item, slot)
+    return b"\xef\xbb\xbf" + bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+
+
+# --- checking the candidate sources ------------------------------------------------------
+
+
+def mismatches(read: SolutionRead, files: Entries) -> list[Mismatch]:
+    """The components whose sources in `files` do not rebuild as exported."""
+    from .load import load_project
+    from .render import render_solution
+    from .unpack import write_tree
+
+    with tempfile.TemporaryDirectory(prefix="voicepkg-unpack-") as tmp:
+        write_tree(Path(tmp) / "src", files, force=False)
+        project = load_project(Path(tmp) / "src")
+    found = []
+    for solution, _ in read.originals:
+        rendered = render_solution(project, solution, read.managed)
+        sections = _section_digests(rendered.get(CUSTOMIZATIONS, b"<x/>"))
+        for alternate in read.alternates:
+            if alternate.parts and alternate.parts[0].solution != solution:
+                continue
+            missing = _first_unmatched(alternate, rendered, sections)
+            if missing:
+                found.append(Mismatch((alternate.kind, alternate.key), missing))
+    return found
+
+
+def _section_digests(data: bytes) -> dict[str, set[str]]:
+    root = parse_xml(data, CUSTOMIZATIONS)
+    return {
+        str(s.tag): {digest(c) for c in s if isinstance(c.tag, str)}
+        for s in root
+        if isinstance(s.tag, str)
+    }
+
+
+def _first_unmatched(alternate: Fallback, rendered: Entries, sections: dict[str, set[str]]) -> str:
+    for part in alternate.parts:
+        if part.section:
+            if part_digest(part) not in sections.get(part.section, set()):
+                return f"{part.section}/{part.path}"
+        elif not same_entry(part.path, part.content, rendered.get(part.path)):
+            return part.path
+    return ""
+
+
+def same_entry(path: str, exported: bytes, built: bytes | None) -> bool:
+    """The same bytes, or for XML the same canonical XML (indentation aside)."""
+    if built is None:
+        return False
+    if exported == built:
+        return True
+    if not path.lower().endswith(".xml"):
+        return False
+    return _canonical(exported, path) == _canonical(built, path)
+
+
+def _canonical(data: bytes, path: str) -> bytes:
+    root = parse_xml(data, path)
+    strip_indentation(root)
+    return bytes(etree.tostring(root, method="c14n", with_comments=False))
