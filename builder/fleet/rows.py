@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,9 @@ class Row:
     summary: str = ""
     errors: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    drift: tuple[str, ...] = ()  # settings an administrator changed
+    drift: tuple[str, ...] = ()  # settings an administrator changed (from fleet status)
     layers: tuple[str, ...] = ()  # unmanaged layers over our components
+    kind: str = "deploy"  # what it came from: deploy, status or plan
 
     @property
     def failing(self) -> bool:
@@ -40,7 +41,10 @@ class Row:
     @property
     def version(self) -> str:
         shown = sorted(set(self.versions.values()))
-        return " / ".join(shown) if shown else "not installed"
+        if shown:
+            return " / ".join(shown)
+        read = self.kind != "deploy" and self.status != "failed"  # the environment was read
+        return "not installed" if read else "unknown"
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "ring": self.ring, "url": self.url, "status": self.status,
@@ -50,12 +54,27 @@ class Row:
 
 
 def read_rows(paths: list[Path], fleet: Fleet | None) -> list[Row]:
+    """One row per environment. For an environment in several files, a deploy report's
+    status wins over status or plan output (else the later file's), and warnings, drift and
+    layers add up."""
     rows: dict[str, Row] = {}
     for path in paths:
         for item in _items(path):
             row = to_row(item, fleet, path.stem)
-            rows[row.name] = row  # the later file wins for the same environment
+            rows[row.name] = combine(rows[row.name], row) if row.name in rows else row
     return ordered(list(rows.values()))
+
+
+def combine(earlier: Row, later: Row) -> Row:
+    def union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(a + b))
+    first, second = ((later, earlier) if earlier.kind == "deploy" != later.kind
+                     else (earlier, later))
+    return replace(second, ring=second.ring if second.ring is not None else first.ring,
+                   versions=second.versions or first.versions,
+                   warnings=union(first.warnings, second.warnings),
+                   drift=union(first.drift, second.drift),
+                   layers=union(first.layers, second.layers))
 
 
 def _items(path: Path) -> list[dict[str, Any]]:
@@ -97,7 +116,7 @@ def _fleet_row(item: dict[str, Any]) -> Row:
                str(item.get("status", "failed")), _installed(item.get("installed") or {}),
                summary, tuple(item.get("errors") or ()),
                tuple(extra + list(item.get("warnings") or ())),
-               tuple(item.get("changed_settings") or ()), layers)
+               tuple(item.get("changed_settings") or ()), layers, str(item["kind"]))
 
 
 def _deploy_row(item: dict[str, Any], fleet: Fleet | None, fallback: str) -> Row:
@@ -121,9 +140,8 @@ def _deploy_row(item: dict[str, Any], fleet: Fleet | None, fallback: str) -> Row
     errors = tuple(_said(d) for d in diagnostics if d.get("severity") == "error")
     warnings = tuple(_said(d) for d in diagnostics if d.get("severity") != "error"
                      and d.get("message") != key.get("reason"))
-    kept = (item.get("settings") or {}).get("kept") or ()
     return Row(name, ring, url, status, {k: v for k, v in versions.items() if v}, summary,
-               errors, warnings, tuple(kept))
+               errors, warnings)
 
 
 def _said(item: dict[str, Any]) -> str:

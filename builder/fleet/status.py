@@ -92,10 +92,12 @@ def status_row(transport: Transport, package: Package, env: Environment) -> Row:
 
 
 def changed_settings(state: EnvState) -> list[str]:
-    """Settings whose value an administrator changed from the shipped default (kept by
-    every deploy; listed so a release manager knows where environments differ)."""
+    """Settings whose value an administrator changed from a shipped default (kept by every
+    deploy; listed so a release manager knows where environments differ). A setting shipped
+    empty is one the administrator is meant to fill in (DefaultCrmAssignee, guide 1.5.3):
+    filling it in is configuration, not drift."""
     return sorted(s.name for s in state.settings or ()
-                  if s.default is not None and s.value != s.default)
+                  if s.default and s.value != s.default)
 
 
 def behind(state: EnvState, package: Package) -> bool:
