@@ -17,6 +17,7 @@ from lxml import etree
 
 from . import load_xsd
 from .errors import BuildError, Diagnostic, diagnostic
+from .fsio import walk_files
 from .load_assemble import assemble
 from .load_channels import (
     parse_cif1,
@@ -99,8 +100,13 @@ def collect_project(
 
 
 def source_files(root: Path) -> list[Path]:
-    """The source XML files under `root`, by path (web resource payloads and raw/ excluded)."""
-    return sorted(p for p in root.rglob("*.xml") if not _excluded(p.relative_to(root).parts))
+    """The source XML files under `root`, by path (web resource payloads and raw/ excluded).
+    Every file of the tree is looked at: an unreadable folder, a FIFO or a link out of the
+    tree is an error (fsio.walk_files), never skipped."""
+    return [
+        p for p in walk_files(root, "", skip_hidden=True)
+        if p.suffix == ".xml" and not _excluded(p.relative_to(root).parts)
+    ]
 
 
 def _excluded(parts: tuple[str, ...]) -> bool:
@@ -112,7 +118,12 @@ def _excluded(parts: tuple[str, ...]) -> bool:
 def read_sources(root: Path, ctx: Context) -> list[Source]:
     """Parse and validate every source file; keep the valid ones, report the others."""
     sources = []
-    for path in source_files(root):
+    try:
+        paths = source_files(root)
+    except BuildError as error:
+        ctx.diagnostics.extend(error.diagnostics)
+        return []
+    for path in paths:
         source = _read(path, path.relative_to(root).as_posix(), ctx)
         if source is not None:
             sources.append(source)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import BuildError
+from .fsio import current_limits, read_regular, walk_files
 from .load_read import Context
 from .model import RawPart, Src
 
@@ -17,17 +19,21 @@ def load_raw(root: Path, ctx: Context) -> list[object]:
     base = root / "raw"
     if not base.is_dir():
         return []
-    files = (p for p in sorted(base.rglob("*")) if p.is_file())
-    return [part for path in files for part in _part(path, base, root, ctx)]
+    try:
+        files = walk_files(base, "raw")
+        return [part for path in files for part in _part(path, base, root, ctx)]
+    except BuildError as error:
+        ctx.diagnostics.extend(error.diagnostics)
+        return []
 
 
 def _part(path: Path, base: Path, root: Path, ctx: Context) -> list[object]:
     parts = path.relative_to(base).parts
     where = Src(path.relative_to(root).as_posix(), 0)
     if len(parts) >= 3 and parts[1] == "entries":
-        return [RawPart("/".join(parts[2:]), path.read_bytes(), "", parts[0], where)]
+        return [RawPart("/".join(parts[2:]), _bytes(path, where), "", parts[0], where)]
     if len(parts) == 4 and parts[1] == "sections":
-        return [RawPart(parts[3], path.read_bytes(), parts[2], parts[0], where)]
+        return [RawPart(parts[3], _bytes(path, where), parts[2], parts[0], where)]
     ctx.error(
         "SRC010",
         "file in raw/ is neither raw/<Solution>/entries/<path> nor "
@@ -36,3 +42,7 @@ def _part(path: Path, base: Path, root: Path, ctx: Context) -> list[object]:
         hint="move it to one of those two places (see docs/source-format.md)",
     )
     return []
+
+
+def _bytes(path: Path, where: Src) -> bytes:
+    return read_regular(path, current_limits().zip_entry_bytes, where.file)

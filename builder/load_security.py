@@ -6,6 +6,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from .errors import BuildError
+from .fsio import current_limits, read_regular
 from .load_read import Context, Source, children, flag, guid, solution, src, text
 from .model import (
     PRIVILEGE_VERBS,
@@ -82,7 +84,11 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _payload(path: Path, relative: str, where: Src, ctx: Context) -> bytes:
-    if relative.startswith(("/", "..")) or not path.is_file():
+    if path.is_symlink() and relative.startswith(("/", "..")):
+        ctx.error("IO005", f"web resource file is a link that leads out of the source folder "
+                  f"(to {relative})", where, hint="copy the file into the tree instead")
+        return b""
+    if relative.startswith(("/", "..")) or not path.exists():
         ctx.error(
             "SRC022",
             f"web resource file '{relative}' does not exist under the source folder",
@@ -90,7 +96,11 @@ def _payload(path: Path, relative: str, where: Src, ctx: Context) -> bytes:
             hint="`file` is relative to the folder of the declaring file",
         )
         return b""
-    return path.read_bytes()
+    try:
+        return read_regular(path, current_limits().zip_entry_bytes, relative)
+    except BuildError as error:
+        ctx.diagnostics.extend(error.diagnostics)
+        return b""
 
 
 def parse_custom_api(source: Source, ctx: Context) -> list[object]:

@@ -23,11 +23,11 @@ from lxml import etree
 
 from .archive import safe_member_name
 from .errors import BuildError
+from .fsio import read_tree
 from .read_xml import Element, child, kids
-from .xmlsafe import MAX_XML_BYTES, parse_xml
+from .xmlsafe import max_xml_bytes, parse_xml
 
 Entries = dict[str, bytes]
-MAX_FOLDER_BYTES = 1024 * 1024 * 1024
 # Folders whose XML files are folded into a customizations.xml section, and that section.
 _SECTIONS = {
     "Roles": "Roles",
@@ -54,27 +54,9 @@ def folder_entries(folder: Path) -> Entries:
 
 
 def read_folder(folder: Path) -> Entries:
-    """Every file under `folder` by relative path; symlinks out of it are refused."""
-    root = folder.resolve()
-    out: Entries = {}
-    total = 0
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or any(p.startswith(".") for p in path.relative_to(folder).parts):
-            continue
-        if not path.resolve().is_relative_to(root):
-            raise BuildError.at(
-                "RD011", "a link leads outside the folder", file=str(path), hint="remove the link"
-            )
-        total += path.stat().st_size
-        if total > MAX_FOLDER_BYTES:
-            raise BuildError.at(
-                "RD012",
-                "the folder holds over 1 GB",
-                file=str(folder),
-                hint="this is not a solution folder",
-            )
-        out[path.relative_to(folder).as_posix()] = path.read_bytes()
-    return out
+    """Every file under `folder` by relative path (hidden ones aside); links out of it, FIFOs,
+    devices and unreadable files are refused, and the zip limits hold."""
+    return read_tree(folder, str(folder), skip_hidden=True)
 
 
 def pack_unpacked(files: Entries, label: str) -> Entries:
@@ -139,7 +121,7 @@ def _section(custom: Element, name: str) -> Element:
 
 
 def _xml(files: Entries, path: str, label: str) -> Element:
-    if len(files[path]) > MAX_XML_BYTES:
+    if len(files[path]) > max_xml_bytes():
         raise BuildError.at("XML004", "file too large", file=f"{label}/{path}")
     return parse_xml(files[path], f"{label}/{path}")
 

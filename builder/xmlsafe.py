@@ -7,7 +7,8 @@ tree is checked again. Encoding problems are named as such: bytes that are not v
 declared encoding (XML002), a byte order mark that contradicts the declaration or UTF-16
 without one (XML005). Errors come back as `BuildError`s located at the file and line.
 
-Codes: XML001 malformed, XML002 encoding, XML003 DTD/entity, XML004 too large, XML005 BOM.
+Codes: XML001 malformed, XML002 encoding, XML003 DTD/entity, XML004 too large (the file, or
+one text or attribute value), XML005 BOM.
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ import re
 from lxml import etree
 
 from .errors import BuildError
+from .fsio import current_limits, read_regular
 
-MAX_XML_BYTES = 64 * 1024 * 1024  # a customizations.xml of a large solution is ~20 MB
+
+def max_xml_bytes() -> int:
+    """The XML size limit (docs/limits.md): a customizations.xml of a large solution is ~20 MB."""
+    return current_limits().xml_bytes
+
 
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -121,6 +127,10 @@ def _refuse_dtd(text: str, file: str) -> None:
 
 def _syntax_error(exc: etree.XMLSyntaxError, file: str) -> BuildError:
     line, column = exc.position if exc.position else (exc.lineno or 0, 0)
+    if "huge" in str(exc).lower():  # libxml2's 10 MB cap on one text or attribute value
+        return BuildError.at("XML004", "a text or attribute value is over the parser's limit "
+                             "of 10,000,000 bytes", file=file, line=line, column=column,
+                             hint="Dataverse never writes a value this long; check the file")
     if "encoding" in str(exc).lower():
         code, hint = "XML002", "save the file as UTF-8, or declare its real encoding"
     else:
@@ -139,10 +149,11 @@ def _only_namespace_uri_warnings(parser: etree.XMLParser) -> bool:
 
 def parse_xml(data: bytes, file: str) -> etree._Element:
     """Parse `data` (named `file` in messages) and return its root element."""
-    if len(data) > MAX_XML_BYTES:
+    limit = max_xml_bytes()
+    if len(data) > limit:
         raise BuildError.at(
             "XML004",
-            f"XML file is {len(data)} bytes, over the {MAX_XML_BYTES} byte limit",
+            f"XML file is {len(data)} bytes, over the {limit} byte limit",
             file=file,
             hint="this is not a file Dataverse exports; check what was put here",
         )
@@ -168,9 +179,5 @@ def _parse(data: bytes, file: str) -> etree._Element:
 
 def read_xml(path: str, display: str | None = None) -> etree._Element:
     """Read and parse a file from disk."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_XML_BYTES + 1)
-    except OSError as exc:
-        raise BuildError.at("IO001", f"cannot read: {exc.strerror}", file=display or path) from None
+    data = read_regular(path, max_xml_bytes(), display or path, "the XML file")
     return parse_xml(data, display or path)

@@ -75,7 +75,7 @@ def test_a_link_out_of_a_solution_folder_is_refused(corpus: Path, tmp_path: Path
     (folder / "extra.txt").symlink_to(tmp_path / "secret.txt")
     with pytest.raises(BuildError) as refused:
         read_solution_folder(folder)
-    assert refused.value.diagnostics[0].code == "RD011"
+    assert refused.value.diagnostics[0].code == "IO005"
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from builder.archive import ZipLimits, read_zip
+from builder.archive import read_zip
+from builder.fsio import Limits
 from builder.errors import BuildError
 
 
@@ -62,14 +63,14 @@ def test_a_bad_zip_is_refused_with_its_code(name: str, data: bytes, code: str) -
 def test_too_many_entries_are_refused() -> None:
     data = make_zip({f"{i}.xml": b"<a/>" for i in range(5)})
     with pytest.raises(BuildError) as caught:
-        read_zip(data, "in.zip", ZipLimits(max_entries=4))
+        read_zip(data, "in.zip", Limits(zip_entries=4))
     assert caught.value.diagnostics[0].code == "ZIP003"
 
 
 def test_total_expansion_is_bounded() -> None:
     data = make_zip({f"{i}.xml": b"<a/>" * 100 for i in range(3)})
     with pytest.raises(BuildError) as caught:
-        read_zip(data, "in.zip", ZipLimits(max_total_bytes=1000))
+        read_zip(data, "in.zip", Limits(zip_total_bytes=1000))
     assert caught.value.diagnostics[0].code == "ZIP005"
 
 

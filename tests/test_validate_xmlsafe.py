@@ -82,7 +82,7 @@ def test_xinclude_is_not_processed() -> None:
 
 
 def test_a_file_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("builder.xmlsafe.MAX_XML_BYTES", 10)
+    monkeypatch.setenv("VOICEPKG_LIMIT_XML_BYTES", "10")
     with pytest.raises(BuildError) as caught:
         parse_xml(b"<a>01234567890</a>", "big.xml")
     assert caught.value.diagnostics[0].code == "XML004"
@@ -92,7 +92,7 @@ def test_a_missing_file_is_an_io_diagnostic(tmp_path) -> None:  # type: ignore[n
     with pytest.raises(BuildError) as caught:
         read_xml(str(tmp_path / "gone.xml"), "gone.xml")
     assert (caught.value.diagnostics[0].code, caught.value.diagnostics[0].file) == \
-        ("IO001", "gone.xml")
+        ("IO003", "gone.xml")
 
 
 XAML = (b'<Activity xmlns="http://schemas.microsoft.com/netfx/2009/xaml/activities" '

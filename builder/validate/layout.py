@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..archive import DEFAULT_LIMITS, read_zip
+from ..archive import read_zip
 from ..errors import BuildError, Diagnostic, diagnostic
+from ..fsio import current_limits, read_regular, read_tree
 
 Kind = Literal["source", "solution", "unpacked", "package", "configdata", "unknown"]
 
@@ -72,10 +73,8 @@ def open_target(path: Path) -> tuple[Target | None, list[Diagnostic]]:
             return None, [_not_a_target(path, label)]
         return _folder_target(path, kind, label)
     try:
-        data = path.read_bytes()
+        data = read_regular(path, current_limits().input_file_bytes, label, "the zip")
         entries = read_zip(data, label)
-    except OSError as exc:
-        return None, [diagnostic("ZIP001", f"cannot read: {exc.strerror}", file=label)]
     except BuildError as error:
         return None, error.diagnostics
     return zip_target(label, entries, data), []
@@ -100,25 +99,8 @@ def _folder_target(path: Path, kind: Kind, label: str) -> tuple[Target | None, l
 
 def read_folder(root: Path, label: str) -> dict[str, bytes]:
     """Every file under `root` as {relative path: bytes}, within the zip limits; links that
-    lead out of the folder are refused."""
-    limits, total = DEFAULT_LIMITS, 0
-    out: dict[str, bytes] = {}
-    base = root.resolve()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        name = path.relative_to(root).as_posix()
-        if not path.resolve().is_relative_to(base):
-            raise BuildError.at("VAL002", "a link leads out of the folder", file=f"{label}/{name}",
-                                hint="replace the link by the file itself")
-        total += path.stat().st_size
-        if len(out) >= limits.max_entries or total > limits.max_total_bytes:
-            raise BuildError.at("VAL003", "the folder is larger than any solution or package",
-                                file=label, hint="point validate at the right folder")
-        try:
-            out[name] = path.read_bytes()
-        except OSError as exc:
-            raise BuildError.at("VAL004", f"cannot read: {exc.strerror}", file=f"{label}/{name}",
-                                hint="check the file's permissions") from None
-    return out
+    lead out of the folder, FIFOs, devices and unreadable files are refused."""
+    return read_tree(root, label)
 
 
 def find_entry(entries: dict[str, bytes], name: str) -> str | None:
