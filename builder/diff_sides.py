@@ -9,6 +9,7 @@ Deployer package (folder or zip with ImportConfig.xml).
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -25,6 +26,7 @@ from .read_pkg import find_import_config, read_package_files
 
 SOURCE_DIR = "solution_src"
 _GIT_TIMEOUT = 120
+_REVISION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/~^+-]{0,199}")
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def read_side(spec: str, cwd: Path | None = None) -> DiffSide:
     path = Path(spec)
     if path.is_dir():
         return _folder_side(path)
-    if path.is_file():
+    if path.exists() or path.is_symlink():  # read_zip says what is wrong with a FIFO or device
         files = read_zip(path, spec)
         if find_import_config(files) is not None:
             return DiffSide("package", read_package_files(files, spec).project)
@@ -112,13 +114,29 @@ def load_git_revision(rev: str, cwd: Path) -> Project:
     """The sources as they are at git revision `rev` of the repository around `cwd`."""
     from .load import load_project
 
+    check_revision(rev)
     top = _git(["rev-parse", "--show-toplevel"], cwd).decode().strip()
-    archive = _git(["archive", "--format=tar", rev, "--", SOURCE_DIR], Path(top))
+    commit = _git(["rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}"],
+                  Path(top)).decode().strip()
+    archive = _git(["archive", "--format=tar", commit, "--", SOURCE_DIR], Path(top))
     with tempfile.TemporaryDirectory(prefix="voicepkg-git-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")  # refuses links and paths out of `tmp`
         project = load_project(Path(tmp) / SOURCE_DIR)
     return project
+
+
+def check_revision(rev: str) -> None:
+    """A revision as git names one (a tag, branch, commit, `HEAD~2`, `v1.2.0^`); never
+    something git would take as an option or a path."""
+    if not _REVISION.fullmatch(rev) or rev.startswith("-") or ".." in rev or "@{" in rev:
+        raise BuildError.at(
+            "DIF004",
+            f"not a git revision: {rev!r}",
+            file=f"git:{rev}",
+            hint="name a tag, a branch or a commit, e.g. git:v1.2.0 or git:HEAD~1",
+            exit_code=2,
+        )
 
 
 def _git(args: list[str], cwd: Path) -> bytes:

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import BuildError
+from .fsio import check_output_file
+from .interrupts import deferred
 
 Entries = Mapping[str, bytes]  # archive path (forward slashes) -> content
 
@@ -55,17 +57,21 @@ def zip_bytes(entries: Entries, date: tuple[int, int, int, int, int, int] | None
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temp file in the same folder, then os.replace."""
+    """Write `data` to `path` through a temp file in the same folder, then os.replace; a
+    path that is a device, FIFO or link is refused, never replaced."""
+    check_output_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with deferred():  # the temp file exists only inside the try that removes it
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    except BaseException:  # also Ctrl-C and SIGTERM
+        with deferred():
+            if os.path.exists(tmp):
+                os.unlink(tmp)
         raise
 
 
@@ -73,23 +79,30 @@ def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> None:
     """Write several output files so that a failure leaves `out_dir` as it was.
 
     Everything is written to temp files first; only when all of them are on disk are they
-    moved into place. Subfolders in the names (a package folder) are created as needed.
+    moved into place. Subfolders in the names (a package folder) are created as needed. An
+    existing output that is a device, FIFO or link is refused before anything is written.
     """
+    for name in sorted(files):
+        check_output_file(out_dir / name)
     staged: list[tuple[str, Path]] = []
     try:
         for name in sorted(files):
             data = files[name]
             target = out_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            staged.append((tmp, target))  # registered first, so a failed write is cleaned up
+            with deferred():  # registered as soon as it exists, so it is always cleaned up
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                           dir=target.parent)
+                staged.append((tmp, target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.chmod(tmp, 0o644)
-        for tmp, target in staged:
-            os.replace(tmp, target)
-    except BaseException:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with deferred():
+            for tmp, target in staged:
+                os.replace(tmp, target)
+    except BaseException:  # also Ctrl-C and SIGTERM
+        with deferred():
+            for tmp, _ in staged:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
         raise

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BuildError, Diagnostic, diagnostic
+from .fsio import check_output_folder
+from .interrupts import deferred
 from .model import Project, RawPart
 from .read import Fallback, SolutionRead
 from .unpack_units import Key, Unit, assemble_files, problems, source_units
@@ -178,30 +180,38 @@ def _dependents(project: Project, demoted: set[Key]) -> set[Key]:
 # --- writing -----------------------------------------------------------------------------
 
 
-def write_tree(out: Path, files: dict[str, bytes], force: bool) -> None:
+def write_tree(out: Path, files: dict[str, bytes], force: bool,
+               inputs: tuple[Path, ...] = ()) -> None:
     """Write `files` under `out` all at once: into a temp folder, then renamed into place."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+    check_output_folder(out, inputs=inputs, force=force)
+    if out.exists() and any(out.iterdir()) and not force:
         raise BuildError.at(
             "UNP001",
             "the output folder is not empty",
             file=str(out),
             hint="choose an empty folder, or pass --force to replace it",
         )
-    if out.exists() and not out.is_dir():
-        raise BuildError.at(
-            "UNP002", "the output path is a file", file=str(out), hint="choose a folder"
-        )
-    parent = out.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    try:
+        _write_staged(out.absolute(), files)
+    except OSError as exc:
+        raise BuildError.at("UNP004", f"cannot write the sources: {exc.strerror or exc}",
+                            file=exc.filename or str(out),
+                            hint="choose an output folder you can write to") from None
+
+
+def _write_staged(out: Path, files: dict[str, bytes]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         for rel, data in sorted(files.items()):
             target = _inside(staging, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        _swap_in(staging, out.absolute())
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        with deferred():  # a signal now would leave the old tree half-removed
+            _swap_in(staging, out)
+    except BaseException:  # also Ctrl-C and SIGTERM: no temporary folder outlives the run
+        with deferred():
+            shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
@@ -242,6 +252,7 @@ def read_for_unpack(source: Path) -> SolutionRead:
 
 def unpack_path(source: Path, out: Path, force: bool = False) -> Unpacked:
     """Read `source`, turn it into sources and write them to `out` in one step."""
+    check_output_folder(out, inputs=(source,), force=force)
     result = unpack_read(read_for_unpack(source))
-    write_tree(out, result.files, force)
+    write_tree(out, result.files, force, (source,))
     return result

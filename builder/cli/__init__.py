@@ -9,14 +9,16 @@ default); usage errors stay click's exit 2; anything else is a bug, shown in ful
 from __future__ import annotations
 
 import importlib
+import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
 import click
 
-from ..errors import BuildError
+from .. import interrupts
+from ..errors import BuildError, Diagnostic
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -36,11 +38,19 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         """Every command's BuildError becomes its diagnostics and exit code, here, once."""
+        args = ctx.meta.get("voicepkg.argv", [])
         try:
             return super().invoke(ctx)
         except BuildError as error:
             print_diagnostics(error)
+            if json_requested(args):
+                click.echo(json_failure(error.exit_code, str(error.errors[0] if error.errors
+                                                             else error), error.diagnostics))
             ctx.exit(error.exit_code)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["voicepkg.argv"] = list(args)  # to know, on failure, whether JSON was asked
+        return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -80,9 +90,32 @@ def print_diagnostics(error: BuildError) -> None:
         click.echo(str(item), err=True)
 
 
+def json_requested(args: list[str]) -> bool:
+    pairs = zip(args, args[1:], strict=False)
+    return ("--json" in args or "--format=json" in args
+            or any(a == "--format" and b == "json" for a, b in pairs))
+
+
+def _fail(code: int, message: str, args: list[str],
+          diagnostics: Iterable[Diagnostic] = ()) -> None:
+    """End a failed run: the message on stderr and, under --json, one JSON object on stdout
+    (a command that failed before printing its own report still prints one)."""
+    click.echo(message, err=True)
+    if json_requested(args):
+        click.echo(json_failure(code, message, diagnostics))
+    sys.exit(code)
+
+
+def json_failure(code: int, message: str, diagnostics: Iterable[Diagnostic] = ()) -> str:
+    return json.dumps({"ok": False, "exit_code": code, "error": message,
+                       "diagnostics": [d.to_json() for d in diagnostics]}, indent=2)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (the console script and __main__ exit with it)."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    args = argv if argv is not None else sys.argv[1:]
+    debug = "--debug" in args
+    interrupts.install()
     try:
         # standalone_mode=False hands back ctx.exit(code) as the return value
         result = cli.main(args=argv, prog_name="voicepkg", standalone_mode=False)
@@ -96,14 +129,13 @@ def main(argv: list[str] | None = None) -> int:
         error.show()
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(130)
+        _fail(130, "Aborted.", args)
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: temporary files are already gone
+        _fail(interrupts.exit_code(stop), "Interrupted." if not isinstance(
+            stop, interrupts.Terminated) else "Terminated.", args)
     except Exception as error:  # a bug: say so plainly
         if debug:
             raise
-        click.echo(f"internal error: {type(error).__name__}: {error} (run with --debug for "
-                   "the traceback, and please report it)", err=True)
-        sys.exit(70)
+        _fail(70, f"internal error: {type(error).__name__}: {error} (run with --debug for "
+              "the traceback, and please report it)", args)
+    return 70  # not reached: every branch above exits

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..archive import read_zip
 from ..errors import BuildError
+from ..fsio import current_limits, read_regular
 from ..xmlsafe import parse_xml
 from .components import solution_components
 from .configdata import ProviderRow, SettingRow, read_config_data
@@ -98,15 +99,18 @@ def read_package(path: Path) -> Package:
     """A package zip, a package folder (or a dist/ folder holding one), or a solution zip."""
     if path.is_dir():
         folder = path / PACKAGE_FOLDER if (path / PACKAGE_FOLDER).is_dir() else path
-        entries = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+        limit = current_limits().input_file_bytes
+        entries = {p.name: read_regular(p, limit) for p in sorted(folder.iterdir())
+                   if not p.is_dir()}
         return replace(package_from_entries(entries, str(folder)), sha256=folder_digest(entries))
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise BuildError.at("DEP001", "package not found", file=str(path),
                             hint="build it first: voicepkg build, or pass --from-source")
     entries = read_zip(path, str(path))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    data = read_regular(path, current_limits().input_file_bytes, str(path), "the zip")
+    digest = hashlib.sha256(data).hexdigest()
     if "solution.xml" in entries:
-        return Package(str(path), (read_solution(path.read_bytes(), path.name, str(path)),),
+        return Package(str(path), (read_solution(data, path.name, str(path)),),
                        sha256=digest)
     return replace(package_from_entries(entries, str(path)), sha256=digest)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
+from ..fsio import current_limits, read_regular
 from .configdata import SettingRow
 from .package import Package
 from .state import EnvSetting
@@ -89,10 +90,19 @@ class DeploymentSettings:
 
 def load_deployment_settings(path: Path, environ: Mapping[str, str]) -> DeploymentSettings:
     label = str(path)
+    raw = read_regular(path, current_limits().json_bytes, label, "the settings file")
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise BuildError.at("DEP020", f"cannot read: {exc.strerror}", file=label) from None
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BuildError.at("DEP020", f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset "
+                            f"{exc.start}", file=label, line=line,
+                            hint="save the settings file as UTF-8 (JSON files are UTF-8)"
+                            ) from None
+    except RecursionError:
+        raise BuildError.at("DEP020", "nested too deep to be a settings file", file=label,
+                            hint="the file is the JSON form of pac solution create-settings"
+                            ) from None
     except json.JSONDecodeError as exc:
         raise BuildError.at("DEP020", f"not valid JSON: {exc.msg}", file=label, line=exc.lineno,
                             hint="the file is the JSON form of pac solution create-settings"
