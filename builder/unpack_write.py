@@ -16,6 +16,7 @@ from typing import Any, TypeAlias
 
 from lxml import etree
 
+from .errors import BuildError
 from .model import (
     Column,
     GlobalChoice,
@@ -62,14 +63,31 @@ def to_bytes(element: Element) -> bytes:
 # --- project, tables, choices ------------------------------------------------------------
 
 
-def four_part(version: str) -> str:
-    """Sources always say four parts; an export may say two or three."""
-    parts = [x for x in version.split(".") if x.isdigit()][:4]
+_EXPORTED_VERSION = re.compile(r"\d{1,9}(\.\d{1,9}){1,3}")
+
+
+def four_part(version: str, where: str = "") -> str:
+    """Sources always say four parts; an export may say two or three. Anything else is
+    refused, never rewritten (`1.x` is not `1.0.0.0`)."""
+    if not _EXPORTED_VERSION.fullmatch(version):
+        raise BuildError.at(
+            "UNP005",
+            f"solution version {version!r} is not two to four numbers (major.minor[.build"
+            "[.revision]])",
+            file=where,
+            hint="Dataverse exports never write such a version; fix <Version> in solution.xml",
+        )
+    parts = version.split(".")
     return ".".join(parts + ["0"] * (4 - len(parts)))
 
 
+def _manifest(root: str) -> str:
+    """Where the version of a read solution came from, for messages."""
+    return f"{root}!solution.xml" if root.lower().endswith(".zip") else root
+
+
 def project_file(p: Project) -> Element:
-    root = element("project", [("version", four_part(p.version))])
+    root = element("project", [("version", four_part(p.version, _manifest(p.root)))])
     pub = p.publisher
     element(
         "publisher",

@@ -60,8 +60,10 @@ def unpack(source: Path, out: Path, force: bool) -> None:
     Parts the source format does not model are kept as exported under raw/, with a
     warning; nothing is dropped.
     """
+    from ..fsio import check_input
     from ..unpack import unpack_path
 
+    check_input(source, want="either")  # a FIFO or device is refused at once (exit 2)
     result = unpack_path(source, out, force=force)
     for warning in result.warnings:
         click.echo(str(warning), err=True)

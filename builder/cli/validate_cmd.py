@@ -28,8 +28,12 @@ from ..errors import Diagnostic
               help="The previous release (zip, package or sources): the version must be higher.")
 def validate(path: Path, fmt: str, strict: bool, verbose: bool, baseline: Path | None) -> None:
     """Check sources, a solution or a package: XML, schemas and Dataverse rules."""
+    from ..fsio import check_input
     from ..validate import validate_path
 
+    for given in (path, baseline):
+        if given is not None:
+            check_input(given, want="either")  # a FIFO or device is refused at once (exit 2)
     found = validate_path(path, strict=strict, baseline=baseline)
     if fmt == "json":
         click.echo(json.dumps([d.to_json() for d in found], indent=2))

@@ -13,7 +13,7 @@ from typing import Literal
 
 from ..archive import read_zip
 from ..errors import BuildError, Diagnostic, diagnostic
-from ..fsio import current_limits, read_regular, read_tree
+from ..fsio import read_tree
 
 Kind = Literal["source", "solution", "unpacked", "package", "configdata", "unknown"]
 
@@ -73,11 +73,10 @@ def open_target(path: Path) -> tuple[Target | None, list[Diagnostic]]:
             return None, [_not_a_target(path, label)]
         return _folder_target(path, kind, label)
     try:
-        data = read_regular(path, current_limits().input_file_bytes, label, "the zip")
-        entries = read_zip(data, label)
+        entries = read_zip(path, label)  # streamed from the file, within the limits
     except BuildError as error:
         return None, error.diagnostics
-    return zip_target(label, entries, data), []
+    return zip_target(label, entries, b""), []
 
 
 def zip_target(label: str, entries: dict[str, bytes], data: bytes) -> Target:

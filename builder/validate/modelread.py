@@ -12,13 +12,13 @@ from typing import Any
 from ..errors import BuildError, Diagnostic, diagnostic
 from ..model import Project
 from ..package import zip_bytes
-from ..read import read_package, read_solution_folder, read_solution_zip
+from ..read import read_entries, read_package, read_solution_folder, read_solution_zip
 from .layout import Target
 
 ModelResult = tuple[Project | None, list[Diagnostic]]
 
 
-def _run(read: Callable[..., Any], source: Path | bytes, target: Target) -> ModelResult:
+def _run(read: Callable[..., Any], source: Any, target: Target) -> ModelResult:
     """Call a reader; its BuildError becomes diagnostics, and so does a crash (a reader bug
     must not turn bad input into a traceback)."""
     try:
@@ -42,6 +42,9 @@ def read_solution_model(target: Target) -> ModelResult:
     if target.kind == "unpacked":
         return _run(lambda source, _label: read_solution_folder(source), Path(target.label),
                     target)
+    if target.entries:  # already read and checked: read the model from them, not again
+        return _run(lambda entries, label: read_entries(entries, label).project,
+                    target.entries, target)
     return _run(read_solution_zip, target.data or zip_bytes(target.entries), target)
 
 
