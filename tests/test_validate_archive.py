@@ -9,8 +9,8 @@ import zipfile
 import pytest
 
 from builder.archive import read_zip
-from builder.fsio import Limits
 from builder.errors import BuildError
+from builder.fsio import Limits
 
 
 def make_zip(entries: dict[str, bytes]) -> bytes:
