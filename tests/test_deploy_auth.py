@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import azure.identity as identity
 import pytest
@@ -15,16 +16,23 @@ from builder.deploy.secrets import mask, mask_argv, register
 from builder.errors import BuildError
 
 SPN = {"AZURE_CLIENT_ID": "app", "AZURE_TENANT_ID": "tenant"}
+# the shapes the services hand out (GitHub: the runner's token URL carries api-version already)
+GITHUB_URL = ("https://pipelinesghubeus2.actions.githubusercontent.com/abc123/00000000-0000-0000"
+              "-0000-000000000000/_apis/distributedtask/hubs/build/plans/1111/jobs/2222/idtoken"
+              "?api-version=2.0")
+ADO_OIDC = ("https://dev.azure.com/contoso/00000000-0000-0000-0000-000000000001/_apis/"
+            "distributedtask/hubs/build/plans/0000/jobs/1111/oidctoken")
 
 
 @pytest.mark.parametrize("environ, kind", [
     ({"DATAVERSE_TOKEN": "t0k3n-value", **SPN, "AZURE_CLIENT_SECRET": "s"}, "token"),
     ({**SPN, "AZURE_CLIENT_SECRET": "s3cret"}, "secret"),
-    ({**SPN, "AZURE_CLIENT_CERTIFICATE_PATH": "/k.pem"}, "certificate"),
-    ({**SPN, "AZURE_FEDERATED_TOKEN_FILE": "/var/run/token"}, "workload-identity"),
+    ({**SPN, "AZURE_CLIENT_CERTIFICATE_PATH": __file__}, "certificate"),
+    ({**SPN, "AZURE_FEDERATED_TOKEN_FILE": __file__}, "workload-identity"),
     ({**SPN, "ACTIONS_ID_TOKEN_REQUEST_URL": "https://x", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "r"},
      "github"),
-    ({**SPN, "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID": "sc", "SYSTEM_ACCESSTOKEN": "sys"},
+    ({**SPN, "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID": "sc", "SYSTEM_ACCESSTOKEN": "sys",
+      "SYSTEM_OIDCREQUESTURI": ADO_OIDC},
      "azure-devops"),
 ])
 def test_auto_picks_the_credential_the_environment_offers(environ: dict[str, str],
@@ -59,7 +67,8 @@ def test_credentials_are_the_azure_identity_ones() -> None:
                             "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "reqt"}),
                       identity.ClientAssertionCredential)
     assert isinstance(make({**SPN, "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID": "sc",
-                            "SYSTEM_ACCESSTOKEN": "syst"}), identity.AzurePipelinesCredential)
+                            "SYSTEM_ACCESSTOKEN": "syst", "SYSTEM_OIDCREQUESTURI": ADO_OIDC}),
+                      identity.AzurePipelinesCredential)
 
 
 class FakeCredential:
@@ -99,7 +108,7 @@ def test_a_refused_credential_is_a_clear_error_without_the_secret(monkeypatch) -
     assert "AADSTS7000215" in str(caught.value) and "s3cr3t-v4lue" not in str(caught.value)
 
 
-def test_github_oidc_token_asks_for_the_token_exchange_audience(monkeypatch) -> None:  # noqa: ANN001
+def test_github_oidc_token_keeps_the_api_version_and_adds_the_audience(monkeypatch) -> None:  # noqa: ANN001
     seen: dict[str, Any] = {}
 
     class Answer:
@@ -108,16 +117,19 @@ def test_github_oidc_token_asks_for_the_token_exchange_audience(monkeypatch) -> 
         def json(self) -> dict[str, str]:
             return {"value": "the-github-jwt"}
 
-    def get(url: str, params: dict[str, str], headers: dict[str, str], timeout: int) -> Answer:
-        seen.update(url=url, params=params, headers=headers)
+    def get(url: str, headers: dict[str, str], **options: Any) -> Answer:
+        seen.update(url=url, headers=headers, options=options)
         return Answer()
 
     monkeypatch.setattr(auth.httpx, "get", get)
-    spec = choose_auth({**SPN, "ACTIONS_ID_TOKEN_REQUEST_URL": "https://gh/token",
+    spec = choose_auth({**SPN, "ACTIONS_ID_TOKEN_REQUEST_URL": GITHUB_URL,
                         "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "req-token"})
     assert github_oidc_token(spec) == "the-github-jwt"
-    assert seen["params"] == {"audience": "api://AzureADTokenExchange"}
+    query = parse_qs(urlsplit(seen["url"]).query)
+    assert query == {"api-version": ["2.0"], "audience": ["api://AzureADTokenExchange"]}
+    assert seen["url"].startswith(GITHUB_URL + "&audience=")
     assert seen["headers"] == {"Authorization": "bearer req-token"}
+    assert seen["options"]["timeout"] is not None
 
 
 def test_mask_hides_registered_secrets_their_base64_bearer_tokens_and_data_urls() -> None:

@@ -283,7 +283,9 @@ def test_pain_15_federated_credentials_come_from_the_ci_environment() -> None:
               "TOKEN": "request-token"}
     assert choose_auth(github).kind == "github"
     ado = {"AZURESUBSCRIPTION_CLIENT_ID": "app", "AZURESUBSCRIPTION_TENANT_ID": "tenant",
-           "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID": "sc", "SYSTEM_ACCESSTOKEN": "sys"}
+           "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID": "sc", "SYSTEM_ACCESSTOKEN": "sys",
+           "SYSTEM_OIDCREQUESTURI": "https://dev.azure.com/contoso/p/_apis/distributedtask/"
+                                    "hubs/build/plans/1/jobs/2/oidctoken"}
     assert choose_auth(ado).kind == "azure-devops"
     with pytest.raises(BuildError) as caught:
         choose_auth({k: v for k, v in github.items() if k != "AZURE_CLIENT_ID"})

@@ -195,7 +195,8 @@ def _deploy(url: str, package: Package, settings_file: Path | None, options: Opt
         job.auth = _pac_auth(spec, environ)
         job.pac_runner = subprocess_runner(find_pac(pac_path))
     deadline = clock.monotonic() + timeout
-    transport = Transport(url, TokenProvider(spec, url), clock, deadline=deadline)
+    transport = Transport(url, TokenProvider(spec, url), clock, deadline=deadline,
+                          who=spec.who())
     ui = ConsoleUi(as_json)
     try:
         return run_deploy(job, new_runner(transport, clock, deadline, clocks.poll_interval(),

@@ -48,7 +48,7 @@ def doctor(env_url: str, package: Path | None, from_source: bool, src: Path, sce
         reference = load_package(package, from_source, src)
         spec = choose_auth(dict(os.environ), auth)
         transport = Transport(url, TokenProvider(spec, url), clock,
-                              deadline=clock.monotonic() + timeout)
+                              deadline=clock.monotonic() + timeout, who=spec.who())
         try:
             report = diagnose(transport, reference, scenario, url)
         finally:
