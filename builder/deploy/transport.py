@@ -228,6 +228,10 @@ class Transport:
         except _Cut:
             self.client = new_client()  # the old one is busy with the abandoned answer
             raise
+        except (_TooLarge, httpx.DecodingError) as exc:
+            raise Unreachable(request, f"{self.env_url} sent {exc}", "answers are read up to "
+                              f"{MAX_BODY // 2**20} MiB; is this a Dataverse environment URL?",
+                              "DEP103") from None
 
     def _budget(self, request: Request) -> float:
         """Seconds the whole answer may take: the request's own bound, cut by --timeout."""
@@ -237,7 +241,7 @@ class Transport:
         return min(own, max(self.deadline - self.clock.monotonic(), GRACE_SECONDS))
 
     def _after_cut(self, request: Request, cut: _Cut, timeouts: int) -> None:
-        what = ("it was still sending after" if cut.partial else "no answer within")
+        what = "no complete answer within"  # silent, or dripping its answer a byte at a time
         if not request.idempotent:
             raise Ambiguous(request, f"{what} {cut.seconds:.0f} s; the server may have "
                             "acted on it") from None
@@ -385,7 +389,7 @@ def _exchange(client: httpx.Client, request: httpx.Request, cut_at: float) -> Re
         for chunk in raw.iter_bytes():  # decoded: the cap holds for compressed answers too
             size += len(chunk)
             if size > MAX_BODY:
-                raise _TooLarge(f"an answer over {MAX_BODY // (1024 * 1024)} MiB")
+                raise _TooLarge(f"an answer too large (over {MAX_BODY // 2**20} MiB)")
             if time.monotonic() > cut_at:
                 raise _Cut(cut_at, partial=True)
             chunks.append(chunk)
@@ -415,8 +419,6 @@ def _bounded(work: Callable[[], Response], seconds: float) -> Response:
         return value  # type: ignore[no-any-return]
     if isinstance(value, _Cut):
         raise _Cut(seconds, partial=True) from None
-    if isinstance(value, _TooLarge):
-        raise httpx.DecodingError(str(value)) from None
     raise value
 
 
@@ -429,8 +431,7 @@ def _json(headers: httpx.Headers, content: bytes) -> Any:
         return None
 
 
-FINAL = {"the host name does not resolve": "DEP101", "TLS failed": "DEP101",
-         "an answer too large": "DEP103"}
+FINAL = {"the host name does not resolve": "DEP101", "TLS failed": "DEP101"}
 
 
 def classify(exc: httpx.TransportError, env_url: str) -> tuple[str, str]:
@@ -441,9 +442,6 @@ def classify(exc: httpx.TransportError, env_url: str) -> tuple[str, str]:
         chain.append(cursor)
         cursor = cursor.__cause__ or cursor.__context__
     text = " ".join(f"{type(e).__name__}: {e}" for e in chain).lower()
-    if isinstance(exc, httpx.DecodingError) and "mib" in text:
-        return "an answer too large", (f"answers are read up to {MAX_BODY // 2**20} MiB; is "
-                                       f"{env_url} a Dataverse environment?")
     if "name or service not known" in text or "nodename nor servname" in text or (
             "gaierror" in text) or "no address associated" in text or (
             "temporary failure in name resolution" in text):
