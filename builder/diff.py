@@ -19,6 +19,7 @@ from .diff_misc import (
     diff_tab_templates,
     diff_web_resources,
 )
+from .diff_packaging import diff_packaging
 from .diff_scope import canonical
 from .diff_tables import diff_global_choices, diff_tables
 from .diff_ui import diff_apps, diff_commands, diff_forms, diff_views
@@ -50,6 +51,7 @@ def diff_projects(
     _diff_configuration(out, old, new)
     diff_settings(out, old.settings, new.settings)
     diff_raw_parts(out, old.raw_parts, new.raw_parts)
+    diff_packaging(out, old.packaging, new.packaging)
     changes = tuple(out.changes)
     return DiffReport(
         old=Side(old_label, old.version),

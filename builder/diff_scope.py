@@ -140,7 +140,9 @@ def _api(a: CustomApi) -> CustomApi:
 ZIP_BLIND_NOTE = (
     "not compared because a built solution does not carry them: role descriptions, the "
     "virtual table's data provider and URL variable, system tables' plural names and flags, "
-    "template parameter descriptions, the parameters a notification template declares"
+    "template parameter descriptions, the parameters a notification template declares; "
+    "nor root components, missing dependencies, languages and content types, which sources "
+    "derive when built (compare two zips for those)"
 )
 
 
@@ -202,6 +204,7 @@ def comparable(
         )
     if "sources" in (old_kind, new_kind) and {old_kind, new_kind} != {"sources"}:
         old, new = blind_to_zip(old), blind_to_zip(new)
+        old, new = replace(old, packaging=()), replace(new, packaging=())
         if old_kind == "sources":
             old = derived_names_from(old, new)
         else:

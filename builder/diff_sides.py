@@ -67,7 +67,10 @@ def aligned(old: DiffSide, new: DiffSide) -> tuple[DiffSide, DiffSide]:
     """Render sources that hold whole exported components when the other side is built."""
 
     def kept_whole(side: DiffSide) -> bool:
-        return side.kind == "sources" and any(p.section for p in side.project.raw_parts)
+        """Sources holding exported components, or an exported solution's frame."""
+        return side.kind == "sources" and any(
+            p.section or p.path == "solution.xml" for p in side.project.raw_parts
+        )
 
     if old.kind != new.kind:
         old = as_built(old) if kept_whole(old) else old

@@ -639,6 +639,31 @@ class RawPart:
     src: Src = _src()
 
 
+# --- what a solution zip says about itself ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RootComponent:
+    """A `<RootComponent>` of solution.xml."""
+
+    type: int  # 1 table, 60 form, 61 web resource, 80 app, 380 environment variable, ...
+    key: str  # its schemaName, else its id (lower case, no braces)
+    behavior: int = 0  # 0 include subcomponents, 1 do not, 2 shell only
+
+
+@dataclass(frozen=True)
+class SolutionPackaging:
+    """What a solution zip says beyond its components, read from a built or exported zip
+    (sources derive it when built): compared by `diff`. An exported solution's frame
+    (render/frame.py) carries it through `unpack` and `build`."""
+
+    solution: str
+    root_components: tuple[RootComponent, ...] = ()
+    missing_dependencies: tuple[str, ...] = ()  # "<required> needed by <dependent>"
+    languages: tuple[int, ...] = ()  # customizations.xml <Languages>
+    content_types: tuple[tuple[str, str], ...] = ()  # (part, content type) of every part
+
+
 # --- the whole project ---------------------------------------------------------------------
 
 
@@ -666,6 +691,7 @@ class Project:
     notification_templates: tuple[NotificationTemplate, ...] = ()
     settings: tuple[Setting, ...] = ()
     raw_parts: tuple[RawPart, ...] = ()
+    packaging: tuple[SolutionPackaging, ...] = ()  # read from zips only
     root: str = field(default="", compare=False)  # source folder (for messages only)
 
     def table(self, logical_name: str) -> Table | None:
@@ -701,5 +727,6 @@ class Project:
             notification_templates=keep(self.notification_templates),
             settings=self.settings,
             raw_parts=keep(self.raw_parts),
+            packaging=keep(self.packaging),
             root=self.root,
         )

@@ -23,6 +23,7 @@ from .errors import BuildError, Diagnostic
 from .model import Project, Publisher, RawPart, SolutionDef
 from .read_collect import Collected, collect_solution
 from .read_pac import folder_entries
+from .read_packaging import read_packaging
 from .read_xml import Element, Findings, child, ctext, localized
 from .xmlsafe import parse_xml
 
@@ -102,6 +103,8 @@ def read_entries(entries: Entries, label: str) -> SolutionRead:
     solution = _solution(manifest)
     collected = collect_solution(entries, solution.unique_name, findings)
     project = _project(manifest, solution, collected, label)
+    packaging = read_packaging(solution.unique_name, manifest, collected.languages, entries)
+    project = replace(project, packaging=(packaging,))
     alternates = [Fallback(*f) for f in collected.fallbacks]
     managed = ctext(manifest, "Managed") == "1"
     return SolutionRead(

@@ -65,6 +65,7 @@ class Collected:
     session_templates: Any = ()
     notification_templates: Any = ()
     raw_parts: Any = ()
+    languages: Any = None  # the <Languages> element of customizations.xml
     fallbacks: list[FallbackArgs] = field(default_factory=list)
     raw: list[RawPart] = field(default_factory=list)
     used: set[str] = field(default_factory=set)  # zip entries read into the model
@@ -98,6 +99,7 @@ def collect_solution(entries: Entries, solution: str, findings: Findings) -> Col
     found = Collected(solution, findings)
     custom = parse_xml(entries["customizations.xml"], f"{findings.file}!customizations.xml")
     sections = {str(c.tag): c for c in custom if isinstance(c.tag, str)}
+    found.languages = sections.get("Languages")
     _collect_entities(found, sections)
     _collect_parts(found, sections, entries)
     collect_records(found, entries, sections)

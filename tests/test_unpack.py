@@ -85,6 +85,11 @@ def _with_extras(zip_path: Path) -> bytes:
         b"<Workflows />", b"<Workflows>" + flow + b"</Workflows>"
     )
     entries["Workflows/Sync-1.json"] = b'{"definition": {}}'
+    if b'Extension="json"' not in entries["[Content_Types].xml"]:  # as an export types it
+        entries["[Content_Types].xml"] = entries["[Content_Types].xml"].replace(
+            b"</Types>",
+            b'<Default Extension="json" ContentType="application/octet-stream" /></Types>',
+        )
     return zip_bytes(entries)
 
 
