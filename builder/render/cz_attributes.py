@@ -11,6 +11,8 @@ platform defaults them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import Any
 
 from ..model import StatusReason, Table
 from .cz_common import (
@@ -88,19 +90,12 @@ class AttrVM:
 # --- system columns ---------------------------------------------------------------------
 
 
-def _system(physical: str, type_: str, label: str, description: str, **kw: object) -> AttrVM:
-    base = AttrVM(
-        physical,
-        type_,
-        label,
-        description,
-        custom=False,
-        audit=False,
-        version=SYSTEM_VERSION,
-        valid_update=False,
-        valid_create=False,
-    )
-    return replace(base, **kw)  # type: ignore[arg-type]
+SYSTEM_DEFAULTS: dict[str, Any] = {"custom": False, "audit": False, "version": SYSTEM_VERSION,
+                                   "valid_update": False, "valid_create": False}
+
+
+def _system(physical: str, type_: str, label: str, description: str, **kw: Any) -> AttrVM:
+    return AttrVM(physical, type_, label, description, **(SYSTEM_DEFAULTS | kw))
 
 
 def _lookup(physical: str, label: str, description: str, **kw: object) -> AttrVM:
@@ -125,8 +120,10 @@ def _int(physical: str, label: str, description: str, low: int, **kw: object) ->
     )
 
 
-def _audit_columns() -> list[AttrVM]:
-    return [
+@cache
+def _audit_columns() -> tuple[AttrVM, ...]:
+    """The same for every table: made once (AttrVMs are frozen, so tables share them)."""
+    return (
         _lookup("CreatedBy", "Created By", "Unique identifier of the user who created the record."),
         _datetime("CreatedOn", "Created On", "Date and time when the record was created."),
         _lookup(
@@ -180,11 +177,12 @@ def _audit_columns() -> list[AttrVM]:
             valid_update=True,
             valid_create=True,
         ),
-    ]
+    )
 
 
-def _owner_columns() -> list[AttrVM]:
-    return [
+@cache
+def _owner_columns() -> tuple[AttrVM, ...]:
+    return (
         _system(
             "OwnerId",
             "owner",
@@ -216,9 +214,10 @@ def _owner_columns() -> list[AttrVM]:
             mask=None,
             logical=True,
         ),
-    ]
+    )
 
 
+@cache
 def _organization_column() -> AttrVM:
     return _lookup(
         "OrganizationId",
@@ -229,8 +228,9 @@ def _organization_column() -> AttrVM:
     )
 
 
-def _currency_columns() -> list[AttrVM]:
-    return [
+@cache
+def _currency_columns() -> tuple[AttrVM, ...]:
+    return (
         _system(
             "ExchangeRate",
             "decimal",
@@ -251,7 +251,7 @@ def _currency_columns() -> list[AttrVM]:
             valid_create=True,
             audit=True,
         ),
-    ]
+    )
 
 
 def _primary_key(table: Table) -> AttrVM:
@@ -322,7 +322,7 @@ def _status_reasons(reasons: tuple[StatusReason, ...]) -> tuple[OptionVM, ...]:
 
 def system_columns(table: Table) -> list[AttrVM]:
     """Every system column Dataverse exports for a new (non-virtual) table."""
-    columns = _audit_columns() + [_primary_key(table), _state_code(table)]
+    columns = [*_audit_columns(), _primary_key(table), _state_code(table)]
     defaults = (OptionVM(1, "Active", state=0), OptionVM(2, "Inactive", state=1))
     columns.append(status_code(table, defaults + _status_reasons(table.status_reasons), False))
     if table.ownership == "user":
@@ -338,7 +338,7 @@ def virtual_columns(table: Table) -> list[AttrVM]:
     """A virtual table has no system columns, only its primary key (mapped externally)."""
     key = _primary_key(table)
     external = table.virtual.key_external_name if table.virtual else ""
-    return [replace(key, extra={"ExternalName": external} if external else {})]
+    return [replace(key, extra={"ExternalName": external})] if external else [key]
 
 
 def added_status_reasons(table: Table) -> list[AttrVM]:

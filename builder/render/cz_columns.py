@@ -10,7 +10,7 @@ Behavior 1 (user local).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from typing import Any
 
 from ..model import ChoiceOption, Column, Table
 from .cz_attributes import MASK_PRIMARY_NAME, AttrVM, OptionSetVM, OptionVM
@@ -27,7 +27,8 @@ TEXT_FORMATS = {
 INT_FORMATS = {"": "", "none": "", "duration": "duration"}
 DATE_FORMATS = {"": "datetime", "datetime": "datetime", "date": "date"}
 
-Builder = Callable[[AttrVM, Column, "ColumnContext"], AttrVM]
+Fields = dict[str, Any]  # AttrVM fields by name: each column's AttrVM is made once from them
+Builder = Callable[[Column, "ColumnContext"], Fields]
 
 
 class ColumnContext:
@@ -51,83 +52,66 @@ def _choose(mapping: dict[str, str], column: Column) -> str:
     return mapping[column.format]
 
 
-def _text(base: AttrVM, column: Column, ctx: ColumnContext) -> AttrVM:
+def _text(column: Column, ctx: ColumnContext) -> Fields:
     size = column.max_length or 100
-    return replace(
-        base,
-        type="nvarchar",
-        format=_choose(TEXT_FORMATS, column),
-        max_length=size,
-        length=size * 2,
-    )
+    return {"type": "nvarchar", "format": _choose(TEXT_FORMATS, column), "max_length": size,
+            "length": size * 2}
 
 
-def _memo(base: AttrVM, column: Column, ctx: ColumnContext) -> AttrVM:
-    return replace(base, type="ntext", format="textarea", max_length=column.max_length or 2000)
+def _memo(column: Column, ctx: ColumnContext) -> Fields:
+    return {"type": "ntext", "format": "textarea", "max_length": column.max_length or 2000}
 
 
-def _bounds(base: AttrVM, column: Column, low: float, high: float) -> AttrVM:
+def _bounds(column: Column, low: float, high: float) -> Fields:
     low = low if column.min_value is None else column.min_value
     high = high if column.max_value is None else column.max_value
-    return replace(base, min_value=number(low), max_value=number(high))
+    return {"min_value": number(low), "max_value": number(high)}
 
 
-def _integer(base: AttrVM, column: Column, ctx: ColumnContext) -> AttrVM:
-    typed = replace(base, type="int", format=_choose(INT_FORMATS, column))
-    return _bounds(typed, column, -2147483648, 2147483647)
+def _integer(column: Column, ctx: ColumnContext) -> Fields:
+    return {"type": "int", "format": _choose(INT_FORMATS, column),
+            **_bounds(column, -2147483648, 2147483647)}
 
 
-def _decimal(base: AttrVM, column: Column, ctx: ColumnContext) -> AttrVM:
-    typed = replace(
-        base, type="decimal", accuracy=2 if column.precision is None else column.precision
-    )
-    return _bounds(typed, column, -100000000000, 100000000000)
+def _decimal(column: Column, ctx: ColumnContext) -> Fields:
+    return {"type": "decimal", "accuracy": 2 if column.precision is None else column.precision,
+            **_bounds(column, -100000000000, 100000000000)}
 
 
-def _money(base: AttrVM, column: Column, ctx: ColumnContext) -> AttrVM:
-    typed = replace(
-        base,
-        type="money",
-        accuracy=2 if column.precision is None else column.precision,
-        accuracy_source=2,
-    )
-    return _bounds(typed, column, -922337203685477, 922337203685477)
+def _money(column: Column, ctx: ColumnContext) -> Fields:
+    return {"type": "money", "accuracy": 2 if column.precision is None else column.precision,
+            "accuracy_source": 2, **_bounds(column, -922337203685477, 922337203685477)}
 
 
-def _datetime(base: AttrVM, column: Column, ctx: ColumnContext) -> AttrVM:
-    return replace(
-        base,
-        type="datetime",
-        format=_choose(DATE_FORMATS, column),
-        datetime_behavior=1,
-        datetime_changeable=True,
-    )
+def _datetime(column: Column, ctx: ColumnContext) -> Fields:
+    return {"type": "datetime", "format": _choose(DATE_FORMATS, column), "datetime_behavior": 1,
+            "datetime_changeable": True}
 
 
-def _lookup(base: AttrVM, column: Column, ctx: ColumnContext) -> AttrVM:
+def _lookup(column: Column, ctx: ColumnContext) -> Fields:
     if not column.targets:
         raise fail("CZ011", f"lookup column {column.schema_name} has no target table", column.src)
-    return replace(base, type="lookup", lookup_types=())
+    return {"type": "lookup", "lookup_types": ()}
 
 
 def _options(options: tuple[ChoiceOption, ...]) -> tuple[OptionVM, ...]:
     return tuple(OptionVM(o.value, o.label, o.description) for o in options)
 
 
-def _boolean(base: AttrVM, column: Column, ctx: ColumnContext) -> AttrVM:
+def _boolean(column: Column, ctx: ColumnContext) -> Fields:
     no, yes = column.boolean_labels
     name = local_optionset_name(ctx.prefix, ctx.table.logical_name, column.logical_name)
     optionset = OptionSetVM(
         name, "bit", column.display_name, column.description, (OptionVM(0, no), OptionVM(1, yes))
     )
-    return replace(base, type="bit", app_default=int(column.default_boolean), optionset=optionset)
+    return {"type": "bit", "app_default": int(column.default_boolean), "optionset": optionset}
 
 
-def _choice(base: AttrVM, column: Column, ctx: ColumnContext) -> AttrVM:
+def _choice(column: Column, ctx: ColumnContext) -> Fields:
     default = -1 if column.default_option is None else column.default_option
-    typed = replace(base, type="picklist", app_default=default)
+    typed: Fields = {"type": "picklist", "app_default": default}
     if column.global_choice:
-        return replace(typed, optionset_name=column.global_choice)
+        return {**typed, "optionset_name": column.global_choice}
     if not column.options:
         raise fail(
             "CZ012",
@@ -138,7 +122,7 @@ def _choice(base: AttrVM, column: Column, ctx: ColumnContext) -> AttrVM:
     optionset = OptionSetVM(
         name, "picklist", column.display_name, column.description, _options(column.options)
     )
-    return replace(typed, optionset=optionset)
+    return {**typed, "optionset": optionset}
 
 
 BUILDERS: dict[str, Builder] = {
@@ -156,38 +140,38 @@ BUILDERS: dict[str, Builder] = {
 REQUIRED = {"none": "none", "recommended": "recommended", "required": "required"}
 
 
-def _base(column: Column, ctx: ColumnContext) -> AttrVM:
+def _base(column: Column, ctx: ColumnContext) -> Fields:
     keyed = column.is_primary_name or column.logical_name in ctx.key_columns
-    base = AttrVM(
-        column.schema_name,
-        column.type,
-        column.display_name,
-        column.description,
-        required=REQUIRED[column.required],
-        audit=column.audit,
-        requirement_modifiable=ctx.policy.requirement_modifiable(keyed),
-    )
+    base: Fields = {
+        "physical": column.schema_name,
+        "type": column.type,
+        "display_name": column.display_name,
+        "description": column.description,
+        "required": REQUIRED[column.required],
+        "audit": column.audit,
+        "requirement_modifiable": ctx.policy.requirement_modifiable(keyed),
+    }
     if column.is_primary_name:
-        base = replace(base, mask=MASK_PRIMARY_NAME)
+        base["mask"] = MASK_PRIMARY_NAME
     if ctx.table.virtual is not None and column.external_name:
-        base = replace(base, extra={"ExternalName": column.external_name})
+        base["extra"] = {"ExternalName": column.external_name}
     return base
 
 
 def column_attributes(column: Column, ctx: ColumnContext) -> list[AttrVM]:
     """The attribute(s) of one column: money adds its base-currency twin."""
-    attr = BUILDERS[column.type](_base(column, ctx), column, ctx)
+    fields = _base(column, ctx) | BUILDERS[column.type](column, ctx)
+    attr = AttrVM(**fields)
     if column.type != "money":
         return [attr]
-    twin = replace(
-        attr,
-        physical=f"{column.logical_name}_Base",
-        display_name=f"{column.display_name} (Base)",
-        description=f"Value of the {column.display_name} in base currency.",
-        ime="disabled",
-        valid_update=False,
-        valid_create=False,
-        calculation_of=column.schema_name,
-        required="none",
-    )
+    twin = AttrVM(**(fields | {
+        "physical": f"{column.logical_name}_Base",
+        "display_name": f"{column.display_name} (Base)",
+        "description": f"Value of the {column.display_name} in base currency.",
+        "ime": "disabled",
+        "valid_update": False,
+        "valid_create": False,
+        "calculation_of": column.schema_name,
+        "required": "none",
+    }))
     return [attr, twin]
