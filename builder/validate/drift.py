@@ -5,13 +5,20 @@ Microsoft published (ms-schemas/PROVENANCE.md). Every item here was seen in a re
 that imported (../shared/reference/corpus and corpus2); each is a SCH201 warning, never an
 error, and is taken out of a copy before the schema check so the rest is still checked.
 An item is bound to the parent it was seen under, so the same tag elsewhere stays an error.
+
+The scan runs at C speed: lxml's tag-filtered iteration picks every element that may be drift
+(a superset), and only those are looked at in Python. Attributes seen on any element
+(ANYWHERE) need every element looked at, but only when their names occur in the file's
+bytes at all. The items are taken out of the tree in place for the schema check and put
+back exactly afterwards (`drift_removed`), so no copy of the tree is made.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from lxml import etree
 
@@ -99,8 +106,88 @@ def drift_element(element: etree._Element) -> str | None:
     return None
 
 
+# drift_element's own cases beyond the tables above, by the tag or attribute they look at
+_OWN_TAGS = frozenset({"AppModules", "Type", "CustomControlDefaultConfig"})
+_OWN_ANYWHERE = frozenset({"solutionaction"})
+
+Finding = tuple[etree._Element, str, bool]  # element, what, whole (else: its attributes)
+
+
+def _candidates(root: etree._Element, source: bytes | None) -> Iterable[etree._Element]:
+    """Every element that may be drift, in document order (a superset)."""
+    anywhere = {a for a, on in DRIFT_ATTRIBUTES.items() if ANYWHERE in on} | _OWN_ANYWHERE
+    if source is None or any(name.encode() in source for name in anywhere):
+        every: Iterable[etree._Element] = root.iter(etree.Element)
+        return every  # attributes that drift on any element: look at every element
+    tags = set(DRIFT_ELEMENTS) | _OWN_TAGS
+    tags |= {tag for on in DRIFT_ATTRIBUTES.values() for tag in on if tag != ANYWHERE}
+    tags |= {_tag(child) for child in root if _INTERSECT_SET.fullmatch(_tag(child))}
+    picked: Iterable[etree._Element] = root.iter(*sorted(tags))
+    return picked
+
+
+def drift_findings(root: etree._Element, source: bytes | None = None) -> list[Finding]:
+    """(element, what, whole) of every drift item in document order; nothing below an
+    element left out whole. `source`, the bytes `root` was parsed from, lets the scan skip
+    the elements that cannot be drift."""
+    found: list[Finding] = []
+    inside: set[etree._Element] = set()  # below an element left out whole
+    for element in _candidates(root, source):
+        if element in inside:
+            continue
+        whole = drift_element(element)
+        if whole:
+            found.append((element, whole, True))
+            inside.update(element.iterdescendants())
+            continue
+        found.extend((element, f"attribute {name!r} of <{_tag(element)}>", False)
+                     for name in drift_attributes(element))
+    return found
+
+
+def drift_warnings(marked: list[Finding], file: str) -> list[Diagnostic]:
+    return [diagnostic("SCH201", f"not in the 2018 schema (newer Dataverse writes it): "
+                       f"{what}", file=file, line=e.sourceline, severity="warning",
+                       hint="known drift of real exports; Dataverse accepts it")
+            for e, what, _ in marked]
+
+
+@contextmanager
+def detached(elements: Iterable[etree._Element]) -> Iterator[None]:
+    """`elements` taken out of their tree for the duration, then put back in their places
+    (lxml moves an element's tail text along with it)."""
+    taken: list[tuple[etree._Element, int, etree._Element]] = []
+    try:
+        for element in elements:
+            parent = element.getparent()
+            if parent is not None:
+                taken.append((parent, parent.index(element), element))
+                parent.remove(element)
+        yield
+    finally:
+        for parent, index, element in reversed(taken):
+            parent.insert(index, element)
+
+
+@contextmanager
+def drift_removed(marked: list[Finding]) -> Iterator[None]:
+    """The drift items taken out of their tree for the duration, then put back exactly
+    (same places, attribute values and tails): the tree is shared with later readers."""
+    attributes: list[tuple[etree._Element, str, str]] = []
+    try:
+        for element, _, whole in marked:
+            if not whole:
+                for name in drift_attributes(element):
+                    attributes.append((element, name, str(element.attrib.pop(name))))
+        with detached(e for e, _, whole in marked if whole):
+            yield
+    finally:
+        for element, name, value in attributes:
+            element.set(name, value)
+
+
 def _findings(element: etree._Element) -> Iterator[tuple[etree._Element, str, bool]]:
-    """(element, what, whole) of every drift item; nothing below an element left out."""
+    """The reference walk over every element (tests check drift_findings against it)."""
     whole = drift_element(element)
     if whole:
         yield element, whole, True
@@ -114,19 +201,15 @@ def _findings(element: etree._Element) -> Iterator[tuple[etree._Element, str, bo
 
 def without_drift(root: etree._Element, file: str) -> tuple[etree._Element, list[Diagnostic]]:
     """`root` (or a copy without the known drift) and a SCH201 warning per drift item."""
-    marked = list(_findings(root))
+    marked = drift_findings(root)
     if not marked:
         return root, []
-    warnings = [diagnostic("SCH201", f"not in the 2018 schema (newer Dataverse writes it): "
-                           f"{what}", file=file, line=e.sourceline, severity="warning",
-                           hint="known drift of real exports; Dataverse accepts it")
-                for e, what, _ in marked]
-    return _stripped(root), warnings
+    return _stripped(root), drift_warnings(marked, file)
 
 
 def _stripped(root: etree._Element) -> etree._Element:
     stripped = copy.deepcopy(root)
-    for element, _, whole in list(_findings(stripped)):
+    for element, _, whole in drift_findings(stripped):
         if not whole:
             for name in drift_attributes(element):
                 del element.attrib[name]

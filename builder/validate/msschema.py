@@ -6,12 +6,13 @@ skipped with a loud warning (SCH100). Elements and attributes that real exports 
 2018 schema does not know (builder/validate/drift.py) are warnings (SCH201), not errors:
 Dataverse itself writes them.
 
-Known drift is found by a walk over the tree and taken out of a copy before validation, so
-a newer export costs no more than a clean file. Then two validators: lxml (libxml2) is ~100x
-faster but refuses FormXml.xsd's non-deterministic <parameters> choice, so it compiles the
-schema with that choice merged into one (a slightly looser superset), patched in memory. It decides
-"valid" fast; only when it finds a problem does xmlschema (pure Python, exact, continues past
-errors) produce the located findings.
+Known drift is found at C speed and taken out of the tree for the check (put back after),
+so a newer export costs about what a clean file does. The validator is lxml (libxml2): it
+refuses FormXml.xsd's non-deterministic <parameters> choice, so it compiles the schema with
+that choice merged into one (a slightly looser superset), patched in memory. Its error log
+gives the findings (message, line, path). xmlschema (pure Python, exact, ~100x slower) is
+kept only for when lxml cannot say what is wrong: the schema does not compile in lxml, or
+it rejects the file without logging an error.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import Diagnostic, diagnostic
-from .drift import without_drift
+from .drift import detached, drift_findings, drift_removed, drift_warnings
 
 MS_RELATIVE = Path("reference") / "ms-schemas" / "9.0.0.2090-patched"
 XS = "{http://www.w3.org/2001/XMLSchema}"
@@ -66,21 +67,36 @@ def fast_schema(path: str) -> etree.XMLSchema | None:
 
 def _merge_parameter_choices(tree: etree._ElementTree) -> None:
     """FormXmlControlType/parameters: a choice of 17 choices that share element names
-    becomes one choice of every distinct element (first declaration wins)."""
+    becomes one choice of every distinct element (first declaration wins). Groups the
+    choices refer to (the timeline's, the search widget's) are taken in by their elements."""
     control = next(c for c in tree.iter(f"{XS}complexType")
                    if c.get("name") == "FormXmlControlType")
     parameters = next(e for e in control.iter(f"{XS}element") if e.get("name") == "parameters")
     outer = parameters.find(f"{XS}complexType/{XS}choice")
     if outer is None:
         return
+    groups = {g.get("name"): g for g in tree.getroot().iterchildren(f"{XS}group")}
     merged = etree.Element(f"{XS}choice", minOccurs="1", maxOccurs="unbounded")
     seen: set[str] = set()
     for inner in outer.iterchildren(f"{XS}choice"):
-        for element in inner.iterchildren(f"{XS}element"):
+        for element in _choice_elements(inner, groups):
             if element.get("name") not in seen:
                 seen.add(str(element.get("name")))
                 merged.append(copy.deepcopy(element))
     outer.getparent().replace(outer, merged)
+
+
+def _choice_elements(choice: etree._Element,
+                     groups: dict[str | None, etree._Element]) -> list[etree._Element]:
+    """The elements of a choice, with those of the groups it refers to."""
+    out: list[etree._Element] = []
+    for item in choice:
+        if item.tag == f"{XS}element":
+            out.append(item)
+        elif item.tag == f"{XS}group" and (group := groups.get(item.get("ref"))) is not None:
+            for nested in group.iterchildren(f"{XS}choice", f"{XS}sequence"):
+                out += _choice_elements(nested, groups)
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -90,8 +106,10 @@ def _ms_schema(path: str) -> Any:
     return xmlschema.XMLSchema(path)
 
 
-def check_customizations(root: etree._Element, file: str) -> list[Diagnostic]:
-    """customizations.xml against Microsoft's schema; drift as warnings."""
+def check_customizations(root: etree._Element, file: str,
+                         source: bytes | None = None) -> list[Diagnostic]:
+    """customizations.xml against Microsoft's schema; drift as warnings. `source`, the bytes
+    `root` was parsed from, makes the drift scan cheaper. `root` is left as it was."""
     path = ms_schema_path()
     if not path.is_file():
         return [diagnostic(
@@ -99,12 +117,62 @@ def check_customizations(root: etree._Element, file: str) -> list[Diagnostic]:
             "checked against CustomizationsSolution.xsd", file=file, severity="warning",
             hint="clone the shared reference folder beside the repository or set "
                  "VOICEPKG_SHARED")]
-    checked, drift = without_drift(root, file)
+    marked = drift_findings(root, source)
+    drift = drift_warnings(marked, file)
     fast = fast_schema(str(path))
-    if fast is not None and fast.validate(checked):
-        return drift
-    schema = _ms_schema(str(path))
-    return drift + [_ms_finding(error, file) for error in schema.iter_errors(checked)]
+    with drift_removed(marked):
+        found = _lxml_findings(fast, root, file) if fast is not None else None
+        if found is None:  # lxml cannot say what is wrong: the exact, slow validator
+            schema = _ms_schema(str(path))
+            found = [_ms_finding(error, file) for error in schema.iter_errors(root)]
+    return drift + found
+
+
+NOT_EXPECTED = "This element is not expected"
+ROUNDS = 8  # re-validations to see past unexpected elements (libxml2 stops at the first)
+
+
+def _lxml_findings(fast: etree.XMLSchema, root: etree._Element,
+                   file: str) -> list[Diagnostic] | None:
+    """lxml's error log as findings; None when it rejects `root` without saying why.
+    libxml2 checks no further children of an element once one is unexpected, so those
+    are taken out (and put back) and the tree validated again, up to ROUNDS times."""
+    found: dict[tuple[str, int], Diagnostic] = {}
+    taken: list[etree._Element] = []
+    for _ in range(ROUNDS):
+        with detached(taken):
+            if fast.validate(root):
+                break
+            errors = [e for e in fast.error_log if e.level >= etree.ErrorLevels.ERROR]
+            if not errors and not found:
+                return None
+            unexpected = []
+            for error in errors:
+                at = _element_at(root, error.path)
+                line = error.line or int(getattr(at, "sourceline", 0) or 0)
+                found.setdefault((error.message, line), _lxml_finding(error, line, file))
+                if NOT_EXPECTED in error.message and at is not None:
+                    unexpected.append(at)
+        if not unexpected:
+            break
+        taken += unexpected
+    return list(found.values())
+
+
+def _lxml_finding(error: Any, line: int, file: str) -> Diagnostic:
+    return diagnostic("SCH101", "customizations.xml does not match Microsoft's schema: "
+                      f"{error.message}", file=file, line=line,
+                      hint=f"at {error.path}; see CustomizationsSolution.xsd")
+
+
+def _element_at(root: etree._Element, path: str | None) -> etree._Element | None:
+    """The element at lxml's error path (an absolute XPath), if it names one."""
+    try:
+        found = root.getroottree().xpath(path) if path else []
+    except etree.XPathError:
+        return None
+    first = found[0] if isinstance(found, list) and found else None
+    return first if isinstance(first, etree._Element) else None
 
 
 def _ms_finding(error: Any, file: str) -> Diagnostic:

@@ -34,7 +34,8 @@ def check_solution(target: Target) -> Outcome:
         found += check_ours(manifest[1], "solution", target.name(manifest[0]))
     customizations = _entry_root(target, roots, _customizations_name(target))
     if customizations is not None:
-        found += check_customizations(customizations[1], target.name(customizations[0]))
+        name = customizations[0]
+        found += check_customizations(customizations[1], target.name(name), target.entries[name])
     found += _content_types(target, roots)
     version = child_text(manifest[1], "SolutionManifest", "Version") if manifest else None
     project, read = read_solution_model(target) if not _fatal(found) else (None, [])
