@@ -82,7 +82,10 @@ def read_solution_folder(folder: Path) -> SolutionRead:
     return read_entries(folder_entries(folder), str(folder))
 
 
-def read_entries(entries: Entries, label: str) -> SolutionRead:
+def read_entries(entries: Entries, label: str,
+                 customizations: Element | None = None) -> SolutionRead:
+    """A solution's zip entries read into the model. `customizations`: customizations.xml
+    already parsed from these entries (validate shares its tree instead of parsing twice)."""
     for required in ("solution.xml", "customizations.xml"):
         if required not in entries:
             raise BuildError.at(
@@ -101,7 +104,7 @@ def read_entries(entries: Entries, label: str) -> SolutionRead:
             hint="the zip is not a solution",
         )
     solution = _solution(manifest)
-    collected = collect_solution(entries, solution.unique_name, findings)
+    collected = collect_solution(entries, solution.unique_name, findings, customizations)
     project = _project(manifest, solution, collected, label)
     packaging = read_packaging(solution.unique_name, manifest, collected.languages, entries)
     project = replace(project, packaging=(packaging,))

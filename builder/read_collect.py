@@ -95,9 +95,11 @@ class Collected:
         return lambda: RawPart(file, raw_xml(el), section, solution)
 
 
-def collect_solution(entries: Entries, solution: str, findings: Findings) -> Collected:
+def collect_solution(entries: Entries, solution: str, findings: Findings,
+                     custom: Element | None = None) -> Collected:
     found = Collected(solution, findings)
-    custom = parse_xml(entries["customizations.xml"], f"{findings.file}!customizations.xml")
+    if custom is None:
+        custom = parse_xml(entries["customizations.xml"], f"{findings.file}!customizations.xml")
     sections = {str(c.tag): c for c in custom if isinstance(c.tag, str)}
     found.languages = sections.get("Languages")
     _collect_entities(found, sections)

@@ -27,7 +27,15 @@ def kids(el: Element | None, tag: str) -> list[Element]:
 
 
 def child(el: Element | None, tag: str) -> Element | None:
-    return None if el is None else el.find(tag)
+    """The first child named `tag` (lxml's own filtered iteration: `find` would go through
+    its Python path engine, and the readers call this a hundred thousand times a zip)."""
+    if el is None:
+        return None
+    if "/" in tag:
+        return el.find(tag)
+    for found in el.iterchildren(tag):
+        return found
+    return None
 
 
 def ctext(el: Element | None, tag: str, default: str = "") -> str:

@@ -13,6 +13,7 @@ from ..errors import BuildError, Diagnostic, diagnostic
 from ..model import Project
 from ..package import zip_bytes
 from ..read import read_entries, read_package, read_solution_folder, read_solution_zip
+from ..read_xml import Element
 from .layout import Target
 
 ModelResult = tuple[Project | None, list[Diagnostic]]
@@ -38,12 +39,14 @@ def _project(result: Any) -> Project:
     return project
 
 
-def read_solution_model(target: Target) -> ModelResult:
+def read_solution_model(target: Target, customizations: Element | None = None) -> ModelResult:
+    """The model of a solution target; `customizations`: its customizations.xml as already
+    parsed (a zip's entries are read as they are, with that tree: nothing parsed twice)."""
     if target.kind == "unpacked":
         return _run(lambda source, _label: read_solution_folder(source), Path(target.label),
                     target)
     if target.entries:  # already read and checked: read the model from them, not again
-        return _run(lambda entries, label: read_entries(entries, label).project,
+        return _run(lambda entries, label: read_entries(entries, label, customizations),
                     target.entries, target)
     return _run(read_solution_zip, target.data or zip_bytes(target.entries), target)
 

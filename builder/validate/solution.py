@@ -38,7 +38,8 @@ def check_solution(target: Target) -> Outcome:
         found += check_customizations(customizations[1], target.name(name), target.entries[name])
     found += _content_types(target, roots)
     version = child_text(manifest[1], "SolutionManifest", "Version") if manifest else None
-    project, read = read_solution_model(target) if not _fatal(found) else (None, [])
+    tree = customizations[1] if customizations is not None else None
+    project, read = read_solution_model(target, tree) if not _fatal(found) else (None, [])
     return Outcome(found + read, project, version)
 
 
