@@ -270,9 +270,11 @@ class Sandbox:
         return changed
 
     def assert_written_only(self, *allowed: Path) -> None:
-        """Nothing changed in the sandbox except under `allowed` (files or folders); tmp/ is
-        empty (no temporary file outlived the run)."""
-        prefixes = [str(p.relative_to(self.root)) for p in (*allowed, self.tmp)]
+        """Nothing changed in the sandbox except under `allowed` (files or folders) and the
+        compiled-template cache (the one write outside a target that voicepkg documents,
+        README: Build); tmp/ is empty (no temporary file outlived the run)."""
+        cache = self.home / ".cache" / "voicepkg"
+        prefixes = [str(p.relative_to(self.root)) for p in (*allowed, self.tmp, cache)]
         stray = sorted(
             p
             for p in self.changes()
