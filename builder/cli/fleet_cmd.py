@@ -7,6 +7,7 @@ import os
 import sys
 import tomllib
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -88,15 +89,23 @@ def _select(fleet: Fleet, ring: int | None) -> list[Environment]:
 
 def _emit(rows: list[Row], raw: dict[str, Any] | None, fmt: str, as_json: bool,
           out: Path | None) -> None:
+    """Secrets are masked in the values, before rendering, so no markup is ever cut."""
     fmt = "json" if as_json else fmt
-    text = (json.dumps(raw, indent=2) + "\n" if fmt == "json" and raw is not None
-            else RENDER[fmt](rows))
-    text = mask(text)
+    text = (mask(json.dumps(raw, indent=2)) + "\n" if fmt == "json" and raw is not None
+            else RENDER[fmt]([masked(r) for r in rows]))
     if out is None:
         click.echo(text, nl=False)
     else:
         write_atomic(out, text.encode("utf-8"))
         click.echo(f"wrote {out}", err=True)
+
+
+def masked(row: Row) -> Row:
+    def each(items: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(mask(i) for i in items)
+    return replace(row, name=mask(row.name), url=mask(row.url), summary=mask(row.summary),
+                   errors=each(row.errors), warnings=each(row.warnings),
+                   drift=each(row.drift), layers=each(row.layers))
 
 
 def _progress(label: str) -> Callable[[dict[str, Any]], None]:
