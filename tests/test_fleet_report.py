@@ -57,7 +57,7 @@ def test_text_and_markdown_put_failures_first_with_their_diagnostics(
     table = lines[4:10]
     assert table[0].split()[1:3] == ["down-002", "failed"]
     assert [line.split()[2] for line in table[1:3]] == ["halted", "halted"]
-    assert "lost connections" in text and "unmanaged layer over VoiceForD365 form" in text
+    assert "connection refused" in text and "unmanaged layer over VoiceForD365 form" in text
     assert "settings changed by an administrator: CallDurationLimit" in text
     code, markdown = report(files, "--format", "markdown")
     assert "| 1 | down-002 | **failed** |" in markdown and "### Diagnostics" in markdown
@@ -76,7 +76,7 @@ def test_json_and_junit(reports: tuple[Path, list[Path]]) -> None:
     ring1 = suites.find("testsuite[@name='ring 1']")
     assert ring1 is not None
     failed = ring1.find("testcase[@name='down-002']/failure")
-    assert failed is not None and "lost connections" in (failed.get("message") or "")
+    assert failed is not None and "connection refused" in (failed.get("message") or "")
 
 
 def test_a_plain_deploy_report_is_named_by_the_fleet_file(reports: tuple[Path, list[Path]],
@@ -129,7 +129,7 @@ def test_the_html_page_in_headless_chromium(reports: tuple[Path, list[Path]],
     assert headings == ["Version spread", "Failures", "Drift and layers", "Ring 0", "Ring 1",
                         "Ring 2"]
     failures = [b.text_content() for b in dom.xpath("//div[@id='failures']/div")]
-    assert failures[0].startswith("down-002") and "lost connections" in failures[0]
+    assert failures[0].startswith("down-002") and "connection refused" in failures[0]
     assert any(HOSTILE in f for f in failures)  # shown as text
     assert [b.text_content() for b in dom.xpath("//div[@id='failures']/div/span")][:3] == [
         "failed", "failed", "halted"]
