@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "settings": ("builder.cli.deploy_cmd", "settings", "Deployment settings files."),
     "doctor": ("builder.cli.doctor_cmd", "doctor", "Check an installed environment (read only)."),
     "fleet": ("builder.cli.fleet_cmd", "fleet", "Many environments: status, plan, rings."),
+    "configure": ("builder.cli.configure_cmd", "configure",
+                  "Do the configuration guide's steps (1.4-1.5.6) in an environment."),
     "diff": ("builder.cli.diff_cmd", "diff", "What changed between two versions."),
     "unpack": ("builder.cli.diff_cmd", "unpack", "Turn a solution zip into solution_src sources."),
 }

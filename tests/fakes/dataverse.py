@@ -193,6 +193,9 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, ("raw", content_type, answer), {}
         if method in ("POST", "PATCH", "PUT"):
             entry.json = _json_body(body)
+        routed = fake.extra_route(method, path, params, entry.json, dict(self.headers.items()))
+        if routed is not None:  # tables and actions of the fake's extensions (dv_config.py)
+            return routed
         definition = re.fullmatch(r"EntityDefinitions\(LogicalName='([a-z0-9_]+)'\)", path)
         if definition and method in ("GET", "PUT"):
             return self._definition(method, definition.group(1), params, entry)

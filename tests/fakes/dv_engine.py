@@ -271,6 +271,11 @@ class Engine(Metadata):
         return {str(r.get("enreach_name", "")).lower(): k
                 for k, r in self.records["enreach_settings"].items()}
 
+    def extra_route(self, method: str, path: str, params: dict[str, str], body: Any,
+                    headers: dict[str, str]) -> tuple[int, Any, dict[str, str]] | None:
+        """A subclass's own routes (status, payload, headers); None: the routes above."""
+        return None
+
     # --- actions -----------------------------------------------------------------------
     def action(self, name: str, body: Any) -> Any:
         handlers = {"ImportSolutionAsync": self._import, "StageAndUpgradeAsync": self._upgrade,
