@@ -25,23 +25,23 @@ TABLES = 200
 
 HASHES: dict[str, str] = {
     "voice/VoiceForD365Multisession_1_2_3_4_managed.zip":
-        "1ca3276b537bb3738c7c8023dc215737a5b2772c20f14e851c88f203675d0c90",
+        "296a0907e1416f440cf04ac159e8eb904f88c020b4f20339704de13d8a901f5c",
     "voice/VoiceForD365Multisession_1_2_3_4_unmanaged.zip":
-        "d638cfef232258f044abafeb987aa6b2183e7ff065e6fc0f65bbf8a6ee6fde82",
+        "c86139644661171ba8c3ff1e3b38bba458b64bb709344ff8316038360a58dfec",
     "voice/VoiceForD365Package/ImportConfig.xml":
         "ab54a2237b5dbf106c662e4efebd1272755e2f073fa7515a2bb466c37f5c6697",
     "voice/VoiceForD365Package/VoiceForD365ConfigData.zip":
         "72edcb4118066edf856db42d7ffe873856a4b184b1208dada220e82280193c0a",
     "voice/VoiceForD365Package/VoiceForD365Multisession_1_2_3_4_managed.zip":
-        "1ca3276b537bb3738c7c8023dc215737a5b2772c20f14e851c88f203675d0c90",
+        "296a0907e1416f440cf04ac159e8eb904f88c020b4f20339704de13d8a901f5c",
     "voice/VoiceForD365Package/VoiceForD365_1_2_3_4_managed.zip":
-        "3da9f047ee7baf660c2e85714eda8560a8047ab9bb164dfaf9be7b3a3f1ee344",
+        "5a8e97c948cbcc09637f581f0320e5944af71ab0e7301f35e8d04a03f1c5d34d",
     "voice/VoiceForD365Package_1_2_3_4.zip":
-        "98923d08766ac7a7d9265d44ed8c6bcc8d65f3fb37f4c759bcbeee49fe73d596",
+        "f172ebb6ec2739a4633d130f9cba69df5fe457a9f1d567939fc7bf2b1b77ac83",
     "voice/VoiceForD365_1_2_3_4_managed.zip":
-        "3da9f047ee7baf660c2e85714eda8560a8047ab9bb164dfaf9be7b3a3f1ee344",
+        "5a8e97c948cbcc09637f581f0320e5944af71ab0e7301f35e8d04a03f1c5d34d",
     "voice/VoiceForD365_1_2_3_4_unmanaged.zip":
-        "aa87eaa3d2fe4410697e1c83c8ccbb5294a5af0fd708900317cb82cb6a1cb662",
+        "75e5b7a853edaa9c2c1849a68fcd5cf3b3fc3fc22158b81b89a4be1b8bdfef71",
     "generated/200_tables_managed.zip":
         "21e1a78aa6c70b4666251c8b1d71a123c5260ead3cd4e1f061a6f2a75b491205",
 }

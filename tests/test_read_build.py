@@ -108,3 +108,27 @@ def test_a_table_owned_by_no_one_builds_reads_and_diffs_as_owned_by_no_one(
     )
     report = diff_projects(old, new, "sources", "built", tuple(notes))
     assert not report.different, render_text(report)
+
+
+def test_a_build_with_the_old_assets_sets_reads_the_same_links(project: Project) -> None:
+    """Builds before the sets moved into customizations.xml wrote them under Assets/."""
+    from lxml import etree
+
+    from builder.package import zip_bytes
+    from builder.render import render_solution
+
+    entries = render_solution(project, "VoiceForD365Multisession", True)
+    root = etree.fromstring(entries["customizations.xml"])
+    sets = [c for c in root if str(c.tag).endswith("set")]
+    assert sets
+    old = dict(entries)
+    for element in sets:
+        root.remove(element)
+        old[f"Assets/{element.tag}.xml"] = etree.tostring(element)
+    old["customizations.xml"] = etree.tostring(root)
+    now = read_solution(zip_bytes(entries), "new.zip").project
+    before = read_solution(zip_bytes(old), "old.zip").project
+    assert before.notification_templates == now.notification_templates
+    assert before.session_templates == now.session_templates
+    assert all(n.fields for n in now.notification_templates)
+    assert not before.raw_parts

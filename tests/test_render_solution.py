@@ -86,13 +86,16 @@ def test_each_solution_lists_only_its_own_components() -> None:
     assert found == set()  # multisession ships SCF rows only; exports list none of those
 
 
-def test_content_types_declare_each_extension_present_once() -> None:
+def test_content_types_declare_each_extension_once_and_each_extensionless_part() -> None:
     entries = render_solution(voice_project(), BASE, True)
     raw = entries["[Content_Types].xml"]
     assert raw.startswith(b"\xef\xbb\xbf")
     types = parse_xml(raw, "[Content_Types].xml")
-    declared = [d.get("Extension") for d in types]
+    declared = [d.get("Extension") for d in types if d.get("Extension")]
     assert sorted(declared) == ["json", "xml"]  # web resource payloads have no extension
+    overridden = sorted(d.get("PartName") for d in types if d.get("PartName"))
+    assert overridden == sorted("/" + p for p in entries if p.startswith("WebResources/"))
+    assert overridden and len(declared) + len(overridden) == len(types)
     assert {d.get("ContentType") for d in types} == {"application/octet-stream"}
 
 
@@ -195,16 +198,18 @@ def test_lookups_between_rows_go_by_unique_name() -> None:
         assert row.findtext("msdyn_value") == parameter.value
 
 
-def test_many_to_many_links_are_intersect_sets_in_assets() -> None:
+def test_many_to_many_links_are_intersect_sets_inside_customizations() -> None:
     project = voice_project()
     entries = render_solution(project, MULTI, True)
-    links = xml(entries, "Assets/msdyn_notificationtemplate_notificationfieldset.xml")
+    assert not [p for p in entries if p.startswith("Assets/")]
+    root = xml(entries, "customizations.xml")
+    links = root.find("msdyn_notificationtemplate_notificationfieldset")
     pairs = {(r.get("msdyn_notificationtemplateid.msdyn_uniquename"),
               r.get("msdyn_notificationfieldid.msdyn_uniquename")) for r in links}
     assert pairs == {(n.unique_name, f.unique_name)
                      for n in project.notification_templates for f in n.fields}
-    tabs = xml(entries, "Assets/msdyn_sessiontemplate_applicationtabset.xml")
-    assert len(tabs) == sum(len(s.additional_tabs) for s in project.session_templates)
+    tabs = root.find("msdyn_sessiontemplate_applicationtabset")
+    assert len(tabs) == sum(len(s.additional_tabs) for s in project.session_templates) > 0
 
 
 def test_the_pinned_flag_is_the_inverse_of_can_close() -> None:

@@ -33,6 +33,7 @@ from .cz_common import OUR_VERSION, ManagedPolicy, ProjectIndex, fail
 from .cz_entities import EntityVM, TableParts, entity_model
 from .cz_relationships import RelationshipVM, lookup_relationships, system_relationships
 from .cz_webresources import WebResourceVM, web_resource_model
+from .multisession import intersect_sets
 from .templating import LCID, braced
 
 # Top-level sections in the schema's order, and whether they are written when empty.
@@ -176,6 +177,7 @@ class Document:
     web_resources: tuple[WebResourceVM, ...]
     apps: tuple[AppVM, ...]
     raw: dict[str, list[Markup]]
+    intersect_sets: tuple[Markup, ...] = ()  # msdyn_ N:N sets, written before <Languages>
     version: str = OUR_VERSION
 
     def sections(self) -> list[str]:
@@ -210,6 +212,7 @@ def build_document(project: Project, solution: str, managed: bool) -> Document:
         ),
         apps=tuple(app_model(a, index) for a in sorted(ours.apps, key=lambda a: a.unique_name)),
         raw=_raw_sections(ours.raw_parts),
+        intersect_sets=tuple(Markup(text) for text in intersect_sets(ours)),
     )
 
 

@@ -1,10 +1,11 @@
 """The CIF 2.0 / multisession rows as SCF solution files.
 
 Each row is `<table>s/<msdyn_uniquename>/<table>.xml`, the folder rule of every exported SCF
-table (research 2.3). Column names, choice values and which columns are localizable come
-from Microsoft's entity reference of each table. N:N links (a session's extra tabs, a
-notification's fields) go to `Assets/<relationship>set.xml`, keyed by unique names.
-No public export of these particular tables exists; the shape is the documented rule.
+table. Column names, choice values and which columns are localizable come from Microsoft's
+entity reference of each table; the shapes match the real exports in corpus2 (DCCP,
+Contoso, Twilio; docs/verified.md). N:N links (a session's extra tabs, a notification's
+fields) are `<relationship>set` elements inside customizations.xml (`intersect_sets`),
+keyed by unique names, as every real export writes them.
 """
 
 from __future__ import annotations
@@ -67,9 +68,7 @@ def multisession_files(part: Project) -> dict[str, bytes]:
     for note in part.notification_templates:
         rows.append(_notification(note))
         rows += [_notification_field(f) for f in note.fields]
-    files = dict(rows)
-    files.update(_intersects(part))
-    return files
+    return dict(rows)
 
 
 def _provider(p: Cif2Provider) -> tuple[str, bytes]:
@@ -152,7 +151,8 @@ def _notification_field(f: NotificationField) -> tuple[str, bytes]:
     ])
 
 
-def _intersects(part: Project) -> dict[str, bytes]:
+def intersect_sets(part: Project) -> list[str]:
+    """The N:N sets of `part`, for customizations.xml, in the order exports write them."""
     tabs = [
         IntersectRow(f"msdyn_sessiontemplateid.{UNIQUE}", s.unique_name,
                      f"msdyn_applicationtabtemplateid.{UNIQUE}", tab)
@@ -163,9 +163,6 @@ def _intersects(part: Project) -> dict[str, bytes]:
                      f"msdyn_notificationfieldid.{UNIQUE}", f.unique_name)
         for n in part.notification_templates for f in n.fields
     ]
-    files: dict[str, bytes] = {}
-    for relationship, rows in ((SESSION_TABS, tabs), (NOTIFICATION_FIELDS, fields)):
-        if rows:
-            files[f"Assets/{relationship}set.xml"] = render_intersect(relationship, rows)
-    return files
+    sets = sorted([(NOTIFICATION_FIELDS, fields), (SESSION_TABS, tabs)])
+    return [render_intersect(relationship, rows) for relationship, rows in sets if rows]
 

@@ -5,7 +5,7 @@ Environment variable definitions, custom APIs and the SCF rows of the multisessi
 element is the table's logical name with the row's key as attribute, children are the
 column logical names in alphabetical order, booleans 0/1, choices as integers, localizable
 text as `default=` plus a `<label>`, lookups to other solution rows by their unique name.
-N:N rows go to `Assets/<relationship>set.xml`.
+N:N rows are `<relationship>set` elements of customizations.xml (render_intersect).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .templating import LCID, render_xml
+from .templating import LCID, render_text, render_xml
 
 FieldKind = Literal["text", "label", "lookup"]
 
@@ -72,7 +72,13 @@ class IntersectRow:
     right_attribute: str
     right: str
 
+    def attributes(self) -> list[tuple[str, str]]:
+        """Both keys, by attribute name, as exports write them."""
+        return sorted([(self.left_attribute, self.left), (self.right_attribute, self.right)])
 
-def render_intersect(relationship: str, rows: Iterable[IntersectRow]) -> bytes:
+
+def render_intersect(relationship: str, rows: Iterable[IntersectRow]) -> str:
+    """`<relationship>set` as a child of customizations.xml's <ImportExportXml>, where every
+    real export (corpus2: DCCP, Contoso) writes the msdyn_ N:N sets, indented to sit there."""
     ordered = sorted(rows, key=lambda r: (r.left, r.right))
-    return render_xml("intersect_set.xml.j2", relationship=relationship, rows=ordered)
+    return render_text("intersect_set.xml.j2", relationship=relationship, rows=ordered)

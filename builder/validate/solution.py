@@ -81,7 +81,21 @@ def _content_types(target: Target, roots: dict[str, etree._Element]) -> list[Dia
             "VAL013", f"no content type for the .{extension} entries", file=target.name(name),
             line=root.sourceline, severity="warning",
             hint='add <Default Extension="..." ContentType="application/octet-stream" />'))
+    overridden = {(o.get("PartName") or "").lower() for o in root.iter(f"{CT_NS}Override")}
+    for part in sorted(_extensionless(target)):
+        if "/" + part.lower() not in overridden:
+            problems.append(diagnostic(
+                "VAL014", f"no content type for the part {part} (it has no extension)",
+                file=target.name(name), line=root.sourceline, severity="warning",
+                hint=f'add <Override PartName="/{part}" ContentType="application/octet-stream" '
+                     '/> as Dataverse\'s exports do'))
     return problems
+
+
+def _extensionless(target: Target) -> set[str]:
+    """Files of the zip whose name has no extension (directory entries are not parts)."""
+    return {name for name in target.entries
+            if not name.endswith("/") and not posixpath.splitext(name)[1]}
 
 
 def _extensions(target: Target) -> set[str]:

@@ -1,0 +1,122 @@
+"""Our build takes the shapes Dataverse itself exports. Each test reads the real export of
+../shared/reference/corpus2 that shows a shape, extracts the shape with the same function
+from the real zip and from ours, and compares: the expectation is the real export, never a
+value written here. docs/verified.md lists which part is verified against which export."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from builder.build import build_solutions
+
+CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+DCCP = "DCCPChannelIntegrationFramework_1_0_0_6.zip"
+CONTOSO = "ContosoMainSolution_1_0_0_1.zip"
+NOTIFICATION_FIELDS = "msdyn_notificationtemplate_notificationfieldset"
+
+Entries = dict[str, bytes]
+
+
+def _entries(data: bytes) -> Entries:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {n: archive.read(n) for n in archive.namelist() if not n.endswith("/")}
+
+
+@pytest.fixture(scope="module")
+def real(corpus2: Path) -> dict[str, Entries]:
+    return {p.name: _entries(p.read_bytes()) for p in sorted((corpus2 / "zips").glob("*.zip"))}
+
+
+@pytest.fixture(scope="module")
+def ours(sources: Path) -> dict[str, Entries]:
+    built = build_solutions(sources, managed=True, unmanaged=True)
+    return {name: _entries(data) for name, data in built.items()}
+
+
+def _ours(ours: dict[str, Entries], solution: str) -> Entries:
+    return next(e for n, e in ours.items() if n.startswith(solution + "_") and "managed" in n)
+
+
+def _customizations(entries: Entries) -> etree._Element:
+    return etree.fromstring(entries["customizations.xml"])
+
+
+# --- N:N intersect sets --------------------------------------------------------------------
+
+
+def intersect_set_shape(entries: Entries, name: str) -> tuple[object, ...]:
+    """Where the set sits and what its rows look like: parent, what follows it, the
+    zip entries named after it, row tag, row attribute names in document order, row
+    children."""
+    root = _customizations(entries)
+    found = root.find(name)
+    assert found is not None, f"no <{name}> in customizations.xml"
+    later = [c.tag for c in found.itersiblings() if not str(c.tag).endswith("set")]
+    rows = list(found)
+    return (
+        found.getparent().tag,
+        later,
+        sorted(p for p in entries if name in p),
+        {r.tag for r in rows},
+        {tuple(r.attrib) for r in rows},
+        {tuple(c.tag for c in r) for r in rows},
+    )
+
+
+def test_the_notification_field_set_sits_in_customizations_xml_like_the_real_one(
+    real: dict[str, Entries], ours: dict[str, Entries]
+) -> None:
+    expected = intersect_set_shape(real[DCCP], NOTIFICATION_FIELDS)
+    assert intersect_set_shape(_ours(ours, "VoiceForD365Multisession"),
+                               NOTIFICATION_FIELDS) == expected
+
+
+def test_intersect_sets_come_in_the_real_order_before_languages(
+    real: dict[str, Entries], ours: dict[str, Entries]
+) -> None:
+    for entries in (real[DCCP], real[CONTOSO], _ours(ours, "VoiceForD365Multisession")):
+        tags = [str(c.tag) for c in _customizations(entries)]
+        sets = [i for i, t in enumerate(tags) if t.startswith("msdyn_") and t.endswith("set")]
+        assert sets and tags[sets[-1] + 1] == "Languages"
+        assert [tags[i] for i in sets] == sorted(tags[i] for i in sets)
+
+
+# --- [Content_Types].xml -------------------------------------------------------------------
+
+
+def content_type_shape(entries: Entries) -> dict[str, object]:
+    """How [Content_Types].xml covers the parts: by extension, by part name, and which
+    parts have no content type at all."""
+    root = etree.fromstring(entries["[Content_Types].xml"])
+    defaults = {d.get("Extension") for d in root.iter(f"{CT}Default")}
+    overrides = {o.get("PartName") for o in root.iter(f"{CT}Override")}
+
+    def extension(name: str) -> str:
+        return posixpath.splitext(name)[1].lstrip(".")
+
+    return {
+        "defaults are the extensions": defaults == {extension(p) for p in entries} - {""},
+        "overrides are the parts without extension":
+            overrides == {"/" + p for p in entries if not extension(p)},
+        "content types": {e.get("ContentType") for e in root},
+        "parts without a content type":
+            [p for p in entries if extension(p) not in defaults and "/" + p not in overrides],
+    }
+
+
+def test_every_part_has_a_content_type_the_way_real_exports_give_it(
+    real: dict[str, Entries], ours: dict[str, Entries]
+) -> None:
+    """DCCP has extension-less web resources and canvas parts, like our web resources."""
+    expected = content_type_shape(real[DCCP])
+    assert expected["overrides are the parts without extension"] is True
+    for name, entries in ours.items():
+        assert content_type_shape(entries) == expected, name
+    for name, entries in real.items():
+        assert content_type_shape(entries) == expected, name
