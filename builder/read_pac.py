@@ -15,7 +15,6 @@ A source extracted with both package types (`<Managed>2</Managed>`) packs as unm
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
@@ -96,18 +95,11 @@ def _manifest(data: bytes, label: str) -> bytes:
 
 
 def content_types(entries: Entries) -> bytes:
-    """`[Content_Types].xml` with one Default per file extension, as exports write it."""
-    extensions = sorted(
-        {posixpath.splitext(p)[1].lstrip(".").lower() for p in entries if posixpath.splitext(p)[1]}
-        | {"xml"}
-    )
-    defaults = "".join(
-        f'<Default Extension="{e}" ContentType="application/octet-stream" />' for e in extensions
-    )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats'
-        f'.org/package/2006/content-types">{defaults}</Types>'
-    ).encode()
+    """`[Content_Types].xml` as exports write it: the same rule as our build (a Default per
+    extension, an Override per part without one)."""
+    from .render.solution import CONTENT_TYPES, with_content_types
+
+    return with_content_types(entries)[CONTENT_TYPES]
 
 
 def _section(custom: Element, name: str) -> Element:
