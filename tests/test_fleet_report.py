@@ -149,3 +149,14 @@ def test_the_html_page_in_headless_chromium(reports: tuple[Path, list[Path]],
     keep = os.environ.get("VOICEPKG_KEEP_SCREENSHOT")
     if keep:
         shutil.copy(shot, keep)
+
+
+def test_junit_stays_well_formed_when_a_server_message_holds_control_characters() -> None:
+    from builder.fleet.report import junit_report
+    from builder.fleet.rows import Row
+
+    row = Row("odd-001", 1, "https://odd.crm.dynamics.com", "failed",
+              errors=("DEP100: the server said \x1b[31mno\x00\x0b",))
+    suites = ET.fromstring(junit_report([row]))
+    failure = suites.find("testsuite/testcase/failure")
+    assert failure is not None and failure.get("message", "").startswith("DEP100: the server said")

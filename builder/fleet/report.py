@@ -4,6 +4,7 @@ JSON, or JUnit XML (one test case per environment, one suite per ring). HTML is 
 from __future__ import annotations
 
 import json
+import re
 from xml.etree import ElementTree as ET
 
 from .rows import Row, counts, spread
@@ -86,4 +87,10 @@ def junit_report(rows: list[Row]) -> str:
                 ET.SubElement(case, "skipped", message=row.summary or row.status)
             if row.warnings or row.drift or row.layers:
                 ET.SubElement(case, "system-out").text = "\n".join(_details(row))
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    text = ET.tostring(suites, encoding="unicode", xml_declaration=True)
+    return _NOT_XML.sub("\ufffd", text) + "\n"
+
+
+# Characters XML 1.0 cannot carry, even escaped (ElementTree writes them through as they are);
+# a server's message may hold one.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
