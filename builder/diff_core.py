@@ -103,13 +103,22 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+_COMPARED: dict[type, tuple[str, ...]] = {}  # dataclass -> its compared field names
+
+
 def compared_fields(item: Any) -> list[tuple[str, Any]]:
     """The (name, value) pairs of a dataclass that take part in equality (never `src`)."""
-    return [(f.name, getattr(item, f.name)) for f in dataclasses.fields(item) if f.compare]
+    names = _COMPARED.get(type(item))
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(item) if f.compare)
+        _COMPARED[type(item)] = names
+    return [(name, getattr(item, name)) for name in names]
 
 
 def field_changes(old: Any, new: Any, skip: Sequence[str] = ()) -> list[tuple[str, Any, Any]]:
     """(field, old value, new value) for every compared field that differs, `skip` aside."""
+    if type(old) is type(new) and old == new:  # equality compares exactly those fields
+        return []
     out = []
     for (name, before), (_, after) in zip(compared_fields(old), compared_fields(new), strict=True):
         if name not in skip and before != after:

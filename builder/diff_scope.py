@@ -35,17 +35,18 @@ _RANGE = {
 
 def canonical_column(c: Column) -> Column:
     low, high = _RANGE.get(c.type, (None, None))
-    return replace(
-        c,
-        max_length=c.max_length if c.max_length is not None else _LENGTH.get(c.type),
-        format=_FORMAT.get(c.type, {}).get(c.format, c.format),
-        min_value=c.min_value if c.min_value is not None else low,
-        max_value=c.max_value if c.max_value is not None else high,
-        precision=2 if c.precision is None and c.type in ("decimal", "money") else c.precision,
-        default_option=None if c.default_option == -1 else c.default_option,
-        options=tuple(sorted(c.options, key=lambda o: o.value)),
-        targets=tuple(sorted(c.targets)),
-    )
+    canonical: dict[str, Any] = {
+        "max_length": c.max_length if c.max_length is not None else _LENGTH.get(c.type),
+        "format": _FORMAT.get(c.type, {}).get(c.format, c.format),
+        "min_value": c.min_value if c.min_value is not None else low,
+        "max_value": c.max_value if c.max_value is not None else high,
+        "precision": 2 if c.precision is None and c.type in ("decimal", "money") else c.precision,
+        "default_option": None if c.default_option == -1 else c.default_option,
+        "options": tuple(sorted(c.options, key=lambda o: o.value)),
+        "targets": tuple(sorted(c.targets)),
+    }
+    changed = {k: v for k, v in canonical.items() if getattr(c, k) != v}
+    return replace(c, **changed) if changed else c  # most columns already are
 
 
 def _table(t: Table) -> Table:
