@@ -11,10 +11,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .errors import BuildError, Diagnostic
-
 # public name -> module that defines it
 _API = {
+    "BuildError": "builder.errors",
+    "Diagnostic": "builder.errors",
     "load_project": "builder.load",
     "collect_project": "builder.load",
     "build_solutions": "builder.build",
@@ -28,7 +28,7 @@ _API = {
     "write_outputs": "builder.package",
 }
 
-__all__ = ["BuildError", "Diagnostic", *_API]
+__all__ = list(_API)
 
 
 def __getattr__(name: str) -> Any:

@@ -13,12 +13,14 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from .. import interrupts
-from ..errors import BuildError, Diagnostic
+
+if TYPE_CHECKING:  # imported on first use: `voicepkg --help` needs neither (nor dataclasses)
+    from ..errors import BuildError, Diagnostic
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -43,7 +45,7 @@ class LazyGroup(click.Group):
         args = ctx.meta.get("voicepkg.argv", [])
         try:
             return super().invoke(ctx)
-        except BuildError as error:
+        except build_error() as error:
             print_diagnostics(error)
             if json_requested(args):
                 click.echo(json_failure(error.exit_code, str(error.errors[0] if error.errors
@@ -79,6 +81,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """voicepkg: build, validate, diff and deploy Voice for Dynamics 365."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+
+
+def build_error() -> type[BuildError]:
+    """BuildError, imported when an exception is matched against it (never on --help)."""
+    from ..errors import BuildError
+
+    return BuildError
 
 
 def src_option(help: str) -> Callable[[F], F]:
@@ -122,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         # standalone_mode=False hands back ctx.exit(code) as the return value
         result = cli.main(args=argv, prog_name="voicepkg", standalone_mode=False)
         return result if isinstance(result, int) else 0
-    except BuildError as error:
+    except build_error() as error:
         print_diagnostics(error)
         sys.exit(error.exit_code)
     except click.exceptions.Exit as done:
