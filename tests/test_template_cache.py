@@ -10,13 +10,9 @@ import jinja2
 import pytest
 from test_build_sample import voice_project
 
+from builder.cache import cache_root
 from builder.render import customizations, render_solution, templating
-from builder.render.templating import (
-    CompiledTemplates,
-    cache_root,
-    make_environment,
-    template_cache,
-)
+from builder.render.templating import CompiledTemplates, make_environment, template_cache
 
 NAME = "customizations/customizations.xml.j2"
 

@@ -15,10 +15,8 @@ read or written is skipped: the templates are then compiled in memory, as before
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 import uuid
-from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,8 @@ from typing import Any
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup, escape
+
+from ..cache import cache_root, own_folder, write_quietly
 
 # The repo's templates/ in a checkout (editable install); a wheel carries them as
 # builder/_templates (see pyproject.toml).
@@ -91,26 +91,8 @@ class CompiledTemplates(BytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        """Write through a temp file and os.replace, so readers never see half a file."""
-        target = self._file(bucket)
-        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            with open(temp, "wb") as handle:
-                bucket.write_bytecode(handle)
-            os.replace(temp, target)
-        except OSError:  # a read-only or full cache: the compiled code stays in memory
-            with suppress(OSError):
-                temp.unlink(missing_ok=True)
-
-
-def cache_root(environ: dict[str, str] | os._Environ[str] | None = None) -> Path | None:
-    """The user's voicepkg cache folder, or None when turned off (empty VOICEPKG_CACHE_DIR)."""
-    env = os.environ if environ is None else environ
-    if "VOICEPKG_CACHE_DIR" in env:
-        configured = env["VOICEPKG_CACHE_DIR"]
-        return Path(configured) if configured else None
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "voicepkg"
+        """A read-only or full cache leaves the compiled code in memory only."""
+        write_quietly(self._file(bucket), bucket.bytecode_to_string())
 
 
 def template_cache(root: Path | None) -> CompiledTemplates | None:
@@ -121,13 +103,7 @@ def template_cache(root: Path | None) -> CompiledTemplates | None:
     stamp = repr((jinja2.__version__, sys.version_info[:2], sorted(OPTIONS.items()),
                   keep_line_breaks.__qualname__))
     folder = root / f"templates-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if hasattr(os, "getuid") and folder.stat().st_uid != os.getuid():
-            return None
-    except OSError:
-        return None
-    return CompiledTemplates(folder)
+    return CompiledTemplates(folder) if own_folder(folder) else None
 
 
 def make_environment(cache_folder: Path | None) -> jinja2.Environment:
