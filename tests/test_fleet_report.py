@@ -79,6 +79,17 @@ def test_json_and_junit(reports: tuple[Path, list[Path]]) -> None:
     assert failed is not None and "connection refused" in (failed.get("message") or "")
 
 
+def test_the_halt_gate_judges_each_ring_by_the_rule(reports: tuple[Path, list[Path]]) -> None:
+    fleet, files = reports
+    strict = invoke(["fleet", "report", *map(str, files), "--fleet", str(fleet), "--halt"])
+    assert strict.exit_code == 1  # the fleet file sets no rule: the first failure halts
+    assert "ring 1 halts the rollout: 1 of 3 failed (halt at the first failure)" in strict.stderr
+    lenient = invoke(["fleet", "report", *map(str, files), "--halt", "--max-failures", "1"])
+    assert lenient.exit_code == 0 and "halts" not in lenient.stderr
+    share = invoke(["fleet", "report", *map(str, files), "--halt", "--max-share", "0.3"])
+    assert share.exit_code == 1 and "halt at more than 30% failed" in share.stderr
+
+
 def test_a_plain_deploy_report_is_named_by_the_fleet_file(reports: tuple[Path, list[Path]],
                                                           tmp_path: Path) -> None:
     fleet, files = reports

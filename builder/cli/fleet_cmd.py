@@ -224,14 +224,44 @@ def matrix(engine: str, fleet_file: Path | None, ring: int | None, jobs: int | N
 @click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False,
                                                                     path_type=Path))
 @click.option("--fleet", "fleet_file", type=click.Path(path_type=Path), default=None,
-              help="Names and rings for plain deploy reports (matched by URL).")
+              help="Names and rings for plain deploy reports (matched by URL), and the halt "
+                   "rule (default: [tool.voicepkg] fleet, else fleet.toml when present).")
+@click.option("--halt", "by_halt", is_flag=True,
+              help="Exit 1 only when a ring failed beyond the halt rule (the gate for the "
+                   "next ring); without it any failed environment exits 1.")
+@click.option("--max-failures", type=click.IntRange(min=0), default=None,
+              help="The halt rule: more than N failed environments in a ring.")
+@click.option("--max-share", type=click.FloatRange(0, 1, max_open=True), default=None,
+              help="The halt rule: more than this share of a ring failed.")
 @output_options
-def report(reports: tuple[Path, ...], fleet_file: Path | None, fmt: str, as_json: bool,
+def report(reports: tuple[Path, ...], fleet_file: Path | None, by_halt: bool,
+           max_failures: int | None, max_share: float | None, fmt: str, as_json: bool,
            out: Path | None) -> None:
     """One status table from per-environment reports (and fleet status output)."""
     path = fleet_path(fleet_file)
     fleet_ = load_fleet(path) if fleet_file is not None or path.is_file() else None
     rows = read_rows(list(reports), fleet_)
     _emit(rows, None, fmt, as_json, out)
-    if any(r.failing for r in rows):
+    if not by_halt:
+        if any(r.failing for r in rows):
+            sys.exit(1)
+        return
+    halt = (Halt(max_failures, max_share) if max_failures is not None or max_share is not None
+            else fleet_.halt if fleet_ else Halt())
+    halted = rings_over(rows, halt)
+    for line in halted:
+        click.echo(line, err=True)
+    if halted:
         sys.exit(1)
+
+
+def rings_over(rows: list[Row], halt: Halt) -> list[str]:
+    """The rings whose failures exceed the halt rule, said plainly."""
+    out = []
+    for ring in sorted({r.ring for r in rows}, key=lambda x: -1 if x is None else x):
+        members = [r for r in rows if r.ring == ring and r.status not in ("skipped", "halted")]
+        failed = sum(r.status in ("failed", "refused") for r in members)
+        if halt.exceeded(failed, len(members)):
+            out.append(f"ring {ring} halts the rollout: {failed} of {len(members)} failed "
+                       f"(halt at {halt.describe()})")
+    return out
