@@ -56,6 +56,7 @@ PAGE_TYPES = {
     509180004: "dashboard",
     509180005: "search",
     509180006: "thirdpartywebsite",
+    509180007: "custom",
 }
 # The SCF tables the model covers, by their folder in a solution.
 MULTISESSION_FOLDERS = (

@@ -32,6 +32,20 @@ class Unpacked:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
+# Components made of record-shaped zip entries: their columns the model does not write can
+# stay beside the sources as the exported row (the build merges the two, render/frame.py).
+RECORD_KINDS = frozenset(
+    {
+        "environment variable",
+        "custom api",
+        "channel provider",
+        "tab template",
+        "session template",
+        "notification template",
+    }
+)
+
+
 def unpack_read(read: SolutionRead) -> Unpacked:
     """The source files of a read solution (or package): pure, no disk but a temp folder
     where the candidate sources are loaded to prove they rebuild the export."""
@@ -39,18 +53,53 @@ def unpack_read(read: SolutionRead) -> Unpacked:
     demoted = {(f.kind, f.key) for f in read.fallbacks}
     frames = frame_parts(read) if read.originals else []
     reasons: dict[Key, str] = {}
+    rows: set[Key] = set()  # record components carrying their exported rows
+    unowned: list[str] = []  # what the build adds that no component answers for
     while True:
         project, units, demoted = _candidate(read, alternates, demoted)
-        files = assemble_files(replace(project, raw_parts=project.raw_parts + tuple(frames)), units)
+        kept_rows = [
+            p for k in sorted(rows - demoted) for p in alternates[k].parts if not p.section
+        ]
+        extra = tuple(frames) + tuple(kept_rows)
+        files = assemble_files(replace(project, raw_parts=project.raw_parts + extra), units)
         if not read.originals:
             break
-        found = [m for m in mismatches(read, files) if m.key not in demoted]
+        everything = mismatches(read, files)
+        unowned = [m.part for m in everything if m.key == ("", "")]
+        found = [m for m in everything if m.key not in demoted and m.key != ("", "")]
         if not found:
             break
-        demoted |= {m.key for m in found}
-        reasons.update({m.key: m.part for m in found})
+        for m in found:
+            if m.key[0] in RECORD_KINDS and m.key not in rows:
+                rows.add(m.key)
+            else:
+                demoted.add(m.key)
+                reasons[m.key] = m.part
     kept = [alternates[k] for k in sorted(demoted) if k in alternates]
-    return Unpacked(files, kept, _warnings(read, kept, reasons))
+    warnings = _warnings(read, kept, reasons) + _row_warnings(read, sorted(rows - demoted))
+    warnings += [
+        diagnostic(
+            "UNP012",
+            f"the build adds {what}, which the export lacks: that cannot round-trip",
+            file=read.project.root,
+            severity="warning",
+        )
+        for what in unowned
+    ]
+    return Unpacked(files, kept, warnings)
+
+
+def _row_warnings(read: SolutionRead, keys: list[Key]) -> list[Diagnostic]:
+    return [
+        diagnostic(
+            "UNP011",
+            f"{kind} {key}: the columns its sources do not hold are kept from the export "
+            "(raw/.../entries/ beside them) and merged into it when built",
+            file=read.project.root,
+            severity="warning",
+        )
+        for kind, key in keys
+    ]
 
 
 def _candidate(
@@ -180,8 +229,9 @@ def _dependents(project: Project, demoted: set[Key]) -> set[Key]:
 # --- writing -----------------------------------------------------------------------------
 
 
-def write_tree(out: Path, files: dict[str, bytes], force: bool,
-               inputs: tuple[Path, ...] = ()) -> None:
+def write_tree(
+    out: Path, files: dict[str, bytes], force: bool, inputs: tuple[Path, ...] = ()
+) -> None:
     """Write `files` under `out` all at once: into a temp folder, then renamed into place."""
     check_output_folder(out, inputs=inputs, force=force)
     if out.exists() and any(out.iterdir()) and not force:
@@ -194,9 +244,12 @@ def write_tree(out: Path, files: dict[str, bytes], force: bool,
     try:
         _write_staged(out.absolute(), files)
     except OSError as exc:
-        raise BuildError.at("UNP004", f"cannot write the sources: {exc.strerror or exc}",
-                            file=exc.filename or str(out),
-                            hint="choose an output folder you can write to") from None
+        raise BuildError.at(
+            "UNP004",
+            f"cannot write the sources: {exc.strerror or exc}",
+            file=exc.filename or str(out),
+            hint="choose an output folder you can write to",
+        ) from None
 
 
 def _write_staged(out: Path, files: dict[str, bytes]) -> None:

@@ -82,16 +82,39 @@ def mismatches(read: SolutionRead, files: Entries) -> list[Mismatch]:
         write_tree(Path(tmp) / "src", files, force=False)
         project = load_project(Path(tmp) / "src")
     found = []
-    for solution, _ in read.originals:
+    for solution, original in read.originals:
         rendered = render_solution(project, solution, read.managed)
         sections = _section_digests(rendered.get(CUSTOMIZATIONS, b"<x/>"))
-        for alternate in read.alternates:
-            if alternate.parts and alternate.parts[0].solution != solution:
-                continue
+        mine = [a for a in read.alternates if not a.parts or a.parts[0].solution == solution]
+        for alternate in mine:
             missing = _first_unmatched(alternate, rendered, sections)
             if missing:
                 found.append(Mismatch((alternate.kind, alternate.key), missing))
+        found += _additions(original, rendered, mine)
     return found
+
+
+def _additions(original: Entries, rendered: Entries, alternates: list[Fallback]) -> list[Mismatch]:
+    """What the build adds that the export lacks: root components and zip entries, each
+    charged to the component it names (key ("", "") when none does)."""
+    owners = {a.key.lower(): (a.kind, a.key) for a in alternates}
+    out = []
+    for kind, name in sorted(_roots(rendered) - _roots(original)):
+        owner = owners.get(name, ("", ""))
+        out.append(Mismatch(owner, f"solution.xml: root component type {kind} {name}"))
+    for path in sorted(set(rendered) - set(original)):
+        parts = path.split("/")
+        owner = owners.get(parts[1].lower(), ("", "")) if len(parts) > 2 else ("", "")
+        out.append(Mismatch(owner, path))
+    return out
+
+
+def _roots(entries: Entries) -> set[tuple[str, str]]:
+    manifest = parse_xml(entries["solution.xml"], "solution.xml")
+    return {
+        (r.get("type", ""), (r.get("schemaName") or r.get("id") or "").strip("{}").lower())
+        for r in manifest.iter("RootComponent")
+    }
 
 
 def _section_digests(data: bytes) -> dict[str, set[str]]:

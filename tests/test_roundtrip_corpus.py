@@ -171,3 +171,32 @@ def test_an_export_with_an_application_ribbon_rebuilds_each_ribbon_part_once(
     app_ribbon = app_ribbon[: app_ribbon.index(b"</RibbonDiffXml>")]
     for part in (b"<CustomActions", b"<Templates", b"<CommandDefinitions", b"<RuleDefinitions"):
         assert app_ribbon.count(part) == 1, part
+
+
+def test_an_exported_row_becomes_sources_and_keeps_the_columns_they_do_not_hold(
+    tmp_path: Path,
+) -> None:
+    """Twilio's tab templates become sources; the columns the model has no field for
+    (msdyn_templateparameters) stay from the export, and an edit in the sources wins."""
+    source = need_shared(CORPUS2 / "zips" / "TwilioSampleData.zip")
+    original = zip_entries(source.read_bytes())
+    unpacked = run_cli("unpack", str(source), "--out", str(tmp_path / "src"))
+    assert "UNP011: tab template sample_bing" in unpacked.output
+    tab = tmp_path / "src" / "multisession" / "sample_bing.xml"
+    tab.write_text(tab.read_text().replace('title="Bing"', 'title="Bing search"'))
+    built = run_cli(
+        "build",
+        "solution",
+        "--src",
+        str(tmp_path / "src"),
+        "--managed",
+        "--out",
+        str(tmp_path / "dist"),
+    )
+    assert built.exit_code == 0, built.output
+    [rebuilt_zip] = list((tmp_path / "dist").glob("*.zip"))
+    rebuilt = zip_entries(rebuilt_zip.read_bytes())
+    row = "msdyn_applicationtabtemplates/sample_bing/msdyn_applicationtabtemplate.xml"
+    assert [d for d in differences(original, rebuilt) if not d.startswith(row)] == []
+    assert b'<msdyn_title default="Bing search">' in rebuilt[row]
+    assert b"<msdyn_templateparameters>" in rebuilt[row]

@@ -15,6 +15,11 @@ whole, carried from `unpack` to `build` and merged with what the model renders.
 - `[Content_Types].xml`, as exported: parts the frame gives no content type get the one
   the build would have given them; overrides of parts that are gone are dropped.
 
+The same holds for one record-shaped entry (an environment variable, a multisession row, a
+custom API part): a raw entry at the path the build also renders is that row as exported,
+and `merge_record` keeps its columns the model does not write (say `msdyn_theme`), in the
+exported order, with the model's value for every column the build writes.
+
 A solution without a frame (our own sources) renders exactly as before.
 """
 
@@ -201,4 +206,29 @@ def merge_content_types(entries: Mapping[str, bytes], frame: bytes) -> bytes:
             defaults.add(extension)
         else:
             overrides.add(part)
+    return _serialize(root)
+
+
+# --- one record-shaped entry -------------------------------------------------------------
+
+
+# Columns every row gets from the render, not from the model: the exported value stays.
+UNHELD_COLUMNS = frozenset({"introducedversion", "iscustomizable", "statecode", "statuscode"})
+
+
+def merge_record(rendered: bytes, exported: bytes, path: str) -> bytes:
+    """The exported row with the model's columns put in: a column the build writes takes
+    the exported one's place (or goes last); the others, and the columns the render fills
+    with a default rather than from the model (`UNHELD_COLUMNS`), stay as exported."""
+    ours, root = parse_xml(rendered, path), parse_xml(exported, f"exported {path}")
+    for name, value in ours.attrib.items():
+        root.set(name, value)
+    held = {str(c.tag): c for c in root if isinstance(c.tag, str)}
+    for column in [c for c in ours if isinstance(c.tag, str)]:
+        old = held.get(str(column.tag))
+        if old is None:
+            root.append(column)
+        elif column.tag not in UNHELD_COLUMNS:
+            column.tail = old.tail
+            root.replace(old, column)
     return _serialize(root)

@@ -39,7 +39,7 @@ from .records import (
 PAGE_TYPES = {
     "entitylist": 509180000, "entityrecord": 509180001, "webresource": 509180002,
     "control": 509180003, "dashboard": 509180004, "search": 509180005,
-    "thirdpartywebsite": 509180006,
+    "thirdpartywebsite": 509180006, "custom": 509180007,
 }
 SESSION_TYPES = {"generic": 0, "entity": 1}  # msdyn_sessiontemplate.msdyn_sessiontype
 UNIQUE = "msdyn_uniquename"
@@ -78,7 +78,7 @@ def _provider(p: Cif2Provider) -> tuple[str, bytes]:
         optional(text("msdyn_customparams", p.custom_params)),
         flag("msdyn_enableanalytics", p.enable_analytics),
         flag("msdyn_enableoutbound", p.enable_outbound),
-        label("msdyn_label", p.label),
+        optional(label("msdyn_label", p.label)),  # exports may leave it out
         text("msdyn_name", p.name),
         text("msdyn_sortorder", p.sort_order),
         optional(text("msdyn_trusteddomain", p.trusted_domain)),
@@ -91,7 +91,7 @@ def _tab(tab: ApplicationTabTemplate) -> tuple[str, bytes]:
         label("msdyn_name", tab.name),
         text("msdyn_pagetype", _page_type(tab)),
         flag("msdyn_pinned", not tab.can_close),  # "Can close": 0 = Yes, 1 = No
-        label("msdyn_title", tab.title),
+        optional(label("msdyn_title", tab.title)),
     ])
 
 
@@ -110,7 +110,7 @@ def _parameter(tab: ApplicationTabTemplate, p: TemplateParameter) -> tuple[str, 
     return _row("msdyn_templateparameter", p.unique_name, [
         lookup("msdyn_applicationtabtemplateid", tab.unique_name),
         label("msdyn_name", p.name),
-        text("msdyn_value", p.value),
+        optional(text("msdyn_value", p.value)),  # 38 of 51 exported rows have none
     ])
 
 

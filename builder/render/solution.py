@@ -9,7 +9,7 @@ from ..errors import BuildError
 from ..model import Project, RawPart, SolutionDef, WebResource
 from .components import custom_api_files, environment_variable_files
 from .cz_webresources import web_resource_entry_path
-from .frame import FRAME_ENTRIES, apply_frame
+from .frame import FRAME_ENTRIES, apply_frame, merge_record
 from .manifest import render_solution_xml
 from .multisession import multisession_files
 from .templating import render_xml
@@ -38,9 +38,13 @@ def render_parts(project: Project, solution: str, managed: bool) -> dict[str, by
         environment_variable_files(part),
         custom_api_files(part),
         multisession_files(part),
-        raw_entries(part.raw_parts),
     ):
         _add(entries, files)
+    for path, data in raw_entries(part.raw_parts).items():
+        if path in entries and path.endswith(".xml") and entries[path] != data:
+            entries[path] = merge_record(entries[path], data, path)  # a row as exported
+        else:
+            _add(entries, {path: data})
     return entries
 
 

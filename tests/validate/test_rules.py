@@ -184,6 +184,7 @@ CASES: list[tuple[str, Mutation, str, int]] = [
     ("DV166", lambda p: first(p, "notification_templates", timeout=900),
      MULTI + "notification.xml", 2),
     ("DV165", lambda p: first(p, "tab_templates", page_type="spreadsheet"), MULTI + "tab.xml", 2),
+    ("DV167", lambda p: first(p, "tab_templates", title=""), MULTI + "tab.xml", 2),
     ("DV170", lambda p: replace(p, version="1.2.0"), "project.xml", 3),
     ("DV172", lambda p: replace(p, version="1.two.0.0"), "project.xml", 3),
     ("DV180", lambda p: with_raw(p, raw("Entities", "x.xml", "<Entity>\n<Name>x</Entity>")),

@@ -95,6 +95,7 @@ def undeclared(text: str, declared: frozenset[str]) -> list[str]:
 
 
 @rule("DV163", "session and tab templates use only declared parameters", source_only=True,
+      foreign="warning",  # declared parameters are our sources' notion, not Dataverse's
       hint="declare the parameter on the notification templates (parameters=...) or use a "
            "built-in slug")
 def session_slugs(ctx: Context) -> Iterable[Finding]:
@@ -111,7 +112,7 @@ def session_slugs(ctx: Context) -> Iterable[Finding]:
 
 
 @rule("DV164", "notification templates use only the parameters they declare",
-      source_only=True,
+      source_only=True, foreign="warning",
       hint="add the parameter to the template's parameters, or fix the slug")
 def notification_slugs(ctx: Context) -> Iterable[Finding]:
     for template in ctx.project.notification_templates:
@@ -123,6 +124,22 @@ def notification_slugs(ctx: Context) -> Iterable[Finding]:
             for slug in undeclared(text, declared):
                 yield Finding(src, f"notification template {template.unique_name} {what} uses "
                               f"undeclared parameter {{{slug}}}")
+
+
+@rule("DV167", "our templates carry every label, title and parameter value", foreign=None,
+      source_only=True,
+      hint="Dataverse exports may leave them out, our sources say them: add the attribute")
+def complete_templates(ctx: Context) -> Iterable[Finding]:
+    for provider in ctx.project.cif2_providers:
+        if not provider.label:
+            yield Finding(provider.src, f"channel provider {provider.unique_name} has no label")
+    for tab in ctx.project.tab_templates:
+        if not tab.title:
+            yield Finding(tab.src, f"tab template {tab.unique_name} has no title")
+        for p in tab.parameters:
+            if not p.value:
+                yield Finding(p.src, f"parameter {p.name} of tab template {tab.unique_name} "
+                              "has no value")
 
 
 @rule("DV166", "notification timeouts are 0..500 seconds",
