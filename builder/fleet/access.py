@@ -8,13 +8,14 @@ never offered to another.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import httpx
 
 from ..deploy.auth import AuthSpec, TokenProvider, choose_auth
 from ..deploy.clock import Clock
-from ..deploy.transport import RetryPolicy, Transport
+from ..deploy.transport import CONNECT_SECONDS, RetryPolicy, Transport, answer_seconds
 from ..errors import BuildError
 from .fleetfile import Environment
 
@@ -56,9 +57,23 @@ def credentials(env: Environment, environ: Mapping[str, str]) -> tuple[AuthSpec,
     return choose_auth(variables, kind), variables
 
 
+@contextmanager
+def shared_client(jobs: int) -> Iterator[httpx.Client]:
+    """One HTTP client for a whole fleet run (thread-safe; its pool keeps one origin's
+    connections apart from another's): made once, since each client costs a TLS context."""
+    client = httpx.Client(timeout=httpx.Timeout(answer_seconds(), connect=CONNECT_SECONDS),
+                          follow_redirects=False,
+                          limits=httpx.Limits(max_connections=None,
+                                              max_keepalive_connections=max(1, jobs)))
+    try:
+        yield client
+    finally:
+        client.close()
+
+
 def open_transport(env: Environment, spec: AuthSpec, clock: Clock, timeout: float,
-                   policy: RetryPolicy | None = None) -> Transport:
-    """A transport of its own (one connection pool per environment, closed after it)."""
-    client = httpx.Client(timeout=httpx.Timeout(min(120.0, timeout), connect=min(30.0, timeout)))
+                   client: httpx.Client, policy: RetryPolicy | None = None) -> Transport:
+    """The environment's transport over the run's shared client (nothing to close)."""
+    who = f"app {spec.client_id} in tenant {spec.tenant_id}" if spec.client_id else ""
     return Transport(env.url, TokenProvider(spec, env.url), clock, client=client, policy=policy,
-                     deadline=clock.monotonic() + timeout)
+                     deadline=clock.monotonic() + timeout, who=who)

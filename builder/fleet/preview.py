@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+import httpx
+
 from ..deploy.clock import Clock
 from ..deploy.components import describe, installed_components
 from ..deploy.package import Package
 from ..deploy.plan import Options, Plan, plan_deploy
 from ..deploy.settings import DeploymentSettings, load_deployment_settings
 from ..deploy.state import EnvState, read_state
-from .access import READ_POLICY, credentials, open_transport
+from .access import READ_POLICY, credentials, open_transport, shared_client
 from .fleetfile import Environment
 from .pool import bounded
 from .status import Row, guarded
@@ -22,23 +24,21 @@ DATA_KINDS = frozenset({1, 2})  # tables and columns: an upgrade deletes them wi
 
 def fleet_plan(envs: list[Environment], package: Package, environ: Mapping[str, str],
                clock: Clock, jobs: int, timeout: float, mode: str = "auto") -> Iterator[Row]:
-    def one(env: Environment) -> Row:
-        return guarded(env, "plan", lambda: _plan(env, package, environ, clock, timeout, mode))
+    with shared_client(jobs) as client:
+        def one(env: Environment) -> Row:
+            return guarded(env, "plan", lambda: _plan(env, package, environ, clock, timeout,
+                                                      mode, client))
 
-    for _, row in bounded(envs, one, jobs):
-        yield row
+        for _, row in bounded(envs, one, jobs):
+            yield row
 
 
 def _plan(env: Environment, package: Package, environ: Mapping[str, str], clock: Clock,
-          timeout: float, mode: str) -> Row:
+          timeout: float, mode: str, client: httpx.Client) -> Row:
     spec, variables = credentials(env, environ)
     deployment = (load_deployment_settings(env.settings, variables) if env.settings
                   else DeploymentSettings())
-    transport = open_transport(env, spec, clock, timeout, READ_POLICY)
-    try:
-        state = read_state(transport, package)
-    finally:
-        transport.close()
+    state = read_state(open_transport(env, spec, clock, timeout, client, READ_POLICY), package)
     return plan_row(plan_deploy(state, package, Options(env.scenario, mode), deployment),
                     state, package, deployment)
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from ..deploy.apply import Deployment, Outcome, new_runner
 from ..deploy.apply import deploy as run_deploy
 from ..deploy.clock import Clock
@@ -25,7 +27,7 @@ from ..deploy.report import RunInfo, envelope, json_report
 from ..deploy.settings import DeploymentSettings, load_deployment_settings
 from ..errors import BuildError, diagnostic
 from ..package import write_atomic
-from .access import credentials, open_transport
+from .access import credentials, open_transport, shared_client
 from .fleetfile import Environment, Fleet, Halt
 from .pool import bounded
 
@@ -95,17 +97,18 @@ def _ring(ring: int, envs: list[Environment], package: Package, environ: Mapping
     def stop() -> bool:
         return options.halt.exceeded(failed, len(todo))
 
-    def one(env: Environment) -> Report:
-        return deploy_one(env, package, environ, clock, options)
-
     started: set[str] = set()
-    for env, report in bounded(todo, one, options.jobs, stop):
-        started.add(env.name)
-        failed += report["status"] in FAILED
-        if options.reports:
-            save(options.reports, report)
-        done(report)
-        reports.append(report)
+    with shared_client(options.jobs) as client:
+        def one(env: Environment) -> Report:
+            return deploy_one(env, package, environ, clock, options, client)
+
+        for env, report in bounded(todo, one, options.jobs, stop):
+            started.add(env.name)
+            failed += report["status"] in FAILED
+            if options.reports:
+                save(options.reports, report)
+            done(report)
+            reports.append(report)
     if not stop():
         return reports, ""
     why = (f"ring {ring} halted: {failed} of {len(todo)} failed "
@@ -128,12 +131,12 @@ def skip_reason(env: Environment, earlier: Report | None, version: str, now: flo
 
 
 def deploy_one(env: Environment, package: Package, environ: Mapping[str, str], clock: Clock,
-               options: Rollout) -> Report:
+               options: Rollout, client: httpx.Client) -> Report:
     """One environment's deploy, its report; every failure stays in the report."""
     started = clock.wall()
     outcome = Outcome()
     try:
-        outcome = _deploy(env, package, environ, clock, options)
+        outcome = _deploy(env, package, environ, clock, options, client)
     except BuildError as error:
         outcome.fail(error)
     except Exception as error:  # noqa: BLE001 - one environment's bug must not stop the fleet
@@ -145,19 +148,16 @@ def deploy_one(env: Environment, package: Package, environ: Mapping[str, str], c
 
 
 def _deploy(env: Environment, package: Package, environ: Mapping[str, str], clock: Clock,
-            options: Rollout) -> Outcome:
+            options: Rollout, client: httpx.Client) -> Outcome:
     spec, variables = credentials(env, environ)
     deployment = (load_deployment_settings(env.settings, variables) if env.settings
                   else DeploymentSettings())
-    transport = open_transport(env, spec, clock, options.timeout)
+    transport = open_transport(env, spec, clock, options.timeout, client)
     ui = QuietUi()
-    try:
-        job = Deployment(package, Options(env.scenario, options.mode), deployment,
-                         environ=variables)
-        runner = new_runner(transport, clock, transport.deadline or 0.0, options.interval, ui)
-        return run_deploy(job, runner, ui)
-    finally:
-        transport.close()
+    job = Deployment(package, Options(env.scenario, options.mode), deployment,
+                     environ=variables)
+    runner = new_runner(transport, clock, transport.deadline or 0.0, options.interval, ui)
+    return run_deploy(job, runner, ui)
 
 
 def fleet_key(env: Environment, package: Package, reason: str = "") -> dict[str, Any]:

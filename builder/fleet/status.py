@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import httpx
+
 from ..deploy.clock import Clock
 from ..deploy.doctor import diagnose
 from ..deploy.package import Package
@@ -16,7 +18,7 @@ from ..deploy.secrets import mask
 from ..deploy.state import HOLDING_SUFFIX, EnvState, read_state
 from ..deploy.transport import Transport
 from ..errors import BuildError
-from .access import READ_POLICY, credentials, open_transport
+from .access import READ_POLICY, credentials, open_transport, shared_client
 from .fleetfile import Environment
 from .layers import unmanaged_layers
 from .pool import bounded
@@ -27,11 +29,13 @@ Row = dict[str, Any]
 def fleet_status(envs: list[Environment], package: Package, environ: Mapping[str, str],
                  clock: Clock, jobs: int, timeout: float) -> Iterator[Row]:
     """Rows in the order environments finish."""
-    def one(env: Environment) -> Row:
-        return guarded(env, "status", lambda: _read(env, package, environ, clock, timeout))
+    with shared_client(jobs) as client:
+        def one(env: Environment) -> Row:
+            return guarded(env, "status", lambda: _read(env, package, environ, clock, timeout,
+                                                        client))
 
-    for _, row in bounded(envs, one, jobs):
-        yield row
+        for _, row in bounded(envs, one, jobs):
+            yield row
 
 
 def guarded(env: Environment, kind: str, work: Callable[[], Row]) -> Row:
@@ -52,13 +56,10 @@ def identity(env: Environment, kind: str) -> Row:
 
 
 def _read(env: Environment, package: Package, environ: Mapping[str, str], clock: Clock,
-          timeout: float) -> Row:
+          timeout: float, client: httpx.Client) -> Row:
     spec, _ = credentials(env, environ)
-    transport = open_transport(env, spec, clock, timeout, READ_POLICY)
-    try:
-        return status_row(transport, package, env)
-    finally:
-        transport.close()
+    return status_row(open_transport(env, spec, clock, timeout, client, READ_POLICY), package,
+                      env)
 
 
 def status_row(transport: Transport, package: Package, env: Environment) -> Row:
