@@ -1,12 +1,15 @@
 """Timing helpers shared by the benchmarks: medians of repeated runs, whole processes.
 
 The machine is shared, so every figure is the median of several runs, shown with its spread
-(min-max), and every ratio is taken to a floor measured in the same run.
+(min-max), and every ratio is taken to a floor measured in the same run. Beside the wall
+time each line gives the CPU time (this process and the processes it waited for), which
+the other users of the machine disturb much less: on a busy machine, trust that ratio.
 """
 
 from __future__ import annotations
 
 import math
+import resource
 import statistics
 import subprocess
 import sys
@@ -21,45 +24,64 @@ sys.path.insert(0, str(ROOT / "tests"))  # tests/big_project.py: the generated s
 
 
 class Timing:
-    """Wall times of repeated runs of one piece of work."""
+    """Wall and CPU times of repeated runs of one piece of work."""
 
-    def __init__(self, times: Sequence[float]) -> None:
+    def __init__(self, times: Sequence[float], cpu: Sequence[float] = ()) -> None:
         self.times = sorted(times)
+        self.cpu = sorted(cpu)
 
     @property
     def median(self) -> float:
         return statistics.median(self.times)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else math.nan
 
     def spread(self) -> str:
         return f"{self.times[0] * 1000:.0f}-{self.times[-1] * 1000:.0f}"
 
     def line(self, label: str, floor: Timing | None = None) -> str:
         ratio = f"  {self.median / floor.median:5.2f} x floor" if floor else ""
+        cpu = f"; cpu {self.cpu_median * 1000:.1f} ms" if self.cpu else ""
+        if floor and self.cpu and floor.cpu:
+            cpu += f" = {self.cpu_median / floor.cpu_median:.2f} x floor"
         return (f"  {label:<40}{self.median * 1000:9.1f} ms  (spread {self.spread()} ms, "
-                f"n={len(self.times)}){ratio}")
+                f"n={len(self.times)}){ratio}{cpu}")
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of the children it has waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def timed(repeats: int, work: Callable[[], T]) -> tuple[Timing, T]:
     """Run `work` `repeats` times; the timings and the last result."""
     times: list[float] = []
+    cpu: list[float] = []
     result: T
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _cpu()
         result = work()
         times.append(time.perf_counter() - start)
-    return Timing(times), result
+        cpu.append(_cpu() - start_cpu)
+    return Timing(times, cpu), result
 
 
 def interleaved(repeats: int, *works: Callable[[], object]) -> list[Timing]:
     """Time several pieces of work in turns (a, b, a, b, ...), so that load from the other
     users of the machine falls on all of them alike."""
     times: list[list[float]] = [[] for _ in works]
+    cpu: list[list[float]] = [[] for _ in works]
     for _ in range(repeats):
-        for slot, work in zip(times, works, strict=True):
-            start = time.perf_counter()
+        for slot, cpu_slot, work in zip(times, cpu, works, strict=True):
+            start, start_cpu = time.perf_counter(), _cpu()
             work()
             slot.append(time.perf_counter() - start)
-    return [Timing(t) for t in times]
+            cpu_slot.append(_cpu() - start_cpu)
+    return [Timing(t, c) for t, c in zip(times, cpu, strict=True)]
 
 
 def process(args: Sequence[str], **kwargs: object) -> Callable[[], object]:
