@@ -10,6 +10,7 @@ at the indentation it is asked for, escaping each value once exactly as the temp
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markupsafe import Markup
@@ -17,16 +18,18 @@ from markupsafe import Markup
 from .cz_attributes import AttrVM, OptionSetVM
 
 LANG = 1033
-_SPECIAL = ("&", "<", ">", '"', "'", "\n", "\r")
+_SPECIAL = re.compile("[&<>\"'\r\n]")
 
 
 def esc(value: Any) -> str:
     """A value as the templates write it: XML-escaped the way markupsafe escapes, with
     line breaks as character references (templating.keep_line_breaks)."""
+    if type(value) is int:
+        return str(value)
     if isinstance(value, Markup):  # already safe: the templates do not escape it again
         return str(value)
     text = str(value)
-    if not any(c in text for c in _SPECIAL):
+    if _SPECIAL.search(text) is None:
         return text
     text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&#34;").replace("'", "&#39;"))
