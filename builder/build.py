@@ -27,42 +27,68 @@ from .render.names import (
 )
 
 VERSION = re.compile(r"\d+\.\d+\.\d+\.\d+")
+TAG = re.compile(r"(?:refs/tags/)?[vV]?(\d{1,9}(?:\.\d{1,9}){1,3})")
 
 
 Warn = Callable[[Diagnostic], None]
 
 
 def build_solutions(src: Path, *, version: str | None = None, managed: bool = True,
-                    unmanaged: bool = False, on_warning: Warn | None = None) -> dict[str, bytes]:
+                    unmanaged: bool = False, on_warning: Warn | None = None,
+                    ignore: frozenset[str] = frozenset()) -> dict[str, bytes]:
     """{zip file name: zip bytes} for every solution, managed and/or unmanaged."""
-    project = load_checked(src, version, on_warning)
+    project = load_checked(src, version, on_warning, ignore)
     return solution_files(project, managed=managed, unmanaged=unmanaged)
 
 
-def build_package(src: Path, *, version: str | None = None,
-                  on_warning: Warn | None = None) -> dict[str, bytes]:
+def build_package(src: Path, *, version: str | None = None, on_warning: Warn | None = None,
+                  ignore: frozenset[str] = frozenset()) -> dict[str, bytes]:
     """{relative path: bytes} of the package folder and of the package zip."""
-    return package_files(load_checked(src, version, on_warning))
+    return package_files(load_checked(src, version, on_warning, ignore))
+
+
+def version_from_tag(text: str) -> str:
+    """A release tag as a four-part version: `1.2.0`, `v1.2.0` and `refs/tags/v1.2.0` mean
+    1.2.0.0; `v1.2.0.42` (a CI run number in the fourth part) stays 1.2.0.42. A usage error
+    (exit 2) for anything else."""
+    match = TAG.fullmatch(text.strip())
+    if match is None:
+        raise BuildError.at("BLD001", f"version {text!r} is not a version or release tag",
+                            hint="pass e.g. --version 1.2.0.0, 1.2.0 or v1.2.0 (the fourth "
+                                 "part may be a CI run number: 1.2.0.42)", exit_code=2)
+    parts = [str(int(p)) for p in match.group(1).split(".")]
+    return ".".join(parts + ["0"] * (4 - len(parts)))
 
 
 def load_checked(src: Path, version: str | None = None, on_warning: Warn | None = None,
-                 ) -> Project:
+                 ignore: frozenset[str] = frozenset()) -> Project:
     """Load the sources, stamp the version, and refuse a project with rule errors.
-    Warnings of the Dataverse rules go to `on_warning` when the build goes on."""
-    if version is not None and not VERSION.fullmatch(version):
-        raise BuildError.at("BLD001", f"version {version!r} is not four numbers a.b.c.d",
-                            hint="pass e.g. --version 1.2.0.0")
+    Warnings of the Dataverse rules go to `on_warning` when the build goes on. Every
+    diagnostic names its file as seen from the working directory (under `src`); codes in
+    `ignore` are dropped."""
+    if version is not None:
+        version = version_from_tag(version)
     from .load import load_project  # the loader pulls in the source schemas: load on use
 
-    project = load_project(src, version)  # stamps `version`, and checks the sources' one
+    try:
+        project = load_project(src, version)  # stamps `version`, checks the sources' one
+    except BuildError as error:
+        kept = _under_src(src, [d for d in error.diagnostics if d.code not in ignore])
+        raise BuildError(kept or error.diagnostics, error.exit_code) from None
     from .validate import check_project  # the Dataverse rules
 
-    findings = check_project(project)
+    findings = _under_src(src, [d for d in check_project(project) if d.code not in ignore])
     raise_if_errors(findings)
     if on_warning is not None:
         for warning in findings:
             on_warning(warning)
     return project
+
+
+def _under_src(src: Path, found: list[Diagnostic]) -> list[Diagnostic]:
+    from .validate.paths import located_in
+
+    return located_in(str(src), found)
 
 
 # --- from a loaded project ---------------------------------------------------------------

@@ -158,7 +158,22 @@ def _git(args: list[str], cwd: Path) -> bytes:
         raise BuildError.at(
             "DIF003",
             f"git {' '.join(args[:2])} failed: {message[-1] if message else done.returncode}",
-            hint="check the revision name (git tag, branch or commit) and "
-            f"that it has a {SOURCE_DIR} folder",
+            hint=SHALLOW_HINT if _shallow(cwd) else "check the revision name (git tag, branch "
+            f"or commit) and that it has a {SOURCE_DIR} folder",
         )
     return done.stdout
+
+
+SHALLOW_HINT = (
+    "this is a shallow clone, which may not hold that revision: fetch it (git fetch --tags "
+    "--unshallow), or check out with the full history (GitHub Actions: actions/checkout with "
+    "fetch-depth: 0; Azure DevOps: checkout: self with fetchDepth: 0)")
+
+
+def _shallow(cwd: Path) -> bool:
+    try:
+        done = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=cwd,
+                              capture_output=True, timeout=_GIT_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.stdout.strip() == b"true"

@@ -27,8 +27,8 @@ class Diagnostic:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        where = self.file
-        if self.line:
+        where = self.file or "voicepkg"  # never a bare ":" before the severity
+        if self.file and self.line:
             where += f":{self.line}"
             if self.column:
                 where += f":{self.column}"

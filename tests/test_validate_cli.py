@@ -49,7 +49,7 @@ def test_strict_fails_on_warnings(sources: Path, capsys: pytest.CaptureFixture[s
     assert code == 1 and "error DV143" in out
 
 
-def test_json_output_is_a_sorted_list_of_diagnostics(
+def test_json_output_is_one_object_with_a_sorted_list_of_diagnostics(
     sources: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     src = tmp_path / "solution_src"
@@ -57,7 +57,9 @@ def test_json_output_is_a_sorted_list_of_diagnostics(
     (src / "roles" / "voice-user.xml").write_text("<role name='x'", encoding="utf-8")
     (src / "tables" / "phonecall.xml").write_bytes(b"<table")
     code, out, _ = run([str(src), "--format", "json"], capsys)
-    found = json.loads(out)
+    report = json.loads(out)
+    found = report["diagnostics"]
+    assert report["valid"] is False and report["errors"] == len(found)
     assert code == 1
     assert set(found[0]) == {"file", "line", "column", "code", "message", "hint", "severity"}
     keys = [(d["file"], d["line"], d["column"], d["code"]) for d in found]
@@ -113,7 +115,7 @@ def test_the_built_voice_package_is_clean(
     package: Path, name: str, ms_schemas: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run([str(package / name), "--format", "json"], capsys)
-    found = json.loads(out)
+    found = json.loads(out)["diagnostics"]
     assert code == 0, err
     assert {d["code"] for d in found} <= {"DV143"}, found  # only the empty DefaultCrmAssignee
 

@@ -3,13 +3,15 @@
 Subcommands live in their own modules and are imported only when run, so `voicepkg --help`
 starts fast. `BuildError` becomes its diagnostics on stderr and the error's exit code (1 by
 default); usage errors stay click's exit 2; anything else is a bug, shown in full only with
-`--debug`.
+`--debug`. The global options (`--debug`, `-q`, `-v`, `--ci`) are accepted anywhere on the
+line (`output.hoist_global_options`); the project configuration is read once, here.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,6 +23,7 @@ from .. import interrupts
 
 if TYPE_CHECKING:  # imported on first use: `voicepkg --help` needs neither (nor dataclasses)
     from ..errors import BuildError, Diagnostic
+from .output import CI_CHOICES, Session, annotate, hoist_global_options, session
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -54,7 +57,7 @@ class LazyGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta["voicepkg.argv"] = list(args)  # to know, on failure, whether JSON was asked
-        return super().parse_args(ctx, args)
+        return super().parse_args(ctx, hoist_global_options(args))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -76,11 +79,25 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="voicepkg", prog_name="voicepkg")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Only results and errors; no progress lines.")
+@click.option("-v", "--verbose", is_flag=True, help="More detail (every warning, each step).")
+@click.option("--ci", type=click.Choice(CI_CHOICES), default="auto", show_default=True,
+              help="CI-native output (annotations, step summary): auto means on under "
+                   "GITHUB_ACTIONS or TF_BUILD.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
-    """voicepkg: build, validate, diff and deploy Voice for Dynamics 365."""
-    ctx.ensure_object(dict)
-    ctx.obj["debug"] = debug
+def cli(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, ci: str) -> None:
+    """voicepkg: build, validate, diff and deploy Voice for Dynamics 365.
+
+    Global options work before or after the command. Exit codes: 0 ok, 1 errors or failure,
+    2 usage, 3 refused by the plan, 4 still running, 70 internal error.
+    """
+    from ..config import load_config
+    from ..report.ci import detect_ci
+
+    if quiet and verbose:
+        raise click.UsageError("-q and -v contradict each other")
+    ctx.obj = Session(debug, -1 if quiet else int(verbose), detect_ci(ci, os.environ))
+    ctx.obj.config = load_config()
 
 
 def build_error() -> type[BuildError]:
@@ -99,6 +116,15 @@ def src_option(help: str) -> Callable[[F], F]:
 def print_diagnostics(error: BuildError) -> None:
     for item in error.diagnostics:
         click.echo(str(item), err=True)
+    annotate(error.diagnostics)
+
+
+def configured(value: Path, option: str, name: str) -> Path:
+    """An option's value, or the project configuration's when the option was not given."""
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source(option) != click.core.ParameterSource.DEFAULT:
+        return value
+    return getattr(session().config, name) or value
 
 
 def json_requested(args: list[str]) -> bool:

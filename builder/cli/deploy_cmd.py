@@ -29,6 +29,7 @@ from ..deploy.transport import Transport
 from ..errors import BuildError
 from ..package import write_atomic
 from . import src_option
+from .output import format_option, render_report, step_summary
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -133,20 +134,24 @@ def package_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--settings", "settings_file", type=click.Path(exists=True, dir_okay=False,
               path_type=Path), help="Deployment settings JSON (pac create-settings form).")
 @click.option("--scenario", type=click.Choice(("auto", *SCENARIOS)), default="auto",
-              show_default=True)
-@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True)
-@click.option("--via", type=click.Choice(("webapi", "pac")), default="webapi", show_default=True)
+              show_default=True, help="Which channel integration (auto: what the environment "
+                                      "has).")
+@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
+              help="How to bring a newer version (auto: decided from the package).")
+@click.option("--via", type=click.Choice(("webapi", "pac")), default="webapi",
+              show_default=True, help="Import through the Web API or the pac CLI.")
 @click.option("--auth", type=click.Choice(KINDS), default="auto", show_default=True,
               help="Credential kind; auto picks from the environment variables.")
 @click.option("--pac", "pac_path", default="", help="The pac executable (default: on PATH).")
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+@format_option("text", "json", "markdown", "junit")
 @click.option("--timeout", type=click.FloatRange(min=1), default=3600.0, show_default=True,
               help="Seconds to wait for the environment before exiting 4 (still running).")
 def deploy(env_url: str, package: Path | None, from_source: bool, src: Path,
            settings_file: Path | None, scenario: str, mode: str, via: str, auth: str,
-           pac_path: str, dry_run: bool, as_json: bool, timeout: float) -> None:
+           pac_path: str, dry_run: bool, fmt: str, timeout: float) -> None:
     """Install, update or upgrade Voice for Dynamics 365 in an environment."""
+    as_json = fmt != "text"  # every machine format renders the JSON report
     clock = clocks.default_clock()
     started = clock.wall()
     outcome, url, loaded = Outcome(), shown_url(env_url), None
@@ -156,7 +161,7 @@ def deploy(env_url: str, package: Path | None, from_source: bool, src: Path,
         outcome = _deploy(url, loaded, settings_file, Options(scenario, mode), via, auth,
                           pac_path, dry_run, as_json, timeout, clock)
     run = RunInfo("deploy", url, started, clock.wall(), loaded, dry_run)
-    _print(outcome, run, as_json)
+    _print(outcome, run, fmt)
     if outcome.exit_code:  # SystemExit passes through click and main() as the exit status
         sys.exit(outcome.exit_code)
 
@@ -220,9 +225,11 @@ def _pac_auth(spec: AuthSpec, environ: dict[str, str]) -> AuthSpec:
                             exit_code=2) from None
 
 
-def _print(outcome: Outcome, run: RunInfo, as_json: bool) -> None:
-    if as_json:
-        click.echo(mask(json.dumps(json_report(outcome, run), indent=2)))
+def _print(outcome: Outcome, run: RunInfo, fmt: str) -> None:
+    report = json_report(outcome, run)
+    step_summary(mask(render_report(report, "markdown")))
+    if fmt != "text":
+        click.echo(mask(render_report(report, fmt)), nl=False)
         return
     for line in summary_lines(outcome):
         click.echo(mask(line), err=line.startswith("error:"))

@@ -7,27 +7,23 @@ from pathlib import Path
 import click
 
 from ..errors import BuildError
-from . import print_diagnostics
+from . import json_failure, print_diagnostics
+from .output import format_option, step_summary
 
 
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@format_option("text", "markdown", "json")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 when the sides differ too (release notes under set -e).")
 @click.pass_context
-def diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
+def diff(ctx: click.Context, old: str, new: str, fmt: str, exit_zero: bool) -> None:
     """What changed from OLD to NEW, by component.
 
     OLD and NEW are each a solution zip or folder, a package (folder or zip), a
     solution_src folder, or git:<revision> of this repository's sources. Exit code 0 when
-    they do not differ, 1 when they do, 2 on errors.
+    they do not differ, 1 when they do (0 with --exit-zero), 2 on errors.
     """
     from ..diff import diff_projects
     from ..diff_render import RENDERERS
@@ -37,12 +33,15 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str) -> None:
     try:
         before, after = aligned(read_side(old), read_side(new))
     except BuildError as error:
+        if fmt == "json":
+            click.echo(json_failure(2, str(error.diagnostics[0]), error.diagnostics))
         print_diagnostics(error)
         ctx.exit(2)  # 1 means "different", so errors say 2
     old_p, new_p, notes = comparable(before.project, before.kind, after.project, after.kind)
     report = diff_projects(old_p, new_p, old, new, tuple(notes))
     click.echo(RENDERERS[fmt](report), nl=False)
-    ctx.exit(1 if report.different else 0)
+    step_summary(RENDERERS["markdown"](report))
+    ctx.exit(1 if report.different and not exit_zero else 0)
 
 
 @click.command("unpack")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ from ..deploy.secrets import mask
 from ..deploy.transport import Transport
 from ..errors import Diagnostic, diagnostic
 from .deploy_cmd import check_env_url, load_package, package_options, reported, shown_url
+from .output import format_option, render_report, step_summary
 
 NAMES_SHOWN = 10  # users named in the human output; --json lists them all
 
@@ -31,15 +31,17 @@ NAMES_SHOWN = 10  # users named in the human output; --json lists them all
               help="Environment URL, e.g. https://contoso.crm4.dynamics.com")
 @package_options
 @click.option("--scenario", type=click.Choice(("auto", *SCENARIOS)), default="auto",
-              show_default=True)
+              show_default=True, help="Which channel integration (auto: what the environment "
+                                      "has).")
 @click.option("--auth", type=click.Choice(KINDS), default="auto", show_default=True,
               help="Credential kind; auto picks from the environment variables.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+@format_option("text", "json", "markdown", "junit")
 @click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True,
               help="Seconds to wait for the environment (throttling).")
 def doctor(env_url: str, package: Path | None, from_source: bool, src: Path, scenario: str,
-           auth: str, as_json: bool, timeout: float) -> None:
+           auth: str, fmt: str, timeout: float) -> None:
     """Check an installed environment the way the guide's administrator would (read only)."""
+    as_json = fmt != "text"  # every machine format renders the JSON report
     clock = clocks.default_clock()
     started = clock.wall()
     failure, url, reference, report = Outcome(), shown_url(env_url), None, None
@@ -54,10 +56,11 @@ def doctor(env_url: str, package: Path | None, from_source: bool, src: Path, sce
         finally:
             transport.close()
     exit_code = failure.exit_code or (0 if report is None or report.healthy else 1)
+    run = RunInfo("doctor", url, started, clock.wall(), reference)
+    data = as_dict(report, run, exit_code, failure.diagnostics)
+    step_summary(mask(render_report(data, "markdown")))
     if as_json:
-        run = RunInfo("doctor", url, started, clock.wall(), reference)
-        click.echo(mask(json.dumps(as_dict(report, run, exit_code, failure.diagnostics),
-                                   indent=2)))
+        click.echo(mask(render_report(data, fmt)), nl=False)
     elif report is not None:
         for line in human_lines(report):
             click.echo(mask(line))

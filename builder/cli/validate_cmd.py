@@ -1,10 +1,11 @@
-"""`voicepkg validate [PATH] [--format text|json] [--strict] [--baseline OLD]`.
+"""`voicepkg validate [PATH] [--format text|json|markdown|sarif] [--strict] [--baseline OLD]`.
 
-PATH is a `solution_src` folder (the default), a solution zip or folder, or a package zip or
-folder. Text: every error on a line of its own, warnings one line per code with how many
-there are (each on its own line with --verbose), then a summary on stderr. JSON: the list of
-every diagnostic, for pipelines. Exit 0 when clean, 1 on errors (warnings too with
---strict), 2 on usage. Nothing is written anywhere.
+PATH is a `solution_src` folder (the default, or `src` of the project configuration), a
+solution zip or folder, or a package zip or folder. Text: every error on a line of its own,
+warnings one line per code with how many there are (each on its own line with -v), then a
+summary on stderr; json: one object with every diagnostic; markdown: a summary table; sarif: a
+SARIF 2.1.0 log for code scanning. Exit 0 when clean, 1 on errors (warnings too with --strict),
+2 on usage. Nothing is written anywhere (except GitHub's step summary in a GitHub run).
 """
 
 from __future__ import annotations
@@ -15,34 +16,67 @@ from pathlib import Path
 
 import click
 
+from ..config import parse_codes
 from ..errors import Diagnostic
+from . import configured
+from .output import annotate, format_option, info, session, step_summary
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path, exists=True), default=Path("solution_src"))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.argument("path", type=click.Path(path_type=Path), default=Path("solution_src"))
+@format_option("text", "json", "markdown", "sarif")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
-@click.option("--verbose", "-v", is_flag=True, help="Every warning on a line of its own.")
-@click.option("--baseline", type=click.Path(path_type=Path, exists=True), metavar="OLD",
-              help="The previous release (zip, package or sources): the version must be higher.")
-def validate(path: Path, fmt: str, strict: bool, verbose: bool, baseline: Path | None) -> None:
+@click.option("--baseline", metavar="OLD",
+              help="The previous release (zip, package, sources or git:REF): the version "
+                   "must be higher.")
+@click.option("--ignore", multiple=True, metavar="CODE[,CODE]",
+              help="Never report these codes (repeatable; adds to the configuration's).")
+@click.option("--ms-schemas", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+              help="Folder of Microsoft's CustomizationsSolution.xsd (default: "
+                   "$VOICEPKG_MS_SCHEMAS, the configuration, ../shared).")
+def validate(path: Path, fmt: str, strict: bool, baseline: str | None,
+             ignore: tuple[str, ...], ms_schemas: Path | None) -> None:
     """Check sources, a solution or a package: XML, schemas and Dataverse rules."""
     from ..fsio import check_input
     from ..validate import validate_path
 
-    for given in (path, baseline):
-        if given is not None:
-            check_input(given, want="either")  # a FIFO or device is refused at once (exit 2)
-    found = validate_path(path, strict=strict, baseline=baseline)
-    if fmt == "json":
-        click.echo(json.dumps([d.to_json() for d in found], indent=2))
-    else:
-        for line in text_lines(found, verbose=verbose):
-            click.echo(line)
-        click.echo(summary(found, path), err=True)
+    config = session().config
+    path = configured(path, "path", "src")
+    check_input(path, want="either")  # missing: exit 2; a FIFO or device is refused at once
+    if baseline and not baseline.startswith("git:"):
+        check_input(Path(baseline), want="either")
+    found = validate_path(path, strict=strict, baseline=baseline,
+                          ms_schemas=ms_schemas or config.ms_schemas,
+                          ignore=config.ignore | parse_codes(ignore))
+    _print(found, path, fmt)
     if any(d.severity == "error" for d in found):
         sys.exit(1)
+
+
+def _print(found: list[Diagnostic], path: Path, fmt: str) -> None:
+    from ..report.markdown import validate_markdown
+
+    markdown = validate_markdown(str(path), found)
+    if fmt == "json":
+        click.echo(json.dumps(as_dict(found, path), indent=2))
+    elif fmt == "sarif":
+        from ..report.sarif import sarif_log
+
+        click.echo(json.dumps(sarif_log(found), indent=2))
+    elif fmt == "markdown":
+        click.echo(markdown, nl=False)
+    else:
+        for line in text_lines(found, verbose=session().verbosity > 0):
+            click.echo(line)
+        info(summary(found, path))
+    annotate(found)
+    step_summary(markdown)
+
+
+def as_dict(found: list[Diagnostic], path: Path) -> dict[str, object]:
+    errors = sum(d.severity == "error" for d in found)
+    return {"path": str(path), "valid": not errors, "errors": errors,
+            "warnings": len(found) - errors, "diagnostics": [d.to_json() for d in found]}
 
 
 def text_lines(found: list[Diagnostic], *, verbose: bool = False) -> list[str]:

@@ -14,8 +14,12 @@ from .outcome import child_text
 from .solution import manifest_name
 
 
-def baseline_version(path: Path) -> tuple[str | None, list[Diagnostic]]:
-    """The version OLD declares, and why it could not be read when it could not."""
+def baseline_version(path: Path | str) -> tuple[str | None, list[Diagnostic]]:
+    """The version OLD declares, and why it could not be read when it could not. OLD may be
+    `git:REF`: the sources' project.xml at that revision of the working directory's repo."""
+    if str(path).startswith("git:"):
+        return _git_version(str(path)[4:])
+    path = Path(path)
     target, found = open_target(path)
     version = declared_version(target) if target else None
     if version is None and not found:
@@ -48,3 +52,19 @@ def _first_solution(package: Target) -> Target:
     name = first.get("solutionpackagefilename") if first is not None else None
     data = _entry(package, name or "")
     return zip_target(package.label, read_zip(data, package.label), data)
+
+
+def _git_version(rev: str) -> tuple[str | None, list[Diagnostic]]:
+    from ..diff_sides import SOURCE_DIR, _git
+
+    if not rev or rev.startswith("-"):
+        return None, [diagnostic("VAL040", f"baseline: {rev!r} is not a git revision",
+                                 file=f"git:{rev}", hint="e.g. --baseline git:v1.2.0")]
+    try:
+        top = _git(["rev-parse", "--show-toplevel"], Path.cwd()).decode().strip()
+        data = _git(["show", f"{rev}:{SOURCE_DIR}/project.xml"], Path(top))
+        version = str(parse_xml(data, f"git:{rev}").get("version") or "") or None
+    except BuildError as error:
+        return None, [replace(d, code="VAL040", message=f"baseline: {d.message}")
+                      for d in error.diagnostics]
+    return version, []

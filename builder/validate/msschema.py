@@ -1,10 +1,15 @@
 """customizations.xml against Microsoft's CustomizationsSolution.xsd (9.0.0.2090, patched).
 
-Microsoft's XSDs are not shipped with voicepkg: they are found in the shared reference folder
-beside the repository (`$VOICEPKG_SHARED` or `../shared`). When they are missing the check is
-skipped with a loud warning (SCH100). Elements and attributes that real exports carry but the
-2018 schema does not know (builder/validate/drift.py) are warnings (SCH201), not errors:
-Dataverse itself writes them.
+Microsoft's XSDs are not shipped with voicepkg. They are looked for, first found wins, in:
+`--ms-schemas DIR` (or `ms-schemas` of the project configuration, `schemas_at`), the
+`VOICEPKG_MS_SCHEMAS` environment variable, `$VOICEPKG_SHARED/reference/ms-schemas/...`, and
+`../shared/reference/ms-schemas/...` beside the working directory's repository or beside the
+installed code (an editable install). DIR holds `CustomizationsSolution.xsd` (or the
+`9.0.0.2090-patched/` folder that does). When none has them the check is skipped with one
+loud warning per run (SCH100; validate keeps only the first).
+
+Elements and attributes that real exports carry but the 2018 schema does not know
+(builder/validate/drift.py) are warnings (SCH201), not errors: Dataverse itself writes them.
 
 Known drift is found at C speed and taken out of the tree for the check (put back after),
 so a newer export costs about what a clean file does. The validator is lxml (libxml2): it
@@ -19,6 +24,9 @@ from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,14 +39,52 @@ from .drift import detached, drift_findings, drift_removed, drift_warnings
 MS_RELATIVE = Path("reference") / "ms-schemas" / "9.0.0.2090-patched"
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
+SCHEMA_FILE = "CustomizationsSolution.xsd"
+ENV_VAR = "VOICEPKG_MS_SCHEMAS"
+_GIVEN: ContextVar[Path | None] = ContextVar("ms_schemas", default=None)
+
+
+@contextmanager
+def schemas_at(folder: Path | None) -> Iterator[None]:
+    """Look in `folder` first (--ms-schemas, the project configuration) while inside."""
+    token = _GIVEN.set(folder)
+    try:
+        yield
+    finally:
+        _GIVEN.reset(token)
+
+
 def shared_dir() -> Path:
     """The shared reference folder: $VOICEPKG_SHARED, else ../shared beside the repository."""
     configured = os.environ.get("VOICEPKG_SHARED")
     return Path(configured) if configured else Path(__file__).resolve().parents[3] / "shared"
 
 
+def candidates() -> list[Path]:
+    """Where Microsoft's schema folder is looked for, in order (see the module docstring)."""
+    given = _GIVEN.get()
+    if given is not None:
+        return [given]  # named explicitly: only there, so a wrong name is not papered over
+    configured = os.environ.get(ENV_VAR)
+    if configured:
+        return [Path(configured)]
+    if os.environ.get("VOICEPKG_SHARED"):
+        return [shared_dir() / MS_RELATIVE]
+    near = Path.cwd().parent / "shared" / MS_RELATIVE  # a repository with ../shared beside it
+    return [shared_dir() / MS_RELATIVE, near]
+
+
+def schema_file(folder: Path) -> Path:
+    """The schema in `folder`, or in its `9.0.0.2090-patched/` subfolder."""
+    inner = folder / MS_RELATIVE.name / SCHEMA_FILE
+    return inner if not (folder / SCHEMA_FILE).is_file() and inner.is_file() \
+        else folder / SCHEMA_FILE
+
+
 def ms_schema_path() -> Path:
-    return shared_dir() / MS_RELATIVE / "CustomizationsSolution.xsd"
+    """The first CustomizationsSolution.xsd found; the first candidate when none is."""
+    files = [schema_file(folder) for folder in candidates()]
+    return next((f for f in files if f.is_file()), files[0])
 
 
 class _PatchedFormXml(etree.Resolver):  # type: ignore[misc]
@@ -115,8 +161,8 @@ def check_customizations(root: etree._Element, file: str,
         return [diagnostic(
             "SCH100", f"Microsoft's schemas not found at {path}: customizations.xml was NOT "
             "checked against CustomizationsSolution.xsd", file=file, severity="warning",
-            hint="clone the shared reference folder beside the repository or set "
-                 "VOICEPKG_SHARED")]
+            hint=f"pass --ms-schemas DIR, set {ENV_VAR}, or set ms-schemas in [tool.voicepkg]; "
+                 "DIR holds CustomizationsSolution.xsd")]
     marked = drift_findings(root, source)
     drift = drift_warnings(marked, file)
     fast = fast_schema(str(path))

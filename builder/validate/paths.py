@@ -39,7 +39,7 @@ def check_target(target: Target) -> Outcome:
 
 
 def validate_path(path: Path, *, strict: bool = False,
-                  baseline: Path | None = None) -> list[Diagnostic]:
+                  baseline: Path | str | None = None) -> list[Diagnostic]:
     """All diagnostics for `path`; with `strict`, warnings count as errors."""
     target, found = open_target(path)
     outcome = check_target(target) if target else Outcome()
@@ -62,8 +62,13 @@ def _located(found: list[Diagnostic], target: Target) -> list[Diagnostic]:
     """Rule findings of sources carry paths relative to the source root: prefix the root.
     A model read from a zip may not know where a component was: name the zip then."""
     if target.kind == "source":
-        return [replace(d, file=_under(target.label, d.file)) for d in found]
+        return located_in(target.label, found)
     return [d if d.file else replace(d, file=target.label) for d in found]
+
+
+def located_in(root: str, found: list[Diagnostic]) -> list[Diagnostic]:
+    """Findings of sources carry paths relative to the source root: prefix the root."""
+    return [replace(d, file=_under(root, d.file)) for d in found]
 
 
 def _under(root: str, file: str) -> str:

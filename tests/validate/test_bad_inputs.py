@@ -103,7 +103,7 @@ def test_bad_input_ends_in_its_diagnostic_and_exit_1(
     code, out, err = run_cli(["validate", str(target), "--format", "json", *case.args], capsys)
     assert "Traceback" not in out + err and "internal error" not in err
     assert code == 1, f"exit {code}; stderr: {err}"
-    found = json.loads(out)
+    found = json.loads(out)["diagnostics"]
     hits = [
         d
         for d in found
