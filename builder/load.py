@@ -140,9 +140,10 @@ def _read(path: Path, file: str, ctx: Context) -> Source | None:
     if not kind:
         ctx.diagnostics.append(_unknown_root(element, file))
         return None
-    problems = load_xsd.validate(element, kind, file)
+    source = Source(file, path, element)
+    problems = load_xsd.validate(element, kind, file, lambda: source.lines)
     ctx.diagnostics.extend(problems)
-    return None if problems else Source(file, path, element)
+    return None if problems else source
 
 
 def _unknown_root(element: etree._Element, file: str) -> Diagnostic:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from lxml import etree
 
 from .errors import Diagnostic, diagnostic
 from .model import Src, stable_id
+from .xmlpos import element_start
 
 
 @dataclass
@@ -24,6 +26,14 @@ class Source:
     file: str  # forward slashes, relative to the source root
     path: Path
     root: etree._Element
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The file's text lines, to tell where an element starts (`src`)."""
+        try:
+            return self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return []
 
 
 @dataclass
@@ -41,7 +51,9 @@ class Context:
 
 
 def src(source: Source, element: etree._Element) -> Src:
-    return Src(source.file, element.sourceline or 0)
+    """Where `element` is: the line of its `<tag`, not of the end of its start tag."""
+    line = element.sourceline or 0
+    return Src(source.file, element_start(source.lines, line, str(element.tag))[0])
 
 
 def text(element: etree._Element, name: str, default: str = "") -> str:

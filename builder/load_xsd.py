@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import Diagnostic, diagnostic
+from .xmlpos import attribute_start, element_start
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 XS = "{http://www.w3.org/2001/XMLSchema}"
@@ -96,22 +98,30 @@ def _attribute_types(ctype: etree._Element) -> dict[str, str]:
     return out
 
 
-def validate(root: etree._Element, kind: str, file: str) -> list[Diagnostic]:
-    """Every XSD error of one parsed file, as located diagnostics."""
+def validate(root: etree._Element, kind: str, file: str,
+             text: Callable[[], list[str]] | None = None) -> list[Diagnostic]:
+    """Every XSD error of one parsed file, as located diagnostics. With the file's `text`
+    lines, each points at the attribute (or element) at fault, not at the end of a start
+    tag written over several lines."""
     xsd = schema(kind)
     if xsd.validate(root):
         return []
-    return [_diagnostic(e, kind, file) for e in xsd.error_log]
+    lines = text() if text is not None else []
+    return [_diagnostic(e, kind, file, lines) for e in xsd.error_log]
 
 
 _ELEMENT = re.compile(r"^Element '([^']+)'(?:, attribute '([^']+)')?: (.*)$", re.S)
 
 
-def _diagnostic(error: etree._LogEntry, kind: str, file: str) -> Diagnostic:
+def _diagnostic(error: etree._LogEntry, kind: str, file: str, lines: list[str]) -> Diagnostic:
     match = _ELEMENT.match(error.message)
     element, attribute, detail = match.groups() if match else ("", None, error.message)
     code, message, hint = _explain(error.type_name, element, attribute, detail, kind)
-    return diagnostic(code, message, file=file, line=error.line, hint=hint)
+    line, column = error.line, 0
+    if element and lines:
+        line, column = (attribute_start(lines, error.line, element, attribute) if attribute
+                        else element_start(lines, error.line, element))
+    return diagnostic(code, message, file=file, line=line, column=column, hint=hint)
 
 
 def _explain(

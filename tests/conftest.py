@@ -31,6 +31,15 @@ def need_shared(path: Path) -> Path:
     pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def _not_in_a_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run alike on a laptop and in a pipeline: CI-native output only where a test
+    asks for it (tests/test_ci_output.py)."""
+    for name in ("GITHUB_ACTIONS", "TF_BUILD", "VOICEPKG_CI", "GITHUB_STEP_SUMMARY",
+                 "VOICEPKG_MS_SCHEMAS"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def ms_schemas() -> Path:
     return need_shared(MS_SCHEMAS)

@@ -69,7 +69,7 @@ def test_bad_integer_names_attribute_file_line_and_a_hint(tree: Path) -> None:
     assert (found.code, found.file, found.line) == ("SRC002", "tables/new_thing.xml", 3)
     assert found.message == "<column> max-length must be a whole number above 0, not 'long'"
     assert found.hint == 'for example max-length="100"'
-    assert str(found).startswith("tables/new_thing.xml:3: error SRC002")
+    assert str(found).startswith("tables/new_thing.xml:3:66: error SRC002")
 
 
 def test_unknown_attribute_suggests_the_closest_one(tree: Path) -> None:
@@ -117,8 +117,8 @@ def test_every_problem_of_every_file_is_reported_together_and_sorted(tree: Path)
         ("forms/new_thing/other.xml", "SRC002"),
         ("roles/broken.xml", "XML001"),
         ("tables/new_thing.xml", "SRC002"),
-        ("tables/new_thing.xml", "SRC003"),
-        ("tables/new_thing.xml", "SRC004"),  # the option lost its required label
+        ("tables/new_thing.xml", "SRC004"),  # the option lost its required label: at <option
+        ("tables/new_thing.xml", "SRC003"),  # at labl=, further right on the same line
     ]
     assert found == sorted(found)
 

@@ -162,7 +162,7 @@ def test_warnings_are_one_line_per_code_with_a_count_unless_verbose(
     code, out, err = run([export], capsys)
     _, json_out, _ = run([export, "--format", "json"], capsys)
     counts: dict[str, int] = {}
-    for item in json.loads(json_out):
+    for item in json.loads(json_out)["diagnostics"]:
         counts[item["code"]] = counts.get(item["code"], 0) + 1
     lines = out.splitlines()
     assert code == 0 and counts["SCH201"] > 100

@@ -105,7 +105,11 @@ def load_package(package: Path | None, from_source: bool, src: Path) -> Package:
         from ..build import build_package  # only a --from-source run needs the build
 
         return package_from_build(build_package(src), f"built from {src}")
-    return read_package(package or default_package())
+    path = package or default_package()
+    from ..dist import check_against_sums  # a package changed since its build: refuse it
+
+    check_against_sums(path)
+    return read_package(path)
 
 
 def default_package() -> Path:

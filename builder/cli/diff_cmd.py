@@ -14,7 +14,7 @@ from .output import format_option, step_summary
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
-@format_option("text", "markdown", "json")
+@format_option("text", "json", "markdown")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 when the sides differ too (release notes under set -e).")
 @click.pass_context

@@ -71,14 +71,19 @@ def as_text(data: bytes) -> str:
 
 
 def expected_line(case: Case, target: Path) -> int | None:
-    """A line given as text: the line where it is (parser errors), or where the start tag
-    holding it ends (what lxml reports as an element's line)."""
+    """A line given as text. In sources: the line where it is for the loader's errors (the
+    attribute at fault), or where the element holding it starts for the rules. In a built
+    zip: where it is (parser errors), or where the start tag holding it ends (what lxml
+    reports as an element's line)."""
     if case.line is None or isinstance(case.line, int):
         return case.line
     text = as_text(file_bytes(case, target))
     assert case.line in text, f"marker {case.line!r} not in {case.file}"
     at = text.index(case.line)
-    if not case.code.startswith("XML"):
+    if case.kind == "source":
+        if not case.code.startswith(("SRC", "XML")):
+            at = text.rindex("<", 0, at + 1)
+    elif not case.code.startswith("XML"):
         at = text.index(">", at)
     return text.count("\n", 0, at) + 1
 

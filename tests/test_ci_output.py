@@ -1,0 +1,137 @@
+"""CI-native output: GitHub Actions annotations and step summary, Azure DevOps logging
+commands, on by themselves under GITHUB_ACTIONS / TF_BUILD and switchable with --ci; SARIF
+2.1.0 checked against the OASIS schema in ../shared/reference/sarif/."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SHARED, SOURCES, need_shared, run_cli
+
+from builder.errors import diagnostic
+from builder.report.ci import annotation, detect_ci
+
+SARIF_SCHEMA = SHARED / "reference" / "sarif" / "sarif-schema-2.1.0.json"
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """Sources with one error on a known line of tables/enreach_setting.xml."""
+    src = tmp_path / "solution_src"
+    shutil.copytree(SOURCES, src)
+    table = src / "tables" / "enreach_setting.xml"
+    text = table.read_text(encoding="utf-8")
+    assert 'max-length="100"' in text
+    table.write_text(text.replace('max-length="100"', 'max-length="-5"', 1), encoding="utf-8")
+    return src
+
+
+def error_line(src: Path) -> int:
+    text = (src / "tables" / "enreach_setting.xml").read_text(encoding="utf-8")
+    return text[:text.index('max-length="-5"')].count("\n") + 1
+
+
+def test_github_actions_gets_annotations_and_a_step_summary(
+        broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = run_cli("validate", str(broken))
+    assert result.exit_code == 1
+    line = error_line(broken)
+    assert (f"::error file={broken}/tables/enreach_setting.xml,line={line},"
+            in result.stderr), result.stderr
+    written = summary.read_text(encoding="utf-8")
+    assert written.startswith("earlier step\n### voicepkg validate")
+    assert "**1 error, 0 warnings**" in written and "| error | SRC002 |" in written
+    clean = run_cli("validate", str(SOURCES))
+    assert clean.exit_code == 0
+    assert "::warning file=" in clean.stderr and ",title=DV143::DV143: " in clean.stderr
+    assert summary.read_text(encoding="utf-8").count("### voicepkg validate") == 2
+
+
+def test_azure_devops_gets_logging_commands(broken: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TF_BUILD", "True")
+    result = run_cli("validate", str(broken), "--json")
+    assert result.exit_code == 1
+    json.loads(result.stdout)  # stdout stays one JSON object
+    line = error_line(broken)
+    assert (f"##vso[task.logissue type=error;sourcepath={broken}/tables/enreach_setting.xml;"
+            f"linenumber={line};") in result.stderr
+    warned = run_cli("validate", str(SOURCES))
+    assert "##vso[task.logissue type=warning;" in warned.stderr and "code=DV143]" in warned.stderr
+
+
+def test_ci_output_can_be_switched_off_and_on(broken: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert "::error" not in run_cli("--ci", "none", "validate", str(broken)).stderr
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    assert "::error" not in run_cli("validate", str(broken)).stderr  # not in a CI: plain
+    assert "##vso[" in run_cli("validate", str(broken), "--ci", "azure").stderr
+    monkeypatch.setenv("VOICEPKG_CI", "github")
+    assert "::error" in run_cli("validate", str(broken)).stderr
+
+
+def test_build_failures_are_annotated_too(broken: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = run_cli("build", "package", "--src", str(broken), "--out", str(tmp_path / "d"))
+    assert result.exit_code == 1
+    assert f"::error file={broken}/tables/enreach_setting.xml,line=" in result.stderr
+
+
+def test_annotation_values_are_escaped() -> None:
+    item = diagnostic("DV1", "50% done,\nnext: a;b]", file="a,b:c.xml", line=3, column=7,
+                      hint="x")
+    assert annotation(item, "github") == (
+        "::error file=a%2Cb%3Ac.xml,line=3,col=7,title=DV1::DV1: 50%25 done,%0Anext: a;b] "
+        "(hint: x)")
+    assert annotation(item, "azure") == (
+        "##vso[task.logissue type=error;sourcepath=a,b:c.xml;linenumber=3;columnnumber=7;"
+        "code=DV1]DV1: 50%AZP25 done,%0Anext: a%3Bb%5D (hint: x)")
+
+
+@pytest.mark.parametrize(("choice", "env", "found"), [
+    ("auto", {}, None), ("auto", {"GITHUB_ACTIONS": "true"}, "github"),
+    ("auto", {"TF_BUILD": "True"}, "azure"), ("none", {"TF_BUILD": "True"}, None),
+    ("github", {}, "github"), ("auto", {"VOICEPKG_CI": "none", "GITHUB_ACTIONS": "true"}, None),
+])
+def test_which_ci(choice: str, env: dict[str, str], found: str | None) -> None:
+    assert detect_ci(choice, env) == found
+
+
+def test_sarif_validates_against_the_2_1_0_schema(broken: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(need_shared(SARIF_SCHEMA).read_text(encoding="utf-8"))
+    result = run_cli("validate", str(broken), "--format", "sarif")
+    assert result.exit_code == 1
+    log = json.loads(result.stdout)
+    jsonschema.Draft7Validator(schema).validate(log)  # the schema's own draft
+    results = log["runs"][0]["results"]
+    assert {r["level"] for r in results} == {"error"}
+    error = next(r for r in results if r["level"] == "error")
+    location = error["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == f"{broken}/tables/enreach_setting.xml"
+    assert location["region"]["startLine"] == error_line(broken)
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert [rules[r["ruleIndex"]]["id"] for r in results] == [r["ruleId"] for r in results]
+
+
+def test_a_clean_tree_is_an_empty_but_valid_sarif_log() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(need_shared(SARIF_SCHEMA).read_text(encoding="utf-8"))
+    result = run_cli("validate", str(SOURCES), "--format", "sarif", "--ignore", "DV143")
+    assert result.exit_code == 0
+    log = json.loads(result.stdout)
+    jsonschema.Draft7Validator(schema).validate(log)
+    assert log["runs"][0]["results"] == []
+    warned = json.loads(run_cli("validate", str(SOURCES), "--format", "sarif").stdout)
+    jsonschema.Draft7Validator(schema).validate(warned)
+    assert [(r["level"], r["ruleId"]) for r in warned["runs"][0]["results"]] == \
+        [("warning", "DV143")]
