@@ -9,6 +9,7 @@ optional; a command-line option always wins over the file, the file over the bui
     ms-schemas = "../shared/reference/ms-schemas/9.0.0.2090-patched"
     ignore = ["DV143", "SCH201"] # diagnostic codes never reported
     settings = "deploy"          # folder of the per-environment deployment settings files
+    fleet = "fleet.toml"         # the fleet file (read by `voicepkg fleet`)
 
 Relative paths are relative to the folder holding the file.
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 from .errors import BuildError
 
 FILES = ("voicepkg.toml", "pyproject.toml")
-KEYS = frozenset({"src", "out", "ms-schemas", "ignore", "settings"})
+KEYS = frozenset({"src", "out", "ms-schemas", "ignore", "settings", "fleet"})
 CODE = re.compile(r"[A-Z]{2,4}\d{3}")
 
 

@@ -69,7 +69,7 @@ def common(command: Callable[..., None]) -> Callable[..., None]:
 def output_options(command: Callable[..., None]) -> Callable[..., None]:
     for option in reversed([
         click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
-                     show_default=True),
+                     show_default=True, help="Output format."),
         click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
         click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="Write the output here (atomically) instead of stdout."),
@@ -154,7 +154,8 @@ def status(fleet_file: Path | None, ring: int | None, jobs: int | None, package:
 @fleet.command("plan")
 @click.argument("package", type=click.Path(path_type=Path))
 @common
-@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True)
+@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
+              help="How each environment gets a newer version (as deploy --mode).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
               help="Seconds per environment before its row fails.")
 @output_options
@@ -175,7 +176,8 @@ def plan(package: Path, fleet_file: Path | None, ring: int | None, jobs: int | N
 @fleet.command("deploy")
 @click.argument("package", type=click.Path(path_type=Path))
 @common
-@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True)
+@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
+              help="How each environment gets a newer version (as deploy --mode).")
 @click.option("--max-failures", type=click.IntRange(min=0), default=None,
               help="Halt when more than N environments of a ring fail.")
 @click.option("--max-share", type=click.FloatRange(0, 1, max_open=True), default=None,
@@ -206,7 +208,8 @@ def deploy(package: Path, fleet_file: Path | None, ring: int | None, jobs: int |
 
 
 @fleet.command("matrix")
-@click.option("--engine", type=click.Choice(ENGINES), required=True)
+@click.option("--engine", type=click.Choice(ENGINES), required=True,
+              help="Which CI the matrix is for.")
 @common
 def matrix(engine: str, fleet_file: Path | None, ring: int | None, jobs: int | None) -> None:
     """The CI job matrix (one job per environment) as one JSON object."""
