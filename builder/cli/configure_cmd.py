@@ -30,7 +30,7 @@ from .deploy_cmd import check_env_url
               help="What to configure (see docs/configure.md).")
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop: nothing is written.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
-              show_default=True)
+              show_default=True, help="Output format.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--auth", type=click.Choice(KINDS), default="auto", show_default=True,
               help="Credential kind; auto picks from the environment variables.")
