@@ -141,3 +141,18 @@ def test_the_fleet_file_comes_from_the_project_configuration(tmp_path: Path,
     result = invoke(["fleet", "matrix", "--engine", "github", "--ring", "1"])
     assert result.exit_code == 0, result.stderr
     assert "no job: contoso-prod: outside its maintenance window" in result.stderr
+
+
+def test_the_fleet_file_of_the_docs_is_read(tmp_path: Path) -> None:
+    import re
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "fleet.md").read_text()
+    example = re.search(r"```toml\n(.*?)```", docs, re.S)
+    assert example is not None
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "contoso-prod.json").write_text('{"EnvironmentVariables": []}')
+    path = tmp_path / "fleet.toml"
+    path.write_text(example.group(1))
+    fleet = load_fleet(path)
+    assert [e.name for e in fleet.environments] == ["contoso-prod", "fabrikam"]
+    assert fleet.halt == Halt(2, 0.2) and fleet.environments[1].auth.federated == "github"
