@@ -25,23 +25,23 @@ TABLES = 200
 
 HASHES: dict[str, str] = {
     "voice/VoiceForD365Multisession_1_2_3_4_managed.zip":
-        "296a0907e1416f440cf04ac159e8eb904f88c020b4f20339704de13d8a901f5c",
+        "f558d25222efc8d6597fc5f43cb2d67a629d395dac5890e24e61593809c8fd5c",
     "voice/VoiceForD365Multisession_1_2_3_4_unmanaged.zip":
-        "c86139644661171ba8c3ff1e3b38bba458b64bb709344ff8316038360a58dfec",
+        "e3d121870379566bdba29f16f4b83534e9e63c97e78dc1c1b92334da74e0d8f5",
     "voice/VoiceForD365Package/ImportConfig.xml":
         "ab54a2237b5dbf106c662e4efebd1272755e2f073fa7515a2bb466c37f5c6697",
     "voice/VoiceForD365Package/VoiceForD365ConfigData.zip":
         "72edcb4118066edf856db42d7ffe873856a4b184b1208dada220e82280193c0a",
     "voice/VoiceForD365Package/VoiceForD365Multisession_1_2_3_4_managed.zip":
-        "296a0907e1416f440cf04ac159e8eb904f88c020b4f20339704de13d8a901f5c",
+        "f558d25222efc8d6597fc5f43cb2d67a629d395dac5890e24e61593809c8fd5c",
     "voice/VoiceForD365Package/VoiceForD365_1_2_3_4_managed.zip":
-        "5a8e97c948cbcc09637f581f0320e5944af71ab0e7301f35e8d04a03f1c5d34d",
+        "948f7200937abaafe17bf2fd3b267a3af560f150291db166842f0e1f162bc033",
     "voice/VoiceForD365Package_1_2_3_4.zip":
-        "f172ebb6ec2739a4633d130f9cba69df5fe457a9f1d567939fc7bf2b1b77ac83",
+        "276c6d87be17bc3ee98704ab68a293458aa6948d8ab82e6c96819973c65c2344",
     "voice/VoiceForD365_1_2_3_4_managed.zip":
-        "5a8e97c948cbcc09637f581f0320e5944af71ab0e7301f35e8d04a03f1c5d34d",
+        "948f7200937abaafe17bf2fd3b267a3af560f150291db166842f0e1f162bc033",
     "voice/VoiceForD365_1_2_3_4_unmanaged.zip":
-        "75e5b7a853edaa9c2c1849a68fcd5cf3b3fc3fc22158b81b89a4be1b8bdfef71",
+        "500c5604704912c541e33a7c26f3e4c13ea901200b09cdfd803d093583d99edc",
     "generated/200_tables_managed.zip":
         "21e1a78aa6c70b4666251c8b1d71a123c5260ead3cd4e1f061a6f2a75b491205",
 }

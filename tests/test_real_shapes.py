@@ -6,6 +6,7 @@ value written here. docs/verified.md lists which part is verified against which 
 from __future__ import annotations
 
 import io
+import json
 import posixpath
 import zipfile
 from pathlib import Path
@@ -120,3 +121,82 @@ def test_every_part_has_a_content_type_the_way_real_exports_give_it(
         assert content_type_shape(entries) == expected, name
     for name, entries in real.items():
         assert content_type_shape(entries) == expected, name
+
+
+# --- msdyn_templateparameters on application tab templates ---------------------------------
+
+
+def _rows(entries: Entries, folder: str) -> list[etree._Element]:
+    return [etree.fromstring(data) for path, data in sorted(entries.items())
+            if path.startswith(folder + "/") and path.endswith(".xml")]
+
+
+def tab_parameters_shape(entries: Entries) -> list[tuple[object, ...]]:
+    """Per tab template row: where the JSON column sits among the row's columns, whether it
+    says what the tab's parameter rows say (null for a row without a value), and whether it
+    is written compactly with `/` as `\\/`."""
+    parameters: dict[str, dict[str, str | None]] = {}
+    for row in _rows(entries, "msdyn_templateparameters"):
+        tab = row.findtext("msdyn_applicationtabtemplateid/msdyn_uniquename") or ""
+        name = row.find("msdyn_name")
+        assert name is not None
+        parameters.setdefault(tab, {})[name.get("default") or ""] = row.findtext("msdyn_value")
+    shapes = []
+    for row in _rows(entries, "msdyn_applicationtabtemplates"):
+        text = row.findtext("msdyn_templateparameters")
+        assert text is not None, row.get("msdyn_uniquename")
+        columns = [str(c.tag) for c in row]
+        values = json.loads(text)
+        shapes.append((
+            columns == sorted(columns, key=lambda c: (c in ("statecode", "statuscode"), c)),
+            {k: v["value"] for k, v in values.items()} == parameters.get(
+                row.get("msdyn_uniquename") or "", {}),
+            frozenset(tuple(v) for v in values.values()),
+            text == json.dumps(values, separators=(",", ":"), ensure_ascii=False).replace(
+                "/", "\\/"),
+        ))
+    return shapes
+
+
+def test_tab_templates_carry_their_parameters_as_json_like_the_real_ones(
+    real: dict[str, Entries], ours: dict[str, Entries]
+) -> None:
+    """Every real tab template row of the 2023/2024 exports carries msdyn_templateparameters
+    (the 2020 Twilio one predates rows and JSON agreeing)."""
+    expected = set(tab_parameters_shape(real[DCCP])) | set(tab_parameters_shape(real[CONTOSO]))
+    assert len(expected) == 1
+    built = tab_parameters_shape(_ours(ours, "VoiceForD365Multisession"))
+    assert built and set(built) == expected
+
+
+# --- root components -----------------------------------------------------------------------
+
+
+def root_shape(entries: Entries) -> dict[str, object]:
+    """Whether the solution has environment variables, and lists any as root components."""
+    manifest = etree.fromstring(entries["solution.xml"])
+    types = {r.get("type") for r in manifest.iter("RootComponent")}
+    variables = {p for p in entries if p.startswith("environmentvariabledefinitions/")}
+    return {"has variables": bool(variables), "variables as roots (380)": "380" in types}
+
+
+def test_environment_variables_are_no_root_components_as_in_real_exports(
+    real: dict[str, Entries], ours: dict[str, Entries]
+) -> None:
+    with_variables = [n for n, e in real.items() if root_shape(e)["has variables"]]
+    assert len(with_variables) >= 3
+    expected = {str(root_shape(real[n])) for n in with_variables}
+    assert len(expected) == 1
+    assert str(root_shape(_ours(ours, "VoiceForD365"))) in expected
+
+
+def test_deploy_still_counts_the_variables_of_a_package() -> None:
+    """Deploy tells an update from an upgrade by the components a solution holds; without
+    roots it finds the variables by their folders."""
+    from builder.deploy.components import solution_components
+
+    entries = {"environmentvariabledefinitions/enreach_X/environmentvariabledefinition.xml":
+               b"<environmentvariabledefinition schemaname='enreach_X'/>"}
+    manifest = etree.fromstring(b"<ImportExportXml><SolutionManifest><RootComponents/>"
+                                b"</SolutionManifest></ImportExportXml>")
+    assert solution_components(manifest, entries, "t") == {(380, "enreach_x")}

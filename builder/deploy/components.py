@@ -35,6 +35,7 @@ def solution_components(manifest: etree._Element, entries: Mapping[str, bytes],
                         label: str) -> frozenset[ComponentKey]:
     """The keys of a solution zip: root components, forms, views, the publisher's columns."""
     keys = set(_root_keys(manifest))
+    keys |= _variable_keys(entries)
     prefix = (manifest.findtext("SolutionManifest/Publisher/CustomizationPrefix") or "").lower()
     data = entries.get("customizations.xml")
     if data is not None:
@@ -49,6 +50,13 @@ def _root_keys(manifest: etree._Element) -> Iterable[ComponentKey]:
             yield kind, str(root.get("schemaName")).lower()
         elif kind in ID_TYPES and root.get("id"):
             yield kind, guid(str(root.get("id")))
+
+
+def _variable_keys(entries: Mapping[str, bytes]) -> set[ComponentKey]:
+    """Environment variables by their folder: exports do not list them as root components."""
+    folder = "environmentvariabledefinitions/"
+    return {(380, path[len(folder):].split("/")[0].lower())
+            for path in entries if path.startswith(folder) and path.count("/") >= 2}
 
 
 def _customization_keys(root: etree._Element, prefix: str) -> set[ComponentKey]:

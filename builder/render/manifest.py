@@ -3,10 +3,11 @@
 RootComponents follow what Dataverse exports: custom tables with their subcomponents
 (behavior 0), extended system tables as shells (behavior 2; their new columns and forms are
 subcomponents, not roots), roles by id, global choices, web resources, the app with its site
-map, and environment variables. Custom APIs and SCF rows (multisession templates) are not
-listed: Microsoft's "custom API with solution files" recipe and the exported Omnichannel
-solutions carry them as folders only, and their component type is the table's
-ObjectTypeCode, which differs per environment.
+map. Environment variables are not listed: no real export that has them does (0 of 8 in
+corpus2, among them DCCP's four); their folders are what carries them. Custom APIs and SCF
+rows (multisession templates) are not listed either: Microsoft's "custom API with solution
+files" recipe and the exported Omnichannel solutions carry them as folders only, and their
+component type is the table's ObjectTypeCode, which differs per environment.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ PLATFORM_VERSION = "9.2.23024.174"
 PACKAGE_VERSION = "9.2"
 
 # componenttype codes (solutioncomponent.componenttype; 80 = AppModule as exported)
-ENTITY, OPTION_SET, ROLE, WEB_RESOURCE, SITE_MAP, APP_MODULE, ENV_VAR = 1, 9, 20, 61, 62, 80, 380
+ENTITY, OPTION_SET, ROLE, WEB_RESOURCE, SITE_MAP, APP_MODULE = 1, 9, 20, 61, 62, 80
 INCLUDE_SUBCOMPONENTS, SHELL_ONLY = 0, 2
 
 # The Address fields of a publisher, in export order; all nil but these two.
@@ -59,7 +60,6 @@ def root_components(part: Project) -> list[RootComponent]:
     for app in part.apps:  # an app's site map shares its unique name
         roots += [RootComponent(APP_MODULE, app.unique_name),
                   RootComponent(SITE_MAP, app.unique_name)]
-    roots += [RootComponent(ENV_VAR, v.schema_name) for v in part.environment_variables]
     return sorted(roots, key=RootComponent.sort_key)
 
 

@@ -10,6 +10,7 @@ keyed by unique names, as every real export writes them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from ..errors import BuildError
@@ -91,8 +92,19 @@ def _tab(tab: ApplicationTabTemplate) -> tuple[str, bytes]:
         label("msdyn_name", tab.name),
         text("msdyn_pagetype", _page_type(tab)),
         flag("msdyn_pinned", not tab.can_close),  # "Can close": 0 = Yes, 1 = No
+        text("msdyn_templateparameters", template_parameters_json(tab)),
         optional(label("msdyn_title", tab.title)),
     ])
+
+
+def template_parameters_json(tab: ApplicationTabTemplate) -> str:
+    """`msdyn_templateparameters`: the tab's parameter rows again as one JSON object, as every
+    real tab template row carries it (corpus2 DCCP, Contoso): `{"name":{"value":...}}` in row
+    order, null for a parameter without a value, compact, `/` escaped by a backslash as
+    Dataverse writes it.
+    Derived from the same parameters as the `msdyn_templateparameter` rows, so the two agree."""
+    values = {p.name: {"value": p.value or None} for p in tab.parameters}
+    return json.dumps(values, separators=(",", ":"), ensure_ascii=False).replace("/", "\\/")
 
 
 def _page_type(tab: ApplicationTabTemplate) -> int:
