@@ -84,7 +84,8 @@ def parse_tab_template(source: Source, ctx: Context) -> list[object]:
             name=text(el, "name"),
             title=text(el, "title"),
             page_type=text(el, "page-type"),
-            parameters=tuple(sorted(parameters, key=lambda p: p.unique_name)),
+            # in the declared order: msdyn_templateparameters lists them so (test_real_shapes)
+            parameters=tuple(parameters),
             can_close=flag(el, "can-close"),
             description=text(el, "description"),
             solution=solution(el, ctx),

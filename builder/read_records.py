@@ -10,8 +10,10 @@ target's key as a child element.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .model import (
@@ -205,6 +207,7 @@ def tab_template(row: Row, parameters: list[Row], solution: str) -> ApplicationT
         ),
         key=lambda p: p.unique_name,
     )
+    mine.sort(key=_json_order(row.get("msdyn_templateparameters"), [p.name for p in mine]))
     return ApplicationTabTemplate(
         unique_name=row.key,
         name=row.get("msdyn_name"),
@@ -215,6 +218,19 @@ def tab_template(row: Row, parameters: list[Row], solution: str) -> ApplicationT
         description=row.get("msdyn_description"),
         solution=solution,
     )
+
+
+def _json_order(text: str, names: list[str]) -> Callable[[TemplateParameter], int]:
+    """Parameters in the order of the row's msdyn_templateparameters JSON (the page type's
+    order, which the build writes back from the parameters), when it names the same ones."""
+    try:
+        parsed = json.loads(text) if text else {}
+    except ValueError:
+        parsed = {}
+    keys = [str(k) for k in parsed] if isinstance(parsed, dict) else []
+    if sorted(keys) != sorted(names):
+        keys = names
+    return lambda p: keys.index(p.name)
 
 
 def session_template(row: Row, tabs: dict[str, list[str]], solution: str) -> SessionTemplate:

@@ -200,3 +200,18 @@ def test_deploy_still_counts_the_variables_of_a_package() -> None:
     manifest = etree.fromstring(b"<ImportExportXml><SolutionManifest><RootComponents/>"
                                 b"</SolutionManifest></ImportExportXml>")
     assert solution_components(manifest, entries, "t") == {(380, "enreach_x")}
+
+
+def test_the_json_we_derive_from_a_real_tab_s_parameters_is_the_json_it_carries(
+    real: dict[str, Entries],
+) -> None:
+    """Read the real rows into the model, write the JSON from the model: the same text."""
+    from builder.package import zip_bytes
+    from builder.read import read_solution
+    from builder.render.multisession import template_parameters_json
+
+    for name in (DCCP, CONTOSO):
+        tabs = read_solution(zip_bytes(real[name]), name).project.tab_templates
+        exported = {r.get("msdyn_uniquename"): r.findtext("msdyn_templateparameters")
+                    for r in _rows(real[name], "msdyn_applicationtabtemplates")}
+        assert tabs and {t.unique_name: template_parameters_json(t) for t in tabs} == exported

@@ -176,14 +176,15 @@ def test_an_export_with_an_application_ribbon_rebuilds_each_ribbon_part_once(
 def test_an_exported_row_becomes_sources_and_keeps_the_columns_they_do_not_hold(
     tmp_path: Path,
 ) -> None:
-    """Twilio's tab templates become sources; the columns the model has no field for
-    (msdyn_templateparameters) stay from the export, and an edit in the sources wins."""
+    """Twilio's session template becomes sources; the column the model has no field for
+    (msdyn_enablebuildexpression) stays from the export, and an edit in the sources wins."""
     source = need_shared(CORPUS2 / "zips" / "TwilioSampleData.zip")
     original = zip_entries(source.read_bytes())
     unpacked = run_cli("unpack", str(source), "--out", str(tmp_path / "src"))
-    assert "UNP011: tab template sample_bing" in unpacked.output
-    tab = tmp_path / "src" / "multisession" / "sample_bing.xml"
-    tab.write_text(tab.read_text().replace('title="Bing"', 'title="Bing search"'))
+    assert "UNP011: session template sample_TwilioCallSessionTemplate" in unpacked.output
+    tab = tmp_path / "src" / "multisession" / "sample_twiliocallsessiontemplate.xml"
+    tab.write_text(tab.read_text().replace('title="Call from {customer}"',
+                                           'title="Call by {customer}"'))
     built = run_cli(
         "build",
         "solution",
@@ -196,7 +197,7 @@ def test_an_exported_row_becomes_sources_and_keeps_the_columns_they_do_not_hold(
     assert built.exit_code == 0, built.output
     [rebuilt_zip] = list((tmp_path / "dist").glob("*.zip"))
     rebuilt = zip_entries(rebuilt_zip.read_bytes())
-    row = "msdyn_applicationtabtemplates/sample_bing/msdyn_applicationtabtemplate.xml"
+    row = "msdyn_sessiontemplates/sample_TwilioCallSessionTemplate/msdyn_sessiontemplate.xml"
     assert [d for d in differences(original, rebuilt) if not d.startswith(row)] == []
-    assert b'<msdyn_title default="Bing search">' in rebuilt[row]
-    assert b"<msdyn_templateparameters>" in rebuilt[row]
+    assert b'<msdyn_title default="Call by {customer}">' in rebuilt[row]
+    assert b"<msdyn_enablebuildexpression>0</msdyn_enablebuildexpression>" in rebuilt[row]
