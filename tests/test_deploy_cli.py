@@ -406,8 +406,8 @@ def test_settings_template_with_placeholders_round_trips_into_deploy(fake, packa
     out = tmp_path / "ci.json"
     invoke(["settings", "template", "--package", str(package), "--out", str(out),
             "--placeholders"])
-    env = {"ENREACH_ENREACHAPIBASEURL": "https://a.example", "ENREACH_USERIDSYNCURL": "https://b",
-           "ENREACH_VOICEWIDGETURL": "https://c"}
+    env = {"ENREACH_API_BASE_URL": "https://a.example", "USER_ID_SYNC_URL": "https://b",
+           "VOICE_WIDGET_URL": "https://c"}
     result = deploy(fake, package, settings=out, env=env)
     assert result.exit_code == 0, result.output
     assert fake.env_values["enreach_VoiceWidgetUrl"] == "https://c"

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -249,14 +250,46 @@ def settings() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write here (default: stdout).")
 @click.option("--placeholders", is_flag=True,
-              help="Values as ${SCHEMANAME} placeholders, filled from the environment.")
+              help="Values as ${NAME} placeholders (enreach_EnreachApiBaseUrl: "
+                   "${ENREACH_API_BASE_URL}), filled from the environment at deploy time.")
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+@click.option("--merge", is_flag=True,
+              help="Add the package's new variables to an existing --out file, keeping its "
+                   "values.")
 def template(package: Path | None, from_source: bool, src: Path, out: Path | None,
-             placeholders: bool) -> None:
+             placeholders: bool, force: bool, merge: bool) -> None:
     """Write the deployment settings skeleton for a package."""
     data = settings_template(load_package(package, from_source, src), placeholders)
+    if out is not None and out.exists() and not force:
+        data = _merged(out, data) if merge else _refuse_overwrite(out)
     text = json.dumps(data, indent=2) + "\n"
     if out is None:
         click.echo(text, nl=False)
     else:
         write_atomic(out, text.encode("utf-8"))
         click.echo(f"wrote {out}", err=True)
+
+
+def _refuse_overwrite(out: Path) -> dict[str, Any]:
+    raise BuildError.at("DEP023", "exists: a filled-in settings file is not overwritten",
+                        file=str(out), exit_code=2,
+                        hint="--merge adds the package's new variables and keeps the values; "
+                             "--force replaces the file")
+
+
+def _merged(out: Path, data: dict[str, Any]) -> dict[str, Any]:
+    from ..deploy.settings import merge_template
+    from ..fsio import current_limits, read_regular
+
+    raw = read_regular(out, current_limits().json_bytes, str(out), "the settings file")
+    try:
+        existing = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise BuildError.at("DEP020", f"cannot merge into it: not a JSON settings file "
+                            f"({error})", file=str(out), hint="fix it, or replace it with "
+                            "--force") from None
+    if not isinstance(existing, dict):
+        raise BuildError.at("DEP020", "cannot merge into it: not a JSON object", file=str(out))
+    merged, added = merge_template(existing, data)
+    click.echo(f"added {', '.join(added)}" if added else "nothing new to add", err=True)
+    return merged

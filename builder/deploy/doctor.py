@@ -11,7 +11,7 @@ from typing import Any
 from . import checks
 from .checks import Finding
 from .package import Package
-from .plan import choose_scenario
+from .plan import choose_scenario, compare
 from .state import HOLDING_SUFFIX, EnvState, read_state
 from .transport import Transport
 from .virtual import PROVIDER_NAME, SOURCE_NAME
@@ -19,6 +19,7 @@ from .webapi import Request
 
 VOICE_ROLE = "Voice User"
 GUIDE_DEPLOY = "run voicepkg deploy with the package to install it (guide 1.3)"
+GUIDE_BEHIND = "run voicepkg deploy with the package to bring the environment up to its version"
 GUIDE_HOLDING = ("a failed upgrade left {name}; run voicepkg deploy again, which applies it "
                  "(DeleteAndPromoteAsync), or apply the upgrade in Power Apps > Solutions")
 GUIDE_PROVIDER = (
@@ -86,9 +87,15 @@ def solutions(package: Package, state: EnvState, scenario: str) -> list[Finding]
             continue
         name = solution.unique_name
         got = state.solution(name)
-        out.append(Finding(f"solution {name}", True, f"{name} {got.version} is installed ("
-                           f"{'managed' if got.managed else 'unmanaged'})") if got else
-                   Finding(f"solution {name}", False, f"{name} is not installed", GUIDE_DEPLOY))
+        if got is None:
+            out.append(Finding(f"solution {name}", False, f"{name} is not installed",
+                               GUIDE_DEPLOY))
+        elif compare(got.version, solution.version) < 0:  # the environment is behind
+            out.append(Finding(f"solution {name}", False, f"{name} {got.version} is installed, "
+                               f"behind the package's {solution.version}", GUIDE_BEHIND))
+        else:
+            out.append(Finding(f"solution {name}", True, f"{name} {got.version} is installed ("
+                               f"{'managed' if got.managed else 'unmanaged'})"))
         if state.solution(name + HOLDING_SUFFIX):
             out.append(Finding(f"solution {name}", False, f"{name}{HOLDING_SUFFIX} is left over",
                                GUIDE_HOLDING.format(name=name + HOLDING_SUFFIX)))

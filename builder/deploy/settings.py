@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import BuildError
+from ..errors import BuildError, Diagnostic, diagnostic
 from ..fsio import current_limits, read_regular
 from .configdata import SettingRow
 from .package import Package
@@ -111,25 +111,34 @@ def load_deployment_settings(path: Path, environ: Mapping[str, str]) -> Deployme
         raise BuildError.at("DEP020", "the settings file must hold a JSON object", file=label)
     keys = {k.lower(): v for k, v in data.items()}
     values = {}
+    unset: list[Diagnostic] = []  # every unset ${VAR} of the file, reported together
     for index, item in enumerate(_list(keys, "environmentvariables", label)):
         where = f"{label}: EnvironmentVariables[{index}]"
         name = _text(item, "schemaname", where)
-        value = substitute(_text(item, "value", where, allow_empty=True), environ, where)
+        value = substitute(_text(item, "value", where, allow_empty=True), environ, where, unset)
         if value:
             values[name] = value
-    connections = tuple(_connection(item, f"{label}: ConnectionReferences[{i}]", environ)
+    connections = tuple(_connection(item, f"{label}: ConnectionReferences[{i}]", environ, unset)
                         for i, item in enumerate(_list(keys, "connectionreferences", label)))
+    if unset:
+        raise BuildError(unset)
     return DeploymentSettings(values, tuple(c for c in connections if c["ConnectionId"]), label)
 
 
-def substitute(text: str, environ: Mapping[str, str], where: str) -> str:
-    """`text` with each ${VAR} replaced by the process environment's VAR."""
+def substitute(text: str, environ: Mapping[str, str], where: str,
+               unset: list[Diagnostic] | None = None) -> str:
+    """`text` with each ${VAR} replaced by the process environment's VAR. An unset VAR is
+    added to `unset` (or raised at once without it)."""
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name not in environ:
-            raise BuildError.at("DEP021", f"${{{name}}} is not set in the environment",
-                                file=where, hint=f"export {name} (a CI secret or variable)")
-        return environ[name]
+        if name in environ:
+            return environ[name]
+        missing = diagnostic("DEP021", f"${{{name}}} is not set in the environment",
+                             file=where, hint=f"export {name} (a CI secret or variable)")
+        if unset is None:
+            raise BuildError(missing)
+        unset.append(missing)
+        return ""
 
     return _VARIABLE.sub(value, text)
 
@@ -152,16 +161,25 @@ def _text(item: Mapping[str, Any], key: str, where: str, allow_empty: bool = Fal
 
 
 def _connection(item: Mapping[str, Any], where: str, environ: Mapping[str, str],
-                ) -> dict[str, str]:
+                unset: list[Diagnostic]) -> dict[str, str]:
     return {"LogicalName": _text(item, "logicalname", where),
-            "ConnectionId": substitute(_text(item, "connectionid", where, True), environ, where),
+            "ConnectionId": substitute(_text(item, "connectionid", where, True), environ, where,
+                                       unset),
             "ConnectorId": _text(item, "connectorid", where, allow_empty=True)}
+
+
+def placeholder_name(schema: str) -> str:
+    """The environment variable a placeholder names: the schema name without the publisher
+    prefix, in UPPER_SNAKE_CASE (enreach_EnreachApiBaseUrl -> ENREACH_API_BASE_URL)."""
+    bare = schema.split("_", 1)[-1]
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", bare)
+    return "_".join(words).upper() or bare.upper()
 
 
 def settings_template(package: Package, placeholders: bool = False) -> dict[str, Any]:
     """The deployment settings skeleton for a package (pac create-settings form)."""
     def value(schema: str, default: str) -> str:
-        return "${" + schema.upper() + "}" if placeholders else default
+        return "${" + placeholder_name(schema) + "}" if placeholders else default
 
     return {
         "EnvironmentVariables": [{"SchemaName": v.schema_name, "Value": value(
@@ -172,3 +190,22 @@ def settings_template(package: Package, placeholders: bool = False) -> dict[str,
                                  for c in sorted(package.connection_refs(),
                                                  key=lambda c: c.logical_name)],
     }
+
+
+def merge_template(existing: Mapping[str, Any], template: Mapping[str, Any],
+                   ) -> tuple[dict[str, Any], list[str]]:
+    """`existing` (a settings file's JSON) with what `template` has and it lacks: new
+    environment variables and connection references are added with the template's value;
+    every value already there is kept. Returns the merged object and the names added."""
+    merged = dict(existing)
+    added: list[str] = []
+    for section, key in (("EnvironmentVariables", "SchemaName"),
+                         ("ConnectionReferences", "LogicalName")):
+        items = list(existing.get(section) or [])
+        have = {str(i.get(key, "")).lower() for i in items if isinstance(i, dict)}
+        for item in template.get(section, []):
+            if str(item[key]).lower() not in have:
+                items.append(dict(item))
+                added.append(str(item[key]))
+        merged[section] = items
+    return merged, added
