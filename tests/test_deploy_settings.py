@@ -144,4 +144,4 @@ def test_template_lists_variables_and_connection_references_in_order() -> None:
                     "ConnectionReferences": [{"LogicalName": "a_conn", "ConnectionId": "",
                                               "ConnectorId": "/providers/x"}]}
     placeholders = settings_template(Package("p", (solution,)), placeholders=True)
-    assert placeholders["EnvironmentVariables"][0]["Value"] == "${A_FIRST}"
+    assert placeholders["EnvironmentVariables"][0]["Value"] == "${FIRST}"  # prefix dropped
