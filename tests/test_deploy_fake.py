@@ -4,6 +4,7 @@ tests would prove nothing. Raw httpx requests here, not deploy's transport."""
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from typing import Any
 
@@ -76,13 +77,26 @@ def test_an_import_job_id_cannot_be_used_twice(api) -> None:
     assert api.post("ImportSolutionAsync", json=body).status_code in (400, 429)
 
 
+def test_the_service_names_the_import_job_and_ignores_a_client_import_job_id(api, fake) -> None:
+    body = import_body()
+    answer = api.post("ImportSolutionAsync", json=body)
+    assert answer.status_code == 200
+    key = answer.json()["ImportJobKey"]
+    assert key != body["ImportJobId"] and re.fullmatch(r"[0-9a-f-]{36}", key)
+    assert api.get(f"importjobs({body['ImportJobId']})").status_code == 404
+    assert api.get(f"importjobs({key})").json()["solutionname"] == "VoiceForD365"
+    again = api.post("ImportSolutionAsync", json=import_body(ImportJobId=body["ImportJobId"]))
+    assert again.status_code == 429 and again.json()["error"]["code"] == "0x80071151"  # busy
+
+
 def test_an_async_operation_progresses_as_it_is_polled(api, fake) -> None:
     fake.polls_to_finish = 3
     body = import_body()
-    operation = api.post("ImportSolutionAsync", json=body).json()["AsyncOperationId"]
+    answer = api.post("ImportSolutionAsync", json=body).json()
+    operation = answer["AsyncOperationId"]
     states = [api.get(f"asyncoperations({operation})").json()["statecode"] for _ in range(3)]
     assert states == [2, 2, 3]
-    job = api.get(f"importjobs({body['ImportJobId']})",
+    job = api.get(f"importjobs({answer['ImportJobKey']})",
                   params={"$select": "progress,completedon,data"}).json()
     assert job["completedon"] and 'result="success"' in job["data"]
 
@@ -133,7 +147,8 @@ def test_batch_runs_a_change_set_atomically(api, fake) -> None:
     bad = OPERATION.format(n=2, id=uuid.uuid4(), name="a")  # same alternate key
     headers, body = batch(changeset(ok + bad))
     response = api.post("$batch", content=body, headers=headers)
-    assert response.status_code == 200 and "412" in response.text
+    assert response.status_code == 400 and "412" in response.text  # as Dataverse: 400, multipart
+    assert response.headers["content-type"].startswith("multipart/mixed")
     assert fake.settings() == {}
     headers, body = batch(changeset(ok))
     assert "204 No Content" in api.post("$batch", content=body, headers=headers).text

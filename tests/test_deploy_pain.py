@@ -23,7 +23,7 @@ from fakes.fixtures import (
     warnings,
 )
 from fakes.pac_fake import install_fake_pac
-from fakes.packages import BASE, Spec, base_zip, write_package
+from fakes.packages import BASE, Spec, base_zip, setting_id, write_package
 
 from builder.deploy.auth import choose_auth
 from builder.errors import BuildError
@@ -69,25 +69,26 @@ def test_pain_02_an_answer_lost_before_the_server_acted_is_retried_once(fake, pa
     assert len(fake.jobs) == 1
 
 
-def test_pain_03_lock_held_by_another_import_is_waited_out_with_fresh_job_ids(
+def test_pain_03_lock_held_by_another_import_is_waited_out_then_posted_once(
         fake, package, clock) -> None:
     cif1(fake)
     fake.lock_refusals = 3  # "Cannot start another [Import]", as 429 without Retry-After
     result = deploy(fake, package)
     assert result.exit_code == 0, result.output
-    ids = [c.json["ImportJobId"] for c in fake.calls("POST", "ImportSolutionAsync")]
-    assert len(ids) == 4 and len(set(ids)) == 4
+    posts = fake.calls("POST", "ImportSolutionAsync")
+    assert len(posts) == 4 and all("ImportJobId" not in c.json for c in posts)
+    assert len(fake.jobs) == 1  # three refusals, one import
     assert sum(clock.sleeps) >= 15  # waited, did not hammer
+    # after each wait it asked what the service was doing before posting again
+    assert len(fake.calls("GET", "importjobs")) >= 3
 
 
-def test_pain_03_a_job_that_dies_on_the_lock_is_retried_with_a_fresh_id(fake, package,
-                                                                         clock) -> None:
+def test_pain_03_a_job_that_dies_on_the_lock_is_posted_again(fake, package, clock) -> None:
     cif1(fake)
     fake.jobs_failing_on_lock = 1
     result = deploy(fake, package)
     assert result.exit_code == 0, result.output
-    ids = [c.json["ImportJobId"] for c in fake.calls("POST", "ImportSolutionAsync")]
-    assert len(set(ids)) == 2
+    assert len(fake.calls("POST", "ImportSolutionAsync")) == 2 and len(fake.jobs) == 2
 
 
 def test_pain_03_a_lock_that_outlasts_the_timeout_exits_4(fake, package, clock) -> None:
@@ -298,3 +299,94 @@ def test_pain_15_a_misconfigured_federation_is_a_clear_usage_error(package: Path
                      str(package), "--auth", "github"], env={"DATAVERSE_TOKEN": ""})
     assert result.exit_code == 2
     assert "ACTIONS_ID_TOKEN_REQUEST_URL" in result.stderr and "id-token: write" in result.stderr
+
+
+# --- $batch failures: one diagnostic per failed write (issue 9 item 2) ---------------------
+
+
+def test_a_failed_change_set_names_the_record_the_column_the_message_and_the_code(
+        fake, package, clock) -> None:
+    cif1(fake)
+    fake.add_tables("enreach_setting")
+    taken = setting_id("CallDurationLimit")  # an administrator renamed the shipped row
+    fake.add_setting("RenamedByAdmin", "admin's value", None, record_id=taken)
+    result = deploy(fake, package, "--json")
+    assert result.exit_code == 1, result.output
+    data = report(result)
+    failed = [d for d in data["diagnostics"] if d["code"] == "DEP044"]
+    assert len(failed) == 1, data["diagnostics"]
+    assert failed[0]["file"] == f"enreach_settings({taken})"
+    assert "CallDurationLimit" in failed[0]["message"] and "0x80040237" in failed[0]["message"]
+    assert "HTTP 412" in failed[0]["message"] and "rolled back" in failed[0]["hint"]
+    # created with If-None-Match: *, so the administrator's row was not overwritten
+    assert fake.records["enreach_settings"][taken]["enreach_name"] == "RenamedByAdmin"
+    assert data["settings"]["written"] == 0
+    assert "multipart" not in " ".join(d["message"] for d in data["diagnostics"])
+
+
+def test_a_failed_column_is_named(fake, package, clock) -> None:
+    from fakes import dv_engine
+
+    cif1(fake)
+    fake.add_tables("enreach_setting")
+    schema = dv_engine.SCHEMAS["enreach_settings"]
+    saved = dict(schema)
+    del schema["enreach_description"]  # this environment lacks a column the package writes
+    try:
+        result = deploy(fake, package, "--json")
+    finally:
+        schema.clear()
+        schema.update(saved)
+    assert result.exit_code == 1
+    failed = [d for d in report(result)["diagnostics"] if d["code"] == "DEP044"]
+    assert failed and "column enreach_description" in failed[0]["message"]
+    assert "0x80048d19" in failed[0]["message"]
+
+
+# --- tokens that expire during a long import (issue 9 item 4) -------------------------------
+
+
+def test_a_fixed_token_that_expires_mid_import_exits_4_and_a_rerun_with_a_fresh_one_follows(
+        fake, package, clock) -> None:
+    cif1(fake)
+    fake.hold = True
+    fake.expire_after = ("POST", "ImportSolutionAsync")
+    first = deploy(fake, package, "--json")
+    assert first.exit_code == 4, first.output
+    data = report(first)
+    assert data["status"] == "running"
+    expired = [d for d in data["diagnostics"] if d["severity"] == "error"]
+    assert "DATAVERSE_TOKEN expired" in expired[0]["hint"] and "run the same" in expired[0]["hint"]
+    assert "throttling" not in first.output
+    fake.hold, fake.token = False, "a-fresh-token-0123456789"
+    second = deploy(fake, package, "--json", env={"DATAVERSE_TOKEN": fake.token})
+    assert second.exit_code == 0, second.output
+    assert actions(second)[BASE] == "wait"
+    assert len(fake.calls("POST", "ImportSolutionAsync")) == 1 and len(fake.jobs) == 1
+
+
+def test_a_refreshable_credential_outlives_its_token(fake, package, clock,
+                                                     monkeypatch) -> None:  # noqa: ANN001
+    import time
+
+    from azure.core.credentials import AccessToken
+
+    import builder.deploy.auth as auth
+
+    issued: list[str] = []
+
+    class Credential:
+        def get_token(self, scope: str) -> AccessToken:
+            issued.append(f"entra-token-number-{len(issued) + 1}")
+            return AccessToken(issued[-1], int(time.time()) + 3600)
+
+    monkeypatch.setattr(auth, "make_credential", lambda spec: Credential())
+    cif1(fake)
+    fake.token, fake.next_token = "entra-token-number-1", "entra-token-number-2"
+    fake.expire_after = ("POST", "ImportSolutionAsync")
+    spn = {"DATAVERSE_TOKEN": "", "AZURE_CLIENT_ID": "app", "AZURE_TENANT_ID": "tenant",
+           "AZURE_CLIENT_SECRET": "s3cret-value"}
+    result = deploy(fake, package, env=spn)
+    assert result.exit_code == 0, result.output
+    assert issued == ["entra-token-number-1", "entra-token-number-2"]
+    assert len(fake.jobs) == 1

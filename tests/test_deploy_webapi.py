@@ -40,12 +40,12 @@ def test_import_body_uses_the_documented_parameter_names() -> None:
     params = component_parameters({"a_Url": "https://x"}, [{"LogicalName": "a_c",
                                                             "ConnectionId": "c",
                                                             "ConnectorId": "/p"}])
-    request = import_solution_async(b"zip", "job-1", params, "S")
+    request = import_solution_async(b"zip", params, "S")
     assert request.method == "POST" and request.path == "ImportSolutionAsync"
     assert request.idempotent is False
     assert request.json == {
         "OverwriteUnmanagedCustomizations": False, "PublishWorkflows": True,
-        "CustomizationFile": base64.b64encode(b"zip").decode(), "ImportJobId": "job-1",
+        "CustomizationFile": base64.b64encode(b"zip").decode(),
         "SkipProductUpdateDependencies": False, "HoldingSolution": False,
         "ComponentParameters": [
             {"@odata.type": "Microsoft.Dynamics.CRM.environmentvariablevalue",
@@ -55,8 +55,8 @@ def test_import_body_uses_the_documented_parameter_names() -> None:
 
 
 def test_stage_and_upgrade_has_no_holding_flag_and_promote_takes_the_unique_name() -> None:
-    assert "HoldingSolution" not in stage_and_upgrade_async(b"z", "j", [], "S").json
-    assert "ComponentParameters" not in stage_and_upgrade_async(b"z", "j", [], "S").json
+    assert "HoldingSolution" not in stage_and_upgrade_async(b"z", [], "S").json
+    assert "ComponentParameters" not in stage_and_upgrade_async(b"z", [], "S").json
     assert delete_and_promote_async("S").json == {"UniqueName": "S"}
 
 

@@ -11,13 +11,13 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ..errors import BuildError, Diagnostic, diagnostic
 from .auth import AuthSpec
 from .backends import Backend, PacBackend, WebApiBackend, refused
-from .batch import build_batch, chunks, parse_batch_response
+from .batch import BatchPart, build_batch, chunks, parse_batch_response
 from .checks import Finding, post_install_checks
 from .jobs import Handles, ImportFailed, Runner, StillRunning
 from .pac import PacRunner, pac_session
@@ -28,7 +28,7 @@ from .settings import DeploymentSettings
 from .state import EnvState, read_state
 from .transport import Busy, DataverseError, Transport
 from .virtual_io import apply_virtual
-from .webapi import Request, publish_all, upsert
+from .webapi import Request, error_code, publish_all, upsert
 
 MAX_ROUNDS = 4  # waits on earlier imports, each followed by a fresh read and plan
 
@@ -192,13 +192,19 @@ def _mark_unfinished(outcome: Outcome, status: str) -> None:
 
 
 def write_records(transport: Transport, plan: Plan, batch_id: str) -> int:
-    """Settings and the CIF 1.0 provider, in $batch change sets of at most 1000 writes."""
-    requests = [upsert("enreach_settings", row.id, row.fields()) for row in plan.settings.create]
-    requests += [upsert("enreach_settings", record_id, {"enreach_value": row.default,
-                                                         "enreach_defaultvalue": row.default},
-                        must_exist=True) for record_id, row in plan.settings.update]
+    """Settings and the CIF 1.0 provider, in $batch change sets of at most 1000 writes.
+    Creates carry If-None-Match: * (a row with that id already there is refused, never
+    overwritten); updates If-Match: *."""
+    requests = [replace(upsert("enreach_settings", row.id, row.fields(), must_not_exist=True),
+                        label=f"setting {row.name}") for row in plan.settings.create]
+    requests += [replace(upsert("enreach_settings", record_id,
+                                {"enreach_value": row.default,
+                                 "enreach_defaultvalue": row.default}, must_exist=True),
+                         label=f"setting {row.name}") for record_id, row in plan.settings.update]
     if plan.provider is not None:
-        requests.append(upsert("msdyn_ciproviders", plan.provider.id, dict(plan.provider.fields)))
+        requests.append(replace(upsert("msdyn_ciproviders", plan.provider.id,
+                                       dict(plan.provider.fields)),
+                                label="the CIF 1.0 provider record"))
     for number, chunk in enumerate(chunks(requests)):
         send_batch(transport, chunk, f"{batch_id}_{number}")
     return len(requests)
@@ -207,21 +213,34 @@ def write_records(transport: Transport, plan: Plan, batch_id: str) -> int:
 def send_batch(transport: Transport, requests: list[Request], batch_id: str) -> None:
     content_type, body = build_batch(requests, transport.api_root, batch_id)
     response = transport.send(Request("POST", "$batch", headers=(("Content-Type", content_type),),
-                                      body=body, label=f"write {len(requests)} record(s)"))
+                                      body=body, label=f"write {len(requests)} record(s)",
+                                      multipart_errors=True))
     parts = parse_batch_response(response.headers.get("content-type", ""), response.content)
     failed = [p for p in parts if p.status >= 400 or p.status == 0]
-    if failed or len(parts) != len(requests):
-        reasons = [_part_error(p.payload, requests, p.content_id) for p in failed]
-        raise ImportFailed("writing the settings", reasons or [
-            f"{len(parts)} answers to {len(requests)} writes"])
+    if failed:
+        raise BuildError([_part_error(p, requests) for p in failed])
+    if response.status >= 400 or len(parts) != len(requests):
+        raise ImportFailed("writing the settings", [
+            f"HTTP {response.status}: {len(parts)} answers to {len(requests)} writes"])
 
 
-def _part_error(payload: object, requests: list[Request], content_id: str) -> str:
-    message = (payload or {}).get("error", {}).get("message", "") if isinstance(
-        payload, dict) else ""
-    index = int(content_id) - 1 if content_id.isdigit() else -1
-    what = requests[index].describe() if 0 <= index < len(requests) else "a write"
-    return f"{what}: {message or 'failed'} (the change set was rolled back)"
+def _part_error(part: BatchPart, requests: list[Request]) -> Diagnostic:
+    """One failed write of a change set: which record, which column, the service's message
+    and code. The change set is atomic, so none of its writes were kept."""
+    code, message = error_code(part.payload)
+    index = int(part.content_id) - 1 if part.content_id.isdigit() else -1
+    request = requests[index] if 0 <= index < len(requests) else None
+    fields = dict(request.json or {}) if request else {}
+    column = next((name for name in sorted(fields, key=len, reverse=True)
+                   if name and name in message), "")
+    record = request.path if request else f"operation {part.content_id or '?'}"
+    name = request.label if request else ""
+    text = (f"{record}{f' ({name})' if name else ''}"
+            f"{f', column {column}' if column else ''}: {message or 'failed'} "
+            f"(HTTP {part.status}{f', {code}' if code else ''})")
+    return diagnostic("DEP044", mask(text), file=record,
+                      hint="the whole change set was rolled back: nothing of this batch was "
+                           "written; fix the cause and run deploy again")
 
 
 def _publish_if_unmanaged(runner: Runner, package: Package, plan: Plan) -> None:

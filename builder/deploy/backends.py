@@ -42,11 +42,11 @@ class WebApiBackend:
         if step.action == "resume":
             self.runner.promote(name, step.to_version)
         elif step.action == "upgrade":
-            self.runner.run_import(lambda job: stage_and_upgrade_async(
-                solution.content, job, params, name), name, step.to_version)
+            self.runner.run_import(lambda: stage_and_upgrade_async(
+                solution.content, params, name), name, step.to_version)
         else:
-            self.runner.run_import(lambda job: import_solution_async(
-                solution.content, job, params, name), name, step.to_version)
+            self.runner.run_import(lambda: import_solution_async(
+                solution.content, params, name), name, step.to_version)
         verify_installed(self.runner, name, step.to_version)
 
 

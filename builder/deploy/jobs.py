@@ -1,9 +1,14 @@
 """Run one solution operation through the Web API and see it to the end, whatever happens.
 
-- Every attempt carries a fresh ImportJobId (reusing one is refused by Dataverse).
-- "Another import is running" (the customization lock) is waited out, within the deadline.
-- A lost answer (dropped connection, 5xx) is not a failure: deploy looks for the job it may
-  have started (importjobs(<our id>)) and follows it, or retries when there is none.
+- An import is followed by the handle the service's answer gives: `ImportJobKey` (the import
+  job) and `AsyncOperationId`. No ImportJobId is sent: Microsoft documents ImportJobKey as the
+  handle, and its own client strips ImportJobId from async imports as unsupported.
+- "Another import is running" (the customization lock) is waited out, within the deadline;
+  then deploy follows any import of the solution still running and re-reads the installed
+  version before it posts again.
+- A lost answer (dropped connection, 5xx) is not a failure: deploy looks for an import job of
+  the solution that did not exist before its request, and follows it; when there is none and
+  the version is not installed, it posts again.
 - The async operation and the import job are polled until they end; the import job's `data`
   log is read even when the operation says Succeeded (it can hold failures).
 - When the deadline comes first, `StillRunning` says which job to follow next time.
@@ -11,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +33,8 @@ from .webapi import (
     get_async_operation,
     get_import_job,
     is_lock_error,
+    query_import_jobs,
+    query_running_imports,
     query_solutions,
 )
 
@@ -80,50 +88,72 @@ class Runner:
     handles: dict[str, Handles] = field(default_factory=dict)  # solution -> its last operation
 
     # --- imports ------------------------------------------------------------------------
-    def run_import(self, build: Callable[[str], Request], name: str, target: str) -> None:
-        """Start an import (`build(job_id)` makes the request) and follow it to the end."""
+    def run_import(self, build: Callable[[], Request], name: str, target: str) -> None:
+        """Start an import (`build()` makes the request) and follow it to the end, by the
+        handle the service gives (ImportJobKey, AsyncOperationId). After a lost answer or a
+        wait for the lock, first find what the service is doing, and re-read the installed
+        version, before posting anything again."""
         attempts = 0
         while True:
             attempts += 1
-            job_id = self.new_id()
+            known = self._job_ids(name)
             try:
-                payload = self.transport.send(build(job_id)).payload
+                payload = dict(self.transport.send(build()).payload or {})
             except Busy:
                 self.wait_for_lock(name)
+                if self.reconcile(name, target):
+                    return
                 continue
             except Ambiguous:
-                if not self._started(job_id):
+                found = self._new_job(name, known)
+                if found is None:
                     if self.installed_version(name) == target:
                         return
                     self._check_attempts(attempts, name, "the answer was lost")
                     continue
-                payload = None  # it did start: follow it by its import job
+                payload = {"ImportJobKey": found}  # it did start: follow that job
             except Deadline:
                 raise StillRunning(f"waiting to import {name}") from None
-            if self._follow_or_retry(job_id, payload, name):
+            if not payload.get("ImportJobKey"):  # not in the answer: the job it created
+                payload["ImportJobKey"] = self._new_job(name, known) or ""
+            if self._follow_or_retry(payload, name):
+                return
+            if self.reconcile(name, target):
                 return
             self._check_attempts(attempts, name, "the job met the customization lock")
 
-    def _follow_or_retry(self, job_id: str, payload: Any, name: str) -> bool:
-        operation = str((payload or {}).get("AsyncOperationId", ""))
-        self.handles[name] = Handles(str((payload or {}).get("ImportJobKey") or job_id),
-                                     operation)
+    def reconcile(self, name: str, target: str) -> bool:
+        """After a wait: follow any import of `name` the service is running (someone else's,
+        or ours whose answer was lost), then say whether `target` is installed now."""
+        for row in self.transport.get_all(query_running_imports([name, name + "_Upgrade"])):
+            with contextlib.suppress(ImportFailed, Busy):  # it failed: ours is posted again
+                self.follow(str(row["importjobid"]), "", name)
+        return self.installed_version(name) == target
+
+    def _follow_or_retry(self, payload: dict[str, Any], name: str) -> bool:
+        operation = str(payload.get("AsyncOperationId") or "")
+        key = str(payload.get("ImportJobKey") or "")
+        self.handles[name] = Handles(key, operation)
+        if not key and not operation:
+            return False  # nothing to follow: the caller looks at what the service is doing
         try:
-            self.follow(job_id, operation, name)
-        except Busy:  # the job itself died on the lock: wait, then a fresh attempt
+            self.follow(key, operation, name)
+        except Busy:  # the job itself died on the lock: wait, then look again
             self.wait_for_lock(name)
             return False
         return True
 
-    def _started(self, job_id: str) -> bool:
+    def _job_ids(self, name: str) -> set[str]:
+        rows = self.transport.get_all(query_import_jobs([name, name + "_Upgrade"]))
+        return {str(r.get("importjobid") or "").lower() for r in rows}
+
+    def _new_job(self, name: str, known: set[str]) -> str | None:
+        """The import job of `name` that did not exist before our request (the newest)."""
         self.clock.sleep(self.interval)  # the job record can lag its operation a little
-        try:
-            self.transport.send(get_import_job(job_id))
-        except DataverseError as error:
-            if error.status == 404:
-                return False
-            raise
-        return True
+        rows = [r for r in self.transport.get_all(query_import_jobs([name, name + "_Upgrade"]))
+                if str(r.get("importjobid") or "").lower() not in known]
+        rows.sort(key=lambda r: str(r.get("createdon") or ""))
+        return str(rows[-1]["importjobid"]) if rows else None
 
     def _check_attempts(self, attempts: int, name: str, why: str) -> None:
         if attempts >= MAX_ATTEMPTS:
@@ -167,6 +197,8 @@ class Runner:
         return ("succeeded" if status == 30 else "failed"), message
 
     def _job(self, job_id: str, with_data: bool = False) -> dict[str, Any] | None:
+        if not job_id:
+            return None
         try:
             return dict(self.transport.send(get_import_job(job_id, with_data)).payload)
         except DataverseError as error:

@@ -85,8 +85,9 @@ def plan_deploy(state: EnvState, package: Package, options: Options,
                 deployment: DeploymentSettings | None = None) -> Plan:
     deployment = deployment or DeploymentSettings()
     scenario, warnings, refusals = choose_scenario(state, package, options.scenario)
-    warnings += [f"import job {j.import_job_id} of {j.solution_name} started {j.started_on} and "
-                 "never completed; ignored (see Solution History)" for j in state.stale_imports]
+    warnings += [f"import job {j.import_job_id} of {j.solution_name} made "
+                 f"{j.created_on or j.started_on} never completed; ignored (see Solution "
+                 "History)" for j in state.stale_imports]
     steps: list[SolutionStep] = []
     for solution in package.solutions:
         steps += plan_solution(solution, state, options.mode, scenario)

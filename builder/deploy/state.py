@@ -45,7 +45,8 @@ class RunningImport:
     import_job_id: str
     solution_name: str
     progress: float = 0.0
-    started_on: str = ""  # ISO 8601, as Dataverse writes it
+    started_on: str = ""  # ISO 8601, as Dataverse writes it ("" until it starts)
+    created_on: str = ""  # when the job record was made: always there
 
 
 @dataclass(frozen=True)
@@ -142,17 +143,22 @@ def _env_values(transport: Transport, schema_names: list[str]) -> dict[str, str]
 
 def _running(row: dict[str, Any]) -> RunningImport:
     return RunningImport(str(row["importjobid"]), str(row.get("solutionname") or ""),
-                         float(row.get("progress") or 0), str(row.get("startedon") or ""))
+                         float(row.get("progress") or 0), str(row.get("startedon") or ""),
+                         str(row.get("createdon") or ""))
 
 
 def is_stale(job: RunningImport, now: float) -> bool:
-    """An import job without an end that started over a day ago died with its server: the
-    longest imports reported run for hours (research/deploy.md §6.1), not days."""
-    try:
-        started = datetime.fromisoformat(job.started_on).timestamp()
-    except ValueError:
-        return False
-    return now - started > STALE_AFTER
+    """An import job without an end made over a day ago died with its server: the longest
+    imports reported run for hours (research/deploy.md §6.1), not days. Judged by when the
+    job was made (`createdon`, always set), not `startedon`, which a job that never left the
+    queue does not have."""
+    for stamp in (job.created_on, job.started_on):
+        try:
+            made = datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            continue
+        return now - made > STALE_AFTER
+    return False
 
 
 def _provider(transport: Transport, package: Package, tables: frozenset[str],

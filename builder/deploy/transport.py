@@ -177,6 +177,9 @@ class Transport:
                 raise self._redirected(request, response)
             if response.status < 400:
                 return self._checked(request, response)
+            if request.multipart_errors and response.status == 400 and "multipart/" in (
+                    response.headers.get("content-type", "")):
+                return response  # a failed change set: its parts say which write and why
             code, message = error_code(response.payload)
             if is_lock_error(code, message):
                 raise self._error(Busy, request, response)

@@ -25,6 +25,7 @@ class Request:
     body: bytes | None = None  # raw body ($batch); json must then be None
     idempotent: bool = True  # safe to resend when the answer was lost
     label: str = ""  # what it does, for messages
+    multipart_errors: bool = False  # $batch: a 4xx with a multipart body is an answer to parse
 
     def describe(self) -> str:
         return self.label or f"{self.method} {self.path}"
@@ -79,9 +80,15 @@ def query_env_vars(schema_names: Sequence[str]) -> Request:
                 filter=any_of("schemaname", schema_names))
 
 
+def query_import_jobs(names: Sequence[str]) -> Request:
+    """Every import job of these solutions (to find the one a lost answer started)."""
+    return _get("importjobs", "look for import jobs", select="importjobid,solutionname,createdon",
+                filter=any_of("solutionname", names))
+
+
 def query_running_imports(names: Sequence[str]) -> Request:
     return _get("importjobs", "look for running imports",
-                select="importjobid,solutionname,progress,startedon,completedon",
+                select="importjobid,solutionname,progress,startedon,completedon,createdon",
                 filter=f"completedon eq null and ({any_of('solutionname', names)})")
 
 
@@ -175,13 +182,13 @@ def component_parameters(env_values: Mapping[str, str],
     return out
 
 
-def _import_body(zip_bytes: bytes, job_id: str, parameters: list[dict[str, str]],
-                 ) -> dict[str, Any]:
+def _import_body(zip_bytes: bytes, parameters: list[dict[str, str]]) -> dict[str, Any]:
+    """No ImportJobId: the service names the job in its answer (ImportJobKey), and Microsoft's
+    own client removes ImportJobId from async imports as unsupported (webapi-contract.md #1)."""
     body: dict[str, Any] = {
         "OverwriteUnmanagedCustomizations": False,  # never clobber an admin's changes
         "PublishWorkflows": True,  # activate plug-ins and flows (pac: --activate-plugins)
         "CustomizationFile": base64.b64encode(zip_bytes).decode("ascii"),
-        "ImportJobId": job_id,
         "SkipProductUpdateDependencies": False,
     }
     if parameters:
@@ -189,17 +196,17 @@ def _import_body(zip_bytes: bytes, job_id: str, parameters: list[dict[str, str]]
     return body
 
 
-def import_solution_async(zip_bytes: bytes, job_id: str, parameters: list[dict[str, str]],
-                          name: str, holding: bool = False) -> Request:
-    body = _import_body(zip_bytes, job_id, parameters) | {"HoldingSolution": holding}
+def import_solution_async(zip_bytes: bytes, parameters: list[dict[str, str]], name: str,
+                          holding: bool = False) -> Request:
+    body = _import_body(zip_bytes, parameters) | {"HoldingSolution": holding}
     return Request("POST", "ImportSolutionAsync", json=body, idempotent=False,
                    label=f"import {name}")
 
 
-def stage_and_upgrade_async(zip_bytes: bytes, job_id: str, parameters: list[dict[str, str]],
+def stage_and_upgrade_async(zip_bytes: bytes, parameters: list[dict[str, str]],
                             name: str) -> Request:
     return Request("POST", "StageAndUpgradeAsync",
-                   json=_import_body(zip_bytes, job_id, parameters), idempotent=False,
+                   json=_import_body(zip_bytes, parameters), idempotent=False,
                    label=f"upgrade {name}")
 
 
@@ -216,9 +223,12 @@ def publish_all() -> Request:
 
 
 def upsert(entity_set: str, record_id: str, fields: Mapping[str, Any],
-           must_exist: bool = False) -> Request:
-    """PATCH by id: creates or updates; `must_exist` adds If-Match: * (update only)."""
-    headers = (("If-Match", "*"),) if must_exist else ()
+           must_exist: bool = False, must_not_exist: bool = False) -> Request:
+    """PATCH by id: `must_exist` adds If-Match: * (update only), `must_not_exist` adds
+    If-None-Match: * (create only: a row already there is refused with 412, never
+    overwritten), both as documented for upsert."""
+    headers = (("If-Match", "*"),) if must_exist else (
+        (("If-None-Match", "*"),) if must_not_exist else ())
     return Request("PATCH", f"{entity_set}({record_id})", json=dict(fields), headers=headers,
                    label=f"write {entity_set}({record_id})")
 

@@ -60,6 +60,10 @@ class FakeDataverse(dv_engine.Engine):
         self.token = token
         self.faults: list[Fault] = []
         self.log: list[Logged] = []
+        # tokens expire: after a request matching (method, path prefix) the token in force is
+        # refused (401) from then on, and `next_token` (if any) is the one accepted
+        self.expire_after: tuple[str, str] | None = None
+        self.next_token = ""
         self._server: ThreadingHTTPServer | None = None
 
     # --- running ---------------------------------------------------------------------
@@ -152,6 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
                                                        "message": str(exc)}}, {}
         if fault and fault.kind == "drop_after":
             return self._drop()
+        if fake.expire_after and fake.expire_after == (method, path[:len(fake.expire_after[1])]):
+            fake.expire_after, fake.token = None, fake.next_token or "expired"
         self._reply(status, payload, headers)
 
     def _check_fault(self, fault: Fault | None) -> None:
@@ -171,8 +177,9 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("\x00"):
             raise HttpError(404, "0x80060888", f"No route for {path[1:]}")
         if self.headers.get("Authorization") != f"Bearer {fake.token}":
-            raise HttpError(401, "0x80072560", "The user is not authenticated (bad or missing "
-                            "Authorization: Bearer token).")
+            raise HttpError(401, "0x80072560", "The user is not authenticated (bad, expired "
+                            "or missing Authorization: Bearer token).",
+                            {"WWW-Authenticate": "Bearer error=\"invalid_token\""})
         for name in ("OData-Version", "OData-MaxVersion"):
             if self.headers.get(name) != "4.0":
                 raise HttpError(400, "0x80048d19", f"{name}: 4.0 is required")
@@ -187,10 +194,10 @@ class _Handler(BaseHTTPRequestHandler):
                entry: Logged) -> tuple[int, Any, dict[str, str]]:
         fake = self.server_fake
         if method == "POST" and path == "$batch":
-            content_type, answer, count = dv_batch.run_batch(
+            status, content_type, answer, count = dv_batch.run_batch(
                 fake, self.headers.get("Content-Type") or "", body)
             entry.operations = count
-            return 200, ("raw", content_type, answer), {}
+            return status, ("raw", content_type, answer), {}
         if method in ("POST", "PATCH", "PUT"):
             entry.json = _json_body(body)
         routed = fake.extra_route(method, path, params, entry.json, dict(self.headers.items()))

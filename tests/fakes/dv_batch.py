@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 MAX_OPERATIONS = 1000
 
 
-def run_batch(fake: FakeDataverse, content_type: str, body: bytes) -> tuple[str, bytes, int]:
+def run_batch(fake: FakeDataverse, content_type: str, body: bytes,
+              ) -> tuple[int, str, bytes, int]:
+    """(status, content type, body, operations). A failed change set makes the whole answer
+    HTTP 400 with a multipart body holding the failed operation's answer: "When an error
+    occurs for a request within a batch, the error for that request will be returned for the
+    batch request" (learn.microsoft.com/power-apps/developer/data-platform/webapi/
+    execute-batch-operations-using-web-api, whose example answers HTTP/1.1 400 BadRequest)."""
     if not re.match(r"multipart/mixed;\s*boundary=\"?batch_", content_type):
         raise HttpError(400, "0x80048d19", "a $batch needs Content-Type multipart/mixed with a "
                         "batch_ boundary")
@@ -37,8 +43,9 @@ def run_batch(fake: FakeDataverse, content_type: str, body: bytes) -> tuple[str,
                         f"the limit of {MAX_OPERATIONS}.")
     answers = [_run_changeset(fake, ops) for ops in operations]
     boundary = f"batchresponse_{uuid.uuid4()}"
-    text = "".join(f"--{boundary}\r\n{answer}" for answer in answers) + f"--{boundary}--\r\n"
-    return f"multipart/mixed; boundary={boundary}", text.encode("utf-8"), count
+    text = "".join(f"--{boundary}\r\n{answer}" for answer, _ in answers) + f"--{boundary}--\r\n"
+    status = 400 if any(failed for _, failed in answers) else 200
+    return status, f"multipart/mixed; boundary={boundary}", text.encode("utf-8"), count
 
 
 def _operations(part: Any) -> list[tuple[str, str, str, dict[str, str], Any]]:
@@ -73,7 +80,7 @@ def _inner(content_id: str, text: str) -> tuple[str, str, str, dict[str, str], A
 
 
 def _run_changeset(fake: FakeDataverse, ops: list[tuple[str, str, str, dict[str, str], Any]],
-                   ) -> str:
+                   ) -> tuple[str, bool]:
     boundary = f"changesetresponse_{uuid.uuid4()}"
     with fake.lock:
         saved = copy.deepcopy(fake.records)
@@ -88,13 +95,13 @@ def _run_changeset(fake: FakeDataverse, ops: list[tuple[str, str, str, dict[str,
                 return (f"Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n"
                         f"Content-ID: {content_id}\r\n\r\nHTTP/1.1 {exc.status} Error\r\n"
                         f"Content-Type: application/json; odata.metadata=minimal\r\n\r\n"
-                        f"{error}\r\n")
+                        f"{error}\r\n"), True
             parts.append(f"--{boundary}\r\nContent-Type: application/http\r\n"
                          f"Content-Transfer-Encoding: binary\r\nContent-ID: {content_id}\r\n\r\n"
                          f"HTTP/1.1 204 No Content\r\nOData-Version: 4.0\r\n\r\n\r\n")
         fake.key_index = None
     return (f"Content-Type: multipart/mixed; boundary={boundary}\r\n\r\n" + "".join(parts)
-            + f"--{boundary}--\r\n")
+            + f"--{boundary}--\r\n"), False
 
 
 def _apply(fake: FakeDataverse, method: str, path: str, headers: dict[str, str],

@@ -90,6 +90,7 @@ class Engine(Metadata):
         self.jobs: dict[str, Job] = {}
         self.operations: dict[str, Job] = {}
         self.key_index: dict[str, str] | None = None  # kept during a change set
+        self.posted_job_ids: list[str] = []  # ImportJobId of each import posted ("" if none)
         # knobs the tests turn
         self.hold = False  # running jobs do not progress
         self.polls_to_finish = 2
@@ -113,10 +114,12 @@ class Engine(Metadata):
             z.managed = managed
         self._put_solution(name or z.unique_name, z, replace=True)
 
-    def add_orphan_job(self, solution: str, started_on: str) -> str:
-        """An import job that never completed (its server died long ago)."""
+    def add_orphan_job(self, solution: str, started_on: str, created_on: str = "") -> str:
+        """An import job that never completed (its server died long ago); `started_on` may
+        be empty, as for a job that never left the queue."""
         job = Job(str(uuid.uuid4()), str(uuid.uuid4()), "import", solution,
-                  started_on=started_on, orphan=True)
+                  started_on=started_on, created_on=created_on or started_on or now_iso(),
+                  orphan=True)
         self.jobs[job.import_job_id] = job
         self.operations[job.operation_id] = job
         return job.import_job_id
@@ -307,19 +310,26 @@ class Engine(Metadata):
             z = read_solution_zip(content)
         except Exception as exc:  # noqa: BLE001 - any broken zip is the client's error
             raise HttpError(400, "0x8004800d", f"The import file is invalid ({exc})") from None
-        job_id = str(body.get("ImportJobId") or uuid.uuid4()).lower()
-        if job_id in self.jobs:
-            raise HttpError(400, "0x80048405", "A duplicate import job id already exists.")
+        # The service names the import job itself and answers with it as ImportJobKey; a
+        # client's ImportJobId is accepted (a documented parameter) but not used: Microsoft's
+        # own client strips it from async imports as unsupported and follows ImportJobKey
+        # (PowerPlatform-DataverseServiceClient, DeploymentExtensions.ImportSolutionToImpl;
+        # learn.microsoft.com/power-platform/alm/solution-async: "The ImportJobKey value can be
+        # used to obtain the import result"). Nothing documents that the job takes the
+        # client's id, so the fake never does.
+        job_id = str(uuid.uuid4())
+        self.posted_job_ids.append(str(body.get("ImportJobId") or ""))
         self._check_lock()
         job = Job(job_id, str(uuid.uuid4()), kind, z.unique_name, z,
-                  list(body.get("ComponentParameters") or []), started_on=now_iso())
+                  list(body.get("ComponentParameters") or []), started_on=now_iso(),
+                  created_on=now_iso())
         _check_component_parameters(job.parameters)
         self.jobs[job_id] = job
         self.operations[job.operation_id] = job
         if kind == "upgrade" and self.legacy_upgrade_stage:
             self._put_solution(z.unique_name + "_Upgrade", z, replace=True)
         return {"@odata.context": "$metadata#Microsoft.Dynamics.CRM.ImportSolutionAsyncResponse",
-                "AsyncOperationId": job.operation_id, "ImportJobKey": f"key-{job_id}"}
+                "AsyncOperationId": job.operation_id, "ImportJobKey": job_id}
 
     def _promote(self, body: dict[str, Any]) -> dict[str, Any]:
         _check_params("DeleteAndPromoteAsync", body, frozenset({"UniqueName"}), {"UniqueName"})
@@ -455,9 +465,9 @@ class Engine(Metadata):
     def _job_row(self, job: Job) -> dict[str, Any]:
         done = job.state != "running"
         return {"importjobid": job.import_job_id, "solutionname": job.unique_name,
-                "progress": job.progress, "startedon": job.started_on or now_iso(),
+                "progress": job.progress, "startedon": job.started_on,
                 "completedon": now_iso() if done else None, "data": job.data if done else "",
-                "createdon": now_iso()}
+                "createdon": job.created_on}
 
     def _operation_row(self, job: Job) -> dict[str, Any]:
         state, status = {"running": (2 if job.polls else 0, 20 if job.polls else 0),

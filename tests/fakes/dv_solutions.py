@@ -46,7 +46,8 @@ class Job:
     state: str = "running"  # running | succeeded | failed
     message: str = ""
     data: str = ""
-    started_on: str = ""  # ISO time of the start
+    started_on: str = ""  # ISO time of the start ("" while queued, or for an orphan)
+    created_on: str = ""  # ISO time the job record was made
     orphan: bool = False  # died with its server: never completes, holds no lock
 
     @property
