@@ -242,6 +242,8 @@ class Sandbox:
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
             "PYTHONDONTWRITEBYTECODE": "1",
+            # the compiled-template cache is the tool's own, kept beside the sandbox
+            "VOICEPKG_CACHE_DIR": str(root.parent / "voicepkg-cache"),
         }
         self._before = snapshot(self.root)
 
