@@ -14,9 +14,14 @@ _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}")
 _DATA_URL = re.compile(r"data:text/plain;base64,[A-Za-z0-9+/=]+")
 
 
+MIN_LENGTH = 8  # shorter "secrets" are test values, and masking them garbles every output
+
+
 def register(secret: str | None) -> None:
-    """Remember a secret (and its base64 form) so `mask` hides it."""
-    if secret and len(secret) >= 4:
+    """Remember a secret (and its base64 form) so `mask` hides it. Real ones (client secrets,
+    tokens, passwords) are long; a very short value would be replaced inside ordinary words
+    of every later output (a secret "syst" would turn `<system-out>` into `<***em-out>`)."""
+    if secret and len(secret) >= MIN_LENGTH:
         _SECRETS.add(secret)
         _SECRETS.add(base64.b64encode(secret.encode("utf-8")).decode("ascii"))
 
