@@ -37,6 +37,7 @@ class Config:
     out: Path | None = None
     ms_schemas: Path | None = None
     settings: Path | None = None
+    fleet: Path | None = None
     ignore: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -77,6 +78,7 @@ def _config(table: dict[str, object], path: Path) -> Config:
         out=_path(table, "out", base, path),
         ms_schemas=_path(table, "ms-schemas", base, path),
         settings=_path(table, "settings", base, path),
+        fleet=_path(table, "fleet", base, path),
         ignore=parse_codes(_codes(table.get("ignore", []), path)),
     )
 

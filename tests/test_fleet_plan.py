@@ -56,3 +56,24 @@ def test_status_of_one_ring_as_markdown_and_a_missing_credential_fails_its_row_o
         assert "unmanaged layer over VoiceForD365 form" in result.stdout
         assert envs[0].name not in result.stdout
         assert not envs[2].server.log  # nothing was sent without its credential
+
+
+def test_an_import_in_progress_shows_in_status_and_plan_follows_it(
+        tmp_path: Path, clock: FakeClock) -> None:  # noqa: F811
+    from datetime import UTC, datetime
+
+    package = write_package(tmp_path, spec())
+    with fleet_of([("behind", 1)]) as envs:
+        assert envs[0].server is not None
+        started = datetime.fromtimestamp(clock.wall() - 600, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        job = envs[0].server.add_orphan_job(BASE, started)
+        fleet = fleet_toml(envs, tmp_path)
+        status = invoke(["fleet", "status", "--package", str(package), "--fleet", str(fleet),
+                         "--json"], tokens(envs))
+        row = json.loads(status.stdout)["environments"][0]
+        assert row["imports_running"] == [{"solution": BASE, "job": job, "progress": 0.0}]
+        assert row["status"] == "warning" and f"job {job}" in " ".join(row["warnings"])
+        plan = invoke(["fleet", "plan", str(package), "--fleet", str(fleet), "--json"],
+                      tokens(envs))
+        steps = json.loads(plan.stdout)["environments"][0]["steps"]
+        assert {s["uniquename"]: s["action"] for s in steps}[BASE] == "wait"

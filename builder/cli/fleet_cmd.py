@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 
 import click
 
+from ..config import load_config
 from ..deploy import clock as clocks
 from ..deploy.plan import MODES
 from ..deploy.secrets import mask
@@ -39,19 +39,9 @@ RENDER: dict[str, Callable[[list[Row]], str]] = {
 
 
 def fleet_path(given: Path | None) -> Path:
-    """--fleet, else `fleet` under [tool.voicepkg] in ./pyproject.toml, else ./fleet.toml."""
-    if given is not None:
-        return given
-    project = Path("pyproject.toml")
-    if project.is_file():
-        try:
-            tool = tomllib.loads(project.read_text(encoding="utf-8")).get("tool", {})
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            tool = {}
-        configured = tool.get("voicepkg", {}).get("fleet")
-        if isinstance(configured, str) and configured:
-            return Path(configured)
-    return Path("fleet.toml")
+    """--fleet, else `fleet` of the project configuration ([tool.voicepkg] in pyproject.toml
+    or voicepkg.toml), else ./fleet.toml."""
+    return given or load_config().fleet or Path("fleet.toml")
 
 
 def common(command: Callable[..., None]) -> Callable[..., None]:
