@@ -21,8 +21,8 @@ from .fsio import check_output_folder
 from .interrupts import deferred
 from .model import Project, RawPart
 from .read import Fallback, SolutionRead
-from .unpack_units import Key, Unit, assemble_files, problems, source_units
-from .unpack_verify import frame_parts, mismatches
+from .unpack_units import Key, Unit, assemble_files, problems, raw_path, source_units
+from .unpack_verify import frame_parts, load_files, mismatches, trim_roots
 
 
 @dataclass
@@ -64,7 +64,8 @@ def unpack_read(read: SolutionRead) -> Unpacked:
         files = assemble_files(replace(project, raw_parts=project.raw_parts + extra), units)
         if not read.originals:
             break
-        everything = mismatches(read, files)
+        loaded = load_files(files)
+        everything = mismatches(read, loaded)
         unowned = [m.part for m in everything if m.key == ("", "")]
         found = [m for m in everything if m.key not in demoted and m.key != ("", "")]
         if not found:
@@ -75,6 +76,8 @@ def unpack_read(read: SolutionRead) -> Unpacked:
             else:
                 demoted.add(m.key)
                 reasons[m.key] = m.part
+    if read.originals:
+        files = _with_trimmed_roots(files, frames, loaded, read.managed)
     kept = [alternates[k] for k in sorted(demoted) if k in alternates]
     warnings = _warnings(read, kept, reasons) + _row_warnings(read, sorted(rows - demoted))
     warnings += [
@@ -87,6 +90,18 @@ def unpack_read(read: SolutionRead) -> Unpacked:
         for what in unowned
     ]
     return Unpacked(files, kept, warnings)
+
+
+def _with_trimmed_roots(
+    files: dict[str, bytes], frames: list[RawPart], loaded: Project, managed: bool
+) -> dict[str, bytes]:
+    """The frames' solution.xml without the root components the sources give (see
+    `trim_roots`)."""
+    out = dict(files)
+    for frame in frames:
+        if frame.path == "solution.xml":
+            out[raw_path(frame)] = trim_roots(frame, loaded, managed).content
+    return out
 
 
 def _row_warnings(read: SolutionRead, keys: list[Key]) -> list[Diagnostic]:

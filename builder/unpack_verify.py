@@ -18,8 +18,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from .model import RawPart
+from .model import Project, RawPart
 from .read import Fallback, SolutionRead
+from .read_xml import Element
 from .render.frame import PLACEHOLDER, digest, strip_indentation
 from .xmlsafe import parse_xml
 
@@ -72,15 +73,20 @@ def _skeleton(data: bytes, taken: set[str]) -> bytes:
 # --- checking the candidate sources ------------------------------------------------------
 
 
-def mismatches(read: SolutionRead, files: Entries) -> list[Mismatch]:
-    """The components whose sources in `files` do not rebuild as exported."""
+def load_files(files: Entries) -> Project:
+    """Candidate source files loaded the way `build` loads them."""
     from .load import load_project
-    from .render import render_solution
     from .unpack import write_tree
 
     with tempfile.TemporaryDirectory(prefix="voicepkg-unpack-") as tmp:
         write_tree(Path(tmp) / "src", files, force=False)
-        project = load_project(Path(tmp) / "src")
+        return load_project(Path(tmp) / "src")
+
+
+def mismatches(read: SolutionRead, project: Project) -> list[Mismatch]:
+    """The components whose sources (loaded as `project`) do not rebuild as exported."""
+    from .render import render_solution
+
     found = []
     for solution, original in read.originals:
         rendered = render_solution(project, solution, read.managed)
@@ -151,3 +157,28 @@ def _canonical(data: bytes, path: str) -> bytes:
     root = parse_xml(data, path)
     strip_indentation(root)
     return bytes(etree.tostring(root, method="c14n", with_comments=False))
+
+
+def trim_roots(frame: RawPart, project: Project, managed: bool) -> RawPart:
+    """The frame's solution.xml without the root components the sources give exactly so:
+    those come from the sources when built (and go when the component is removed); the
+    others (components kept as exported, another behavior) stay in the frame."""
+    from .render.manifest import render_solution_xml
+
+    solution = project.solution(frame.solution)
+    if solution is None:
+        return frame
+    ours = parse_xml(render_solution_xml(project, solution, managed), "solution.xml")
+    given = {_canonical_root(r) for r in ours.iter("RootComponent")}
+    root = parse_xml(frame.content, frame.path)
+    for item in list(root.iter("RootComponent")):
+        parent = item.getparent()
+        if _canonical_root(item) in given and parent is not None:
+            parent.remove(item)
+    content = b"\xef\xbb\xbf" + bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+    return RawPart(frame.path, content, frame.section, frame.solution)
+
+
+def _canonical_root(el: Element) -> tuple[str, str, str]:
+    key = (el.get("schemaName") or el.get("id") or "").strip("{}").lower()
+    return el.get("type", ""), key, el.get("behavior", "0")

@@ -183,8 +183,9 @@ def test_an_exported_row_becomes_sources_and_keeps_the_columns_they_do_not_hold(
     unpacked = run_cli("unpack", str(source), "--out", str(tmp_path / "src"))
     assert "UNP011: session template sample_TwilioCallSessionTemplate" in unpacked.output
     tab = tmp_path / "src" / "multisession" / "sample_twiliocallsessiontemplate.xml"
-    tab.write_text(tab.read_text().replace('title="Call from {customer}"',
-                                           'title="Call by {customer}"'))
+    tab.write_text(
+        tab.read_text().replace('title="Call from {customer}"', 'title="Call by {customer}"')
+    )
     built = run_cli(
         "build",
         "solution",
@@ -201,3 +202,41 @@ def test_an_exported_row_becomes_sources_and_keeps_the_columns_they_do_not_hold(
     assert [d for d in differences(original, rebuilt) if not d.startswith(row)] == []
     assert b'<msdyn_title default="Call by {customer}">' in rebuilt[row]
     assert b"<msdyn_enablebuildexpression>0</msdyn_enablebuildexpression>" in rebuilt[row]
+
+
+def test_edits_to_unpacked_sources_reach_the_rebuilt_manifest(tmp_path: Path) -> None:
+    """DCCP unpacked: the solution renamed in project.xml and its one modelled web resource
+    removed. The new name is built in; the web resource and its root component leave; the
+    rest of the solution is as exported."""
+    source = need_shared(CORPUS2 / "zips" / "DCCPChannelIntegrationFramework_1_0_0_6.zip")
+    original = zip_entries(source.read_bytes())
+    src = tmp_path / "src"
+    assert run_cli("unpack", str(source), "--out", str(src)).exit_code == 0
+    declared = (src / "webresources" / "webresources.xml").read_text()
+    assert declared.count("<web-resource ") == 1 and "extn_/sample/stylesheet.css" in declared
+    (src / "webresources" / "webresources.xml").unlink()
+    (src / "webresources" / "sample" / "stylesheet.css").unlink()
+    project = src / "project.xml"
+    project.write_text(
+        project.read_text().replace('"DCCP Channel Integration Framework"', '"DCCP"')
+    )
+    built = run_cli(
+        "build", "solution", "--src", str(src), "--unmanaged", "--out", str(tmp_path / "d")
+    )
+    assert built.exit_code == 0, built.output
+    [rebuilt_zip] = list((tmp_path / "d").glob("*.zip"))
+    rebuilt = zip_entries(rebuilt_zip.read_bytes())
+    found = differences(original, rebuilt)
+    gone = [p for p in original if p.startswith("WebResources/") and "stylesheet" in p.lower()]
+    assert len(gone) == 1
+    assert f"only in the original: {gone[0]}" in found
+    assert any("RootComponents lost" in d and "extn_/sample/stylesheet.css" in d for d in found)
+    assert b'<LocalizedName description="DCCP" languagecode="1033"' in rebuilt["solution.xml"]
+    unexplained = [
+        d
+        for d in found
+        if gone[0] not in d
+        and "stylesheet" not in d
+        and not d.startswith(("solution.xml: canonical", "customizations.xml: canonical"))
+    ]
+    assert unexplained == []

@@ -4,8 +4,10 @@ whole, carried from `unpack` to `build` and merged with what the model renders.
 `unpack` of a Dataverse export keeps three zip entries under `raw/<Solution>/entries/`:
 
 - `solution.xml`, as exported: the build takes it as it is (publisher, names, root
-  components, missing dependencies, ImportExportXml attributes) and stamps the version
-  and the managed flag; a root component the model adds that the frame lacks is appended.
+  components, missing dependencies, ImportExportXml attributes), stamps the version and
+  the managed flag and takes what `project.xml` changed (`HELD_BY_SOURCES`). Its root
+  components are those the sources do not give exactly so (`unpack` trims the others):
+  the build adds the sources' own, so a component removed from the sources leaves.
 - `customizations.xml`, as exported, with every component `unpack` carries elsewhere (as a
   source file or a raw part) replaced by a placeholder `<voicepkg-part digest=... />`: it
   keeps the sections, their order and attributes, `Languages`, and the order of the
@@ -90,6 +92,8 @@ def merge_manifest(rendered: bytes, frame: bytes) -> bytes:
         mine, theirs = ours.find(f"SolutionManifest/{tag}"), root.find(f"SolutionManifest/{tag}")
         if mine is not None and theirs is not None and not _same_value(tag, mine, theirs):
             theirs.text = mine.text
+    for path, attribute in HELD_BY_SOURCES:
+        _take_edit(ours.find(path), root.find(path), attribute)
     held = root.find("SolutionManifest/RootComponents")
     if held is not None:
         known = {_root_key(r) for r in held}
@@ -97,6 +101,36 @@ def merge_manifest(rendered: bytes, frame: bytes) -> bytes:
             if _root_key(item) not in known:
                 held.append(item)
     return _serialize(root)
+
+
+_EN = "[@languagecode='1033']"
+# What project.xml says about the solution and its publisher: an edit there wins over the
+# frame (unpack wrote project.xml from the frame, so unedited values agree).
+HELD_BY_SOURCES: tuple[tuple[str, str], ...] = tuple(
+    (f"SolutionManifest/{path}", attribute)
+    for path, attribute in (
+        ("UniqueName", ""),
+        (f"LocalizedNames/LocalizedName{_EN}", "description"),
+        (f"Descriptions/Description{_EN}", "description"),
+        ("Publisher/UniqueName", ""),
+        (f"Publisher/LocalizedNames/LocalizedName{_EN}", "description"),
+        (f"Publisher/Descriptions/Description{_EN}", "description"),
+        ("Publisher/EMailAddress", ""),
+        ("Publisher/SupportingWebsiteUrl", ""),
+        ("Publisher/CustomizationPrefix", ""),
+        ("Publisher/CustomizationOptionValuePrefix", ""),
+    )
+)
+
+
+def _take_edit(mine: Element | None, theirs: Element | None, attribute: str) -> None:
+    if mine is None or theirs is None:
+        return
+    if attribute:
+        if (mine.get(attribute) or "").strip() != (theirs.get(attribute) or "").strip():
+            theirs.set(attribute, mine.get(attribute) or "")
+    elif (mine.text or "").strip() != (theirs.text or "").strip():
+        theirs.text = mine.text
 
 
 def _same_value(tag: str, mine: Element, theirs: Element) -> bool:
