@@ -8,6 +8,7 @@ loader and renderers only inside the command.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +29,7 @@ def imported(code: str) -> list[str]:
 
 def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 21
-    voicepkg = str(Path(sys.executable).with_name("voicepkg"))
+    voicepkg = os.environ.get("VOICEPKG") or str(Path(sys.executable).with_name("voicepkg"))
     bare, top, build = interleaved(repeats, process([sys.executable, "-c", "pass"]),
                                    process([voicepkg, "--help"]),
                                    process([voicepkg, "build", "--help"]))

@@ -10,6 +10,7 @@ of each command comes first.
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 import sys
@@ -30,7 +31,8 @@ from builder.render.names import (
 )
 
 SOURCES = ROOT / "solution_src"
-VOICEPKG = str(Path(sys.executable).with_name("voicepkg"))
+# the console script; VOICEPKG names another (e.g. an older checkout's) to compare with
+VOICEPKG = os.environ.get("VOICEPKG") or str(Path(sys.executable).with_name("voicepkg"))
 
 
 def solution_spec(project: Any, kinds: tuple[bool, ...]) -> dict[str, Any]:
