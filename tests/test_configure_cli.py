@@ -10,7 +10,8 @@ import pytest
 from fakes.config_env import APP_ID, FULL_CIF2, form_xml, organization
 from fakes.dv_config import ConfigDataverse
 from fakes.fixtures import *  # noqa: F403 (the clock fixture)
-from fakes.fixtures import TOKEN, invoke
+from fakes.fixtures import TOKEN, cif2, deploy, invoke
+from fakes.packages import Spec, write_package
 
 CONTROL = "MscrmControls.ChannelCommunication.ChannelCommunicationControl"
 
@@ -217,3 +218,27 @@ def test_a_bad_config_file_is_a_usage_error_naming_every_problem(fake, tmp_path,
     assert "cif2.app_profile: unknown key" in result.stderr
     assert "callback_profiles: must be an array of tables" in result.stderr
     assert fake.log == []
+
+
+def test_configure_then_doctor_is_green(fake, tmp_path, clock) -> None:
+    cif2(fake)
+    package = write_package(tmp_path, Spec())
+    assert deploy(fake, package).exit_code == 0
+    organization(fake, tmp_path, deployed=True)
+    config = tmp_path / "env.toml"
+    config.write_text(FULL_CIF2)
+    doctor = ["doctor", "--env", fake.url, "--package", str(package), "--config", str(config)]
+    before = invoke(doctor)
+    assert before.exit_code == 1, before.stdout
+    assert ("warning: click-to-dial: 2 change(s) to make: update form contact/Contact, update "
+            "form account/Account") in before.stdout
+    assert "run voicepkg configure --config" in before.stdout
+    assert run(fake, tmp_path, FULL_CIF2).exit_code == 0
+    fake.log.clear()
+    after = invoke(doctor)
+    assert after.exit_code == 0, after.stdout
+    for name in ("application user (configured)", "app profiles and users", "click-to-dial",
+                 "Phone Call forms in apps", "Enreach e-mails", "call sync fallback",
+                 "callback profiles", "DefaultCrmAssignee", "app profile", "enreach user ids"):
+        assert f"ok: {name}" in after.stdout, after.stdout
+    assert writes(fake) == []

@@ -37,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "fleet": ("builder.cli.fleet_cmd", "fleet", "Many environments: status, plan, rings."),
     "configure": ("builder.cli.configure_cmd", "configure",
                   "Do the configuration guide's steps (1.4-1.5.6) in an environment."),
+    "onboard": ("builder.cli.configure_cmd", "onboard",
+                "Register the app for Enreach in the customer's tenant (guide 1.2)."),
     "diff": ("builder.cli.diff_cmd", "diff", "What changed between two versions."),
     "unpack": ("builder.cli.diff_cmd", "unpack", "Turn a solution zip into solution_src sources."),
 }

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..configure.checks import config_findings
+from ..configure.config import load_config
 from ..deploy import clock as clocks
 from ..deploy.apply import Outcome
 from ..deploy.auth import KINDS, TokenProvider, choose_auth
@@ -38,8 +41,10 @@ NAMES_SHOWN = 10  # users named in the human output; --json lists them all
 @format_option("text", "json", "markdown", "junit")
 @click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True,
               help="Seconds to wait for the environment (throttling).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also check the steps of a voicepkg configure file (docs/configure.md).")
 def doctor(env_url: str, package: Path | None, from_source: bool, src: Path, scenario: str,
-           auth: str, fmt: str, timeout: float) -> None:
+           auth: str, fmt: str, timeout: float, config_file: Path | None) -> None:
     """Check an installed environment the way the guide's administrator would (read only)."""
     as_json = fmt != "text"  # every machine format renders the JSON report
     clock = clocks.default_clock()
@@ -48,11 +53,15 @@ def doctor(env_url: str, package: Path | None, from_source: bool, src: Path, sce
     with reported(failure, as_json):
         url = check_env_url(env_url)
         reference = load_package(package, from_source, src)
+        config = load_config(config_file) if config_file else None
         spec = choose_auth(dict(os.environ), auth)
         transport = Transport(url, TokenProvider(spec, url), clock,
                               deadline=clock.monotonic() + timeout, who=spec.who())
         try:
             report = diagnose(transport, reference, scenario, url)
+            if config is not None:  # configure's steps (builder/configure/checks.py)
+                report = replace(report, findings=report.findings + tuple(
+                    config_findings(transport, config)))
         finally:
             transport.close()
     exit_code = failure.exit_code or (0 if report is None or report.healthy else 1)

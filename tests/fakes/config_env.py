@@ -31,16 +31,19 @@ def form_xml(*fields: str, described: dict[str, str] | None = None) -> str:
                                 if descriptions else "") + "</form>")
 
 
-def organization(fake: ConfigDataverse, tmp: Path, scenario: str = "cif2") -> None:
-    """The package installed, and the customer's own things around it."""
-    fake.add_tables("msdyn_ciprovider" if scenario == "cif1" else "msdyn_channelprovider")
-    if scenario == "cif2-omnichannel":
-        fake.add_tables("msdyn_liveworkstream")
-    installed(fake, Spec(), tmp)
+def organization(fake: ConfigDataverse, tmp: Path, scenario: str = "cif2",
+                 deployed: bool = False) -> None:
+    """The package installed (by `voicepkg deploy` when `deployed`, else put in place as if),
+    and the customer's own things around it."""
+    if not deployed:
+        fake.add_tables("msdyn_ciprovider" if scenario == "cif1" else "msdyn_channelprovider")
+        if scenario == "cif2-omnichannel":
+            fake.add_tables("msdyn_liveworkstream")
+        installed(fake, Spec(), tmp)
+        fake.add_setting("DefaultCrmAssignee", "", "")
+        fake.add_setting("CallDurationLimit", "10", "10")
     fake.add_tables("enreach_setting", "enreach_callbackprofile", "enreach_callbacklist",
                     "msdyn_appconfiguration")
-    fake.add_setting("DefaultCrmAssignee", "", "")
-    fake.add_setting("CallDurationLimit", "10", "10")
     if scenario == "cif1":
         fake.records["msdyn_ciproviders"][PROVIDER_ID] = {
             "msdyn_ciproviderid": PROVIDER_ID, "msdyn_name": "Voice for Dynamics 365",
