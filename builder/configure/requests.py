@@ -195,7 +195,7 @@ def publish(apps: Sequence[str] = (), tables: Sequence[str] = ()) -> Request:
     if tables:
         parts += "<entities>" + "".join(f"<entity>{t}</entity>" for t in tables) + "</entities>"
     if apps:
-        parts += ("<appmodules>" + "".join(f"<appmodule>{{{a}}}</appmodule>" for a in apps)
+        parts += ("<appmodules>" + "".join(f"<appmodule>{a}</appmodule>" for a in apps)
                   + "</appmodules>")
     return Request("POST", "PublishXml", json={
         "ParameterXml": f"<importexportxml>{parts}</importexportxml>"},
