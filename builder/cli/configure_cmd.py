@@ -99,10 +99,11 @@ def _exit(outcome: Outcome, url: str, config: str, dry_run: bool, as_json: bool,
 @click.option("--rotate-secret", is_flag=True, help="Add a new secret even if one is valid.")
 @click.option("--dry-run", is_flag=True, help="Say what would be done; write nothing.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
-              show_default=True)
+              show_default=True, help="Output format (json: one object, the secret in it).")
 @click.option("--auth", type=click.Choice(KINDS), default="azure-cli", show_default=True,
               help="How the administrator signs in to Microsoft Graph (GRAPH_TOKEN wins).")
-@click.option("--graph-url", default=GRAPH_ROOT, hidden=True)
+@click.option("--graph-url", default=GRAPH_ROOT, hidden=True,
+              help="Microsoft Graph's root (tests point it at a loopback fake).")
 def onboard(name: str, certificate: Path | None, federated_issuer: str, federated_subject: str,
             client_secret: bool, secret_days: int, rotate_secret: bool, dry_run: bool, fmt: str,
             auth: str, graph_url: str) -> None:
