@@ -123,3 +123,19 @@ def test_the_settings_file_the_docs_deploy_with_is_the_sources_template() -> Non
     assert json.loads(made.stdout) == shipped
     values = [v["Value"] for v in shipped["EnvironmentVariables"]]
     assert values == ["${ENREACH_API_BASE_URL}", "${USER_ID_SYNC_URL}", "${VOICE_WIDGET_URL}"]
+
+
+def test_settings_by_name_from_the_configured_folder(fake, tmp_path, clock,
+                                                     monkeypatch) -> None:
+    cif2(fake)
+    package = write_package(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "envs").mkdir()
+    settings_file(tmp_path / "envs", {"enreach_EnreachApiBaseUrl": "https://api.example"},
+                  "prod.json")
+    (tmp_path / "voicepkg.toml").write_text('settings = "envs"\n', encoding="utf-8")
+    result = deploy(fake, package, settings=Path("prod"))
+    assert result.exit_code == 0, result.output
+    assert fake.env_values["enreach_EnreachApiBaseUrl"] == "https://api.example"
+    missing = deploy(fake, package, settings=Path("staging"))
+    assert missing.exit_code == 2 and "'staging' does not exist" in missing.stderr

@@ -113,6 +113,21 @@ def load_package(package: Path | None, from_source: bool, src: Path) -> Package:
     return read_package(path)
 
 
+def settings_path(given: Path | None) -> Path | None:
+    """--settings as given when it exists, else NAME or NAME.json in the settings folder
+    (`settings` of the project configuration, default deploy/); a usage error otherwise."""
+    if given is None or given.exists():
+        return given
+    from .output import session
+
+    folder = session().config.settings or Path("deploy")
+    for candidate in (folder / given, folder / f"{given}.json"):
+        if len(given.parts) == 1 and candidate.is_file():
+            return candidate
+    raise click.BadParameter(f"'{given}' does not exist (nor {folder / given.name}.json)",
+                             param_hint="'--settings'")
+
+
 def default_package() -> Path:
     found = sorted(Path("dist").glob("VoiceForD365Package_*.zip"))
     if len(found) == 1:
@@ -136,8 +151,10 @@ def package_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--env", "env_url", required=True, metavar="URL",
               help="Environment URL, e.g. https://contoso.crm4.dynamics.com")
 @package_options
-@click.option("--settings", "settings_file", type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="Deployment settings JSON (pac create-settings form).")
+@click.option("--settings", "settings_file", type=click.Path(dir_okay=False, path_type=Path),
+              callback=lambda ctx, param, value: settings_path(value),
+              help="Deployment settings JSON (pac create-settings form): a path, or a name "
+                   "in the settings folder (deploy/ or [tool.voicepkg] settings).")
 @click.option("--scenario", type=click.Choice(("auto", *SCENARIOS)), default="auto",
               show_default=True, help="Which channel integration (auto: what the environment "
                                       "has).")
