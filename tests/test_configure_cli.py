@@ -37,8 +37,9 @@ def as_json(result) -> dict:  # noqa: ANN001
     return dict(json.loads(result.stdout))
 
 
-def test_a_fresh_environment_gets_every_step(fake, tmp_path, clock) -> None:
-    organization(fake, tmp_path)
+@pytest.mark.parametrize("scenario", ["cif2", "cif2-omnichannel"])
+def test_a_fresh_environment_gets_every_step(fake, tmp_path, clock, scenario) -> None:
+    organization(fake, tmp_path, scenario)
     result = run(fake, tmp_path, FULL_CIF2)
     assert result.exit_code == 0, result.output
     app_user = next(u for u in fake.users if u["applicationid"] == APP_ID)
@@ -242,3 +243,41 @@ def test_configure_then_doctor_is_green(fake, tmp_path, clock) -> None:
                  "callback profiles", "DefaultCrmAssignee", "app profile", "enreach user ids"):
         assert f"ok: {name}" in after.stdout, after.stdout
     assert writes(fake) == []
+
+
+def test_the_users_mapping_csv_sets_enreach_emails(fake, tmp_path, clock) -> None:
+    organization(fake, tmp_path)
+    (tmp_path / "people.csv").write_text("user,enreach_email\n"
+                                         "ann@contoso.example,ann@enreach.example\n"
+                                         "Bob@Contoso.example,bob@contoso.example\n")
+    result = run(fake, tmp_path, '[users]\nmapping = "people.csv"\n')
+    assert result.exit_code == 0, result.output
+    assert fake.user("ann@contoso.example")["enreach_enreachuseremail"] == "ann@enreach.example"
+    assert fake.user("bob@contoso.example")["enreach_enreachuserid"] == "enr-bob"
+
+
+def test_json_output_is_one_object_also_when_the_file_is_bad(fake, tmp_path, clock) -> None:
+    result = run(fake, tmp_path, '[users]\nemails = {application_user = "a@b.example"}\n',
+                 "--json")
+    assert result.exit_code == 2
+    data = as_json(result)
+    assert data["status"] == "usage" and data["exit_code"] == 2
+    assert any("'application_user' needs an [application_user] section" in e
+               for e in data["errors"])
+
+
+def test_every_example_in_the_docs_is_a_valid_config(tmp_path) -> None:
+    from conftest import ROOT
+
+    from builder.configure.config import load_config
+
+    text = (ROOT / "docs" / "configure.md").read_text()
+    examples = text.split("```toml\n")[1:]
+    assert len(examples) == 3  # CIF 1.0, CIF 2.0, CIF 2.0 + Omnichannel
+    (tmp_path / "enreach-users.csv").write_text("user,enreach_email\n")
+    for i, example in enumerate(examples):
+        path = tmp_path / f"example{i}.toml"
+        path.write_text(example.split("```")[0])
+        config = load_config(path)
+        assert config.application_user and config.users and config.call_sync
+    assert config.cif2 and config.callback_profiles and config.phone_call_forms

@@ -48,6 +48,19 @@ def configure(env_url: str, config_file: Path, dry_run: bool, fmt: str, as_json:
     """Do the configuration guide's steps (1.4-1.5.6) an environment still lacks."""
     url = check_env_url(env_url)
     as_json = as_json or fmt == "json"
+    try:
+        outcome = _configure(url, config_file, dry_run, as_json, auth, timeout)
+        code = outcome.exit_code
+    except BuildError as error:
+        if not as_json:
+            raise
+        outcome = Outcome(Plan(), errors=[mask(str(d)) for d in error.diagnostics])
+        code = error.exit_code
+    _exit(outcome, url, str(config_file), dry_run, as_json, code)
+
+
+def _configure(url: str, config_file: Path, dry_run: bool, as_json: bool, auth: str,
+               timeout: float) -> Outcome:
     config = load_config(config_file)
     spec = choose_auth(dict(os.environ), auth)
     clock = clocks.default_clock()
@@ -58,24 +71,15 @@ def configure(env_url: str, config_file: Path, dry_run: bool, fmt: str, as_json:
         plan = plan_configure(config, snap)
         for line in plan_lines(plan):
             click.echo(mask(line), err=as_json)
-        outcome = apply_plan(transport, config, snap, plan, dry_run)
-    except BuildError as error:
-        if not as_json:
-            raise
-        outcome = Outcome(Plan(), errors=[mask(str(d)) for d in error.diagnostics])
-        outcome.plan.problems = []
-        _exit(outcome, url, str(config_file), dry_run, True, error.exit_code)
-        return
+        return apply_plan(transport, config, snap, plan, dry_run)
     finally:
         transport.close()
-    _exit(outcome, url, str(config_file), dry_run, as_json, outcome.exit_code)
 
 
 def _exit(outcome: Outcome, url: str, config: str, dry_run: bool, as_json: bool,
           code: int) -> None:
     if as_json:
-        data = json_report(outcome, url, config, dry_run)
-        data["exit_code"] = code
+        data = json_report(outcome, url, config, dry_run, code)
         click.echo(mask(json.dumps(data, indent=2)))
     else:
         for line in summary_lines(outcome, dry_run):

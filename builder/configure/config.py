@@ -148,10 +148,13 @@ def load_config(path: Path) -> Config:
         call_sync=reader.section(data, "call_sync", _call_sync),
         callback_profiles=_profiles(reader, data.get("callback_profiles", [])),
     )
-    if config.call_sync and config.call_sync.technical_user == APP_USER and (
-            config.application_user is None):
-        reader.problem("call_sync.technical_user", f"'{APP_USER}' needs an [application_user] "
-                       "section")
+    uses_app_user = [key for key, used in (
+        ("call_sync.technical_user", config.call_sync and config.call_sync.technical_user ==
+         APP_USER), ("users.emails", config.users and any(
+             user == APP_USER for user, _ in config.users.emails))) if used]
+    if uses_app_user and config.application_user is None:
+        for key in uses_app_user:
+            reader.problem(key, f"'{APP_USER}' needs an [application_user] section")
     reader.done()
     return config
 

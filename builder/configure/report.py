@@ -8,7 +8,7 @@ from typing import Any
 from .apply import Outcome
 from .plan import Plan
 
-STATUS = {0: "done", 1: "failed", 3: "refused"}
+STATUS = {0: "done", 2: "usage", 3: "refused"}  # anything else: failed
 
 
 def plan_lines(plan: Plan) -> list[str]:
@@ -49,11 +49,12 @@ def summary_lines(outcome: Outcome, dry_run: bool) -> list[str]:
     return lines
 
 
-def json_report(outcome: Outcome, url: str, config: str, dry_run: bool) -> dict[str, Any]:
+def json_report(outcome: Outcome, url: str, config: str, dry_run: bool, code: int,
+                ) -> dict[str, Any]:
     return {
         "environment": url, "config": config, "dry_run": dry_run,
-        "status": "planned" if dry_run and not outcome.exit_code else STATUS[outcome.exit_code],
-        "exit_code": outcome.exit_code,
+        "status": "planned" if dry_run and not code else STATUS.get(code, "failed"),
+        "exit_code": code,
         "changes": [{"step": d.change.step, "section": d.change.section,
                      "action": d.change.action, "target": d.change.target,
                      "detail": d.change.detail, "status": d.status,
