@@ -116,12 +116,44 @@ def test_higher_version_that_removes_nothing_is_an_update(fake, tmp_path, clock)
     assert fake.solution(BASE)["version"] == "1.1.0.0"
 
 
-def test_a_removed_column_makes_it_an_upgrade_that_deletes_it(fake, tmp_path, clock) -> None:
+def test_an_upgrade_that_deletes_a_column_is_refused_without_allow_data_loss(
+        fake, tmp_path, clock) -> None:
     cif1(fake)
     installed(fake, Spec(version="1.0.0.0"), tmp_path)
     spec = Spec(version="1.1.0.0")
     spec.columns["phonecall"].remove("enreach_apiaudit")
     result = deploy(fake, write_package(tmp_path, spec), "--json")
+    assert result.exit_code == 3, result.output
+    step = report(result)["solutions"][0]
+    assert step["action"] == "refuse" and "--allow-data-loss" in step["reason"]
+    assert {"type": "column", "name": "phonecall.enreach_apiaudit",
+            "holds_data": True} in step["removed"]
+    assert fake.calls("POST") == [] and fake.calls("PATCH") == []  # nothing changed
+    assert fake.solution(BASE)["version"] == "1.0.0.0"
+
+
+def test_removed_components_are_named_and_say_which_hold_data(fake, tmp_path, clock) -> None:
+    cif1(fake)
+    form = "5b0b9a5e-0000-4000-8000-00000000f0a1"
+    installed(fake, Spec(version="1.0.0.0", forms={form: "phonecall"}), tmp_path)
+    for row in fake.components[BASE]:  # the service names each component (msdyn_name)
+        if row["msdyn_objectid"] == form:
+            row["msdyn_name"] = "Voice form 5b0b9a5e"
+    result = deploy(fake, write_package(tmp_path, Spec(version="1.1.0.0")), "--json")
+    assert result.exit_code == 0, result.output  # a form holds no data: no consent needed
+    step = report(result)["solutions"][0]
+    assert step["action"] == "upgrade"
+    assert step["removed"] == [{"type": "form", "name": "Voice form 5b0b9a5e",
+                                "holds_data": False}]
+    assert form not in step["reason"] and "Voice form 5b0b9a5e" in step["reason"]
+
+
+def test_a_removed_column_makes_it_an_upgrade_that_deletes_it(fake, tmp_path, clock) -> None:
+    cif1(fake)
+    installed(fake, Spec(version="1.0.0.0"), tmp_path)
+    spec = Spec(version="1.1.0.0")
+    spec.columns["phonecall"].remove("enreach_apiaudit")
+    result = deploy(fake, write_package(tmp_path, spec), "--allow-data-loss", "--json")
     assert result.exit_code == 0, result.output
     step = report(result)["solutions"][0]
     assert step["action"] == "upgrade" and "phonecall.enreach_apiaudit" in step["reason"]
@@ -334,7 +366,7 @@ ENVELOPE = {"report", "report_version", "tool", "environment", "package", "start
             "finished_at", "duration_seconds", "dry_run", "status", "exit_code", "diagnostics",
             "counts"}
 SOLUTION_KEYS = {"uniquename", "from", "to", "action", "status", "reason", "import_job_key",
-                 "async_operation_id", "duration_seconds"}
+                 "async_operation_id", "duration_seconds", "removed"}
 
 
 def test_json_output_is_one_object_on_stdout_in_the_shared_report_shape(fake, package,

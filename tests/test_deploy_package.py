@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fakes.fixtures import *  # noqa: F403
+from fakes.fixtures import deploy, report
 from fakes.packages import (
     BASE,
     MULTI,
@@ -116,3 +119,61 @@ def test_a_missing_package_and_a_bad_version_are_errors(tmp_path: Path) -> None:
     files["solution.xml"] = files["solution.xml"].replace(b"1.0.0.0", b"1.0.beta")
     with pytest.raises(BuildError, match="DEP006"):
         read_solution(zip_bytes(files), "s.zip")
+
+
+# --- deploy checks the package before it touches the environment (issue 15 item 9) ----------
+
+
+def _rewrite(package: Path, edit: Callable[[dict[str, bytes]], None]) -> Path:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(package) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    edit(entries)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    package.write_bytes(buffer.getvalue())
+    return package
+
+
+def _solution_edit(old: bytes, new: bytes) -> Callable[[dict[str, bytes]], None]:
+    import io
+    import zipfile
+
+    def edit(entries: dict[str, bytes]) -> None:
+        name = next(n for n in entries if n.startswith("VoiceForD365_") and n.endswith(".zip"))
+        with zipfile.ZipFile(io.BytesIO(entries[name])) as inner:
+            files = {n: inner.read(n) for n in inner.namelist()}
+        files["solution.xml"] = files["solution.xml"].replace(old, new)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as out:
+            for n, data in files.items():
+                out.writestr(n, data)
+        entries[name] = buffer.getvalue()
+
+    return edit
+
+
+def _twice(entries: dict[str, bytes]) -> None:
+    text = entries["ImportConfig.xml"].decode("utf-16")
+    line = next(part for part in text.split("<configsolutionfile ")[1:])
+    entry = "<configsolutionfile " + line.split("/>")[0] + "/>"
+    entries["ImportConfig.xml"] = text.replace(entry, entry + entry, 1).encode("utf-16")
+
+
+@pytest.mark.parametrize("edit, code", [
+    (_solution_edit(b"<Version>1.0.0.0</Version>", b"<Version>99999999999.0.0.0</Version>"),
+     "DEP006"),
+    (_solution_edit(b"<UniqueName>VoiceForD365</UniqueName>",
+                    b"<UniqueName>../../evil_un</UniqueName>"), "DEP007"),
+    (_twice, "DEP008"),
+], ids=["absurd version", "path as unique name", "solution listed twice"])
+def test_deploy_refuses_a_bad_package_before_any_request(fake, package, clock, edit,  # noqa: ANN001
+                                                         code: str) -> None:
+    result = deploy(fake, _rewrite(package, edit), "--json")
+    assert result.exit_code == 1, result.output
+    assert [d["code"] for d in report(result)["diagnostics"]] == [code]
+    assert fake.log == []  # nothing was asked of, or sent to, the environment

@@ -42,6 +42,7 @@ def test_pain_01_long_import_outlives_timeout_is_reconciled(fake, package, clock
     assert second.exit_code == 0, second.output
     assert report(second)["solutions"][0] == {
         "import_job_key": job_id, "async_operation_id": None, "duration_seconds": None,
+        "removed": [],
         "uniquename": BASE, "from": None, "to": "1.0.0.0", "action": "wait", "status": "done",
         "reason": "an import of it is still running (an earlier deploy): following that job"}
     assert len(fake.calls("POST", "ImportSolutionAsync")) == 1

@@ -86,9 +86,21 @@ def test_higher_version_removing_nothing_is_an_update() -> None:
 def test_a_dropped_column_makes_an_upgrade_and_names_it() -> None:
     kept = KEYS - {(2, "phonecall.enreach_calltype")}
     pkg = Package("t", (solution("1.1.0.0", components=kept),))
-    plan = plan_deploy(state((BASE, "1.0.0.0")), pkg, Options())
-    assert plan.steps[0].action == "upgrade"
+    plan = plan_deploy(state((BASE, "1.0.0.0")), pkg, Options(allow_data_loss=True))
+    assert plan.steps[0].action == "upgrade" and not plan.refused
     assert "column phonecall.enreach_calltype" in plan.steps[0].reason
+
+
+def test_a_dropped_column_is_refused_without_consent_and_named_with_its_data() -> None:
+    kept = KEYS - {(2, "phonecall.enreach_calltype")}
+    pkg = Package("t", (solution("1.1.0.0", components=kept),))
+    for mode in ("auto", "upgrade"):
+        plan = plan_deploy(state((BASE, "1.0.0.0")), pkg, Options(mode=mode))
+        assert plan.steps[0].action == "refuse" and plan.refused
+        assert [str(r) for r in plan.steps[0].removed] == [
+            "column phonecall.enreach_calltype (holds data)"]
+    kept_by_update = plan_deploy(state((BASE, "1.0.0.0")), pkg, Options(mode="update"))
+    assert kept_by_update.steps[0].action == "update"  # an update deletes nothing
 
 
 def test_components_that_cannot_be_listed_mean_upgrade_unless_told_update() -> None:

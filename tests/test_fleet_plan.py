@@ -25,8 +25,9 @@ def test_plan_names_data_loss_and_missing_values_and_changes_nothing(
         rows = {r["name"]: r for r in json.loads(result.stdout)["environments"]}
         assert set(rows) == {envs[0].name, envs[1].name}  # ring 1 only
         behind, fresh = rows[envs[0].name], rows[envs[1].name]
-        assert behind["status"] == "changes"
-        assert {s["uniquename"]: s["action"] for s in behind["steps"]}[BASE] == "upgrade"
+        # deploy refuses an upgrade that deletes data without --allow-data-loss (issue 9)
+        assert behind["status"] == "refused"
+        assert {s["uniquename"]: s["action"] for s in behind["steps"]}[BASE] == "refuse"
         assert behind["data_loss"] == [f"{BASE}: column enreach_setting.enreach_description"]
         assert behind["missing_settings"] == []  # the environment has its value
         assert fresh["status"] == "refused"

@@ -165,13 +165,17 @@ def package_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--auth", type=click.Choice(KINDS), default="auto", show_default=True,
               help="Credential kind; auto picks from the environment variables.")
 @click.option("--pac", "pac_path", default="", help="The pac executable (default: on PATH).")
+@click.option("--allow-data-loss", is_flag=True,
+              help="Let an upgrade delete tables and columns the package no longer has, with "
+                   "their data (otherwise such a plan is refused, exit 3).")
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop.")
 @format_option("text", "json", "markdown", "junit")
 @click.option("--timeout", type=click.FloatRange(min=1), default=3600.0, show_default=True,
               help="Seconds to wait for the environment before exiting 4 (still running).")
 def deploy(env_url: str, package: Path | None, from_source: bool, src: Path,
            settings_file: Path | None, scenario: str, mode: str, via: str, auth: str,
-           pac_path: str, dry_run: bool, fmt: str, timeout: float) -> None:
+           pac_path: str, allow_data_loss: bool, dry_run: bool, fmt: str,
+           timeout: float) -> None:
     """Install, update or upgrade Voice for Dynamics 365 in an environment."""
     as_json = fmt != "text"  # every machine format renders the JSON report
     clock = clocks.default_clock()
@@ -180,8 +184,9 @@ def deploy(env_url: str, package: Path | None, from_source: bool, src: Path,
     with reported(outcome, as_json):
         url = check_env_url(env_url)
         loaded = load_package(package, from_source, src)
-        outcome = _deploy(url, loaded, settings_file, Options(scenario, mode), via, auth,
-                          pac_path, dry_run, as_json, timeout, clock)
+        options = Options(scenario, mode, allow_data_loss)
+        outcome = _deploy(url, loaded, settings_file, options, via, auth, pac_path, dry_run,
+                          as_json, timeout, clock)
     run = RunInfo("deploy", url, started, clock.wall(), loaded, dry_run)
     _print(outcome, run, fmt)
     if outcome.exit_code:  # SystemExit passes through click and main() as the exit status

@@ -101,7 +101,7 @@ def _solution(solution: PackageSolution, installed: dict[str, Any] | None) -> di
             "action": "check", "status": "installed" if have else "not installed",
             "reason": "" if have else "not installed", "managed": installed.get("managed")
             if installed else None, "import_job_key": None, "async_operation_id": None,
-            "duration_seconds": None}
+            "duration_seconds": None, "removed": []}
 
 
 def human_lines(report: Report) -> list[str]:

@@ -91,7 +91,25 @@ def installed_components(rows: Iterable[Mapping[str, Any]], prefix: str,
     return frozenset(keys)
 
 
-def describe(key: ComponentKey) -> str:
-    names = {1: "table", 2: "column", 9: "choice", 20: "role", 26: "view", 60: "form",
-             61: "web resource", 62: "site map", 80: "app", 380: "environment variable"}
-    return f"{names.get(key[0], str(key[0]))} {key[1]}"
+def describe(key: ComponentKey, name: str = "") -> str:
+    return f"{kind_name(key[0])} {name or key[1]}"
+
+
+DATA_TYPES = frozenset({1, ATTRIBUTE})  # tables and columns: deleting them deletes their data
+
+
+def installed_names(rows: Iterable[Mapping[str, Any]], prefix: str) -> dict[ComponentKey, str]:
+    """A readable name per key of an installed solution: the row's msdyn_name (a view's or
+    form's display name) when the key is an id, else the key's own name."""
+    names: dict[ComponentKey, str] = {}
+    for row in rows:
+        for key in installed_components([row], prefix):
+            shown = str(row.get("msdyn_name") or "").strip()
+            names[key] = shown if key[0] in ID_TYPES and shown else key[1]
+    return names
+
+
+def kind_name(kind: int) -> str:
+    return {1: "table", 2: "column", 9: "choice", 20: "role", 26: "view", 60: "form",
+            61: "web resource", 62: "site map", 80: "app", 380: "environment variable"
+            }.get(kind, str(kind))

@@ -9,6 +9,7 @@ Everything is read with `archive.read_zip` and `xmlsafe.parse_xml`; nothing touc
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from .configdata import ProviderRow, SettingRow, read_config_data
 from .virtual import VirtualTable, virtual_tables
 
 IMPORT_CONFIG = "ImportConfig.xml"
+UNIQUE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 PACKAGE_FOLDER = "VoiceForD365Package"
 
 
@@ -141,10 +143,18 @@ def package_from_entries(entries: Mapping[str, bytes], label: str) -> Package:
         raise BuildError.at("DEP002", f"no {IMPORT_CONFIG} in the package", file=label,
                             hint="pass the package zip or folder that voicepkg build wrote")
     order, data_zip = _read_import_config(entries[IMPORT_CONFIG], f"{label}!{IMPORT_CONFIG}")
+    twice = sorted({n for n in order if order.count(n) > 1})
+    if twice:
+        raise BuildError.at("DEP008", f"ImportConfig.xml lists {', '.join(twice)} more than once",
+                            file=f"{label}!{IMPORT_CONFIG}", hint="rebuild the package")
     solutions = tuple(read_solution(_entry(entries, name, label), name, f"{label}!{name}")
                       for name in order)
     if not solutions:
         raise BuildError.at("DEP003", "the package names no solutions", file=label)
+    names = [s.unique_name.lower() for s in solutions]
+    if len(set(names)) != len(names):
+        raise BuildError.at("DEP008", "the package holds the same solution twice",
+                            file=f"{label}!{IMPORT_CONFIG}", hint="rebuild the package")
     settings: tuple[SettingRow, ...] = ()
     provider = None
     if data_zip:
@@ -179,6 +189,7 @@ def read_solution(content: bytes, file_name: str, label: str = "") -> PackageSol
                             file=f"{label}!solution.xml")
     unique = (head.findtext("UniqueName") or "").strip()
     version = (head.findtext("Version") or "").strip()
+    _check_unique_name(unique, f"{label}!solution.xml")
     _check_version(version, f"{label}!solution.xml")
     return PackageSolution(
         unique_name=unique,
@@ -198,10 +209,23 @@ def read_solution(content: bytes, file_name: str, label: str = "") -> PackageSol
 
 
 def _check_version(version: str, where: str) -> None:
-    parts = version.split(".")
-    if not (2 <= len(parts) <= 4 and all(p.isdigit() for p in parts)):
-        raise BuildError.at("DEP006", f"solution version {version!r} is not numeric",
-                            file=where, hint="versions are major.minor.build.revision")
+    """validate's rule (DV172): two to four numbers of at most nine digits each."""
+    from ..validate.rules.identity import version_key  # validate's rules load on use
+
+    if version_key(version) is None:
+        raise BuildError.at("DEP006", f"solution version {version[:40]!r} is not a version "
+                            "Dataverse accepts (two to four numbers of at most nine digits)",
+                            file=where, hint="versions are major.minor.build.revision, e.g. "
+                            "1.2.0.0; rebuild the package with a valid --version")
+
+
+def _check_unique_name(name: str, where: str) -> None:
+    """validate's naming rule: a letter, then letters, digits and underscores (at most 128);
+    nothing else ever reaches the environment (not `../x`, not an empty name)."""
+    if not UNIQUE_NAME.fullmatch(name) or len(name) > 128:
+        raise BuildError.at("DEP007", f"solution unique name {name[:60]!r} is not one "
+                            "Dataverse accepts (a letter, then letters, digits, underscores)",
+                            file=where, hint="rebuild the package from its sources")
 
 
 def _env_vars(entries: Mapping[str, bytes], label: str) -> tuple[EnvVarDef, ...]:

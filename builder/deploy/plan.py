@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .components import describe, installed_components
+from .components import DATA_TYPES, describe, installed_components, installed_names, kind_name
 from .configdata import ProviderRow
 from .package import Package, PackageSolution
 from .settings import DeploymentSettings, SettingsPlan, merge_settings
@@ -42,6 +42,20 @@ GUIDE_PREREQUISITE = ("install Channel Integration Framework from AppSource, or 
 class Options:
     scenario: str = "auto"
     mode: str = "auto"
+    allow_data_loss: bool = False  # an upgrade may delete tables and columns (and their data)
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A component the installed solution holds and the package does not: an upgrade deletes
+    it, and with a table or column its data."""
+
+    kind: str  # "column", "table", "view", ...
+    name: str  # schema name, "table.column", or a view's or form's display name
+    holds_data: bool
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}" + (" (holds data)" if self.holds_data else "")
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,7 @@ class SolutionStep:
     to_version: str
     reason: str = ""
     job_id: str = ""  # wait: the running import job to follow
+    removed: tuple[Removed, ...] = ()  # what an upgrade deletes (or an update leaves behind)
 
     @property
     def changes(self) -> bool:
@@ -91,6 +106,7 @@ def plan_deploy(state: EnvState, package: Package, options: Options,
     steps: list[SolutionStep] = []
     for solution in package.solutions:
         steps += plan_solution(solution, state, options.mode, scenario)
+    steps = [guard_data(s, options.allow_data_loss) for s in steps]
     refusals += [f"{s.unique_name}: {s.reason}" for s in steps if s.action == "refuse"]
     values, connections, missing, extra = parameters(package, steps, state, deployment)
     refusals += missing
@@ -230,23 +246,43 @@ def _mismatch(solution: PackageSolution, installed: InstalledSolution) -> Soluti
 def _update_or_upgrade(solution: PackageSolution, installed: InstalledSolution,
                        state: EnvState, mode: str) -> SolutionStep:
     name, version, current = solution.unique_name, solution.version, installed.version
-    if mode == "upgrade":
-        return SolutionStep(name, "upgrade", current, version, "--mode upgrade")
     rows = state.components.get(installed.unique_name)
     if rows is None:
         if mode == "update":
             return SolutionStep(name, "update", current, version, "--mode update")
         return SolutionStep(name, "upgrade", current, version, "cannot list the installed "
-                            "components here; upgrading, which removes whatever was dropped")
-    removed = sorted(installed_components(rows, solution.prefix) - solution.components)
-    if not removed:
+                            "components here; upgrading, which removes whatever was dropped"
+                            if mode != "upgrade" else "--mode upgrade")
+    names = installed_names(rows, solution.prefix)
+    keys = sorted(installed_components(rows, solution.prefix) - solution.components)
+    removed = tuple(Removed(kind_name(k[0]), names.get(k, k[1]), k[0] in DATA_TYPES)
+                    for k in keys)
+    listed = ", ".join(describe(k, names.get(k, "")) for k in keys[:5]) + (
+        " ..." if len(keys) > 5 else "")
+    if mode == "upgrade":
+        return SolutionStep(name, "upgrade", current, version, "--mode upgrade" + (
+            f"; removes {len(keys)} component(s): {listed}" if keys else ""), removed=removed)
+    if not keys:
         return SolutionStep(name, "update", current, version, "removes no components")
-    listed = ", ".join(describe(k) for k in removed[:5]) + (" ..." if len(removed) > 5 else "")
     if mode == "update":
         return SolutionStep(name, "update", current, version,
-                            f"--mode update: {len(removed)} dropped component(s) stay: {listed}")
+                            f"--mode update: {len(keys)} dropped component(s) stay: {listed}",
+                            removed=removed)
     return SolutionStep(name, "upgrade", current, version,
-                        f"removes {len(removed)} component(s): {listed}")
+                        f"removes {len(keys)} component(s): {listed}", removed=removed)
+
+
+def guard_data(step: SolutionStep, allowed: bool) -> SolutionStep:
+    """An upgrade that deletes tables or columns deletes their data: refused (exit 3, nothing
+    changed) unless --allow-data-loss."""
+    lost = [r for r in step.removed if r.holds_data]
+    if step.action != "upgrade" or not lost or allowed:
+        return step
+    named = ", ".join(f"{r.kind} {r.name}" for r in lost)
+    return SolutionStep(step.unique_name, "refuse", step.from_version, step.to_version,
+                        f"the upgrade deletes {named} and the data in them; pass "
+                        "--allow-data-loss to go ahead, or keep them in the package",
+                        removed=step.removed)
 
 
 def parameters(package: Package, steps: list[SolutionStep], state: EnvState,

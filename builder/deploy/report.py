@@ -146,7 +146,9 @@ def _solution_json(index: int, step: SolutionStep, status: str,
             "action": step.action, "status": status, "reason": step.reason,
             "import_job_key": (handles.import_job_key or None) if handles else None,
             "async_operation_id": (handles.async_operation_id or None) if handles else None,
-            "duration_seconds": round(seconds, 3) if seconds is not None else None}
+            "duration_seconds": round(seconds, 3) if seconds is not None else None,
+            "removed": [{"type": r.kind, "name": r.name, "holds_data": r.holds_data}
+                        for r in step.removed]}
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:

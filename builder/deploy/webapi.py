@@ -57,7 +57,7 @@ def query_solutions(names: Sequence[str]) -> Request:
 def query_components(solution_id: str) -> Request:
     return _get("msdyn_solutioncomponentsummaries", "read solution components",
                 select="msdyn_componenttype,msdyn_schemaname,msdyn_objectid,"
-                       "msdyn_primaryentityname",
+                       "msdyn_primaryentityname,msdyn_name",
                 filter=f"msdyn_solutionid eq {solution_id}")
 
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator, Mapping
 import httpx
 
 from ..deploy.clock import Clock
-from ..deploy.components import describe, installed_components
 from ..deploy.package import Package
 from ..deploy.plan import Options, Plan, plan_deploy
 from ..deploy.settings import DeploymentSettings, load_deployment_settings
@@ -65,19 +64,10 @@ def plan_row(plan: Plan, state: EnvState, package: Package,
 
 
 def data_loss(plan: Plan, state: EnvState, package: Package) -> list[str]:
-    """Tables and columns an upgrade in this plan deletes (with their data)."""
-    out = []
-    for step in plan.steps:
-        solution = next(s for s in package.solutions if s.unique_name == step.unique_name)
-        rows = state.components.get(step.unique_name)
-        if step.action != "upgrade" or rows is None:
-            continue
-        removed = installed_components(rows, solution.prefix) - solution.components
-        out += [f"{step.unique_name}: {describe(k)}" for k in sorted(removed)
-                if k[0] in DATA_KINDS]
-    return out
-
-
+    """Tables and columns an upgrade in this plan deletes (with their data): the plan names
+    them (SolutionStep.removed), also when it refuses for want of --allow-data-loss."""
+    return [f"{step.unique_name}: {r.kind} {r.name}" for step in plan.steps
+            if step.action in ("upgrade", "refuse") for r in step.removed if r.holds_data]
 def missing_values(plan: Plan, state: EnvState, package: Package,
                    deployment: DeploymentSettings) -> list[str]:
     """Required environment variables of imported solutions that would get no value."""

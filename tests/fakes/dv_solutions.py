@@ -114,9 +114,13 @@ def _customization_rows(root: etree._Element) -> list[dict[str, Any]]:
                          "msdyn_primaryentityname": table, "msdyn_name": name})
     for kind, path in ((60, ".//systemform/formid"), (26, ".//savedquery/savedqueryid")):
         for element in root.iterfind(path):
+            owner = element.getparent()
+            label = owner.find("LocalizedNames/LocalizedName") if owner is not None else None
             rows.append({"msdyn_componenttype": kind, "msdyn_schemaname": "",
                          "msdyn_objectid": (element.text or "").strip("{}").lower(),
-                         "msdyn_primaryentityname": "", "msdyn_name": ""})
+                         "msdyn_primaryentityname": "",
+                         "msdyn_name": label.get("description", "") if label is not None
+                         else ""})
     return rows
 
 
