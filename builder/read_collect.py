@@ -314,7 +314,17 @@ def _collect_other_sections(found: Collected, sections: dict[str, Element]) -> N
                 )
             continue
         for index, item in enumerate(c for c in section if isinstance(c.tag, str)):
-            found.raw.append(found.section_part(name, item, _element_name(item, index)))
+            if not _rendered_data_source(found, item):
+                found.raw.append(found.section_part(name, item, _element_name(item, index)))
+
+
+def _rendered_data_source(found: Collected, el: Element) -> bool:
+    """The data source our build derives from the virtual tables (render/cz_datasource.py):
+    the model holds it through them. Any other data source stays as exported."""
+    from .render.cz_datasource import SOURCE_ID
+
+    ours = str(el.get("EntityDataSourceId", "")).strip("{}").lower() == str(SOURCE_ID)
+    return ours and el.tag == "EntityDataSource" and any(t.virtual for t in found.tables)
 
 
 def _element_name(el: Element, index: int) -> str:

@@ -35,13 +35,13 @@ HASHES: dict[str, str] = {
     "voice/VoiceForD365Package/VoiceForD365Multisession_1_2_3_4_managed.zip":
         "f558d25222efc8d6597fc5f43cb2d67a629d395dac5890e24e61593809c8fd5c",
     "voice/VoiceForD365Package/VoiceForD365_1_2_3_4_managed.zip":
-        "948f7200937abaafe17bf2fd3b267a3af560f150291db166842f0e1f162bc033",
+        "0d2aa8493d794b90c7bc09b6923326946f4066ccce844e00b5437ae79b6d44ac",
     "voice/VoiceForD365Package_1_2_3_4.zip":
-        "276c6d87be17bc3ee98704ab68a293458aa6948d8ab82e6c96819973c65c2344",
+        "39f793c6af01b9c09b9208591b528cee5037a73d51e16cdf6e4b306dcfac11c5",
     "voice/VoiceForD365_1_2_3_4_managed.zip":
-        "948f7200937abaafe17bf2fd3b267a3af560f150291db166842f0e1f162bc033",
+        "0d2aa8493d794b90c7bc09b6923326946f4066ccce844e00b5437ae79b6d44ac",
     "voice/VoiceForD365_1_2_3_4_unmanaged.zip":
-        "500c5604704912c541e33a7c26f3e4c13ea901200b09cdfd803d093583d99edc",
+        "620c3d45474b14af2d890494e2f9be966914b6ee9c3870f950682dfb441ae17e",
     "generated/200_tables_managed.zip":
         "21e1a78aa6c70b4666251c8b1d71a123c5260ead3cd4e1f061a6f2a75b491205",
 }

@@ -215,3 +215,57 @@ def test_the_json_we_derive_from_a_real_tab_s_parameters_is_the_json_it_carries(
         exported = {r.get("msdyn_uniquename"): r.findtext("msdyn_templateparameters")
                     for r in _rows(real[name], "msdyn_applicationtabtemplates")}
         assert tabs and {t.unique_name: template_parameters_json(t) for t in tabs} == exported
+
+
+# --- the OData v4 virtual table ------------------------------------------------------------
+
+VE = "VirtualEntityRecordSource_SampleSolution_1_22043_1_managed.zip"
+
+
+def virtual_table_shape(entries: Entries) -> dict[str, object]:
+    """How a virtual table is bound: its provider, its data source in <EntityDataSources>,
+    the data source's root component, the ConnectionDefinition's columns."""
+    from urllib.parse import unquote_plus
+
+    root = _customizations(entries)
+    [entity] = [e for e in root.iterfind("Entities/Entity/EntityInfo/entity")
+                if e.find("DataSourceId") is not None]
+    [source] = root.iterfind("EntityDataSources/EntityDataSource")
+    manifest = etree.fromstring(entries["solution.xml"])
+    [data_root] = [r for r in manifest.iter("RootComponent") if r.get("type") == "183"]
+    connection = json.loads(unquote_plus(source.findtext("ConnectionDefinition") or ""))
+    tags = [str(c.tag) for c in root]
+    return {
+        "provider": entity.findtext("DataProviderId"),
+        "source bound": entity.findtext("DataSourceId") == source.get("EntityDataSourceId")
+        == data_root.get("id"),
+        "source provider is the table's": source.findtext("EntityDataProviderId")
+        == entity.findtext("DataProviderId"),
+        "root named after the source": data_root.get("schemaName") == source.findtext("Name"),
+        "root attributes": list(data_root.attrib),
+        "source children": [c.tag for c in source],
+        "section follows": tags[tags.index("EntityDataSources") - 1],
+        "connection columns": sorted(connection),
+        "connection names the source": connection["odatadatasourceId"]
+        == (source.get("EntityDataSourceId") or "").strip("{}"),
+        "external names": (entity.find("ExternalName") is not None,
+                           entity.find("ExternalCollectionName") is not None),
+    }
+
+
+def test_the_virtual_table_is_bound_like_the_real_odata_v4_export(
+    real: dict[str, Entries], ours: dict[str, Entries]
+) -> None:
+    assert virtual_table_shape(_ours(ours, "VoiceForD365")) == virtual_table_shape(real[VE])
+
+
+def test_our_connection_definition_encoding_reproduces_the_real_one(
+    real: dict[str, Entries],
+) -> None:
+    from urllib.parse import unquote_plus
+
+    from builder.render.cz_datasource import encode_connection
+
+    text = _customizations(real[VE]).findtext("EntityDataSources/EntityDataSource/"
+                                               "ConnectionDefinition") or ""
+    assert encode_connection(json.loads(unquote_plus(text))) == text

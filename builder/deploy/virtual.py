@@ -1,11 +1,13 @@
 """Virtual tables served by Dataverse's built-in OData v4 data provider (pure part).
 
-A built solution gives such a table a placeholder `DataProviderId` and no `DataSourceId`
-(render/cz_entities.py): the data source is per environment. After the import deploy:
-1. upserts one OData v4 data source row (table `msdyn_odatav4ds`), matched by name, whose
+A built solution carries such a table the way Dataverse exports one (render/cz_datasource.py):
+the OData v4 provider, our data source row with a placeholder URL, the table bound to both.
+What differs per environment is the URL. After the import deploy:
+1. upserts that OData v4 data source row (table `msdyn_odatav4ds`), matched by name, whose
    `msdyn_uri` is the value of the environment variable URL_VARIABLE;
 2. points each virtual table at the OData v4 provider and that data source (the table
-   definition's `DataProviderId` / `DataSourceId`), when it does not already.
+   definition's `DataProviderId` / `DataSourceId`), when it does not already (an older
+   package, or an administrator's change).
 
 The provider is looked up per environment: the `entitydataprovider` row whose
 `datasourcelogicalname` is `msdyn_odatav4ds` (Microsoft documents no fixed id for it).
@@ -23,7 +25,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..model import stable_id
+from ..render import cz_datasource
 from ..xmlsafe import parse_xml
 from .components import guid
 
@@ -33,8 +35,8 @@ PROVIDER_NAME = "OData v4 Data Provider"
 # A built solution does not say which variable holds a virtual table's service URL (the
 # binding lives in solution_src only), so deploy knows the product's one binding.
 URL_VARIABLE = "enreach_EnreachApiBaseUrl"
-SOURCE_NAME = "Voice for Dynamics 365 - Enreach API"
-SOURCE_ID = str(stable_id("msdyn_odatav4ds", SOURCE_NAME))
+SOURCE_NAME = cz_datasource.SOURCE_NAME  # the row the solution ships (one name, one id)
+SOURCE_ID = str(cz_datasource.SOURCE_ID)
 CREATED_WITH = (  # the maker UI's defaults (30 s, client-side paging, no $inlinecount)
     ("msdyn_timeout", 30),
     ("msdyn_paginationtype", 0),  # picklist: 0 client-side, 1 server-side ($skiptoken)

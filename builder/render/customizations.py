@@ -31,6 +31,7 @@ from . import templating, xmlwrite
 from .cz_apps import AppVM, app_model
 from .cz_attributes import OptionSetVM, OptionVM
 from .cz_common import OUR_VERSION, ManagedPolicy, ProjectIndex, fail
+from .cz_datasource import DataSourceVM, data_sources
 from .cz_entities import EntityVM, TableParts, entity_model
 from .cz_relationships import RelationshipVM, lookup_relationships, system_relationships
 from .cz_webresources import WebResourceVM, web_resource_model
@@ -181,6 +182,7 @@ class Document:
     apps: tuple[AppVM, ...]
     raw: dict[str, list[Markup]]
     intersect_sets: tuple[Markup, ...] = ()  # msdyn_ N:N sets, written before <Languages>
+    data_sources: tuple[DataSourceVM, ...] = ()  # of the virtual tables
     version: str = OUR_VERSION
 
     def sections(self) -> list[str]:
@@ -188,6 +190,7 @@ class Document:
             name
             for name, always in SECTIONS
             if always or name in self.raw or (name == "AppModules" and self.apps)
+            or (name == "EntityDataSources" and self.data_sources)
         ]
 
 
@@ -216,6 +219,7 @@ def build_document(project: Project, solution: str, managed: bool) -> Document:
         apps=tuple(app_model(a, index) for a in sorted(ours.apps, key=lambda a: a.unique_name)),
         raw=_raw_sections(ours.raw_parts),
         intersect_sets=tuple(Markup(text) for text in intersect_sets(ours)),
+        data_sources=data_sources(ours),
     )
 
 

@@ -4,8 +4,9 @@
   alternate keys and the entity-level flags real exports carry, limited to the 9.0 schema).
 - Existing table (phonecall, systemuser): SchemaName casing, only our columns and the
   status reasons we add; no entity-level flags, so nothing of the system table changes.
-- Virtual table: primary key and our columns only, `DataProviderId`, `ExternalName`,
-  `ExternalCollectionName`. See `VIRTUAL_PROVIDER` for the provider id we emit.
+- Virtual table: primary key and our columns only, `DataProviderId` (the OData v4
+  provider), `DataSourceId` (our data source, cz_datasource.py), `ExternalName`,
+  `ExternalCollectionName`, as Microsoft's exported OData v4 virtual table has them.
 - Ownership "none" on a non-virtual table is written as organization-owned.
 - A table that only carries our forms, views or commands: a shell (Name, FormXml,
   SavedQueries, RibbonDiffXml) without `EntityInfo`.
@@ -13,24 +14,17 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from ..model import Command, Form, Table, View
 from .cz_attributes import AttrVM, added_status_reasons, system_columns, virtual_columns
 from .cz_columns import ColumnContext, column_attributes
 from .cz_common import OUR_VERSION, ManagedPolicy, ProjectIndex, entity_set_name, fail
+from .cz_datasource import ODATA_PROVIDER, SOURCE_ID
 from .cz_forms import FormVM, form_model, form_type_groups
 from .cz_ribbon import CommandVM, command_model
 from .cz_views import ViewVM, view_model
 from .templating import braced
-
-# Documented placeholder (learn.microsoft.com, "API considerations of virtual tables"): a
-# virtual table whose provider is not known at creation gets this DataProviderId and no
-# DataSourceId; both are assigned in the environment before the table is used. The OData
-# v4 provider's own id and the msdyn_odatav4ds data source row (its URL comes from an
-# environment variable) are per environment, so deploy assigns them after import.
-VIRTUAL_PROVIDER = uuid.UUID("7015a531-cc0d-4537-b5f2-c882a1eb65ad")
 
 
 @dataclass(frozen=True)
@@ -58,6 +52,7 @@ class EntityVM:
     customizable: bool
     provider_id: str
     external_name: str
+    source_id: str
     forms: list[tuple[str, list[FormVM]]]
     views: tuple[ViewVM, ...]
     commands: tuple[CommandVM, ...]
@@ -146,6 +141,7 @@ def entity_model(
             True,
             "",
             "",
+            "",
             form_type_groups(forms),
             views,
             commands,
@@ -167,8 +163,9 @@ def entity_model(
         ownership_mask="OrgOwned" if virtual else _OWNERSHIP_MASKS[table.ownership],
         quick_create=any(f.type == "quickCreate" for f in parts.forms),
         customizable=True,
-        provider_id=braced(VIRTUAL_PROVIDER) if virtual else "",
+        provider_id=braced(ODATA_PROVIDER) if virtual else "",
         external_name=virtual.external_name if virtual else "",
+        source_id=braced(SOURCE_ID) if virtual else "",
         forms=form_type_groups(forms),
         views=views,
         commands=commands,

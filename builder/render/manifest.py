@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Project, SolutionDef
+from .cz_datasource import DATA_SOURCE, data_sources
 from .templating import LCID, braced, render_xml
 
 # The platform build of a recent CrmLive export (JRSasing corpus, 9.2); import accepts it.
@@ -60,6 +61,7 @@ def root_components(part: Project) -> list[RootComponent]:
     for app in part.apps:  # an app's site map shares its unique name
         roots += [RootComponent(APP_MODULE, app.unique_name),
                   RootComponent(SITE_MAP, app.unique_name)]
+    roots += [RootComponent(DATA_SOURCE, d.name, id=d.id) for d in data_sources(part)]
     return sorted(roots, key=RootComponent.sort_key)
 
 

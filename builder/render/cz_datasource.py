@@ -1,0 +1,71 @@
+"""The OData v4 data source of the solution's virtual tables, in the shape of a real export.
+
+Microsoft's exported OData v4 virtual table (corpus2: VirtualEntityRecordSource) carries the
+OData v4 provider's id as the table's `DataProviderId`, its data source's id as
+`DataSourceId`, the data source itself in `<EntityDataSources>` (a `msdyn_odatav4ds` row:
+name, URL-encoded JSON of its columns, provider id) and a root component of type 183 for it.
+We write the same. What differs per environment is the service URL (the environment
+variable the table names); the zip carries a placeholder that resolves nowhere, and deploy
+writes the variable's value into the data source row after the import
+(builder/deploy/virtual.py).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from urllib.parse import quote_plus
+
+from ..model import Project, stable_id
+from .templating import braced
+
+# The OData v4 Data Provider's id, as Dataverse exports it (corpus2 VirtualEntityRecordSource;
+# Microsoft's docs name no id).
+ODATA_PROVIDER = uuid.UUID("a17be158-e9dd-e611-80d3-00155da29216")
+SOURCE_NAME = "Voice for Dynamics 365 - Enreach API"
+SOURCE_ID = stable_id("msdyn_odatav4ds", SOURCE_NAME)
+DATA_SOURCE = 183  # RootComponent type of an entity data source, as exported
+# Reserved by RFC 2606: never resolves, so an environment deploy has not reached yet fails
+# plainly instead of calling somebody's service.
+PLACEHOLDER_URI = "https://enreach-api.invalid/"
+# The maker UI's defaults, which deploy also writes when it creates the row itself.
+TIMEOUT, PAGINATION_TYPE, PAGINATION_MODE, RETURN_INLINE_COUNT = 30, 0, False, False
+DESCRIPTION = "Created by voicepkg; msdyn_uri follows {variable}."
+
+
+@dataclass(frozen=True)
+class DataSourceVM:
+    id: str
+    name: str
+    connection: str  # URL-encoded JSON
+    provider_id: str
+
+
+def data_sources(project: Project) -> tuple[DataSourceVM, ...]:
+    """The one data source of the solution's virtual tables (none without any)."""
+    variables = sorted({t.virtual.url_variable for t in project.tables if t.virtual})
+    if not variables:
+        return ()
+    return (DataSourceVM(braced(SOURCE_ID), SOURCE_NAME, connection_definition(
+        DESCRIPTION.format(variable=" / ".join(variables))), braced(ODATA_PROVIDER)),)
+
+
+def connection_definition(description: str) -> str:
+    """The data source's columns as the export's `ConnectionDefinition`: indented JSON with
+    CRLF line ends, form-URL-encoded (spaces as `+`)."""
+    values: dict[str, object] = {
+        "Name": SOURCE_NAME, "Uri": PLACEHOLDER_URI, "Timeout": TIMEOUT,
+        "PaginationType": PAGINATION_TYPE, "PaginationMode": PAGINATION_MODE,
+        "ReturnInlineCount": RETURN_INLINE_COUNT, "Description": description,
+        "odatadatasourceId": str(SOURCE_ID),
+    }
+    for n in range(1, 11):
+        values[f"parameter{n}name"] = None
+        values[f"isparameter{n}header"] = False
+    return encode_connection(values)
+
+
+def encode_connection(values: dict[str, object]) -> str:
+    text = json.dumps(values, indent=2, ensure_ascii=False).replace("\n", "\r\n")
+    return quote_plus(text, safe="")
