@@ -142,8 +142,10 @@ def test_the_html_page_in_headless_chromium(reports: tuple[Path, list[Path]],
     failures = [b.text_content() for b in dom.xpath("//div[@id='failures']/div")]
     assert failures[0].startswith("down-002") and "connection refused" in failures[0]
     assert any(HOSTILE in f for f in failures)  # shown as text
-    assert [b.text_content() for b in dom.xpath("//div[@id='failures']/div/span")][:3] == [
+    assert [b.text_content() for b in dom.xpath("//div[@id='failures']/div/span")] == [
         "failed", "failed", "halted"]
+    assert failures[2].startswith("halted 2 not started: ring 1 halted: 1 of 3 failed")
+    assert failures[2].endswith("behind-005, layer-004")
     drift = dom.get_element_by_id("drift").text_content()
     assert "unmanaged layer over VoiceForD365 form Voice for D365 Phone Call" in drift
     assert "CallDurationLimit" in drift
@@ -171,3 +173,19 @@ def test_junit_stays_well_formed_when_a_server_message_holds_control_characters(
     suites = ET.fromstring(junit_report([row]))
     failure = suites.find("testsuite/testcase/failure")
     assert failure is not None and failure.get("message", "").startswith("DEP100: the server said")
+
+
+def test_versions_are_unknown_only_when_the_environment_was_not_read() -> None:
+    from builder.fleet.rows import combine, to_row
+
+    fresh = to_row({"kind": "status", "name": "a", "status": "warning", "installed": {}},
+                   None, "a")
+    down = to_row({"kind": "status", "name": "b", "status": "failed", "errors": ["refused"]},
+                  None, "b")
+    halted = to_row({"environment": "https://a.crm.dynamics.com", "status": "halted",
+                     "solutions": [], "fleet": {"name": "a", "ring": 2, "reason": "r"}},
+                    None, "a")
+    assert (fresh.version, down.version, halted.version) == ("not installed", "unknown",
+                                                             "unknown")
+    both = combine(halted, fresh)
+    assert (both.status, both.version, both.ring) == ("halted", "not installed", 2)

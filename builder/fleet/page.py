@@ -54,14 +54,22 @@ def _spread(rows: list[Row]) -> str:
 
 
 def _failures(rows: list[Row]) -> str:
-    failing = [r for r in rows if r.failing]
-    if not failing:
+    """Each failed or refused environment with its diagnostics; those a halt kept from
+    starting together, by reason."""
+    failing = [r for r in rows if r.failing and r.status != "halted"]
+    halted = [r for r in rows if r.status == "halted"]
+    if not failing and not halted:
         return "<h2>Failures</h2><p id='failures'>None.</p>"
     blocks = "".join(
         f"<div class='failure'><strong>{escape(r.name)}</strong> (ring {escape(str(r.ring))}) "
         f"{_badge(r.status)}<ul>" + "".join(f"<li>{escape(e)}</li>" for e in
                                              (r.errors or (r.summary,))) + "</ul></div>"
         for r in failing)
+    for reason in dict.fromkeys(r.summary for r in halted):
+        names = ", ".join(r.name for r in halted if r.summary == reason)
+        count = sum(r.summary == reason for r in halted)
+        blocks += (f"<div class='failure halted'>{_badge('halted')} {count} not started: "
+                   f"{escape(reason)}<ul><li>{escape(names)}</li></ul></div>")
     return f"<h2>Failures</h2><div id='failures'>{blocks}</div>"
 
 

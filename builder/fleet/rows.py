@@ -33,6 +33,7 @@ class Row:
     drift: tuple[str, ...] = ()  # settings an administrator changed (from fleet status)
     layers: tuple[str, ...] = ()  # unmanaged layers over our components
     kind: str = "deploy"  # what it came from: deploy, status or plan
+    read: bool = False  # the environment was read (its versions are known, maybe none)
 
     @property
     def failing(self) -> bool:
@@ -43,8 +44,7 @@ class Row:
         shown = sorted(set(self.versions.values()))
         if shown:
             return " / ".join(shown)
-        read = self.kind != "deploy" and self.status != "failed"  # the environment was read
-        return "not installed" if read else "unknown"
+        return "not installed" if self.read else "unknown"
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "ring": self.ring, "url": self.url, "status": self.status,
@@ -72,6 +72,7 @@ def combine(earlier: Row, later: Row) -> Row:
                      else (earlier, later))
     return replace(second, ring=second.ring if second.ring is not None else first.ring,
                    versions=second.versions or first.versions,
+                   read=first.read or second.read,
                    warnings=union(first.warnings, second.warnings),
                    drift=union(first.drift, second.drift),
                    layers=union(first.layers, second.layers))
@@ -116,7 +117,8 @@ def _fleet_row(item: dict[str, Any]) -> Row:
                str(item.get("status", "failed")), _installed(item.get("installed") or {}),
                summary, tuple(item.get("errors") or ()),
                tuple(extra + list(item.get("warnings") or ())),
-               tuple(item.get("changed_settings") or ()), layers, str(item["kind"]))
+               tuple(item.get("changed_settings") or ()), layers, str(item["kind"]),
+               item.get("status") != "failed")
 
 
 def _deploy_row(item: dict[str, Any], fleet: Fleet | None, fallback: str) -> Row:
@@ -141,7 +143,7 @@ def _deploy_row(item: dict[str, Any], fleet: Fleet | None, fallback: str) -> Row
     warnings = tuple(_said(d) for d in diagnostics if d.get("severity") != "error"
                      and d.get("message") != key.get("reason"))
     return Row(name, ring, url, status, {k: v for k, v in versions.items() if v}, summary,
-               errors, warnings)
+               errors, warnings, read=bool(solutions))
 
 
 def _said(item: dict[str, Any]) -> str:

@@ -65,12 +65,12 @@ def healthy(fake: FakeDataverse, version: str) -> None:
     assert API_USER_ROLE and BASE
 
 
-def closed_port() -> str:
-    """A loopback URL where nothing listens (an environment that is down)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+def closed_port() -> tuple[str, socket.socket]:
+    """A loopback URL where nothing listens (an environment that is down), and the socket
+    that holds its port (bound, never listening) so no other server of the test gets it."""
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    return f"http://127.0.0.1:{holder.getsockname()[1]}", holder
 
 
 def set_up(kind: str, fake: FleetDataverse) -> None:
@@ -92,12 +92,15 @@ def set_up(kind: str, fake: FleetDataverse) -> None:
 def fleet_of(kinds: list[tuple[str, int]], latency: float = 0.0) -> Iterator[list[Env]]:
     """Start one server per (kind, ring); stop them all afterwards."""
     envs: list[Env] = []
+    held: list[socket.socket] = []
     try:
         for index, (kind, ring) in enumerate(kinds):
             token = f"token-{index}-{uuid.uuid4().hex[:12]}"
             name = f"{kind}-{index:03d}"
             if kind == "down":
-                envs.append(Env(name, kind, ring, token, None, closed_port()))
+                url, holder = closed_port()
+                held.append(holder)
+                envs.append(Env(name, kind, ring, token, None, url))
                 continue
             fake = FleetDataverse(token, latency).start()
             set_up(kind, fake)
@@ -107,6 +110,8 @@ def fleet_of(kinds: list[tuple[str, int]], latency: float = 0.0) -> Iterator[lis
         for env in envs:
             if env.server is not None:
                 env.server.stop()
+        for holder in held:
+            holder.close()
 
 
 def fleet_toml(envs: list[Env], folder: Path, halt: str = "", windows: dict[str, str] | None = None,
