@@ -281,3 +281,15 @@ def test_every_example_in_the_docs_is_a_valid_config(tmp_path) -> None:
         config = load_config(path)
         assert config.application_user and config.users and config.call_sync
     assert config.cif2 and config.callback_profiles and config.phone_call_forms
+
+
+def test_an_application_user_in_a_child_unit_gets_that_units_role(fake, tmp_path, clock) -> None:
+    organization(fake, tmp_path)
+    unit = fake.add_business_unit("Sales")
+    fake.add_user("API", "api@contoso.example", unit=unit, application_id=APP_ID)
+    text = f'[application_user]\napplication_id = "{APP_ID}"\n'
+    result = run(fake, tmp_path, text)
+    assert result.exit_code == 0, result.output
+    [role] = fake.user("api@contoso.example")["systemuserroles_association"]
+    assert role["roleid"] == fake.role_id("Voice ApiUser", unit) != fake.role_id("Voice ApiUser")
+    assert "is not in the root business unit; it is kept where it is" in result.stdout

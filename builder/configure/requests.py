@@ -2,8 +2,8 @@
 
 The documented shapes they follow (learn.microsoft.com, power-apps/developer/data-platform):
 - association: "Associate and disassociate table rows using the Web API":
-  `POST <set>(<id>)/<collection navigation>/$ref` with `{"@odata.id": "<uri>"}`;
-  `DELETE <set>(<id>)/<navigation>(<other id>)/$ref` (ours only with an explicit flag);
+  `POST <set>(<id>)/<collection navigation>/$ref` with `{"@odata.id": "<uri>"}` (configure
+  never disassociates: what an administrator linked stays);
 - single-valued lookups: `<NavigationProperty>@odata.bind: "/<set>(<id>)"` on create/update;
 - create: `POST <set>`; update: `PATCH <set>(<id>)` with `If-Match: *` ("Update and delete
   table rows using the Web API": the If-Match header keeps a PATCH from creating a row);
@@ -145,12 +145,6 @@ def associate(api_root: str, entity_set: str, record_id: str, navigation: str,
     """Add a link to a collection-valued navigation property (N:N or 1:N)."""
     return Request("POST", f"{entity_set}({record_id})/{navigation}/$ref",
                    json={"@odata.id": f"{api_root}{other_set}({other_id})"}, label=label)
-
-
-def disassociate(entity_set: str, record_id: str, navigation: str, other_id: str,
-                 label: str) -> Request:
-    return Request("DELETE", f"{entity_set}({record_id})/{navigation}({other_id})/$ref",
-                   label=label)
 
 
 def create(entity_set: str, record: Mapping[str, Any], label: str) -> Request:

@@ -5,7 +5,7 @@ strict where Dataverse is:
 - association: "Associate and disassociate table rows using the Web API": `POST
   <set>(<id>)/<navigation>/$ref` with `{"@odata.id": "<absolute URI>"}` (the documented example
   uses the full organization URI), 204; associating a pair twice is an error (a duplicate row in
-  the intersect table); `DELETE <set>(<id>)/<navigation>(<other id>)/$ref`;
+  the intersect table);
 - "Create a table row using the Web API": `POST <set>`, 204 with `OData-EntityId`; the primary
   key may be given; a lookup is set with `<NavigationProperty>@odata.bind` (case-sensitive
   navigation property names, the lookup's schema name for custom lookups);
@@ -258,15 +258,10 @@ class ConfigDataverse(FakeDataverse):
     def extra_route(self, method: str, path: str, params: dict[str, str], body: Any,
                     headers: dict[str, str]) -> tuple[int, Any, dict[str, str]] | None:
         ref = re.fullmatch(rf"([a-z_]+)\(({GUID})\)/([a-z_]+)/\$ref", path)
-        unref = re.fullmatch(rf"([a-z_]+)\(({GUID})\)/([a-z_]+)\(({GUID})\)/\$ref", path)
         keyed = re.fullmatch(rf"([a-z_]+)\(({GUID})\)", path)
         with self.lock:
             if method == "POST" and ref:
                 self._associate(ref.group(1), ref.group(2).lower(), ref.group(3), body)
-                return 204, None, {}
-            if method == "DELETE" and unref:
-                self._disassociate(unref.group(1), unref.group(2).lower(), unref.group(3),
-                                   unref.group(4).lower())
                 return 204, None, {}
             if method == "POST" and path in ("systemusers", "enreach_callbackprofiles"):
                 new_id = self._create(path, _object(body))
@@ -316,18 +311,6 @@ class ConfigDataverse(FakeDataverse):
                                          "msdyn_uniquename")})
         else:
             links.append(other)
-
-    def _disassociate(self, entity_set: str, key: str, nav: str, other: str) -> None:
-        if (entity_set, nav) not in LINKS:
-            raise HttpError(400, BAD, f"'{nav}' is not a navigation property of {entity_set}")
-        if not any(_link_id(x) == other for x in self._links(entity_set, key, nav)):
-            raise HttpError(404, NOT_FOUND, "the rows are not associated")
-        if nav == "msdyn_appconfig_msdyn_channelprovider":
-            links = self._row("msdyn_channelproviders", other)[nav]
-            links[:] = [x for x in links if x.get("msdyn_appconfigurationid") != key]
-            return
-        links = self._links(entity_set, key, nav)
-        links[:] = [x for x in links if _link_id(x) != other]
 
     def _links(self, entity_set: str, key: str, nav: str) -> list[Any]:
         """The rows linked through `nav` (the live list, except for provider links)."""
