@@ -126,6 +126,7 @@ def test_dry_run_writes_nothing(graph) -> None:
     result = onboard(graph, "--client-secret", "--dry-run")
     assert result.exit_code == 0, result.output
     assert graph.writes() == [] and "would register the application" in result.stderr
+    assert "would add the secret credential" in result.stderr
 
 
 @pytest.mark.parametrize("args", [(), ("--client-secret", "--federated-issuer", ISSUER,

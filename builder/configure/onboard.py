@@ -53,7 +53,9 @@ def onboard(client: g.GraphClient, wanted: Wanted, dry_run: bool,
     orgs = client.send(g.get_organization()).get("value", [])
     done.tenant_id = str(orgs[0]["id"]) if orgs else ""
     app = _application(client, wanted.name, done, dry_run)
-    if app is None:  # a dry run of a first registration
+    if app is None:  # a dry run of a first registration: the rest follows it
+        done.actions += ["would create the service principal",
+                         f"would add the {wanted.kind} credential"]
         done.credential = {"kind": wanted.kind}
         return done
     done.app_id, done.object_id = str(app["appId"]), str(app["id"])
