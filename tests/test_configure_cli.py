@@ -293,3 +293,20 @@ def test_an_application_user_in_a_child_unit_gets_that_units_role(fake, tmp_path
     [role] = fake.user("api@contoso.example")["systemuserroles_association"]
     assert role["roleid"] == fake.role_id("Voice ApiUser", unit) != fake.role_id("Voice ApiUser")
     assert "is not in the root business unit; it is kept where it is" in result.stdout
+
+
+def test_a_mapping_of_many_users_is_read_in_short_queries(fake, tmp_path, clock) -> None:
+    organization(fake, tmp_path)
+    rows = ["user,enreach_email"]
+    for i in range(100):
+        fake.add_user(f"Agent {i}", f"agent{i}@contoso.example", ("Voice User",))
+        rows.append(f"agent{i}@contoso.example,agent{i}@enreach.example")
+    (tmp_path / "people.csv").write_text("\n".join(rows) + "\n")
+    result = run(fake, tmp_path, '[users]\nmapping = "people.csv"\nupdate_ids = false\n')
+    assert result.exit_code == 0, result.output
+    reads = [c for c in fake.calls("GET", "systemusers") if "domainname" in c.params.get(
+        "$filter", "")]
+    assert len(reads) >= 3 and max(len(c.params["$filter"]) for c in reads) < 8000
+    assert all(fake.user(f"agent{i}@contoso.example")["enreach_enreachuseremail"]
+               for i in range(100))
+    assert fake.update_id_runs == 0

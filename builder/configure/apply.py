@@ -14,7 +14,7 @@ from ..deploy.transport import DataverseError, Transport
 from . import requests as rq
 from .config import APP_USER, Config
 from .plan import Change, Plan, assignee_change
-from .snapshot import USER_NAMES, Row, Snapshot, find, user_keys
+from .snapshot import USER_NAMES, Row, Snapshot, find, read_users, user_keys
 
 
 @dataclass
@@ -97,13 +97,13 @@ def _read_user(transport: Transport, config: Config, key: str) -> Row | None:
         assert config.application_user is not None
         rows = transport.get_all(rq.query_app_user(config.application_user.application_id))
         return rows[0] if rows else None
-    found = find(transport.get_all(rq.query_users([key])), key, USER_NAMES)
+    found = find(read_users(transport, [key]), key, USER_NAMES)
     return found[0] if found else None
 
 
 def _without_id(transport: Transport, config: Config, snap: Snapshot) -> list[str]:
     """The mapped users (and the technical user) still without an Enreach User Id."""
-    rows = transport.get_all(rq.query_users(user_keys(config))) if user_keys(config) else []
+    rows = read_users(transport, user_keys(config))
     if config.application_user:
         rows += transport.get_all(rq.query_app_user(config.application_user.application_id))
     assert config.users is not None

@@ -45,9 +45,7 @@ def read_snapshot(transport: Transport, config: Config) -> Snapshot:
     if config.application_user:
         snap.app_user = _first(transport.get_all(
             rq.query_app_user(config.application_user.application_id)))
-    keys = user_keys(config)
-    if keys:
-        snap.users = transport.get_all(rq.query_users(keys))
+    snap.users = read_users(transport, user_keys(config))
     roles = role_names(config)
     snap.roles = transport.get_all(rq.query_roles(roles))
     if config.cif2 and config.cif2.teams:
@@ -104,6 +102,17 @@ def _read_callbacks(transport: Transport, config: Config, snap: Snapshot) -> Non
             rq.query_callback_lists())) or []
     snap.queues = transport.get_all(rq.query_queues(sorted({p.queue for p in
                                                             config.callback_profiles})))
+
+
+USERS_PER_QUERY = 40  # keeps a $filter of domain names and e-mails well inside a URL's limit
+
+
+def read_users(transport: Transport, keys: list[str]) -> list[Row]:
+    """Users by domain name or e-mail, a few dozen per query (a mapping may name hundreds)."""
+    rows: list[Row] = []
+    for start in range(0, len(keys), USERS_PER_QUERY):
+        rows += transport.get_all(rq.query_users(keys[start:start + USERS_PER_QUERY]))
+    return rows
 
 
 def _optional(snap: Snapshot, step: str, what: str, read: Any) -> list[Row] | None:
