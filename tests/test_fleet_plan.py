@@ -38,6 +38,12 @@ def test_plan_names_data_loss_and_missing_values_and_changes_nothing(
         text = invoke(["fleet", "plan", str(package), "--fleet", str(fleet), "--ring", "1"],
                       tokens(envs))
         assert "data loss: VoiceForD365: column enreach_setting.enreach_description" in text.stdout
+        allowed = invoke(["fleet", "plan", str(package), "--fleet", str(fleet), "--ring", "1",
+                          "--allow-data-loss", "--json"], tokens(envs))
+        behind = json.loads(allowed.stdout)["environments"][0]
+        assert behind["name"] == envs[0].name and behind["status"] == "changes"
+        assert {s["uniquename"]: s["action"] for s in behind["steps"]}[BASE] == "upgrade"
+        assert behind["data_loss"] == [f"{BASE}: column enreach_setting.enreach_description"]
         assert "missing value: enreach_EnreachApiBaseUrl" in text.stdout
 
 

@@ -14,7 +14,7 @@ import click
 
 from ..config import load_config
 from ..deploy import clock as clocks
-from ..deploy.plan import MODES
+from ..deploy.plan import MODES, Options
 from ..deploy.secrets import mask
 from ..fleet.fleetfile import Environment, Fleet, Halt, load_fleet
 from ..fleet.matrix import ENGINES, job_matrix
@@ -146,17 +146,22 @@ def status(fleet_file: Path | None, ring: int | None, jobs: int | None, package:
 @common
 @click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
               help="How each environment gets a newer version (as deploy --mode).")
+@click.option("--allow-data-loss", is_flag=True,
+              help="Let upgrades delete tables and columns the package no longer has, with "
+                   "their data (otherwise such an environment is refused).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
               help="Seconds per environment before its row fails.")
 @output_options
 def plan(package: Path, fleet_file: Path | None, ring: int | None, jobs: int | None, mode: str,
-         timeout: float, fmt: str, as_json: bool, out: Path | None) -> None:
+         allow_data_loss: bool, timeout: float, fmt: str, as_json: bool,
+         out: Path | None) -> None:
     """What deploy would do in each environment; nothing is changed."""
     fleet_ = load_fleet(fleet_path(fleet_file))
     envs = _select(fleet_, ring)
     reference = load_package(package, False, Path())
     found = _collect(fleet_plan(envs, reference, dict(os.environ), clocks.default_clock(),
-                                jobs or fleet_.jobs, timeout, mode), _progress("plan"))
+                                jobs or fleet_.jobs, timeout,
+                                Options("auto", mode, allow_data_loss)), _progress("plan"))
     rows = ordered([to_row(r, fleet_, r["name"]) for r in found])
     _emit(rows, {"kind": "fleet plan", "environments": found}, fmt, as_json, out)
     statuses = {r["status"] for r in found}
@@ -168,6 +173,9 @@ def plan(package: Path, fleet_file: Path | None, ring: int | None, jobs: int | N
 @common
 @click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
               help="How each environment gets a newer version (as deploy --mode).")
+@click.option("--allow-data-loss", is_flag=True,
+              help="Let upgrades delete tables and columns the package no longer has, with "
+                   "their data (otherwise such an environment is refused).")
 @click.option("--max-failures", type=click.IntRange(min=0), default=None,
               help="Halt when more than N environments of a ring fail.")
 @click.option("--max-share", type=click.FloatRange(0, 1, max_open=True), default=None,
@@ -179,15 +187,16 @@ def plan(package: Path, fleet_file: Path | None, ring: int | None, jobs: int | N
               help="Seconds per environment, as deploy's --timeout.")
 @output_options
 def deploy(package: Path, fleet_file: Path | None, ring: int | None, jobs: int | None,
-           mode: str, max_failures: int | None, max_share: float | None, reports: Path,
-           timeout: float, fmt: str, as_json: bool, out: Path | None) -> None:
+           mode: str, allow_data_loss: bool, max_failures: int | None,
+           max_share: float | None, reports: Path, timeout: float, fmt: str, as_json: bool,
+           out: Path | None) -> None:
     """Deploy ring by ring; halt on failures; skip closed maintenance windows."""
     fleet_ = load_fleet(fleet_path(fleet_file))
     _select(fleet_, ring)
     halt = (Halt(max_failures, max_share) if max_failures is not None or max_share is not None
             else fleet_.halt)
     options = Rollout(halt, jobs or fleet_.jobs, timeout, clocks.poll_interval(), ring, mode,
-                      reports)
+                      allow_data_loss, reports)
     found = roll_out(fleet_, load_package(package, False, Path()), dict(os.environ),
                      clocks.default_clock(), options, _progress("deploy"))
     rows = ordered([to_row(r, fleet_, r["fleet"]["name"]) for r in found])

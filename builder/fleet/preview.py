@@ -22,23 +22,27 @@ DATA_KINDS = frozenset({1, 2})  # tables and columns: an upgrade deletes them wi
 
 
 def fleet_plan(envs: list[Environment], package: Package, environ: Mapping[str, str],
-               clock: Clock, jobs: int, timeout: float, mode: str = "auto") -> Iterator[Row]:
+               clock: Clock, jobs: int, timeout: float, options: Options | None = None,
+               ) -> Iterator[Row]:
+    """Rows in the order environments finish; `options` (mode, --allow-data-loss) apply to
+    every environment, each keeping its own scenario."""
     with shared_client(jobs) as client:
         def one(env: Environment) -> Row:
             return guarded(env, "plan", lambda: _plan(env, package, environ, clock, timeout,
-                                                      mode, client))
+                                                      options or Options(), client))
 
         for _, row in bounded(envs, one, jobs):
             yield row
 
 
 def _plan(env: Environment, package: Package, environ: Mapping[str, str], clock: Clock,
-          timeout: float, mode: str, client: httpx.Client) -> Row:
+          timeout: float, options: Options, client: httpx.Client) -> Row:
     spec, variables = credentials(env, environ)
     deployment = (load_deployment_settings(env.settings, variables) if env.settings
                   else DeploymentSettings())
     state = read_state(open_transport(env, spec, clock, timeout, client, READ_POLICY), package)
-    return plan_row(plan_deploy(state, package, Options(env.scenario, mode), deployment),
+    chosen = Options(env.scenario, options.mode, options.allow_data_loss)
+    return plan_row(plan_deploy(state, package, chosen, deployment),
                     state, package, deployment)
 
 
@@ -68,6 +72,8 @@ def data_loss(plan: Plan, state: EnvState, package: Package) -> list[str]:
     them (SolutionStep.removed), also when it refuses for want of --allow-data-loss."""
     return [f"{step.unique_name}: {r.kind} {r.name}" for step in plan.steps
             if step.action in ("upgrade", "refuse") for r in step.removed if r.holds_data]
+
+
 def missing_values(plan: Plan, state: EnvState, package: Package,
                    deployment: DeploymentSettings) -> list[str]:
     """Required environment variables of imported solutions that would get no value."""

@@ -43,6 +43,7 @@ class Rollout:
     interval: float  # seconds between polls of a running import
     ring: int | None = None  # only this ring
     mode: str = "auto"
+    allow_data_loss: bool = False  # an upgrade may delete tables and columns with their data
     reports: Path | None = None  # one <name>.json per environment; what a rerun continues from
 
 
@@ -154,7 +155,8 @@ def _deploy(env: Environment, package: Package, environ: Mapping[str, str], cloc
                   else DeploymentSettings())
     transport = open_transport(env, spec, clock, options.timeout, client)
     ui = QuietUi()
-    job = Deployment(package, Options(env.scenario, options.mode), deployment,
+    job = Deployment(package, Options(env.scenario, options.mode, options.allow_data_loss),
+                     deployment,
                      environ=variables)
     runner = new_runner(transport, clock, transport.deadline or 0.0, options.interval, ui)
     return run_deploy(job, runner, ui)
