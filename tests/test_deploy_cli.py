@@ -375,6 +375,7 @@ def test_json_output_is_one_object_on_stdout_in_the_shared_report_shape(fake, pa
     result = deploy(fake, package, "--json")
     data = report(result)
     assert set(data) == ENVELOPE | {"scenario", "solutions", "settings", "cif1_provider",
+                                    "environment_variables",
                                     "virtual_tables", "checks"}
     assert data["report"] == "deploy" and data["report_version"] == 1
     assert data["tool"]["name"] == "voicepkg" and data["tool"]["version"]

@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from fakes.fixtures import *  # noqa: F403
+from fakes.fixtures import cif1, deploy, installed, report, settings_file, warnings
+from fakes.packages import Spec, setting_id, write_package
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -145,3 +148,54 @@ def test_template_lists_variables_and_connection_references_in_order() -> None:
                                               "ConnectorId": "/providers/x"}]}
     placeholders = settings_template(Package("p", (solution,)), placeholders=True)
     assert placeholders["EnvironmentVariables"][0]["Value"] == "${FIRST}"  # prefix dropped
+
+
+# --- per-environment values (issue 9 item 7) ------------------------------------------------
+
+
+def test_a_same_version_deploy_applies_a_changed_variable_value_without_an_import(
+        fake, tmp_path, clock) -> None:  # noqa: ANN001
+    cif1(fake)
+    installed(fake, Spec(), tmp_path)
+    fake.env_values["enreach_EnreachApiBaseUrl"] = "https://old.example.invalid"
+    package = write_package(tmp_path, Spec())
+    moved = settings_file(tmp_path, {"enreach_EnreachApiBaseUrl": "https://new.example.invalid"})
+    result = deploy(fake, package, "--json", settings=moved)
+    assert result.exit_code == 0, result.output
+    data = report(result)
+    assert {s["action"] for s in data["solutions"]} == {"skip"}
+    assert data["environment_variables"]["set_directly"] == ["enreach_EnreachApiBaseUrl"]
+    assert fake.env_values["enreach_EnreachApiBaseUrl"] == "https://new.example.invalid"
+    assert imports(fake) == []
+    again = deploy(fake, package, settings=moved)  # now nothing to do
+    assert again.exit_code == 0 and "Nothing to do" in again.stdout
+
+
+def test_the_settings_file_carries_the_owners_setting_values(fake, tmp_path, clock) -> None:  # noqa: ANN001
+    cif1(fake)
+    installed(fake, Spec(), tmp_path)
+    fake.add_tables("enreach_setting")
+    for name, value in Spec().settings.items():
+        fake.add_setting(name, value, value, record_id=setting_id(name))
+    fake.add_setting("CallDurationLimit", "99", "10", record_id=setting_id("CallDurationLimit"))
+    path = tmp_path / "prod.json"
+    path.write_text(json.dumps({
+        "EnvironmentVariables": [{"SchemaName": "enreach_EnreachApiBaseUrl",
+                                  "Value": "https://api.example.invalid"}],
+        "ConnectionReferences": [],
+        "EnreachSettings": [{"Name": "DefaultCrmAssignee", "Value": "${ASSIGNEE}"}]}))
+    assignee = "fbc423f5-74f9-e911-80e0-000d3a2bd2f6"
+    result = deploy(fake, write_package(tmp_path, Spec()), "--json", settings=path,
+                    env={"ASSIGNEE": assignee})
+    assert result.exit_code == 0, result.output
+    data = report(result)
+    assert data["settings"]["assigned"] == ["DefaultCrmAssignee"]
+    assert "CallDurationLimit" in data["settings"]["kept"]  # absent from the file: kept
+    assert fake.settings()["DefaultCrmAssignee"]["enreach_value"] == assignee
+    assert fake.settings()["CallDurationLimit"]["enreach_value"] == "99"
+    assert not any("DefaultCrmAssignee" in w for w in warnings(data))
+    assert imports(fake) == []
+
+
+def imports(fake):  # noqa: ANN001, ANN201
+    return fake.calls("POST", "ImportSolutionAsync") + fake.calls("POST", "StageAndUpgradeAsync")

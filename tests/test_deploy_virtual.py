@@ -134,7 +134,9 @@ def test_an_environment_variable_changed_in_the_environment_moves_the_uri(fake, 
     cif2(fake)
     assert deploy(fake, package).exit_code == 0
     fake.env_values["enreach_EnreachApiBaseUrl"] = "https://moved.example.invalid"
-    result = deploy(fake, package, "--json")  # same version: no import, the environment's value
+    # same version, and a settings file without the variable: the environment's value stands
+    result = deploy(fake, package, "--json", settings=settings_file(package.parent, {},
+                                                                    "without-url.json"))
     assert result.exit_code == 0, result.output
     assert sources(fake)[SOURCE_ID]["msdyn_uri"] == "https://moved.example.invalid"
 

@@ -28,7 +28,7 @@ from .settings import DeploymentSettings
 from .state import EnvState, read_state
 from .transport import Busy, DataverseError, Transport
 from .virtual_io import apply_virtual
-from .webapi import Request, error_code, publish_all, upsert
+from .webapi import Request, error_code, publish_all, set_env_value, upsert
 
 MAX_ROUNDS = 4  # waits on earlier imports, each followed by a fresh read and plan
 
@@ -112,7 +112,8 @@ def _deploy(job: Deployment, runner: Runner, ui: Ui, outcome: Outcome) -> None:
         if isinstance(backend, PacBackend):
             for text in backend.warnings:
                 outcome.warn("DEP052", text)
-    outcome.records_written = write_records(runner.transport, plan, runner.new_id())
+    outcome.records_written = write_records(runner.transport, plan, runner.new_id(),
+                                            state.env_ids)
     if plan.virtual is not None and plan.virtual.writes:
         outcome.virtual_linked = apply_virtual(runner, plan.virtual)
         outcome.virtual_written = True
@@ -191,16 +192,24 @@ def _mark_unfinished(outcome: Outcome, status: str) -> None:
     outcome.steps = [(s, after.get(st, st)) for s, st in outcome.steps]
 
 
-def write_records(transport: Transport, plan: Plan, batch_id: str) -> int:
+def write_records(transport: Transport, plan: Plan, batch_id: str,
+                  ids: Mapping[str, tuple[str, str]] | None = None) -> int:
     """Settings and the CIF 1.0 provider, in $batch change sets of at most 1000 writes.
     Creates carry If-None-Match: * (a row with that id already there is refused, never
     overwritten); updates If-Match: *."""
+    ids = ids or {}
     requests = [replace(upsert("enreach_settings", row.id, row.fields(), must_not_exist=True),
                         label=f"setting {row.name}") for row in plan.settings.create]
     requests += [replace(upsert("enreach_settings", record_id,
                                 {"enreach_value": row.default,
                                  "enreach_defaultvalue": row.default}, must_exist=True),
                          label=f"setting {row.name}") for record_id, row in plan.settings.update]
+    requests += [replace(upsert("enreach_settings", record_id, {"enreach_value": value},
+                                must_exist=True), label=f"setting {name}")
+                 for record_id, name, value in plan.settings.assign]
+    requests += [set_env_value(schema, value, *ids.get(schema, ("", "")),
+                               new_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{batch_id}/{schema}")))
+                 for schema, value in plan.env_writes]
     if plan.provider is not None:
         requests.append(replace(upsert("msdyn_ciproviders", plan.provider.id,
                                        dict(plan.provider.fields)),

@@ -85,6 +85,7 @@ class Plan:
     warnings: tuple[str, ...] = ()
     refusals: tuple[str, ...] = ()
     virtual: VirtualPlan | None = None  # the virtual tables' data source and links
+    env_writes: tuple[tuple[str, str], ...] = ()  # (schema, value) set without an import
 
     @property
     def refused(self) -> bool:
@@ -93,7 +94,8 @@ class Plan:
     @property
     def nothing_to_do(self) -> bool:
         return not any(s.changes for s in self.steps) and not self.settings.writes and (
-            self.provider is None) and not (self.virtual and self.virtual.writes)
+            self.provider is None) and not (self.virtual and self.virtual.writes) and (
+            not self.env_writes)
 
 
 def plan_deploy(state: EnvState, package: Package, options: Options,
@@ -116,14 +118,36 @@ def plan_deploy(state: EnvState, package: Package, options: Options,
                                         state.provider.role_selector):
         warnings.append("CIF 1.0 provider: the apps and roles an administrator selected are "
                         "kept (msdyn_appselector / msdyn_roleselector are never written)")
+    settings = merge_settings(state.settings, package.settings, deployment.settings)
+    warnings += [f"{deployment.source}: EnreachSettings names {name}, which neither the package "
+                 "nor the environment has; ignored" for name in settings.unknown]
+    direct = env_writes(package, steps, state, deployment)
     virtual = plan_virtual(state.virtual, package.virtual_tables(),
-                           env_value(URL_VARIABLE, values, state, package),
+                           dict(direct).get(URL_VARIABLE)
+                           or env_value(URL_VARIABLE, values, state, package),
                            any(v.schema_name == URL_VARIABLE for v in package.env_vars()))
     if virtual and virtual.skipped:
         warnings.append(f"virtual tables: {virtual.skipped}")
     return Plan(state.url, scenario, tuple(steps),
-                merge_settings(state.settings, package.settings), provider, values,
-                connections, tuple(warnings), tuple(refusals), virtual)
+                settings, provider, values,
+                connections, tuple(warnings), tuple(refusals), virtual, direct)
+
+
+def env_writes(package: Package, steps: list[SolutionStep], state: EnvState,
+               deployment: DeploymentSettings) -> tuple[tuple[str, str], ...]:
+    """Values of the settings file for solutions this deploy does not import (the same
+    version is installed) that differ from the environment's: set directly, no import."""
+    importing = {s.unique_name for s in steps if s.action in ("install", "update", "upgrade")}
+    out = []
+    for solution in package.solutions:
+        if solution.unique_name in importing or not state.solution(solution.unique_name):
+            continue
+        for variable in solution.env_vars:
+            value = deployment.env_values.get(variable.schema_name)
+            if value and value != state.env_values.get(variable.schema_name) and (
+                    variable.schema_name in state.env_ids):
+                out.append((variable.schema_name, value))
+    return tuple(sorted(out))
 
 
 def env_value(schema_name: str, values: dict[str, dict[str, str]], state: EnvState,

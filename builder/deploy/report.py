@@ -29,7 +29,8 @@ def plan_lines(plan: Plan) -> list[str]:
         lines.append(f"  {step.unique_name:<28} {step.action:<8} {versions:<24} {step.reason}")
     s = plan.settings
     lines.append(f"  settings: {len(s.create)} to create, {len(s.update)} new defaults, "
-                 f"{len(s.kept)} changed by an administrator kept, {len(s.unchanged)} unchanged")
+                 f"{len(s.kept)} changed by an administrator kept, {len(s.unchanged)} unchanged"
+                 + (f", from the settings file: {', '.join(s.assigned)}" if s.assign else ""))
     if plan.provider is not None:
         lines.append("  CIF 1.0 provider record: write (apps and roles left alone)")
     if plan.virtual is not None:
@@ -37,6 +38,9 @@ def plan_lines(plan: Plan) -> list[str]:
     for solution, values in sorted(plan.env_values.items()):
         if values:
             lines.append(f"  {solution}: environment variables {', '.join(sorted(values))}")
+    if plan.env_writes:
+        lines.append("  environment variables set without an import (same version installed): "
+                     + ", ".join(schema for schema, _ in plan.env_writes))
     lines += [f"  refused: {r}" for r in plan.refusals]
     return lines
 
@@ -52,6 +56,10 @@ def summary_lines(outcome: Outcome) -> list[str]:
         writes = s.create or s.update
         lines.append(f"settings: {counts}" if outcome.records_written or not writes
                      else f"settings: not written (planned: {counts})")
+        if outcome.plan.env_writes:
+            done = "set" if outcome.records_written else "not set (planned)"
+            lines.append(f"environment variables {done} without an import: "
+                         + ", ".join(schema for schema, _ in outcome.plan.env_writes))
         if outcome.plan.virtual is not None:
             lines.append(f"virtual tables: {_virtual_done(outcome.plan.virtual, outcome)}")
     for item in outcome.diagnostics:
@@ -127,8 +135,15 @@ def json_report(outcome: Outcome, run: RunInfo) -> dict[str, Any]:
             "created": [r.name for r in settings.create],
             "updated": [r.name for _, r in settings.update],
             "kept": list(settings.kept),
+            "assigned": list(settings.assigned),
             "unchanged": len(settings.unchanged),
             "written": written,
+        },
+        "environment_variables": {
+            "with_import": sorted({k for v in (plan.env_values.values() if plan else ())
+                                   for k in v}),
+            "set_directly": [schema for schema, _ in plan.env_writes] if plan else [],
+            "written": outcome.records_written > 0 and bool(plan and plan.env_writes),
         },
         "cif1_provider": ("unchanged" if not (plan and plan.provider) else
                           "written" if outcome.records_written else "not written"),

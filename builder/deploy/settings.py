@@ -5,7 +5,10 @@
    default changed gets the new default (value and defaultvalue); the rest is unchanged.
 2. The deployment settings file, in the JSON form of `pac solution create-settings`
    (`EnvironmentVariables` [{SchemaName, Value}], `ConnectionReferences` [{LogicalName,
-   ConnectionId, ConnectorId}]); `${VAR}` in a value is taken from the process environment.
+   ConnectionId, ConnectorId}]), plus our own key `EnreachSettings` [{Name, Value}]: the
+   environment owner's `enreach_setting` values (DefaultCrmAssignee above all), written and
+   reported; `${VAR}` in a value is taken from the process environment. pac never sees this
+   file: `--via pac` hands pac a file of its own with the two keys pac knows.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,22 +35,42 @@ class SettingsPlan:
     update: tuple[tuple[str, SettingRow], ...] = ()  # (record id in the environment, new row)
     kept: tuple[str, ...] = ()  # changed by an administrator: left alone
     unchanged: tuple[str, ...] = ()
+    assign: tuple[tuple[str, str, str], ...] = ()  # (record id, name, value) from the file
+    unknown: tuple[str, ...] = ()  # names in the settings file that no record or row has
 
     @property
     def writes(self) -> int:
-        return len(self.create) + len(self.update)
+        return len(self.create) + len(self.update) + len(self.assign)
+
+    @property
+    def assigned(self) -> tuple[str, ...]:
+        return tuple(name for _, name, _ in self.assign)
 
 
-def merge_settings(current: tuple[EnvSetting, ...] | None,
-                   shipped: tuple[SettingRow, ...]) -> SettingsPlan:
+def merge_settings(current: tuple[EnvSetting, ...] | None, shipped: tuple[SettingRow, ...],
+                   owner: Mapping[str, str] | None = None) -> SettingsPlan:
+    """`owner`: the environment owner's values from the deployment settings file
+    (`EnreachSettings`), written over whatever the record holds; settings absent from it keep
+    the rules above."""
     by_name = {s.name.lower(): s for s in current or ()}
+    given = {k.lower(): (k, v) for k, v in (owner or {}).items()}
     create: list[SettingRow] = []
     update: list[tuple[str, SettingRow]] = []
     kept: list[str] = []
     unchanged: list[str] = []
+    assign: list[tuple[str, str, str]] = []
+    unknown: list[str] = []
     for row in shipped:
         found = by_name.get(row.name.lower())
-        if found is None:
+        wanted = given.get(row.name.lower())
+        if wanted is not None:
+            if found is None:
+                create.append(replace(row, value=wanted[1]))
+            elif found.value != wanted[1]:
+                assign.append((found.id, found.name, wanted[1]))
+            else:
+                unchanged.append(row.name)
+        elif found is None:
             create.append(row)
         elif _changed_by_admin(found, row):
             kept.append(row.name)
@@ -55,7 +78,17 @@ def merge_settings(current: tuple[EnvSetting, ...] | None,
             update.append((found.id, row))
         else:
             unchanged.append(row.name)
-    return SettingsPlan(tuple(create), tuple(update), tuple(kept), tuple(unchanged))
+    shipped_names = {row.name.lower() for row in shipped}
+    for key, (name, value) in sorted(given.items()):
+        found = by_name.get(key)
+        if key in shipped_names:
+            continue
+        if found is not None and found.value != value:
+            assign.append((found.id, found.name, value))
+        elif found is None:
+            unknown.append(name)
+    return SettingsPlan(tuple(create), tuple(update), tuple(kept), tuple(unchanged),
+                        tuple(assign), tuple(unknown))
 
 
 def _changed_by_admin(found: EnvSetting, row: SettingRow) -> bool:
@@ -68,6 +101,12 @@ def final_value(plan: SettingsPlan, current: tuple[EnvSetting, ...] | None,
                 shipped: tuple[SettingRow, ...], name: str) -> str | None:
     """The value a setting will have once the plan is applied (None: no such setting)."""
     key = name.lower()
+    assigned = next((value for _, n, value in plan.assign if n.lower() == key), None)
+    if assigned is not None:
+        return assigned
+    created = next((row.value for row in plan.create if row.name.lower() == key), None)
+    if created is not None:
+        return created
     found = next((s for s in current or () if s.name.lower() == key), None)
     if found is not None and name in plan.kept + plan.unchanged:
         return found.value
@@ -86,6 +125,7 @@ class DeploymentSettings:
     env_values: dict[str, str] = field(default_factory=dict)  # schema name -> value
     connections: tuple[dict[str, str], ...] = ()  # LogicalName, ConnectionId, ConnectorId
     source: str = ""
+    settings: dict[str, str] = field(default_factory=dict)  # enreach_setting name -> value
 
 
 def load_deployment_settings(path: Path, environ: Mapping[str, str]) -> DeploymentSettings:
@@ -122,7 +162,13 @@ def load_deployment_settings(path: Path, environ: Mapping[str, str]) -> Deployme
                         for i, item in enumerate(_list(keys, "connectionreferences", label)))
     if unset:
         raise BuildError(unset)
-    return DeploymentSettings(values, tuple(c for c in connections if c["ConnectionId"]), label)
+    owner = {}
+    for index, item in enumerate(_list(keys, "enreachsettings", label)):
+        where = f"{label}: EnreachSettings[{index}]"
+        owner[_text(item, "name", where)] = substitute(_text(item, "value", where,
+                                                             allow_empty=True), environ, where)
+    return DeploymentSettings(values, tuple(c for c in connections if c["ConnectionId"]), label,
+                              owner)
 
 
 def substitute(text: str, environ: Mapping[str, str], where: str,

@@ -73,6 +73,7 @@ class EnvState:
     tables: frozenset[str] = frozenset()
     settings: tuple[EnvSetting, ...] | None = None  # None: the settings table does not exist
     env_values: dict[str, str] = field(default_factory=dict)  # schema name -> current value
+    env_ids: dict[str, tuple[str, str]] = field(default_factory=dict)  # -> (definition, value)
     running: tuple[RunningImport, ...] = ()
     provider: ProviderState | None = None
     stale_imports: tuple[RunningImport, ...] = ()  # never completed, started long ago
@@ -100,7 +101,7 @@ def read_state(transport: Transport, package: Package) -> EnvState:
                     if not s.unique_name.endswith(HOLDING_SUFFIX)},
         tables=tables,
         settings=_settings(transport) if SETTING_TABLE in tables else None,
-        env_values=_env_values(transport, [v.schema_name for v in package.env_vars()]),
+        **_env_values(transport, [v.schema_name for v in package.env_vars()]),
         running=tuple(r for r in running if not is_stale(r, now)),
         provider=_provider(transport, package, tables),
         stale_imports=tuple(r for r in running if is_stale(r, now)),
@@ -130,15 +131,18 @@ def _settings(transport: Transport) -> tuple[EnvSetting, ...]:
                  for r in transport.get_all(query_settings()))
 
 
-def _env_values(transport: Transport, schema_names: list[str]) -> dict[str, str]:
-    if not schema_names:
-        return {}
-    out = {}
-    for row in transport.get_all(query_env_vars(schema_names)):
+def _env_values(transport: Transport, schema_names: list[str]) -> dict[str, Any]:
+    """{"env_values": schema -> current value, "env_ids": schema -> (definition, value id)}"""
+    values_out: dict[str, str] = {}
+    ids: dict[str, tuple[str, str]] = {}
+    for row in transport.get_all(query_env_vars(schema_names)) if schema_names else ():
         values = row.get("environmentvariabledefinition_environmentvariablevalue") or []
+        schema = str(row["schemaname"])
+        ids[schema] = (str(row.get("environmentvariabledefinitionid") or ""),
+                       str(values[0].get("environmentvariablevalueid") or "") if values else "")
         if values and values[0].get("value") not in (None, ""):
-            out[str(row["schemaname"])] = str(values[0]["value"])
-    return out
+            values_out[schema] = str(values[0]["value"])
+    return {"env_values": values_out, "env_ids": ids}
 
 
 def _running(row: dict[str, Any]) -> RunningImport:

@@ -75,8 +75,9 @@ def query_settings() -> Request:
 
 def query_env_vars(schema_names: Sequence[str]) -> Request:
     return _get("environmentvariabledefinitions", "read environment variables",
-                select="schemaname,defaultvalue",
-                expand="environmentvariabledefinition_environmentvariablevalue($select=value)",
+                select="environmentvariabledefinitionid,schemaname,defaultvalue",
+                expand="environmentvariabledefinition_environmentvariablevalue($select=value,"
+                       "environmentvariablevalueid)",
                 filter=any_of("schemaname", schema_names))
 
 
@@ -248,3 +249,19 @@ def is_lock_error(code: str, message: str) -> bool:
     text = message.lower()
     return code.lower() in LOCK_CODES or "cannot start another" in text or (
         "customizationlockexception" in text)
+
+
+def set_env_value(schema_name: str, value: str, definition_id: str, value_id: str,
+                  new_id: str) -> Request:
+    """An environment variable's current value: the existing value record updated
+    (If-Match: *), or a new one created for its definition (If-None-Match: *)."""
+    if value_id:
+        request = upsert("environmentvariablevalues", value_id, {"value": value},
+                         must_exist=True)
+    else:
+        request = upsert("environmentvariablevalues", new_id, {
+            "schemaname": schema_name, "value": value,
+            "EnvironmentVariableDefinitionId@odata.bind":
+                f"/environmentvariabledefinitions({definition_id})"}, must_not_exist=True)
+    return Request(request.method, request.path, json=request.json, headers=request.headers,
+                   label=f"environment variable {schema_name}")

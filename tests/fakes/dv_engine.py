@@ -30,6 +30,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
                          "enreach_description": S, "statecode": N, "statuscode": N},
     "environmentvariabledefinitions": {"environmentvariabledefinitionid": G, "schemaname": S,
                                        "defaultvalue": S, "type": N, "isrequired": B},
+    "environmentvariablevalues": {"environmentvariablevalueid": G, "schemaname": S, "value": S,
+                                  "EnvironmentVariableDefinitionId@odata.bind": S},
     "importjobs": {"importjobid": G, "solutionname": S, "progress": N, "startedon": S,
                    "completedon": S, "data": S, "createdon": S},
     "asyncoperations": {"asyncoperationid": G, "statecode": N, "statuscode": N, "message": S,
@@ -56,7 +58,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
 }
 GATED = {"enreach_settings": "enreach_setting", "msdyn_ciproviders": "msdyn_ciprovider",
          "msdyn_channelproviders": "msdyn_channelprovider", SOURCE_SET: SOURCE_SET}
-WRITABLE = frozenset({"enreach_settings", "msdyn_ciproviders", SOURCE_SET})
+WRITABLE = frozenset({"enreach_settings", "msdyn_ciproviders", SOURCE_SET,
+                      "environmentvariablevalues"})
 PRIMARY_KEYS = {SOURCE_SET: "msdyn_odatav4dsid", "entitydataproviders": "entitydataproviderid"}
 
 
@@ -199,9 +202,31 @@ class Engine(Metadata):
 
     def _env_row(self, definition: dict[str, Any]) -> dict[str, Any]:
         value = self.env_values.get(definition["schemaname"])
-        values = [] if value is None else [{"value": value,
-                                            "environmentvariablevalueid": str(uuid.uuid4())}]
+        values = [] if value is None else [{"value": value, "environmentvariablevalueid":
+                                            self.value_id(definition["schemaname"])}]
         return dict(definition, environmentvariabledefinition_environmentvariablevalue=values)
+
+    def value_id(self, schema: str) -> str:
+        """The id of a definition's value record (one per definition, as Dataverse keeps)."""
+        for key, record in self.records["environmentvariablevalues"].items():
+            if record.get("schemaname") == schema:
+                return key
+        return str(uuid.uuid5(NS, "envvalue/" + schema))
+
+    def _env_value_written(self, key: str, record: dict[str, Any]) -> None:
+        """A value record's create needs its definition (documented: an
+        environmentvariablevalue row belongs to one definition); the value takes effect."""
+        bind = str(record.get("EnvironmentVariableDefinitionId@odata.bind") or "")
+        match = re.search(r"environmentvariabledefinitions\(([0-9a-fA-F-]{36})\)", bind)
+        definition = next((d for d in self.env_defs.values() if match and
+                           d["environmentvariabledefinitionid"] == match.group(1).lower()), None)
+        schema = definition["schemaname"] if definition else next(
+            (s for s in self.env_values if self.value_id(s) == key), None)
+        if schema is None:
+            raise HttpError(400, "0x80040203", "An environment variable value needs its "
+                            "definition (EnvironmentVariableDefinitionId@odata.bind)")
+        record["schemaname"] = schema
+        self.env_values[schema] = str(record.get("value") or "")
 
     def get(self, entity_set: str, key: str) -> dict[str, Any]:
         with self.lock:
@@ -247,6 +272,10 @@ class Engine(Metadata):
         _check_fields(entity_set, body)
         with self.lock:
             table = self.records[entity_set]
+            if entity_set == "environmentvariablevalues" and key not in table:
+                schema = next((s for s in self.env_values if self.value_id(s) == key), None)
+                if schema is not None:  # the value record the environment already had
+                    table[key] = {"schemaname": schema, "value": self.env_values[schema]}
             if headers.get("If-Match") == "*" and key not in table:
                 raise HttpError(404, "0x80040217", f"{entity_set}({key}) Does Not Exist")
             if headers.get("If-None-Match") == "*" and key in table:
@@ -256,6 +285,8 @@ class Engine(Metadata):
             merged = dict(table.get(key, {}), **body)
             merged[primary_key(entity_set)] = key
             self._check_key(entity_set, key, merged)
+            if entity_set == "environmentvariablevalues":
+                self._env_value_written(key, merged)
             table[key] = merged
 
     def _check_key(self, entity_set: str, key: str, record: dict[str, Any]) -> None:
