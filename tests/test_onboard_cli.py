@@ -136,3 +136,12 @@ def test_exactly_one_credential_is_a_usage_rule(graph, args) -> None:
     result = onboard(graph, *args)
     assert result.exit_code == 2
     assert graph.log == []
+
+
+def test_a_refused_token_fails_clearly_and_writes_nothing(graph) -> None:
+    result = invoke(["onboard", "--graph-url", graph.url, "--client-secret"],
+                    {"GRAPH_TOKEN": "not-the-token", "DATAVERSE_TOKEN": None})
+    assert result.exit_code == 1
+    assert "read the tenant: InvalidAuthenticationToken" in result.stderr
+    assert "not-the-token" not in result.output
+    assert graph.writes() == []
