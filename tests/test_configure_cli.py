@@ -310,3 +310,12 @@ def test_a_mapping_of_many_users_is_read_in_short_queries(fake, tmp_path, clock)
     assert all(fake.user(f"agent{i}@contoso.example")["enreach_enreachuseremail"]
                for i in range(100))
     assert fake.update_id_runs == 0
+
+
+def test_a_step_for_a_framework_the_environment_lacks_is_refused(fake, tmp_path, clock) -> None:
+    organization(fake, tmp_path)  # CIF 2.0: no msdyn_ciprovider table
+    result = run(fake, tmp_path, '[cif1]\napps = ["Sales Hub"]\n', "--json")
+    assert result.exit_code == 3
+    assert as_json(result)["problems"] == [
+        "cif1: not in this environment: the CIF 1.0 table msdyn_ciprovider (guide 1.1.1)"]
+    assert writes(fake) == []

@@ -121,7 +121,7 @@ def _optional(snap: Snapshot, step: str, what: str, read: Any) -> list[Row] | No
     except DataverseError as error:
         if error.status != 404:
             raise
-        snap.missing.setdefault(step, f"the environment has no {what}")
+        snap.missing.setdefault(step, f"not in this environment: {what}")
         return None
 
 
