@@ -75,23 +75,29 @@ def load_project(src: Path | str, version: str | None = None) -> Project:
 
 
 def collect_project(
-    src: Path | str, version: str | None = None
+    src: Path | str, version: str | None = None, *, lenient: bool = False
 ) -> tuple[Project | None, list[Diagnostic]]:
-    """Load the sources without raising: the project (None on any error) and all findings."""
+    """Load the sources without raising: the project (None on any error) and all findings.
+
+    `lenient` (validate): a file with schema errors is reported, then read without the
+    attributes and elements at fault (`load_xsd.repaired`), and the project is returned
+    despite errors, so the Dataverse rules report the rest of the tree in the same run. Not
+    when a file could not be read at all: rules over a tree missing it would report what it
+    declares as missing everywhere else."""
     root = Path(src)
     if not root.is_dir():
         found = diagnostic(
             "SRC011", "source folder not found", file=str(root), hint="pass the solution_src folder"
         )
         return None, [found]
-    ctx = Context(root)
+    ctx = Context(root, lenient=lenient)
     sources = read_sources(root, ctx)
     header = _header(sources, version, ctx)
     parts = [p for s in sources if s.root.tag != "project" for p in _parse(s, ctx)]
     parts += load_raw(root, ctx)
     project = assemble(header, parts, str(root), ctx) if header else None
     findings = sorted(ctx.diagnostics)
-    if any(d.severity == "error" for d in findings):
+    if any(d.severity == "error" for d in findings) and not (lenient and ctx.complete):
         return None, findings
     return project, findings
 
@@ -122,11 +128,14 @@ def read_sources(root: Path, ctx: Context) -> list[Source]:
         paths = source_files(root)
     except BuildError as error:
         ctx.diagnostics.extend(error.diagnostics)
+        ctx.complete = False
         return []
     for path in paths:
         source = _read(path, path.relative_to(root).as_posix(), ctx)
         if source is not None:
             sources.append(source)
+        else:
+            ctx.complete = False
     return sources
 
 
@@ -143,7 +152,10 @@ def _read(path: Path, file: str, ctx: Context) -> Source | None:
     source = Source(file, path, element)
     problems = load_xsd.validate(element, kind, file, lambda: source.lines)
     ctx.diagnostics.extend(problems)
-    return None if problems else source
+    if not problems:
+        return source
+    repaired = load_xsd.repaired(element, kind) if ctx.lenient else None
+    return Source(file, path, repaired) if repaired is not None else None
 
 
 def _unknown_root(element: etree._Element, file: str) -> Diagnostic:

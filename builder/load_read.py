@@ -43,6 +43,8 @@ class Context:
     root: Path
     default_solution: str = ""
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    lenient: bool = False  # read past schema errors (validate reports all problems at once)
+    complete: bool = True  # every source file was read (none lost to an error)
 
     def error(self, code: str, message: str, where: Src, hint: str = "") -> None:
         self.diagnostics.append(

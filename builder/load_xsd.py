@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -108,6 +109,37 @@ def validate(root: etree._Element, kind: str, file: str,
         return []
     lines = text() if text is not None else []
     return [_diagnostic(e, kind, file, lines) for e in xsd.error_log]
+
+
+def repaired(root: etree._Element, kind: str, rounds: int = 5) -> etree._Element | None:
+    """A copy of `root` without what its schema errors are about: a bad or unknown attribute
+    is dropped, an unexpected element removed. None when that does not make it valid (a
+    missing required part cannot be invented)."""
+    copy = deepcopy(root)
+    xsd = schema(kind)
+    for _ in range(rounds):
+        if xsd.validate(copy):
+            return copy
+        for error in list(xsd.error_log):
+            if not _drop(copy, error):
+                return None
+    return copy if xsd.validate(copy) else None
+
+
+def _drop(root: etree._Element, error: etree._LogEntry) -> bool:
+    found = root.getroottree().xpath(error.path) if error.path else []
+    node = found[0] if found and isinstance(found[0], etree._Element) else None
+    match = _ELEMENT.match(error.message)
+    if node is None or match is None:
+        return False
+    attribute, detail = match.group(2), match.group(3)
+    if attribute and attribute in node.attrib and "required but missing" not in detail:
+        del node.attrib[attribute]
+        return True
+    if not attribute and "not expected" in detail and node.getparent() is not None:
+        node.getparent().remove(node)
+        return True
+    return False
 
 
 _ELEMENT = re.compile(r"^Element '([^']+)'(?:, attribute '([^']+)')?: (.*)$", re.S)
