@@ -85,6 +85,7 @@ def test_the_service_names_the_import_job_and_ignores_a_client_import_job_id(api
     assert key != body["ImportJobId"] and re.fullmatch(r"[0-9a-f-]{36}", key)
     assert api.get(f"importjobs({body['ImportJobId']})").status_code == 404
     assert api.get(f"importjobs({key})").json()["solutionname"] == "VoiceForD365"
+    fake.hold = True  # the first import keeps running
     again = api.post("ImportSolutionAsync", json=import_body(ImportJobId=body["ImportJobId"]))
     assert again.status_code == 429 and again.json()["error"]["code"] == "0x80071151"  # busy
 

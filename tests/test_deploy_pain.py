@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import httpx
 import pytest
 from fakes.dataverse import FakeDataverse
 from fakes.fixtures import *  # noqa: F403
@@ -391,3 +392,26 @@ def test_a_refreshable_credential_outlives_its_token(fake, package, clock,
     assert result.exit_code == 0, result.output
     assert issued == ["entra-token-number-1", "entra-token-number-2"]
     assert len(fake.jobs) == 1
+
+
+def test_a_rerun_during_a_promote_of_a_killed_deploy_waits_for_it_and_posts_none(
+        fake, tmp_path, clock) -> None:
+    """Issue 15 item 8: the first run was killed while its DeleteAndPromoteAsync ran."""
+    cif1(fake)
+    installed(fake, Spec(version="1.0.0.0"), tmp_path)
+    fake.fail_upgrade_after_stage = True
+    spec = Spec(version="1.1.0.0", web_resources=[])
+    assert deploy(fake, write_package(tmp_path, spec)).exit_code == 1  # holding left
+    fake.hold = True  # the killed run's promote: posted, then nobody polls it
+    with httpx.Client(base_url=fake.url + "/api/data/v9.2/", headers={
+            "Authorization": f"Bearer {TOKEN}", "OData-Version": "4.0",
+            "OData-MaxVersion": "4.0", "Accept": "application/json"}) as api:
+        assert api.post("DeleteAndPromoteAsync", json={"UniqueName": BASE}).status_code == 200
+    fake.hold = False
+    result = deploy(fake, write_package(tmp_path, spec), "--json")
+    assert result.exit_code == 0, result.output
+    assert actions(result)[BASE] == "resume"
+    promotes = [op for op in fake.operations.values() if op.kind == "promote"]
+    assert len(promotes) == 1  # the rerun's own post was refused by the lock, not run
+    assert fake.solution(BASE)["version"] == "1.1.0.0"
+    assert fake.solution(BASE + "_Upgrade") is None

@@ -226,15 +226,19 @@ class Runner:
 
     # --- upgrades applied from a holding solution ------------------------------------------
     def promote(self, name: str, target: str) -> None:
+        """Apply a holding solution. A resumed promote first looks at what the service did:
+        the target installed with no holding left means an earlier promote (of a killed
+        deploy) finished; one still running refuses ours with the lock, which is waited out
+        and looked at again, never posted over."""
         attempts = 0
         while True:
             attempts += 1
+            if self.installed_version(name) == target and not self._holding(name):
+                return
             try:
                 answer = self.transport.send(delete_and_promote_async(name))
             except Busy:
                 self.wait_for_lock(name)
-                if self.installed_version(name) == target and not self._holding(name):
-                    return
                 continue
             except Ambiguous:
                 if self._promoted(name, target):
@@ -243,7 +247,12 @@ class Runner:
                 continue
             operation = str(answer.payload.get("AsyncOperationId", ""))
             self.handles[name] = Handles("", operation)
-            self._follow_operation(operation, name)
+            try:
+                self._follow_operation(operation, name)
+            except ImportFailed:
+                if self.installed_version(name) == target and not self._holding(name):
+                    return  # another promote (a killed deploy's) applied it first
+                raise
             return
 
     def _follow_operation(self, operation_id: str, name: str) -> None:

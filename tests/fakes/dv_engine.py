@@ -324,6 +324,10 @@ class Engine(Metadata):
         running = any(j.state == "running" and not j.orphan for j in self.operations.values())
         if self.lock_refusals > 0 or running:
             self.lock_refusals = max(0, self.lock_refusals - 1)
+            # the service works on its jobs whether or not anyone polls them (a killed
+            # client's job goes on): each refused request is a moment in which they advance
+            for job in list(self.operations.values()):
+                self.tick(job)
             raise HttpError(self.lock_status, "0x80071151", LOCK_MESSAGE)
 
     def _import(self, body: dict[str, Any]) -> dict[str, Any]:
