@@ -346,3 +346,30 @@ def test_hosts_that_cannot_be_an_environment(sandbox: Sandbox, package: Path, ur
     found = diagnostic(result)
     assert found["code"] == "DEP010" and says in str(found["message"])
     assert found["file"] == "--env" and len(result.output) < 5000
+
+
+def test_azure_devops_asks_the_documented_oidc_endpoint_and_names_a_refusal(
+        sandbox: Sandbox, serve, package: Path) -> None:  # noqa: ANN001
+    seen: list[bytes] = []
+
+    def refusing(conn: socket.socket, stopped: threading.Event) -> None:
+        seen.append(read_request(conn))
+        body = b'{"message": "The service connection does not allow this pipeline"}'
+        conn.sendall(b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+
+    server = serve(refusing)
+    ado = {"DATAVERSE_TOKEN": "", "TF_BUILD": "True", "AZURESUBSCRIPTION_CLIENT_ID": "app-id",
+           "AZURESUBSCRIPTION_TENANT_ID": "tenant-id",
+           "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID": "sc-0001",
+           "SYSTEM_ACCESSTOKEN": "ado-system-access-t0ken",
+           "SYSTEM_OIDCREQUESTURI": f"{server.url}/contoso/00000000-0000-0000-0000-000000000001"
+                                    "/_apis/distributedtask/hubs/build/plans/p1/jobs/j1/oidctoken"}
+    result = check(run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package,
+                       env=ado), codes=(1,), secrets=["ado-system-access-t0ken"])
+    found = diagnostic(result)
+    assert found["code"] == "DEP033" and "app-id" in str(found["message"])
+    request_line = seen[0].split(b"\r\n")[0].decode()
+    assert request_line.startswith("POST /contoso/") and "/oidctoken?" in request_line
+    assert "api-version=7.1" in request_line and "serviceConnectionId=sc-0001" in request_line
+    assert b"ado-system-access-t0ken" in seen[0]  # the documented bearer: System.AccessToken
