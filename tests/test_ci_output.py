@@ -67,6 +67,18 @@ def test_azure_devops_gets_logging_commands(broken: Path,
     assert "##vso[task.logissue type=warning;" in warned.stderr and "code=DV143]" in warned.stderr
 
 
+def test_azure_devops_gets_the_summary_attached(broken: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    agent = tmp_path / "agent-temp"
+    agent.mkdir()
+    monkeypatch.setenv("TF_BUILD", "True")
+    monkeypatch.setenv("AGENT_TEMPDIRECTORY", str(agent))
+    result = run_cli("validate", str(broken))
+    summary = agent / "voicepkg-validate-summary.md"
+    assert f"##vso[task.uploadsummary]{summary}\n" in result.stderr
+    assert "**1 error, 1 warning**" in summary.read_text(encoding="utf-8")
+
+
 def test_ci_output_can_be_switched_off_and_on(broken: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")

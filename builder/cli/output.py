@@ -118,11 +118,21 @@ def annotate(diagnostics: Iterable[Diagnostic]) -> None:
 
 
 def step_summary(markdown: str) -> None:
-    """In GitHub Actions, append `markdown` to the job's step summary."""
-    if session().ci == "github":
+    """Append `markdown` to the job's summary: GitHub's step summary file, or on Azure DevOps
+    a file in the agent's temp folder attached with `##vso[task.uploadsummary]`."""
+    ci = session().ci
+    if ci == "github":
         from ..report.ci import append_step_summary
 
         append_step_summary(markdown, os.environ)
+    elif ci == "azure":
+        from ..report.ci import azure_summary
+
+        ctx = click.get_current_context(silent=True)
+        command = ctx.info_name if ctx is not None and ctx.info_name else "voicepkg"
+        attach = azure_summary(markdown, os.environ, command)
+        if attach is not None:
+            click.echo(attach, err=True)
 
 
 def render_report(report: dict[str, Any], fmt: str) -> str:

@@ -1,6 +1,6 @@
 """CI-native output: GitHub Actions workflow commands and step summary, Azure DevOps logging
-commands. On by itself when `GITHUB_ACTIONS` (GitHub) or `TF_BUILD` (Azure Pipelines) is set;
-`--ci github|azure|none` (or `VOICEPKG_CI`) decides instead.
+commands and run summary. On by itself when `GITHUB_ACTIONS` (GitHub) or `TF_BUILD` (Azure
+Pipelines) is set; `--ci github|azure|none` (or `VOICEPKG_CI`) decides instead.
 
 GitHub: `::error file=F,line=L,col=C,title=CODE::message` (docs.github.com, "Workflow
 commands for GitHub Actions"), and Markdown appended to the file `$GITHUB_STEP_SUMMARY` names.
@@ -76,3 +76,16 @@ def append_step_summary(markdown: str, environ: Mapping[str, str]) -> bool:
     with Path(target).open("a", encoding="utf-8") as handle:
         handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
     return True
+
+
+def azure_summary(markdown: str, environ: Mapping[str, str], name: str) -> str | None:
+    """Azure DevOps' step summary: the Markdown written to the agent's temp folder (which
+    the agent empties after the job) and the logging command that attaches it to the run;
+    None when there is no agent folder."""
+    folder = environ.get("AGENT_TEMPDIRECTORY")
+    if not folder:
+        return None
+    target = Path(folder) / f"voicepkg-{name}-summary.md"
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    return f"##vso[task.uploadsummary]{target}"
