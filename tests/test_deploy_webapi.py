@@ -131,3 +131,6 @@ def test_import_log_failures_are_named_with_their_component() -> None:
             '</entities></importexportxml>')
     assert import_failures(data, "job") == ["entity phonecall: missing dependency (0x80048036)"]
     assert import_failures("", "job") == []
+    root_only = ('<importexportxml succeeded="failure" status="Failed"><entities />'
+                 '</importexportxml>')
+    assert import_failures(root_only, "job") == ["the import log says it failed (status Failed)"]

@@ -278,11 +278,15 @@ class Runner:
 
 
 def import_failures(data: str, label: str) -> list[str]:
-    """Failure results in an import job's `data` log (`<result result="failure" .../>`)."""
+    """Failure results in an import job's `data` log (`<result result="failure" .../>`), and
+    a failure said only on the root (`succeeded="failure"`, which Microsoft's own client
+    judges by)."""
     if not data.strip():
         return []
     root = parse_xml(data.encode("utf-8"), label)
     out = []
+    if root.get("succeeded") == "failure":
+        out.append(f"the import log says it failed (status {root.get('status') or '?'})")
     for result in root.iter("result"):
         if result.get("result") != "failure":
             continue
