@@ -14,7 +14,7 @@ environment variable `VOICEPKG_LIMIT_<NAME>` (e.g. `VOICEPKG_LIMIT_ZIP_TOTAL_BYT
 
 Codes: IO001 cannot read, IO002 not a regular file / not a folder, IO003 no such file,
 IO004 over a size limit, IO005 a link out of the tree, IO006 refused output path,
-IO007 a name the file system cannot hold.
+IO007 a name the file system cannot hold, IO008 cannot write.
 """
 
 from __future__ import annotations

@@ -60,6 +60,15 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temp file in the same folder, then os.replace; a
     path that is a device, FIFO or link is refused, never replaced."""
     check_output_file(path)
+    try:
+        _replace_with(path, data)
+    except OSError as exc:
+        raise BuildError.at("IO008", f"cannot write: {exc.strerror or exc}",
+                            file=exc.filename or str(path),
+                            hint="choose a place you can write to") from None
+
+
+def _replace_with(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with deferred():  # the temp file exists only inside the try that removes it
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
