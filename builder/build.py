@@ -27,7 +27,7 @@ from .render.names import (
 )
 
 VERSION = re.compile(r"\d+\.\d+\.\d+\.\d+")
-TAG = re.compile(r"(?:refs/tags/)?[vV]?(\d{1,9}(?:\.\d{1,9}){1,3})")
+TAG = re.compile(r"(?:refs/tags/)?[vV]?(\d{1,9}(?:\.\d{1,9}){1,3})", re.ASCII)
 
 
 Warn = Callable[[Diagnostic], None]

@@ -16,19 +16,23 @@ import sys
 from contextlib import redirect_stdout
 from pathlib import Path
 
+from . import interrupts
 from .cache import cache_root, own_folder, write_quietly
 
 HELP = (["--help"], ["-h"])
 
 
 def main() -> int:
-    if sys.argv[1:] in HELP:
-        text = cached_help()
-        if text is not None:
-            sys.stdout.write(text)
-            return 0
-    from .cli import main as run
-
+    interrupts.install()
+    try:
+        if sys.argv[1:] in HELP:
+            text = cached_help()
+            if text is not None:
+                sys.stdout.write(text)
+                return 0
+        from .cli import main as run
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM while starting: nothing to clean
+        return interrupts.exit_code(stop)
     return run()
 
 

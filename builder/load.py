@@ -62,7 +62,7 @@ KINDS: dict[str, tuple[str, Parser]] = {
     "settings": ("settings", parse_settings),
 }
 
-_VERSION = re.compile(r"\d{1,9}\.\d{1,9}\.\d{1,9}\.\d{1,9}")
+_VERSION = re.compile(r"\d{1,9}\.\d{1,9}\.\d{1,9}\.\d{1,9}", re.ASCII)  # not "１"
 Header = tuple[Publisher, tuple[SolutionDef, ...], str]
 
 

@@ -269,8 +269,10 @@ def write_tree(
 
 def _write_staged(out: Path, files: dict[str, bytes]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging: Path | None = None
     try:
+        with deferred():  # a signal is raised only once `staging` is known, inside the try
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         for rel, data in sorted(files.items()):
             target = _inside(staging, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -279,7 +281,8 @@ def _write_staged(out: Path, files: dict[str, bytes]) -> None:
             _swap_in(staging, out)
     except BaseException:  # also Ctrl-C and SIGTERM: no temporary folder outlives the run
         with deferred():
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
         raise
 
 

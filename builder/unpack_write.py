@@ -63,7 +63,7 @@ def to_bytes(element: Element) -> bytes:
 # --- project, tables, choices ------------------------------------------------------------
 
 
-_EXPORTED_VERSION = re.compile(r"\d{1,9}(\.\d{1,9}){1,3}")
+_EXPORTED_VERSION = re.compile(r"\d{1,9}(\.\d{1,9}){1,3}", re.ASCII)
 
 
 def four_part(version: str, where: str = "") -> str:

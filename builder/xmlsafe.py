@@ -127,6 +127,10 @@ def _refuse_dtd(text: str, file: str) -> None:
 
 def _syntax_error(exc: etree.XMLSyntaxError, file: str) -> BuildError:
     line, column = exc.position if exc.position else (exc.lineno or 0, 0)
+    if "depth" in str(exc).lower():  # libxml2's cap on nesting (256 without huge_tree)
+        return BuildError.at("XML004", "elements nested deeper than the parser's limit of 256",
+                             file=file, line=line, column=column,
+                             hint="Dataverse never nests this deep; check the file")
     if "huge" in str(exc).lower():  # libxml2's 10 MB cap on one text or attribute value
         return BuildError.at("XML004", "a text or attribute value is over the parser's limit "
                              "of 10,000,000 bytes", file=file, line=line, column=column,

@@ -150,6 +150,12 @@ def json_failure(code: int, message: str, diagnostics: Iterable[Diagnostic] = ()
                        "diagnostics": [d.to_json() for d in diagnostics]}, indent=2)
 
 
+def _interrupted(stop: KeyboardInterrupt, args: list[str]) -> None:
+    """Ctrl-C or SIGTERM: temporary files are already gone; exit 128 + the signal."""
+    terminated = isinstance(stop, interrupts.Terminated)
+    _fail(interrupts.exit_code(stop), "Terminated." if terminated else "Interrupted.", args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (the console script and __main__ exit with it)."""
     args = argv if argv is not None else sys.argv[1:]
@@ -167,11 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except click.exceptions.Abort:
-        _fail(130, "Aborted.", args)
-    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: temporary files are already gone
-        _fail(interrupts.exit_code(stop), "Interrupted." if not isinstance(
-            stop, interrupts.Terminated) else "Terminated.", args)
+    except click.exceptions.Abort as abort:  # click's name for Ctrl-C (and SIGTERM)
+        cause = abort.__cause__ or abort.__context__
+        _interrupted(cause if isinstance(cause, KeyboardInterrupt) else KeyboardInterrupt(), args)
+    except KeyboardInterrupt as stop:
+        _interrupted(stop, args)
     except Exception as error:  # a bug: say so plainly
         if debug:
             raise

@@ -281,6 +281,10 @@ def settings() -> None:
 def template(package: Path | None, from_source: bool, src: Path, out: Path | None,
              placeholders: bool, force: bool, merge: bool) -> None:
     """Write the deployment settings skeleton for a package."""
+    from ..fsio import check_output_file
+
+    if out is not None:
+        check_output_file(out)  # a device, FIFO or link is refused before anything else
     data = settings_template(load_package(package, from_source, src), placeholders)
     if out is not None and out.exists() and not force:
         data = _merged(out, data) if merge else _refuse_overwrite(out)

@@ -29,6 +29,7 @@ import json
 import os
 import resource
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -212,7 +213,8 @@ def _high_water_kb(pid: int) -> int:
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
-    """Every path under `root` (not following links) -> (mode, size, mtime_ns)."""
+    """Every path under `root` (not following links) -> (mode, size, mtime_ns); folders by
+    mode only (creating and removing a temporary file inside changes a folder's times)."""
     seen: dict[str, tuple[int, int, int]] = {}
     for folder, dirs, files in os.walk(root):
         for name in dirs + files:
@@ -221,7 +223,10 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
                 info = os.lstat(path)
             except OSError:
                 continue
-            seen[os.path.relpath(path, root)] = (info.st_mode, info.st_size, info.st_mtime_ns)
+            if stat.S_ISDIR(info.st_mode):  # a folder's times change with its temp files
+                seen[os.path.relpath(path, root)] = (info.st_mode, 0, 0)
+            else:
+                seen[os.path.relpath(path, root)] = (info.st_mode, info.st_size, info.st_mtime_ns)
     return seen
 
 

@@ -53,8 +53,9 @@ def test_settings_template_never_replaces_a_special_file(inputs: Sandbox, kind: 
     """`settings template --out /dev/full` turned the device into a JSON file (as root)."""
     target = inputs.work / "settings.json"
     special(inputs, kind, target)
-    check(inputs.run("settings", "template", "--package", PACKAGE_ZIP, "--out", target,
-                     timeout=15), codes=(2,), says=["IO006"])
+    for extra in ([], ["--force"], ["--merge"]):
+        check(inputs.run("settings", "template", "--package", PACKAGE_ZIP, "--out", target,
+                         *extra, timeout=15), codes=(2,), says=["IO006"])
     unchanged(target, kind)
     inputs.assert_written_only()
     if kind == "link-out":
