@@ -3,10 +3,14 @@
 load -> check -> render -> zip. Everything returns {relative output path: bytes}; nothing is
 written here, so the CLI can write all outputs atomically or none (`package.write_outputs`).
 
-Package layout (deploy reads it back):
+Package layout (deploy reads it back), that of a real Package Deployer package without its
+.NET assembly (corpus2 pd-package-CRMP2C/ENTRIES.tsv):
     VoiceForD365_1_2_3_4_managed.zip, VoiceForD365_1_2_3_4_unmanaged.zip, ... per solution
-    VoiceForD365Package/ImportConfig.xml, the managed zips, VoiceForD365ConfigData.zip
-    VoiceForD365Package_1_2_3_4.zip      the same four files at the zip root
+    VoiceForD365Package/                 the package folder a package project ships unchanged:
+        ImportConfig.xml, the managed zips, VoiceForD365ConfigData.zip,
+        Content/en-us/WelcomeHtml/Default.htm, Content/en-us/EndHtml/Default.htm
+    VoiceForD365Package_1_2_3_4.zip      that folder (as a folder) and [Content_Types].xml,
+                                         where Package Deployer's zip also has the assembly
 """
 
 from __future__ import annotations
@@ -109,6 +113,8 @@ def solution_files(project: Project, *, managed: bool = True,
 
 def package_files(project: Project) -> dict[str, bytes]:
     from .render import render_config_data, render_import_config
+    from .render.pkgcontent import render_content_pages
+    from .render.solution import with_content_types
 
     zips = solution_files(project, managed=True)
     names = {s.unique_name: solution_zip_name(s, project.version, True) for s in project.solutions}
@@ -117,8 +123,9 @@ def package_files(project: Project) -> dict[str, bytes]:
         "ImportConfig.xml": render_import_config(project, names, config_name),
         config_name: zip_bytes(render_config_data(project)),
         **zips,
+        **render_content_pages(project),
     }
     folder = package_name(project)
     files = {f"{folder}/{name}": data for name, data in inner.items()}
-    files[package_zip_name(project)] = zip_bytes(inner)
+    files[package_zip_name(project)] = zip_bytes(with_content_types(files))
     return files

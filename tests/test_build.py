@@ -40,15 +40,16 @@ def test_each_solution_zip_holds_the_manifest_customizations_and_content_types()
         assert {"[Content_Types].xml", "solution.xml", "customizations.xml"} <= set(names)
 
 
-def test_the_package_folder_and_zip_hold_the_same_four_files() -> None:
+def test_the_package_zip_holds_the_package_folder_as_it_is() -> None:
     files = package_files(voice_project())
-    folder = {k.removeprefix("VoiceForD365Package/"): v for k, v in files.items()
-              if k.startswith("VoiceForD365Package/")}
-    assert sorted(folder) == sorted([
+    folder = {k: v for k, v in files.items() if k.startswith("VoiceForD365Package/")}
+    assert sorted(k.removeprefix("VoiceForD365Package/") for k in folder) == sorted([
         "ImportConfig.xml", "VoiceForD365ConfigData.zip",
-        "VoiceForD365_1_2_3_4_managed.zip", "VoiceForD365Multisession_1_2_3_4_managed.zip"])
-    assert read_zip(files["VoiceForD365Package_1_2_3_4.zip"]) == folder
-    assert len(files) == 5
+        "VoiceForD365_1_2_3_4_managed.zip", "VoiceForD365Multisession_1_2_3_4_managed.zip",
+        "Content/en-us/WelcomeHtml/HTML/Default.htm", "Content/en-us/EndHtml/HTML/Default.htm"])
+    inside = read_zip(files["VoiceForD365Package_1_2_3_4.zip"])
+    assert {k: v for k, v in inside.items() if k != "[Content_Types].xml"} == folder
+    assert len(files) == len(folder) + 1
 
 
 def test_the_package_imports_the_solutions_it_holds_in_order() -> None:

@@ -25,7 +25,7 @@ def test_a_new_version_replaces_the_package_folder_and_validates_clean(tmp_path:
                          "--out", str(out))
         assert result.exit_code == 0, result.output
     folder = sorted(p.name for p in (out / "VoiceForD365Package").iterdir())
-    assert folder == ["ImportConfig.xml", "VoiceForD365ConfigData.zip",
+    assert folder == ["Content", "ImportConfig.xml", "VoiceForD365ConfigData.zip",
                       "VoiceForD365Multisession_1_1_0_0_managed.zip",
                       "VoiceForD365_1_1_0_0_managed.zip"]
     assert f"removed {out}/VoiceForD365Package/VoiceForD365_1_0_0_0_managed.zip" in result.stderr

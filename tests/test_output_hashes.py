@@ -28,6 +28,10 @@ HASHES: dict[str, str] = {
         "f558d25222efc8d6597fc5f43cb2d67a629d395dac5890e24e61593809c8fd5c",
     "voice/VoiceForD365Multisession_1_2_3_4_unmanaged.zip":
         "e3d121870379566bdba29f16f4b83534e9e63c97e78dc1c1b92334da74e0d8f5",
+    "voice/VoiceForD365Package/Content/en-us/EndHtml/HTML/Default.htm":
+        "76128fc483b578b6616fb15d3b47b3a8bb584d60b78b444b6894b3776228b58b",
+    "voice/VoiceForD365Package/Content/en-us/WelcomeHtml/HTML/Default.htm":
+        "cacb49e15b649441c0baa7e8132ceb46203245ee109fd70d2fc8cee41edde3d1",
     "voice/VoiceForD365Package/ImportConfig.xml":
         "ab54a2237b5dbf106c662e4efebd1272755e2f073fa7515a2bb466c37f5c6697",
     "voice/VoiceForD365Package/VoiceForD365ConfigData.zip":
@@ -37,7 +41,7 @@ HASHES: dict[str, str] = {
     "voice/VoiceForD365Package/VoiceForD365_1_2_3_4_managed.zip":
         "0d2aa8493d794b90c7bc09b6923326946f4066ccce844e00b5437ae79b6d44ac",
     "voice/VoiceForD365Package_1_2_3_4.zip":
-        "39f793c6af01b9c09b9208591b528cee5037a73d51e16cdf6e4b306dcfac11c5",
+        "5d7514551bd0ca9744f61fac043a77b91a5f21a81d99456f63c3f9a0d44ce488",
     "voice/VoiceForD365_1_2_3_4_managed.zip":
         "0d2aa8493d794b90c7bc09b6923326946f4066ccce844e00b5437ae79b6d44ac",
     "voice/VoiceForD365_1_2_3_4_unmanaged.zip":

@@ -269,3 +269,61 @@ def test_our_connection_definition_encoding_reproduces_the_real_one(
     text = _customizations(real[VE]).findtext("EntityDataSources/EntityDataSource/"
                                                "ConnectionDefinition") or ""
     assert encode_connection(json.loads(unquote_plus(text))) == text
+
+
+# --- the Package Deployer package ----------------------------------------------------------
+
+
+def package_shape(paths: list[str]) -> dict[str, object]:
+    """Where a package zip keeps things: the package folder (the one folder holding
+    ImportConfig.xml), what sits at the root besides the assembly, what the folder holds."""
+    [config] = [p for p in paths if p.endswith("/ImportConfig.xml")]
+    folder = config.split("/")[0] + "/"
+    inside = [p[len(folder):] for p in paths if p.startswith(folder)]
+    root = [p for p in paths if "/" not in p and not p.endswith((".dll", ".pdb", ".config"))]
+    return {
+        "one folder level": config.count("/") == 1,
+        "root besides the assembly": sorted(root),
+        "everything else in the folder": len(inside) + len(root) == len(
+            [p for p in paths if not p.endswith((".dll", ".pdb", ".config"))]),
+        "solutions in the folder": any(p.endswith("_managed.zip") and "/" not in p
+                                       for p in inside),
+        "pages": sorted(p for p in inside if p.endswith(".htm")),
+    }
+
+
+def test_the_package_zip_is_laid_out_like_a_real_package_deployer_package(
+    corpus2: Path, sources: Path
+) -> None:
+    from builder.build import build_package
+
+    listing = (corpus2 / "pd-package-CRMP2C" / "ENTRIES.tsv").read_text("utf-8").splitlines()
+    real_paths = [line.split("\t", 1)[1] for line in listing if "\t" in line]
+    built = build_package(sources)
+    [zipped] = [n for n in built if n.endswith(".zip") and "/" not in n]
+    ours = list(_entries(built[zipped]))
+    assert package_shape(ours) == package_shape(real_paths)
+
+
+def test_deploy_and_validate_read_the_package_zip_in_either_layout(
+    sources: Path, tmp_path: Path
+) -> None:
+    """Ours (the package folder inside, as Package Deployer's) and older builds' (its files
+    at the root) read as the same package."""
+    from builder.build import build_package
+    from builder.deploy.package import read_package
+    from builder.package import zip_bytes
+    from builder.validate import validate_path
+
+    built = build_package(sources)
+    [zipped] = [n for n in built if n.endswith(".zip") and "/" not in n]
+    folder = {k.split("/", 1)[1]: v for k, v in built.items() if "/" in k}
+    new, old = tmp_path / "new.zip", tmp_path / "old.zip"
+    new.write_bytes(built[zipped])
+    old.write_bytes(zip_bytes(folder))
+    read = [read_package(p) for p in (new, old)]
+    assert [[s.file_name for s in r.solutions] for r in read] == [
+        [s.file_name for s in read[0].solutions]] * 2 and len(read[0].solutions) == 2
+    assert read[0].settings == read[1].settings and read[0].settings
+    for path in (new, old):
+        assert [d for d in validate_path(path) if d.severity == "error"] == []

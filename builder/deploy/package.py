@@ -1,7 +1,9 @@
 """Read the package that deploy installs: a package zip, a package folder, or built entries.
 
 The layout (written by `build`): `ImportConfig.xml` (UTF-16) naming the solution zips in import
-order and the configuration data zip (`data.xml`, `data_schema.xml`), next to those zips.
+order and the configuration data zip (`data.xml`, `data_schema.xml`), next to those zips, in
+the package folder; a package zip holds that folder, as Package Deployer's zips do (and older
+builds' zips held its files at the root: both are read).
 A bare solution zip is accepted too (one solution, no configuration data).
 Everything is read with `archive.read_zip` and `xmlsafe.parse_xml`; nothing touches disk.
 """
@@ -114,7 +116,20 @@ def read_package(path: Path) -> Package:
     if "solution.xml" in entries:
         return Package(str(path), (read_solution(data, path.name, str(path)),),
                        sha256=digest)
-    return replace(package_from_entries(entries, str(path)), sha256=digest)
+    return replace(package_from_entries(package_folder(entries), str(path)), sha256=digest)
+
+
+def package_folder(entries: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The files of the package folder of a package zip: the top-level folder that holds
+    ImportConfig.xml (Package Deployer's layout), or the zip's root (older builds)."""
+    if IMPORT_CONFIG in entries:
+        return dict(entries)
+    folders = sorted({p.split("/")[0] for p in entries
+                      if p.count("/") == 1 and p.endswith("/" + IMPORT_CONFIG)})
+    if len(folders) != 1:
+        return dict(entries)
+    prefix = folders[0] + "/"
+    return {p[len(prefix):]: d for p, d in entries.items() if p.startswith(prefix)}
 
 
 def folder_digest(entries: Mapping[str, bytes]) -> str:
@@ -132,7 +147,8 @@ def package_from_build(outputs: Mapping[str, bytes], label: str) -> Package:
     if IMPORT_CONFIG not in entries:
         zips = [k for k in outputs if k.startswith(PACKAGE_FOLDER + "_") and k.endswith(".zip")]
         if zips:
-            return replace(package_from_entries(read_zip(outputs[zips[0]], zips[0]), label),
+            inner = package_folder(read_zip(outputs[zips[0]], zips[0]))
+            return replace(package_from_entries(inner, label),
                            sha256=hashlib.sha256(outputs[zips[0]]).hexdigest())
     return replace(package_from_entries(entries, label), sha256=folder_digest(entries))
 

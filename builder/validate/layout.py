@@ -25,10 +25,11 @@ class Target:
     entries: dict[str, bytes] = field(default_factory=dict)
     is_zip: bool = False
     data: bytes = b""  # the zip itself, for readers that take one
+    inside: str = ""  # the folder of the zip the entries come from ("VoiceForD365Package/")
 
     def name(self, entry: str) -> str:
         """The diagnostic file name of one entry."""
-        return f"{self.label}!{entry}" if self.is_zip else f"{self.label}/{entry}"
+        return f"{self.label}!{self.inside}{entry}" if self.is_zip else f"{self.label}/{entry}"
 
 
 def kind_of_entries(entries: dict[str, bytes]) -> Kind:
@@ -80,7 +81,21 @@ def open_target(path: Path) -> tuple[Target | None, list[Diagnostic]]:
 
 
 def zip_target(label: str, entries: dict[str, bytes], data: bytes) -> Target:
+    folder = _package_folder(entries)
+    if folder:  # a package zip as Package Deployer lays it out: the package folder inside
+        inner = {p[len(folder):]: d for p, d in entries.items() if p.startswith(folder)}
+        return Target("package", label, inner, is_zip=True, data=data, inside=folder)
     return Target(kind_of_entries(entries), label, entries, is_zip=True, data=data)
+
+
+def _package_folder(entries: dict[str, bytes]) -> str:
+    """"<folder>/" when the zip has no ImportConfig.xml at its root but one top-level folder
+    holding one; else ""."""
+    if any(n.lower() == "importconfig.xml" for n in entries):
+        return ""
+    folders = {n.split("/")[0] for n in entries
+               if n.count("/") == 1 and n.lower().endswith("/importconfig.xml")}
+    return f"{folders.pop()}/" if len(folders) == 1 else ""
 
 
 def _not_a_target(path: Path, label: str) -> Diagnostic:
