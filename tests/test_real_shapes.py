@@ -327,3 +327,10 @@ def test_deploy_and_validate_read_the_package_zip_in_either_layout(
     assert read[0].settings == read[1].settings and read[0].settings
     for path in (new, old):
         assert [d for d in validate_path(path) if d.severity == "error"] == []
+
+
+def test_docs_name_every_shape_this_file_verifies() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "verified.md").read_text("utf-8")
+    tests = [n for n in globals() if n.startswith("test_") and "docs" not in n
+             and "either_layout" not in n and "deploy_still" not in n]
+    assert [n for n in tests if n not in doc] == []
