@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -190,3 +192,21 @@ def test_every_option_has_help_text() -> None:
 def test_the_format_grammar_is_the_same_everywhere(command: list[str]) -> None:
     text = run_cli(*command, "--help").stdout
     assert "--format [text|json" in text and "--json" in text and "Same as --format json" in text
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["deploy", "--json", "--no-such-option"],
+        ["validate", "--format", "json", "--nope", "x"],
+        ["doctor", "--json"],  # --env missing
+    ],
+)
+def test_a_usage_error_under_json_still_prints_one_json_object(argv: list[str]) -> None:
+    run = subprocess.run([sys.executable, "-m", "builder", *argv], capture_output=True,
+                         text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert run.returncode == 2
+    report = json.loads(run.stdout)
+    assert report["exit_code"] == 2 and report["ok"] is False
+    assert [d["code"] for d in report["diagnostics"]] == ["CLI001"]
+    assert "Traceback" not in run.stderr

@@ -170,8 +170,14 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
-    except click.ClickException as error:
-        error.show()
+    except click.ClickException as error:  # a usage error: click's message, and under
+        error.show()  # --json still one JSON object on stdout
+        if json_requested(args):
+            from ..errors import diagnostic
+
+            usage = diagnostic("CLI001", error.format_message(), severity="error",
+                               hint="voicepkg COMMAND --help lists the options")
+            click.echo(json_failure(error.exit_code, error.format_message(), [usage]))
         sys.exit(error.exit_code)
     except click.exceptions.Abort as abort:  # click's name for Ctrl-C (and SIGTERM)
         cause = abort.__cause__ or abort.__context__
