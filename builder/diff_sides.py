@@ -12,13 +12,13 @@ import io
 import re
 import subprocess
 import tarfile
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .archive import read_zip
 from .diff_scope import SideKind
 from .errors import BuildError
+from .interrupts import temporary_folder
 from .model import Project
 from .read import read_entries
 from .read_pac import folder_entries
@@ -122,7 +122,7 @@ def load_git_revision(rev: str, cwd: Path) -> Project:
     commit = _git(["rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}"],
                   Path(top)).decode().strip()
     archive = _git(["archive", "--format=tar", commit, "--", SOURCE_DIR], Path(top))
-    with tempfile.TemporaryDirectory(prefix="voicepkg-git-") as tmp:
+    with temporary_folder("voicepkg-git-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")  # refuses links and paths out of `tmp`
         project = load_project(Path(tmp) / SOURCE_DIR)

@@ -4,14 +4,18 @@
 `except BaseException` blocks that remove temporary files run for both signals. `deferred()`
 holds both signals back while a few renames must happen together (an output swapped into
 place): a signal that arrives meanwhile is delivered right after, never half-way.
+`temporary_folder()` is a temporary folder made and removed that way.
 """
 
 from __future__ import annotations
 
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -51,3 +55,18 @@ def deferred() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
+def temporary_folder(prefix: str) -> Iterator[Path]:
+    """A temporary folder (in TMPDIR) removed however the block ends, also on Ctrl-C or
+    SIGTERM: its creation and its removal cannot be cut in half by a signal."""
+    folder: Path | None = None
+    try:
+        with deferred():
+            folder = Path(tempfile.mkdtemp(prefix=prefix))
+        yield folder
+    finally:
+        with deferred():
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)

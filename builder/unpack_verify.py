@@ -12,9 +12,7 @@ Two things travel beside the source files:
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from lxml import etree
 
@@ -75,12 +73,13 @@ def _skeleton(data: bytes, taken: set[str]) -> bytes:
 
 def load_files(files: Entries) -> Project:
     """Candidate source files loaded the way `build` loads them."""
+    from .interrupts import temporary_folder
     from .load import load_project
     from .unpack import write_tree
 
-    with tempfile.TemporaryDirectory(prefix="voicepkg-unpack-") as tmp:
-        write_tree(Path(tmp) / "src", files, force=False)
-        return load_project(Path(tmp) / "src")
+    with temporary_folder("voicepkg-unpack-") as tmp:
+        write_tree(tmp / "src", files, force=False)
+        return load_project(tmp / "src")
 
 
 def mismatches(read: SolutionRead, project: Project) -> list[Mismatch]:

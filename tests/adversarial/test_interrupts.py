@@ -61,7 +61,7 @@ def test_a_signal_during_unpack_force_keeps_the_old_tree_or_the_new_one(
     assert names == {"old.xml"} if run.code else "project.xml" in names
 
 
-@pytest.mark.parametrize("delay", [0.3, 0.6, 0.9, 1.2, 1.6])
+@pytest.mark.parametrize("delay", [0.4, 0.9, 1.5])
 @pytest.mark.parametrize("signum", SIGNALS)
 def test_a_signal_at_any_moment_of_a_build_leaves_no_temporary_file(
     sandbox: Sandbox, signum: int, delay: float
@@ -106,3 +106,25 @@ def test_an_interrupted_json_run_still_prints_one_object(
     run = sandbox.run("build", "package", "--src", SOURCES, "--out", "dist", "--json",
                       interrupt=signum, interrupt_when=lambda: time.monotonic() - start > 0.3)
     check(run, codes=(128 + signum, -signum, 0))
+
+
+@pytest.mark.parametrize("signum", SIGNALS)
+def test_a_signal_during_a_git_diff_leaves_no_temporary_folder(
+    sandbox: Sandbox, signum: int
+) -> None:
+    import shutil
+    import subprocess
+    import time
+
+    shutil.copytree(SOURCES, sandbox.work / "solution_src")
+    env = {**sandbox.env, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    for args in (["init", "-q"], ["add", "solution_src"], ["commit", "-qm", "sources"]):
+        subprocess.run(["git", *args], cwd=sandbox.work, env=env, check=True)
+    sandbox.mark()
+    for delay in (0.4, 0.8, 1.2):
+        start = time.monotonic()
+        run = sandbox.run("diff", "git:HEAD", "solution_src", interrupt=signum,
+                          interrupt_when=lambda s=start, d=delay: time.monotonic() - s > d)
+        check(run, codes=(128 + signum, -signum, 0))
+        assert not list(sandbox.tmp.iterdir()), list(sandbox.tmp.iterdir())

@@ -89,7 +89,7 @@ def test_paths_that_escape_are_refused(
     path = sandbox.work / "slip.zip"
     path.write_bytes(make_zip({**solution_entries, name: b"<evil/>"}))
     sandbox.mark()
-    for args in commands(path):
+    for args in commands(path)[2:5]:  # unpack, diff, the package reader
         check(sandbox.run(*args), codes=(1, 2), says=["ZIP004"])
     assert not (sandbox.root / "evil.xml").exists()
     sandbox.assert_written_only()
