@@ -152,7 +152,7 @@ def read_table(entity: Element, lookups: list[Lookup], solution: str) -> TableRe
         keys=_keys(info),
         status_reasons=status,
     )
-    if found.table.virtual is not None:
+    if found.table.virtual is not None and not found.table.virtual.url_variable:
         found.reasons.append(
             "a virtual table: its data source (the URL variable) is set at "
             "deploy time, not carried in the zip"
@@ -169,8 +169,9 @@ def _shell_name(entity: Element) -> str:
 
 
 def _virtual(info: Element | None, entity: Element) -> VirtualSource | None:
-    """A virtual table: its provider (an id in a zip) and remote names; the URL variable
-    is a deploy-time setting no zip carries."""
+    """A virtual table: its provider (an id in a zip) and remote names. The URL variable is
+    a deploy-time setting a zip does not carry, except in the data source our build writes
+    (`_our_source`); for any other, data provider and URL variable stay unknown."""
     provider = ctext(info, "DataProviderId")
     if not provider or ctext(info, "ExternalName") == "":
         return None
@@ -178,7 +179,39 @@ def _virtual(info: Element | None, entity: Element) -> VirtualSource | None:
         (ctext(a, "ExternalName") for a in attributes(entity) if ctext(a, "Type") == "primarykey"),
         "",
     )
+    ours = _our_source(info, entity)
+    if ours is not None:
+        return VirtualSource(ours[0], ctext(info, "ExternalName"), ours[1], key_external_name=key)
     return VirtualSource(provider, ctext(info, "ExternalName"), "", key_external_name=key)
+
+
+def _our_source(info: Element | None, entity: Element) -> tuple[str, str] | None:
+    """The data provider's name and the URL variable of a table on the data source our build
+    writes (render/cz_datasource.py: its id and name, the OData v4 provider, and a
+    description naming the one URL variable), or None for anybody else's."""
+    from .render import cz_datasource as ds
+
+    if _guid(ctext(info, "DataProviderId")) != str(ds.ODATA_PROVIDER):
+        return None
+    if _guid(ctext(info, "DataSourceId")) != str(ds.SOURCE_ID):
+        return None
+    source = next(
+        (
+            s
+            for s in entity.getroottree().getroot().iter("EntityDataSource")
+            if _guid(str(s.get("EntityDataSourceId", ""))) == str(ds.SOURCE_ID)
+            and ctext(s, "Name") == ds.SOURCE_NAME
+        ),
+        None,
+    )
+    if source is None:
+        return None
+    variable = ds.url_variable(ctext(source, "ConnectionDefinition"))
+    return (ds.PROVIDER_NAME, variable) if variable else None
+
+
+def _guid(text: str) -> str:
+    return text.strip().strip("{}").lower()
 
 
 def _keys(info: Element | None) -> tuple[AlternateKey, ...]:

@@ -13,9 +13,10 @@ writes the variable's value into the data source row after the import
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, unquote_plus
 
 from ..model import Project, stable_id
 from .templating import braced
@@ -23,6 +24,9 @@ from .templating import braced
 # The OData v4 Data Provider's id, as Dataverse exports it (corpus2 VirtualEntityRecordSource;
 # Microsoft's docs name no id).
 ODATA_PROVIDER = uuid.UUID("a17be158-e9dd-e611-80d3-00155da29216")
+# Its name, as Dataverse lists it and as sources say it (`<virtual data-provider=...>`): the
+# render writes ODATA_PROVIDER for every virtual table, the reader gives back this name.
+PROVIDER_NAME = "OData v4 Data Provider"
 SOURCE_NAME = "Voice for Dynamics 365 - Enreach API"
 SOURCE_ID = stable_id("msdyn_odatav4ds", SOURCE_NAME)
 DATA_SOURCE = 183  # RootComponent type of an entity data source, as exported
@@ -69,3 +73,16 @@ def connection_definition(description: str) -> str:
 def encode_connection(values: dict[str, object]) -> str:
     text = json.dumps(values, indent=2, ensure_ascii=False).replace("\n", "\r\n")
     return quote_plus(text, safe="")
+
+
+def url_variable(connection: str) -> str:
+    """The one URL variable our `DESCRIPTION` names in a `ConnectionDefinition` ("" when it
+    is not ours, names several or cannot be read)."""
+    try:
+        values = json.loads(unquote_plus(connection))
+    except ValueError:
+        return ""
+    description = values.get("Description") if isinstance(values, dict) else None
+    pattern = re.escape(DESCRIPTION).replace(re.escape("{variable}"), r"([A-Za-z0-9_]+)")
+    found = re.fullmatch(pattern, description) if isinstance(description, str) else None
+    return found.group(1) if found else ""
