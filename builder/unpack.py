@@ -22,7 +22,7 @@ from .interrupts import deferred
 from .model import Project, RawPart
 from .read import Fallback, SolutionRead
 from .unpack_units import Key, Unit, assemble_files, problems, raw_path, source_units
-from .unpack_verify import frame_parts, load_files, mismatches, trim_roots
+from .unpack_verify import frame_parts, load_files, mismatches, rebuilds_whole, trim_roots
 
 
 @dataclass
@@ -76,7 +76,11 @@ def unpack_read(read: SolutionRead) -> Unpacked:
             else:
                 demoted.add(m.key)
                 reasons[m.key] = m.part
-    if read.originals:
+    if read.originals and not (demoted or rows or read.project.raw_parts):
+        plain = assemble_files(project, units)
+        if rebuilds_whole(read, load_files(plain)):
+            files, frames = plain, []  # the sources alone say it all: no frame beside them
+    if frames:
         files = _with_trimmed_roots(files, frames, loaded, read.managed)
     kept = [alternates[k] for k in sorted(demoted) if k in alternates]
     warnings = _warnings(read, kept, reasons) + _row_warnings(read, sorted(rows - demoted))

@@ -99,6 +99,20 @@ def mismatches(read: SolutionRead, project: Project) -> list[Mismatch]:
     return found
 
 
+def rebuilds_whole(read: SolutionRead, project: Project) -> bool:
+    """Whether the sources (loaded as `project`) rebuild every entry of every solution read
+    as exported, frame included: then they need no frame beside them (our own zips)."""
+    from .render import render_solution
+
+    for solution, original in read.originals:
+        rendered = render_solution(project, solution, read.managed)
+        if set(rendered) != set(original):
+            return False
+        if not all(same_entry(p, original[p], rendered[p]) for p in original):
+            return False
+    return True
+
+
 def _additions(original: Entries, rendered: Entries, alternates: list[Fallback]) -> list[Mismatch]:
     """What the build adds that the export lacks: root components and zip entries, each
     charged to the component it names (key ("", "") when none does)."""

@@ -1,0 +1,84 @@
+"""Issue 10 item 7: our own package unpacks into sources without warnings, with nothing kept
+as exported (the virtual table and the app that shows it included), and those sources
+validate, rebuild the same zips and differ from solution_src only in what no built zip
+carries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SOURCES, run_cli
+from zipsame import zip_entries
+
+# What solution_src says that a built solution has no place for (diff_scope.ZIP_BLIND_NOTE):
+# system tables' plural names and flags, role descriptions, template parameter descriptions.
+NOT_IN_ANY_ZIP = {
+    ("table", "phonecall", "plural_name 'Phone Calls' -> ''; is_activity True -> False"),
+    ("table", "systemuser", "plural_name 'Users' -> ''"),
+    ("role", "Voice Administrator", "description"),
+    ("role", "Voice ApiUser", "description"),
+    ("role", "Voice User", "description"),
+    ("template parameter", "entityId", "description"),
+    ("template parameter", "entityName", "description"),
+}
+
+
+@pytest.fixture(scope="module")
+def unpacked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    root = tmp_path_factory.mktemp("own")
+    built = run_cli("build", "package", "--src", str(SOURCES), "--out", str(root / "dist"))
+    assert built.exit_code == 0, built.output
+    package = next((root / "dist").glob("VoiceForD365Package_*.zip"))
+    done = run_cli("unpack", str(package), "--out", str(root / "src"))
+    assert done.exit_code == 0, done.output
+    return package, root / "src", done.stderr
+
+
+def test_unpack_warns_nothing_and_keeps_nothing_as_exported(
+    unpacked: tuple[Path, Path, str],
+) -> None:
+    _, tree, stderr = unpacked
+    assert "warning" not in stderr, stderr
+    assert not (tree / "raw").exists()  # no frame, no component kept as exported
+    assert (tree / "tables" / "enreach_callbacklist.xml").is_file()
+    assert (tree / "apps" / "enreach_voiceconfigurator.xml").is_file()
+    virtual = (tree / "tables" / "enreach_callbacklist.xml").read_text(encoding="utf-8")
+    assert 'data-provider="OData v4 Data Provider"' in virtual
+    assert 'url-variable="enreach_EnreachApiBaseUrl"' in virtual
+
+
+def test_the_unpacked_tree_validates_without_warnings(unpacked: tuple[Path, Path, str]) -> None:
+    checked = run_cli("validate", str(unpacked[1]), "--json")
+    report = json.loads(checked.stdout)
+    assert checked.exit_code == 0 and report["errors"] == 0, checked.output
+    # DV143 (DefaultCrmAssignee empty) is solution_src's own warning, if validate still gives it
+    assert {d["code"] for d in report["diagnostics"]} <= {"DV143"}, report["diagnostics"]
+
+
+def test_the_unpacked_tree_rebuilds_the_same_zips(
+    unpacked: tuple[Path, Path, str], tmp_path: Path
+) -> None:
+    package, tree, _ = unpacked
+    assert run_cli("build", "package", "--src", str(tree), "--out", str(tmp_path)).exit_code == 0
+    again = next(tmp_path.glob("VoiceForD365Package_*.zip"))
+    assert zip_entries(again.read_bytes()) == zip_entries(package.read_bytes())
+
+
+def test_the_unpacked_tree_differs_from_the_sources_only_in_what_no_zip_carries(
+    unpacked: tuple[Path, Path, str],
+) -> None:
+    package, tree, _ = unpacked
+    against_zip = run_cli("diff", str(tree), str(package))
+    assert against_zip.exit_code == 0, against_zip.output
+    assert "No differences." in against_zip.stdout
+    result = run_cli("diff", str(SOURCES), str(tree), "--json")
+    changes = json.loads(result.stdout)["changes"]
+    found = {
+        (c["kind"], c["name"], c["detail"] if c["kind"] == "table" else c["detail"].split()[0])
+        for c in changes
+    }
+    assert found == NOT_IN_ANY_ZIP
+    assert len(changes) == len(NOT_IN_ANY_ZIP)
+    assert all(c["action"] == "changed" for c in changes)
