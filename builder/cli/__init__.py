@@ -51,6 +51,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except build_error() as error:
+            error.diagnostics = _named_for(error.diagnostics, ctx.invoked_subcommand or "")
             print_diagnostics(error)
             if json_requested(args):
                 click.echo(json_failure(error.exit_code, str(error.errors[0] if error.errors
@@ -113,6 +114,16 @@ def src_option(help: str) -> Callable[[F], F]:
     """`--src`, the solution_src folder: what build reads, and deploy with --from-source."""
     return click.option("--src", type=click.Path(path_type=Path), default=Path("solution_src"),
                         show_default=True, help=help)
+
+
+def _named_for(items: list[Diagnostic], command: str) -> list[Diagnostic]:
+    """The deploy library (shared by deploy, doctor, fleet and configure) locates its
+    diagnostics at "deploy"; the command actually run is named instead."""
+    from dataclasses import replace
+
+    if not command or command == "deploy":
+        return items
+    return [replace(d, file=command) if d.file == "deploy" else d for d in items]
 
 
 def print_diagnostics(error: BuildError) -> None:

@@ -233,6 +233,17 @@ def test_a_closed_port(sandbox: Sandbox, package: Path, command: str) -> None:
                    codes=(1,))
     found = diagnostic(result)
     assert found["code"] == "DEP102" and "connection refused" in str(found["message"])
+    assert found["file"] == command  # doctor's errors say doctor, not deploy (issue 15.13)
+
+
+@pytest.mark.parametrize("command", ["deploy", "doctor"])
+def test_a_closed_port_in_text_names_the_command_that_ran(sandbox: Sandbox, package: Path,
+                                                          command: str) -> None:
+    result = sandbox.run(command, "--env", f"http://127.0.0.1:{closed_port()}", "--package",
+                         package, env={"DATAVERSE_TOKEN": TOKEN}, timeout=FAST)
+    assert result.code == 1
+    assert f"{command}: error DEP102" in result.stderr
+    assert command == "deploy" or "deploy:" not in result.stderr
 
 
 def test_a_tls_failure(sandbox: Sandbox, serve, package: Path) -> None:  # noqa: ANN001
