@@ -7,7 +7,7 @@ optional; a command-line option always wins over the file, the file over the bui
     src = "solution_src"         # source folder (build, validate, deploy --from-source)
     out = "dist"                 # output folder of build
     ms-schemas = "../shared/reference/ms-schemas/9.0.0.2090-patched"
-    ignore = ["DV143", "SCH201"] # diagnostic codes never reported
+    ignore = ["DV121", "SCH201"] # diagnostic codes never reported
     settings = "deploy"          # folder of the per-environment deployment settings files
     fleet = "fleet.toml"         # the fleet file (read by `voicepkg fleet`)
 
@@ -100,17 +100,17 @@ def _codes(value: object, file: Path) -> list[str]:
         return [value]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [str(v) for v in value]
-    raise _bad(file, "ignore must be a list of diagnostic codes", 'e.g. ignore = ["DV143"]')
+    raise _bad(file, "ignore must be a list of diagnostic codes", 'e.g. ignore = ["SCH201"]')
 
 
 def parse_codes(values: list[str] | tuple[str, ...]) -> frozenset[str]:
-    """`DV143,SCH201` (comma-separated, repeatable) as a set of codes; a usage error names
+    """`DV121,SCH201` (comma-separated, repeatable) as a set of codes; a usage error names
     anything that is not a code."""
     codes = {c.strip().upper() for v in values for c in v.split(",") if c.strip()}
     bad = sorted(c for c in codes if not CODE.fullmatch(c))
     if bad:
         raise BuildError.at("CFG002", f"not a diagnostic code: {', '.join(bad)}",
-                            hint="codes look like DV143 or SCH201 (docs/validate.md)",
+                            hint="codes look like DV121 or SCH201 (docs/validate.md)",
                             exit_code=2)
     return frozenset(codes)
 

@@ -4,6 +4,7 @@ sources loaded once, and running the CLI in-process."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,36 @@ SHARED = Path(os.environ.get("VOICEPKG_SHARED", ROOT.parent / "shared")).resolve
 MS_SCHEMAS = SHARED / "reference" / "ms-schemas" / "9.0.0.2090-patched"
 CORPUS = SHARED / "reference" / "corpus"
 CORPUS2 = SHARED / "reference" / "corpus2"
+WARNED_FORM = Path("forms", "systemuser", "voice-user.xml")
+WARNING_CODE = "DV121"  # what add_warning gives: the real sources give no warning at all
+
+
+def add_warning(src: Path) -> tuple[Path, int]:
+    """Give a copy of the sources exactly one warning: the user form names a column of the
+    standard systemuser table that voicepkg does not list (DV121, a warning because the list
+    of standard columns is not complete). Returns the form and the line of that field."""
+    form = src / WARNED_FORM
+    text = form.read_text(encoding="utf-8")
+    anchor = '<field column="mobilephone"/>'
+    assert text.count(anchor) == 1 and "voicepagernumber" not in text
+    form.write_text(text.replace(anchor, anchor + '\n      <field column="voicepagernumber"/>'),
+                    encoding="utf-8")
+    return form, warning_line(src)
+
+
+def warning_line(src: Path) -> int:
+    """The line of add_warning's field in `src`."""
+    text = (src / WARNED_FORM).read_text(encoding="utf-8")
+    return text[:text.index("voicepagernumber")].count("\n") + 1
+
+
+@pytest.fixture
+def warned(tmp_path: Path) -> Path:
+    """A copy of the sources with one warning (add_warning) and nothing else."""
+    src = tmp_path / "warned" / "solution_src"
+    shutil.copytree(SOURCES, src)
+    add_warning(src)
+    return src
 
 
 def need_shared(path: Path) -> Path:

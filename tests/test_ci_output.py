@@ -9,7 +9,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, SOURCES, need_shared, run_cli
+from conftest import (
+    SHARED,
+    SOURCES,
+    WARNED_FORM,
+    WARNING_CODE,
+    add_warning,
+    need_shared,
+    run_cli,
+    warning_line,
+)
 
 from builder.errors import diagnostic
 from builder.report.ci import annotation, detect_ci
@@ -19,9 +28,11 @@ SARIF_SCHEMA = SHARED / "reference" / "sarif" / "sarif-schema-2.1.0.json"
 
 @pytest.fixture
 def broken(tmp_path: Path) -> Path:
-    """Sources with one error on a known line of tables/enreach_setting.xml."""
+    """Sources with one error on a known line of tables/enreach_setting.xml, and one warning
+    (add_warning)."""
     src = tmp_path / "solution_src"
     shutil.copytree(SOURCES, src)
+    add_warning(src)
     table = src / "tables" / "enreach_setting.xml"
     text = table.read_text(encoding="utf-8")
     assert 'max-length="100"' in text
@@ -35,7 +46,7 @@ def error_line(src: Path) -> int:
 
 
 def test_github_actions_gets_annotations_and_a_step_summary(
-        broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        broken: Path, warned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
@@ -48,13 +59,16 @@ def test_github_actions_gets_annotations_and_a_step_summary(
     written = summary.read_text(encoding="utf-8")
     assert written.startswith("earlier step\n### voicepkg validate")
     assert "**1 error, 1 warning**" in written and "| error | SRC002 |" in written
-    clean = run_cli("validate", str(SOURCES))
+    clean = run_cli("validate", str(warned))
     assert clean.exit_code == 0
-    assert "::warning file=" in clean.stderr and ",title=DV143::DV143: " in clean.stderr
-    assert summary.read_text(encoding="utf-8").count("### voicepkg validate") == 2
+    assert (f"::warning file={warned / WARNED_FORM},line={warning_line(warned)},"
+            in clean.stderr), clean.stderr
+    assert f",title={WARNING_CODE}::{WARNING_CODE}: " in clean.stderr
+    assert "::warning" not in run_cli("validate", str(SOURCES)).stderr  # ours give none
+    assert summary.read_text(encoding="utf-8").count("### voicepkg validate") == 3  # one a run
 
 
-def test_azure_devops_gets_logging_commands(broken: Path,
+def test_azure_devops_gets_logging_commands(broken: Path, warned: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TF_BUILD", "True")
     result = run_cli("validate", str(broken), "--json")
@@ -63,8 +77,10 @@ def test_azure_devops_gets_logging_commands(broken: Path,
     line = error_line(broken)
     assert (f"##vso[task.logissue type=error;sourcepath={broken}/tables/enreach_setting.xml;"
             f"linenumber={line};") in result.stderr
-    warned = run_cli("validate", str(SOURCES))
-    assert "##vso[task.logissue type=warning;" in warned.stderr and "code=DV143]" in warned.stderr
+    logged = run_cli("validate", str(warned))
+    assert (f"##vso[task.logissue type=warning;sourcepath={warned / WARNED_FORM};"
+            f"linenumber={warning_line(warned)};") in logged.stderr
+    assert f"code={WARNING_CODE}]" in logged.stderr
 
 
 def test_azure_devops_gets_the_summary_attached(broken: Path, tmp_path: Path,
@@ -126,7 +142,7 @@ def test_sarif_validates_against_the_2_1_0_schema(broken: Path) -> None:
     log = json.loads(result.stdout)
     jsonschema.Draft7Validator(schema).validate(log)  # the schema's own draft
     results = log["runs"][0]["results"]
-    assert {r["level"] for r in results} == {"error", "warning"}  # DV143 too: all at once
+    assert {r["level"] for r in results} == {"error", "warning"}  # the warning too: all at once
     error = next(r for r in results if r["level"] == "error")
     location = error["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == f"{broken}/tables/enreach_setting.xml"
@@ -135,15 +151,17 @@ def test_sarif_validates_against_the_2_1_0_schema(broken: Path) -> None:
     assert [rules[r["ruleIndex"]]["id"] for r in results] == [r["ruleId"] for r in results]
 
 
-def test_a_clean_tree_is_an_empty_but_valid_sarif_log() -> None:
+def test_a_clean_tree_is_an_empty_but_valid_sarif_log(warned: Path) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(need_shared(SARIF_SCHEMA).read_text(encoding="utf-8"))
-    result = run_cli("validate", str(SOURCES), "--format", "sarif", "--ignore", "DV143")
+    result = run_cli("validate", str(SOURCES), "--format", "sarif")
     assert result.exit_code == 0
     log = json.loads(result.stdout)
     jsonschema.Draft7Validator(schema).validate(log)
     assert log["runs"][0]["results"] == []
-    warned = json.loads(run_cli("validate", str(SOURCES), "--format", "sarif").stdout)
-    jsonschema.Draft7Validator(schema).validate(warned)
-    assert [(r["level"], r["ruleId"]) for r in warned["runs"][0]["results"]] == \
-        [("warning", "DV143")]
+    log = json.loads(run_cli("validate", str(warned), "--format", "sarif").stdout)
+    jsonschema.Draft7Validator(schema).validate(log)
+    assert [(r["level"], r["ruleId"]) for r in log["runs"][0]["results"]] == \
+        [("warning", WARNING_CODE)]
+    hidden = run_cli("validate", str(warned), "--format", "sarif", "--ignore", WARNING_CODE)
+    assert hidden.exit_code == 0 and json.loads(hidden.stdout)["runs"][0]["results"] == []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import SOURCES, run_cli
+from conftest import SOURCES, WARNING_CODE, run_cli
 
 from builder.cli import cli
 from builder.errors import diagnostic
@@ -57,44 +57,46 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     assert "Traceback" not in result.output
 
 
-def test_json_is_an_alias_of_format_json(tmp_path: Path) -> None:
-    one = run_cli("validate", str(SOURCES), "--json")
-    two = run_cli("validate", str(SOURCES), "--format", "json")
+def test_json_is_an_alias_of_format_json(warned: Path) -> None:
+    one = run_cli("validate", str(warned), "--json")
+    two = run_cli("validate", str(warned), "--format", "json")
     assert one.exit_code == two.exit_code == 0
     assert json.loads(one.stdout) == json.loads(two.stdout)
     assert json.loads(one.stdout)["warnings"] == 1
 
 
 @pytest.mark.parametrize("where", ["front", "back", "middle"])
-def test_global_options_are_accepted_anywhere(where: str) -> None:
-    args = ["validate", str(SOURCES), "--strict"]
+def test_global_options_are_accepted_anywhere(where: str, warned: Path) -> None:
+    args = ["validate", str(warned), "--strict"]
     at = {"front": 0, "back": len(args), "middle": 1}[where]
     quiet = run_cli(*args[:at], "--debug", "-q", *args[at:])
-    assert quiet.exit_code == 1  # --strict: the DV143 warning fails
+    assert quiet.exit_code == 1  # --strict: the warning fails
     assert quiet.stderr == ""  # -q: no summary line
-    assert "error DV143" in quiet.stdout
+    assert f"error {WARNING_CODE}" in quiet.stdout
 
 
-def test_quiet_drops_the_summary_and_verbose_keeps_every_warning(tmp_path: Path) -> None:
-    normal = run_cli("validate", str(SOURCES))
-    assert normal.stderr == f"{SOURCES}: 0 errors, 1 warning\n"
-    assert run_cli("validate", str(SOURCES), "-q").stderr == ""
-    assert run_cli("validate", str(SOURCES), "--verbose").stdout == normal.stdout
+def test_quiet_drops_the_summary_and_verbose_keeps_every_warning(warned: Path) -> None:
+    normal = run_cli("validate", str(warned))
+    assert normal.stderr == f"{warned}: 0 errors, 1 warning\n"
+    assert run_cli("validate", str(warned), "-q").stderr == ""
+    assert run_cli("validate", str(warned), "--verbose").stdout == normal.stdout
 
 
-def test_ignore_drops_codes_and_refuses_what_is_not_a_code() -> None:
-    kept = run_cli("validate", str(SOURCES), "--ignore", "DV143", "--strict", "--json")
+def test_ignore_drops_codes_and_refuses_what_is_not_a_code(warned: Path) -> None:
+    assert run_cli("validate", str(warned), "--strict", "--json").exit_code == 1
+    kept = run_cli("validate", str(warned), "--ignore", WARNING_CODE, "--strict", "--json")
     assert kept.exit_code == 0 and json.loads(kept.stdout)["diagnostics"] == []
-    bad = run_cli("validate", str(SOURCES), "--ignore", "DV143,nonsense")
+    bad = run_cli("validate", str(warned), "--ignore", f"{WARNING_CODE},nonsense")
     assert bad.exit_code == 2
     assert "CFG002: not a diagnostic code: NONSENSE" in bad.stderr
 
 
-def test_ignore_works_for_build_too(tmp_path: Path) -> None:
-    shown = run_cli("build", "solution", "--src", str(SOURCES), "--out", str(tmp_path / "a"))
-    hidden = run_cli("build", "solution", "--src", str(SOURCES), "--out", str(tmp_path / "b"),
-                     "--ignore", "DV143")
-    assert "warning DV143" in shown.stderr and "DV143" not in hidden.stderr
+def test_ignore_works_for_build_too(tmp_path: Path, warned: Path) -> None:
+    shown = run_cli("build", "solution", "--src", str(warned), "--out", str(tmp_path / "a"))
+    hidden = run_cli("build", "solution", "--src", str(warned), "--out", str(tmp_path / "b"),
+                     "--ignore", WARNING_CODE)
+    assert shown.exit_code == hidden.exit_code == 0
+    assert f"warning {WARNING_CODE}" in shown.stderr and WARNING_CODE not in hidden.stderr
 
 
 def test_managed_and_unmanaged_together_build_both(tmp_path: Path) -> None:
@@ -145,13 +147,16 @@ def write_config(folder: Path, name: str, body: str) -> None:
 @pytest.mark.parametrize(("name", "header"), [("pyproject.toml", "[tool.voicepkg]\n"),
                                               ("voicepkg.toml", "")])
 def test_the_project_configuration_sets_folders_and_ignored_codes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, header: str) -> None:
-    shutil.copytree(SOURCES, tmp_path / "voice")
-    write_config(tmp_path, name, header + 'src = "voice"\nout = "release"\nignore = ["DV143"]\n')
+        tmp_path: Path, warned: Path, monkeypatch: pytest.MonkeyPatch, name: str,
+        header: str) -> None:
+    shutil.copytree(warned, tmp_path / "voice")
+    assert run_cli("validate", "--strict", str(tmp_path / "voice")).exit_code == 1
+    write_config(tmp_path, name,
+                 header + f'src = "voice"\nout = "release"\nignore = ["{WARNING_CODE}"]\n')
     monkeypatch.chdir(tmp_path)
     result = run_cli("build", "solution")
     assert result.exit_code == 0, result.output
-    assert "DV143" not in result.stderr
+    assert WARNING_CODE not in result.stderr
     assert len(zips(tmp_path / "release")) == 2
     checked = run_cli("validate", "--strict")
     assert checked.exit_code == 0 and checked.stderr == "voice: valid\n"

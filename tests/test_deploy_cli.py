@@ -344,6 +344,9 @@ def test_post_install_checks_report_the_guide_instructions(fake, package, clock)
     assert "Voice ApiUser" in checks and "Guide 1.4" in checks
     assert "DefaultCrmAssignee" in checks and "Guide 1.5.3" in checks
     assert "app profile" in checks and "Guide 1.5.1.2" in checks
+    codes = {d["message"].split(":")[0]: d["code"] for d in report(result)["diagnostics"]}
+    assert codes == {"application user": "DEP080", "DefaultCrmAssignee": "DV143",
+                     "app profile": "DEP080"}  # the empty assignee keeps validate's old code
 
 
 # --- usage ---------------------------------------------------------------------------------------

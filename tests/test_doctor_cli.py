@@ -97,6 +97,10 @@ def test_empty_default_assignee_fails_with_guide_1_5_3(fake, tmp_path, clock) ->
     fake.settings()["DefaultCrmAssignee"]["enreach_value"] = ""
     out = failing(doctor(fake, package))
     assert "warning: DefaultCrmAssignee" in out and "Guide 1.5.3" in out
+    data = report(doctor(fake, package, "--json"))
+    assert data["exit_code"] == 1
+    assert [(d["code"], d["severity"]) for d in data["diagnostics"]] == [("DV143", "error")]
+    assert "Guide 1.5.3" in data["diagnostics"][0]["hint"]
 
 
 def test_channel_provider_without_app_profile_fails_with_guide_1_5_1_2(fake, tmp_path,

@@ -15,7 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MS_SCHEMAS, ROOT, SOURCES, need_shared
+from conftest import (
+    MS_SCHEMAS,
+    ROOT,
+    SOURCES,
+    WARNED_FORM,
+    WARNING_CODE,
+    add_warning,
+    need_shared,
+    warning_line,
+)
 from fakes.dataverse import FakeDataverse
 from fakes.fixtures import TOKEN, cif2
 
@@ -63,7 +72,8 @@ def git(repo: Path, *args: str) -> None:
 @pytest.fixture
 def checkout(tmp_path: Path) -> Path:
     """The repository as a pipeline sees it at tag v1.2.0, with v1.1.0 before it and
-    Microsoft's schemas at ms-schemas/ (what the examples point VOICEPKG_MS_SCHEMAS at)."""
+    Microsoft's schemas at ms-schemas/ (what the examples point VOICEPKG_MS_SCHEMAS at);
+    v1.2.0 also brings one validate warning (add_warning), for the annotations."""
     repo = tmp_path / "repo"
     shutil.copytree(SOURCES, repo / "solution_src")
     shutil.copytree(ROOT / "deploy", repo / "deploy")
@@ -75,6 +85,7 @@ def checkout(tmp_path: Path) -> Path:
     setting = repo / "solution_src" / "settings" / "callback-sync.xml"
     setting.write_text(setting.read_text(encoding="utf-8").replace(
         'default="Callback request"', 'default="Call me back"'), encoding="utf-8")
+    add_warning(repo / "solution_src")
     git(repo, "commit", "-qam", "1.2.0")
     git(repo, "tag", "v1.2.0")
     return repo
@@ -142,7 +153,7 @@ def check_outputs(repo: Path, fake: FakeDataverse, version: str) -> None:
     assert fake.solution("VoiceForD365")["version"] == version
     assert "Call me back" in (repo / "release-notes.md").read_text(encoding="utf-8")
     sarif = (repo / "validate.sarif").read_text(encoding="utf-8")
-    assert '"version": "2.1.0"' in sarif and '"DV143"' in sarif
+    assert '"version": "2.1.0"' in sarif and f'"{WARNING_CODE}"' in sarif
     assert "SCH100" not in sarif  # Microsoft's schemas found where the pipeline says
     for report in ("deploy-report.xml", "doctor-report.xml"):
         assert ET.parse(repo / report).getroot().tag == "testsuites"
@@ -156,7 +167,9 @@ def test_the_github_workflow_runs_green_against_the_fake(checkout: Path,
     ran = run_pipeline(github_steps({**VARIABLES, "DATAVERSE_URL": fake.url}), checkout, ci)
     assert list(ran) == ["Validate", "Build", "Release notes", "Deploy", "Doctor"]
     check_outputs(checkout, fake, "1.2.0.42")
-    assert "::warning file=solution_src/settings/" in ran["Validate"].stderr  # DV143
+    where = f"solution_src/{WARNED_FORM.as_posix()}"
+    assert (f"::warning file={where},line={warning_line(checkout / 'solution_src')},"
+            in ran["Validate"].stderr), ran["Validate"].stderr
     written = summary.read_text(encoding="utf-8")
     for section in ("### voicepkg validate", "### voicepkg deploy", "### voicepkg doctor"):
         assert section in written
@@ -170,5 +183,6 @@ def test_the_azure_pipeline_runs_green_against_the_fake(checkout: Path,
     ran = run_pipeline(azure_steps(variables), checkout, ci)
     assert list(ran) == ["Validate", "Build", "Release notes", "Deploy", "Doctor"]
     check_outputs(checkout, fake, "1.2.0.4711")
-    assert "##vso[task.logissue type=warning;sourcepath=solution_src/settings/" in \
-        ran["Validate"].stderr
+    where = f"solution_src/{WARNED_FORM.as_posix()}"
+    assert (f"##vso[task.logissue type=warning;sourcepath={where};"
+            f"linenumber={warning_line(checkout / 'solution_src')};") in ran["Validate"].stderr

@@ -82,7 +82,7 @@ def as_dict(report: Report | None, run: RunInfo, exit_code: int,
     """The doctor report: deploy's JSON shape (envelope), with one entry per solution of the
     package and every check."""
     findings = report.findings if report else ()
-    diagnostics = [*failures, *(diagnostic("DEP080", f"{f.name}: {f.detail()}", file="doctor",
+    diagnostics = [*failures, *(diagnostic(f.code, f"{f.name}: {f.detail()}", file="doctor",
                                            hint=f.instruction) for f in findings if not f.ok)]
     out = envelope(run, exit_code, diagnostics)
     installed = {str(s["uniquename"]).lower(): s for s in (report.solutions if report else ())}

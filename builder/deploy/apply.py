@@ -123,7 +123,7 @@ def _deploy(job: Deployment, runner: Runner, ui: Ui, outcome: Outcome) -> None:
     outcome.checks = post_install_checks(runner.transport, plan, job.package, state)
     for finding in outcome.checks:
         if not finding.ok:
-            outcome.warn("DEP080", f"{finding.name}: {finding.detail()}", finding.instruction)
+            outcome.warn(finding.code, f"{finding.name}: {finding.detail()}", finding.instruction)
 
 
 def _finish_earlier_imports(job: Deployment, runner: Runner, ui: Ui, state: EnvState,

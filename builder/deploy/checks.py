@@ -16,6 +16,7 @@ from .webapi import query_app_users, query_channel_provider
 
 API_ROLE = "Voice ApiUser"
 ASSIGNEE = "DefaultCrmAssignee"
+ASSIGNEE_CODE = "DV143"  # empty in the shipped package on purpose, so deploy and doctor say it
 GUIDE_APP_USER = (
     "Guide 1.4: in the Power Platform admin center open the environment, Settings > Users + "
     "permissions > Application users > New app user, add the app registration of guide 1.2, "
@@ -40,6 +41,7 @@ class Finding:
     message: str
     instruction: str = ""
     items: tuple[str, ...] = ()  # what is wrong, one by one (e.g. user names)
+    code: str = "DEP080"  # the diagnostic a failing check becomes in the report
 
     def detail(self, cap: int | None = None) -> str:
         """The message with its items, at most `cap` of them named."""
@@ -94,7 +96,7 @@ def assignee(package: Package, value: str | None) -> list[Finding]:
     if (value or "").strip():
         return [Finding(ASSIGNEE, True, f"{ASSIGNEE} is set")]
     return [Finding(ASSIGNEE, False, f"{ASSIGNEE} is empty, and phone call sync does not work "
-                    "without it", GUIDE_ASSIGNEE)]
+                    "without it", GUIDE_ASSIGNEE, code=ASSIGNEE_CODE)]
 
 
 def profiles(transport: Transport, package: Package) -> list[Finding]:

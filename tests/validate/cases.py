@@ -88,6 +88,7 @@ NET_DTD = (
 PHONE, SETTING = "tables/phonecall.xml", "tables/enreach_setting.xml"
 PROFILE, LIST = "tables/enreach_callbackprofile.xml", "tables/enreach_callbacklist.xml"
 PC_FORM, APP = "forms/phonecall/voice-phone-call.xml", "apps/enreach_VoiceConfigurator.xml"
+USER_FORM = "forms/systemuser/voice-user.xml"
 VIEWS, USER_ROLE = "views/enreach_setting.xml", "roles/voice-user.xml"
 SYNC, PRESENCE = "settings/phone-call-sync.xml", "settings/presence.xml"
 WEB, ENV = "webresources/webresources.xml", "environmentvariables.xml"
@@ -404,12 +405,13 @@ SOURCE_CASES = [
         "PresenceMapping",
     ),
     Case(
-        "DV143-assignee-empty-strict",
+        "DV121-standard-column-unlisted-strict",  # a warning: --strict makes it fail
         "source",
-        lambda root: None,
-        "DV143",
-        SYNC,
-        'name="DefaultCrmAssignee"',
+        edit(USER_FORM, '<field column="mobilephone"/>',
+             '<field column="mobilephone"/><field column="voicepagernumber"/>'),
+        "DV121",
+        USER_FORM,
+        "voicepagernumber",
         ("--strict",),
     ),
     Case(

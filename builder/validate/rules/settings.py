@@ -121,15 +121,6 @@ def presence(ctx: Context) -> Iterable[Finding]:
             yield Finding(setting.src, f"presence mapping names unknown state {state!r}")
 
 
-@rule("DV143", "DefaultCrmAssignee has a value", severity="warning", foreign=None,
-      hint="phone call sync does not work until it is set (guide 1.5.3); deploy sets it per "
-           "environment")
-def default_assignee(ctx: Context) -> Iterable[Finding]:
-    setting = _named(ctx, "DefaultCrmAssignee")
-    if setting is not None and not setting.default.strip():
-        yield Finding(setting.src, "DefaultCrmAssignee is empty")
-
-
 @rule("DV144", "the package ships every setting the product guide lists", foreign=None,
       hint="add the setting with its default (see the guide, 1.5.3 and 1.5.4)")
 def catalogue_complete(ctx: Context) -> Iterable[Finding]:
