@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SOURCES, run_cli
+from conftest import SOURCES, WARNED_FORM, WARNING_CODE, run_cli, warning_line
 
 from builder.archive import read_zip
 from builder.build import build_package, build_solutions
@@ -143,9 +143,10 @@ def test_paths_default_to_the_current_folder_and_managed_is_the_default(tmp_path
     assert len(names) == 2 and all(n.endswith("_managed.zip") for n in names)  # the default
 
 
-def test_warnings_of_the_rules_are_shown_and_do_not_stop_the_build(tmp_path: Path) -> None:
-    # The sources leave DefaultCrmAssignee empty on purpose (each environment sets it).
-    result = run_cli("build", "solution", "--src", str(SOURCES), "--out", str(tmp_path))
+def test_warnings_of_the_rules_are_shown_and_do_not_stop_the_build(tmp_path: Path,
+                                                                   warned: Path) -> None:
+    result = run_cli("build", "solution", "--src", str(warned), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert re.search(r"settings/\S+\.xml:\d+: warning DV\d+", result.stderr), result.stderr
+    assert (f"{warned / WARNED_FORM}:{warning_line(warned)}: warning {WARNING_CODE}"
+            in result.stderr), result.stderr
     assert len(result.stdout.splitlines()) == 2  # the zips were still written
