@@ -245,17 +245,26 @@ def folder_clash(names: Iterable[str]) -> tuple[str, str] | None:
 # --- outputs --------------------------------------------------------------------------------
 
 
-def check_output_file(path: Path, label: str = "") -> None:
-    """`path` may be written (replaced): absent, or a regular file that is not a link."""
-    label = label or str(path)
+def _replaceable(path: Path, label: str) -> os.stat_result | None:
+    """What stands at `path` (None when nothing does), refusing a link: replacing one would
+    write where it points."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        return
+        return None
     except OSError as exc:
         raise _refused(label, f"cannot inspect it ({exc.strerror})") from None
     if stat.S_ISLNK(info.st_mode):
         raise _refused(label, "it is a link; replacing it would write where it points")
+    return info
+
+
+def check_output_file(path: Path, label: str = "") -> None:
+    """`path` may be written (replaced): absent, or a regular file that is not a link."""
+    label = label or str(path)
+    info = _replaceable(path, label)
+    if info is None:
+        return
     if not stat.S_ISREG(info.st_mode):
         raise _refused(label, f"it is {_kind(info.st_mode)}; only a regular file is replaced")
 
@@ -264,14 +273,9 @@ def check_output_folder(out: Path, *, inputs: Iterable[Path] = (), force: bool =
     """`out` may be replaced as a folder: absent, or a real folder (not a link) that holds
     neither the working folder, an input, nor a repository (unless it is empty)."""
     label = str(out)
-    try:
-        info = os.lstat(out)
-    except FileNotFoundError:
+    info = _replaceable(out, label)
+    if info is None:
         return
-    except OSError as exc:
-        raise _refused(label, f"cannot inspect it ({exc.strerror})") from None
-    if stat.S_ISLNK(info.st_mode):
-        raise _refused(label, "it is a link; replacing it would write where it points")
     if not stat.S_ISDIR(info.st_mode):
         raise _refused(label, f"it is {_kind(info.st_mode)}, not a folder")
     if not force:

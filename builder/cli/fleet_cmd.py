@@ -56,6 +56,19 @@ def common(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+def upgrade_options(command: Callable[..., None]) -> Callable[..., None]:
+    """`--mode` and `--allow-data-loss`, as deploy has them (fleet plan and fleet deploy)."""
+    for option in reversed([
+        click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
+                     help="How each environment gets a newer version (as deploy --mode)."),
+        click.option("--allow-data-loss", is_flag=True,
+                     help="Let upgrades delete tables and columns the package no longer has, "
+                          "with their data (otherwise such an environment is refused)."),
+    ]):
+        command = option(command)
+    return command
+
+
 def output_options(command: Callable[..., None]) -> Callable[..., None]:
     for option in reversed([
         click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
@@ -144,11 +157,7 @@ def status(fleet_file: Path | None, ring: int | None, jobs: int | None, package:
 @fleet.command("plan")
 @click.argument("package", type=click.Path(path_type=Path))
 @common
-@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
-              help="How each environment gets a newer version (as deploy --mode).")
-@click.option("--allow-data-loss", is_flag=True,
-              help="Let upgrades delete tables and columns the package no longer has, with "
-                   "their data (otherwise such an environment is refused).")
+@upgrade_options
 @click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
               help="Seconds per environment before its row fails.")
 @output_options
@@ -171,11 +180,7 @@ def plan(package: Path, fleet_file: Path | None, ring: int | None, jobs: int | N
 @fleet.command("deploy")
 @click.argument("package", type=click.Path(path_type=Path))
 @common
-@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
-              help="How each environment gets a newer version (as deploy --mode).")
-@click.option("--allow-data-loss", is_flag=True,
-              help="Let upgrades delete tables and columns the package no longer has, with "
-                   "their data (otherwise such an environment is refused).")
+@upgrade_options
 @click.option("--max-failures", type=click.IntRange(min=0), default=None,
               help="Halt when more than N environments of a ring fail.")
 @click.option("--max-share", type=click.FloatRange(0, 1, max_open=True), default=None,
