@@ -16,15 +16,15 @@ import contextlib
 import json
 import re
 import socket
-import threading
 import uuid
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import dv_batch, dv_engine
 from .dv_common import HttpError
+from .loopback import LoopbackServer
 from .odata import QueryError, parse_expand, parse_filter, parse_select
 
 API = "/api/data/v9.2/"
@@ -54,7 +54,7 @@ class Logged:
     operations: int = 0  # $batch: how many operations it held
 
 
-class FakeDataverse(dv_engine.Engine):
+class FakeDataverse(dv_engine.Engine, LoopbackServer):
     def __init__(self, token: str = "test-token") -> None:
         super().__init__()
         self.token = token
@@ -64,7 +64,6 @@ class FakeDataverse(dv_engine.Engine):
         # refused (401) from then on, and `next_token` (if any) is the one accepted
         self.expire_after: tuple[str, str] | None = None
         self.next_token = ""
-        self._server: ThreadingHTTPServer | None = None
 
     # --- running ---------------------------------------------------------------------
     def start(self) -> FakeDataverse:
@@ -73,20 +72,12 @@ class FakeDataverse(dv_engine.Engine):
         class Handler(_Handler):
             server_fake = fake
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        self.serve(Handler)
         return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
 
     @property
     def url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     # --- test helpers ----------------------------------------------------------------
     def fault(self, kind: str, method: str = "", path: str = "", times: int = 1,

@@ -18,9 +18,11 @@ import json
 import re
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from .loopback import LoopbackServer
 
 ROOT = "/v1.0"
 APP_PROPERTIES = {"displayName", "signInAudience", "requiredResourceAccess", "keyCredentials"}
@@ -34,7 +36,7 @@ class GraphError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-class FakeGraph:
+class FakeGraph(LoopbackServer):
     def __init__(self, token: str = "graph-token") -> None:
         self.token = token
         self.tenant = str(uuid.uuid4())
@@ -43,7 +45,6 @@ class FakeGraph:
         self.federated: dict[str, list[dict[str, Any]]] = {}
         self.secrets: list[str] = []  # every secretText handed out
         self.log: list[tuple[str, str]] = []
-        self._server: ThreadingHTTPServer | None = None
         self.lock = threading.Lock()
 
     def start(self) -> FakeGraph:
@@ -52,20 +53,12 @@ class FakeGraph:
         class Handler(_Handler):
             graph = fake
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        self.serve(Handler)
         return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
 
     @property
     def url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}{ROOT}"
+        return f"http://127.0.0.1:{self.port}{ROOT}"
 
     def writes(self) -> list[tuple[str, str]]:
         return [(m, p) for m, p in self.log if m != "GET"]
