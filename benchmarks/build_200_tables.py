@@ -30,8 +30,10 @@ def main() -> None:
     data = zip_bytes(entries)
     t_build, t_floor = interleaved(repeats, lambda: build(project), lambda: zip_bytes(entries))
     size = sum(len(v) for v in entries.values())
-    print(f"{count} tables: customizations.xml {len(entries['customizations.xml']) / 1e6:.1f} MB,"
-          f" {size / 1e6:.1f} MB rendered, zip {len(data) / 1e6:.2f} MB")
+    print(
+        f"{count} tables: customizations.xml {len(entries['customizations.xml']) / 1e6:.1f} MB,"
+        f" {size / 1e6:.1f} MB rendered, zip {len(data) / 1e6:.2f} MB"
+    )
     print(t_floor.line("floor: zip the rendered entries"))
     print(t_build.line("build: render + zip", t_floor))
     sizes = (50, 100, 200, 400)

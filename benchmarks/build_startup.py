@@ -15,14 +15,24 @@ from pathlib import Path
 
 from timing import interleaved, process
 
-HEAVY = ("jinja2", "lxml", "xmlschema", "httpx", "azure", "rich", "builder.render",
-         "builder.load", "builder.validate")
+HEAVY = (
+    "jinja2",
+    "lxml",
+    "xmlschema",
+    "httpx",
+    "azure",
+    "rich",
+    "builder.render",
+    "builder.load",
+    "builder.validate",
+)
 
 
 def imported(code: str) -> list[str]:
     """Heavy modules that running `code` imports (from python -X importtime)."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True
+    )
     names = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
     return sorted(n for n in names if n.split(".")[0] in HEAVY or n in HEAVY)
 
@@ -30,14 +40,19 @@ def imported(code: str) -> list[str]:
 def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 21
     voicepkg = os.environ.get("VOICEPKG") or str(Path(sys.executable).with_name("voicepkg"))
-    bare, top, build = interleaved(repeats, process([sys.executable, "-c", "pass"]),
-                                   process([voicepkg, "--help"]),
-                                   process([voicepkg, "build", "--help"]))
+    bare, top, build = interleaved(
+        repeats,
+        process([sys.executable, "-c", "pass"]),
+        process([voicepkg, "--help"]),
+        process([voicepkg, "build", "--help"]),
+    )
     print(bare.line("floor: python -c pass"))
     print(top.line("voicepkg --help", bare))
     print(build.line("voicepkg build --help", bare))
-    for code in ("from builder.cli import main; main(['--help'])",
-                 "from builder.cli import main; main(['build', '--help'])"):
+    for code in (
+        "from builder.cli import main; main(['--help'])",
+        "from builder.cli import main; main(['build', '--help'])",
+    ):
         print(f"  {code}: heavy imports: {', '.join(imported(code)) or 'none'}")
 
 

@@ -36,16 +36,24 @@ VOICEPKG = os.environ.get("VOICEPKG") or str(Path(sys.executable).with_name("voi
 
 
 def solution_spec(project: Any, kinds: tuple[bool, ...]) -> dict[str, Any]:
-    return {solution_zip_name(s, project.version, managed): render_solution(
-        project, s.unique_name, managed) for s in ordered_solutions(project) for managed in kinds}
+    return {
+        solution_zip_name(s, project.version, managed): render_solution(
+            project, s.unique_name, managed
+        )
+        for s in ordered_solutions(project)
+        for managed in kinds
+    }
 
 
 def package_spec(project: Any) -> dict[str, Any]:
     zips = solution_spec(project, (True,))
     names = {s.unique_name: solution_zip_name(s, project.version, True) for s in project.solutions}
     config = config_data_name(project)
-    inner = {"ImportConfig.xml": render_import_config(project, names, config),
-             config: render_config_data(project), **zips}
+    inner = {
+        "ImportConfig.xml": render_import_config(project, names, config),
+        config: render_config_data(project),
+        **zips,
+    }
     folder = package_name(project)
     return {**{f"{folder}/{k}": v for k, v in inner.items()}, package_zip_name(project): inner}
 
@@ -57,8 +65,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         both = solution_spec(project, (True, False))
-        for label, args, spec in (("build solution --both", ["solution", "--both"], both),
-                                  ("build package", ["package"], package_spec(project))):
+        for label, args, spec in (
+            ("build solution --both", ["solution", "--both"], both),
+            ("build package", ["package"], package_spec(project)),
+        ):
             pickled = work / "spec.pickle"
             pickled.write_bytes(pickle.dumps(spec))
             out = work / "out"

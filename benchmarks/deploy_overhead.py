@@ -27,8 +27,16 @@ from builder.cli import main  # noqa: E402
 
 
 def run(fake: FakeDataverse, package: Path, settings: Path) -> tuple[int, float]:
-    argv = ["deploy", "--env", fake.url, "--package", str(package), "--settings", str(settings),
-            "--json"]
+    argv = [
+        "deploy",
+        "--env",
+        fake.url,
+        "--package",
+        str(package),
+        "--settings",
+        str(settings),
+        "--json",
+    ]
     start = time.perf_counter()
     devnull = open(os.devnull, "w")  # noqa: SIM115
     stdout, stderr = sys.stdout, sys.stderr
@@ -43,8 +51,7 @@ def run(fake: FakeDataverse, package: Path, settings: Path) -> tuple[int, float]
     return int(code or 0), time.perf_counter() - start
 
 
-def deploy_once(folder: Path, spec: Spec, import_seconds: float) -> tuple[float, Counter[str],
-                                                                          int]:
+def deploy_once(folder: Path, spec: Spec, import_seconds: float) -> tuple[float, Counter[str], int]:
     fake = FakeDataverse(TOKEN).start()
     try:
         fake.add_tables("msdyn_ciprovider")
@@ -68,17 +75,21 @@ def main_bench() -> None:
         seconds, kinds, _ = deploy_once(Path(tmp), Spec(), import_seconds)
         print(f"server import time      {import_seconds:6.2f} s")
         print(f"deploy wall time        {seconds:6.2f} s")
-        print(f"deploy overhead         {seconds - import_seconds:6.2f} s "
-              f"(poll interval {interval} s)")
+        print(
+            f"deploy overhead         {seconds - import_seconds:6.2f} s "
+            f"(poll interval {interval} s)"
+        )
         print(f"HTTP requests           {sum(kinds.values()):6d}  {dict(sorted(kinds.items()))}")
         big = Path(tmp) / "big"
         big.mkdir()
         spec = Spec(settings={f"Setting{i:04}": str(i) for i in range(1000)})
         seconds, kinds, operations = deploy_once(big, spec, 0.0)
         batches = kinds.get("POST $batch", 0)
-        print(f"1,000 settings: {sum(kinds.values())} HTTP requests in all, {batches} $batch "
-              f"request(s) carrying {operations} writes (1,000 settings and the CIF 1.0 "
-              f"provider; one request per record would be {operations}); deploy {seconds:.2f} s")
+        print(
+            f"1,000 settings: {sum(kinds.values())} HTTP requests in all, {batches} $batch "
+            f"request(s) carrying {operations} writes (1,000 settings and the CIF 1.0 "
+            f"provider; one request per record would be {operations}); deploy {seconds:.2f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,13 @@ with fleet_of(kinds, latency={latency}) as envs:
 
 def serve(count: int, latency: float) -> tuple[subprocess.Popen[str], list[list[str]]]:
     code = SERVE.format(tests=str(ROOT / "tests"), count=count, latency=latency)
-    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     assert child.stdout is not None
     return child, json.loads(child.stdout.readline())
 
@@ -54,14 +59,21 @@ def serve(count: int, latency: float) -> tuple[subprocess.Popen[str], list[list[
 def write_fleet(folder: Path, envs: list[list[str]], jobs: int) -> Fleet:
     lines = ["[fleet]", f"jobs = {jobs}", ""]
     for name, url, _, variable in envs:
-        lines += ["[[environment]]", f'name = "{name}"', f'url = "{url}"', "ring = 1",
-                  f'auth = {{ token_env = "{variable}" }}', ""]
+        lines += [
+            "[[environment]]",
+            f'name = "{name}"',
+            f'url = "{url}"',
+            "ring = 1",
+            f'auth = {{ token_env = "{variable}" }}',
+            "",
+        ]
     (folder / "fleet.toml").write_text("\n".join(lines))
     return load_fleet(folder / "fleet.toml")
 
 
-def status(envs: list[Environment], package: Package, environ: dict[str, str],
-           jobs: int) -> tuple[float, list[dict[str, object]]]:
+def status(
+    envs: list[Environment], package: Package, environ: dict[str, str], jobs: int
+) -> tuple[float, list[dict[str, object]]]:
     start = time.perf_counter()
     rows = list(fleet_status(envs, package, environ, SystemClock(), jobs, 120.0))
     seconds = time.perf_counter() - start
@@ -70,8 +82,9 @@ def status(envs: list[Environment], package: Package, environ: dict[str, str],
     return seconds, rows
 
 
-def measure_memory(envs: list[Environment], package: Package, environ: dict[str, str],
-                   jobs: int) -> tuple[int, int]:
+def measure_memory(
+    envs: list[Environment], package: Package, environ: dict[str, str], jobs: int
+) -> tuple[int, int]:
     """(peak bytes during the run, bytes the rows keep afterwards)."""
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
@@ -97,17 +110,20 @@ def main() -> None:
             one = min(status(envs[:1], package, environ, 1)[0] for _ in range(3))
             whole, rows = status(envs, package, environ, jobs)
             ideal = math.ceil(count / jobs) * one
-            print(f"environments {count}, jobs {jobs}, latency {latency * 1000:.0f} ms per "
-                  "request")
+            print(f"environments {count}, jobs {jobs}, latency {latency * 1000:.0f} ms per request")
             print(f"one environment alone   {one:7.2f} s")
             print(f"fleet status            {whole:7.2f} s")
             print(f"ideal (ceil(n/jobs) x one) {ideal:4.2f} s   ratio {whole / ideal:.2f}")
-            print(f"rows: {len(rows)}, "
-                  f"{sum(len(json.dumps(r)) for r in rows) / len(rows):.0f} bytes of JSON each")
+            print(
+                f"rows: {len(rows)}, "
+                f"{sum(len(json.dumps(r)) for r in rows) / len(rows):.0f} bytes of JSON each"
+            )
             for size in sorted({max(jobs, count // 4), count}):
                 peak, kept = measure_memory(envs[:size], package, environ, jobs)
-                print(f"memory, {size:4d} environments: peak {peak / 1e6:6.2f} MB, rows kept "
-                      f"{kept / 1e6:5.2f} MB, working (peak - rows) {(peak - kept) / 1e6:5.2f} MB")
+                print(
+                    f"memory, {size:4d} environments: peak {peak / 1e6:6.2f} MB, rows kept "
+                    f"{kept / 1e6:5.2f} MB, working (peak - rows) {(peak - kept) / 1e6:5.2f} MB"
+                )
     finally:
         assert child.stdin is not None
         child.stdin.close()

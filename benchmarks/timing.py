@@ -46,14 +46,18 @@ class Timing:
         cpu = f"; cpu {self.cpu_median * 1000:.1f} ms" if self.cpu else ""
         if floor and self.cpu and floor.cpu:
             cpu += f" = {self.cpu_median / floor.cpu_median:.2f} x floor"
-        return (f"  {label:<40}{self.median * 1000:9.1f} ms  (spread {self.spread()} ms, "
-                f"n={len(self.times)}){ratio}{cpu}")
+        return (
+            f"  {label:<40}{self.median * 1000:9.1f} ms  (spread {self.spread()} ms, "
+            f"n={len(self.times)}){ratio}{cpu}"
+        )
 
 
 def _cpu() -> float:
     """CPU seconds of this process and of the children it has waited for."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
-        resource.RUSAGE_CHILDREN)
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
@@ -86,8 +90,7 @@ def interleaved(repeats: int, *works: Callable[[], object]) -> list[Timing]:
 
 def process(args: Sequence[str], **kwargs: object) -> Callable[[], object]:
     """Work that runs a whole process (start-up included) and checks it succeeded."""
-    return lambda: subprocess.run(list(args), check=True, capture_output=True,
-                                  **kwargs)  # type: ignore[call-overload]
+    return lambda: subprocess.run(list(args), check=True, capture_output=True, **kwargs)  # type: ignore[call-overload]
 
 
 def exponent(sizes: Sequence[int], seconds: Sequence[float]) -> float:
@@ -95,4 +98,5 @@ def exponent(sizes: Sequence[int], seconds: Sequence[float]) -> float:
     xs, ys = [math.log(s) for s in sizes], [math.log(t) for t in seconds]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
-        (x - mx) ** 2 for x in xs)
+        (x - mx) ** 2 for x in xs
+    )

@@ -70,13 +70,21 @@ def main() -> None:
         small = Path(tmp) / "small.zip"
         small.write_bytes(zip_bytes(render_solution(big_project(2), SOLUTION, True)))
         found = {k: validate_path(p) for k, p in files.items()}  # warm-up: compiles
-        print(f"{tables} tables: customizations.xml {len(xml) / 1e6:.1f} MB; findings: "
-              + ", ".join(f"{k} {sum(d.severity == 'error' for d in v)} errors "
-                          f"{sum(d.severity == 'warning' for d in v)} warnings"
-                          for k, v in found.items()))
+        print(
+            f"{tables} tables: customizations.xml {len(xml) / 1e6:.1f} MB; findings: "
+            + ", ".join(
+                f"{k} {sum(d.severity == 'error' for d in v)} errors "
+                f"{sum(d.severity == 'warning' for d in v)} warnings"
+                for k, v in found.items()
+            )
+        )
         t_floor, t_clean, t_drift, t_error = interleaved(
-            repeats, lambda: floor(files["clean"]), lambda: validate_path(files["clean"]),
-            lambda: validate_path(files["drift"]), lambda: validate_path(files["error"]))
+            repeats,
+            lambda: floor(files["clean"]),
+            lambda: validate_path(files["clean"]),
+            lambda: validate_path(files["drift"]),
+            lambda: validate_path(files["error"]),
+        )
         print(t_floor.line("floor: unzip + lxml parse + lxml XSD"))
         print(t_clean.line("validate clean zip", t_floor))
         print(t_drift.line("validate zip with drift", t_floor))
@@ -84,13 +92,19 @@ def main() -> None:
         print(f"  schema error / clean: {t_error.median / t_clean.median:.2f} x")
         peaks = []
         for _ in range(3):
-            done = subprocess.run([sys.executable, "-c", MEMORY, str(files["clean"]), str(small)],
-                                  capture_output=True, text=True, check=True)
+            done = subprocess.run(
+                [sys.executable, "-c", MEMORY, str(files["clean"]), str(small)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             before, peak = map(int, done.stdout.split())
             peaks.append(peak - before)
         growth = sorted(peaks)[1]
-        print(f"  peak memory of validate (clean): +{growth / 1e6:.0f} MB over the process "
-              f"before it = {growth / len(xml):.1f} x the XML size (median of 3)")
+        print(
+            f"  peak memory of validate (clean): +{growth / 1e6:.0f} MB over the process "
+            f"before it = {growth / len(xml):.1f} x the XML size (median of 3)"
+        )
 
 
 if __name__ == "__main__":

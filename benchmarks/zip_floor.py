@@ -22,8 +22,9 @@ def zipped(entries: dict[str, Any]) -> bytes:
             data = entries[name]
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, zipped(data) if isinstance(data, dict) else data,
-                             compresslevel=6)
+            archive.writestr(
+                info, zipped(data) if isinstance(data, dict) else data, compresslevel=6
+            )
     return buffer.getvalue()
 
 

@@ -37,16 +37,27 @@ TAG = re.compile(r"(?:refs/tags/)?[vV]?(\d{1,9}(?:\.\d{1,9}){1,3})", re.ASCII)
 Warn = Callable[[Diagnostic], None]
 
 
-def build_solutions(src: Path, *, version: str | None = None, managed: bool = True,
-                    unmanaged: bool = False, on_warning: Warn | None = None,
-                    ignore: frozenset[str] = frozenset()) -> dict[str, bytes]:
+def build_solutions(
+    src: Path,
+    *,
+    version: str | None = None,
+    managed: bool = True,
+    unmanaged: bool = False,
+    on_warning: Warn | None = None,
+    ignore: frozenset[str] = frozenset(),
+) -> dict[str, bytes]:
     """{zip file name: zip bytes} for every solution, managed and/or unmanaged."""
     project = load_checked(src, version, on_warning, ignore)
     return solution_files(project, managed=managed, unmanaged=unmanaged)
 
 
-def build_package(src: Path, *, version: str | None = None, on_warning: Warn | None = None,
-                  ignore: frozenset[str] = frozenset()) -> dict[str, bytes]:
+def build_package(
+    src: Path,
+    *,
+    version: str | None = None,
+    on_warning: Warn | None = None,
+    ignore: frozenset[str] = frozenset(),
+) -> dict[str, bytes]:
     """{relative path: bytes} of the package folder and of the package zip."""
     return package_files(load_checked(src, version, on_warning, ignore))
 
@@ -57,15 +68,23 @@ def version_from_tag(text: str) -> str:
     (exit 2) for anything else."""
     match = TAG.fullmatch(text.strip())
     if match is None:
-        raise BuildError.at("BLD001", f"version {text!r} is not a version or release tag",
-                            hint="pass e.g. --version 1.2.0.0, 1.2.0 or v1.2.0 (the fourth "
-                                 "part may be a CI run number: 1.2.0.42)", exit_code=2)
+        raise BuildError.at(
+            "BLD001",
+            f"version {text!r} is not a version or release tag",
+            hint="pass e.g. --version 1.2.0.0, 1.2.0 or v1.2.0 (the fourth "
+            "part may be a CI run number: 1.2.0.42)",
+            exit_code=2,
+        )
     parts = [str(int(p)) for p in match.group(1).split(".")]
     return ".".join(parts + ["0"] * (4 - len(parts)))
 
 
-def load_checked(src: Path, version: str | None = None, on_warning: Warn | None = None,
-                 ignore: frozenset[str] = frozenset()) -> Project:
+def load_checked(
+    src: Path,
+    version: str | None = None,
+    on_warning: Warn | None = None,
+    ignore: frozenset[str] = frozenset(),
+) -> Project:
     """Load the sources, stamp the version, and refuse a project with rule errors.
     Warnings of the Dataverse rules go to `on_warning` when the build goes on. Every
     diagnostic names its file as seen from the working directory (under `src`); codes in
@@ -98,8 +117,9 @@ def _under_src(src: Path, found: list[Diagnostic]) -> list[Diagnostic]:
 # --- from a loaded project ---------------------------------------------------------------
 
 
-def solution_files(project: Project, *, managed: bool = True,
-                   unmanaged: bool = False) -> dict[str, bytes]:
+def solution_files(
+    project: Project, *, managed: bool = True, unmanaged: bool = False
+) -> dict[str, bytes]:
     from .render import render_solution
 
     kinds = [kind for kind, wanted in ((True, managed), (False, unmanaged)) if wanted]

@@ -57,8 +57,13 @@ def _table(path: Path, name: str) -> dict[str, object] | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise BuildError.at("CFG001", f"cannot read the configuration: {error}", file=name,
-                            hint="fix the TOML syntax", exit_code=2) from None
+        raise BuildError.at(
+            "CFG001",
+            f"cannot read the configuration: {error}",
+            file=name,
+            hint="fix the TOML syntax",
+            exit_code=2,
+        ) from None
     if name == "voicepkg.toml":
         return data
     tool = data.get("tool")
@@ -69,8 +74,9 @@ def _table(path: Path, name: str) -> dict[str, object] | None:
 def _config(table: dict[str, object], path: Path) -> Config:
     unknown = sorted(set(table) - KEYS)
     if unknown:
-        raise _bad(path, f"unknown key(s) {', '.join(unknown)}",
-                   f"the keys are {', '.join(sorted(KEYS))}")
+        raise _bad(
+            path, f"unknown key(s) {', '.join(unknown)}", f"the keys are {', '.join(sorted(KEYS))}"
+        )
     base = path.parent
     return Config(
         file=path.name,
@@ -109,12 +115,16 @@ def parse_codes(values: list[str] | tuple[str, ...]) -> frozenset[str]:
     codes = {c.strip().upper() for v in values for c in v.split(",") if c.strip()}
     bad = sorted(c for c in codes if not CODE.fullmatch(c))
     if bad:
-        raise BuildError.at("CFG002", f"not a diagnostic code: {', '.join(bad)}",
-                            hint="codes look like DV121 or SCH201 (docs/validate.md)",
-                            exit_code=2)
+        raise BuildError.at(
+            "CFG002",
+            f"not a diagnostic code: {', '.join(bad)}",
+            hint="codes look like DV121 or SCH201 (docs/validate.md)",
+            exit_code=2,
+        )
     return frozenset(codes)
 
 
 def _bad(path: Path, message: str, hint: str) -> BuildError:
-    return BuildError.at("CFG002", f"configuration: {message}", file=path.name, hint=hint,
-                         exit_code=2)
+    return BuildError.at(
+        "CFG002", f"configuration: {message}", file=path.name, hint=hint, exit_code=2
+    )

@@ -119,8 +119,11 @@ def load_git_revision(rev: str, cwd: Path) -> Project:
 
     check_revision(rev)
     top = _git(["rev-parse", "--show-toplevel"], cwd).decode().strip()
-    commit = _git(["rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}"],
-                  Path(top)).decode().strip()
+    commit = (
+        _git(["rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}"], Path(top))
+        .decode()
+        .strip()
+    )
     archive = _git(["archive", "--format=tar", commit, "--", SOURCE_DIR], Path(top))
     with temporary_folder("voicepkg-git-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
@@ -158,7 +161,9 @@ def _git(args: list[str], cwd: Path) -> bytes:
         raise BuildError.at(
             "DIF003",
             f"git {' '.join(args[:2])} failed: {message[-1] if message else done.returncode}",
-            hint=SHALLOW_HINT if _shallow(cwd) else "check the revision name (git tag, branch "
+            hint=SHALLOW_HINT
+            if _shallow(cwd)
+            else "check the revision name (git tag, branch "
             f"or commit) and that it has a {SOURCE_DIR} folder",
         )
     return done.stdout
@@ -167,13 +172,19 @@ def _git(args: list[str], cwd: Path) -> bytes:
 SHALLOW_HINT = (
     "this is a shallow clone, which may not hold that revision: fetch it (git fetch --tags "
     "--unshallow), or check out with the full history (GitHub Actions: actions/checkout with "
-    "fetch-depth: 0; Azure DevOps: checkout: self with fetchDepth: 0)")
+    "fetch-depth: 0; Azure DevOps: checkout: self with fetchDepth: 0)"
+)
 
 
 def _shallow(cwd: Path) -> bool:
     try:
-        done = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=cwd,
-                              capture_output=True, timeout=_GIT_TIMEOUT, check=False)
+        done = subprocess.run(
+            ["git", "rev-parse", "--is-shallow-repository"],
+            cwd=cwd,
+            capture_output=True,
+            timeout=_GIT_TIMEOUT,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.stdout.strip() == b"true"

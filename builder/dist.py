@@ -27,8 +27,11 @@ def stale_files(out: Path, files: Mapping[str, bytes]) -> list[Path]:
     for folder in sorted(folders):
         root = out / folder
         if root.is_dir() and not root.is_symlink():
-            stale += [p for p in sorted(root.rglob("*"))
-                      if p.is_file() and not p.is_symlink() and p not in written]
+            stale += [
+                p
+                for p in sorted(root.rglob("*"))
+                if p.is_file() and not p.is_symlink() and p not in written
+            ]
     return stale
 
 
@@ -60,8 +63,11 @@ def read_sums(path: Path) -> dict[str, str]:
 def write_sums(out: Path, files: Mapping[str, bytes]) -> Path:
     """Update `out/SHA256SUMS` with `files`; keep other lines whose file still exists."""
     target = out / SUMS
-    sums = {name: value for name, value in read_sums(target).items()
-            if (out / name).is_file() and name not in files}
+    sums = {
+        name: value
+        for name, value in read_sums(target).items()
+        if (out / name).is_file() and name not in files
+    }
     sums.update({name: digest(data) for name, data in files.items()})
     text = "".join(f"{sums[name]}  {name}\n" for name in sorted(sums))
     write_atomic(target, text.encode("utf-8"))
@@ -74,17 +80,30 @@ def verify_against_sums(package: Path) -> list[Diagnostic]:
     package) is no error."""
     sums = read_sums(package.parent / SUMS)
     if package.is_dir():
-        names = {f"{package.name}/{p.relative_to(package).as_posix()}": p
-                 for p in sorted(package.rglob("*")) if p.is_file()}
+        names = {
+            f"{package.name}/{p.relative_to(package).as_posix()}": p
+            for p in sorted(package.rglob("*"))
+            if p.is_file()
+        }
     else:
         names = {package.name: package}
     listed = {name: path for name, path in names.items() if name in sums}
-    found = [_mismatch(path, sums[name], package.parent / SUMS)
-             for name, path in listed.items() if _sha256(path) != sums[name]]
+    found = [
+        _mismatch(path, sums[name], package.parent / SUMS)
+        for name, path in listed.items()
+        if _sha256(path) != sums[name]
+    ]
     if package.is_dir() and listed:
-        found += [diagnostic("PKG002", "not listed in SHA256SUMS: not part of the build",
-                             file=str(path), hint="rebuild the package, or remove the file")
-                  for name, path in names.items() if name not in sums]
+        found += [
+            diagnostic(
+                "PKG002",
+                "not listed in SHA256SUMS: not part of the build",
+                file=str(path),
+                hint="rebuild the package, or remove the file",
+            )
+            for name, path in names.items()
+            if name not in sums
+        ]
     return found
 
 
@@ -97,9 +116,12 @@ def _sha256(path: Path) -> str:
 
 
 def _mismatch(path: Path, expected: str, sums: Path) -> Diagnostic:
-    return diagnostic("PKG001", f"sha256 differs from {sums}: the file changed after the "
-                      f"build (expected {expected[:12]}…)", file=str(path),
-                      hint="rebuild the package, or deploy the file the build wrote")
+    return diagnostic(
+        "PKG001",
+        f"sha256 differs from {sums}: the file changed after the build (expected {expected[:12]}…)",
+        file=str(path),
+        hint="rebuild the package, or deploy the file the build wrote",
+    )
 
 
 def check_against_sums(package: Path) -> None:

@@ -75,13 +75,24 @@ def _kind(mode: int) -> str:
 def os_error(exc: OSError, label: str, exit_code: int = 1) -> BuildError:
     """An OSError as a located diagnostic."""
     if exc.errno == errno.ENOENT:
-        return BuildError.at("IO003", "no such file or folder", file=label, exit_code=exit_code,
-                             hint="check the path")
+        return BuildError.at(
+            "IO003",
+            "no such file or folder",
+            file=label,
+            exit_code=exit_code,
+            hint="check the path",
+        )
     if exc.errno == errno.ENAMETOOLONG:
-        return BuildError.at("IO007", "the path is too long for the file system", file=label,
-                             exit_code=exit_code)
-    return BuildError.at("IO001", f"cannot read: {exc.strerror or exc}", file=label,
-                         exit_code=exit_code, hint="check the permissions")
+        return BuildError.at(
+            "IO007", "the path is too long for the file system", file=label, exit_code=exit_code
+        )
+    return BuildError.at(
+        "IO001",
+        f"cannot read: {exc.strerror or exc}",
+        file=label,
+        exit_code=exit_code,
+        hint="check the permissions",
+    )
 
 
 def open_regular(path: Path | str, label: str = "", exit_code: int = 1) -> int:
@@ -92,26 +103,36 @@ def open_regular(path: Path | str, label: str = "", exit_code: int = 1) -> int:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         if exc.errno == errno.ENXIO:  # a socket
-            raise BuildError.at("IO002", "a socket, not a regular file", file=label,
-                                exit_code=exit_code) from None
+            raise BuildError.at(
+                "IO002", "a socket, not a regular file", file=label, exit_code=exit_code
+            ) from None
         raise os_error(exc, label, exit_code) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise BuildError.at("IO002", f"{_kind(mode)}, not a regular file", file=label,
-                            exit_code=exit_code, hint="name a regular file")
+        raise BuildError.at(
+            "IO002",
+            f"{_kind(mode)}, not a regular file",
+            file=label,
+            exit_code=exit_code,
+            hint="name a regular file",
+        )
     os.set_blocking(fd, True)
     return fd
 
 
 def too_large(label: str, size: int | str, limit: int, what: str) -> BuildError:
-    return BuildError.at("IO004", f"{what} is {size} bytes, over the limit of {limit} bytes",
-                         file=label, hint="this is not what Dataverse exports; check the path "
-                         "(docs/limits.md lists the limits)")
+    return BuildError.at(
+        "IO004",
+        f"{what} is {size} bytes, over the limit of {limit} bytes",
+        file=label,
+        hint="this is not what Dataverse exports; check the path (docs/limits.md lists the limits)",
+    )
 
 
-def read_regular(path: Path | str, limit: int, label: str = "", what: str = "the file",
-                 exit_code: int = 1) -> bytes:
+def read_regular(
+    path: Path | str, limit: int, label: str = "", what: str = "the file", exit_code: int = 1
+) -> bytes:
     """The bytes of the regular file `path`, refused over `limit` bytes (read no further)."""
     label = label or str(path)
     fd = open_regular(path, label, exit_code)
@@ -141,12 +162,14 @@ def check_input(path: Path, *, want: str, label: str = "") -> None:
     if stat.S_ISREG(mode) and want in ("file", "either"):
         return
     expected = {"file": "a file", "dir": "a folder", "either": "a file or a folder"}[want]
-    raise BuildError.at("IO002", f"{_kind(mode)}, not {expected}", file=label, exit_code=2,
-                        hint=f"name {expected}")
+    raise BuildError.at(
+        "IO002", f"{_kind(mode)}, not {expected}", file=label, exit_code=2, hint=f"name {expected}"
+    )
 
 
-def walk_files(root: Path, label: str = "", limits: Limits | None = None,
-               skip_hidden: bool = False) -> list[Path]:
+def walk_files(
+    root: Path, label: str = "", limits: Limits | None = None, skip_hidden: bool = False
+) -> list[Path]:
     """Every regular file under `root`, sorted. Nothing else is skipped (but names starting
     with "." when `skip_hidden`): an unreadable folder, a FIFO or device, a link out of
     `root`, or a tree over the limits is an error."""
@@ -157,8 +180,12 @@ def walk_files(root: Path, label: str = "", limits: Limits | None = None,
     while pending:
         folder, depth = pending.pop()
         if depth > limits.tree_depth:
-            raise BuildError.at("IO004", f"folders nested over {limits.tree_depth} deep",
-                                file=_shown(folder, root, label), hint="check the folder")
+            raise BuildError.at(
+                "IO004",
+                f"folders nested over {limits.tree_depth} deep",
+                file=_shown(folder, root, label),
+                hint="check the folder",
+            )
         for entry in _scan(folder, root, label):
             if skip_hidden and entry.name.startswith("."):
                 continue
@@ -171,16 +198,24 @@ def walk_files(root: Path, label: str = "", limits: Limits | None = None,
                 if not entry.is_symlink():
                     pending.append((path, depth + 1))
                     continue
-                raise BuildError.at("IO005", "a linked folder (links to folders are not "
-                                    "followed)", file=shown, hint="replace the link by the "
-                                    "folder itself")
+                raise BuildError.at(
+                    "IO005",
+                    "a linked folder (links to folders are not followed)",
+                    file=shown,
+                    hint="replace the link by the folder itself",
+                )
             if not stat.S_ISREG(info.st_mode):
-                raise BuildError.at("IO002", f"{_kind(info.st_mode)} in the tree", file=shown,
-                                    hint="remove it; only regular files are read")
+                raise BuildError.at(
+                    "IO002",
+                    f"{_kind(info.st_mode)} in the tree",
+                    file=shown,
+                    hint="remove it; only regular files are read",
+                )
             found.append(path)
             if len(found) > limits.tree_files:
-                raise BuildError.at("IO004", f"over {limits.tree_files} files", file=label,
-                                    hint="check the folder")
+                raise BuildError.at(
+                    "IO004", f"over {limits.tree_files} files", file=label, hint="check the folder"
+                )
     return sorted(found)
 
 
@@ -209,8 +244,12 @@ def _stat(path: Path, shown: str) -> os.stat_result:
 def _check_link(path: Path, base: Path, shown: str) -> None:
     target = path.resolve()
     if not target.is_relative_to(base):
-        raise BuildError.at("IO005", f"a link that leads out of the tree (to {target})",
-                            file=shown, hint="copy the file into the tree instead of linking it")
+        raise BuildError.at(
+            "IO005",
+            f"a link that leads out of the tree (to {target})",
+            file=shown,
+            hint="copy the file into the tree instead of linking it",
+        )
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -292,8 +331,13 @@ def check_output_folder(out: Path, *, inputs: Iterable[Path] = (), force: bool =
 
 
 def _refused(label: str, why: str) -> BuildError:
-    return BuildError.at("IO006", f"refusing to write here: {why}", file=label, exit_code=2,
-                         hint="choose another output path")
+    return BuildError.at(
+        "IO006",
+        f"refusing to write here: {why}",
+        file=label,
+        exit_code=2,
+        hint="choose another output path",
+    )
 
 
 def read_tree(root: Path, label: str = "", skip_hidden: bool = False) -> dict[str, bytes]:
@@ -309,7 +353,8 @@ def read_tree(root: Path, label: str = "", skip_hidden: bool = False) -> dict[st
         data = read_regular(path, limits.zip_entry_bytes, shown)
         total += len(data)
         if total > limits.zip_total_bytes:
-            raise too_large(label, f"over {limits.zip_total_bytes}", limits.zip_total_bytes,
-                            "the folder")
+            raise too_large(
+                label, f"over {limits.zip_total_bytes}", limits.zip_total_bytes, "the folder"
+            )
         out[name] = data
     return out

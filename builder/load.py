@@ -110,7 +110,8 @@ def source_files(root: Path) -> list[Path]:
     Every file of the tree is looked at: an unreadable folder, a FIFO or a link out of the
     tree is an error (fsio.walk_files), never skipped."""
     return [
-        p for p in walk_files(root, "", skip_hidden=True)
+        p
+        for p in walk_files(root, "", skip_hidden=True)
         if p.suffix == ".xml" and not _excluded(p.relative_to(root).parts)
     ]
 

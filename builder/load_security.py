@@ -85,8 +85,12 @@ def _relative(path: Path, root: Path) -> str:
 
 def _payload(path: Path, relative: str, where: Src, ctx: Context) -> bytes:
     if path.is_symlink() and relative.startswith(("/", "..")):
-        ctx.error("IO005", f"web resource file is a link that leads out of the source folder "
-                  f"(to {relative})", where, hint="copy the file into the tree instead")
+        ctx.error(
+            "IO005",
+            f"web resource file is a link that leads out of the source folder (to {relative})",
+            where,
+            hint="copy the file into the tree instead",
+        )
         return b""
     if relative.startswith(("/", "..")) or not path.exists():
         ctx.error(

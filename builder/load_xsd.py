@@ -99,8 +99,9 @@ def _attribute_types(ctype: etree._Element) -> dict[str, str]:
     return out
 
 
-def validate(root: etree._Element, kind: str, file: str,
-             text: Callable[[], list[str]] | None = None) -> list[Diagnostic]:
+def validate(
+    root: etree._Element, kind: str, file: str, text: Callable[[], list[str]] | None = None
+) -> list[Diagnostic]:
     """Every XSD error of one parsed file, as located diagnostics. With the file's `text`
     lines, each points at the attribute (or element) at fault, not at the end of a start
     tag written over several lines."""
@@ -151,8 +152,11 @@ def _diagnostic(error: etree._LogEntry, kind: str, file: str, lines: list[str]) 
     code, message, hint = _explain(error.type_name, element, attribute, detail, kind)
     line, column = error.line, 0
     if element and lines:
-        line, column = (attribute_start(lines, error.line, element, attribute) if attribute
-                        else element_start(lines, error.line, element))
+        line, column = (
+            attribute_start(lines, error.line, element, attribute)
+            if attribute
+            else element_start(lines, error.line, element)
+        )
     return diagnostic(code, message, file=file, line=line, column=column, hint=hint)
 
 

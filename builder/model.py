@@ -427,8 +427,18 @@ WebResourceType = Literal[
 ]
 # Dataverse's webresourcetype codes.
 WEB_RESOURCE_TYPES: dict[str, int] = {
-    "html": 1, "css": 2, "js": 3, "xml": 4, "png": 5, "jpg": 6, "gif": 7,
-    "xap": 8, "xsl": 9, "ico": 10, "svg": 11, "resx": 12,
+    "html": 1,
+    "css": 2,
+    "js": 3,
+    "xml": 4,
+    "png": 5,
+    "jpg": 6,
+    "gif": 7,
+    "xap": 8,
+    "xsl": 9,
+    "ico": 10,
+    "svg": 11,
+    "resx": 12,
 }
 
 
@@ -477,8 +487,12 @@ class CustomApi:
 EnvVarType = Literal["string", "number", "boolean", "json", "datasource", "secret"]
 # Dataverse's environmentvariabledefinition.type codes.
 ENV_VAR_TYPES: dict[str, int] = {
-    "string": 100000000, "number": 100000001, "boolean": 100000002,
-    "json": 100000003, "datasource": 100000004, "secret": 100000005,
+    "string": 100000000,
+    "number": 100000001,
+    "boolean": 100000002,
+    "json": 100000003,
+    "datasource": 100000004,
+    "secret": 100000005,
 }
 
 

@@ -51,8 +51,9 @@ def zip_bytes(entries: Entries, date: tuple[int, int, int, int, int, int] | None
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0  # MS-DOS: what Windows tools write, identical on every OS
             info.external_attr = 0x20  # the DOS "archive" attribute, no unix permissions
-            archive.writestr(info, entries[path], compress_type=zipfile.ZIP_DEFLATED,
-                             compresslevel=6)
+            archive.writestr(
+                info, entries[path], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6
+            )
     return buffer.getvalue()
 
 
@@ -63,9 +64,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         _replace_with(path, data)
     except OSError as exc:
-        raise BuildError.at("IO008", f"cannot write: {exc.strerror or exc}",
-                            file=exc.filename or str(path),
-                            hint="choose a place you can write to") from None
+        raise BuildError.at(
+            "IO008",
+            f"cannot write: {exc.strerror or exc}",
+            file=exc.filename or str(path),
+            hint="choose a place you can write to",
+        ) from None
 
 
 def _replace_with(path: Path, data: bytes) -> None:
@@ -101,8 +105,9 @@ def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> None:
             target = out_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
             with deferred():  # registered as soon as it exists, so it is always cleaned up
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                           dir=target.parent)
+                fd, tmp = tempfile.mkstemp(
+                    prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+                )
                 staged.append((tmp, target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

@@ -82,8 +82,9 @@ def read_solution_folder(folder: Path) -> SolutionRead:
     return read_entries(folder_entries(folder), str(folder))
 
 
-def read_entries(entries: Entries, label: str,
-                 customizations: Element | None = None) -> SolutionRead:
+def read_entries(
+    entries: Entries, label: str, customizations: Element | None = None
+) -> SolutionRead:
     """A solution's zip entries read into the model. `customizations`: customizations.xml
     already parsed from these entries (validate shares its tree instead of parsing twice)."""
     for required in ("solution.xml", "customizations.xml"):

@@ -95,8 +95,9 @@ class Collected:
         return lambda: RawPart(file, raw_xml(el), section, solution)
 
 
-def collect_solution(entries: Entries, solution: str, findings: Findings,
-                     custom: Element | None = None) -> Collected:
+def collect_solution(
+    entries: Entries, solution: str, findings: Findings, custom: Element | None = None
+) -> Collected:
     found = Collected(solution, findings)
     if custom is None:
         custom = parse_xml(entries["customizations.xml"], f"{findings.file}!customizations.xml")

@@ -35,8 +35,12 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # "<?" in encodings without a BOM (XML 1.0 appendix F)
-_BOMLESS = ((b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"),
-            (b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"))
+_BOMLESS = (
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+)
 _DECLARED = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -48,9 +52,15 @@ def _parser(recover: bool = False) -> etree.XMLParser:
     `recover` tolerates what libxml2 reports but .NET accepts: a namespace name that is not
     a URI (workflow XAML declares xmlns:x="clr-namespace:...;assembly=..."); it is used only
     when those are the only errors, so nothing malformed is ever "recovered"."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, remove_blank_text=False,
-                           recover=recover)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+        recover=recover,
+    )
 
 
 def _codec(name: str) -> str | None:
@@ -76,8 +86,13 @@ def _bom_codec(data: bytes, file: str) -> tuple[str, int]:
             return codec, len(bom)
     for start, codec in _BOMLESS:
         if data.startswith(start):
-            raise _refuse("XML005", f"{codec.upper()[:6]} text without a byte order mark",
-                          file, "save the file as UTF-8, or as UTF-16 with a BOM", 1)
+            raise _refuse(
+                "XML005",
+                f"{codec.upper()[:6]} text without a byte order mark",
+                file,
+                "save the file as UTF-8, or as UTF-16 with a BOM",
+                1,
+            )
     return "", 0
 
 
@@ -85,19 +100,34 @@ def sniff_encoding(data: bytes, file: str) -> str:
     """The Python codec that decodes `data`; raises XML002/XML005 when BOM, declaration and
     bytes disagree."""
     bom_codec, skip = _bom_codec(data, file)
-    head = data[skip:skip + 512].decode(bom_codec or "latin-1", "replace")
+    head = data[skip : skip + 512].decode(bom_codec or "latin-1", "replace")
     declared = _DECLARED.match(head)
     label = declared.group(1) if declared else ""
     codec = _codec(label) if label else None
     if label and codec is None:
-        raise _refuse("XML002", f"unknown encoding {label!r} in the XML declaration", file,
-                      "declare utf-8 (or the file's real encoding)", 1)
+        raise _refuse(
+            "XML002",
+            f"unknown encoding {label!r} in the XML declaration",
+            file,
+            "declare utf-8 (or the file's real encoding)",
+            1,
+        )
     if not bom_codec and codec and _family(codec) in ("utf-16", "utf-32"):
-        raise _refuse("XML005", f"declared {label} but there is no byte order mark", file,
-                      "save the file with a BOM (or as UTF-8 and declare utf-8)", 1)
+        raise _refuse(
+            "XML005",
+            f"declared {label} but there is no byte order mark",
+            file,
+            "save the file with a BOM (or as UTF-8 and declare utf-8)",
+            1,
+        )
     if bom_codec and codec and _family(codec) != _family(_codec(bom_codec) or bom_codec):
-        raise _refuse("XML005", f"the byte order mark says {bom_codec} but the declaration "
-                      f"says {label}", file, "remove the BOM or fix the declared encoding", 1)
+        raise _refuse(
+            "XML005",
+            f"the byte order mark says {bom_codec} but the declaration says {label}",
+            file,
+            "remove the BOM or fix the declared encoding",
+            1,
+        )
     return bom_codec or codec or "utf-8"
 
 
@@ -108,9 +138,13 @@ def _decode(data: bytes, codec: str, file: str) -> str:
     except UnicodeDecodeError as exc:
         before = data[: exc.start].decode(codec, "replace")
         line = before.count("\n") + 1
-        raise _refuse("XML002", f"not valid {codec}: byte 0x{data[exc.start]:02x} at offset "
-                      f"{exc.start}", file, "save the file as UTF-8, or declare its real "
-                      "encoding in the XML declaration", line) from None
+        raise _refuse(
+            "XML002",
+            f"not valid {codec}: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+            file,
+            "save the file as UTF-8, or declare its real encoding in the XML declaration",
+            line,
+        ) from None
 
 
 def _refuse_dtd(text: str, file: str) -> None:
@@ -119,29 +153,47 @@ def _refuse_dtd(text: str, file: str) -> None:
     while match := _PROLOG_ITEM.match(text, pos):
         pos = match.end()
     if _DTD.match(text, pos):
-        raise _refuse("XML003", "DOCTYPE or ENTITY declarations are refused (entity expansion "
-                      "and external DTDs are a known attack, and Dataverse files never use "
-                      "them)", file, "remove the <!DOCTYPE ...> block",
-                      text.count("\n", 0, pos) + 1)
+        raise _refuse(
+            "XML003",
+            "DOCTYPE or ENTITY declarations are refused (entity expansion "
+            "and external DTDs are a known attack, and Dataverse files never use "
+            "them)",
+            file,
+            "remove the <!DOCTYPE ...> block",
+            text.count("\n", 0, pos) + 1,
+        )
 
 
 def _syntax_error(exc: etree.XMLSyntaxError, file: str) -> BuildError:
     line, column = exc.position if exc.position else (exc.lineno or 0, 0)
     if "depth" in str(exc).lower():  # libxml2's cap on nesting (256 without huge_tree)
-        return BuildError.at("XML004", "elements nested deeper than the parser's limit of 256",
-                             file=file, line=line, column=column,
-                             hint="Dataverse never nests this deep; check the file")
+        return BuildError.at(
+            "XML004",
+            "elements nested deeper than the parser's limit of 256",
+            file=file,
+            line=line,
+            column=column,
+            hint="Dataverse never nests this deep; check the file",
+        )
     if "huge" in str(exc).lower():  # libxml2's 10 MB cap on one text or attribute value
-        return BuildError.at("XML004", "a text or attribute value is over the parser's limit "
-                             "of 10,000,000 bytes", file=file, line=line, column=column,
-                             hint="Dataverse never writes a value this long; check the file")
+        return BuildError.at(
+            "XML004",
+            "a text or attribute value is over the parser's limit of 10,000,000 bytes",
+            file=file,
+            line=line,
+            column=column,
+            hint="Dataverse never writes a value this long; check the file",
+        )
     if "encoding" in str(exc).lower():
         code, hint = "XML002", "save the file as UTF-8, or declare its real encoding"
     else:
-        code, hint = "XML001", "fix the XML syntax at that line (an unclosed tag or a stray " \
-                               "'&' is common)"
-    return BuildError.at(code, f"malformed XML: {exc.msg}", file=file, line=line,
-                         column=column, hint=hint)
+        code, hint = (
+            "XML001",
+            "fix the XML syntax at that line (an unclosed tag or a stray '&' is common)",
+        )
+    return BuildError.at(
+        code, f"malformed XML: {exc.msg}", file=file, line=line, column=column, hint=hint
+    )
 
 
 def _only_namespace_uri_warnings(parser: etree.XMLParser) -> bool:
@@ -166,8 +218,9 @@ def parse_xml(data: bytes, file: str) -> etree._Element:
     root = _parse(data, file)
     info = root.getroottree().docinfo
     if info.internalDTD is not None or info.system_url or info.public_id:
-        raise _refuse("XML003", "DOCTYPE declarations are refused", file,
-                      "remove the <!DOCTYPE ...> block", 1)
+        raise _refuse(
+            "XML003", "DOCTYPE declarations are refused", file, "remove the <!DOCTYPE ...> block", 1
+        )
     return root
 
 

@@ -32,15 +32,17 @@ def add_warning(src: Path) -> tuple[Path, int]:
     text = form.read_text(encoding="utf-8")
     anchor = '<field column="mobilephone"/>'
     assert text.count(anchor) == 1 and "voicepagernumber" not in text
-    form.write_text(text.replace(anchor, anchor + '\n      <field column="voicepagernumber"/>'),
-                    encoding="utf-8")
+    form.write_text(
+        text.replace(anchor, anchor + '\n      <field column="voicepagernumber"/>'),
+        encoding="utf-8",
+    )
     return form, warning_line(src)
 
 
 def warning_line(src: Path) -> int:
     """The line of add_warning's field in `src`."""
     text = (src / WARNED_FORM).read_text(encoding="utf-8")
-    return text[:text.index("voicepagernumber")].count("\n") + 1
+    return text[: text.index("voicepagernumber")].count("\n") + 1
 
 
 @pytest.fixture
@@ -66,8 +68,13 @@ def need_shared(path: Path) -> Path:
 def _not_in_a_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests run alike on a laptop and in a pipeline: CI-native output only where a test
     asks for it (tests/test_ci_output.py)."""
-    for name in ("GITHUB_ACTIONS", "TF_BUILD", "VOICEPKG_CI", "GITHUB_STEP_SUMMARY",
-                 "VOICEPKG_MS_SCHEMAS"):
+    for name in (
+        "GITHUB_ACTIONS",
+        "TF_BUILD",
+        "VOICEPKG_CI",
+        "GITHUB_STEP_SUMMARY",
+        "VOICEPKG_MS_SCHEMAS",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -14,21 +14,27 @@ from builder.xmlsafe import parse_xml
 
 def manifest(zip_data: bytes) -> tuple[str | None, str | None, str | None]:
     root = parse_xml(read_zip(zip_data)["solution.xml"], "solution.xml")
-    return tuple(root.findtext(f"SolutionManifest/{t}") for t in  # type: ignore[return-value]
-                 ("UniqueName", "Version", "Managed"))
+    return tuple(
+        root.findtext(f"SolutionManifest/{t}")
+        for t in ("UniqueName", "Version", "Managed")  # type: ignore[return-value]
+    )
 
 
 def test_managed_zips_are_named_and_stamped_with_the_version() -> None:
     files = solution_files(voice_project("3.1.0.12"))
-    assert sorted(files) == ["VoiceForD365Multisession_3_1_0_12_managed.zip",
-                             "VoiceForD365_3_1_0_12_managed.zip"]
+    assert sorted(files) == [
+        "VoiceForD365Multisession_3_1_0_12_managed.zip",
+        "VoiceForD365_3_1_0_12_managed.zip",
+    ]
     assert manifest(files["VoiceForD365_3_1_0_12_managed.zip"]) == (BASE, "3.1.0.12", "1")
 
 
 def test_unmanaged_and_both() -> None:
     only = solution_files(voice_project(), managed=False, unmanaged=True)
-    assert sorted(only) == ["VoiceForD365Multisession_1_2_3_4_unmanaged.zip",
-                            "VoiceForD365_1_2_3_4_unmanaged.zip"]
+    assert sorted(only) == [
+        "VoiceForD365Multisession_1_2_3_4_unmanaged.zip",
+        "VoiceForD365_1_2_3_4_unmanaged.zip",
+    ]
     assert manifest(only["VoiceForD365_1_2_3_4_unmanaged.zip"])[2] == "0"
     both = solution_files(voice_project(), managed=True, unmanaged=True)
     assert len(both) == 4
@@ -43,10 +49,16 @@ def test_each_solution_zip_holds_the_manifest_customizations_and_content_types()
 def test_the_package_zip_holds_the_package_folder_as_it_is() -> None:
     files = package_files(voice_project())
     folder = {k: v for k, v in files.items() if k.startswith("VoiceForD365Package/")}
-    assert sorted(k.removeprefix("VoiceForD365Package/") for k in folder) == sorted([
-        "ImportConfig.xml", "VoiceForD365ConfigData.zip",
-        "VoiceForD365_1_2_3_4_managed.zip", "VoiceForD365Multisession_1_2_3_4_managed.zip",
-        "Content/en-us/WelcomeHtml/HTML/Default.htm", "Content/en-us/EndHtml/HTML/Default.htm"])
+    assert sorted(k.removeprefix("VoiceForD365Package/") for k in folder) == sorted(
+        [
+            "ImportConfig.xml",
+            "VoiceForD365ConfigData.zip",
+            "VoiceForD365_1_2_3_4_managed.zip",
+            "VoiceForD365Multisession_1_2_3_4_managed.zip",
+            "Content/en-us/WelcomeHtml/HTML/Default.htm",
+            "Content/en-us/EndHtml/HTML/Default.htm",
+        ]
+    )
     inside = read_zip(files["VoiceForD365Package_1_2_3_4.zip"])
     assert {k: v for k, v in inside.items() if k != "[Content_Types].xml"} == folder
     assert len(files) == len(folder) + 1
@@ -56,8 +68,10 @@ def test_the_package_imports_the_solutions_it_holds_in_order() -> None:
     files = package_files(voice_project())
     config = parse_xml(files["VoiceForD365Package/ImportConfig.xml"], "ImportConfig.xml")
     listed = [e.get("solutionpackagefilename") for e in config.iter("configsolutionfile")]
-    assert listed == ["VoiceForD365_1_2_3_4_managed.zip",
-                      "VoiceForD365Multisession_1_2_3_4_managed.zip"]
+    assert listed == [
+        "VoiceForD365_1_2_3_4_managed.zip",
+        "VoiceForD365Multisession_1_2_3_4_managed.zip",
+    ]
     assert all(f"VoiceForD365Package/{name}" in files for name in listed)
     data = read_zip(files["VoiceForD365Package/VoiceForD365ConfigData.zip"])
     assert sorted(data) == ["[Content_Types].xml", "data.xml", "data_schema.xml"]

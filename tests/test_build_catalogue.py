@@ -16,30 +16,71 @@ from builder.xmlsafe import parse_xml
 
 PACKAGE = "VoiceForD365Package"
 
-TABLES = {"enreach_setting": "0", "enreach_callbackprofile": "0", "enreach_callbacklist": "0",
-          "phonecall": "2", "systemuser": "2"}
+TABLES = {
+    "enreach_setting": "0",
+    "enreach_callbackprofile": "0",
+    "enreach_callbacklist": "0",
+    "phonecall": "2",
+    "systemuser": "2",
+}
 COLUMNS = {
-    "enreach_setting": ["enreach_name", "enreach_value", "enreach_category", "enreach_datatype",
-                        "enreach_description", "enreach_defaultvalue"],
+    "enreach_setting": [
+        "enreach_name",
+        "enreach_value",
+        "enreach_category",
+        "enreach_datatype",
+        "enreach_description",
+        "enreach_defaultvalue",
+    ],
     "enreach_callbackprofile": [
-        "enreach_name", "enreach_callbacklistid", "enreach_queueid", "enreach_ownershiprule",
-        "enreach_phonecallsubject", "enreach_duplicatehandlingrule",
-        "enreach_synchronizationmethod", "enreach_agetimeunit", "enreach_callbackage"],
-    "phonecall": ["enreach_enreachcallid", "enreach_apiaudit", "enreach_calltype",
-                  "enreach_queuenumber", "enreach_callbackprofileid", "enreach_bundledwithid"],
+        "enreach_name",
+        "enreach_callbacklistid",
+        "enreach_queueid",
+        "enreach_ownershiprule",
+        "enreach_phonecallsubject",
+        "enreach_duplicatehandlingrule",
+        "enreach_synchronizationmethod",
+        "enreach_agetimeunit",
+        "enreach_callbackage",
+    ],
+    "phonecall": [
+        "enreach_enreachcallid",
+        "enreach_apiaudit",
+        "enreach_calltype",
+        "enreach_queuenumber",
+        "enreach_callbackprofileid",
+        "enreach_bundledwithid",
+    ],
     "systemuser": ["enreach_enreachuserid", "enreach_enreachuseremail"],
 }
-VIEWS = ["Phone Call Sync Settings", "Callback Sync Settings", "Presence Settings",
-         "Active Voice Settings", "Active Callback Profiles"]
+VIEWS = [
+    "Phone Call Sync Settings",
+    "Callback Sync Settings",
+    "Presence Settings",
+    "Active Voice Settings",
+    "Active Callback Profiles",
+]
 ROLES = ["Voice ApiUser", "Voice User", "Voice Administrator"]
 ENV_VARS = ["enreach_EnreachApiBaseUrl", "enreach_VoiceWidgetUrl", "enreach_UserIdSyncUrl"]
 SETTINGS = [
-    "CallDurationLimit", "CallStartMargin", "DefaultCrmAssignee", "EnableAudit",
-    "EnableMultipleMatchCreate", "ExecutionInterval", "IncomingDirectCallSubject",
-    "IncomingQueueCallSubject", "MultipleMatchPhoneCallStatus", "NumbersToCut",
-    "OutgoingDirectCallSubject", "ProcessDirectCalls", "ProcessServiceCalls",
-    "ProcessServiceCallsUnanswered", "RunInDebugMode", "MultipleMatchesPickFirst",
-    "CallbackRequestDefaultSubject", "CallbackRequestRecipientRule",
+    "CallDurationLimit",
+    "CallStartMargin",
+    "DefaultCrmAssignee",
+    "EnableAudit",
+    "EnableMultipleMatchCreate",
+    "ExecutionInterval",
+    "IncomingDirectCallSubject",
+    "IncomingQueueCallSubject",
+    "MultipleMatchPhoneCallStatus",
+    "NumbersToCut",
+    "OutgoingDirectCallSubject",
+    "ProcessDirectCalls",
+    "ProcessServiceCalls",
+    "ProcessServiceCallsUnanswered",
+    "RunInDebugMode",
+    "MultipleMatchesPickFirst",
+    "CallbackRequestDefaultSubject",
+    "CallbackRequestRecipientRule",
 ]
 
 
@@ -48,8 +89,10 @@ def package() -> dict[str, dict[str, bytes]]:
     """{file in the package folder: its zip entries (or {"": bytes} for ImportConfig)}."""
     files = build_package(SOURCES)
     inner = {k.removeprefix(f"{PACKAGE}/"): v for k, v in files.items() if "/" in k}
-    return {name: read_zip(data) if name.endswith(".zip") else {"": data}
-           for name, data in inner.items()}
+    return {
+        name: read_zip(data) if name.endswith(".zip") else {"": data}
+        for name, data in inner.items()
+    }
 
 
 def solution(package: dict[str, dict[str, bytes]], prefix: str) -> dict[str, bytes]:
@@ -61,16 +104,23 @@ def doc(entries: dict[str, bytes], path: str) -> etree._Element:
 
 
 def test_tables_are_roots_of_the_base_solution(package: dict[str, dict[str, bytes]]) -> None:
-    roots = {(r.get("schemaName"), r.get("behavior")) for r in doc(
-        solution(package, "VoiceForD365"), "solution.xml").iterfind(".//RootComponent[@type='1']")}
+    roots = {
+        (r.get("schemaName"), r.get("behavior"))
+        for r in doc(solution(package, "VoiceForD365"), "solution.xml").iterfind(
+            ".//RootComponent[@type='1']"
+        )
+    }
     assert set(TABLES.items()) <= roots
 
 
 def test_app_roles_and_web_resources_are_roots_env_vars_are_not(
-        package: dict[str, dict[str, bytes]]) -> None:
+    package: dict[str, dict[str, bytes]],
+) -> None:
     base = solution(package, "VoiceForD365")
-    roots = {(r.get("type"), r.get("schemaName") or r.get("id"))
-             for r in doc(base, "solution.xml").iter("RootComponent")}
+    roots = {
+        (r.get("type"), r.get("schemaName") or r.get("id"))
+        for r in doc(base, "solution.xml").iter("RootComponent")
+    }
     assert ("80", "enreach_VoiceConfigurator") in roots
     assert not {t for t, _ in roots} & {"380"}  # as in every real export (test_real_shapes)
     assert sum(t == "20" for t, _ in roots) == len(ROLES)
@@ -86,14 +136,18 @@ def test_the_custom_api_and_env_var_definitions_ship(package: dict[str, dict[str
 
 
 def test_the_multisession_solution_carries_provider_and_templates(
-        package: dict[str, dict[str, bytes]]) -> None:
+    package: dict[str, dict[str, bytes]],
+) -> None:
     multi = solution(package, "VoiceForD365Multisession")
     providers = [doc(multi, p) for p in multi if p.startswith("msdyn_channelproviders/")]
     assert [p.findtext("msdyn_name") for p in providers] == ["Voice for Dynamics 365 by Enreach"]
     sessions = [doc(multi, p) for p in multi if p.startswith("msdyn_sessiontemplates/")]
     assert len(sessions) >= 2 and all(s.find("msdyn_anchortab") is not None for s in sessions)
-    notes = {doc(multi, p).find("msdyn_name").get("default"): doc(multi, p)  # type: ignore[union-attr]
-             for p in multi if p.startswith("msdyn_notificationtemplates/")}
+    notes = {
+        doc(multi, p).find("msdyn_name").get("default"): doc(multi, p)  # type: ignore[union-attr]
+        for p in multi
+        if p.startswith("msdyn_notificationtemplates/")
+    }
     assert {"Incoming call", "Callback request"} <= set(notes)
     assert all(n.findtext("msdyn_timeout") for n in notes.values())
     assert len([p for p in multi if p.startswith("msdyn_notificationfields/")]) >= 3
@@ -101,10 +155,15 @@ def test_the_multisession_solution_carries_provider_and_templates(
 
 
 def test_configuration_data_has_the_settings_and_the_cif1_record(
-        package: dict[str, dict[str, bytes]]) -> None:
+    package: dict[str, dict[str, bytes]],
+) -> None:
     data = doc(package["VoiceForD365ConfigData.zip"], "data.xml")
-    names = {f.get("value") for f in data.iterfind(
-        "entity[@name='enreach_setting']/records/record/field[@name='enreach_name']")}
+    names = {
+        f.get("value")
+        for f in data.iterfind(
+            "entity[@name='enreach_setting']/records/record/field[@name='enreach_name']"
+        )
+    }
     assert set(SETTINGS) <= names
     assert len([n for n in names if n and ("Presence" in n or n.startswith("Plugin."))]) >= 5
     cif1 = data.findall("entity[@name='msdyn_ciprovider']/records/record")
@@ -113,11 +172,15 @@ def test_configuration_data_has_the_settings_and_the_cif1_record(
 
 
 def test_columns_forms_views_roles_and_command_are_in_customizations(
-        package: dict[str, dict[str, bytes]]) -> None:
+    package: dict[str, dict[str, bytes]],
+) -> None:
     custom = doc(solution(package, "VoiceForD365"), "customizations.xml")
     for table, columns in COLUMNS.items():
-        entity = next(e for e in custom.iterfind("Entities/Entity")
-                      if (e.findtext("Name") or "").lower() == table)
+        entity = next(
+            e
+            for e in custom.iterfind("Entities/Entity")
+            if (e.findtext("Name") or "").lower() == table
+        )
         declared = {(a.findtext("LogicalName") or "") for a in entity.iter("attribute")}
         assert set(columns) <= declared, table
     labels = {n.get("description") for n in custom.iter("LocalizedName")}
@@ -125,6 +188,9 @@ def test_columns_forms_views_roles_and_command_are_in_customizations(
     assert set(VIEWS) <= labels
     assert set(ROLES) <= {r.get("name") for r in custom.iter("Role")}
     assert b"UpdateEnreachUserIds" in solution(package, "VoiceForD365")["customizations.xml"]
-    phone_forms = {f.getparent().get("type") for f in custom.iter("systemform")  # type: ignore[union-attr]
-                   if f.getparent().getparent().getparent().findtext("Name") == "PhoneCall"}  # type: ignore[union-attr]
+    phone_forms = {
+        f.getparent().get("type")
+        for f in custom.iter("systemform")  # type: ignore[union-attr]
+        if f.getparent().getparent().getparent().findtext("Name") == "PhoneCall"
+    }  # type: ignore[union-attr]
     assert {"main", "quickCreate", "quick"} <= phone_forms

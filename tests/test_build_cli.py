@@ -37,8 +37,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def test_build_package_writes_the_package_and_one_line_per_file(tmp_path: Path) -> None:
     out = tmp_path / "dist"
-    result = run_cli("build", "package", "--src", str(SOURCES), "--version", "1.4.0.2",
-                     "--out", str(out))
+    result = run_cli(
+        "build", "package", "--src", str(SOURCES), "--version", "1.4.0.2", "--out", str(out)
+    )
     assert result.exit_code == 0, result.output
     written = snapshot(out)
     assert written.pop("SHA256SUMS")  # beside the outputs, checked in test_dist_cli.py
@@ -53,8 +54,9 @@ def test_build_package_writes_the_package_and_one_line_per_file(tmp_path: Path) 
 
 
 def test_build_solution_json_lists_what_it_wrote(tmp_path: Path) -> None:
-    result = run_cli("build", "solution", "--src", str(SOURCES), "--both", "--json",
-                     "--out", str(tmp_path))
+    result = run_cli(
+        "build", "solution", "--src", str(SOURCES), "--both", "--json", "--out", str(tmp_path)
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["files"]
     names = sorted(Path(r["path"]).name for r in rows)
@@ -64,8 +66,9 @@ def test_build_solution_json_lists_what_it_wrote(tmp_path: Path) -> None:
 
 
 def test_unmanaged_only(tmp_path: Path) -> None:
-    result = run_cli("build", "solution", "--src", str(SOURCES), "--unmanaged",
-                     "--out", str(tmp_path))
+    result = run_cli(
+        "build", "solution", "--src", str(SOURCES), "--unmanaged", "--out", str(tmp_path)
+    )
     assert result.exit_code == 0, result.output
     assert all(n.endswith("_unmanaged.zip") for n in snapshot(tmp_path) if n != "SHA256SUMS")
 
@@ -87,8 +90,16 @@ def test_the_version_option_is_stamped_on_every_solution(tmp_path: Path) -> None
 
 
 def test_a_bad_version_is_refused_before_anything_is_built(tmp_path: Path) -> None:
-    result = run_cli("build", "solution", "--src", str(SOURCES), "--version", "1.2.x",
-                     "--out", str(tmp_path / "dist"))
+    result = run_cli(
+        "build",
+        "solution",
+        "--src",
+        str(SOURCES),
+        "--version",
+        "1.2.x",
+        "--out",
+        str(tmp_path / "dist"),
+    )
     assert result.exit_code == 2  # a usage error
     assert "BLD001" in result.stderr
     assert not (tmp_path / "dist").exists()
@@ -111,8 +122,12 @@ def test_ids_do_not_move_when_an_unrelated_source_changes(tmp_path: Path) -> Non
     src = copy_sources(tmp_path / "src")
     before = build_package(src)
     project_xml = src / "project.xml"
-    project_xml.write_text(project_xml.read_text(encoding="utf-8").replace(
-        'display-name="Enreach"', 'display-name="Enreach GmbH"'), encoding="utf-8")
+    project_xml.write_text(
+        project_xml.read_text(encoding="utf-8").replace(
+            'display-name="Enreach"', 'display-name="Enreach GmbH"'
+        ),
+        encoding="utf-8",
+    )
     after = build_package(src)
     assert before != after  # the publisher name did change
     assert role_and_form_ids(before) == role_and_form_ids(after)
@@ -126,16 +141,18 @@ def test_a_broken_source_fails_with_its_location_and_leaves_dist_alone(tmp_path:
     before = snapshot(out)
     broken = next(iter(sorted((src / "tables").glob("*.xml"))))
     broken.write_text(broken.read_text(encoding="utf-8") + "\n<oops", encoding="utf-8")
-    result = run_cli("build", "package", "--src", str(src), "--version", "9.9.9.9",
-                     "--out", str(out))
+    result = run_cli(
+        "build", "package", "--src", str(src), "--version", "9.9.9.9", "--out", str(out)
+    )
     assert result.exit_code == 1
     assert re.search(rf"{re.escape(broken.name)}:\d+", result.stderr), result.stderr
     assert "Traceback" not in result.output
     assert snapshot(out) == before
 
 
-def test_paths_default_to_the_current_folder_and_managed_is_the_default(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paths_default_to_the_current_folder_and_managed_is_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     copy_sources(tmp_path / "solution_src")
     monkeypatch.chdir(tmp_path)
     assert run_cli("build", "solution").exit_code == 0
@@ -143,10 +160,12 @@ def test_paths_default_to_the_current_folder_and_managed_is_the_default(tmp_path
     assert len(names) == 2 and all(n.endswith("_managed.zip") for n in names)  # the default
 
 
-def test_warnings_of_the_rules_are_shown_and_do_not_stop_the_build(tmp_path: Path,
-                                                                   warned: Path) -> None:
+def test_warnings_of_the_rules_are_shown_and_do_not_stop_the_build(
+    tmp_path: Path, warned: Path
+) -> None:
     result = run_cli("build", "solution", "--src", str(warned), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert (f"{warned / WARNED_FORM}:{warning_line(warned)}: warning {WARNING_CODE}"
-            in result.stderr), result.stderr
+    assert (
+        f"{warned / WARNED_FORM}:{warning_line(warned)}: warning {WARNING_CODE}" in result.stderr
+    ), result.stderr
     assert len(result.stdout.splitlines()) == 2  # the zips were still written

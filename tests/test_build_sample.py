@@ -51,7 +51,10 @@ DATATYPES = ("String", "Integer", "Boolean", "Guid")
 
 def _setting_table() -> Table:
     return Table(
-        "enreach_Setting", "Voice Setting", "Voice Settings", solution=BASE,
+        "enreach_Setting",
+        "Voice Setting",
+        "Voice Settings",
+        solution=BASE,
         ownership="organization",
         columns=(
             Column("enreach_Category", "choice", "Category", options=options(*CATEGORIES)),
@@ -66,44 +69,108 @@ def _setting_table() -> Table:
 
 def _tables() -> tuple[Table, ...]:
     return (
-        Table("enreach_CallbackProfile", "Callback Profile", solution=BASE, columns=(
-            Column("enreach_Name", "text", "Name", max_length=100, is_primary_name=True),)),
+        Table(
+            "enreach_CallbackProfile",
+            "Callback Profile",
+            solution=BASE,
+            columns=(Column("enreach_Name", "text", "Name", max_length=100, is_primary_name=True),),
+        ),
         _setting_table(),
-        Table("PhoneCall", "Phone Call", solution=BASE, existing=True, is_activity=True,
-              columns=(Column("enreach_EnreachCallId", "text", "Enreach Call Id"),)),
-        Table("SystemUser", "User", solution=BASE, existing=True,
-              columns=(Column("enreach_EnreachUserId", "text", "Enreach User Id"),)),
+        Table(
+            "PhoneCall",
+            "Phone Call",
+            solution=BASE,
+            existing=True,
+            is_activity=True,
+            columns=(Column("enreach_EnreachCallId", "text", "Enreach Call Id"),),
+        ),
+        Table(
+            "SystemUser",
+            "User",
+            solution=BASE,
+            existing=True,
+            columns=(Column("enreach_EnreachUserId", "text", "Enreach User Id"),),
+        ),
     )
 
 
 def _ui() -> dict[str, tuple[object, ...]]:
-    form = Form(stable_id("form", "phonecall", "main"), "phonecall", "main",
-                "Voice for D365 – Phone Call", solution=BASE, tabs=(FormTab("general", "General", (
-                    FormSection("enreach", "Enreach", (FormField("enreach_enreachcallid"),)),)),))
-    view = View(stable_id("view", "enreach_setting", "active"), "enreach_setting",
-                "Active Voice Settings", is_default=True, solution=BASE,
-                columns=(ViewColumn("enreach_name"),))
-    app = AppModule("enreach_VoiceConfigurator", "Voice Configurator", solution=BASE,
-                    id=stable_id("appmodule", "enreach_VoiceConfigurator"),
-                    areas=(SiteMapArea("settings", "Settings", (SiteMapGroup("general", "General", (
-                        SiteMapSubArea("voicesettings", "Voice Settings", table="enreach_setting"),
-                    )),)),), tables=("enreach_setting",))
-    command = Command("enreach.systemuser.UpdateEnreachUserIds", "systemuser", "grid",
-                      "Update Enreach User Ids", "enreach_/scripts/commands.js", "updateUserIds",
-                      solution=BASE)
+    form = Form(
+        stable_id("form", "phonecall", "main"),
+        "phonecall",
+        "main",
+        "Voice for D365 – Phone Call",
+        solution=BASE,
+        tabs=(
+            FormTab(
+                "general",
+                "General",
+                (FormSection("enreach", "Enreach", (FormField("enreach_enreachcallid"),)),),
+            ),
+        ),
+    )
+    view = View(
+        stable_id("view", "enreach_setting", "active"),
+        "enreach_setting",
+        "Active Voice Settings",
+        is_default=True,
+        solution=BASE,
+        columns=(ViewColumn("enreach_name"),),
+    )
+    app = AppModule(
+        "enreach_VoiceConfigurator",
+        "Voice Configurator",
+        solution=BASE,
+        id=stable_id("appmodule", "enreach_VoiceConfigurator"),
+        areas=(
+            SiteMapArea(
+                "settings",
+                "Settings",
+                (
+                    SiteMapGroup(
+                        "general",
+                        "General",
+                        (
+                            SiteMapSubArea(
+                                "voicesettings", "Voice Settings", table="enreach_setting"
+                            ),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        tables=("enreach_setting",),
+    )
+    command = Command(
+        "enreach.systemuser.UpdateEnreachUserIds",
+        "systemuser",
+        "grid",
+        "Update Enreach User Ids",
+        "enreach_/scripts/commands.js",
+        "updateUserIds",
+        solution=BASE,
+    )
     return {"forms": (form,), "views": (view,), "apps": (app,), "commands": (command,)}
 
 
 def _roles() -> tuple[Role, ...]:
     read = Privilege("prvReadenreach_setting", "Global")
-    return tuple(Role(stable_id("role", n), n, privileges=(read,), solution=BASE)
-                 for n in ("Voice Administrator", "Voice ApiUser", "Voice User"))
+    return tuple(
+        Role(stable_id("role", n), n, privileges=(read,), solution=BASE)
+        for n in ("Voice Administrator", "Voice ApiUser", "Voice User")
+    )
 
 
 def _web_resources() -> tuple[WebResource, ...]:
     def resource(name: str, kind: str, content: bytes) -> WebResource:
-        return WebResource(name, name.rsplit("/", 1)[-1], kind,  # type: ignore[arg-type]
-                           content=content, id=stable_id("webresource", name), solution=BASE)
+        return WebResource(
+            name,
+            name.rsplit("/", 1)[-1],
+            kind,  # type: ignore[arg-type]
+            content=content,
+            id=stable_id("webresource", name),
+            solution=BASE,
+        )
 
     return (
         resource("enreach_/icons/voice.svg", "svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
@@ -114,7 +181,9 @@ def _web_resources() -> tuple[WebResource, ...]:
 
 def _custom_api() -> CustomApi:
     return CustomApi(
-        "enreach_UpdateEnreachUserIds", "Update Enreach User Ids", "Fetch the Enreach ids",
+        "enreach_UpdateEnreachUserIds",
+        "Update Enreach User Ids",
+        "Fetch the Enreach ids",
         solution=BASE,
         request=(CustomApiParameter("UserIds", "User Ids", "String", optional=True),),
         response=(CustomApiParameter("Updated", "Updated", "Integer"),),
@@ -128,39 +197,79 @@ def _env_vars() -> tuple[EnvironmentVariable, ...]:
 
 def _multisession() -> dict[str, tuple[object, ...]]:
     tab = ApplicationTabTemplate(
-        "enreach_customerrecordtab", "Customer record", "{customerName}", "entityrecord",
-        solution=MULTI, parameters=(
-            TemplateParameter("enreach_customerrecordtab_entityname", "entityName",
-                              "{anchor.entityName}"),
-            TemplateParameter("enreach_customerrecordtab_entityid", "entityId",
-                              "{customerRecordId}"),
-        ))
-    search = ApplicationTabTemplate("enreach_searchtab", "Search", "Search", "search",
-                                    solution=MULTI, can_close=True)
-    sessions = tuple(SessionTemplate(
-        f"enreach_{way}callsession", f"{way.title()} call", "{customerName}", "entity",
-        entity="contact", anchor_tab=tab.unique_name, additional_tabs=(search.unique_name,),
-        solution=MULTI) for way in ("incoming", "outgoing"))
-    fields = (NotificationField("enreach_field_customer", "Customer", "Customer", "{customerName}"),
-              NotificationField("enreach_field_phone", "Phone", "Phone number", "{phone}", 1))
-    notes = (NotificationTemplate("enreach_incomingcall", "Incoming call", "Incoming call",
-                                  fields=fields, solution=MULTI),
-             NotificationTemplate("enreach_callbackrequest", "Callback request",
-                                  "Callback request", fields=fields[:1], solution=MULTI))
-    provider = Cif2Provider("enreach_voicechannelprovider", "Voice for Dynamics 365 by Enreach",
-                            "Voice", "https://widget.example.com/", solution=MULTI)
-    return {"tab_templates": (tab, search), "session_templates": sessions,
-            "notification_templates": notes, "cif2_providers": (provider,)}
+        "enreach_customerrecordtab",
+        "Customer record",
+        "{customerName}",
+        "entityrecord",
+        solution=MULTI,
+        parameters=(
+            TemplateParameter(
+                "enreach_customerrecordtab_entityname", "entityName", "{anchor.entityName}"
+            ),
+            TemplateParameter(
+                "enreach_customerrecordtab_entityid", "entityId", "{customerRecordId}"
+            ),
+        ),
+    )
+    search = ApplicationTabTemplate(
+        "enreach_searchtab", "Search", "Search", "search", solution=MULTI, can_close=True
+    )
+    sessions = tuple(
+        SessionTemplate(
+            f"enreach_{way}callsession",
+            f"{way.title()} call",
+            "{customerName}",
+            "entity",
+            entity="contact",
+            anchor_tab=tab.unique_name,
+            additional_tabs=(search.unique_name,),
+            solution=MULTI,
+        )
+        for way in ("incoming", "outgoing")
+    )
+    fields = (
+        NotificationField("enreach_field_customer", "Customer", "Customer", "{customerName}"),
+        NotificationField("enreach_field_phone", "Phone", "Phone number", "{phone}", 1),
+    )
+    notes = (
+        NotificationTemplate(
+            "enreach_incomingcall", "Incoming call", "Incoming call", fields=fields, solution=MULTI
+        ),
+        NotificationTemplate(
+            "enreach_callbackrequest",
+            "Callback request",
+            "Callback request",
+            fields=fields[:1],
+            solution=MULTI,
+        ),
+    )
+    provider = Cif2Provider(
+        "enreach_voicechannelprovider",
+        "Voice for Dynamics 365 by Enreach",
+        "Voice",
+        "https://widget.example.com/",
+        solution=MULTI,
+    )
+    return {
+        "tab_templates": (tab, search),
+        "session_templates": sessions,
+        "notification_templates": notes,
+        "cif2_providers": (provider,),
+    }
 
 
 def _settings() -> tuple[Setting, ...]:
-    rows = (("CallDurationLimit", "Phone Call Sync", "Integer", "3600"),
-            ("DefaultCrmAssignee", "Phone Call Sync", "Guid", ""),
-            ("EnableAudit", "Phone Call Sync", "Boolean", "False"),
-            ("CallbackRequestDefaultSubject", "Callback Sync", "String", "Callback request"),
-            ("AVAILABLE", "Presence", "Integer", "0"))
-    return tuple(Setting(n, c, t, d, f"{n} & <more>", id=stable_id("setting", n))  # type: ignore[arg-type]
-                 for n, c, t, d in rows)
+    rows = (
+        ("CallDurationLimit", "Phone Call Sync", "Integer", "3600"),
+        ("DefaultCrmAssignee", "Phone Call Sync", "Guid", ""),
+        ("EnableAudit", "Phone Call Sync", "Boolean", "False"),
+        ("CallbackRequestDefaultSubject", "Callback Sync", "String", "Callback request"),
+        ("AVAILABLE", "Presence", "Integer", "0"),
+    )
+    return tuple(
+        Setting(n, c, t, d, f"{n} & <more>", id=stable_id("setting", n))  # type: ignore[arg-type]
+        for n, c, t, d in rows
+    )
 
 
 def voice_project(version: str = "1.2.3.4") -> Project:
@@ -168,17 +277,26 @@ def voice_project(version: str = "1.2.3.4") -> Project:
     return Project(
         version=version,
         publisher=Publisher("enreach", "Enreach", "enreach", 10523, description="Enreach"),
-        solutions=(SolutionDef(MULTI, "Voice for D365 Multisession", "CIF 2.0", "multisession", 2),
-                   SolutionDef(BASE, "Voice for D365", "Voice for Dynamics 365", "base", 1)),
+        solutions=(
+            SolutionDef(MULTI, "Voice for D365 Multisession", "CIF 2.0", "multisession", 2),
+            SolutionDef(BASE, "Voice for D365", "Voice for Dynamics 365", "base", 1),
+        ),
         tables=_tables(),
-        global_choices=(GlobalChoice("enreach_datatype", "Data Type", options(*DATATYPES),
-                                     solution=BASE),),
+        global_choices=(
+            GlobalChoice("enreach_datatype", "Data Type", options(*DATATYPES), solution=BASE),
+        ),
         roles=_roles(),
         web_resources=_web_resources(),
         custom_apis=(_custom_api(),),
         environment_variables=_env_vars(),
-        cif1_providers=(Cif1Provider(stable_id("ciprovider", "voice"), "Voice for Dynamics 365",
-                                     "Voice", "https://widget.example.com/cif1"),),
+        cif1_providers=(
+            Cif1Provider(
+                stable_id("ciprovider", "voice"),
+                "Voice for Dynamics 365",
+                "Voice",
+                "https://widget.example.com/cif1",
+            ),
+        ),
         settings=_settings(),
         raw_parts=(RawPart("Workflows/Sync-1.json", b"{}", solution=BASE),),
         **_ui(),  # type: ignore[arg-type]
@@ -188,8 +306,21 @@ def voice_project(version: str = "1.2.3.4") -> Project:
 
 def test_the_sample_project_has_every_kind_of_component() -> None:
     project = voice_project()
-    for name in ("tables", "forms", "views", "roles", "apps", "commands", "web_resources",
-                 "custom_apis", "environment_variables", "cif1_providers", "cif2_providers",
-                 "tab_templates", "session_templates", "notification_templates", "settings"):
+    for name in (
+        "tables",
+        "forms",
+        "views",
+        "roles",
+        "apps",
+        "commands",
+        "web_resources",
+        "custom_apis",
+        "environment_variables",
+        "cif1_providers",
+        "cif2_providers",
+        "tab_templates",
+        "session_templates",
+        "notification_templates",
+        "settings",
+    ):
         assert getattr(project, name), name
-

@@ -42,11 +42,12 @@ def broken(tmp_path: Path) -> Path:
 
 def error_line(src: Path) -> int:
     text = (src / "tables" / "enreach_setting.xml").read_text(encoding="utf-8")
-    return text[:text.index('max-length="-5"')].count("\n") + 1
+    return text[: text.index('max-length="-5"')].count("\n") + 1
 
 
 def test_github_actions_gets_annotations_and_a_step_summary(
-        broken: Path, warned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken: Path, warned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
@@ -54,37 +55,45 @@ def test_github_actions_gets_annotations_and_a_step_summary(
     result = run_cli("validate", str(broken))
     assert result.exit_code == 1
     line = error_line(broken)
-    assert (f"::error file={broken}/tables/enreach_setting.xml,line={line},"
-            in result.stderr), result.stderr
+    assert f"::error file={broken}/tables/enreach_setting.xml,line={line}," in result.stderr, (
+        result.stderr
+    )
     written = summary.read_text(encoding="utf-8")
     assert written.startswith("earlier step\n### voicepkg validate")
     assert "**1 error, 1 warning**" in written and "| error | SRC002 |" in written
     clean = run_cli("validate", str(warned))
     assert clean.exit_code == 0
-    assert (f"::warning file={warned / WARNED_FORM},line={warning_line(warned)},"
-            in clean.stderr), clean.stderr
+    assert f"::warning file={warned / WARNED_FORM},line={warning_line(warned)}," in clean.stderr, (
+        clean.stderr
+    )
     assert f",title={WARNING_CODE}::{WARNING_CODE}: " in clean.stderr
     assert "::warning" not in run_cli("validate", str(SOURCES)).stderr  # ours give none
     assert summary.read_text(encoding="utf-8").count("### voicepkg validate") == 3  # one a run
 
 
-def test_azure_devops_gets_logging_commands(broken: Path, warned: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_azure_devops_gets_logging_commands(
+    broken: Path, warned: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TF_BUILD", "True")
     result = run_cli("validate", str(broken), "--json")
     assert result.exit_code == 1
     json.loads(result.stdout)  # stdout stays one JSON object
     line = error_line(broken)
-    assert (f"##vso[task.logissue type=error;sourcepath={broken}/tables/enreach_setting.xml;"
-            f"linenumber={line};") in result.stderr
+    assert (
+        f"##vso[task.logissue type=error;sourcepath={broken}/tables/enreach_setting.xml;"
+        f"linenumber={line};"
+    ) in result.stderr
     logged = run_cli("validate", str(warned))
-    assert (f"##vso[task.logissue type=warning;sourcepath={warned / WARNED_FORM};"
-            f"linenumber={warning_line(warned)};") in logged.stderr
+    assert (
+        f"##vso[task.logissue type=warning;sourcepath={warned / WARNED_FORM};"
+        f"linenumber={warning_line(warned)};"
+    ) in logged.stderr
     assert f"code={WARNING_CODE}]" in logged.stderr
 
 
-def test_azure_devops_gets_the_summary_attached(broken: Path, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_azure_devops_gets_the_summary_attached(
+    broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     agent = tmp_path / "agent-temp"
     agent.mkdir()
     monkeypatch.setenv("TF_BUILD", "True")
@@ -95,8 +104,9 @@ def test_azure_devops_gets_the_summary_attached(broken: Path, tmp_path: Path,
     assert "**1 error, 1 warning**" in summary.read_text(encoding="utf-8")
 
 
-def test_ci_output_can_be_switched_off_and_on(broken: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ci_output_can_be_switched_off_and_on(
+    broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert "::error" not in run_cli("--ci", "none", "validate", str(broken)).stderr
     monkeypatch.delenv("GITHUB_ACTIONS")
@@ -106,8 +116,9 @@ def test_ci_output_can_be_switched_off_and_on(broken: Path,
     assert "::error" in run_cli("validate", str(broken)).stderr
 
 
-def test_build_failures_are_annotated_too(broken: Path, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_failures_are_annotated_too(
+    broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     result = run_cli("build", "package", "--src", str(broken), "--out", str(tmp_path / "d"))
     assert result.exit_code == 1
@@ -115,21 +126,27 @@ def test_build_failures_are_annotated_too(broken: Path, tmp_path: Path,
 
 
 def test_annotation_values_are_escaped() -> None:
-    item = diagnostic("DV1", "50% done,\nnext: a;b]", file="a,b:c.xml", line=3, column=7,
-                      hint="x")
+    item = diagnostic("DV1", "50% done,\nnext: a;b]", file="a,b:c.xml", line=3, column=7, hint="x")
     assert annotation(item, "github") == (
-        "::error file=a%2Cb%3Ac.xml,line=3,col=7,title=DV1::DV1: 50%25 done,%0Anext: a;b] "
-        "(hint: x)")
+        "::error file=a%2Cb%3Ac.xml,line=3,col=7,title=DV1::DV1: 50%25 done,%0Anext: a;b] (hint: x)"
+    )
     assert annotation(item, "azure") == (
         "##vso[task.logissue type=error;sourcepath=a,b:c.xml;linenumber=3;columnnumber=7;"
-        "code=DV1]DV1: 50%AZP25 done,%0Anext: a%3Bb%5D (hint: x)")
+        "code=DV1]DV1: 50%AZP25 done,%0Anext: a%3Bb%5D (hint: x)"
+    )
 
 
-@pytest.mark.parametrize(("choice", "env", "found"), [
-    ("auto", {}, None), ("auto", {"GITHUB_ACTIONS": "true"}, "github"),
-    ("auto", {"TF_BUILD": "True"}, "azure"), ("none", {"TF_BUILD": "True"}, None),
-    ("github", {}, "github"), ("auto", {"VOICEPKG_CI": "none", "GITHUB_ACTIONS": "true"}, None),
-])
+@pytest.mark.parametrize(
+    ("choice", "env", "found"),
+    [
+        ("auto", {}, None),
+        ("auto", {"GITHUB_ACTIONS": "true"}, "github"),
+        ("auto", {"TF_BUILD": "True"}, "azure"),
+        ("none", {"TF_BUILD": "True"}, None),
+        ("github", {}, "github"),
+        ("auto", {"VOICEPKG_CI": "none", "GITHUB_ACTIONS": "true"}, None),
+    ],
+)
 def test_which_ci(choice: str, env: dict[str, str], found: str | None) -> None:
     assert detect_ci(choice, env) == found
 
@@ -161,7 +178,8 @@ def test_a_clean_tree_is_an_empty_but_valid_sarif_log(warned: Path) -> None:
     assert log["runs"][0]["results"] == []
     log = json.loads(run_cli("validate", str(warned), "--format", "sarif").stdout)
     jsonschema.Draft7Validator(schema).validate(log)
-    assert [(r["level"], r["ruleId"]) for r in log["runs"][0]["results"]] == \
-        [("warning", WARNING_CODE)]
+    assert [(r["level"], r["ruleId"]) for r in log["runs"][0]["results"]] == [
+        ("warning", WARNING_CODE)
+    ]
     hidden = run_cli("validate", str(warned), "--format", "sarif", "--ignore", WARNING_CODE)
     assert hidden.exit_code == 0 and json.loads(hidden.stdout)["runs"][0]["results"] == []

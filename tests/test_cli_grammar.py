@@ -22,35 +22,59 @@ def zips(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.glob("*.zip"))
 
 
-@pytest.mark.parametrize(("tag", "version"), [("1.2.0", "1_2_0_0"), ("v1.2.0", "1_2_0_0"),
-                                              ("v1.2.0.42", "1_2_0_42"), ("1.2.3.4", "1_2_3_4"),
-                                              ("refs/tags/v2.0.1", "2_0_1_0")])
+@pytest.mark.parametrize(
+    ("tag", "version"),
+    [
+        ("1.2.0", "1_2_0_0"),
+        ("v1.2.0", "1_2_0_0"),
+        ("v1.2.0.42", "1_2_0_42"),
+        ("1.2.3.4", "1_2_3_4"),
+        ("refs/tags/v2.0.1", "2_0_1_0"),
+    ],
+)
 def test_a_release_tag_is_a_version(tmp_path: Path, tag: str, version: str) -> None:
-    result = run_cli("build", "solution", "--src", str(SOURCES), "--version", tag,
-                     "--out", str(tmp_path))
+    result = run_cli(
+        "build", "solution", "--src", str(SOURCES), "--version", tag, "--out", str(tmp_path)
+    )
     assert result.exit_code == 0, result.output
-    assert zips(tmp_path) == [f"VoiceForD365Multisession_{version}_managed.zip",
-                              f"VoiceForD365_{version}_managed.zip"]
+    assert zips(tmp_path) == [
+        f"VoiceForD365Multisession_{version}_managed.zip",
+        f"VoiceForD365_{version}_managed.zip",
+    ]
 
 
 @pytest.mark.parametrize("bad", ["1.2.x", "latest", "v", "1.2.3.4.5", "--"])
 def test_a_bad_version_is_a_usage_error(tmp_path: Path, bad: str) -> None:
-    result = run_cli("build", "package", "--src", str(SOURCES), f"--version={bad}",
-                     "--out", str(tmp_path / "dist"))
+    result = run_cli(
+        "build",
+        "package",
+        "--src",
+        str(SOURCES),
+        f"--version={bad}",
+        "--out",
+        str(tmp_path / "dist"),
+    )
     assert result.exit_code == 2
-    assert f"voicepkg: error BLD001: version {bad!r} is not a version or release tag" \
-        in result.stderr
+    assert (
+        f"voicepkg: error BLD001: version {bad!r} is not a version or release tag" in result.stderr
+    )
     assert not (tmp_path / "dist").exists()
 
 
-@pytest.mark.parametrize("args", [["build", "solution", "--src", "/no/such/src"],
-                                  ["build", "package", "--src", "/no/such/src"],
-                                  ["validate", "/no/such/src"],
-                                  ["validate", "--baseline", "/no/such.zip"],
-                                  ["validate", "--format", "xml"],
-                                  ["validate", "--json", "--format", "sarif"],
-                                  ["diff", "a"], ["build", "solution", "--bogus"],
-                                  ["-q", "-v", "validate"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "solution", "--src", "/no/such/src"],
+        ["build", "package", "--src", "/no/such/src"],
+        ["validate", "/no/such/src"],
+        ["validate", "--baseline", "/no/such.zip"],
+        ["validate", "--format", "xml"],
+        ["validate", "--json", "--format", "sarif"],
+        ["diff", "a"],
+        ["build", "solution", "--bogus"],
+        ["-q", "-v", "validate"],
+    ],
+)
 def test_usage_errors_exit_2(args: list[str]) -> None:
     result = run_cli(*args)
     assert result.exit_code == 2, result.output
@@ -93,15 +117,31 @@ def test_ignore_drops_codes_and_refuses_what_is_not_a_code(warned: Path) -> None
 
 def test_ignore_works_for_build_too(tmp_path: Path, warned: Path) -> None:
     shown = run_cli("build", "solution", "--src", str(warned), "--out", str(tmp_path / "a"))
-    hidden = run_cli("build", "solution", "--src", str(warned), "--out", str(tmp_path / "b"),
-                     "--ignore", WARNING_CODE)
+    hidden = run_cli(
+        "build",
+        "solution",
+        "--src",
+        str(warned),
+        "--out",
+        str(tmp_path / "b"),
+        "--ignore",
+        WARNING_CODE,
+    )
     assert shown.exit_code == hidden.exit_code == 0
     assert f"warning {WARNING_CODE}" in shown.stderr and WARNING_CODE not in hidden.stderr
 
 
 def test_managed_and_unmanaged_together_build_both(tmp_path: Path) -> None:
-    result = run_cli("build", "solution", "--src", str(SOURCES), "--managed", "--unmanaged",
-                     "--out", str(tmp_path))
+    result = run_cli(
+        "build",
+        "solution",
+        "--src",
+        str(SOURCES),
+        "--managed",
+        "--unmanaged",
+        "--out",
+        str(tmp_path),
+    )
     assert result.exit_code == 0
     assert len(zips(tmp_path)) == 4
 
@@ -110,15 +150,16 @@ def test_build_json_is_one_object_also_on_a_validation_failure(tmp_path: Path) -
     src = tmp_path / "src"
     shutil.copytree(SOURCES, src)
     table = src / "tables" / "enreach_setting.xml"
-    table.write_text(table.read_text(encoding="utf-8").replace('max-length="100"',
-                                                               'max-length="x"', 1))
-    result = run_cli("build", "package", "--src", str(src), "--out", str(tmp_path / "d"),
-                     "--json")
+    table.write_text(
+        table.read_text(encoding="utf-8").replace('max-length="100"', 'max-length="x"', 1)
+    )
+    result = run_cli("build", "package", "--src", str(src), "--out", str(tmp_path / "d"), "--json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["ok"] is False and data["files"] == []
-    assert [d["file"] for d in data["diagnostics"] if d["severity"] == "error"] == \
-        [f"{src}/tables/enreach_setting.xml"]  # relative to the working directory, like validate
+    assert [d["file"] for d in data["diagnostics"] if d["severity"] == "error"] == [
+        f"{src}/tables/enreach_setting.xml"
+    ]  # relative to the working directory, like validate
 
 
 def test_errors_without_a_file_never_start_with_a_bare_colon() -> None:
@@ -130,8 +171,11 @@ def test_diff_exit_zero_keeps_notes_flowing_under_set_e(tmp_path: Path) -> None:
     new = tmp_path / "new"
     shutil.copytree(SOURCES, new)
     settings = new / "settings" / "callback-sync.xml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace(
-        'default="Callback request"', 'default="Call me back"'))
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            'default="Callback request"', 'default="Call me back"'
+        )
+    )
     assert run_cli("diff", str(SOURCES), str(new)).exit_code == 1
     result = run_cli("diff", str(SOURCES), str(new), "--exit-zero", "--format", "markdown")
     assert result.exit_code == 0 and "Call me back" in result.stdout
@@ -144,15 +188,17 @@ def write_config(folder: Path, name: str, body: str) -> None:
     (folder / name).write_text(body, encoding="utf-8")
 
 
-@pytest.mark.parametrize(("name", "header"), [("pyproject.toml", "[tool.voicepkg]\n"),
-                                              ("voicepkg.toml", "")])
+@pytest.mark.parametrize(
+    ("name", "header"), [("pyproject.toml", "[tool.voicepkg]\n"), ("voicepkg.toml", "")]
+)
 def test_the_project_configuration_sets_folders_and_ignored_codes(
-        tmp_path: Path, warned: Path, monkeypatch: pytest.MonkeyPatch, name: str,
-        header: str) -> None:
+    tmp_path: Path, warned: Path, monkeypatch: pytest.MonkeyPatch, name: str, header: str
+) -> None:
     shutil.copytree(warned, tmp_path / "voice")
     assert run_cli("validate", "--strict", str(tmp_path / "voice")).exit_code == 1
-    write_config(tmp_path, name,
-                 header + f'src = "voice"\nout = "release"\nignore = ["{WARNING_CODE}"]\n')
+    write_config(
+        tmp_path, name, header + f'src = "voice"\nout = "release"\nignore = ["{WARNING_CODE}"]\n'
+    )
     monkeypatch.chdir(tmp_path)
     result = run_cli("build", "solution")
     assert result.exit_code == 0, result.output
@@ -164,14 +210,15 @@ def test_the_project_configuration_sets_folders_and_ignored_codes(
     assert len(zips(tmp_path / "other")) == 2
 
 
-def test_a_broken_configuration_is_a_usage_error(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_configuration_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     write_config(tmp_path, "voicepkg.toml", 'source = "x"\n')
     result = run_cli("validate")
     assert result.exit_code == 2
     assert "voicepkg.toml: error CFG002: configuration: unknown key(s) source" in result.stderr
-    write_config(tmp_path, "voicepkg.toml", 'src = [\n')
+    write_config(tmp_path, "voicepkg.toml", "src = [\n")
     assert run_cli("validate").exit_code == 2
 
 
@@ -187,13 +234,14 @@ def _options(command: click.Command, path: str) -> list[tuple[str, click.Option]
 
 
 def test_every_option_has_help_text() -> None:
-    missing = [f"{where} {opt.opts[0]}" for where, opt in _options(cli, "voicepkg")
-               if not opt.help]
+    missing = [f"{where} {opt.opts[0]}" for where, opt in _options(cli, "voicepkg") if not opt.help]
     assert missing == []
 
 
-@pytest.mark.parametrize("command", [["validate"], ["diff"], ["deploy"], ["doctor"],
-                                     ["build", "solution"], ["build", "package"]])
+@pytest.mark.parametrize(
+    "command",
+    [["validate"], ["diff"], ["deploy"], ["doctor"], ["build", "solution"], ["build", "package"]],
+)
 def test_the_format_grammar_is_the_same_everywhere(command: list[str]) -> None:
     text = run_cli(*command, "--help").stdout
     assert "--format [text|json" in text and "--json" in text and "Same as --format json" in text
@@ -208,8 +256,13 @@ def test_the_format_grammar_is_the_same_everywhere(command: list[str]) -> None:
     ],
 )
 def test_a_usage_error_under_json_still_prints_one_json_object(argv: list[str]) -> None:
-    run = subprocess.run([sys.executable, "-m", "builder", *argv], capture_output=True,
-                         text=True, timeout=60, stdin=subprocess.DEVNULL)
+    run = subprocess.run(
+        [sys.executable, "-m", "builder", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert run.returncode == 2
     report = json.loads(run.stdout)
     assert report["exit_code"] == 2 and report["ok"] is False

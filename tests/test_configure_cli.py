@@ -46,12 +46,19 @@ def test_a_fresh_environment_gets_every_step(fake, tmp_path, clock, scenario) ->
     assert app_user["_businessunitid_value"] == fake.root_bu
     assert [r["name"] for r in app_user["systemuserroles_association"]] == ["Voice ApiUser"]
     assert fake.profile_providers("Voice agents") == ["enreach_voicechannelprovider"]
-    assert fake.profile_users("Voice agents") == ["ann@contoso.example", "bob@contoso.example",
-                                                  "cid@contoso.example"]
+    assert fake.profile_users("Voice agents") == [
+        "ann@contoso.example",
+        "bob@contoso.example",
+        "cid@contoso.example",
+    ]
     app = fake.apps[0]["appmoduleid"]
-    assert fake.app_forms(app) == sorted(["Voice for D365 – Phone Call",
-                                          "Voice for D365 – Phone Call Quick Create",
-                                          "Voice for D365 – Phone Call Quick View"])
+    assert fake.app_forms(app) == sorted(
+        [
+            "Voice for D365 – Phone Call",
+            "Voice for D365 – Phone Call Quick Create",
+            "Voice for D365 – Phone Call Quick View",
+        ]
+    )
     assert app not in fake.unpublished_apps
     contact = fake.form("contact", "Contact")
     assert contact["pending"] is None and contact["formxml"].count(CONTROL) == 6
@@ -94,8 +101,9 @@ def test_half_configured_environment_gets_only_what_is_missing(fake, tmp_path, c
     fake.add_user("API", "api@contoso.example", ("Voice ApiUser",), application_id=APP_ID)
     fake.add_profile("enreach_voicechannelprovider", "Existing profile")
     fake.profiles[0]["users"].append(fake.user("ann@contoso.example")["systemuserid"])
-    text = FULL_CIF2.replace('app_profiles = ["Voice agents"]',
-                             'app_profiles = ["Voice agents", "Existing profile"]')
+    text = FULL_CIF2.replace(
+        'app_profiles = ["Voice agents"]', 'app_profiles = ["Voice agents", "Existing profile"]'
+    )
     result = run(fake, tmp_path, text, "--json")
     assert result.exit_code == 0, result.output
     posted = writes(fake)
@@ -104,21 +112,28 @@ def test_half_configured_environment_gets_only_what_is_missing(fake, tmp_path, c
     changes = {(c["step"], c["target"]): c["action"] for c in as_json(result)["changes"]}
     assert changes[("cif2", "app profile Existing profile")] == "unchanged"
     assert changes[("cif2", "app profile Voice agents")] == "add"
-    assert fake.profile_users("Existing profile") == ["ann@contoso.example",
-                                                      "bob@contoso.example",
-                                                      "cid@contoso.example"]
+    assert fake.profile_users("Existing profile") == [
+        "ann@contoso.example",
+        "bob@contoso.example",
+        "cid@contoso.example",
+    ]
 
 
 def test_an_administrators_choices_are_kept(fake, tmp_path, clock) -> None:
     organization(fake, tmp_path)
     admin_user = fake.add_user("Dee", "dee@contoso.example", ("Voice User",))
     fake.profiles[0]["users"].append(admin_user)
-    fake.add_form("contact", "Contact Sales", 2, form_xml(
-        "telephone1", "mobilephone", described={"telephone1": "Contoso.Dialer"}))
+    fake.add_form(
+        "contact",
+        "Contact Sales",
+        2,
+        form_xml("telephone1", "mobilephone", described={"telephone1": "Contoso.Dialer"}),
+    )
     fake.add_app_form(fake.apps[0]["appmoduleid"], fake.form("phonecall", "Phone Call")["formid"])
     fake.settings()["DefaultCrmAssignee"]["enreach_value"] = "enr-someone-else"
-    text = FULL_CIF2.replace('{table = "account", form = "Account"}',
-                             '{table = "contact", form = "Contact Sales"}')
+    text = FULL_CIF2.replace(
+        '{table = "account", form = "Account"}', '{table = "contact", form = "Contact Sales"}'
+    )
     result = run(fake, tmp_path, text)
     assert result.exit_code == 0, result.output
     assert "dee@contoso.example" in fake.profile_users("Voice agents")
@@ -135,25 +150,33 @@ def test_exclusive_and_replace_remove_only_when_told(fake, tmp_path, clock) -> N
     app = fake.apps[0]["appmoduleid"]
     fake.add_app_form(app, fake.form("phonecall", "Phone Call")["formid"])
     fake.settings()["DefaultCrmAssignee"]["enreach_value"] = "enr-someone-else"
-    text = FULL_CIF2.replace('apps = ["Customer Service Hub"]',
-                             'apps = ["Customer Service Hub"]\nexclusive = true').replace(
-        'technical_user = "application_user"', 'technical_user = "application_user"\n'
-        'replace = true')
+    text = FULL_CIF2.replace(
+        'apps = ["Customer Service Hub"]', 'apps = ["Customer Service Hub"]\nexclusive = true'
+    ).replace(
+        'technical_user = "application_user"', 'technical_user = "application_user"\nreplace = true'
+    )
     assert run(fake, tmp_path, text).exit_code == 0
     assert "Phone Call" not in fake.app_forms(app)
     assert fake.settings()["DefaultCrmAssignee"]["enreach_value"] == "enr-api"
 
 
-@pytest.mark.parametrize("old,new,section", [
-    ('users = ["ann@contoso.example"]', 'users = ["nobody@contoso.example"]',
-     "no user named 'nobody@contoso.example'"),
-    ('teams = ["Support team"]', 'teams = ["No team"]', "no team named 'No team'"),
-    ('app_profiles = ["Voice agents"]', 'app_profiles = ["Voice agents"]', None),
-])
+@pytest.mark.parametrize(
+    "old,new,section",
+    [
+        (
+            'users = ["ann@contoso.example"]',
+            'users = ["nobody@contoso.example"]',
+            "no user named 'nobody@contoso.example'",
+        ),
+        ('teams = ["Support team"]', 'teams = ["No team"]', "no team named 'No team'"),
+        ('app_profiles = ["Voice agents"]', 'app_profiles = ["Voice agents"]', None),
+    ],
+)
 def test_unknown_names_refuse_the_whole_plan(fake, tmp_path, clock, old, new, section) -> None:
     organization(fake, tmp_path)
     text = FULL_CIF2.replace(old, new).replace(
-        'apps = ["Customer Service Hub"]', 'apps = ["No Such App"]')
+        'apps = ["Customer Service Hub"]', 'apps = ["No Such App"]'
+    )
     result = run(fake, tmp_path, text, "--json")
     assert result.exit_code == 3, result.output
     assert writes(fake) == []
@@ -166,7 +189,8 @@ def test_unknown_names_refuse_the_whole_plan(fake, tmp_path, clock, old, new, se
 
 
 def test_an_app_registration_the_tenant_lacks_fails_clearly_at_the_first_write(
-        fake, tmp_path, clock) -> None:
+    fake, tmp_path, clock
+) -> None:
     organization(fake, tmp_path)
     fake.tenant_apps.clear()
     result = run(fake, tmp_path, FULL_CIF2)
@@ -187,8 +211,7 @@ def test_cif1_merges_apps_and_roles_with_the_administrators(fake, tmp_path, cloc
     assert provider["msdyn_roleselector"] == fake.role_id("Voice User")
     fake.log.clear()
     assert run(fake, tmp_path, text).exit_code == 0 and writes(fake) == []
-    assert run(fake, tmp_path, text.replace("]\nroles", "]\nreplace = true\nroles")
-               ).exit_code == 0
+    assert run(fake, tmp_path, text.replace("]\nroles", "]\nreplace = true\nroles")).exit_code == 0
     assert next(iter(records.values()))["msdyn_appselector"] == fake.apps[1]["appmoduleid"]
 
 
@@ -204,8 +227,10 @@ def test_call_sync_waits_plainly_for_an_enreach_id(fake, tmp_path, clock) -> Non
 
 def test_users_still_without_an_id_are_listed(fake, tmp_path, clock) -> None:
     organization(fake, tmp_path)
-    text = ('[users]\nemails = {"ann@contoso.example" = "ann@enreach.example", '
-            '"cid@contoso.example" = "cid@enreach.example"}\n')
+    text = (
+        '[users]\nemails = {"ann@contoso.example" = "ann@enreach.example", '
+        '"cid@contoso.example" = "cid@enreach.example"}\n'
+    )
     result = run(fake, tmp_path, text)
     assert result.exit_code == 0, result.output
     assert "still without an Enreach User Id (1): Cid Lead" in result.stdout
@@ -231,25 +256,38 @@ def test_configure_then_doctor_is_green(fake, tmp_path, clock) -> None:
     doctor = ["doctor", "--env", fake.url, "--package", str(package), "--config", str(config)]
     before = invoke(doctor)
     assert before.exit_code == 1, before.stdout
-    assert ("warning: click-to-dial: 2 change(s) to make: update form contact/Contact, update "
-            "form account/Account") in before.stdout
+    assert (
+        "warning: click-to-dial: 2 change(s) to make: update form contact/Contact, update "
+        "form account/Account"
+    ) in before.stdout
     assert "run voicepkg configure --config" in before.stdout
     assert run(fake, tmp_path, FULL_CIF2).exit_code == 0
     fake.log.clear()
     after = invoke(doctor)
     assert after.exit_code == 0, after.stdout
-    for name in ("application user (configured)", "app profiles and users", "click-to-dial",
-                 "Phone Call forms in apps", "Enreach e-mails", "call sync fallback",
-                 "callback profiles", "DefaultCrmAssignee", "app profile", "enreach user ids"):
+    for name in (
+        "application user (configured)",
+        "app profiles and users",
+        "click-to-dial",
+        "Phone Call forms in apps",
+        "Enreach e-mails",
+        "call sync fallback",
+        "callback profiles",
+        "DefaultCrmAssignee",
+        "app profile",
+        "enreach user ids",
+    ):
         assert f"ok: {name}" in after.stdout, after.stdout
     assert writes(fake) == []
 
 
 def test_the_users_mapping_csv_sets_enreach_emails(fake, tmp_path, clock) -> None:
     organization(fake, tmp_path)
-    (tmp_path / "people.csv").write_text("user,enreach_email\n"
-                                         "ann@contoso.example,ann@enreach.example\n"
-                                         "Bob@Contoso.example,bob@contoso.example\n")
+    (tmp_path / "people.csv").write_text(
+        "user,enreach_email\n"
+        "ann@contoso.example,ann@enreach.example\n"
+        "Bob@Contoso.example,bob@contoso.example\n"
+    )
     result = run(fake, tmp_path, '[users]\nmapping = "people.csv"\n')
     assert result.exit_code == 0, result.output
     assert fake.user("ann@contoso.example")["enreach_enreachuseremail"] == "ann@enreach.example"
@@ -257,13 +295,13 @@ def test_the_users_mapping_csv_sets_enreach_emails(fake, tmp_path, clock) -> Non
 
 
 def test_json_output_is_one_object_also_when_the_file_is_bad(fake, tmp_path, clock) -> None:
-    result = run(fake, tmp_path, '[users]\nemails = {application_user = "a@b.example"}\n',
-                 "--json")
+    result = run(fake, tmp_path, '[users]\nemails = {application_user = "a@b.example"}\n', "--json")
     assert result.exit_code == 2
     data = as_json(result)
     assert data["status"] == "usage" and data["exit_code"] == 2
-    assert any("'application_user' needs an [application_user] section" in e
-               for e in data["errors"])
+    assert any(
+        "'application_user' needs an [application_user] section" in e for e in data["errors"]
+    )
 
 
 def test_every_example_in_the_docs_is_a_valid_config(tmp_path) -> None:
@@ -304,11 +342,13 @@ def test_a_mapping_of_many_users_is_read_in_short_queries(fake, tmp_path, clock)
     (tmp_path / "people.csv").write_text("\n".join(rows) + "\n")
     result = run(fake, tmp_path, '[users]\nmapping = "people.csv"\nupdate_ids = false\n')
     assert result.exit_code == 0, result.output
-    reads = [c for c in fake.calls("GET", "systemusers") if "domainname" in c.params.get(
-        "$filter", "")]
+    reads = [
+        c for c in fake.calls("GET", "systemusers") if "domainname" in c.params.get("$filter", "")
+    ]
     assert len(reads) >= 3 and max(len(c.params["$filter"]) for c in reads) < 8000
-    assert all(fake.user(f"agent{i}@contoso.example")["enreach_enreachuseremail"]
-               for i in range(100))
+    assert all(
+        fake.user(f"agent{i}@contoso.example")["enreach_enreachuseremail"] for i in range(100)
+    )
     assert fake.update_id_runs == 0
 
 
@@ -317,5 +357,6 @@ def test_a_step_for_a_framework_the_environment_lacks_is_refused(fake, tmp_path,
     result = run(fake, tmp_path, '[cif1]\napps = ["Sales Hub"]\n', "--json")
     assert result.exit_code == 3
     assert as_json(result)["problems"] == [
-        "cif1: not in this environment: the CIF 1.0 table msdyn_ciprovider (guide 1.1.1)"]
+        "cif1: not in this environment: the CIF 1.0 table msdyn_ciprovider (guide 1.1.1)"
+    ]
     assert writes(fake) == []

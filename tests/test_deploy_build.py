@@ -15,9 +15,11 @@ from builder.build import build_package
 from builder.deploy.package import package_from_build, read_package
 from builder.package import write_outputs
 
-VALUES = {"enreach_EnreachApiBaseUrl": "https://api.enreach.example",
-          "enreach_UserIdSyncUrl": "https://sync.enreach.example",
-          "enreach_VoiceWidgetUrl": "https://widget.enreach.example"}
+VALUES = {
+    "enreach_EnreachApiBaseUrl": "https://api.enreach.example",
+    "enreach_UserIdSyncUrl": "https://sync.enreach.example",
+    "enreach_VoiceWidgetUrl": "https://widget.enreach.example",
+}
 
 
 @pytest.fixture(scope="module")
@@ -38,22 +40,34 @@ def test_the_built_package_reads_the_same_from_zip_folder_and_build_outputs(dist
     from_build = package_from_build(build_package(SOURCES), "src")
     for package in (from_folder, from_build):
         assert [(s.unique_name, s.version, s.components) for s in package.solutions] == [
-            (s.unique_name, s.version, s.components) for s in from_zip.solutions]
+            (s.unique_name, s.version, s.components) for s in from_zip.solutions
+        ]
         assert package.settings == from_zip.settings
         assert package.cif1_provider == from_zip.cif1_provider
     names = {s.name for s in from_zip.settings}
     assert {"DefaultCrmAssignee", "CallDurationLimit", "MultipleMatchesPickFirst"} <= names
     assert from_zip.cif1_provider is not None
-    assert not {"msdyn_appselector", "msdyn_roleselector"} & dict(
-        from_zip.cif1_provider.fields).keys()
+    assert (
+        not {"msdyn_appselector", "msdyn_roleselector"} & dict(from_zip.cif1_provider.fields).keys()
+    )
 
 
-def test_from_source_deploys_the_built_package_then_a_rerun_is_a_no_op(fake, tmp_path,
-                                                                       clock) -> None:
+def test_from_source_deploys_the_built_package_then_a_rerun_is_a_no_op(
+    fake, tmp_path, clock
+) -> None:
     cif2(fake)
     settings = settings_file(tmp_path, VALUES)
-    argv = ["deploy", "--env", fake.url, "--from-source", "--src", str(SOURCES), "--settings",
-            str(settings), "--json"]
+    argv = [
+        "deploy",
+        "--env",
+        fake.url,
+        "--from-source",
+        "--src",
+        str(SOURCES),
+        "--settings",
+        str(settings),
+        "--json",
+    ]
     first = invoke(argv)
     assert first.exit_code == 0, first.output
     assert actions(first) == {"VoiceForD365": "install", "VoiceForD365Multisession": "install"}
@@ -62,8 +76,9 @@ def test_from_source_deploys_the_built_package_then_a_rerun_is_a_no_op(fake, tmp
     assert "DefaultCrmAssignee" in fake.settings()
     assert fake.providers.keys() == {"enreach_voicechannelprovider"}
     source = fake.definitions["enreach_callbacklist"]["DataSourceId"]  # the real virtual table
-    assert fake.records["msdyn_odatav4ds"][source]["msdyn_uri"] == VALUES[
-        "enreach_EnreachApiBaseUrl"]
+    assert (
+        fake.records["msdyn_odatav4ds"][source]["msdyn_uri"] == VALUES["enreach_EnreachApiBaseUrl"]
+    )
     assert fake.definitions["enreach_callbacklist"]["ExternalName"] == "CallbackLists"
     second = invoke(argv)
     assert set(actions(second).values()) == {"skip"}
@@ -71,14 +86,14 @@ def test_from_source_deploys_the_built_package_then_a_rerun_is_a_no_op(fake, tmp
     assert report(second)["virtual_tables"]["tables"] == {"enreach_callbacklist": "linked"}
 
 
-def test_the_package_zip_installs_and_the_next_version_updates(fake, dist, tmp_path,
-                                                               clock) -> None:
+def test_the_package_zip_installs_and_the_next_version_updates(fake, dist, tmp_path, clock) -> None:
     cif2(fake)
     settings = settings_file(tmp_path, VALUES)
     first = deploy(fake, package_zip(dist), "--json", settings=settings)
     assert first.exit_code == 0, first.output
     fake.records["enreach_settings"][next(iter(fake.records["enreach_settings"]))][
-        "enreach_value"] = "changed by an administrator"
+        "enreach_value"
+    ] = "changed by an administrator"
     second = deploy(fake, package_zip(dist.parent / "next"), "--json", settings=settings)
     assert second.exit_code == 0, second.output
     assert actions(second) == {"VoiceForD365": "update", "VoiceForD365Multisession": "update"}

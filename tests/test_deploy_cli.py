@@ -41,7 +41,8 @@ def imports(fake) -> list:  # noqa: ANN001
 
 
 def test_fresh_install_cif1_imports_the_base_only_and_writes_the_provider(
-        fake, package, clock: FakeClock) -> None:
+    fake, package, clock: FakeClock
+) -> None:
     cif1(fake)
     result = deploy(fake, package, "--json")
     assert result.exit_code == 0, result.output
@@ -52,12 +53,16 @@ def test_fresh_install_cif1_imports_the_base_only_and_writes_the_provider(
     assert set(fake.settings()) == set(Spec().settings)
 
 
-@pytest.mark.parametrize("scenario, tables", [
-    ("cif2", ("msdyn_channelprovider",)),
-    ("cif2-omnichannel", ("msdyn_channelprovider", "msdyn_liveworkstream")),
-])
+@pytest.mark.parametrize(
+    "scenario, tables",
+    [
+        ("cif2", ("msdyn_channelprovider",)),
+        ("cif2-omnichannel", ("msdyn_channelprovider", "msdyn_liveworkstream")),
+    ],
+)
 def test_fresh_install_cif2_scenarios_import_both_solutions_and_no_provider_record(
-        fake, package, clock, scenario: str, tables: tuple[str, ...]) -> None:
+    fake, package, clock, scenario: str, tables: tuple[str, ...]
+) -> None:
     fake.add_tables(*tables)
     result = deploy(fake, package, "--json")
     assert result.exit_code == 0, result.output
@@ -68,8 +73,7 @@ def test_fresh_install_cif2_scenarios_import_both_solutions_and_no_provider_reco
     assert len(imports(fake)) == 2
 
 
-def test_base_is_imported_before_multisession_in_import_config_order(fake, package,
-                                                                       clock) -> None:
+def test_base_is_imported_before_multisession_in_import_config_order(fake, package, clock) -> None:
     cif2(fake)
     deploy(fake, package)
     posted = [c.path for c in fake.log if c.method == "POST" and "Import" in c.path]
@@ -95,8 +99,9 @@ def test_explicit_scenario_missing_its_prerequisite_is_refused(fake, package, cl
     assert imports(fake) == []
 
 
-def test_no_channel_integration_framework_is_refused_with_the_guide_step(fake, package,
-                                                                          clock) -> None:
+def test_no_channel_integration_framework_is_refused_with_the_guide_step(
+    fake, package, clock
+) -> None:
     result = deploy(fake, package)
     assert result.exit_code == 3
     assert "install Channel Integration Framework" in result.output + result.stderr
@@ -117,7 +122,8 @@ def test_higher_version_that_removes_nothing_is_an_update(fake, tmp_path, clock)
 
 
 def test_an_upgrade_that_deletes_a_column_is_refused_without_allow_data_loss(
-        fake, tmp_path, clock) -> None:
+    fake, tmp_path, clock
+) -> None:
     cif1(fake)
     installed(fake, Spec(version="1.0.0.0"), tmp_path)
     spec = Spec(version="1.1.0.0")
@@ -126,8 +132,9 @@ def test_an_upgrade_that_deletes_a_column_is_refused_without_allow_data_loss(
     assert result.exit_code == 3, result.output
     step = report(result)["solutions"][0]
     assert step["action"] == "refuse" and "--allow-data-loss" in step["reason"]
-    assert {"type": "column", "name": "phonecall.enreach_apiaudit",
-            "holds_data": True} in step["removed"]
+    assert {"type": "column", "name": "phonecall.enreach_apiaudit", "holds_data": True} in step[
+        "removed"
+    ]
     assert fake.calls("POST") == [] and fake.calls("PATCH") == []  # nothing changed
     assert fake.solution(BASE)["version"] == "1.0.0.0"
 
@@ -143,8 +150,7 @@ def test_removed_components_are_named_and_say_which_hold_data(fake, tmp_path, cl
     assert result.exit_code == 0, result.output  # a form holds no data: no consent needed
     step = report(result)["solutions"][0]
     assert step["action"] == "upgrade"
-    assert step["removed"] == [{"type": "form", "name": "Voice form 5b0b9a5e",
-                                "holds_data": False}]
+    assert step["removed"] == [{"type": "form", "name": "Voice form 5b0b9a5e", "holds_data": False}]
     assert form not in step["reason"] and "Voice form 5b0b9a5e" in step["reason"]
 
 
@@ -165,8 +171,9 @@ def test_a_removed_column_makes_it_an_upgrade_that_deletes_it(fake, tmp_path, cl
 def test_mode_upgrade_forces_an_upgrade_and_mode_update_an_update(fake, tmp_path, clock) -> None:
     cif1(fake)
     installed(fake, Spec(version="1.0.0.0"), tmp_path)
-    result = deploy(fake, write_package(tmp_path, Spec(version="1.0.1.0")), "--mode",
-                    "upgrade", "--json")
+    result = deploy(
+        fake, write_package(tmp_path, Spec(version="1.0.1.0")), "--mode", "upgrade", "--json"
+    )
     assert actions(result)[BASE] == "upgrade"
     spec = Spec(version="1.0.2.0", web_resources=[])
     result = deploy(fake, write_package(tmp_path, spec), "--mode", "update", "--json")
@@ -223,8 +230,9 @@ def test_dry_run_prints_the_plan_and_changes_nothing(fake, package, clock) -> No
 # --- settings data ---------------------------------------------------------------------------
 
 
-def test_admin_changed_setting_is_kept_and_untouched_default_is_updated(fake, tmp_path,
-                                                                         clock) -> None:
+def test_admin_changed_setting_is_kept_and_untouched_default_is_updated(
+    fake, tmp_path, clock
+) -> None:
     cif1(fake)
     installed(fake, Spec(version="1.0.0.0"), tmp_path)
     fake.add_setting("CallDurationLimit", "42", "10", setting_id("CallDurationLimit"))
@@ -254,13 +262,15 @@ def test_settings_go_in_one_batch_not_one_request_per_record(fake, tmp_path, clo
     assert outside == [] and len(fake.settings()) == 1200  # the data source is no setting
 
 
-def test_cif1_provider_keeps_the_apps_and_roles_an_admin_selected(fake, tmp_path,
-                                                                   clock) -> None:
+def test_cif1_provider_keeps_the_apps_and_roles_an_admin_selected(fake, tmp_path, clock) -> None:
     cif1(fake)
     installed(fake, Spec(version="1.0.0.0"), tmp_path)
     fake.records["msdyn_ciproviders"][PROVIDER_ID] = {
-        "msdyn_ciproviderid": PROVIDER_ID, "msdyn_name": "Voice (old)",
-        "msdyn_appselector": "app-1,app-2", "msdyn_roleselector": "role-1;role-2"}
+        "msdyn_ciproviderid": PROVIDER_ID,
+        "msdyn_name": "Voice (old)",
+        "msdyn_appselector": "app-1,app-2",
+        "msdyn_roleselector": "role-1;role-2",
+    }
     result = deploy(fake, write_package(tmp_path, Spec(version="1.1.0.0")), "--json")
     assert result.exit_code == 0, result.output
     record = fake.records["msdyn_ciproviders"][PROVIDER_ID]
@@ -273,8 +283,9 @@ def test_cif1_provider_keeps_the_apps_and_roles_an_admin_selected(fake, tmp_path
 # --- environment variables -------------------------------------------------------------------
 
 
-def test_missing_required_value_is_an_error_before_any_import(fake, package, tmp_path,
-                                                               clock) -> None:
+def test_missing_required_value_is_an_error_before_any_import(
+    fake, package, tmp_path, clock
+) -> None:
     cif1(fake)
     empty = tmp_path / "empty.json"
     empty.write_text('{"EnvironmentVariables": [], "ConnectionReferences": []}')
@@ -284,34 +295,39 @@ def test_missing_required_value_is_an_error_before_any_import(fake, package, tmp
     assert imports(fake) == []
 
 
-def test_values_come_from_the_process_environment_through_placeholders(fake, package,
-                                                                        tmp_path, clock) -> None:
+def test_values_come_from_the_process_environment_through_placeholders(
+    fake, package, tmp_path, clock
+) -> None:
     cif1(fake)
     path = tmp_path / "prod.json"
-    path.write_text('{"EnvironmentVariables": [{"SchemaName": "enreach_EnreachApiBaseUrl", '
-                    '"Value": "${API_BASE}/v1"}]}')
+    path.write_text(
+        '{"EnvironmentVariables": [{"SchemaName": "enreach_EnreachApiBaseUrl", '
+        '"Value": "${API_BASE}/v1"}]}'
+    )
     result = deploy(fake, package, settings=path, env={"API_BASE": "https://prod.example"})
     assert result.exit_code == 0, result.output
     params = fake.calls("POST", "ImportSolutionAsync")[0].json["ComponentParameters"]
-    assert {"@odata.type": "Microsoft.Dynamics.CRM.environmentvariablevalue",
-            "schemaname": "enreach_EnreachApiBaseUrl",
-            "value": "https://prod.example/v1"} in params
+    assert {
+        "@odata.type": "Microsoft.Dynamics.CRM.environmentvariablevalue",
+        "schemaname": "enreach_EnreachApiBaseUrl",
+        "value": "https://prod.example/v1",
+    } in params
     assert fake.env_values["enreach_EnreachApiBaseUrl"] == "https://prod.example/v1"
 
 
-def test_unset_placeholder_variable_is_named_in_the_error(fake, package, tmp_path,
-                                                          clock) -> None:
+def test_unset_placeholder_variable_is_named_in_the_error(fake, package, tmp_path, clock) -> None:
     cif1(fake)
     path = tmp_path / "prod.json"
-    path.write_text('{"EnvironmentVariables": [{"SchemaName": "enreach_EnreachApiBaseUrl", '
-                    '"Value": "${NOT_SET_ANYWHERE}"}]}')
+    path.write_text(
+        '{"EnvironmentVariables": [{"SchemaName": "enreach_EnreachApiBaseUrl", '
+        '"Value": "${NOT_SET_ANYWHERE}"}]}'
+    )
     result = deploy(fake, package, settings=path)
     assert result.exit_code == 1
     assert "${NOT_SET_ANYWHERE} is not set" in result.stderr
 
 
-def test_current_environment_value_satisfies_a_required_variable(fake, tmp_path,
-                                                                  clock) -> None:
+def test_current_environment_value_satisfies_a_required_variable(fake, tmp_path, clock) -> None:
     cif1(fake)
     installed(fake, Spec(version="1.0.0.0"), tmp_path)
     fake.env_values["enreach_EnreachApiBaseUrl"] = "https://already.example"
@@ -345,46 +361,84 @@ def test_post_install_checks_report_the_guide_instructions(fake, package, clock)
     assert "DefaultCrmAssignee" in checks and "Guide 1.5.3" in checks
     assert "app profile" in checks and "Guide 1.5.1.2" in checks
     codes = {d["message"].split(":")[0]: d["code"] for d in report(result)["diagnostics"]}
-    assert codes == {"application user": "DEP080", "DefaultCrmAssignee": "DV143",
-                     "app profile": "DEP080"}  # the empty assignee keeps validate's old code
+    assert codes == {
+        "application user": "DEP080",
+        "DefaultCrmAssignee": "DV143",
+        "app profile": "DEP080",
+    }  # the empty assignee keeps validate's old code
 
 
 # --- usage ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url, message", [
-    ("http://contoso.crm4.dynamics.com", "only for loopback"),
-    ("contoso.crm4.dynamics.com", "not an environment URL"),
-    ("https://contoso.crm4.dynamics.com/main.aspx?appid=1", "path, query"),
-    ("ftp://contoso", "not an environment URL"),
-    ("https://contoso.crm.dynamics.com:99999", "bad port"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("http://contoso.crm4.dynamics.com", "only for loopback"),
+        ("contoso.crm4.dynamics.com", "not an environment URL"),
+        ("https://contoso.crm4.dynamics.com/main.aspx?appid=1", "path, query"),
+        ("ftp://contoso", "not an environment URL"),
+        ("https://contoso.crm.dynamics.com:99999", "bad port"),
+    ],
+)
 def test_bad_environment_urls_are_usage_errors(package: Path, url: str, message: str) -> None:
     result = invoke(["deploy", "--env", url, "--package", str(package)])
     assert result.exit_code == 2
     assert message in result.stderr
 
 
-ENVELOPE = {"report", "report_version", "tool", "environment", "package", "started_at",
-            "finished_at", "duration_seconds", "dry_run", "status", "exit_code", "diagnostics",
-            "counts"}
-SOLUTION_KEYS = {"uniquename", "from", "to", "action", "status", "reason", "import_job_key",
-                 "async_operation_id", "duration_seconds", "removed"}
+ENVELOPE = {
+    "report",
+    "report_version",
+    "tool",
+    "environment",
+    "package",
+    "started_at",
+    "finished_at",
+    "duration_seconds",
+    "dry_run",
+    "status",
+    "exit_code",
+    "diagnostics",
+    "counts",
+}
+SOLUTION_KEYS = {
+    "uniquename",
+    "from",
+    "to",
+    "action",
+    "status",
+    "reason",
+    "import_job_key",
+    "async_operation_id",
+    "duration_seconds",
+    "removed",
+}
 
 
-def test_json_output_is_one_object_on_stdout_in_the_shared_report_shape(fake, package,
-                                                                         clock) -> None:
+def test_json_output_is_one_object_on_stdout_in_the_shared_report_shape(
+    fake, package, clock
+) -> None:
     cif1(fake)
     result = deploy(fake, package, "--json")
     data = report(result)
-    assert set(data) == ENVELOPE | {"scenario", "solutions", "settings", "cif1_provider",
-                                    "environment_variables",
-                                    "virtual_tables", "checks"}
+    assert set(data) == ENVELOPE | {
+        "scenario",
+        "solutions",
+        "settings",
+        "cif1_provider",
+        "environment_variables",
+        "virtual_tables",
+        "checks",
+    }
     assert data["report"] == "deploy" and data["report_version"] == 1
     assert data["tool"]["name"] == "voicepkg" and data["tool"]["version"]
-    assert data["package"] == {"name": "VoiceForD365Package", "version": "1.0.0.0",
-                               "sha256": hashlib.sha256(package.read_bytes()).hexdigest(),
-                               "source": str(package)}
+    assert data["package"] == {
+        "name": "VoiceForD365Package",
+        "version": "1.0.0.0",
+        "sha256": hashlib.sha256(package.read_bytes()).hexdigest(),
+        "source": str(package),
+    }
     assert data["started_at"].endswith("Z") and data["finished_at"] >= data["started_at"]
     assert all(set(s) == SOLUTION_KEYS for s in data["solutions"])
     base = next(s for s in data["solutions"] if s["uniquename"] == BASE)
@@ -392,8 +446,10 @@ def test_json_output_is_one_object_on_stdout_in_the_shared_report_shape(fake, pa
     assert base["async_operation_id"] == job.operation_id and base["import_job_key"]
     assert base["duration_seconds"] is not None and base["duration_seconds"] >= 0
     assert data["settings"]["written"] == len(data["settings"]["created"]) > 0
-    assert all(set(d) == {"code", "severity", "message", "hint", "file", "line", "column"}
-               for d in data["diagnostics"])
+    assert all(
+        set(d) == {"code", "severity", "message", "hint", "file", "line", "column"}
+        for d in data["diagnostics"]
+    )
     assert data["counts"]["errors"] == 0
     assert "Plan for" in result.stderr and "Plan for" not in result.stdout
 
@@ -408,8 +464,9 @@ def test_a_rerun_that_changes_nothing_reports_nothing_written(fake, package, clo
 
 
 def test_no_credentials_is_a_usage_error_naming_the_variables(fake, package) -> None:
-    result = invoke(["deploy", "--env", fake.url, "--package", str(package)],
-                    env={"DATAVERSE_TOKEN": ""})
+    result = invoke(
+        ["deploy", "--env", fake.url, "--package", str(package)], env={"DATAVERSE_TOKEN": ""}
+    )
     assert result.exit_code == 2
     assert "AZURE_CLIENT_ID" in result.stderr
 
@@ -430,20 +487,22 @@ def test_settings_template_lists_the_package_variables(package, tmp_path) -> Non
 
     data = json.loads(out.read_text())
     names = [v["SchemaName"] for v in data["EnvironmentVariables"]]
-    assert names == ["enreach_EnreachApiBaseUrl", "enreach_UserIdSyncUrl",
-                     "enreach_VoiceWidgetUrl"]
+    assert names == ["enreach_EnreachApiBaseUrl", "enreach_UserIdSyncUrl", "enreach_VoiceWidgetUrl"]
     assert data["EnvironmentVariables"][0]["Value"] == ""
     assert data["ConnectionReferences"] == []
 
 
-def test_settings_template_with_placeholders_round_trips_into_deploy(fake, package, tmp_path,
-                                                                      clock) -> None:
+def test_settings_template_with_placeholders_round_trips_into_deploy(
+    fake, package, tmp_path, clock
+) -> None:
     cif1(fake)
     out = tmp_path / "ci.json"
-    invoke(["settings", "template", "--package", str(package), "--out", str(out),
-            "--placeholders"])
-    env = {"ENREACH_API_BASE_URL": "https://a.example", "USER_ID_SYNC_URL": "https://b",
-           "VOICE_WIDGET_URL": "https://c"}
+    invoke(["settings", "template", "--package", str(package), "--out", str(out), "--placeholders"])
+    env = {
+        "ENREACH_API_BASE_URL": "https://a.example",
+        "USER_ID_SYNC_URL": "https://b",
+        "VOICE_WIDGET_URL": "https://c",
+    }
     result = deploy(fake, package, settings=out, env=env)
     assert result.exit_code == 0, result.output
     assert fake.env_values["enreach_VoiceWidgetUrl"] == "https://c"
@@ -478,7 +537,8 @@ def test_progress_is_plain_lines_when_not_on_a_terminal(fake, package, clock) ->
 
 
 def test_an_import_job_that_never_completed_days_ago_is_ignored_with_a_warning(
-        fake, package, clock) -> None:
+    fake, package, clock
+) -> None:
     cif1(fake)
     old = fake.add_orphan_job(BASE, "2020-01-01T00:00:00Z")
     result = deploy(fake, package, "--json")
@@ -501,8 +561,7 @@ def test_publish_all_only_after_an_unmanaged_import(fake, tmp_path, clock) -> No
         dev.stop()
 
 
-def test_json_errors_before_any_request_are_still_one_json_object(fake, tmp_path,
-                                                                  clock) -> None:
+def test_json_errors_before_any_request_are_still_one_json_object(fake, tmp_path, clock) -> None:
     result = deploy(fake, tmp_path / "missing.zip", "--json")
     data = report(result)
     assert result.exit_code == data["exit_code"] == 1

@@ -14,8 +14,12 @@ from fakes.fixtures import *  # noqa: F403
 from fakes.fixtures import TOKEN
 from fakes.packages import Spec, base_zip
 
-HEADERS = {"Authorization": f"Bearer {TOKEN}", "OData-Version": "4.0",
-           "OData-MaxVersion": "4.0", "Accept": "application/json"}
+HEADERS = {
+    "Authorization": f"Bearer {TOKEN}",
+    "OData-Version": "4.0",
+    "OData-MaxVersion": "4.0",
+    "Accept": "application/json",
+}
 
 
 @pytest.fixture
@@ -29,9 +33,12 @@ def code(response: httpx.Response) -> str:
 
 
 def import_body(**extra: Any) -> dict[str, Any]:
-    return {"OverwriteUnmanagedCustomizations": False, "PublishWorkflows": True,
-            "CustomizationFile": base64.b64encode(base_zip(Spec())).decode(),
-            "ImportJobId": str(uuid.uuid4())} | extra
+    return {
+        "OverwriteUnmanagedCustomizations": False,
+        "PublishWorkflows": True,
+        "CustomizationFile": base64.b64encode(base_zip(Spec())).decode(),
+        "ImportJobId": str(uuid.uuid4()),
+    } | extra
 
 
 def test_the_required_headers_are_enforced(api) -> None:
@@ -57,17 +64,23 @@ def test_queries_accept_only_known_columns_and_supported_filters(api) -> None:
 
 
 def test_action_parameters_are_checked_by_name_and_type(api) -> None:
-    assert code(api.post("ImportSolutionAsync", json=import_body(Overwrite=True))) == (
-        "0x80060888")
+    assert code(api.post("ImportSolutionAsync", json=import_body(Overwrite=True))) == ("0x80060888")
     missing = import_body()
     del missing["PublishWorkflows"]
     assert api.post("ImportSolutionAsync", json=missing).status_code == 400
-    assert api.post("ImportSolutionAsync", json=import_body(
-        HoldingSolution="yes")).status_code == 400
-    assert api.post("StageAndUpgradeAsync", json=import_body(
-        HoldingSolution=False)).status_code == 400
-    assert api.post("ImportSolutionAsync", json=import_body(
-        ComponentParameters=[{"schemaname": "x", "value": "y"}])).status_code == 400
+    assert (
+        api.post("ImportSolutionAsync", json=import_body(HoldingSolution="yes")).status_code == 400
+    )
+    assert (
+        api.post("StageAndUpgradeAsync", json=import_body(HoldingSolution=False)).status_code == 400
+    )
+    assert (
+        api.post(
+            "ImportSolutionAsync",
+            json=import_body(ComponentParameters=[{"schemaname": "x", "value": "y"}]),
+        ).status_code
+        == 400
+    )
 
 
 def test_an_import_job_id_cannot_be_used_twice(api) -> None:
@@ -97,8 +110,9 @@ def test_an_async_operation_progresses_as_it_is_polled(api, fake) -> None:
     operation = answer["AsyncOperationId"]
     states = [api.get(f"asyncoperations({operation})").json()["statecode"] for _ in range(3)]
     assert states == [2, 2, 3]
-    job = api.get(f"importjobs({answer['ImportJobKey']})",
-                  params={"$select": "progress,completedon,data"}).json()
+    job = api.get(
+        f"importjobs({answer['ImportJobKey']})", params={"$select": "progress,completedon,data"}
+    ).json()
     assert job["completedon"] and 'result="success"' in job["data"]
 
 
@@ -114,8 +128,12 @@ def test_writes_accept_only_known_columns_of_the_right_type(api, fake) -> None:
     key = str(uuid.uuid4())
     assert api.patch(f"enreach_settings({key})", json={"enreach_nosuch": "x"}).status_code == 400
     assert api.patch(f"enreach_settings({key})", json={"enreach_category": "1"}).status_code == 400
-    assert api.patch(f"enreach_settings({key})", json={"enreach_name": "A"},
-                     headers={"If-Match": "*"}).status_code == 404
+    assert (
+        api.patch(
+            f"enreach_settings({key})", json={"enreach_name": "A"}, headers={"If-Match": "*"}
+        ).status_code
+        == 404
+    )
     assert api.patch(f"enreach_settings({key})", json={"enreach_name": "A"}).status_code == 204
     other = str(uuid.uuid4())
     duplicate = api.patch(f"enreach_settings({other})", json={"enreach_name": "a"})
@@ -128,18 +146,24 @@ def test_a_table_that_does_not_exist_cannot_be_read_or_written(api) -> None:
 
 
 def batch(body: str, boundary: str = "batch_x") -> tuple[dict[str, str], bytes]:
-    return ({"Content-Type": f"multipart/mixed; boundary={boundary}"},
-            body.replace("\n", "\r\n").encode())
+    return (
+        {"Content-Type": f"multipart/mixed; boundary={boundary}"},
+        body.replace("\n", "\r\n").encode(),
+    )
 
 
-OPERATION = ("--changeset_y\nContent-Type: application/http\nContent-Transfer-Encoding: binary\n"
-             "Content-ID: {n}\n\nPATCH /api/data/v9.2/enreach_settings({id}) HTTP/1.1\n"
-             "Content-Type: application/json\n\n{{\"enreach_name\": \"{name}\"}}\n")
+OPERATION = (
+    "--changeset_y\nContent-Type: application/http\nContent-Transfer-Encoding: binary\n"
+    "Content-ID: {n}\n\nPATCH /api/data/v9.2/enreach_settings({id}) HTTP/1.1\n"
+    'Content-Type: application/json\n\n{{"enreach_name": "{name}"}}\n'
+)
 
 
 def changeset(operations: str) -> str:
-    return (f"--batch_x\nContent-Type: multipart/mixed; boundary=changeset_y\n\n{operations}"
-            "--changeset_y--\n\n--batch_x--\n")
+    return (
+        f"--batch_x\nContent-Type: multipart/mixed; boundary=changeset_y\n\n{operations}"
+        "--changeset_y--\n\n--batch_x--\n"
+    )
 
 
 def test_batch_runs_a_change_set_atomically(api, fake) -> None:
@@ -160,15 +184,19 @@ def test_batch_format_is_enforced(api, fake) -> None:
     fake.add_tables("enreach_setting")
     one = changeset(OPERATION.format(n=1, id=uuid.uuid4(), name="A"))
     headers, body = batch(one)
-    assert api.post("$batch", content=body.replace(b"\r\n", b"\n"),
-                    headers=headers).status_code == 400
-    assert api.post("$batch", content=body, headers={
-        "Content-Type": "application/json"}).status_code == 400
+    assert (
+        api.post("$batch", content=body.replace(b"\r\n", b"\n"), headers=headers).status_code == 400
+    )
+    assert (
+        api.post("$batch", content=body, headers={"Content-Type": "application/json"}).status_code
+        == 400
+    )
     no_id = one.replace("Content-ID: 1\n", "")
     headers, body = batch(no_id)
     assert api.post("$batch", content=body, headers=headers).status_code == 400
-    many = changeset("".join(OPERATION.format(n=i, id=uuid.uuid4(), name=f"S{i}")
-                             for i in range(1, 1002)))
+    many = changeset(
+        "".join(OPERATION.format(n=i, id=uuid.uuid4(), name=f"S{i}") for i in range(1, 1002))
+    )
     headers, body = batch(many)
     assert api.post("$batch", content=body, headers=headers).status_code == 400
 
@@ -183,14 +211,21 @@ def virtual(api, fake):  # noqa: ANN001, ANN201
     """The fake with the virtual table imported, the definition read back, a data source."""
     fake.install(base_zip(Spec()))
     source = str(uuid.uuid4())
-    created = api.patch(f"msdyn_odatav4ds({source})", json={"msdyn_name": "S",
-                                                           "msdyn_uri": "https://x.example"})
+    created = api.patch(
+        f"msdyn_odatav4ds({source})", json={"msdyn_name": "S", "msdyn_uri": "https://x.example"}
+    )
     assert created.status_code == 204
     body = {k: v for k, v in api.get(DEFINITION).json().items() if not k.startswith("@")}
-    provider = next(p["entitydataproviderid"] for p in api.get("entitydataproviders").json()[
-        "value"] if p["datasourcelogicalname"] == "msdyn_odatav4ds")
-    body |= {"@odata.type": "Microsoft.Dynamics.CRM.EntityMetadata",
-             "DataProviderId": provider, "DataSourceId": source}
+    provider = next(
+        p["entitydataproviderid"]
+        for p in api.get("entitydataproviders").json()["value"]
+        if p["datasourcelogicalname"] == "msdyn_odatav4ds"
+    )
+    body |= {
+        "@odata.type": "Microsoft.Dynamics.CRM.EntityMetadata",
+        "DataProviderId": provider,
+        "DataSourceId": source,
+    }
     return body
 
 
@@ -199,19 +234,24 @@ MERGE = {"MSCRM.MergeLabels": "true"}
 
 def test_a_whole_definition_with_a_real_provider_and_source_is_accepted(api, virtual) -> None:
     assert api.put(DEFINITION, json=virtual, headers=MERGE).status_code == 204
-    assert api.get(DEFINITION, params={"$select": "DataSourceId"}).json()[
-        "DataSourceId"] == virtual["DataSourceId"]
+    assert (
+        api.get(DEFINITION, params={"$select": "DataSourceId"}).json()["DataSourceId"]
+        == virtual["DataSourceId"]
+    )
 
 
-@pytest.mark.parametrize("change, headers", [
-    ({}, {}),  # no MSCRM.MergeLabels: other languages' labels would be lost
-    ({"@odata.type": None}, MERGE),
-    ({"Attributes": []}, MERGE),  # related data goes separately
-    ({"LogicalName": "other"}, MERGE),
-    ({"DataSourceId": str(uuid.uuid4())}, MERGE),  # no such data source
-    ({"DataProviderId": str(uuid.uuid4())}, MERGE),  # no such provider
-    ({"DataProviderId": "7015a531-cc0d-4537-b5f2-c882a1eb65ad"}, MERGE),  # placeholder + source
-])
+@pytest.mark.parametrize(
+    "change, headers",
+    [
+        ({}, {}),  # no MSCRM.MergeLabels: other languages' labels would be lost
+        ({"@odata.type": None}, MERGE),
+        ({"Attributes": []}, MERGE),  # related data goes separately
+        ({"LogicalName": "other"}, MERGE),
+        ({"DataSourceId": str(uuid.uuid4())}, MERGE),  # no such data source
+        ({"DataProviderId": str(uuid.uuid4())}, MERGE),  # no such provider
+        ({"DataProviderId": "7015a531-cc0d-4537-b5f2-c882a1eb65ad"}, MERGE),  # placeholder + source
+    ],
+)
 def test_a_wrong_definition_put_is_refused(api, virtual, change, headers) -> None:  # noqa: ANN001
     assert api.put(DEFINITION, json=virtual | change, headers=headers).status_code == 400
 
@@ -222,22 +262,37 @@ def test_a_put_leaving_a_property_out_is_refused(api, virtual) -> None:  # noqa:
 
 
 def test_a_standard_table_keeps_no_provider(api, fake) -> None:  # noqa: ANN001
-    body = {k: v for k, v in api.get("EntityDefinitions(LogicalName='phonecall')").json().items()
-            if not k.startswith("@")} | {"@odata.type": "Microsoft.Dynamics.CRM.EntityMetadata"}
-    assert api.put("EntityDefinitions(LogicalName='phonecall')", json=body,
-                   headers=MERGE).status_code == 204
+    body = {
+        k: v
+        for k, v in api.get("EntityDefinitions(LogicalName='phonecall')").json().items()
+        if not k.startswith("@")
+    } | {"@odata.type": "Microsoft.Dynamics.CRM.EntityMetadata"}
+    assert (
+        api.put("EntityDefinitions(LogicalName='phonecall')", json=body, headers=MERGE).status_code
+        == 204
+    )
     body["DataProviderId"] = str(uuid.uuid4())
-    assert api.put("EntityDefinitions(LogicalName='phonecall')", json=body,
-                   headers=MERGE).status_code == 400
+    assert (
+        api.put("EntityDefinitions(LogicalName='phonecall')", json=body, headers=MERGE).status_code
+        == 400
+    )
 
 
 def test_data_sources_need_name_and_url_and_documented_columns(api) -> None:
     key = f"msdyn_odatav4ds({uuid.uuid4()})"
     assert api.patch(key, json={"msdyn_name": "S"}).status_code == 400
-    assert api.patch(key, json={"msdyn_name": "S", "msdyn_uri": "https://x",
-                                "msdyn_requestparameters": "x"}).status_code == 400
-    assert api.patch(key, json={"msdyn_name": "S", "msdyn_uri": "https://x",
-                                "msdyn_timeout": 500}).status_code == 400
+    assert (
+        api.patch(
+            key, json={"msdyn_name": "S", "msdyn_uri": "https://x", "msdyn_requestparameters": "x"}
+        ).status_code
+        == 400
+    )
+    assert (
+        api.patch(
+            key, json={"msdyn_name": "S", "msdyn_uri": "https://x", "msdyn_timeout": 500}
+        ).status_code
+        == 400
+    )
     assert api.patch(key, json={"msdyn_name": "S", "msdyn_uri": "https://x"}).status_code == 204
 
 

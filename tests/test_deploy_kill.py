@@ -17,8 +17,21 @@ from fakes.packages import BASE, write_package
 
 
 def voicepkg(fake, package: Path, settings: Path) -> list[str]:  # noqa: ANN001
-    return [sys.executable, "-m", "builder", "deploy", "--env", fake.url, "--package",
-            str(package), "--settings", str(settings), "--json", "--timeout", "60"]
+    return [
+        sys.executable,
+        "-m",
+        "builder",
+        "deploy",
+        "--env",
+        fake.url,
+        "--package",
+        str(package),
+        "--settings",
+        str(settings),
+        "--json",
+        "--timeout",
+        "60",
+    ]
 
 
 def child_env() -> dict[str, str]:
@@ -38,19 +51,35 @@ def test_kill_9_mid_import_then_rerun_completes_without_a_second_import(fake, tm
     fake.hold = True  # the import stays in progress on the server
     package = write_package(tmp_path)
     settings = settings_file(tmp_path, {"enreach_EnreachApiBaseUrl": "https://api.example"})
-    first = subprocess.Popen(voicepkg(fake, package, settings), env=child_env(), cwd=tmp_path,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = subprocess.Popen(
+        voicepkg(fake, package, settings),
+        env=child_env(),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
-        wait_for(lambda: any(j.polls == 0 for j in fake.jobs.values()) and len(
-            fake.calls("GET", "asyncoperations(")) >= 2)
+        wait_for(
+            lambda: (
+                any(j.polls == 0 for j in fake.jobs.values())
+                and len(fake.calls("GET", "asyncoperations(")) >= 2
+            )
+        )
     finally:
         first.send_signal(signal.SIGKILL)
         first.communicate(timeout=30)
     assert first.returncode == -signal.SIGKILL
     assert fake.solution(BASE) is None  # nothing finished yet
     fake.hold = False
-    second = subprocess.run(voicepkg(fake, package, settings), env=child_env(), cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120, check=False)
+    second = subprocess.run(
+        voicepkg(fake, package, settings),
+        env=child_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert second.returncode == 0, second.stderr
     report = json.loads(second.stdout)
     assert report["solutions"][0]["action"] == "wait"

@@ -28,7 +28,9 @@ from builder.package import zip_bytes
 def test_package_zip_gives_solutions_in_import_order_with_versions(tmp_path: Path) -> None:
     package = read_package(write_package(tmp_path, Spec(version="1.2.3.4")))
     assert [(s.unique_name, s.version, s.managed) for s in package.solutions] == [
-        (BASE, "1.2.3.4", True), (MULTI, "1.2.3.4", True)]
+        (BASE, "1.2.3.4", True),
+        (MULTI, "1.2.3.4", True),
+    ]
     assert package.version == "1.2.3.4"
     assert package.solutions[1].multisession and not package.solutions[0].multisession
 
@@ -68,7 +70,8 @@ def test_provider_selectors_are_dropped_even_if_the_data_carries_them() -> None:
     files = {n: data.read(n) for n in data.namelist()}
     files["data.xml"] = files["data.xml"].replace(
         b'<field name="msdyn_sortorder"',
-        b'<field name="msdyn_appselector" value="app" /><field name="msdyn_sortorder"')
+        b'<field name="msdyn_appselector" value="app" /><field name="msdyn_sortorder"',
+    )
     entries["VoiceForD365ConfigData.zip"] = zip_bytes(files)
     provider = package_from_entries(entries, "p").cif1_provider
     assert provider is not None and "msdyn_appselector" not in dict(provider.fields)
@@ -77,25 +80,36 @@ def test_provider_selectors_are_dropped_even_if_the_data_carries_them() -> None:
 def test_environment_variables_and_what_they_need() -> None:
     solution = read_solution(base_zip(Spec()), "s.zip")
     needs = {v.schema_name: v.needs_value for v in solution.env_vars}
-    assert needs == {"enreach_EnreachApiBaseUrl": True, "enreach_UserIdSyncUrl": False,
-                     "enreach_VoiceWidgetUrl": False}
+    assert needs == {
+        "enreach_EnreachApiBaseUrl": True,
+        "enreach_UserIdSyncUrl": False,
+        "enreach_VoiceWidgetUrl": False,
+    }
 
 
 def test_components_are_keyed_like_the_installed_summaries() -> None:
     solution = read_solution(base_zip(Spec()), "s.zip")
-    rows = [{"msdyn_componenttype": 1, "msdyn_schemaname": "enreach_Setting"},
-            {"msdyn_componenttype": 2, "msdyn_schemaname": "enreach_calltype",
-             "msdyn_primaryentityname": "phonecall"},
-            {"msdyn_componenttype": 61, "msdyn_schemaname": "enreach_/scripts/profile.js"}]
+    rows = [
+        {"msdyn_componenttype": 1, "msdyn_schemaname": "enreach_Setting"},
+        {
+            "msdyn_componenttype": 2,
+            "msdyn_schemaname": "enreach_calltype",
+            "msdyn_primaryentityname": "phonecall",
+        },
+        {"msdyn_componenttype": 61, "msdyn_schemaname": "enreach_/scripts/profile.js"},
+    ]
     assert installed_components(rows, "enreach") <= solution.components
     assert (2, "enreach_setting.createdon") not in solution.components  # not the publisher's
 
 
-@pytest.mark.parametrize("change, code", [
-    (lambda e: e.pop("ImportConfig.xml"), "DEP002"),
-    (lambda e: e.pop(next(k for k in e if k.startswith(MULTI))), "DEP004"),
-    (lambda e: e.update({next(k for k in e if k.startswith(BASE)): b"not a zip"}), "ZIP002"),
-])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        (lambda e: e.pop("ImportConfig.xml"), "DEP002"),
+        (lambda e: e.pop(next(k for k in e if k.startswith(MULTI))), "DEP004"),
+        (lambda e: e.update({next(k for k in e if k.startswith(BASE)): b"not a zip"}), "ZIP002"),
+    ],
+)
 def test_broken_packages_are_located_errors(tmp_path: Path, change, code: str) -> None:  # noqa: ANN001
     entries = package_entries(Spec())
     change(entries)
@@ -114,8 +128,10 @@ def test_a_missing_package_and_a_bad_version_are_errors(tmp_path: Path) -> None:
     import io
     import zipfile
 
-    files = {n: zipfile.ZipFile(io.BytesIO(bad)).read(n) for n in
-             zipfile.ZipFile(io.BytesIO(bad)).namelist()}
+    files = {
+        n: zipfile.ZipFile(io.BytesIO(bad)).read(n)
+        for n in zipfile.ZipFile(io.BytesIO(bad)).namelist()
+    }
     files["solution.xml"] = files["solution.xml"].replace(b"1.0.0.0", b"1.0.beta")
     with pytest.raises(BuildError, match="DEP006"):
         read_solution(zip_bytes(files), "s.zip")
@@ -164,15 +180,30 @@ def _twice(entries: dict[str, bytes]) -> None:
     entries["ImportConfig.xml"] = text.replace(entry, entry + entry, 1).encode("utf-16")
 
 
-@pytest.mark.parametrize("edit, code", [
-    (_solution_edit(b"<Version>1.0.0.0</Version>", b"<Version>99999999999.0.0.0</Version>"),
-     "DEP006"),
-    (_solution_edit(b"<UniqueName>VoiceForD365</UniqueName>",
-                    b"<UniqueName>../../evil_un</UniqueName>"), "DEP007"),
-    (_twice, "DEP008"),
-], ids=["absurd version", "path as unique name", "solution listed twice"])
-def test_deploy_refuses_a_bad_package_before_any_request(fake, package, clock, edit,  # noqa: ANN001
-                                                         code: str) -> None:
+@pytest.mark.parametrize(
+    "edit, code",
+    [
+        (
+            _solution_edit(b"<Version>1.0.0.0</Version>", b"<Version>99999999999.0.0.0</Version>"),
+            "DEP006",
+        ),
+        (
+            _solution_edit(
+                b"<UniqueName>VoiceForD365</UniqueName>", b"<UniqueName>../../evil_un</UniqueName>"
+            ),
+            "DEP007",
+        ),
+        (_twice, "DEP008"),
+    ],
+    ids=["absurd version", "path as unique name", "solution listed twice"],
+)
+def test_deploy_refuses_a_bad_package_before_any_request(
+    fake,
+    package,
+    clock,
+    edit,  # noqa: ANN001
+    code: str,
+) -> None:
     result = deploy(fake, _rewrite(package, edit), "--json")
     assert result.exit_code == 1, result.output
     assert [d["code"] for d in report(result)["diagnostics"]] == [code]

@@ -42,17 +42,25 @@ def test_pain_01_long_import_outlives_timeout_is_reconciled(fake, package, clock
     second = deploy(fake, package, "--json")
     assert second.exit_code == 0, second.output
     assert report(second)["solutions"][0] == {
-        "import_job_key": job_id, "async_operation_id": None, "duration_seconds": None,
+        "import_job_key": job_id,
+        "async_operation_id": None,
+        "duration_seconds": None,
         "removed": [],
-        "uniquename": BASE, "from": None, "to": "1.0.0.0", "action": "wait", "status": "done",
-        "reason": "an import of it is still running (an earlier deploy): following that job"}
+        "uniquename": BASE,
+        "from": None,
+        "to": "1.0.0.0",
+        "action": "wait",
+        "status": "done",
+        "reason": "an import of it is still running (an earlier deploy): following that job",
+    }
     assert len(fake.calls("POST", "ImportSolutionAsync")) == 1
     assert fake.solution(BASE)["version"] == "1.0.0.0"
     assert "enreach_EnreachApiBaseUrl" in fake.env_values  # its parameters went with it
 
 
 def test_pain_02_imports_are_async_and_a_lost_answer_is_followed_not_repeated(
-        fake, package, clock) -> None:
+    fake, package, clock
+) -> None:
     cif1(fake)
     fake.fault("drop_after", "POST", "ImportSolutionAsync")  # acted on, answer lost
     result = deploy(fake, package)
@@ -62,8 +70,9 @@ def test_pain_02_imports_are_async_and_a_lost_answer_is_followed_not_repeated(
     assert fake.solution(BASE)["version"] == "1.0.0.0"
 
 
-def test_pain_02_an_answer_lost_before_the_server_acted_is_retried_once(fake, package,
-                                                                         clock) -> None:
+def test_pain_02_an_answer_lost_before_the_server_acted_is_retried_once(
+    fake, package, clock
+) -> None:
     cif1(fake)
     fake.fault("drop_before", "POST", "ImportSolutionAsync")
     result = deploy(fake, package)
@@ -72,7 +81,8 @@ def test_pain_02_an_answer_lost_before_the_server_acted_is_retried_once(fake, pa
 
 
 def test_pain_03_lock_held_by_another_import_is_waited_out_then_posted_once(
-        fake, package, clock) -> None:
+    fake, package, clock
+) -> None:
     cif1(fake)
     fake.lock_refusals = 3  # "Cannot start another [Import]", as 429 without Retry-After
     result = deploy(fake, package)
@@ -101,8 +111,7 @@ def test_pain_03_a_lock_that_outlasts_the_timeout_exits_4(fake, package, clock) 
     assert "another solution operation" in " ".join(errors(report(result)))
 
 
-def test_pain_04_leftover_holding_solution_is_resumed_not_blocking(fake, tmp_path,
-                                                                   clock) -> None:
+def test_pain_04_leftover_holding_solution_is_resumed_not_blocking(fake, tmp_path, clock) -> None:
     cif1(fake)
     installed(fake, Spec(version="1.0.0.0"), tmp_path)
     fake.fail_upgrade_after_stage = True
@@ -118,27 +127,29 @@ def test_pain_04_leftover_holding_solution_is_resumed_not_blocking(fake, tmp_pat
     assert len(fake.calls("POST", "DeleteAndPromoteAsync")) == 1
 
 
-def test_pain_04_holding_older_than_the_package_is_applied_then_upgraded(fake, tmp_path,
-                                                                          clock) -> None:
+def test_pain_04_holding_older_than_the_package_is_applied_then_upgraded(
+    fake, tmp_path, clock
+) -> None:
     cif1(fake)
     installed(fake, Spec(version="1.0.0.0"), tmp_path)
     fake.install(base_zip(Spec(version="1.1.0.0")), name=BASE + "_Upgrade")
     result = deploy(fake, write_package(tmp_path, Spec(version="1.2.0.0")), "--json")
     assert result.exit_code == 0, result.output
-    steps = [(s["action"], s["to"]) for s in report(result)["solutions"] if
-             s["uniquename"] == BASE]
+    steps = [(s["action"], s["to"]) for s in report(result)["solutions"] if s["uniquename"] == BASE]
     assert steps == [("resume", "1.1.0.0"), ("update", "1.2.0.0")]
     assert fake.solution(BASE)["version"] == "1.2.0.0"
 
 
 def test_pain_05_same_command_installs_then_upgrades(fake, tmp_path, clock) -> None:
     cif1(fake)
-    first = deploy(fake, write_package(tmp_path, Spec(version="1.0.0.0")), "--mode", "upgrade",
-                   "--json")
+    first = deploy(
+        fake, write_package(tmp_path, Spec(version="1.0.0.0")), "--mode", "upgrade", "--json"
+    )
     assert first.exit_code == 0, first.output
     assert actions(first)[BASE] == "install"
-    second = deploy(fake, write_package(tmp_path, Spec(version="1.1.0.0")), "--mode", "upgrade",
-                    "--json")
+    second = deploy(
+        fake, write_package(tmp_path, Spec(version="1.1.0.0")), "--mode", "upgrade", "--json"
+    )
     assert second.exit_code == 0, second.output
     assert actions(second)[BASE] == "upgrade"
     assert len(fake.calls("POST", "StageAndUpgradeAsync")) == 1
@@ -156,17 +167,19 @@ def test_pain_06_same_version_redeploy_is_a_no_op(fake, package, clock) -> None:
     assert writes == []
 
 
-def test_pain_07_environment_variable_values_land_per_environment(package, tmp_path,
-                                                                  clock) -> None:
+def test_pain_07_environment_variable_values_land_per_environment(package, tmp_path, clock) -> None:
     environments = {}
     for name in ("test", "prod"):
         server = FakeDataverse(TOKEN).start()
         try:
             cif1(server)
-            values = {"enreach_EnreachApiBaseUrl": f"https://{name}.api.example",
-                      "enreach_VoiceWidgetUrl": f"https://{name}.widget.example"}
-            result = deploy(server, package, settings=settings_file(tmp_path, values,
-                                                                   f"{name}.json"))
+            values = {
+                "enreach_EnreachApiBaseUrl": f"https://{name}.api.example",
+                "enreach_VoiceWidgetUrl": f"https://{name}.widget.example",
+            }
+            result = deploy(
+                server, package, settings=settings_file(tmp_path, values, f"{name}.json")
+            )
             assert result.exit_code == 0, result.output
             environments[name] = dict(server.env_values)
         finally:
@@ -175,17 +188,17 @@ def test_pain_07_environment_variable_values_land_per_environment(package, tmp_p
     assert environments["prod"]["enreach_EnreachApiBaseUrl"] == "https://prod.api.example"
 
 
-def test_pain_08_connection_references_are_bound_and_flows_activated(fake, tmp_path,
-                                                                     clock) -> None:
+def test_pain_08_connection_references_are_bound_and_flows_activated(fake, tmp_path, clock) -> None:
     cif1(fake)
     connector = "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps"
     spec = Spec(connection_refs={"enreach_dataverse": connector})
-    connections = [{"LogicalName": "enreach_dataverse", "ConnectionId": "${CONN_ID}",
-                    "ConnectorId": connector}]
-    path = settings_file(tmp_path, {"enreach_EnreachApiBaseUrl": "https://a"},
-                         connections=connections)
-    result = deploy(fake, write_package(tmp_path, spec), settings=path,
-                    env={"CONN_ID": "conn-42"})
+    connections = [
+        {"LogicalName": "enreach_dataverse", "ConnectionId": "${CONN_ID}", "ConnectorId": connector}
+    ]
+    path = settings_file(
+        tmp_path, {"enreach_EnreachApiBaseUrl": "https://a"}, connections=connections
+    )
+    result = deploy(fake, write_package(tmp_path, spec), settings=path, env={"CONN_ID": "conn-42"})
     assert result.exit_code == 0, result.output
     body = fake.calls("POST", "ImportSolutionAsync")[0].json
     assert body["PublishWorkflows"] is True
@@ -199,8 +212,9 @@ def test_pain_08_an_unbound_connection_reference_is_reported(fake, tmp_path, clo
     assert any("enreach_dataverse" in w and "flows" in w for w in warnings(report(result)))
 
 
-def test_pain_09_customizations_and_admin_settings_are_never_overwritten(fake, tmp_path,
-                                                                          clock) -> None:
+def test_pain_09_customizations_and_admin_settings_are_never_overwritten(
+    fake, tmp_path, clock
+) -> None:
     cif1(fake)
     installed(fake, Spec(version="1.0.0.0"), tmp_path)
     fake.add_setting("IncomingDirectCallSubject", "Call from a customer", "Incoming call")
@@ -213,8 +227,7 @@ def test_pain_09_customizations_and_admin_settings_are_never_overwritten(fake, t
     assert fake.settings()["IncomingDirectCallSubject"]["enreach_value"] == "Call from a customer"
 
 
-def test_pain_10_failure_inside_a_succeeded_import_fails_the_deploy(fake, package,
-                                                                    clock) -> None:
+def test_pain_10_failure_inside_a_succeeded_import_fails_the_deploy(fake, package, clock) -> None:
     cif1(fake)
     fake.result_failure = "The dependent component Attribute (Id=phonecall) does not exist"
     result = deploy(fake, package, "--json")
@@ -242,13 +255,19 @@ def test_pain_11_json_report_is_machine_readable(fake, tmp_path, clock) -> None:
 
 
 def test_pain_12_settings_data_goes_through_the_web_api_not_pac_data(
-        fake, package, clock, tmp_path, monkeypatch) -> None:
+    fake, package, clock, tmp_path, monkeypatch
+) -> None:
     cif1(fake)
     pac = install_fake_pac(tmp_path / "bin")
     monkeypatch.setenv("PATH", f"{pac.parent}{os.pathsep}{os.environ['PATH']}")
     log = tmp_path / "pac.log"
-    env = {"FAKE_PAC_LOG": str(log), "FAKE_PAC_TOKEN": TOKEN, "AZURE_CLIENT_ID": "a",
-           "AZURE_TENANT_ID": "t", "AZURE_CLIENT_SECRET": "s3cret-value"}
+    env = {
+        "FAKE_PAC_LOG": str(log),
+        "FAKE_PAC_TOKEN": TOKEN,
+        "AZURE_CLIENT_ID": "a",
+        "AZURE_TENANT_ID": "t",
+        "AZURE_CLIENT_SECRET": "s3cret-value",
+    }
     result = deploy(fake, package, "--via", "pac", env=env)
     assert result.exit_code == 0, result.output
     verbs = [json.loads(line)["argv"][:2] for line in log.read_text().splitlines()]
@@ -257,7 +276,8 @@ def test_pain_12_settings_data_goes_through_the_web_api_not_pac_data(
 
 
 def test_pain_13_version_comes_from_solution_xml_and_older_packages_are_refused(
-        fake, tmp_path, clock) -> None:
+    fake, tmp_path, clock
+) -> None:
     cif1(fake)
     installed(fake, Spec(version="1.4.0.0"), tmp_path)
     stale = write_package(tmp_path, Spec(version="1.3.0.0"))
@@ -270,7 +290,8 @@ def test_pain_13_version_comes_from_solution_xml_and_older_packages_are_refused(
 
 @pytest.mark.parametrize("legacy", [False, True])
 def test_pain_14_upgrade_is_verified_by_version_whether_or_not_a_stage_shows(
-        fake, tmp_path, clock, legacy: bool) -> None:
+    fake, tmp_path, clock, legacy: bool
+) -> None:
     cif1(fake)
     fake.legacy_upgrade_stage = legacy  # older platforms show X_Upgrade while upgrading
     installed(fake, Spec(version="1.0.0.0"), tmp_path)
@@ -281,14 +302,21 @@ def test_pain_14_upgrade_is_verified_by_version_whether_or_not_a_stage_shows(
 
 
 def test_pain_15_federated_credentials_come_from_the_ci_environment() -> None:
-    github = {"AZURE_CLIENT_ID": "app", "AZURE_TENANT_ID": "tenant",
-              "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.actions", "ACTIONS_ID_TOKEN_REQUEST_"
-              "TOKEN": "request-token"}
+    github = {
+        "AZURE_CLIENT_ID": "app",
+        "AZURE_TENANT_ID": "tenant",
+        "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.actions",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-token",
+    }
     assert choose_auth(github).kind == "github"
-    ado = {"AZURESUBSCRIPTION_CLIENT_ID": "app", "AZURESUBSCRIPTION_TENANT_ID": "tenant",
-           "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID": "sc", "SYSTEM_ACCESSTOKEN": "sys",
-           "SYSTEM_OIDCREQUESTURI": "https://dev.azure.com/contoso/p/_apis/distributedtask/"
-                                    "hubs/build/plans/1/jobs/2/oidctoken"}
+    ado = {
+        "AZURESUBSCRIPTION_CLIENT_ID": "app",
+        "AZURESUBSCRIPTION_TENANT_ID": "tenant",
+        "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID": "sc",
+        "SYSTEM_ACCESSTOKEN": "sys",
+        "SYSTEM_OIDCREQUESTURI": "https://dev.azure.com/contoso/p/_apis/distributedtask/"
+        "hubs/build/plans/1/jobs/2/oidctoken",
+    }
     assert choose_auth(ado).kind == "azure-devops"
     with pytest.raises(BuildError) as caught:
         choose_auth({k: v for k, v in github.items() if k != "AZURE_CLIENT_ID"})
@@ -297,8 +325,18 @@ def test_pain_15_federated_credentials_come_from_the_ci_environment() -> None:
 
 
 def test_pain_15_a_misconfigured_federation_is_a_clear_usage_error(package: Path) -> None:
-    result = invoke(["deploy", "--env", "https://contoso.crm4.dynamics.com", "--package",
-                     str(package), "--auth", "github"], env={"DATAVERSE_TOKEN": ""})
+    result = invoke(
+        [
+            "deploy",
+            "--env",
+            "https://contoso.crm4.dynamics.com",
+            "--package",
+            str(package),
+            "--auth",
+            "github",
+        ],
+        env={"DATAVERSE_TOKEN": ""},
+    )
     assert result.exit_code == 2
     assert "ACTIONS_ID_TOKEN_REQUEST_URL" in result.stderr and "id-token: write" in result.stderr
 
@@ -307,7 +345,8 @@ def test_pain_15_a_misconfigured_federation_is_a_clear_usage_error(package: Path
 
 
 def test_a_failed_change_set_names_the_record_the_column_the_message_and_the_code(
-        fake, package, clock) -> None:
+    fake, package, clock
+) -> None:
     cif1(fake)
     fake.add_tables("enreach_setting")
     taken = setting_id("CallDurationLimit")  # an administrator renamed the shipped row
@@ -349,7 +388,8 @@ def test_a_failed_column_is_named(fake, package, clock) -> None:
 
 
 def test_a_fixed_token_that_expires_mid_import_exits_4_and_a_rerun_with_a_fresh_one_follows(
-        fake, package, clock) -> None:
+    fake, package, clock
+) -> None:
     cif1(fake)
     fake.hold = True
     fake.expire_after = ("POST", "ImportSolutionAsync")
@@ -367,8 +407,7 @@ def test_a_fixed_token_that_expires_mid_import_exits_4_and_a_rerun_with_a_fresh_
     assert len(fake.calls("POST", "ImportSolutionAsync")) == 1 and len(fake.jobs) == 1
 
 
-def test_a_refreshable_credential_outlives_its_token(fake, package, clock,
-                                                     monkeypatch) -> None:  # noqa: ANN001
+def test_a_refreshable_credential_outlives_its_token(fake, package, clock, monkeypatch) -> None:  # noqa: ANN001
     import time
 
     from azure.core.credentials import AccessToken
@@ -386,8 +425,12 @@ def test_a_refreshable_credential_outlives_its_token(fake, package, clock,
     cif1(fake)
     fake.token, fake.next_token = "entra-token-number-1", "entra-token-number-2"
     fake.expire_after = ("POST", "ImportSolutionAsync")
-    spn = {"DATAVERSE_TOKEN": "", "AZURE_CLIENT_ID": "app", "AZURE_TENANT_ID": "tenant",
-           "AZURE_CLIENT_SECRET": "s3cret-value"}
+    spn = {
+        "DATAVERSE_TOKEN": "",
+        "AZURE_CLIENT_ID": "app",
+        "AZURE_TENANT_ID": "tenant",
+        "AZURE_CLIENT_SECRET": "s3cret-value",
+    }
     result = deploy(fake, package, env=spn)
     assert result.exit_code == 0, result.output
     assert issued == ["entra-token-number-1", "entra-token-number-2"]
@@ -395,7 +438,8 @@ def test_a_refreshable_credential_outlives_its_token(fake, package, clock,
 
 
 def test_a_rerun_during_a_promote_of_a_killed_deploy_waits_for_it_and_posts_none(
-        fake, tmp_path, clock) -> None:
+    fake, tmp_path, clock
+) -> None:
     """Issue 15 item 8: the first run was killed while its DeleteAndPromoteAsync ran."""
     cif1(fake)
     installed(fake, Spec(version="1.0.0.0"), tmp_path)
@@ -403,9 +447,15 @@ def test_a_rerun_during_a_promote_of_a_killed_deploy_waits_for_it_and_posts_none
     spec = Spec(version="1.1.0.0", web_resources=[])
     assert deploy(fake, write_package(tmp_path, spec)).exit_code == 1  # holding left
     fake.hold = True  # the killed run's promote: posted, then nobody polls it
-    with httpx.Client(base_url=fake.url + "/api/data/v9.2/", headers={
-            "Authorization": f"Bearer {TOKEN}", "OData-Version": "4.0",
-            "OData-MaxVersion": "4.0", "Accept": "application/json"}) as api:
+    with httpx.Client(
+        base_url=fake.url + "/api/data/v9.2/",
+        headers={
+            "Authorization": f"Bearer {TOKEN}",
+            "OData-Version": "4.0",
+            "OData-MaxVersion": "4.0",
+            "Accept": "application/json",
+        },
+    ) as api:
         assert api.post("DeleteAndPromoteAsync", json={"UniqueName": BASE}).status_code == 200
     fake.hold = False
     result = deploy(fake, write_package(tmp_path, spec), "--json")

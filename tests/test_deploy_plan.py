@@ -23,35 +23,51 @@ from builder.deploy.state import (
 BASE, MULTI = "VoiceForD365", "VoiceForD365Multisession"
 CIF1 = frozenset({"msdyn_ciprovider"})
 CIF2 = frozenset({"msdyn_channelprovider"})
-KEYS = frozenset({(1, "enreach_setting"), (2, "phonecall.enreach_calltype"),
-                  (61, "enreach_/profile.js")})
-ROWS = ({"msdyn_componenttype": 1, "msdyn_schemaname": "enreach_Setting"},
-        {"msdyn_componenttype": 2, "msdyn_schemaname": "enreach_calltype",
-         "msdyn_primaryentityname": "phonecall"},
-        {"msdyn_componenttype": 2, "msdyn_schemaname": "createdon",
-         "msdyn_primaryentityname": "enreach_setting"},  # not the publisher's: not compared
-        {"msdyn_componenttype": 61, "msdyn_schemaname": "enreach_/profile.js"})
+KEYS = frozenset(
+    {(1, "enreach_setting"), (2, "phonecall.enreach_calltype"), (61, "enreach_/profile.js")}
+)
+ROWS = (
+    {"msdyn_componenttype": 1, "msdyn_schemaname": "enreach_Setting"},
+    {
+        "msdyn_componenttype": 2,
+        "msdyn_schemaname": "enreach_calltype",
+        "msdyn_primaryentityname": "phonecall",
+    },
+    {
+        "msdyn_componenttype": 2,
+        "msdyn_schemaname": "createdon",
+        "msdyn_primaryentityname": "enreach_setting",
+    },  # not the publisher's: not compared
+    {"msdyn_componenttype": 61, "msdyn_schemaname": "enreach_/profile.js"},
+)
 API_URL = EnvVarDef("enreach_EnreachApiBaseUrl", 100000000, required=True)
-PROVIDER = ProviderRow("11111111-1111-1111-1111-111111111111",
-                       (("msdyn_label", "Voice"), ("msdyn_name", "Voice for Dynamics 365")))
+PROVIDER = ProviderRow(
+    "11111111-1111-1111-1111-111111111111",
+    (("msdyn_label", "Voice"), ("msdyn_name", "Voice for Dynamics 365")),
+)
 
 
 def solution(version: str = "1.0.0.0", name: str = BASE, **kw) -> PackageSolution:  # noqa: ANN003
     kw.setdefault("components", KEYS if name == BASE else frozenset())
     kw.setdefault("channel_providers", ("enreach_voice",) if name == MULTI else ())
-    return PackageSolution(name, version, kw.pop("managed", True), f"{name}.zip", b"",
-                           prefix="enreach", **kw)
+    return PackageSolution(
+        name, version, kw.pop("managed", True), f"{name}.zip", b"", prefix="enreach", **kw
+    )
 
 
 def package(version: str = "1.0.0.0", **kw) -> Package:  # noqa: ANN003
-    return Package("test", (solution(version, env_vars=kw.pop("env_vars", ())),
-                            solution(version, MULTI)), kw.pop("settings", ()),
-                   kw.pop("provider", PROVIDER))
+    return Package(
+        "test",
+        (solution(version, env_vars=kw.pop("env_vars", ())), solution(version, MULTI)),
+        kw.pop("settings", ()),
+        kw.pop("provider", PROVIDER),
+    )
 
 
 def state(*installed: tuple[str, str], tables: frozenset[str] = CIF1, **kw) -> EnvState:  # noqa: ANN003
-    solutions = tuple(InstalledSolution(n, v, kw.get("managed", True), f"id-{n}")
-                      for n, v in installed)
+    solutions = tuple(
+        InstalledSolution(n, v, kw.get("managed", True), f"id-{n}") for n, v in installed
+    )
     components = kw.pop("components", {n: ROWS for n, _ in installed})
     kw.pop("managed", None)
     return EnvState("https://org.example/api/data/v9.2/", solutions, components, tables, **kw)
@@ -98,7 +114,8 @@ def test_a_dropped_column_is_refused_without_consent_and_named_with_its_data() -
         plan = plan_deploy(state((BASE, "1.0.0.0")), pkg, Options(mode=mode))
         assert plan.steps[0].action == "refuse" and plan.refused
         assert [str(r) for r in plan.steps[0].removed] == [
-            "column phonecall.enreach_calltype (holds data)"]
+            "column phonecall.enreach_calltype (holds data)"
+        ]
     kept_by_update = plan_deploy(state((BASE, "1.0.0.0")), pkg, Options(mode="update"))
     assert kept_by_update.steps[0].action == "update"  # an update deletes nothing
 
@@ -139,17 +156,21 @@ def test_managed_and_unmanaged_do_not_mix(installed_managed: bool, package_manag
 
 
 def test_holding_solution_of_the_package_version_is_resumed() -> None:
-    plan = plan_deploy(state((BASE, "1.0.0.0"), (BASE + "_Upgrade", "1.1.0.0")),
-                       package("1.1.0.0"), Options())
+    plan = plan_deploy(
+        state((BASE, "1.0.0.0"), (BASE + "_Upgrade", "1.1.0.0")), package("1.1.0.0"), Options()
+    )
     assert steps(plan)[0] == (BASE, "resume", "1.0.0.0", "1.1.0.0")
     assert [s.unique_name for s in plan.steps].count(BASE) == 1
 
 
 def test_older_holding_solution_is_resumed_then_updated() -> None:
-    plan = plan_deploy(state((BASE, "1.0.0.0"), (BASE + "_Upgrade", "1.1.0.0")),
-                       package("1.2.0.0"), Options())
-    assert steps(plan)[:2] == [(BASE, "resume", "1.0.0.0", "1.1.0.0"),
-                               (BASE, "update", "1.1.0.0", "1.2.0.0")]
+    plan = plan_deploy(
+        state((BASE, "1.0.0.0"), (BASE + "_Upgrade", "1.1.0.0")), package("1.2.0.0"), Options()
+    )
+    assert steps(plan)[:2] == [
+        (BASE, "resume", "1.0.0.0", "1.1.0.0"),
+        (BASE, "update", "1.1.0.0", "1.2.0.0"),
+    ]
 
 
 def test_newer_holding_solution_or_one_without_base_is_refused() -> None:
@@ -176,12 +197,15 @@ def test_multisession_only_for_cif2_scenarios() -> None:
 # --- scenario ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("tables, expected", [
-    ({"msdyn_ciprovider"}, "cif1"),
-    ({"msdyn_channelprovider"}, "cif2"),
-    ({"msdyn_channelprovider", "msdyn_liveworkstream"}, "cif2-omnichannel"),
-    ({"msdyn_ciprovider", "msdyn_channelprovider"}, "cif2"),
-])
+@pytest.mark.parametrize(
+    "tables, expected",
+    [
+        ({"msdyn_ciprovider"}, "cif1"),
+        ({"msdyn_channelprovider"}, "cif2"),
+        ({"msdyn_channelprovider", "msdyn_liveworkstream"}, "cif2-omnichannel"),
+        ({"msdyn_ciprovider", "msdyn_channelprovider"}, "cif2"),
+    ],
+)
 def test_scenario_follows_the_msdyn_tables(tables: set[str], expected: str) -> None:
     assert plan_deploy(state(tables=frozenset(tables)), package(), Options()).scenario == expected
 
@@ -214,24 +238,33 @@ def test_required_variable_without_a_value_is_refused() -> None:
     assert plan.refused and "enreach_EnreachApiBaseUrl" in plan.refusals[0]
 
 
-@pytest.mark.parametrize("definition, current, given", [
-    (API_URL, {}, {"enreach_EnreachApiBaseUrl": "https://a"}),
-    (API_URL, {"enreach_EnreachApiBaseUrl": "https://current"}, {}),
-    (replace(API_URL, default_value="https://default"), {}, {}),
-    (replace(API_URL, required=False), {}, {}),
-    (replace(API_URL, packaged_value=True), {}, {}),
-])
+@pytest.mark.parametrize(
+    "definition, current, given",
+    [
+        (API_URL, {}, {"enreach_EnreachApiBaseUrl": "https://a"}),
+        (API_URL, {"enreach_EnreachApiBaseUrl": "https://current"}, {}),
+        (replace(API_URL, default_value="https://default"), {}, {}),
+        (replace(API_URL, required=False), {}, {}),
+        (replace(API_URL, packaged_value=True), {}, {}),
+    ],
+)
 def test_a_value_from_the_file_the_environment_or_the_package_satisfies_it(
-        definition: EnvVarDef, current: dict[str, str], given: dict[str, str]) -> None:
-    plan = plan_deploy(state(env_values=current), package(env_vars=(definition,)), Options(),
-                       DeploymentSettings(given))
+    definition: EnvVarDef, current: dict[str, str], given: dict[str, str]
+) -> None:
+    plan = plan_deploy(
+        state(env_values=current),
+        package(env_vars=(definition,)),
+        Options(),
+        DeploymentSettings(given),
+    )
     assert not plan.refused
     assert plan.env_values[BASE] == given
 
 
 def test_values_go_only_to_imports_and_unknown_entries_warn() -> None:
-    given = DeploymentSettings({"enreach_EnreachApiBaseUrl": "https://a", "other_Var": "x"},
-                               source="prod.json")
+    given = DeploymentSettings(
+        {"enreach_EnreachApiBaseUrl": "https://a", "other_Var": "x"}, source="prod.json"
+    )
     same = plan_deploy(state((BASE, "1.0.0.0")), package(env_vars=(API_URL,)), Options(), given)
     assert same.env_values == {}
     assert any("other_Var is not in the package" in w for w in same.warnings)
@@ -255,8 +288,11 @@ def test_provider_is_written_when_missing_or_different_and_only_for_cif1() -> No
 
 def test_nothing_to_do_when_everything_is_in_place() -> None:
     rows = (SettingRow("1", "A", "1", "1"),)
-    current = state((BASE, "1.0.0.0"), settings=(EnvSetting("1", "A", "1", "1"),),
-                    provider=ProviderState(True, fields=dict(PROVIDER.fields)))
+    current = state(
+        (BASE, "1.0.0.0"),
+        settings=(EnvSetting("1", "A", "1", "1"),),
+        provider=ProviderState(True, fields=dict(PROVIDER.fields)),
+    )
     assert plan_deploy(current, package(settings=rows), Options()).nothing_to_do
 
 

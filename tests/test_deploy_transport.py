@@ -61,8 +61,7 @@ def test_429_without_retry_after_backs_off_exponentially_up_to_a_cap(fake) -> No
     sender.close()
 
 
-def test_even_an_import_is_resent_after_429_since_the_server_did_not_act(fake,
-                                                                         transport) -> None:
+def test_even_an_import_is_resent_after_429_since_the_server_did_not_act(fake, transport) -> None:
     fake.fault("429", "POST", "PublishAllXml", retry_after="1")
     assert transport.send(publish_all()).status == 204
 
@@ -139,7 +138,8 @@ def test_every_request_carries_the_odata_headers(fake, transport) -> None:
     headers = fake.log[-1].headers
     assert headers["odata-version"] == "4.0" and headers["odata-maxversion"] == "4.0"
     assert headers["authorization"] == f"Bearer {TOKEN}" and headers["accept"] == (
-        "application/json")
+        "application/json"
+    )
 
 
 # --- storms through the whole CLI ---------------------------------------------------------

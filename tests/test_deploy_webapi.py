@@ -25,10 +25,15 @@ ROOT = "https://org.example/api/data/v9.2/"
 
 def test_solutions_query_names_each_solution_and_its_holding_solution() -> None:
     request = query_solutions(["VoiceForD365", "O'Brien_Upgrade"])
-    assert request == Request("GET", "solutions", (
-        ("$select", "solutionid,uniquename,friendlyname,version,ismanaged"),
-        ("$filter", "uniquename eq 'VoiceForD365' or uniquename eq 'O''Brien_Upgrade'")),
-        label="read installed solutions")
+    assert request == Request(
+        "GET",
+        "solutions",
+        (
+            ("$select", "solutionid,uniquename,friendlyname,version,ismanaged"),
+            ("$filter", "uniquename eq 'VoiceForD365' or uniquename eq 'O''Brien_Upgrade'"),
+        ),
+        label="read installed solutions",
+    )
 
 
 def test_running_imports_query_filters_on_completedon() -> None:
@@ -37,21 +42,32 @@ def test_running_imports_query_filters_on_completedon() -> None:
 
 
 def test_import_body_uses_the_documented_parameter_names() -> None:
-    params = component_parameters({"a_Url": "https://x"}, [{"LogicalName": "a_c",
-                                                            "ConnectionId": "c",
-                                                            "ConnectorId": "/p"}])
+    params = component_parameters(
+        {"a_Url": "https://x"}, [{"LogicalName": "a_c", "ConnectionId": "c", "ConnectorId": "/p"}]
+    )
     request = import_solution_async(b"zip", params, "S")
     assert request.method == "POST" and request.path == "ImportSolutionAsync"
     assert request.idempotent is False
     assert request.json == {
-        "OverwriteUnmanagedCustomizations": False, "PublishWorkflows": True,
+        "OverwriteUnmanagedCustomizations": False,
+        "PublishWorkflows": True,
         "CustomizationFile": base64.b64encode(b"zip").decode(),
-        "SkipProductUpdateDependencies": False, "HoldingSolution": False,
+        "SkipProductUpdateDependencies": False,
+        "HoldingSolution": False,
         "ComponentParameters": [
-            {"@odata.type": "Microsoft.Dynamics.CRM.environmentvariablevalue",
-             "schemaname": "a_Url", "value": "https://x"},
-            {"@odata.type": "Microsoft.Dynamics.CRM.connectionreference",
-             "connectionreferencelogicalname": "a_c", "connectorid": "/p", "connectionid": "c"}]}
+            {
+                "@odata.type": "Microsoft.Dynamics.CRM.environmentvariablevalue",
+                "schemaname": "a_Url",
+                "value": "https://x",
+            },
+            {
+                "@odata.type": "Microsoft.Dynamics.CRM.connectionreference",
+                "connectionreferencelogicalname": "a_c",
+                "connectorid": "/p",
+                "connectionid": "c",
+            },
+        ],
+    }
 
 
 def test_stage_and_upgrade_has_no_holding_flag_and_promote_takes_the_unique_name() -> None:
@@ -63,7 +79,8 @@ def test_stage_and_upgrade_has_no_holding_flag_and_promote_takes_the_unique_name
 def test_upsert_adds_if_match_only_for_updates() -> None:
     assert upsert("enreach_settings", "1", {"a": 1}).headers == ()
     assert upsert("enreach_settings", "1", {"a": 1}, must_exist=True).headers == (
-        ("If-Match", "*"),)
+        ("If-Match", "*"),
+    )
 
 
 def test_lock_errors_are_recognised_by_code_or_message() -> None:
@@ -77,8 +94,10 @@ def test_lock_errors_are_recognised_by_code_or_message() -> None:
 
 
 def test_batch_is_one_change_set_with_crlf_lines_and_content_ids() -> None:
-    requests = [upsert("enreach_settings", "1", {"enreach_value": "é"}),
-                upsert("enreach_settings", "2", {"enreach_value": "2"}, must_exist=True)]
+    requests = [
+        upsert("enreach_settings", "1", {"enreach_value": "é"}),
+        upsert("enreach_settings", "2", {"enreach_value": "2"}, must_exist=True),
+    ]
     content_type, body = build_batch(requests, ROOT, "b1")
     assert content_type == "multipart/mixed; boundary=batch_b1"
     text = body.decode("utf-8")
@@ -102,13 +121,15 @@ def test_batch_refuses_reads_empty_and_oversized_batches() -> None:
 
 
 def test_batch_response_with_a_change_set_and_a_failure_is_read_in_order() -> None:
-    body = ("--batchresponse_1\r\nContent-Type: multipart/mixed; boundary=changesetresponse_2"
-            "\r\n\r\n--changesetresponse_2\r\nContent-Type: application/http\r\n"
-            "Content-Transfer-Encoding: binary\r\nContent-ID: 1\r\n\r\nHTTP/1.1 204 No Content"
-            "\r\nOData-Version: 4.0\r\n\r\n\r\n--changesetresponse_2--\r\n--batchresponse_1\r\n"
-            "Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n"
-            "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n"
-            '{"error":{"code":"0x1","message":"bad"}}\r\n--batchresponse_1--\r\n')
+    body = (
+        "--batchresponse_1\r\nContent-Type: multipart/mixed; boundary=changesetresponse_2"
+        "\r\n\r\n--changesetresponse_2\r\nContent-Type: application/http\r\n"
+        "Content-Transfer-Encoding: binary\r\nContent-ID: 1\r\n\r\nHTTP/1.1 204 No Content"
+        "\r\nOData-Version: 4.0\r\n\r\n\r\n--changesetresponse_2--\r\n--batchresponse_1\r\n"
+        "Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n"
+        '{"error":{"code":"0x1","message":"bad"}}\r\n--batchresponse_1--\r\n'
+    )
     parts = parse_batch_response("multipart/mixed; boundary=batchresponse_1", body.encode())
     assert [(p.status, p.content_id) for p in parts] == [(204, "1"), (400, "")]
     assert parts[1].payload == {"error": {"code": "0x1", "message": "bad"}}
@@ -123,14 +144,17 @@ def test_split_multipart_ignores_the_epilogue() -> None:
 
 
 def test_import_log_failures_are_named_with_their_component() -> None:
-    data = ('<importexportxml><solutionManifests><solutionManifest><UniqueName>S</UniqueName>'
-            '<result result="success" errorcode="0" errortext="" /></solutionManifest>'
-            '</solutionManifests><entities><entity name="phonecall"><result result="failure" '
-            'errorcode="0x80048036" errortext="missing dependency" /></entity>'
-            '<entity name="account"><result result="warning" errortext="w" /></entity>'
-            '</entities></importexportxml>')
+    data = (
+        "<importexportxml><solutionManifests><solutionManifest><UniqueName>S</UniqueName>"
+        '<result result="success" errorcode="0" errortext="" /></solutionManifest>'
+        '</solutionManifests><entities><entity name="phonecall"><result result="failure" '
+        'errorcode="0x80048036" errortext="missing dependency" /></entity>'
+        '<entity name="account"><result result="warning" errortext="w" /></entity>'
+        "</entities></importexportxml>"
+    )
     assert import_failures(data, "job") == ["entity phonecall: missing dependency (0x80048036)"]
     assert import_failures("", "job") == []
-    root_only = ('<importexportxml succeeded="failure" status="Failed"><entities />'
-                 '</importexportxml>')
+    root_only = (
+        '<importexportxml succeeded="failure" status="Failed"><entities /></importexportxml>'
+    )
     assert import_failures(root_only, "job") == ["the import log says it failed (status Failed)"]

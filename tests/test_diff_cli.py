@@ -188,8 +188,9 @@ def test_a_git_revision_is_built_from_its_sources(
     assert bad.exit_code == 2 and "DIF003" in bad.stderr
 
 
-def test_an_export_and_its_unpacked_sources_show_no_difference(corpus: Path,
-                                                               tmp_path: Path) -> None:
+def test_an_export_and_its_unpacked_sources_show_no_difference(
+    corpus: Path, tmp_path: Path
+) -> None:
     """Sources that keep tables as exported are compared as built, like the zip."""
     export = corpus / "JRSasing+crm-dynamics-365/solution"
     assert run_cli("unpack", str(export), "--out", str(tmp_path / "src")).exit_code == 0

@@ -21,13 +21,18 @@ def sums(out: Path) -> dict[str, str]:
 def test_a_new_version_replaces_the_package_folder_and_validates_clean(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     for version in ("1.0.0.0", "1.1.0.0"):
-        result = run_cli("build", "package", "--src", str(SOURCES), "--version", version,
-                         "--out", str(out))
+        result = run_cli(
+            "build", "package", "--src", str(SOURCES), "--version", version, "--out", str(out)
+        )
         assert result.exit_code == 0, result.output
     folder = sorted(p.name for p in (out / "VoiceForD365Package").iterdir())
-    assert folder == ["Content", "ImportConfig.xml", "VoiceForD365ConfigData.zip",
-                      "VoiceForD365Multisession_1_1_0_0_managed.zip",
-                      "VoiceForD365_1_1_0_0_managed.zip"]
+    assert folder == [
+        "Content",
+        "ImportConfig.xml",
+        "VoiceForD365ConfigData.zip",
+        "VoiceForD365Multisession_1_1_0_0_managed.zip",
+        "VoiceForD365_1_1_0_0_managed.zip",
+    ]
     assert f"removed {out}/VoiceForD365Package/VoiceForD365_1_0_0_0_managed.zip" in result.stderr
     checked = run_cli("validate", str(out / "VoiceForD365Package"), "--json")
     assert "VAL024" not in checked.stdout
@@ -42,8 +47,9 @@ def test_sha256sums_lists_every_output_of_every_build(tmp_path: Path) -> None:
     assert set(listed) == on_disk - {"SHA256SUMS"}
     for name, value in listed.items():
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == value
-    done = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=out,
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        ["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=out, capture_output=True, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -68,8 +74,16 @@ def test_deploy_refuses_a_package_that_differs_from_its_sha256sums(tmp_path: Pat
     zip_path = out / "VoiceForD365Package_1_0_0_0.zip"
     zip_path.write_bytes(zip_path.read_bytes() + b"tampered")
     # refused before any request: the URL is never contacted
-    result = invoke(["deploy", "--env", "https://contoso.crm4.dynamics.com", "--package",
-                     str(zip_path), "--dry-run", "--json"])
+    result = invoke(
+        [
+            "deploy",
+            "--env",
+            "https://contoso.crm4.dynamics.com",
+            "--package",
+            str(zip_path),
+            "--dry-run",
+            "--json",
+        ]
+    )
     assert result.exit_code == 1
-    assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == \
-        ["PKG001"]
+    assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == ["PKG001"]

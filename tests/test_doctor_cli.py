@@ -16,10 +16,16 @@ ASSIGNEE = {"DefaultCrmAssignee": "fbc423f5-74f9-e911-80e0-000d3a2bd2f6"}
 
 
 def add_user(fake: FakeDataverse, name: str, roles: list[str], enreach_id: str = "") -> None:
-    fake.users.append({"systemuserid": str(uuid.uuid4()), "fullname": name,
-                       "applicationid": None, "isdisabled": False,
-                       "enreach_enreachuserid": enreach_id or None,
-                       "systemuserroles_association": [{"name": r} for r in roles]})
+    fake.users.append(
+        {
+            "systemuserid": str(uuid.uuid4()),
+            "fullname": name,
+            "applicationid": None,
+            "isdisabled": False,
+            "enreach_enreachuserid": enreach_id or None,
+            "systemuserroles_association": [{"name": r} for r in roles],
+        }
+    )
 
 
 def healthy(fake: FakeDataverse, tmp_path: Path) -> Path:
@@ -47,8 +53,14 @@ def test_a_healthy_environment_passes_every_check(fake, tmp_path, clock) -> None
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stdout
     assert "ok: application user" in result.stdout and "all " in result.stdout
-    for name in ("callback list", "environment variables", "enreach user ids", "app profile",
-                 "DefaultCrmAssignee", f"solution {BASE}"):
+    for name in (
+        "callback list",
+        "environment variables",
+        "enreach user ids",
+        "app profile",
+        "DefaultCrmAssignee",
+        f"solution {BASE}",
+    ):
         assert f"ok: {name}" in result.stdout, result.stdout
 
 
@@ -59,8 +71,7 @@ def test_doctor_never_writes_to_the_environment(fake, tmp_path, clock) -> None:
     assert fake.log and writes(fake) == []
 
 
-def test_json_report_has_environment_scenario_solutions_and_checks(fake, tmp_path,
-                                                                     clock) -> None:
+def test_json_report_has_environment_scenario_solutions_and_checks(fake, tmp_path, clock) -> None:
     package = healthy(fake, tmp_path)
     data = report(doctor(fake, package, "--json"))
     assert set(data) == ENVELOPE | {"scenario", "solutions", "checks"}
@@ -68,16 +79,33 @@ def test_json_report_has_environment_scenario_solutions_and_checks(fake, tmp_pat
     assert data["environment"] == fake.url and data["scenario"] == "cif2"
     base = next(s for s in data["solutions"] if s["uniquename"] == BASE)
     assert (base["from"], base["to"], base["status"], base["managed"]) == (
-        "1.0.0.0", "1.0.0.0", "installed", True)
+        "1.0.0.0",
+        "1.0.0.0",
+        "installed",
+        True,
+    )
     assert data["package"]["sha256"] == hashlib.sha256(package.read_bytes()).hexdigest()
-    assert data["checks"] and all(set(c) == {"name", "ok", "message", "instruction"}
-                                  for c in data["checks"])
+    assert data["checks"] and all(
+        set(c) == {"name", "ok", "message", "instruction"} for c in data["checks"]
+    )
     assert all(c["ok"] for c in data["checks"])
 
 
-ENVELOPE = {"report", "report_version", "tool", "environment", "package", "started_at",
-            "finished_at", "duration_seconds", "dry_run", "status", "exit_code", "diagnostics",
-            "counts"}
+ENVELOPE = {
+    "report",
+    "report_version",
+    "tool",
+    "environment",
+    "package",
+    "started_at",
+    "finished_at",
+    "duration_seconds",
+    "dry_run",
+    "status",
+    "exit_code",
+    "diagnostics",
+    "counts",
+}
 
 
 def failing(result) -> str:  # noqa: ANN001
@@ -103,8 +131,9 @@ def test_empty_default_assignee_fails_with_guide_1_5_3(fake, tmp_path, clock) ->
     assert "Guide 1.5.3" in data["diagnostics"][0]["hint"]
 
 
-def test_channel_provider_without_app_profile_fails_with_guide_1_5_1_2(fake, tmp_path,
-                                                                          clock) -> None:
+def test_channel_provider_without_app_profile_fails_with_guide_1_5_1_2(
+    fake, tmp_path, clock
+) -> None:
     package = healthy(fake, tmp_path)
     fake.providers["enreach_voicechannelprovider"]["msdyn_appconfig_msdyn_channelprovider"] = []
     out = failing(doctor(fake, package))
@@ -121,8 +150,11 @@ def test_voice_users_without_enreach_id_are_named_and_capped(fake, tmp_path, clo
     assert "12 Voice User user(s) without an Enreach User Id" in out and "Guide 1.5.2.1" in out
     assert "Agent 00" in out and "Agent 11" not in out and "and 2 more" in out
     assert "Not an agent" not in out and "Agent Smith" not in out
-    message = next(c["message"] for c in report(doctor(fake, package, "--json"))["checks"]
-                   if c["name"] == "enreach user ids")
+    message = next(
+        c["message"]
+        for c in report(doctor(fake, package, "--json"))["checks"]
+        if c["name"] == "enreach user ids"
+    )
     assert "Agent 11" in message
 
 
@@ -142,8 +174,9 @@ def test_unlinked_callback_list_fails_with_guide_1_5_4(fake, tmp_path, clock) ->
 
 def test_leftover_upgrade_solution_fails(fake, tmp_path, clock) -> None:
     package = healthy(fake, tmp_path)
-    fake.solutions[BASE + "_Upgrade"] = dict(fake.solutions[BASE], uniquename=BASE + "_Upgrade",
-                                              solutionid=str(uuid.uuid4()))
+    fake.solutions[BASE + "_Upgrade"] = dict(
+        fake.solutions[BASE], uniquename=BASE + "_Upgrade", solutionid=str(uuid.uuid4())
+    )
     out = failing(doctor(fake, package))
     assert f"{BASE}_Upgrade is left over" in out and "voicepkg deploy again" in out
 
@@ -155,10 +188,13 @@ def test_missing_solution_fails(fake, tmp_path, clock) -> None:
     assert f"warning: solution {BASE}: {BASE} is not installed" in out
 
 
-@pytest.mark.parametrize("apps, roles, missing", [("", "", "apps and roles"),
-                                                 ("app1", "", "roles"), ("", "role1", "apps")])
+@pytest.mark.parametrize(
+    "apps, roles, missing",
+    [("", "", "apps and roles"), ("app1", "", "roles"), ("", "role1", "apps")],
+)
 def test_cif1_provider_without_apps_or_roles_fails_with_guide_1_5_1_1(
-        fake, tmp_path, clock, apps: str, roles: str, missing: str) -> None:
+    fake, tmp_path, clock, apps: str, roles: str, missing: str
+) -> None:
     cif1(fake)
     package = write_package(tmp_path, Spec(settings=dict(ASSIGNEE)))
     assert deploy(fake, package).exit_code == 0
@@ -172,12 +208,14 @@ def test_cif1_provider_without_apps_or_roles_fails_with_guide_1_5_1_1(
 
 
 def test_bad_url_is_a_usage_error(package: Path) -> None:
-    result = invoke(["doctor", "--env", "http://contoso.crm4.dynamics.com",
-                     "--package", str(package)])
+    result = invoke(
+        ["doctor", "--env", "http://contoso.crm4.dynamics.com", "--package", str(package)]
+    )
     assert result.exit_code == 2 and "only for loopback" in result.stderr
 
 
 def test_missing_credentials_are_a_usage_error(fake, package, clock) -> None:
-    result = invoke(["doctor", "--env", fake.url, "--package", str(package)],
-                    env={"DATAVERSE_TOKEN": None})  # type: ignore[dict-item]
+    result = invoke(
+        ["doctor", "--env", fake.url, "--package", str(package)], env={"DATAVERSE_TOKEN": None}
+    )  # type: ignore[dict-item]
     assert result.exit_code == 2

@@ -79,16 +79,21 @@ def test_halt_rules() -> None:
     assert Halt(failures=5, share=0.1).exceeded(2, 10)
 
 
-@pytest.mark.parametrize("key, value", [
-    ("client_secret", "abc8Q~abcdefghijklmnopqrstuvwxyz0123456789"),
-    ("password", "hunter2hunter2"),
-    ("note", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eXoxMjMifQ.c2lnbmF0dXJl"),
-    ("note", "abc8Q~abcdefghijklmnopqrstuvwxyz0123456789"),
-])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("client_secret", "abc8Q~abcdefghijklmnopqrstuvwxyz0123456789"),
+        ("password", "hunter2hunter2"),
+        ("note", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eXoxMjMifQ.c2lnbmF0dXJl"),
+        ("note", "abc8Q~abcdefghijklmnopqrstuvwxyz0123456789"),
+    ],
+)
 def test_a_fleet_file_holding_a_secret_is_refused_without_showing_it(
-        tmp_path: Path, key: str, value: str) -> None:
-    text = GOOD.replace('secret_env = "CONTOSO_SECRET" }',
-                        f'secret_env = "CONTOSO_SECRET", {key} = "{value}" }}')
+    tmp_path: Path, key: str, value: str
+) -> None:
+    text = GOOD.replace(
+        'secret_env = "CONTOSO_SECRET" }', f'secret_env = "CONTOSO_SECRET", {key} = "{value}" }}'
+    )
     message = errors(tmp_path, text)
     assert "FLT020" in message and "looks like a secret" in message
     assert value not in message
@@ -99,22 +104,27 @@ def test_a_secret_value_where_the_variable_name_goes_is_refused(tmp_path: Path) 
     assert "FLT025" in message and "s3cr3t" not in message
 
 
-@pytest.mark.parametrize("change, code", [
-    (('name = "enreach-test"', 'name = "Contoso-Prod"'), "FLT012"),  # duplicate, any case
-    (("https://enreach-test.crm4.dynamics.com", "ftp://x"), "FLT021"),
-    (("https://enreach-test.crm4.dynamics.com", "http://example.com"), "FLT021"),
-    (("https://enreach-test.crm4.dynamics.com", "https://x.crm.dynamics.com/main.aspx"),
-     "FLT021"),
-    (("ring = 0", "ring = 7"), "FLT017"),
-    (('settings = "contoso.json"', 'settings = "missing.json"'), "FLT022"),
-    (('scenario = "cif2"', 'scenario = "cif3"'), "FLT018"),
-    (('start = "22:00"', 'start = "25:00"'), "FLT023"),
-    (('timezone = "Europe/Paris"', 'timezone = "Mars/Olympus"'), "FLT023"),
-    (('federated = "github"', 'federated = "gitlab"'), "FLT024"),
-    (("jobs = 4", "jobs = 0"), "FLT014"),
-    (("share = 0.25", "share = 2"), "FLT014"),
-    (('tags = ["eu"]', 'colour = "blue"'), "FLT015"),
-])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        (('name = "enreach-test"', 'name = "Contoso-Prod"'), "FLT012"),  # duplicate, any case
+        (("https://enreach-test.crm4.dynamics.com", "ftp://x"), "FLT021"),
+        (("https://enreach-test.crm4.dynamics.com", "http://example.com"), "FLT021"),
+        (
+            ("https://enreach-test.crm4.dynamics.com", "https://x.crm.dynamics.com/main.aspx"),
+            "FLT021",
+        ),
+        (("ring = 0", "ring = 7"), "FLT017"),
+        (('settings = "contoso.json"', 'settings = "missing.json"'), "FLT022"),
+        (('scenario = "cif2"', 'scenario = "cif3"'), "FLT018"),
+        (('start = "22:00"', 'start = "25:00"'), "FLT023"),
+        (('timezone = "Europe/Paris"', 'timezone = "Mars/Olympus"'), "FLT023"),
+        (('federated = "github"', 'federated = "gitlab"'), "FLT024"),
+        (("jobs = 4", "jobs = 0"), "FLT014"),
+        (("share = 0.25", "share = 2"), "FLT014"),
+        (('tags = ["eu"]', 'colour = "blue"'), "FLT015"),
+    ],
+)
 def test_bad_input_is_a_clear_error(tmp_path: Path, change: tuple[str, str], code: str) -> None:
     assert change[0] in GOOD
     assert code in errors(tmp_path, GOOD.replace(*change, 1))
@@ -124,14 +134,16 @@ def test_the_cli_refuses_a_bad_fleet_file_before_reading_anything(tmp_path: Path
     path = write(tmp_path, GOOD.replace("ring = 0", "ring = 9"))
     result = invoke(["fleet", "matrix", "--engine", "github", "--fleet", str(path)])
     assert result.exit_code == 1 and "FLT017" in result.stderr and not result.stdout
-    missing = invoke(["fleet", "matrix", "--engine", "github", "--fleet",
-                      str(tmp_path / "nope.toml")])
+    missing = invoke(
+        ["fleet", "matrix", "--engine", "github", "--fleet", str(tmp_path / "nope.toml")]
+    )
     assert missing.exit_code == 2 and "FLT001" in missing.stderr
 
 
-def test_the_fleet_file_comes_from_the_project_configuration(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch,
-                                                             ) -> None:
+def test_the_fleet_file_comes_from_the_project_configuration(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     write(tmp_path, GOOD)
     (tmp_path / "ops").mkdir()
     (tmp_path / "fleet.toml").rename(tmp_path / "ops" / "customers.toml")

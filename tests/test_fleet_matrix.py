@@ -17,8 +17,12 @@ CLIENT = "66666666-7777-8888-9999-000000000000"
 
 
 def schema_check(builtin: str, path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
-                           builtin, str(path)], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", builtin, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -26,16 +30,32 @@ def fleet(tmp_path: Path) -> Path:
     (tmp_path / "deploy").mkdir()
     lines = ["[fleet]", "jobs = 3", ""]
     for index in range(7):
-        name = ["contoso-prod", "fabrikam.eu", "9lives", "adatum_test", "adatum-test",
-                "woodgrove", "northwind"][index]
+        name = [
+            "contoso-prod",
+            "fabrikam.eu",
+            "9lives",
+            "adatum_test",
+            "adatum-test",
+            "woodgrove",
+            "northwind",
+        ][index]
         (tmp_path / "deploy" / f"{name}.json").write_text('{"EnvironmentVariables": []}')
-        auth = (f'{{ tenant_id = "{TENANT}", client_id = "{CLIENT}", federated = "github" }}'
-                if index == 2 else f'{{ tenant_id = "{TENANT}", client_id = "{CLIENT}", '
-                f'secret_env = "SECRET_{index}" }}')
-        lines += ["[[environment]]", f'name = "{name}"',
-                  f'url = "https://org{index}.crm4.dynamics.com"', f"ring = {index % 2 + 1}",
-                  f'settings = "deploy/{name}.json"', f"auth = {auth}",
-                  *(["excluded = true"] if name == "woodgrove" else []), ""]
+        auth = (
+            f'{{ tenant_id = "{TENANT}", client_id = "{CLIENT}", federated = "github" }}'
+            if index == 2
+            else f'{{ tenant_id = "{TENANT}", client_id = "{CLIENT}", '
+            f'secret_env = "SECRET_{index}" }}'
+        )
+        lines += [
+            "[[environment]]",
+            f'name = "{name}"',
+            f'url = "https://org{index}.crm4.dynamics.com"',
+            f"ring = {index % 2 + 1}",
+            f'settings = "deploy/{name}.json"',
+            f"auth = {auth}",
+            *(["excluded = true"] if name == "woodgrove" else []),
+            "",
+        ]
     path = tmp_path / "fleet.toml"
     path.write_text("\n".join(lines))
     return path
@@ -52,35 +72,65 @@ def test_github_matrix_fits_strategy_matrix_in_a_workflow(fleet: Path, tmp_path:
     data = matrix(fleet, "github", "--ring", "1")
     legs = data["matrix"]["include"]  # type: ignore[index]
     assert data["max-parallel"] == 3
-    assert [leg["env_name"] for leg in legs] == ["contoso-prod", "9lives", "adatum-test",
-                                                 "northwind"]
+    assert [leg["env_name"] for leg in legs] == [
+        "contoso-prod",
+        "9lives",
+        "adatum-test",
+        "northwind",
+    ]
     assert legs[0]["settings"] == "deploy/contoso-prod.json"
     assert legs[0]["secret_env"] == "SECRET_0" and legs[1]["federated"] == "github"
-    workflow = {"on": "workflow_dispatch", "jobs": {"deploy": {
-        "runs-on": "ubuntu-latest",
-        "strategy": {"fail-fast": False, "max-parallel": data["max-parallel"],
-                     "matrix": data["matrix"]},
-        "steps": [{"run": "voicepkg deploy --env \"${{ matrix.env_url }}\" --json"}]}}}
+    workflow = {
+        "on": "workflow_dispatch",
+        "jobs": {
+            "deploy": {
+                "runs-on": "ubuntu-latest",
+                "strategy": {
+                    "fail-fast": False,
+                    "max-parallel": data["max-parallel"],
+                    "matrix": data["matrix"],
+                },
+                "steps": [{"run": 'voicepkg deploy --env "${{ matrix.env_url }}" --json'}],
+            }
+        },
+    }
     path = tmp_path / "workflow.yml"
     path.write_text(json.dumps(workflow))
     checked = schema_check("vendor.github-workflows", path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_azure_devops_matrix_fits_strategy_matrix_in_a_pipeline(fleet: Path,
-                                                                tmp_path: Path) -> None:
+def test_azure_devops_matrix_fits_strategy_matrix_in_a_pipeline(
+    fleet: Path, tmp_path: Path
+) -> None:
     data = matrix(fleet, "azure-devops")
     legs = data["matrix"]
     assert data["maxParallel"] == 3
     # leg names: letters, digits and '_', starting with a letter, unique
-    assert list(legs) == ["contoso_prod", "fabrikam_eu", "env_9lives", "adatum_test",  # type: ignore[call-overload]
-                          "adatum_test_", "northwind"]
+    assert list(legs) == [
+        "contoso_prod",
+        "fabrikam_eu",
+        "env_9lives",
+        "adatum_test",  # type: ignore[call-overload]
+        "adatum_test_",
+        "northwind",
+    ]
     assert legs["fabrikam_eu"]["env_url"] == "https://org1.crm4.dynamics.com"  # type: ignore[index]
-    pipeline = {"trigger": "none", "jobs": [{"job": "deploy", "strategy": {
-        "matrix": {name: {k: str(v) for k, v in leg.items()}
-                   for name, leg in legs.items()},  # type: ignore[attr-defined]
-        "maxParallel": str(data["maxParallel"])},
-        "steps": [{"script": "voicepkg deploy --env \"$(env_url)\" --json"}]}]}
+    pipeline = {
+        "trigger": "none",
+        "jobs": [
+            {
+                "job": "deploy",
+                "strategy": {
+                    "matrix": {
+                        name: {k: str(v) for k, v in leg.items()} for name, leg in legs.items()
+                    },  # type: ignore[attr-defined]
+                    "maxParallel": str(data["maxParallel"]),
+                },
+                "steps": [{"script": 'voicepkg deploy --env "$(env_url)" --json'}],
+            }
+        ],
+    }
     path = tmp_path / "azure-pipelines.yml"
     path.write_text(json.dumps(pipeline))
     checked = schema_check("vendor.azure-pipelines", path)
@@ -88,20 +138,30 @@ def test_azure_devops_matrix_fits_strategy_matrix_in_a_pipeline(fleet: Path,
 
 
 def test_the_matrix_carries_names_of_secrets_never_their_values(fleet: Path) -> None:
-    result = invoke(["fleet", "matrix", "--engine", "github", "--fleet", str(fleet)],
-                    {"SECRET_0": "the-real-client-secret"})
+    result = invoke(
+        ["fleet", "matrix", "--engine", "github", "--fleet", str(fleet)],
+        {"SECRET_0": "the-real-client-secret"},
+    )
     assert "SECRET_0" in result.stdout and "the-real-client-secret" not in result.stdout
     assert "no job: woodgrove: excluded in the fleet file" in result.stderr
 
 
-@pytest.mark.parametrize("path, builtin", [
-    ("examples/fleet/github-actions.yml", "vendor.github-workflows"),
-    ("examples/fleet/azure-pipelines.yml", "vendor.azure-pipelines"),
-])
+@pytest.mark.parametrize(
+    "path, builtin",
+    [
+        ("examples/fleet/github-actions.yml", "vendor.github-workflows"),
+        ("examples/fleet/azure-pipelines.yml", "vendor.azure-pipelines"),
+    ],
+)
 def test_example_pipelines_are_valid_workflows(path: str, builtin: str) -> None:
     checked = schema_check(builtin, ROOT / path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     text = (ROOT / path).read_text()
-    for step in ("fleet matrix --engine", "voicepkg deploy --env", "--json",
-                 "fleet report", "--halt"):
+    for step in (
+        "fleet matrix --engine",
+        "voicepkg deploy --env",
+        "--json",
+        "fleet report",
+        "--halt",
+    ):
         assert step in text

@@ -12,15 +12,19 @@ from fakes.packages import BASE, write_package
 
 
 def test_plan_names_data_loss_and_missing_values_and_changes_nothing(
-        tmp_path: Path, clock: FakeClock) -> None:  # noqa: F811
+    tmp_path: Path,
+    clock: FakeClock,  # noqa: F811
+) -> None:
     dropped = spec("1.2.0.0")
     dropped.columns["enreach_setting"].remove("enreach_description")
     package = write_package(tmp_path, dropped)
     with fleet_of([("behind", 1), ("fresh", 1), ("current", 2)]) as envs:
         fleet = fleet_toml(envs, tmp_path)
         (tmp_path / "settings.json").write_text('{"EnvironmentVariables": []}')
-        result = invoke(["fleet", "plan", str(package), "--fleet", str(fleet), "--ring", "1",
-                         "--json"], tokens(envs))
+        result = invoke(
+            ["fleet", "plan", str(package), "--fleet", str(fleet), "--ring", "1", "--json"],
+            tokens(envs),
+        )
         assert result.exit_code == 3, result.stderr  # the fresh one is refused
         rows = {r["name"]: r for r in json.loads(result.stdout)["environments"]}
         assert set(rows) == {envs[0].name, envs[1].name}  # ring 1 only
@@ -33,13 +37,27 @@ def test_plan_names_data_loss_and_missing_values_and_changes_nothing(
         assert fresh["status"] == "refused"
         assert fresh["missing_settings"] == ["enreach_EnreachApiBaseUrl"]
         assert any("enreach_EnreachApiBaseUrl" in e for e in fresh["errors"])
-        assert all(not e.server.calls("POST") and not e.server.calls("PATCH")
-                   for e in envs if e.server)
-        text = invoke(["fleet", "plan", str(package), "--fleet", str(fleet), "--ring", "1"],
-                      tokens(envs))
+        assert all(
+            not e.server.calls("POST") and not e.server.calls("PATCH") for e in envs if e.server
+        )
+        text = invoke(
+            ["fleet", "plan", str(package), "--fleet", str(fleet), "--ring", "1"], tokens(envs)
+        )
         assert "data loss: VoiceForD365: column enreach_setting.enreach_description" in text.stdout
-        allowed = invoke(["fleet", "plan", str(package), "--fleet", str(fleet), "--ring", "1",
-                          "--allow-data-loss", "--json"], tokens(envs))
+        allowed = invoke(
+            [
+                "fleet",
+                "plan",
+                str(package),
+                "--fleet",
+                str(fleet),
+                "--ring",
+                "1",
+                "--allow-data-loss",
+                "--json",
+            ],
+            tokens(envs),
+        )
         behind = json.loads(allowed.stdout)["environments"][0]
         assert behind["name"] == envs[0].name and behind["status"] == "changes"
         assert {s["uniquename"]: s["action"] for s in behind["steps"]}[BASE] == "upgrade"
@@ -48,14 +66,29 @@ def test_plan_names_data_loss_and_missing_values_and_changes_nothing(
 
 
 def test_status_of_one_ring_as_markdown_and_a_missing_credential_fails_its_row_only(
-        tmp_path: Path, clock: FakeClock) -> None:  # noqa: F811
+    tmp_path: Path,
+    clock: FakeClock,  # noqa: F811
+) -> None:
     package = write_package(tmp_path, spec())
     with fleet_of([("current", 0), ("layer", 1), ("drift", 1)]) as envs:
         fleet = fleet_toml(envs, tmp_path)
         variables = tokens(envs)
         del variables[envs[2].variable]
-        result = invoke(["fleet", "status", "--package", str(package), "--fleet", str(fleet),
-                         "--ring", "1", "--format", "markdown"], variables)
+        result = invoke(
+            [
+                "fleet",
+                "status",
+                "--package",
+                str(package),
+                "--fleet",
+                str(fleet),
+                "--ring",
+                "1",
+                "--format",
+                "markdown",
+            ],
+            variables,
+        )
         assert result.exit_code == 1
         assert f"| 1 | {envs[2].name} | **failed** |" in result.stdout
         assert f"the environment variable {envs[2].variable} is not set" in result.stdout
@@ -66,7 +99,9 @@ def test_status_of_one_ring_as_markdown_and_a_missing_credential_fails_its_row_o
 
 
 def test_an_import_in_progress_shows_in_status_and_plan_follows_it(
-        tmp_path: Path, clock: FakeClock) -> None:  # noqa: F811
+    tmp_path: Path,
+    clock: FakeClock,  # noqa: F811
+) -> None:
     from datetime import UTC, datetime
 
     package = write_package(tmp_path, spec())
@@ -75,12 +110,15 @@ def test_an_import_in_progress_shows_in_status_and_plan_follows_it(
         started = datetime.fromtimestamp(clock.wall() - 600, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         job = envs[0].server.add_orphan_job(BASE, started)
         fleet = fleet_toml(envs, tmp_path)
-        status = invoke(["fleet", "status", "--package", str(package), "--fleet", str(fleet),
-                         "--json"], tokens(envs))
+        status = invoke(
+            ["fleet", "status", "--package", str(package), "--fleet", str(fleet), "--json"],
+            tokens(envs),
+        )
         row = json.loads(status.stdout)["environments"][0]
         assert row["imports_running"] == [{"solution": BASE, "job": job, "progress": 0.0}]
         assert row["status"] == "warning" and f"job {job}" in " ".join(row["warnings"])
-        plan = invoke(["fleet", "plan", str(package), "--fleet", str(fleet), "--json"],
-                      tokens(envs))
+        plan = invoke(
+            ["fleet", "plan", str(package), "--fleet", str(fleet), "--json"], tokens(envs)
+        )
         steps = json.loads(plan.stdout)["environments"][0]["steps"]
         assert {s["uniquename"]: s["action"] for s in steps}[BASE] == "wait"

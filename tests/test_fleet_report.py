@@ -47,7 +47,8 @@ def report(files: list[Path], *args: str) -> tuple[int, str]:
 
 
 def test_text_and_markdown_put_failures_first_with_their_diagnostics(
-        reports: tuple[Path, list[Path]]) -> None:
+    reports: tuple[Path, list[Path]],
+) -> None:
     _, files = reports
     code, text = report(files)
     assert code == 1  # a failed environment fails the report
@@ -90,8 +91,9 @@ def test_the_halt_gate_judges_each_ring_by_the_rule(reports: tuple[Path, list[Pa
     assert share.exit_code == 1 and "halt at more than 30% failed" in share.stderr
 
 
-def test_a_plain_deploy_report_is_named_by_the_fleet_file(reports: tuple[Path, list[Path]],
-                                                          tmp_path: Path) -> None:
+def test_a_plain_deploy_report_is_named_by_the_fleet_file(
+    reports: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
     fleet, files = reports
     plain = json.loads(next(f for f in files if f.name == "behind-001.json").read_text())
     del plain["fleet"]  # as `voicepkg deploy --json` writes it in a matrix job
@@ -113,13 +115,26 @@ def chromium() -> str:
 
 def render(page: Path, tmp_path: Path, *what: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         f"--user-data-dir={tmp_path / 'profile'}", *what, page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=True)
+        [
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *what,
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
 
 
-def test_the_html_page_in_headless_chromium(reports: tuple[Path, list[Path]],
-                                            tmp_path: Path) -> None:
+def test_the_html_page_in_headless_chromium(
+    reports: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
     _, files = reports
     hostile = json.loads(files[0].read_text())
     hostile["fleet"]["name"] = "zz-hostile"
@@ -127,8 +142,18 @@ def test_the_html_page_in_headless_chromium(reports: tuple[Path, list[Path]],
     hostile["diagnostics"] = [{"code": "DEP100", "severity": "error", "message": HOSTILE}]
     (tmp_path / "hostile.json").write_text(json.dumps(hostile))
     page = tmp_path / "fleet.html"
-    result = invoke(["fleet", "report", *map(str, files), str(tmp_path / "hostile.json"),
-                     "--format", "html", "--out", str(page)])
+    result = invoke(
+        [
+            "fleet",
+            "report",
+            *map(str, files),
+            str(tmp_path / "hostile.json"),
+            "--format",
+            "html",
+            "--out",
+            str(page),
+        ]
+    )
     assert result.exit_code == 1 and page.is_file()
 
     dom = lxml_html.fromstring(render(page, tmp_path, "--dump-dom").stdout)
@@ -137,24 +162,39 @@ def test_the_html_page_in_headless_chromium(reports: tuple[Path, list[Path]],
     headline = dom.get_element_by_id("headline").text_content()
     assert headline.startswith("7 environment(s): 2 failed")
     headings = [h.text_content() for h in dom.xpath("//h2")]
-    assert headings == ["Version spread", "Failures", "Drift and layers", "Ring 0", "Ring 1",
-                        "Ring 2"]
+    assert headings == [
+        "Version spread",
+        "Failures",
+        "Drift and layers",
+        "Ring 0",
+        "Ring 1",
+        "Ring 2",
+    ]
     failures = [b.text_content() for b in dom.xpath("//div[@id='failures']/div")]
     assert failures[0].startswith("down-002") and "connection refused" in failures[0]
     assert any(HOSTILE in f for f in failures)  # shown as text
     assert [b.text_content() for b in dom.xpath("//div[@id='failures']/div/span")] == [
-        "failed", "failed", "halted"]
+        "failed",
+        "failed",
+        "halted",
+    ]
     assert failures[2].startswith("halted 2 not started: ring 1 halted: 1 of 3 failed")
     assert failures[2].endswith("behind-005, layer-004")
     drift = dom.get_element_by_id("drift").text_content()
     assert "unmanaged layer over VoiceForD365 form Voice for D365 Phone Call" in drift
     assert "CallDurationLimit" in drift
-    versions = {tr[0].text_content(): int(tr[1].text_content())
-                for tr in dom.xpath("//table[@id='versions']//tr[td]")}
+    versions = {
+        tr[0].text_content(): int(tr[1].text_content())
+        for tr in dom.xpath("//table[@id='versions']//tr[td]")
+    }
     assert versions == {CURRENT: 4, BEHIND: 1, "unknown": 2}
     ring1 = dom.xpath("//h2[.='Ring 1']/following-sibling::table[1]//tr/td[1]")
-    assert [td.text_content() for td in ring1] == ["down-002", "zz-hostile", "behind-001",
-                                                   "drift-003"]
+    assert [td.text_content() for td in ring1] == [
+        "down-002",
+        "zz-hostile",
+        "behind-001",
+        "drift-003",
+    ]
 
     shot = tmp_path / "fleet.png"
     render(page, tmp_path, f"--screenshot={shot}", "--window-size=1200,1400")
@@ -168,8 +208,13 @@ def test_junit_stays_well_formed_when_a_server_message_holds_control_characters(
     from builder.fleet.report import junit_report
     from builder.fleet.rows import Row
 
-    row = Row("odd-001", 1, "https://odd.crm.dynamics.com", "failed",
-              errors=("DEP100: the server said \x1b[31mno\x00\x0b",))
+    row = Row(
+        "odd-001",
+        1,
+        "https://odd.crm.dynamics.com",
+        "failed",
+        errors=("DEP100: the server said \x1b[31mno\x00\x0b",),
+    )
     suites = ET.fromstring(junit_report([row]))
     failure = suites.find("testsuite/testcase/failure")
     assert failure is not None and failure.get("message", "").startswith("DEP100: the server said")
@@ -178,14 +223,20 @@ def test_junit_stays_well_formed_when_a_server_message_holds_control_characters(
 def test_versions_are_unknown_only_when_the_environment_was_not_read() -> None:
     from builder.fleet.rows import combine, to_row
 
-    fresh = to_row({"kind": "status", "name": "a", "status": "warning", "installed": {}},
-                   None, "a")
-    down = to_row({"kind": "status", "name": "b", "status": "failed", "errors": ["refused"]},
-                  None, "b")
-    halted = to_row({"environment": "https://a.crm.dynamics.com", "status": "halted",
-                     "solutions": [], "fleet": {"name": "a", "ring": 2, "reason": "r"}},
-                    None, "a")
-    assert (fresh.version, down.version, halted.version) == ("not installed", "unknown",
-                                                             "unknown")
+    fresh = to_row({"kind": "status", "name": "a", "status": "warning", "installed": {}}, None, "a")
+    down = to_row(
+        {"kind": "status", "name": "b", "status": "failed", "errors": ["refused"]}, None, "b"
+    )
+    halted = to_row(
+        {
+            "environment": "https://a.crm.dynamics.com",
+            "status": "halted",
+            "solutions": [],
+            "fleet": {"name": "a", "ring": 2, "reason": "r"},
+        },
+        None,
+        "a",
+    )
+    assert (fresh.version, down.version, halted.version) == ("not installed", "unknown", "unknown")
     both = combine(halted, fresh)
     assert (both.status, both.version, both.ring) == ("halted", "not installed", 2)

@@ -12,8 +12,9 @@ import pytest
 from builder import launch
 
 
-def run_launch(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-               *args: str) -> str:
+def run_launch(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> str:
     monkeypatch.setattr(sys, "argv", ["voicepkg", *args])
     assert launch.main() == 0
     return capsys.readouterr().out
@@ -28,7 +29,9 @@ def clicks_help(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_the_help_is_clicks_then_read_from_the_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     clicks_help: str,
 ) -> None:
     monkeypatch.setenv("VOICEPKG_CACHE_DIR", str(tmp_path))
@@ -49,7 +52,9 @@ def test_another_width_or_cli_code_is_another_entry(
 
 
 def test_without_a_usable_cache_click_answers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     clicks_help: str,
 ) -> None:
     monkeypatch.setenv("VOICEPKG_CACHE_DIR", "")  # turned off
@@ -65,8 +70,16 @@ def test_the_installed_script_prints_the_same_help_cold_and_warm(
     tmp_path: Path, clicks_help: str
 ) -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "VOICEPKG_CACHE_DIR": str(tmp_path)}
-    outs = [subprocess.run([sys.executable, "-m", "builder", "--help"], env=env, check=True,
-                           capture_output=True, text=True).stdout for _ in range(2)]
+    outs = [
+        subprocess.run(
+            [sys.executable, "-m", "builder", "--help"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for _ in range(2)
+    ]
     assert outs == [clicks_help, clicks_help]
     assert len(list(tmp_path.glob("help-*.txt"))) == 1
 

@@ -34,8 +34,12 @@ from builder.deploy.webapi import (
 from builder.errors import BuildError
 
 URL = os.environ.get("DATAVERSE_URL", "").rstrip("/")
-pytestmark = [pytest.mark.live, pytest.mark.skipif(
-    not URL, reason="live tier: set DATAVERSE_URL and credentials (docs/deploy.md)")]
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.skipif(
+        not URL, reason="live tier: set DATAVERSE_URL and credentials (docs/deploy.md)"
+    ),
+]
 
 
 class Quiet:
@@ -53,8 +57,9 @@ def transport() -> Iterator[Transport]:
     except BuildError as error:
         pytest.skip(f"live tier: no usable credentials ({error})")
     clock = SystemClock()
-    sender = Transport(URL, TokenProvider(spec, URL), clock, deadline=clock.monotonic() + 3600,
-                       who=spec.who())
+    sender = Transport(
+        URL, TokenProvider(spec, URL), clock, deadline=clock.monotonic() + 3600, who=spec.who()
+    )
     yield sender
     sender.close()
 
@@ -65,8 +70,13 @@ def imported(transport: Transport) -> dict[str, str]:
     ImportJobKey of the answer."""
     ours = str(uuid.uuid4())
     request = import_solution_async(base_zip(Spec(version="1.0.0.1")), [], BASE)
-    request = Request(request.method, request.path, json={**request.json, "ImportJobId": ours},
-                      idempotent=False, label=request.label)
+    request = Request(
+        request.method,
+        request.path,
+        json={**request.json, "ImportJobId": ours},
+        idempotent=False,
+        label=request.label,
+    )
     answer = dict(transport.send(request).payload)
     runner = Runner(transport, transport.clock, transport.deadline or 0.0, 10.0, Quiet())
     runner.follow(str(answer.get("ImportJobKey") or ""), str(answer["AsyncOperationId"]), BASE)
@@ -74,7 +84,8 @@ def imported(transport: Transport) -> dict[str, str]:
 
 
 def test_open_question_1_the_import_job_is_found_by_import_job_key(
-        transport: Transport, imported: dict[str, str]) -> None:
+    transport: Transport, imported: dict[str, str]
+) -> None:
     """Deploy follows ImportJobKey and sends no ImportJobId; the fake ignores a client's id."""
     assert imported["key"], "ImportSolutionAsync answered without ImportJobKey"
     job = transport.send(get_import_job(imported["key"])).payload
@@ -86,7 +97,8 @@ def test_open_question_1_the_import_job_is_found_by_import_job_key(
 
 
 def test_open_question_2_a_failed_change_set_is_http_400_with_a_multipart_body(
-        transport: Transport) -> None:
+    transport: Transport,
+) -> None:
     """Deploy parses a failed $batch (400 + multipart) into one diagnostic per write."""
     missing = str(uuid.uuid4())
     write = upsert("solutions", missing, {"friendlyname": "never"}, must_exist=True)
@@ -97,7 +109,8 @@ def test_open_question_2_a_failed_change_set_is_http_400_with_a_multipart_body(
 
 
 def test_open_question_3_component_summaries_name_each_component_type(
-        transport: Transport, imported: dict[str, str]) -> None:
+    transport: Transport, imported: dict[str, str]
+) -> None:
     """Deploy names components by msdyn_schemaname (named types) or msdyn_objectid."""
     solution = transport.get_all(query_solutions([BASE]))[0]
     rows = transport.get_all(query_components(str(solution["solutionid"])))
@@ -108,11 +121,17 @@ def test_open_question_3_component_summaries_name_each_component_type(
 
 
 def test_open_question_4_create_only_upsert_is_refused_when_the_row_exists(
-        transport: Transport, imported: dict[str, str]) -> None:
+    transport: Transport, imported: dict[str, str]
+) -> None:
     """If-None-Match: * on an existing row is 412, as documented for upsert."""
     solution = transport.get_all(query_solutions([BASE]))[0]
     with pytest.raises(DataverseError) as caught:
-        transport.send(upsert("solutions", str(solution["solutionid"]),
-                              {"friendlyname": str(solution["friendlyname"])},
-                              must_not_exist=True))
+        transport.send(
+            upsert(
+                "solutions",
+                str(solution["solutionid"]),
+                {"friendlyname": str(solution["friendlyname"])},
+                must_not_exist=True,
+            )
+        )
     assert caught.value.status == 412

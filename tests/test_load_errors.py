@@ -237,7 +237,7 @@ def test_an_empty_value_is_named_as_empty(tree: Path) -> None:
     text = path.read_text(encoding="utf-8")
     start = text.index('max-length="')
     end = text.index('"', start + len('max-length="'))
-    path.write_text(text[:start] + 'max-length=""' + text[end + 1:], encoding="utf-8")
+    path.write_text(text[:start] + 'max-length=""' + text[end + 1 :], encoding="utf-8")
     project, found = collect_project(tree)
     assert project is None
     (item,) = found

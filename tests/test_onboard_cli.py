@@ -25,8 +25,10 @@ def graph() -> Iterator[FakeGraph]:
 
 
 def onboard(graph: FakeGraph, *args: str):  # noqa: ANN201
-    return invoke(["onboard", "--graph-url", graph.url, *args],
-                  {"GRAPH_TOKEN": graph.token, "DATAVERSE_TOKEN": None})
+    return invoke(
+        ["onboard", "--graph-url", graph.url, *args],
+        {"GRAPH_TOKEN": graph.token, "DATAVERSE_TOKEN": None},
+    )
 
 
 def certificate(tmp: Path) -> Path:
@@ -38,9 +40,16 @@ def certificate(tmp: Path) -> Path:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Enreach Voice")])
     start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(7).not_valid_before(start)
-            .not_valid_after(start + datetime.timedelta(days=365)).sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(7)
+        .not_valid_before(start)
+        .not_valid_after(start + datetime.timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
     path = tmp / "enreach.pem"
     path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return path
@@ -51,8 +60,12 @@ def test_a_federated_credential_onboards_without_any_secret(graph) -> None:
     assert result.exit_code == 0, result.output
     [app] = graph.apps
     assert app["displayName"] == "Voice for Dynamics 365"
-    assert app["requiredResourceAccess"] == [{"resourceAppId": DYNAMICS_CRM, "resourceAccess": [
-        {"id": USER_IMPERSONATION, "type": "Scope"}]}]
+    assert app["requiredResourceAccess"] == [
+        {
+            "resourceAppId": DYNAMICS_CRM,
+            "resourceAccess": [{"id": USER_IMPERSONATION, "type": "Scope"}],
+        }
+    ]
     assert [s["appId"] for s in graph.service_principals] == [app["appId"]]
     [federated] = graph.federated[app["id"]]
     assert (federated["issuer"], federated["subject"]) == (ISSUER, SUBJECT)
@@ -109,15 +122,23 @@ MS_GRAPH, USER_READ = "00000003-0000-0000-c000-000000000000", "e1fe6dd8-ba31-4d6
 
 
 def test_an_existing_app_keeps_its_permissions_and_gains_ours(graph) -> None:
-    graph.apps.append({"id": "0b1c2d3e-0000-4000-8000-000000000001",
-                       "appId": "0b1c2d3e-0000-4000-8000-000000000002",
-                       "displayName": "Voice for Dynamics 365", "signInAudience": "AzureADMyOrg",
-                       "requiredResourceAccess": [{"resourceAppId": MS_GRAPH, "resourceAccess": [
-                           {"id": USER_READ, "type": "Scope"}]}],
-                       "keyCredentials": [], "passwordCredentials": []})
+    graph.apps.append(
+        {
+            "id": "0b1c2d3e-0000-4000-8000-000000000001",
+            "appId": "0b1c2d3e-0000-4000-8000-000000000002",
+            "displayName": "Voice for Dynamics 365",
+            "signInAudience": "AzureADMyOrg",
+            "requiredResourceAccess": [
+                {"resourceAppId": MS_GRAPH, "resourceAccess": [{"id": USER_READ, "type": "Scope"}]}
+            ],
+            "keyCredentials": [],
+            "passwordCredentials": [],
+        }
+    )
     graph.federated["0b1c2d3e-0000-4000-8000-000000000001"] = []
-    assert onboard(graph, "--federated-issuer", ISSUER, "--federated-subject",
-                   SUBJECT).exit_code == 0
+    assert (
+        onboard(graph, "--federated-issuer", ISSUER, "--federated-subject", SUBJECT).exit_code == 0
+    )
     apis = [a["resourceAppId"] for a in graph.apps[0]["requiredResourceAccess"]]
     assert apis == [MS_GRAPH, DYNAMICS_CRM]
 
@@ -129,9 +150,14 @@ def test_dry_run_writes_nothing(graph) -> None:
     assert "would add the secret credential" in result.stderr
 
 
-@pytest.mark.parametrize("args", [(), ("--client-secret", "--federated-issuer", ISSUER,
-                                       "--federated-subject", SUBJECT),
-                                  ("--federated-issuer", ISSUER)])
+@pytest.mark.parametrize(
+    "args",
+    [
+        (),
+        ("--client-secret", "--federated-issuer", ISSUER, "--federated-subject", SUBJECT),
+        ("--federated-issuer", ISSUER),
+    ],
+)
 def test_exactly_one_credential_is_a_usage_rule(graph, args) -> None:
     result = onboard(graph, *args)
     assert result.exit_code == 2
@@ -139,8 +165,10 @@ def test_exactly_one_credential_is_a_usage_rule(graph, args) -> None:
 
 
 def test_a_refused_token_fails_clearly_and_writes_nothing(graph) -> None:
-    result = invoke(["onboard", "--graph-url", graph.url, "--client-secret"],
-                    {"GRAPH_TOKEN": "not-the-token", "DATAVERSE_TOKEN": None})
+    result = invoke(
+        ["onboard", "--graph-url", graph.url, "--client-secret"],
+        {"GRAPH_TOKEN": "not-the-token", "DATAVERSE_TOKEN": None},
+    )
     assert result.exit_code == 1
     assert "read the tenant: InvalidAuthenticationToken" in result.stderr
     assert "not-the-token" not in result.output

@@ -24,30 +24,18 @@ VERSION = "1.2.3.4"  # pinned, so a version bump in the sources changes no hash 
 TABLES = 200
 
 HASHES: dict[str, str] = {
-    "voice/VoiceForD365Multisession_1_2_3_4_managed.zip":
-        "f558d25222efc8d6597fc5f43cb2d67a629d395dac5890e24e61593809c8fd5c",
-    "voice/VoiceForD365Multisession_1_2_3_4_unmanaged.zip":
-        "e3d121870379566bdba29f16f4b83534e9e63c97e78dc1c1b92334da74e0d8f5",
-    "voice/VoiceForD365Package/Content/en-us/EndHtml/HTML/Default.htm":
-        "76128fc483b578b6616fb15d3b47b3a8bb584d60b78b444b6894b3776228b58b",
-    "voice/VoiceForD365Package/Content/en-us/WelcomeHtml/HTML/Default.htm":
-        "cacb49e15b649441c0baa7e8132ceb46203245ee109fd70d2fc8cee41edde3d1",
-    "voice/VoiceForD365Package/ImportConfig.xml":
-        "ab54a2237b5dbf106c662e4efebd1272755e2f073fa7515a2bb466c37f5c6697",
-    "voice/VoiceForD365Package/VoiceForD365ConfigData.zip":
-        "72edcb4118066edf856db42d7ffe873856a4b184b1208dada220e82280193c0a",
-    "voice/VoiceForD365Package/VoiceForD365Multisession_1_2_3_4_managed.zip":
-        "f558d25222efc8d6597fc5f43cb2d67a629d395dac5890e24e61593809c8fd5c",
-    "voice/VoiceForD365Package/VoiceForD365_1_2_3_4_managed.zip":
-        "0d2aa8493d794b90c7bc09b6923326946f4066ccce844e00b5437ae79b6d44ac",
-    "voice/VoiceForD365Package_1_2_3_4.zip":
-        "5d7514551bd0ca9744f61fac043a77b91a5f21a81d99456f63c3f9a0d44ce488",
-    "voice/VoiceForD365_1_2_3_4_managed.zip":
-        "0d2aa8493d794b90c7bc09b6923326946f4066ccce844e00b5437ae79b6d44ac",
-    "voice/VoiceForD365_1_2_3_4_unmanaged.zip":
-        "620c3d45474b14af2d890494e2f9be966914b6ee9c3870f950682dfb441ae17e",
-    "generated/200_tables_managed.zip":
-        "21e1a78aa6c70b4666251c8b1d71a123c5260ead3cd4e1f061a6f2a75b491205",
+    "voice/VoiceForD365Multisession_1_2_3_4_managed.zip": "f558d25222efc8d6597fc5f43cb2d67a629d395dac5890e24e61593809c8fd5c",  # noqa: E501
+    "voice/VoiceForD365Multisession_1_2_3_4_unmanaged.zip": "e3d121870379566bdba29f16f4b83534e9e63c97e78dc1c1b92334da74e0d8f5",  # noqa: E501
+    "voice/VoiceForD365Package/Content/en-us/EndHtml/HTML/Default.htm": "76128fc483b578b6616fb15d3b47b3a8bb584d60b78b444b6894b3776228b58b",  # noqa: E501
+    "voice/VoiceForD365Package/Content/en-us/WelcomeHtml/HTML/Default.htm": "cacb49e15b649441c0baa7e8132ceb46203245ee109fd70d2fc8cee41edde3d1",  # noqa: E501
+    "voice/VoiceForD365Package/ImportConfig.xml": "ab54a2237b5dbf106c662e4efebd1272755e2f073fa7515a2bb466c37f5c6697",  # noqa: E501
+    "voice/VoiceForD365Package/VoiceForD365ConfigData.zip": "72edcb4118066edf856db42d7ffe873856a4b184b1208dada220e82280193c0a",  # noqa: E501
+    "voice/VoiceForD365Package/VoiceForD365Multisession_1_2_3_4_managed.zip": "f558d25222efc8d6597fc5f43cb2d67a629d395dac5890e24e61593809c8fd5c",  # noqa: E501
+    "voice/VoiceForD365Package/VoiceForD365_1_2_3_4_managed.zip": "0d2aa8493d794b90c7bc09b6923326946f4066ccce844e00b5437ae79b6d44ac",  # noqa: E501
+    "voice/VoiceForD365Package_1_2_3_4.zip": "5d7514551bd0ca9744f61fac043a77b91a5f21a81d99456f63c3f9a0d44ce488",  # noqa: E501
+    "voice/VoiceForD365_1_2_3_4_managed.zip": "0d2aa8493d794b90c7bc09b6923326946f4066ccce844e00b5437ae79b6d44ac",  # noqa: E501
+    "voice/VoiceForD365_1_2_3_4_unmanaged.zip": "620c3d45474b14af2d890494e2f9be966914b6ee9c3870f950682dfb441ae17e",  # noqa: E501
+    "generated/200_tables_managed.zip": "21e1a78aa6c70b4666251c8b1d71a123c5260ead3cd4e1f061a6f2a75b491205",  # noqa: E501
 }
 
 

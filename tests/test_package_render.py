@@ -13,13 +13,17 @@ from builder.errors import BuildError
 from builder.render import render_config_data, render_import_config
 from builder.xmlsafe import parse_xml
 
-BOILERPLATE = ("microsoft+Dynamics365-Apps-Samples/customer-service/omnichannel/"
-               "alm-template-pipeline/solutions/boilerplate/PDPackage/boilerplate/ImportConfig.xml")
+BOILERPLATE = (
+    "microsoft+Dynamics365-Apps-Samples/customer-service/omnichannel/"
+    "alm-template-pipeline/solutions/boilerplate/PDPackage/boilerplate/ImportConfig.xml"
+)
 
 
 def records(data: etree._Element, entity: str) -> list[dict[str, str]]:
-    return [{f.get("name", ""): f.get("value", "") for f in r.iter("field")}
-            for r in data.iterfind(f"entity[@name='{entity}']/records/record")]
+    return [
+        {f.get("name", ""): f.get("value", "") for f in r.iter("field")}
+        for r in data.iterfind(f"entity[@name='{entity}']/records/record")
+    ]
 
 
 def test_data_xml_holds_every_setting_with_its_default() -> None:
@@ -73,29 +77,39 @@ def test_every_data_field_is_declared_in_the_schema() -> None:
     schema = parse_xml(files["data_schema.xml"], "schema")
     data = parse_xml(files["data.xml"], "data")
     for entity in data.iter("entity"):
-        declared = {f.get("name") for f in schema.iterfind(
-            f"entity[@name='{entity.get('name')}']/fields/field")}
+        declared = {
+            f.get("name")
+            for f in schema.iterfind(f"entity[@name='{entity.get('name')}']/fields/field")
+        }
         used = {f.get("name") for f in entity.iter("field")}
         assert used <= declared, entity.get("name")
 
 
 def test_the_data_zip_has_the_three_cmt_entries() -> None:
     assert sorted(render_config_data(voice_project())) == [
-        "[Content_Types].xml", "data.xml", "data_schema.xml"]
+        "[Content_Types].xml",
+        "data.xml",
+        "data_schema.xml",
+    ]
 
 
 def test_a_setting_with_an_unknown_category_is_reported_at_its_source() -> None:
     project = voice_project()
     first = project.settings[0]
-    bad = dataclasses.replace(first, category="Nonsense",  # type: ignore[arg-type]
-                              src=dataclasses.replace(first.src, file="settings.xml", line=3))
+    bad = dataclasses.replace(
+        first,
+        category="Nonsense",  # type: ignore[arg-type]
+        src=dataclasses.replace(first.src, file="settings.xml", line=3),
+    )
     with pytest.raises(BuildError) as caught:
         render_config_data(dataclasses.replace(project, settings=(bad,)))
     assert str(caught.value).startswith("settings.xml:3: error BLD302")
 
 
-FILES = {BASE: "VoiceForD365_1_2_3_4_managed.zip",
-         MULTI: "VoiceForD365Multisession_1_2_3_4_managed.zip"}
+FILES = {
+    BASE: "VoiceForD365_1_2_3_4_managed.zip",
+    MULTI: "VoiceForD365Multisession_1_2_3_4_managed.zip",
+}
 
 
 def test_import_config_is_utf16_with_a_bom_like_microsofts(corpus: Path) -> None:

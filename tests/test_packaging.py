@@ -8,8 +8,9 @@ from conftest import ROOT
 
 
 def test_every_builder_package_is_listed_in_pyproject() -> None:
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-                 ["packages"])
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
     found = {
         ".".join(init.parent.relative_to(ROOT).parts)
         for init in (ROOT / "builder").rglob("__init__.py")
@@ -25,6 +26,7 @@ def test_the_library_api_names_resolve_to_the_stage_functions() -> None:
 
     assert builder.build_package is build_package
     assert builder.load_project is load_project
-    not_callable = {n: getattr(builder, n) for n in builder.__all__
-                    if not callable(getattr(builder, n))}
+    not_callable = {
+        n: getattr(builder, n) for n in builder.__all__ if not callable(getattr(builder, n))
+    }
     assert not not_callable

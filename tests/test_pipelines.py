@@ -31,11 +31,13 @@ from fakes.fixtures import TOKEN, cif2
 EXAMPLES = ROOT / "examples" / "release"
 GITHUB = EXAMPLES / "github-actions.yml"
 AZURE = EXAMPLES / "azure-pipelines.yml"
-VARIABLES = {"AZURE_CLIENT_ID": "11111111-2222-3333-4444-555555555555",
-             "AZURE_TENANT_ID": "66666666-7777-8888-9999-000000000000",
-             "ENREACH_API_BASE_URL": "https://api.enreach.example",
-             "USER_ID_SYNC_URL": "https://sync.enreach.example",
-             "VOICE_WIDGET_URL": "https://widget.enreach.example"}
+VARIABLES = {
+    "AZURE_CLIENT_ID": "11111111-2222-3333-4444-555555555555",
+    "AZURE_TENANT_ID": "66666666-7777-8888-9999-000000000000",
+    "ENREACH_API_BASE_URL": "https://api.enreach.example",
+    "USER_ID_SYNC_URL": "https://sync.enreach.example",
+    "VOICE_WIDGET_URL": "https://widget.enreach.example",
+}
 
 
 def load_yaml(path: Path) -> dict:  # type: ignore[type-arg]
@@ -44,14 +46,28 @@ def load_yaml(path: Path) -> dict:  # type: ignore[type-arg]
     return dict(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
 
 
-@pytest.mark.parametrize(("path", "schema"), [(GITHUB, "vendor.github-workflows"),
-                                              (AZURE, "vendor.azure-pipelines")])
+@pytest.mark.parametrize(
+    ("path", "schema"), [(GITHUB, "vendor.github-workflows"), (AZURE, "vendor.azure-pipelines")]
+)
 def test_the_examples_are_valid_pipelines(path: Path, schema: str) -> None:
     # python regexes: check-jsonschema's default engine cannot compile a pattern the Azure
     # schema uses for tag triggers (RegressError "Invalid character escape")
-    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--regex-variant",
-                           "python", "--builtin-schema", schema, str(path)],
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--regex-variant",
+            "python",
+            "--builtin-schema",
+            schema,
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -64,9 +80,20 @@ def fake() -> Iterator[FakeDataverse]:
 
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, timeout=60,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example",
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example"})
+    subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example",
+        },
+    )
 
 
 @pytest.fixture
@@ -83,8 +110,12 @@ def checkout(tmp_path: Path) -> Path:
     git(repo, "commit", "-qm", "1.1.0")
     git(repo, "tag", "v1.1.0")
     setting = repo / "solution_src" / "settings" / "callback-sync.xml"
-    setting.write_text(setting.read_text(encoding="utf-8").replace(
-        'default="Callback request"', 'default="Call me back"'), encoding="utf-8")
+    setting.write_text(
+        setting.read_text(encoding="utf-8").replace(
+            'default="Callback request"', 'default="Call me back"'
+        ),
+        encoding="utf-8",
+    )
     add_warning(repo / "solution_src")
     git(repo, "commit", "-qam", "1.2.0")
     git(repo, "tag", "v1.2.0")
@@ -94,11 +125,22 @@ def checkout(tmp_path: Path) -> Path:
 def run_script(script: str, repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """One step's script as the runner runs it (bash -e)."""
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    base = {"PATH": path, "HOME": str(repo.parent), "LANG": "C.UTF-8",
-            "DATAVERSE_TOKEN": TOKEN, "VOICEPKG_POLL_INTERVAL": "0.05"}
-    return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=repo,
-                          env={**base, **env}, capture_output=True, text=True, timeout=600,
-                          check=False)
+    base = {
+        "PATH": path,
+        "HOME": str(repo.parent),
+        "LANG": "C.UTF-8",
+        "DATAVERSE_TOKEN": TOKEN,
+        "VOICEPKG_POLL_INTERVAL": "0.05",
+    }
+    return subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", script],
+        cwd=repo,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def github_steps(variables: dict[str, str]) -> Iterator[tuple[str, str, dict[str, str], bool]]:
@@ -111,10 +153,16 @@ def github_steps(variables: dict[str, str]) -> Iterator[tuple[str, str, dict[str
     for job in workflow["jobs"].values():
         for step in job["steps"]:
             if "run" in step:
-                env = {k: fill(str(v)) for k, v in {**workflow.get("env", {}),
-                                                      **step.get("env", {})}.items()}
-                yield (step.get("name", step["run"]), fill(step["run"]), env,
-                       bool(step.get("continue-on-error")))
+                env = {
+                    k: fill(str(v))
+                    for k, v in {**workflow.get("env", {}), **step.get("env", {})}.items()
+                }
+                yield (
+                    step.get("name", step["run"]),
+                    fill(step["run"]),
+                    env,
+                    bool(step.get("continue-on-error")),
+                )
 
 
 def azure_steps(variables: dict[str, str]) -> Iterator[tuple[str, str, dict[str, str], bool]]:
@@ -128,21 +176,29 @@ def azure_steps(variables: dict[str, str]) -> Iterator[tuple[str, str, dict[str,
     for step in pipeline["steps"]:
         script = step.get("script") or step.get("inputs", {}).get("inlineScript")
         if script:
-            env = {k: fill(str(v)) for k, v in {**pipeline.get("variables", {}),
-                                                  **step.get("env", {})}.items()}
-            yield step.get("displayName", script), fill(script), env, bool(
-                step.get("continueOnError"))
+            env = {
+                k: fill(str(v))
+                for k, v in {**pipeline.get("variables", {}), **step.get("env", {})}.items()
+            }
+            yield (
+                step.get("displayName", script),
+                fill(script),
+                env,
+                bool(step.get("continueOnError")),
+            )
 
 
-def run_pipeline(steps: Iterator[tuple[str, str, dict[str, str], bool]], repo: Path,
-                 ci: dict[str, str]) -> dict[str, subprocess.CompletedProcess[str]]:
+def run_pipeline(
+    steps: Iterator[tuple[str, str, dict[str, str], bool]], repo: Path, ci: dict[str, str]
+) -> dict[str, subprocess.CompletedProcess[str]]:
     ran = {}
     for name, script, env, may_fail in steps:
         if script.strip() == "pip install .":
             continue  # voicepkg is installed already: the test runs the installed command
         done = run_script(script, repo, {**ci, **env})
-        assert done.returncode == 0 or (may_fail and done.returncode == 1), \
+        assert done.returncode == 0 or (may_fail and done.returncode == 1), (
             f"step {name!r} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
+        )
         assert "Traceback" not in done.stderr
         ran[name] = done
     return ran
@@ -159,30 +215,40 @@ def check_outputs(repo: Path, fake: FakeDataverse, version: str) -> None:
         assert ET.parse(repo / report).getroot().tag == "testsuites"
 
 
-def test_the_github_workflow_runs_green_against_the_fake(checkout: Path,
-                                                         fake: FakeDataverse) -> None:
+def test_the_github_workflow_runs_green_against_the_fake(
+    checkout: Path, fake: FakeDataverse
+) -> None:
     summary = checkout.parent / "step-summary.md"
-    ci = {"GITHUB_ACTIONS": "true", "GITHUB_REF_NAME": "v1.2.0", "GITHUB_RUN_NUMBER": "42",
-          "GITHUB_STEP_SUMMARY": str(summary)}
+    ci = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REF_NAME": "v1.2.0",
+        "GITHUB_RUN_NUMBER": "42",
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
     ran = run_pipeline(github_steps({**VARIABLES, "DATAVERSE_URL": fake.url}), checkout, ci)
     assert list(ran) == ["Validate", "Build", "Release notes", "Deploy", "Doctor"]
     check_outputs(checkout, fake, "1.2.0.42")
     where = f"solution_src/{WARNED_FORM.as_posix()}"
-    assert (f"::warning file={where},line={warning_line(checkout / 'solution_src')},"
-            in ran["Validate"].stderr), ran["Validate"].stderr
+    assert (
+        f"::warning file={where},line={warning_line(checkout / 'solution_src')},"
+        in ran["Validate"].stderr
+    ), ran["Validate"].stderr
     written = summary.read_text(encoding="utf-8")
     for section in ("### voicepkg validate", "### voicepkg deploy", "### voicepkg doctor"):
         assert section in written
     assert "Call me back" in written  # the diff's Markdown
 
 
-def test_the_azure_pipeline_runs_green_against_the_fake(checkout: Path,
-                                                        fake: FakeDataverse) -> None:
+def test_the_azure_pipeline_runs_green_against_the_fake(
+    checkout: Path, fake: FakeDataverse
+) -> None:
     ci = {"TF_BUILD": "True", "BUILD_SOURCEBRANCHNAME": "v1.2.0", "BUILD_BUILDID": "4711"}
     variables = {**VARIABLES, "DATAVERSE_URL": fake.url, "System.AccessToken": "unused"}
     ran = run_pipeline(azure_steps(variables), checkout, ci)
     assert list(ran) == ["Validate", "Build", "Release notes", "Deploy", "Doctor"]
     check_outputs(checkout, fake, "1.2.0.4711")
     where = f"solution_src/{WARNED_FORM.as_posix()}"
-    assert (f"##vso[task.logissue type=warning;sourcepath={where};"
-            f"linenumber={warning_line(checkout / 'solution_src')};") in ran["Validate"].stderr
+    assert (
+        f"##vso[task.logissue type=warning;sourcepath={where};"
+        f"linenumber={warning_line(checkout / 'solution_src')};"
+    ) in ran["Validate"].stderr

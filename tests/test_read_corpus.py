@@ -129,5 +129,7 @@ def test_corpus_components_the_sources_cannot_rebuild_are_kept_as_exported_and_n
     assert any(p.startswith("raw/RACTD365CustomerService/sections/optionsets/") for p in files)
     assert "raw/RACTD365CustomerService/entries/solution.xml" in files  # the frame
     named = {w.message for w in unpacked.warnings if w.code == "UNP010"}
-    assert "role RACT-CSR Manager is kept as exported: the sources would not rebuild " \
+    assert (
+        "role RACT-CSR Manager is kept as exported: the sources would not rebuild "
         "Roles/RACT-CSR_Manager.xml as exported" in named
+    )

@@ -74,8 +74,10 @@ def test_the_notification_field_set_sits_in_customizations_xml_like_the_real_one
     real: dict[str, Entries], ours: dict[str, Entries]
 ) -> None:
     expected = intersect_set_shape(real[DCCP], NOTIFICATION_FIELDS)
-    assert intersect_set_shape(_ours(ours, "VoiceForD365Multisession"),
-                               NOTIFICATION_FIELDS) == expected
+    assert (
+        intersect_set_shape(_ours(ours, "VoiceForD365Multisession"), NOTIFICATION_FIELDS)
+        == expected
+    )
 
 
 def test_intersect_sets_come_in_the_real_order_before_languages(
@@ -103,11 +105,12 @@ def content_type_shape(entries: Entries) -> dict[str, object]:
 
     return {
         "defaults are the extensions": defaults == {extension(p) for p in entries} - {""},
-        "overrides are the parts without extension":
-            overrides == {"/" + p for p in entries if not extension(p)},
+        "overrides are the parts without extension": overrides
+        == {"/" + p for p in entries if not extension(p)},
         "content types": {e.get("ContentType") for e in root},
-        "parts without a content type":
-            [p for p in entries if extension(p) not in defaults and "/" + p not in overrides],
+        "parts without a content type": [
+            p for p in entries if extension(p) not in defaults and "/" + p not in overrides
+        ],
     }
 
 
@@ -127,8 +130,11 @@ def test_every_part_has_a_content_type_the_way_real_exports_give_it(
 
 
 def _rows(entries: Entries, folder: str) -> list[etree._Element]:
-    return [etree.fromstring(data) for path, data in sorted(entries.items())
-            if path.startswith(folder + "/") and path.endswith(".xml")]
+    return [
+        etree.fromstring(data)
+        for path, data in sorted(entries.items())
+        if path.startswith(folder + "/") and path.endswith(".xml")
+    ]
 
 
 def tab_parameters_shape(entries: Entries) -> list[tuple[object, ...]]:
@@ -147,14 +153,18 @@ def tab_parameters_shape(entries: Entries) -> list[tuple[object, ...]]:
         assert text is not None, row.get("msdyn_uniquename")
         columns = [str(c.tag) for c in row]
         values = json.loads(text)
-        shapes.append((
-            columns == sorted(columns, key=lambda c: (c in ("statecode", "statuscode"), c)),
-            {k: v["value"] for k, v in values.items()} == parameters.get(
-                row.get("msdyn_uniquename") or "", {}),
-            frozenset(tuple(v) for v in values.values()),
-            text == json.dumps(values, separators=(",", ":"), ensure_ascii=False).replace(
-                "/", "\\/"),
-        ))
+        shapes.append(
+            (
+                columns == sorted(columns, key=lambda c: (c in ("statecode", "statuscode"), c)),
+                {k: v["value"] for k, v in values.items()}
+                == parameters.get(row.get("msdyn_uniquename") or "", {}),
+                frozenset(tuple(v) for v in values.values()),
+                text
+                == json.dumps(values, separators=(",", ":"), ensure_ascii=False).replace(
+                    "/", "\\/"
+                ),
+            )
+        )
     return shapes
 
 
@@ -195,10 +205,14 @@ def test_deploy_still_counts_the_variables_of_a_package() -> None:
     roots it finds the variables by their folders."""
     from builder.deploy.components import solution_components
 
-    entries = {"environmentvariabledefinitions/enreach_X/environmentvariabledefinition.xml":
-               b"<environmentvariabledefinition schemaname='enreach_X'/>"}
-    manifest = etree.fromstring(b"<ImportExportXml><SolutionManifest><RootComponents/>"
-                                b"</SolutionManifest></ImportExportXml>")
+    entries = {
+        "environmentvariabledefinitions/enreach_X/environmentvariabledefinition.xml": (
+            b"<environmentvariabledefinition schemaname='enreach_X'/>"
+        )
+    }
+    manifest = etree.fromstring(
+        b"<ImportExportXml><SolutionManifest><RootComponents/></SolutionManifest></ImportExportXml>"
+    )
     assert solution_components(manifest, entries, "t") == {(380, "enreach_x")}
 
 
@@ -212,8 +226,10 @@ def test_the_json_we_derive_from_a_real_tab_s_parameters_is_the_json_it_carries(
 
     for name in (DCCP, CONTOSO):
         tabs = read_solution(zip_bytes(real[name]), name).project.tab_templates
-        exported = {r.get("msdyn_uniquename"): r.findtext("msdyn_templateparameters")
-                    for r in _rows(real[name], "msdyn_applicationtabtemplates")}
+        exported = {
+            r.get("msdyn_uniquename"): r.findtext("msdyn_templateparameters")
+            for r in _rows(real[name], "msdyn_applicationtabtemplates")
+        }
         assert tabs and {t.unique_name: template_parameters_json(t) for t in tabs} == exported
 
 
@@ -228,8 +244,11 @@ def virtual_table_shape(entries: Entries) -> dict[str, object]:
     from urllib.parse import unquote_plus
 
     root = _customizations(entries)
-    [entity] = [e for e in root.iterfind("Entities/Entity/EntityInfo/entity")
-                if e.find("DataSourceId") is not None]
+    [entity] = [
+        e
+        for e in root.iterfind("Entities/Entity/EntityInfo/entity")
+        if e.find("DataSourceId") is not None
+    ]
     [source] = root.iterfind("EntityDataSources/EntityDataSource")
     manifest = etree.fromstring(entries["solution.xml"])
     [data_root] = [r for r in manifest.iter("RootComponent") if r.get("type") == "183"]
@@ -237,7 +256,8 @@ def virtual_table_shape(entries: Entries) -> dict[str, object]:
     tags = [str(c.tag) for c in root]
     return {
         "provider": entity.findtext("DataProviderId"),
-        "source bound": entity.findtext("DataSourceId") == source.get("EntityDataSourceId")
+        "source bound": entity.findtext("DataSourceId")
+        == source.get("EntityDataSourceId")
         == data_root.get("id"),
         "source provider is the table's": source.findtext("EntityDataProviderId")
         == entity.findtext("DataProviderId"),
@@ -248,8 +268,10 @@ def virtual_table_shape(entries: Entries) -> dict[str, object]:
         "connection columns": sorted(connection),
         "connection names the source": connection["odatadatasourceId"]
         == (source.get("EntityDataSourceId") or "").strip("{}"),
-        "external names": (entity.find("ExternalName") is not None,
-                           entity.find("ExternalCollectionName") is not None),
+        "external names": (
+            entity.find("ExternalName") is not None,
+            entity.find("ExternalCollectionName") is not None,
+        ),
     }
 
 
@@ -266,8 +288,12 @@ def test_our_connection_definition_encoding_reproduces_the_real_one(
 
     from builder.render.cz_datasource import encode_connection
 
-    text = _customizations(real[VE]).findtext("EntityDataSources/EntityDataSource/"
-                                               "ConnectionDefinition") or ""
+    text = (
+        _customizations(real[VE]).findtext(
+            "EntityDataSources/EntityDataSource/ConnectionDefinition"
+        )
+        or ""
+    )
     assert encode_connection(json.loads(unquote_plus(text))) == text
 
 
@@ -279,15 +305,14 @@ def package_shape(paths: list[str]) -> dict[str, object]:
     ImportConfig.xml), what sits at the root besides the assembly, what the folder holds."""
     [config] = [p for p in paths if p.endswith("/ImportConfig.xml")]
     folder = config.split("/")[0] + "/"
-    inside = [p[len(folder):] for p in paths if p.startswith(folder)]
+    inside = [p[len(folder) :] for p in paths if p.startswith(folder)]
     root = [p for p in paths if "/" not in p and not p.endswith((".dll", ".pdb", ".config"))]
     return {
         "one folder level": config.count("/") == 1,
         "root besides the assembly": sorted(root),
-        "everything else in the folder": len(inside) + len(root) == len(
-            [p for p in paths if not p.endswith((".dll", ".pdb", ".config"))]),
-        "solutions in the folder": any(p.endswith("_managed.zip") and "/" not in p
-                                       for p in inside),
+        "everything else in the folder": len(inside) + len(root)
+        == len([p for p in paths if not p.endswith((".dll", ".pdb", ".config"))]),
+        "solutions in the folder": any(p.endswith("_managed.zip") and "/" not in p for p in inside),
         "pages": sorted(p for p in inside if p.endswith(".htm")),
     }
 
@@ -323,7 +348,8 @@ def test_deploy_and_validate_read_the_package_zip_in_either_layout(
     old.write_bytes(zip_bytes(folder))
     read = [read_package(p) for p in (new, old)]
     assert [[s.file_name for s in r.solutions] for r in read] == [
-        [s.file_name for s in read[0].solutions]] * 2 and len(read[0].solutions) == 2
+        [s.file_name for s in read[0].solutions]
+    ] * 2 and len(read[0].solutions) == 2
     assert read[0].settings == read[1].settings and read[0].settings
     for path in (new, old):
         assert [d for d in validate_path(path) if d.severity == "error"] == []
@@ -331,6 +357,12 @@ def test_deploy_and_validate_read_the_package_zip_in_either_layout(
 
 def test_docs_name_every_shape_this_file_verifies() -> None:
     doc = (Path(__file__).resolve().parents[1] / "docs" / "verified.md").read_text("utf-8")
-    tests = [n for n in globals() if n.startswith("test_") and "docs" not in n
-             and "either_layout" not in n and "deploy_still" not in n]
+    tests = [
+        n
+        for n in globals()
+        if n.startswith("test_")
+        and "docs" not in n
+        and "either_layout" not in n
+        and "deploy_still" not in n
+    ]
     assert [n for n in tests if n not in doc] == []

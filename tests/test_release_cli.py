@@ -19,9 +19,17 @@ def junit(text: str) -> list[tuple[str, str]]:
     """(testcase name, outcome) of a JUnit document."""
     suite = ET.fromstring(text).find("testsuite")
     assert suite is not None
-    return [(c.get("name", ""), "failure" if c.find("failure") is not None else
-             "skipped" if c.find("skipped") is not None else "pass")
-            for c in suite.iter("testcase")]
+    return [
+        (
+            c.get("name", ""),
+            "failure"
+            if c.find("failure") is not None
+            else "skipped"
+            if c.find("skipped") is not None
+            else "pass",
+        )
+        for c in suite.iter("testcase")
+    ]
 
 
 def test_doctor_flags_an_environment_behind_the_package(fake, tmp_path, clock) -> None:
@@ -30,8 +38,9 @@ def test_doctor_flags_an_environment_behind_the_package(fake, tmp_path, clock) -
     newer = write_package(tmp_path / "next", Spec(version="1.0.2.0"))
     result = doctor(fake, newer)
     assert result.exit_code == 1
-    assert (f"warning: solution {BASE}: {BASE} 1.0.0.0 is installed, behind the package's "
-            "1.0.2.0") in result.stdout
+    assert (
+        f"warning: solution {BASE}: {BASE} 1.0.0.0 is installed, behind the package's 1.0.2.0"
+    ) in result.stdout
     cases = dict(junit(doctor(fake, newer, "--format", "junit").stdout))
     assert cases[f"solution {BASE}"] == "failure"
     assert cases["application user"] == "pass"
@@ -51,8 +60,13 @@ def test_deploy_junit_markdown_and_step_summary(fake, tmp_path, clock) -> None:
     cif2(fake)
     package = write_package(tmp_path)
     summary = tmp_path / "summary.md"
-    result = deploy(fake, package, "--format", "junit",
-                    env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+    result = deploy(
+        fake,
+        package,
+        "--format",
+        "junit",
+        env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)},
+    )
     assert result.exit_code == 0, result.output
     cases = dict(junit(result.stdout))
     assert cases[f"{BASE} install - -> 1.0.0.0"] == "pass" and cases["deployment"] == "pass"
@@ -75,14 +89,14 @@ def test_a_refused_deploy_is_a_failed_junit_case(fake, tmp_path, clock) -> None:
 def test_every_unset_variable_is_reported_at_once(fake, tmp_path, clock) -> None:
     package = write_package(tmp_path)
     out = tmp_path / "ci.json"
-    invoke(["settings", "template", "--package", str(package), "--out", str(out),
-            "--placeholders"])
+    invoke(["settings", "template", "--package", str(package), "--out", str(out), "--placeholders"])
     names = [v["Value"] for v in json.loads(out.read_text())["EnvironmentVariables"]]
     assert len(names) >= 2 and all(n.startswith("${") for n in names)
     result = deploy(fake, package, "--json", settings=out)
     assert result.exit_code == 1
-    unset = [d["message"] for d in json.loads(result.stdout)["diagnostics"]
-             if d["code"] == "DEP021"]
+    unset = [
+        d["message"] for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "DEP021"
+    ]
     assert unset == [f"{n} is not set in the environment" for n in names]
 
 
@@ -101,15 +115,14 @@ def test_settings_template_never_overwrites_and_merges_new_variables(tmp_path) -
     assert refused.exit_code == 2
     assert "error DEP023: exists: a filled-in settings file is not overwritten" in refused.stderr
     assert json.loads(out.read_text()) == data
-    merged = invoke(["settings", "template", "--package", str(new), "--out", str(out),
-                     "--merge"])
+    merged = invoke(["settings", "template", "--package", str(new), "--out", str(out), "--merge"])
     assert merged.exit_code == 0 and "added " in merged.stderr
-    values = {v["SchemaName"]: v["Value"] for v in
-              json.loads(out.read_text())["EnvironmentVariables"]}
+    values = {
+        v["SchemaName"]: v["Value"] for v in json.loads(out.read_text())["EnvironmentVariables"]
+    }
     assert values["enreach_EnreachApiBaseUrl"] == "https://filled.example"
     assert len(values) > 1
-    replaced = invoke(["settings", "template", "--package", str(new), "--out", str(out),
-                       "--force"])
+    replaced = invoke(["settings", "template", "--package", str(new), "--out", str(out), "--force"])
     assert replaced.exit_code == 0
     assert "https://filled.example" not in out.read_text()
 
@@ -117,22 +130,30 @@ def test_settings_template_never_overwrites_and_merges_new_variables(tmp_path) -
 def test_the_settings_file_the_docs_deploy_with_is_the_sources_template() -> None:
     root = Path(__file__).resolve().parents[1]
     shipped = json.loads((root / "deploy" / "production.json").read_text(encoding="utf-8"))
-    made = invoke(["settings", "template", "--from-source", "--src", str(root / "solution_src"),
-                   "--placeholders"])
+    made = invoke(
+        [
+            "settings",
+            "template",
+            "--from-source",
+            "--src",
+            str(root / "solution_src"),
+            "--placeholders",
+        ]
+    )
     assert made.exit_code == 0
     assert json.loads(made.stdout) == shipped
     values = [v["Value"] for v in shipped["EnvironmentVariables"]]
     assert values == ["${ENREACH_API_BASE_URL}", "${USER_ID_SYNC_URL}", "${VOICE_WIDGET_URL}"]
 
 
-def test_settings_by_name_from_the_configured_folder(fake, tmp_path, clock,
-                                                     monkeypatch) -> None:
+def test_settings_by_name_from_the_configured_folder(fake, tmp_path, clock, monkeypatch) -> None:
     cif2(fake)
     package = write_package(tmp_path)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "envs").mkdir()
-    settings_file(tmp_path / "envs", {"enreach_EnreachApiBaseUrl": "https://api.example"},
-                  "prod.json")
+    settings_file(
+        tmp_path / "envs", {"enreach_EnreachApiBaseUrl": "https://api.example"}, "prod.json"
+    )
     (tmp_path / "voicepkg.toml").write_text('settings = "envs"\n', encoding="utf-8")
     result = deploy(fake, package, settings=Path("prod"))
     assert result.exit_code == 0, result.output

@@ -36,8 +36,13 @@ def shape(root: etree._Element) -> dict[str, set[str]]:
     return out
 
 
-@pytest.mark.parametrize("export", ["Tactec-Inc+dev-powerapps/XML_1_1/solution.xml",
-                                    "JRSasing+crm-dynamics-365/solution/Other/Solution.xml"])
+@pytest.mark.parametrize(
+    "export",
+    [
+        "Tactec-Inc+dev-powerapps/XML_1_1/solution.xml",
+        "JRSasing+crm-dynamics-365/solution/Other/Solution.xml",
+    ],
+)
 def test_solution_xml_has_the_shape_of_a_real_export(corpus: Path, export: str) -> None:
     real = shape(parse_xml((corpus / export).read_bytes(), export))
     ours = shape(xml(render_solution(voice_project(), BASE, True), "solution.xml"))
@@ -63,8 +68,10 @@ def test_solution_xml_names_the_solution_version_and_managed_state() -> None:
 
 def roots(entries: dict[str, bytes]) -> set[tuple[str, str, str]]:
     manifest = xml(entries, "solution.xml")
-    return {(r.get("type", ""), r.get("schemaName") or r.get("id", ""), r.get("behavior", ""))
-            for r in manifest.iter("RootComponent")}
+    return {
+        (r.get("type", ""), r.get("schemaName") or r.get("id", ""), r.get("behavior", ""))
+        for r in manifest.iter("RootComponent")
+    }
 
 
 def test_root_components_use_the_type_codes_and_behaviors_exports_use() -> None:
@@ -143,12 +150,14 @@ def test_custom_api_is_a_folder_with_its_parameters_beside_it() -> None:
     api = xml(entries, f"{folder}/customapi.xml")
     assert api.get("uniquename") == "enreach_UpdateEnreachUserIds"
     assert api.findtext("bindingtype") == "0" and api.findtext("isfunction") == "0"
-    request = xml(entries, f"{folder}/customapirequestparameters/UserIds/"
-                           "customapirequestparameter.xml")
+    request = xml(
+        entries, f"{folder}/customapirequestparameters/UserIds/customapirequestparameter.xml"
+    )
     assert request.findtext("type") == "10" and request.findtext("isoptional") == "1"
     assert request.findtext("name") == "enreach_UpdateEnreachUserIds.UserIds"
-    response = xml(entries, f"{folder}/customapiresponseproperties/Updated/"
-                            "customapiresponseproperty.xml")
+    response = xml(
+        entries, f"{folder}/customapiresponseproperties/Updated/customapiresponseproperty.xml"
+    )
     assert response.findtext("type") == "7"
     assert response.find("isoptional") is None  # import rejects isoptional on a response
 
@@ -156,8 +165,11 @@ def test_custom_api_is_a_folder_with_its_parameters_beside_it() -> None:
 def test_an_unknown_custom_api_parameter_type_is_reported_at_its_source() -> None:
     project = voice_project()
     api = project.custom_apis[0]
-    bad = dataclasses.replace(api.request[0], type="Text",
-                              src=dataclasses.replace(api.request[0].src, file="apis.xml", line=7))
+    bad = dataclasses.replace(
+        api.request[0],
+        type="Text",
+        src=dataclasses.replace(api.request[0].src, file="apis.xml", line=7),
+    )
     broken = dataclasses.replace(project, custom_apis=(dataclasses.replace(api, request=(bad,)),))
     with pytest.raises(BuildError) as caught:
         render_solution(broken, BASE, True)
@@ -176,13 +188,18 @@ def test_multisession_rows_are_scf_files_keyed_by_unique_name() -> None:
     assert provider.findtext("msdyn_enableoutbound") == "1"
     assert provider.findtext("msdyn_apiversion") == "162450000"
     assert provider.find("msdyn_label").get("default") == "Voice"  # type: ignore[union-attr]
-    for table, items in (("msdyn_sessiontemplate", project.session_templates),
-                         ("msdyn_notificationtemplate", project.notification_templates),
-                         ("msdyn_applicationtabtemplate", project.tab_templates)):
+    for table, items in (
+        ("msdyn_sessiontemplate", project.session_templates),
+        ("msdyn_notificationtemplate", project.notification_templates),
+        ("msdyn_applicationtabtemplate", project.tab_templates),
+    ):
         for item in items:
             row = scf(entries, table, item.unique_name)
             assert [row.findtext(c) for c in ("iscustomizable", "statecode", "statuscode")] == [
-                "1", "0", "1"]
+                "1",
+                "0",
+                "1",
+            ]
 
 
 def test_lookups_between_rows_go_by_unique_name() -> None:
@@ -194,7 +211,8 @@ def test_lookups_between_rows_go_by_unique_name() -> None:
     for parameter in project.tab_templates[0].parameters:
         row = scf(entries, "msdyn_templateparameter", parameter.unique_name)
         assert row.findtext("msdyn_applicationtabtemplateid/msdyn_uniquename") == (
-            "enreach_customerrecordtab")
+            "enreach_customerrecordtab"
+        )
         assert row.findtext("msdyn_value") == parameter.value
 
 
@@ -204,20 +222,32 @@ def test_many_to_many_links_are_intersect_sets_inside_customizations() -> None:
     assert not [p for p in entries if p.startswith("Assets/")]
     root = xml(entries, "customizations.xml")
     links = root.find("msdyn_notificationtemplate_notificationfieldset")
-    pairs = {(r.get("msdyn_notificationtemplateid.msdyn_uniquename"),
-              r.get("msdyn_notificationfieldid.msdyn_uniquename")) for r in links}
-    assert pairs == {(n.unique_name, f.unique_name)
-                     for n in project.notification_templates for f in n.fields}
+    pairs = {
+        (
+            r.get("msdyn_notificationtemplateid.msdyn_uniquename"),
+            r.get("msdyn_notificationfieldid.msdyn_uniquename"),
+        )
+        for r in links
+    }
+    assert pairs == {
+        (n.unique_name, f.unique_name) for n in project.notification_templates for f in n.fields
+    }
     tabs = root.find("msdyn_sessiontemplate_applicationtabset")
     assert len(tabs) == sum(len(s.additional_tabs) for s in project.session_templates) > 0
 
 
 def test_the_pinned_flag_is_the_inverse_of_can_close() -> None:
     entries = render_solution(voice_project(), MULTI, True)
-    assert scf(entries, "msdyn_applicationtabtemplate", "enreach_searchtab").findtext(
-        "msdyn_pinned") == "0"
-    assert scf(entries, "msdyn_applicationtabtemplate", "enreach_customerrecordtab").findtext(
-        "msdyn_pinned") == "1"
+    assert (
+        scf(entries, "msdyn_applicationtabtemplate", "enreach_searchtab").findtext("msdyn_pinned")
+        == "0"
+    )
+    assert (
+        scf(entries, "msdyn_applicationtabtemplate", "enreach_customerrecordtab").findtext(
+            "msdyn_pinned"
+        )
+        == "1"
+    )
 
 
 def test_raw_parts_are_whole_entries_of_their_solution_only() -> None:
@@ -249,10 +279,17 @@ def test_every_xml_entry_is_well_formed() -> None:
 def test_request_parameters_of_every_type_render() -> None:
     project = voice_project()
     api = project.custom_apis[0]
-    params = tuple(CustomApiParameter(f"P{i}", f"P{i}", t) for i, t in enumerate(
-        ("Boolean", "DateTime", "Decimal", "EntityReference", "Guid", "StringArray")))
+    params = tuple(
+        CustomApiParameter(f"P{i}", f"P{i}", t)
+        for i, t in enumerate(
+            ("Boolean", "DateTime", "Decimal", "EntityReference", "Guid", "StringArray")
+        )
+    )
     changed = dataclasses.replace(project, custom_apis=(dataclasses.replace(api, request=params),))
     entries = render_solution(changed, BASE, True)
-    types = [xml(entries, p).findtext("type") for p in sorted(entries)
-             if p.endswith("customapirequestparameter.xml")]
+    types = [
+        xml(entries, p).findtext("type")
+        for p in sorted(entries)
+        if p.endswith("customapirequestparameter.xml")
+    ]
     assert types == ["0", "1", "2", "5", "12", "11"]

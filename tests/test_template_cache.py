@@ -43,6 +43,7 @@ def test_a_second_run_loads_every_template_from_the_cache(
 @pytest.fixture
 def fresh_environments() -> Iterator[None]:
     """The process-wide environments built anew (they read VOICEPKG_CACHE_DIR once)."""
+
     def clear() -> None:
         templating.environment.cache_clear()
         customizations.environment.cache_clear()
@@ -62,8 +63,11 @@ def test_the_output_is_the_same_with_and_without_the_cache(
         monkeypatch.setenv("VOICEPKG_CACHE_DIR", cache)
         templating.environment.cache_clear()
         customizations.environment.cache_clear()
-        return [render_solution(project, s.unique_name, m)
-                for s in project.solutions for m in (True, False)]
+        return [
+            render_solution(project, s.unique_name, m)
+            for s in project.solutions
+            for m in (True, False)
+        ]
 
     plain = build("")
     assert build(str(tmp_path)) == plain  # the run that fills the cache
@@ -99,8 +103,9 @@ def test_a_cache_that_cannot_be_made_or_written_is_skipped(tmp_path: Path) -> No
     cache = template_cache(tmp_path / "gone")
     assert cache is not None
     cache.folder.rmdir()  # vanished after start (or read-only): writes fail quietly
-    env = jinja2.Environment(loader=jinja2.DictLoader({"t.j2": "{{ 1 + 1 }}"}),
-                             bytecode_cache=cache)
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader({"t.j2": "{{ 1 + 1 }}"}), bytecode_cache=cache
+    )
     assert env.get_template("t.j2").render() == "2"
 
 

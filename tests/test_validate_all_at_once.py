@@ -17,18 +17,48 @@ from conftest import SOURCES, run_cli
 # (file, text, replacement, code, marker: the diagnostic is on the marker's line for a schema
 # error (the attribute), on the line of the element holding the marker for a rule)
 MISTAKES = [
-    ("tables/enreach_setting.xml", 'max-length="100"', 'max-length="-5"', "SRC002",
-     'max-length="-5"'),
-    ("roles/voice-user.xml", 'read="Basic" write="Basic"', 'read="Basc" write="Basic"',
-     "SRC002", 'read="Basc"'),
-    ("settings/phone-call-sync.xml", 'datatype="Integer" default="60"',
-     'datatype="Integer" default="sixty"', "DV140", 'default="sixty"'),
-    ("channels/cif2.xml", 'channel-url="https://d365', 'channel-url="http://d365', "DV160",
-     'channel-url="http://d365'),
-    ("views/enreach_setting.xml", '<column name="enreach_value" width="300"/>',
-     '<column name="enreach_valeu" width="300"/>', "DV124", "enreach_valeu"),
-    ("tables/enreach_callbackprofile.xml", '<option value="105230001" label="Owner of Queue"/>',
-     '<option value="5" label="Owner of Queue"/>', "DV110", 'value="5"'),
+    (
+        "tables/enreach_setting.xml",
+        'max-length="100"',
+        'max-length="-5"',
+        "SRC002",
+        'max-length="-5"',
+    ),
+    (
+        "roles/voice-user.xml",
+        'read="Basic" write="Basic"',
+        'read="Basc" write="Basic"',
+        "SRC002",
+        'read="Basc"',
+    ),
+    (
+        "settings/phone-call-sync.xml",
+        'datatype="Integer" default="60"',
+        'datatype="Integer" default="sixty"',
+        "DV140",
+        'default="sixty"',
+    ),
+    (
+        "channels/cif2.xml",
+        'channel-url="https://d365',
+        'channel-url="http://d365',
+        "DV160",
+        'channel-url="http://d365',
+    ),
+    (
+        "views/enreach_setting.xml",
+        '<column name="enreach_value" width="300"/>',
+        '<column name="enreach_valeu" width="300"/>',
+        "DV124",
+        "enreach_valeu",
+    ),
+    (
+        "tables/enreach_callbackprofile.xml",
+        '<option value="105230001" label="Owner of Queue"/>',
+        '<option value="5" label="Owner of Queue"/>',
+        "DV110",
+        'value="5"',
+    ),
 ]
 
 
@@ -52,8 +82,11 @@ def test_six_independent_mistakes_give_six_errors_each_on_its_line(tmp_path: Pat
         expected.append((f"{src}/{file}", where(text, marker, code), code))
     result = run_cli("validate", str(src), "--json")
     assert result.exit_code == 1
-    errors = [(d["file"], d["line"], d["code"]) for d in json.loads(result.stdout)["diagnostics"]
-              if d["severity"] == "error"]
+    errors = [
+        (d["file"], d["line"], d["code"])
+        for d in json.loads(result.stdout)["diagnostics"]
+        if d["severity"] == "error"
+    ]
     assert errors == sorted(expected)
 
 
@@ -68,10 +101,16 @@ def test_build_still_refuses_the_first_broken_file_without_guessing(tmp_path: Pa
 
 
 def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example"}
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                          text=True, env=env, timeout=60).stdout
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=env, timeout=60
+    ).stdout
 
 
 @pytest.fixture
@@ -88,8 +127,10 @@ def repo(tmp_path: Path) -> Path:
 def bump(repo: Path, version: str) -> None:
     project = repo / "solution_src" / "project.xml"
     text = project.read_text(encoding="utf-8")
-    project.write_text(re.sub(r'<project version="[\d.]+"', f'<project version="{version}"', text),
-                       encoding="utf-8")
+    project.write_text(
+        re.sub(r'<project version="[\d.]+"', f'<project version="{version}"', text),
+        encoding="utf-8",
+    )
 
 
 def test_validate_baseline_can_be_a_git_revision(repo: Path, monkeypatch) -> None:  # noqa: ANN001
@@ -103,15 +144,19 @@ def test_validate_baseline_can_be_a_git_revision(repo: Path, monkeypatch) -> Non
     assert missing.exit_code == 1 and "VAL040" in missing.stdout
 
 
-def test_diff_of_a_revision_a_shallow_clone_lacks_says_how_to_fetch_it(repo: Path,
-                                                                       tmp_path: Path,
-                                                                       monkeypatch) -> None:  # noqa: ANN001
+def test_diff_of_a_revision_a_shallow_clone_lacks_says_how_to_fetch_it(
+    repo: Path, tmp_path: Path, monkeypatch
+) -> None:  # noqa: ANN001
     bump(repo, "1.1.0.0")
     git(repo, "commit", "-qam", "1.1")
     git(repo, "tag", "v1.1.0")
     shallow = tmp_path / "shallow"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     monkeypatch.chdir(shallow)
     result = run_cli("diff", "git:v1.0.0", "solution_src")
     assert result.exit_code == 2

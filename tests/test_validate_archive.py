@@ -27,7 +27,7 @@ GOOD = make_zip({"solution.xml": b"<a/>" * 500, "customizations.xml": b"<b/>"})
 def _corrupt_deflate() -> bytes:
     data = bytearray(GOOD)
     start = data.find(b"solution.xml") + len("solution.xml")
-    data[start:start + 16] = b"\xff" * 16
+    data[start : start + 16] = b"\xff" * 16
     return bytes(data)
 
 

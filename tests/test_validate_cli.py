@@ -132,7 +132,8 @@ def test_the_built_voice_package_is_clean(
 
 
 def test_a_folder_of_build_outputs_names_what_to_validate(
-        package: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run([str(package)], capsys)
     assert code == 1 and "VAL005" in out and "VoiceForD365Package" in out
 
@@ -181,7 +182,10 @@ def test_warnings_are_one_line_per_code_with_a_count_unless_verbose(
         firsts = [line for line in lines if f"warning {name}:" in line]
         more = [line for line in lines if f" more {name} warning" in line]
         assert len(firsts) == 1
-        assert more == ([f"  ... and {count - 1} more {name} warning{'s' * (count > 2)} "
-                         "(--verbose lists each)"] if count > 1 else [])
+        assert more == (
+            [f"  ... and {count - 1} more {name} warning{'s' * (count > 2)} (--verbose lists each)"]
+            if count > 1
+            else []
+        )
     code, verbose, _ = run([export, "--verbose"], capsys)
     assert code == 0 and len(verbose.splitlines()) == sum(counts.values())

@@ -87,8 +87,7 @@ def test_every_real_export_of_corpus2_has_no_errors_zipped_or_unzipped(
         with zipfile.ZipFile(archive) as opened:
             opened.extractall(folder)
         targets.append(folder)
-    errors = {t.name: [str(d) for d in validate_path(t) if d.severity == "error"]
-              for t in targets}
+    errors = {t.name: [str(d) for d in validate_path(t) if d.severity == "error"] for t in targets}
     assert {name: found for name, found in errors.items() if found} == {}
     assert len(errors) == 2 * len(_corpus2_solutions(corpus2)) - 1
 

@@ -35,10 +35,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "settings": ("builder.cli.deploy_cmd", "settings", "Deployment settings files."),
     "doctor": ("builder.cli.doctor_cmd", "doctor", "Check an installed environment (read only)."),
     "fleet": ("builder.cli.fleet_cmd", "fleet", "Many environments: status, plan, rings."),
-    "configure": ("builder.cli.configure_cmd", "configure",
-                  "Do the configuration guide's steps (1.4-1.5.6) in an environment."),
-    "onboard": ("builder.cli.configure_cmd", "onboard",
-                "Register the app for Enreach in the customer's tenant (guide 1.2)."),
+    "configure": (
+        "builder.cli.configure_cmd",
+        "configure",
+        "Do the configuration guide's steps (1.4-1.5.6) in an environment.",
+    ),
+    "onboard": (
+        "builder.cli.configure_cmd",
+        "onboard",
+        "Register the app for Enreach in the customer's tenant (guide 1.2).",
+    ),
     "diff": ("builder.cli.diff_cmd", "diff", "What changed between two versions."),
     "unpack": ("builder.cli.diff_cmd", "unpack", "Turn a solution zip into solution_src sources."),
 }
@@ -54,8 +60,13 @@ class LazyGroup(click.Group):
             error.diagnostics = _named_for(error.diagnostics, ctx.invoked_subcommand or "")
             print_diagnostics(error)
             if json_requested(args):
-                click.echo(json_failure(error.exit_code, str(error.errors[0] if error.errors
-                                                             else error), error.diagnostics))
+                click.echo(
+                    json_failure(
+                        error.exit_code,
+                        str(error.errors[0] if error.errors else error),
+                        error.diagnostics,
+                    )
+                )
             ctx.exit(error.exit_code)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -84,9 +95,14 @@ class LazyGroup(click.Group):
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Only results and errors; no progress lines.")
 @click.option("-v", "--verbose", is_flag=True, help="More detail (every warning, each step).")
-@click.option("--ci", type=click.Choice(CI_CHOICES), default="auto", show_default=True,
-              help="CI-native output (annotations, step summary): auto means on under "
-                   "GITHUB_ACTIONS or TF_BUILD.")
+@click.option(
+    "--ci",
+    type=click.Choice(CI_CHOICES),
+    default="auto",
+    show_default=True,
+    help="CI-native output (annotations, step summary): auto means on under "
+    "GITHUB_ACTIONS or TF_BUILD.",
+)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, ci: str) -> None:
     """voicepkg: build, validate, diff and deploy Voice for Dynamics 365.
@@ -112,8 +128,13 @@ def build_error() -> type[BuildError]:
 
 def src_option(help: str) -> Callable[[F], F]:
     """`--src`, the solution_src folder: what build reads, and deploy with --from-source."""
-    return click.option("--src", type=click.Path(path_type=Path), default=Path("solution_src"),
-                        show_default=True, help=help)
+    return click.option(
+        "--src",
+        type=click.Path(path_type=Path),
+        default=Path("solution_src"),
+        show_default=True,
+        help=help,
+    )
 
 
 def _named_for(items: list[Diagnostic], command: str) -> list[Diagnostic]:
@@ -142,12 +163,14 @@ def configured(value: Path, option: str, name: str) -> Path:
 
 def json_requested(args: list[str]) -> bool:
     pairs = zip(args, args[1:], strict=False)
-    return ("--json" in args or "--format=json" in args
-            or any(a == "--format" and b == "json" for a, b in pairs))
+    return (
+        "--json" in args
+        or "--format=json" in args
+        or any(a == "--format" and b == "json" for a, b in pairs)
+    )
 
 
-def _fail(code: int, message: str, args: list[str],
-          diagnostics: Iterable[Diagnostic] = ()) -> None:
+def _fail(code: int, message: str, args: list[str], diagnostics: Iterable[Diagnostic] = ()) -> None:
     """End a failed run: the message on stderr and, under --json, one JSON object on stdout
     (a command that failed before printing its own report still prints one)."""
     click.echo(message, err=True)
@@ -157,8 +180,15 @@ def _fail(code: int, message: str, args: list[str],
 
 
 def json_failure(code: int, message: str, diagnostics: Iterable[Diagnostic] = ()) -> str:
-    return json.dumps({"ok": False, "exit_code": code, "error": message,
-                       "diagnostics": [d.to_json() for d in diagnostics]}, indent=2)
+    return json.dumps(
+        {
+            "ok": False,
+            "exit_code": code,
+            "error": message,
+            "diagnostics": [d.to_json() for d in diagnostics],
+        },
+        indent=2,
+    )
 
 
 def _interrupted(stop: KeyboardInterrupt, args: list[str]) -> None:
@@ -186,8 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         if json_requested(args):
             from ..errors import diagnostic
 
-            usage = diagnostic("CLI001", error.format_message(), severity="error",
-                               hint="voicepkg COMMAND --help lists the options")
+            usage = diagnostic(
+                "CLI001",
+                error.format_message(),
+                severity="error",
+                hint="voicepkg COMMAND --help lists the options",
+            )
             click.echo(json_failure(error.exit_code, error.format_message(), [usage]))
         sys.exit(error.exit_code)
     except click.exceptions.Abort as abort:  # click's name for Ctrl-C (and SIGTERM)
@@ -198,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug: say so plainly
         if debug:
             raise
-        _fail(70, f"internal error: {type(error).__name__}: {error} (run with --debug for "
-              "the traceback, and please report it)", args)
+        _fail(
+            70,
+            f"internal error: {type(error).__name__}: {error} (run with --debug for "
+            "the traceback, and please report it)",
+            args,
+        )
     return 70  # not reached: every branch above exits

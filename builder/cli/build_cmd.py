@@ -23,13 +23,26 @@ from . import configured, print_diagnostics, src_option
 from .output import annotate, format_option, info, session
 
 SRC = src_option("Source folder.")
-VERSION = click.option("--version", "version", metavar="VERSION",
-                       help="Version to stamp: 1.2.3.4, or a release tag (1.2.3 and v1.2.3 "
-                            "mean 1.2.3.0). Default: the one in the sources.")
-OUT = click.option("--out", type=click.Path(path_type=Path, file_okay=False),
-                   default=Path("dist"), show_default=True, help="Output folder.")
-IGNORE = click.option("--ignore", multiple=True, metavar="CODE[,CODE]",
-                      help="Never report these codes (repeatable; adds to the configuration's).")
+VERSION = click.option(
+    "--version",
+    "version",
+    metavar="VERSION",
+    help="Version to stamp: 1.2.3.4, or a release tag (1.2.3 and v1.2.3 "
+    "mean 1.2.3.0). Default: the one in the sources.",
+)
+OUT = click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("dist"),
+    show_default=True,
+    help="Output folder.",
+)
+IGNORE = click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODE[,CODE]",
+    help="Never report these codes (repeatable; adds to the configuration's).",
+)
 FORMAT = format_option("text", "json")
 
 
@@ -47,17 +60,34 @@ def build() -> None:
 @OUT
 @IGNORE
 @FORMAT
-def solution(src: Path, version: str | None, managed: bool, unmanaged: bool, both: bool,
-             out: Path, ignore: tuple[str, ...], fmt: str) -> None:
+def solution(
+    src: Path,
+    version: str | None,
+    managed: bool,
+    unmanaged: bool,
+    both: bool,
+    out: Path,
+    ignore: tuple[str, ...],
+    fmt: str,
+) -> None:
     """Build the solution zips (managed by default)."""
     from ..build import build_solutions
 
     managed = managed or both or not unmanaged
     unmanaged = unmanaged or both
     src, out, codes = _inputs(src, out, ignore)
-    _run(lambda warn: build_solutions(src, version=version, managed=managed,
-                                      unmanaged=unmanaged, on_warning=warn, ignore=codes),
-         out, fmt)
+    _run(
+        lambda warn: build_solutions(
+            src,
+            version=version,
+            managed=managed,
+            unmanaged=unmanaged,
+            on_warning=warn,
+            ignore=codes,
+        ),
+        out,
+        fmt,
+    )
 
 
 @build.command("package")
@@ -71,8 +101,7 @@ def package(src: Path, version: str | None, out: Path, ignore: tuple[str, ...], 
     from ..build import build_package
 
     src, out, codes = _inputs(src, out, ignore)
-    _run(lambda warn: build_package(src, version=version, on_warning=warn, ignore=codes),
-         out, fmt)
+    _run(lambda warn: build_package(src, version=version, on_warning=warn, ignore=codes), out, fmt)
 
 
 def _inputs(src: Path, out: Path, ignore: tuple[str, ...]) -> tuple[Path, Path, frozenset[str]]:
@@ -105,15 +134,26 @@ def _run(make: Make, out: Path, fmt: str) -> None:
             removed = remove_stale(out, files)
             sums = write_sums(out, files)
         except OSError as error:
-            raise BuildError.at("BLD003", f"cannot write output: {error}", file=str(out),
-                                hint="check that the output folder is writable") from None
+            raise BuildError.at(
+                "BLD003",
+                f"cannot write output: {error}",
+                file=str(out),
+                hint="check that the output folder is writable",
+            ) from None
     except BuildError as error:
         if fmt != "json":
             raise
-        click.echo(json.dumps({"ok": False, "exit_code": error.exit_code, "files": [],
-                               "diagnostics":
-                               [d.to_json() for d in [*warnings, *error.diagnostics]]},
-                              indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "ok": False,
+                    "exit_code": error.exit_code,
+                    "files": [],
+                    "diagnostics": [d.to_json() for d in [*warnings, *error.diagnostics]],
+                },
+                indent=2,
+            )
+        )
         print_diagnostics(error)  # stderr (and a CI's annotations): stdout stays one object
         sys.exit(error.exit_code)
     for path in removed:
@@ -122,16 +162,28 @@ def _run(make: Make, out: Path, fmt: str) -> None:
 
 
 def summary(out: Path, files: Mapping[str, bytes]) -> list[dict[str, object]]:
-    return [{"path": str(out / name), "size": len(data), "sha256": digest(data)}
-            for name, data in sorted(files.items())]
+    return [
+        {"path": str(out / name), "size": len(data), "sha256": digest(data)}
+        for name, data in sorted(files.items())
+    ]
 
 
-def _report(out: Path, files: Mapping[str, bytes], sums: Path, warnings: list[Diagnostic],
-            fmt: str) -> None:
+def _report(
+    out: Path, files: Mapping[str, bytes], sums: Path, warnings: list[Diagnostic], fmt: str
+) -> None:
     rows = summary(out, files)
     if fmt == "json":
-        click.echo(json.dumps({"ok": True, "files": rows, "checksums": str(sums),
-                               "diagnostics": [d.to_json() for d in warnings]}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "ok": True,
+                    "files": rows,
+                    "checksums": str(sums),
+                    "diagnostics": [d.to_json() for d in warnings],
+                },
+                indent=2,
+            )
+        )
         return
     width = max((len(str(r["path"])) for r in rows), default=0)
     for row in rows:

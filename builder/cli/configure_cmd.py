@@ -30,21 +30,54 @@ GRAPH_SCOPE_ROOT = "https://graph.microsoft.com"  # the token's scope: <root>/.d
 
 
 @click.command("configure")
-@click.option("--env", "env_url", required=True, metavar="URL",
-              help="Environment URL, e.g. https://contoso.crm4.dynamics.com")
-@click.option("--config", "config_file", required=True, metavar="ENV.toml",
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="What to configure (see docs/configure.md).")
+@click.option(
+    "--env",
+    "env_url",
+    required=True,
+    metavar="URL",
+    help="Environment URL, e.g. https://contoso.crm4.dynamics.com",
+)
+@click.option(
+    "--config",
+    "config_file",
+    required=True,
+    metavar="ENV.toml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="What to configure (see docs/configure.md).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop: nothing is written.")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--auth", type=click.Choice(KINDS), default="auto", show_default=True,
-              help="Credential kind; auto picks from the environment variables.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True,
-              help="Seconds to wait for the environment (throttling).")
-def configure(env_url: str, config_file: Path, dry_run: bool, fmt: str, as_json: bool,
-              auth: str, timeout: float) -> None:
+@click.option(
+    "--auth",
+    type=click.Choice(KINDS),
+    default="auto",
+    show_default=True,
+    help="Credential kind; auto picks from the environment variables.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=600.0,
+    show_default=True,
+    help="Seconds to wait for the environment (throttling).",
+)
+def configure(
+    env_url: str,
+    config_file: Path,
+    dry_run: bool,
+    fmt: str,
+    as_json: bool,
+    auth: str,
+    timeout: float,
+) -> None:
     """Do the configuration guide's steps (1.4-1.5.6) an environment still lacks."""
     url = check_env_url(env_url)
     as_json = as_json or fmt == "json"
@@ -59,13 +92,15 @@ def configure(env_url: str, config_file: Path, dry_run: bool, fmt: str, as_json:
     _exit(outcome, url, str(config_file), dry_run, as_json, code)
 
 
-def _configure(url: str, config_file: Path, dry_run: bool, as_json: bool, auth: str,
-               timeout: float) -> Outcome:
+def _configure(
+    url: str, config_file: Path, dry_run: bool, as_json: bool, auth: str, timeout: float
+) -> Outcome:
     config = load_config(config_file)
     spec = choose_auth(dict(os.environ), auth)
     clock = clocks.default_clock()
-    transport = Transport(url, TokenProvider(spec, url), clock,
-                          deadline=clock.monotonic() + timeout)
+    transport = Transport(
+        url, TokenProvider(spec, url), clock, deadline=clock.monotonic() + timeout
+    )
     try:
         snap = read_snapshot(transport, config)
         plan = plan_configure(config, snap)
@@ -76,8 +111,7 @@ def _configure(url: str, config_file: Path, dry_run: bool, as_json: bool, auth: 
         transport.close()
 
 
-def _exit(outcome: Outcome, url: str, config: str, dry_run: bool, as_json: bool,
-          code: int) -> None:
+def _exit(outcome: Outcome, url: str, config: str, dry_run: bool, as_json: bool, code: int) -> None:
     if as_json:
         data = json_report(outcome, url, config, dry_run, code)
         click.echo(mask(json.dumps(data, indent=2)))
@@ -89,31 +123,82 @@ def _exit(outcome: Outcome, url: str, config: str, dry_run: bool, as_json: bool,
 
 
 @click.command("onboard")
-@click.option("--name", default="Voice for Dynamics 365", show_default=True,
-              help="The app registration's display name (found, or registered).")
-@click.option("--certificate", "certificate", type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="Enreach's public certificate (PEM or DER) to upload.")
-@click.option("--federated-issuer", default="", help="Issuer of the federated credential "
-              "Enreach gives (with --federated-subject).")
+@click.option(
+    "--name",
+    default="Voice for Dynamics 365",
+    show_default=True,
+    help="The app registration's display name (found, or registered).",
+)
+@click.option(
+    "--certificate",
+    "certificate",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Enreach's public certificate (PEM or DER) to upload.",
+)
+@click.option(
+    "--federated-issuer",
+    default="",
+    help="Issuer of the federated credential Enreach gives (with --federated-subject).",
+)
 @click.option("--federated-subject", default="", help="Subject of the federated credential.")
-@click.option("--client-secret", is_flag=True, help="Add a client secret (only if the "
-              "customer allows no certificate or federation).")
-@click.option("--secret-days", type=click.IntRange(1, MAX_SECRET_DAYS), default=180,
-              show_default=True, help="Lifetime of a new client secret.")
+@click.option(
+    "--client-secret",
+    is_flag=True,
+    help="Add a client secret (only if the customer allows no certificate or federation).",
+)
+@click.option(
+    "--secret-days",
+    type=click.IntRange(1, MAX_SECRET_DAYS),
+    default=180,
+    show_default=True,
+    help="Lifetime of a new client secret.",
+)
 @click.option("--rotate-secret", is_flag=True, help="Add a new secret even if one is valid.")
 @click.option("--dry-run", is_flag=True, help="Say what would be done; write nothing.")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
-              show_default=True, help="Output format (json: one object, the secret in it).")
-@click.option("--auth", type=click.Choice(KINDS), default="azure-cli", show_default=True,
-              help="How the administrator signs in to Microsoft Graph (GRAPH_TOKEN wins).")
-@click.option("--graph-url", default=GRAPH_ROOT, hidden=True,
-              help="Microsoft Graph's root (tests point it at a loopback fake).")
-def onboard(name: str, certificate: Path | None, federated_issuer: str, federated_subject: str,
-            client_secret: bool, secret_days: int, rotate_secret: bool, dry_run: bool, fmt: str,
-            auth: str, graph_url: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Output format (json: one object, the secret in it).",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(KINDS),
+    default="azure-cli",
+    show_default=True,
+    help="How the administrator signs in to Microsoft Graph (GRAPH_TOKEN wins).",
+)
+@click.option(
+    "--graph-url",
+    default=GRAPH_ROOT,
+    hidden=True,
+    help="Microsoft Graph's root (tests point it at a loopback fake).",
+)
+def onboard(
+    name: str,
+    certificate: Path | None,
+    federated_issuer: str,
+    federated_subject: str,
+    client_secret: bool,
+    secret_days: int,
+    rotate_secret: bool,
+    dry_run: bool,
+    fmt: str,
+    auth: str,
+    graph_url: str,
+) -> None:
     """Register the app for the Enreach back end in the customer's tenant (guide 1.2)."""
-    wanted = _wanted(name, certificate, federated_issuer, federated_subject, client_secret,
-                     secret_days, rotate_secret)
+    wanted = _wanted(
+        name,
+        certificate,
+        federated_issuer,
+        federated_subject,
+        client_secret,
+        secret_days,
+        rotate_secret,
+    )
     client = GraphClient(_graph_root(graph_url), _graph_token(auth))
     try:
         done = run_onboard(client, wanted, dry_run)
@@ -121,10 +206,14 @@ def onboard(name: str, certificate: Path | None, federated_issuer: str, federate
         client.close()
     register(done.secret)  # masked everywhere from now on; printed once below, on purpose
     if fmt == "json":
-        data = {"tenant_id": done.tenant_id, "application_id": done.app_id,
-                "object_id": done.object_id, "dry_run": dry_run, "actions": done.actions,
-                "credential": dict(done.credential, **({"secret": done.secret}
-                                                       if done.secret else {}))}
+        data = {
+            "tenant_id": done.tenant_id,
+            "application_id": done.app_id,
+            "object_id": done.object_id,
+            "dry_run": dry_run,
+            "actions": done.actions,
+            "credential": dict(done.credential, **({"secret": done.secret} if done.secret else {})),
+        }
         click.echo(json.dumps(data, indent=2))
         return
     for line in done.actions or ["nothing to change: the app registration is ready"]:
@@ -138,14 +227,29 @@ def onboard(name: str, certificate: Path | None, federated_issuer: str, federate
         click.echo("the secret is shown this once: hand it to Enreach over a secure channel")
 
 
-def _wanted(name: str, certificate: Path | None, issuer: str, subject: str, secret: bool,
-            days: int, rotate: bool) -> Wanted:
-    kinds = [k for k, given in (("certificate", certificate is not None),
-                                ("federated", bool(issuer or subject)),
-                                ("secret", secret)) if given]
+def _wanted(
+    name: str,
+    certificate: Path | None,
+    issuer: str,
+    subject: str,
+    secret: bool,
+    days: int,
+    rotate: bool,
+) -> Wanted:
+    kinds = [
+        k
+        for k, given in (
+            ("certificate", certificate is not None),
+            ("federated", bool(issuer or subject)),
+            ("secret", secret),
+        )
+        if given
+    ]
     if len(kinds) != 1:
-        raise click.UsageError("give exactly one credential: --certificate, "
-                               "--federated-issuer with --federated-subject, or --client-secret")
+        raise click.UsageError(
+            "give exactly one credential: --certificate, "
+            "--federated-issuer with --federated-subject, or --client-secret"
+        )
     if kinds == ["federated"] and not (issuer and subject):
         raise click.UsageError("--federated-issuer and --federated-subject go together")
     data = certificate.read_bytes() if certificate else b""
@@ -154,8 +258,9 @@ def _wanted(name: str, certificate: Path | None, issuer: str, subject: str, secr
 
 def _graph_root(url: str) -> str:
     parts = urlsplit(url)
-    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in (
-            "127.0.0.1", "localhost", "::1")):
+    if parts.scheme != "https" and not (
+        parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+    ):
         raise click.BadParameter("Microsoft Graph is reached over https", param_hint="--graph-url")
     return url
 

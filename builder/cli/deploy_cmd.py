@@ -49,16 +49,21 @@ def check_env_url(url: str) -> str:
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise _bad_url(url, "is not an environment URL")
     if parts.username is not None or parts.password is not None:
-        raise _bad_url(url, "carries a user name or password; credentials never go in the "
-                       "URL (use DATAVERSE_TOKEN or the AZURE_* variables)")
+        raise _bad_url(
+            url,
+            "carries a user name or password; credentials never go in the "
+            "URL (use DATAVERSE_TOKEN or the AZURE_* variables)",
+        )
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise _bad_url(url, "has a path, query or fragment")
     host = parts.hostname.lower()
     if not _valid_host(host):
         raise _bad_url(url, "does not have a valid host name")
     if parts.scheme == "http" and not _loopback(host):
-        raise _bad_url(url, "uses plain http://, which is accepted only for loopback hosts "
-                       "(tests); use https://")
+        raise _bad_url(
+            url,
+            "uses plain http://, which is accepted only for loopback hosts (tests); use https://",
+        )
     shown_port = f":{port}" if port else ""
     return f"{parts.scheme}://{'[' + host + ']' if ':' in host else host}{shown_port}"
 
@@ -86,8 +91,13 @@ def shown_url(url: str) -> str:
 
 
 def _bad_url(url: str, why: str) -> BuildError:
-    return BuildError.at("DEP010", f"{shown_url(url)} {why}", file="--env",
-                         hint="pass only https://<org>.crm.dynamics.com", exit_code=2)
+    return BuildError.at(
+        "DEP010",
+        f"{shown_url(url)} {why}",
+        file="--env",
+        hint="pass only https://<org>.crm.dynamics.com",
+        exit_code=2,
+    )
 
 
 def _loopback(host: str) -> bool:
@@ -124,8 +134,9 @@ def settings_path(given: Path | None) -> Path | None:
     for candidate in (folder / given, folder / f"{given}.json"):
         if len(given.parts) == 1 and candidate.is_file():
             return candidate
-    raise click.BadParameter(f"'{given}' does not exist (nor {folder / given.name}.json)",
-                             param_hint="'--settings'")
+    raise click.BadParameter(
+        f"'{given}' does not exist (nor {folder / given.name}.json)", param_hint="'--settings'"
+    )
 
 
 def default_package() -> Path:
@@ -137,45 +148,99 @@ def default_package() -> Path:
 
 
 def package_options(command: Callable[..., None]) -> Callable[..., None]:
-    for option in reversed([
-        click.option("--package", type=click.Path(path_type=Path), default=None,
-                     help="Package zip or folder (default: the one in dist/)."),
-        click.option("--from-source", is_flag=True, help="Build the package from --src first."),
-        src_option("Sources for --from-source."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--package",
+                type=click.Path(path_type=Path),
+                default=None,
+                help="Package zip or folder (default: the one in dist/).",
+            ),
+            click.option("--from-source", is_flag=True, help="Build the package from --src first."),
+            src_option("Sources for --from-source."),
+        ]
+    ):
         command = option(command)
     return command
 
 
 @click.command("deploy")
-@click.option("--env", "env_url", required=True, metavar="URL",
-              help="Environment URL, e.g. https://contoso.crm4.dynamics.com")
+@click.option(
+    "--env",
+    "env_url",
+    required=True,
+    metavar="URL",
+    help="Environment URL, e.g. https://contoso.crm4.dynamics.com",
+)
 @package_options
-@click.option("--settings", "settings_file", type=click.Path(dir_okay=False, path_type=Path),
-              callback=lambda ctx, param, value: settings_path(value),
-              help="Deployment settings JSON (pac create-settings form): a path, or a name "
-                   "in the settings folder (deploy/ or [tool.voicepkg] settings).")
-@click.option("--scenario", type=click.Choice(("auto", *SCENARIOS)), default="auto",
-              show_default=True, help="Which channel integration (auto: what the environment "
-                                      "has).")
-@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
-              help="How to bring a newer version (auto: decided from the package).")
-@click.option("--via", type=click.Choice(("webapi", "pac")), default="webapi",
-              show_default=True, help="Import through the Web API or the pac CLI.")
-@click.option("--auth", type=click.Choice(KINDS), default="auto", show_default=True,
-              help="Credential kind; auto picks from the environment variables.")
+@click.option(
+    "--settings",
+    "settings_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=lambda ctx, param, value: settings_path(value),
+    help="Deployment settings JSON (pac create-settings form): a path, or a name "
+    "in the settings folder (deploy/ or [tool.voicepkg] settings).",
+)
+@click.option(
+    "--scenario",
+    type=click.Choice(("auto", *SCENARIOS)),
+    default="auto",
+    show_default=True,
+    help="Which channel integration (auto: what the environment has).",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="auto",
+    show_default=True,
+    help="How to bring a newer version (auto: decided from the package).",
+)
+@click.option(
+    "--via",
+    type=click.Choice(("webapi", "pac")),
+    default="webapi",
+    show_default=True,
+    help="Import through the Web API or the pac CLI.",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(KINDS),
+    default="auto",
+    show_default=True,
+    help="Credential kind; auto picks from the environment variables.",
+)
 @click.option("--pac", "pac_path", default="", help="The pac executable (default: on PATH).")
-@click.option("--allow-data-loss", is_flag=True,
-              help="Let an upgrade delete tables and columns the package no longer has, with "
-                   "their data (otherwise such a plan is refused, exit 3).")
+@click.option(
+    "--allow-data-loss",
+    is_flag=True,
+    help="Let an upgrade delete tables and columns the package no longer has, with "
+    "their data (otherwise such a plan is refused, exit 3).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop.")
 @format_option("text", "json", "markdown", "junit")
-@click.option("--timeout", type=click.FloatRange(min=1), default=3600.0, show_default=True,
-              help="Seconds to wait for the environment before exiting 4 (still running).")
-def deploy(env_url: str, package: Path | None, from_source: bool, src: Path,
-           settings_file: Path | None, scenario: str, mode: str, via: str, auth: str,
-           pac_path: str, allow_data_loss: bool, dry_run: bool, fmt: str,
-           timeout: float) -> None:
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=3600.0,
+    show_default=True,
+    help="Seconds to wait for the environment before exiting 4 (still running).",
+)
+def deploy(
+    env_url: str,
+    package: Path | None,
+    from_source: bool,
+    src: Path,
+    settings_file: Path | None,
+    scenario: str,
+    mode: str,
+    via: str,
+    auth: str,
+    pac_path: str,
+    allow_data_loss: bool,
+    dry_run: bool,
+    fmt: str,
+    timeout: float,
+) -> None:
     """Install, update or upgrade Voice for Dynamics 365 in an environment."""
     as_json = fmt != "text"  # every machine format renders the JSON report
     clock = clocks.default_clock()
@@ -185,8 +250,19 @@ def deploy(env_url: str, package: Path | None, from_source: bool, src: Path,
         url = check_env_url(env_url)
         loaded = load_package(package, from_source, src)
         options = Options(scenario, mode, allow_data_loss)
-        outcome = _deploy(url, loaded, settings_file, options, via, auth, pac_path, dry_run,
-                          as_json, timeout, clock)
+        outcome = _deploy(
+            url,
+            loaded,
+            settings_file,
+            options,
+            via,
+            auth,
+            pac_path,
+            dry_run,
+            as_json,
+            timeout,
+            clock,
+        )
     run = RunInfo("deploy", url, started, clock.wall(), loaded, dry_run)
     _print(outcome, run, fmt)
     if outcome.exit_code:  # SystemExit passes through click and main() as the exit status
@@ -210,29 +286,46 @@ def reported(outcome: Outcome, as_json: bool) -> Iterator[None]:
     except Exception as error:  # a bug: still one JSON object, and exit 70
         if not as_json:
             raise
-        outcome.fail(BuildError.at("DEP999", f"internal error: {type(error).__name__}: "
-                                   f"{error}", file="deploy", hint="please report it",
-                                   exit_code=70))
+        outcome.fail(
+            BuildError.at(
+                "DEP999",
+                f"internal error: {type(error).__name__}: {error}",
+                file="deploy",
+                hint="please report it",
+                exit_code=70,
+            )
+        )
 
 
-def _deploy(url: str, package: Package, settings_file: Path | None, options: Options, via: str,
-            auth: str, pac_path: str, dry_run: bool, as_json: bool, timeout: float,
-            clock: clocks.Clock) -> Outcome:
+def _deploy(
+    url: str,
+    package: Package,
+    settings_file: Path | None,
+    options: Options,
+    via: str,
+    auth: str,
+    pac_path: str,
+    dry_run: bool,
+    as_json: bool,
+    timeout: float,
+    clock: clocks.Clock,
+) -> Outcome:
     environ = dict(os.environ)
-    deployment = (load_deployment_settings(settings_file, environ) if settings_file
-                  else DeploymentSettings())
+    deployment = (
+        load_deployment_settings(settings_file, environ) if settings_file else DeploymentSettings()
+    )
     spec = choose_auth(environ, auth)
     job = Deployment(package, options, deployment, via, dry_run, environ=environ)
     if via == "pac" and not dry_run:
         job.auth = _pac_auth(spec, environ)
         job.pac_runner = subprocess_runner(find_pac(pac_path))
     deadline = clock.monotonic() + timeout
-    transport = Transport(url, TokenProvider(spec, url), clock, deadline=deadline,
-                          who=spec.who())
+    transport = Transport(url, TokenProvider(spec, url), clock, deadline=deadline, who=spec.who())
     ui = ConsoleUi(as_json)
     try:
-        return run_deploy(job, new_runner(transport, clock, deadline, clocks.poll_interval(),
-                                          ui), ui)
+        return run_deploy(
+            job, new_runner(transport, clock, deadline, clocks.poll_interval(), ui), ui
+        )
     finally:
         ui.close()
         transport.close()
@@ -245,11 +338,14 @@ def _pac_auth(spec: AuthSpec, environ: dict[str, str]) -> AuthSpec:
     try:
         return choose_auth({k: v for k, v in environ.items() if k != "DATAVERSE_TOKEN"})
     except BuildError:
-        raise BuildError.at("DEP051", "--via pac needs a service principal; DATAVERSE_TOKEN "
-                            "is a bearer token pac cannot use", file="deploy",
-                            hint="set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET "
-                            "(or a certificate), or deploy with --via webapi",
-                            exit_code=2) from None
+        raise BuildError.at(
+            "DEP051",
+            "--via pac needs a service principal; DATAVERSE_TOKEN is a bearer token pac cannot use",
+            file="deploy",
+            hint="set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET "
+            "(or a certificate), or deploy with --via webapi",
+            exit_code=2,
+        ) from None
 
 
 def _print(outcome: Outcome, run: RunInfo, fmt: str) -> None:
@@ -269,17 +365,33 @@ def settings() -> None:
 
 @settings.command("template")
 @package_options
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write here (default: stdout).")
-@click.option("--placeholders", is_flag=True,
-              help="Values as ${NAME} placeholders (enreach_EnreachApiBaseUrl: "
-                   "${ENREACH_API_BASE_URL}), filled from the environment at deploy time.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write here (default: stdout).",
+)
+@click.option(
+    "--placeholders",
+    is_flag=True,
+    help="Values as ${NAME} placeholders (enreach_EnreachApiBaseUrl: "
+    "${ENREACH_API_BASE_URL}), filled from the environment at deploy time.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing --out file.")
-@click.option("--merge", is_flag=True,
-              help="Add the package's new variables to an existing --out file, keeping its "
-                   "values.")
-def template(package: Path | None, from_source: bool, src: Path, out: Path | None,
-             placeholders: bool, force: bool, merge: bool) -> None:
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="Add the package's new variables to an existing --out file, keeping its values.",
+)
+def template(
+    package: Path | None,
+    from_source: bool,
+    src: Path,
+    out: Path | None,
+    placeholders: bool,
+    force: bool,
+    merge: bool,
+) -> None:
     """Write the deployment settings skeleton for a package."""
     from ..fsio import check_output_file
 
@@ -297,10 +409,14 @@ def template(package: Path | None, from_source: bool, src: Path, out: Path | Non
 
 
 def _refuse_overwrite(out: Path) -> dict[str, Any]:
-    raise BuildError.at("DEP023", "exists: a filled-in settings file is not overwritten",
-                        file=str(out), exit_code=2,
-                        hint="--merge adds the package's new variables and keeps the values; "
-                             "--force replaces the file")
+    raise BuildError.at(
+        "DEP023",
+        "exists: a filled-in settings file is not overwritten",
+        file=str(out),
+        exit_code=2,
+        hint="--merge adds the package's new variables and keeps the values; "
+        "--force replaces the file",
+    )
 
 
 def _merged(out: Path, data: dict[str, Any]) -> dict[str, Any]:
@@ -311,9 +427,12 @@ def _merged(out: Path, data: dict[str, Any]) -> dict[str, Any]:
     try:
         existing = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise BuildError.at("DEP020", f"cannot merge into it: not a JSON settings file "
-                            f"({error})", file=str(out), hint="fix it, or replace it with "
-                            "--force") from None
+        raise BuildError.at(
+            "DEP020",
+            f"cannot merge into it: not a JSON settings file ({error})",
+            file=str(out),
+            hint="fix it, or replace it with --force",
+        ) from None
     if not isinstance(existing, dict):
         raise BuildError.at("DEP020", "cannot merge into it: not a JSON object", file=str(out))
     merged, added = merge_template(existing, data)

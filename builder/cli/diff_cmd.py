@@ -15,8 +15,11 @@ from .output import format_option, step_summary
 @click.argument("old")
 @click.argument("new")
 @format_option("text", "json", "markdown")
-@click.option("--exit-zero", is_flag=True,
-              help="Exit 0 when the sides differ too (release notes under set -e).")
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 when the sides differ too (release notes under set -e).",
+)
 @click.pass_context
 def diff(ctx: click.Context, old: str, new: str, fmt: str, exit_zero: bool) -> None:
     """What changed from OLD to NEW, by component.

@@ -30,21 +30,53 @@ NAMES_SHOWN = 10  # users named in the human output; --json lists them all
 
 
 @click.command("doctor")
-@click.option("--env", "env_url", required=True, metavar="URL",
-              help="Environment URL, e.g. https://contoso.crm4.dynamics.com")
+@click.option(
+    "--env",
+    "env_url",
+    required=True,
+    metavar="URL",
+    help="Environment URL, e.g. https://contoso.crm4.dynamics.com",
+)
 @package_options
-@click.option("--scenario", type=click.Choice(("auto", *SCENARIOS)), default="auto",
-              show_default=True, help="Which channel integration (auto: what the environment "
-                                      "has).")
-@click.option("--auth", type=click.Choice(KINDS), default="auto", show_default=True,
-              help="Credential kind; auto picks from the environment variables.")
+@click.option(
+    "--scenario",
+    type=click.Choice(("auto", *SCENARIOS)),
+    default="auto",
+    show_default=True,
+    help="Which channel integration (auto: what the environment has).",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(KINDS),
+    default="auto",
+    show_default=True,
+    help="Credential kind; auto picks from the environment variables.",
+)
 @format_option("text", "json", "markdown", "junit")
-@click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True,
-              help="Seconds to wait for the environment (throttling).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also check the steps of a voicepkg configure file (docs/configure.md).")
-def doctor(env_url: str, package: Path | None, from_source: bool, src: Path, scenario: str,
-           auth: str, fmt: str, timeout: float, config_file: Path | None) -> None:
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=600.0,
+    show_default=True,
+    help="Seconds to wait for the environment (throttling).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also check the steps of a voicepkg configure file (docs/configure.md).",
+)
+def doctor(
+    env_url: str,
+    package: Path | None,
+    from_source: bool,
+    src: Path,
+    scenario: str,
+    auth: str,
+    fmt: str,
+    timeout: float,
+    config_file: Path | None,
+) -> None:
     """Check an installed environment the way the guide's administrator would (read only)."""
     as_json = fmt != "text"  # every machine format renders the JSON report
     clock = clocks.default_clock()
@@ -55,13 +87,19 @@ def doctor(env_url: str, package: Path | None, from_source: bool, src: Path, sce
         reference = load_package(package, from_source, src)
         config = load_config(config_file) if config_file else None
         spec = choose_auth(dict(os.environ), auth)
-        transport = Transport(url, TokenProvider(spec, url), clock,
-                              deadline=clock.monotonic() + timeout, who=spec.who())
+        transport = Transport(
+            url,
+            TokenProvider(spec, url),
+            clock,
+            deadline=clock.monotonic() + timeout,
+            who=spec.who(),
+        )
         try:
             report = diagnose(transport, reference, scenario, url)
             if config is not None:  # configure's steps (builder/configure/checks.py)
-                report = replace(report, findings=report.findings + tuple(
-                    config_findings(transport, config)))
+                report = replace(
+                    report, findings=report.findings + tuple(config_findings(transport, config))
+                )
         finally:
             transport.close()
     exit_code = failure.exit_code or (0 if report is None or report.healthy else 1)
@@ -77,19 +115,28 @@ def doctor(env_url: str, package: Path | None, from_source: bool, src: Path, sce
         sys.exit(exit_code)
 
 
-def as_dict(report: Report | None, run: RunInfo, exit_code: int,
-            failures: Sequence[Diagnostic] = ()) -> dict[str, Any]:
+def as_dict(
+    report: Report | None, run: RunInfo, exit_code: int, failures: Sequence[Diagnostic] = ()
+) -> dict[str, Any]:
     """The doctor report: deploy's JSON shape (envelope), with one entry per solution of the
     package and every check."""
     findings = report.findings if report else ()
-    diagnostics = [*failures, *(diagnostic(f.code, f"{f.name}: {f.detail()}", file="doctor",
-                                           hint=f.instruction) for f in findings if not f.ok)]
+    diagnostics = [
+        *failures,
+        *(
+            diagnostic(f.code, f"{f.name}: {f.detail()}", file="doctor", hint=f.instruction)
+            for f in findings
+            if not f.ok
+        ),
+    ]
     out = envelope(run, exit_code, diagnostics)
     installed = {str(s["uniquename"]).lower(): s for s in (report.solutions if report else ())}
     out |= {
         "scenario": report.scenario if report else None,
-        "solutions": [_solution(s, installed.get(s.unique_name.lower()))
-                      for s in (run.package.solutions if run.package and report else ())],
+        "solutions": [
+            _solution(s, installed.get(s.unique_name.lower()))
+            for s in (run.package.solutions if run.package and report else ())
+        ],
         "checks": [finding_json(f) for f in findings],
     }
     return out
@@ -97,11 +144,19 @@ def as_dict(report: Report | None, run: RunInfo, exit_code: int,
 
 def _solution(solution: PackageSolution, installed: dict[str, Any] | None) -> dict[str, Any]:
     have = str(installed["version"]) if installed else None
-    return {"uniquename": solution.unique_name, "from": have, "to": solution.version,
-            "action": "check", "status": "installed" if have else "not installed",
-            "reason": "" if have else "not installed", "managed": installed.get("managed")
-            if installed else None, "import_job_key": None, "async_operation_id": None,
-            "duration_seconds": None, "removed": []}
+    return {
+        "uniquename": solution.unique_name,
+        "from": have,
+        "to": solution.version,
+        "action": "check",
+        "status": "installed" if have else "not installed",
+        "reason": "" if have else "not installed",
+        "managed": installed.get("managed") if installed else None,
+        "import_job_key": None,
+        "async_operation_id": None,
+        "duration_seconds": None,
+        "removed": [],
+    }
 
 
 def human_lines(report: Report) -> list[str]:
@@ -111,6 +166,9 @@ def human_lines(report: Report) -> list[str]:
         if not f.ok and f.instruction:
             lines.append(f"  {f.instruction}")
     failed = sum(not f.ok for f in report.findings)
-    lines.append(f"{failed} of {len(report.findings)} checks need attention" if failed
-                 else f"all {len(report.findings)} checks pass")
+    lines.append(
+        f"{failed} of {len(report.findings)} checks need attention"
+        if failed
+        else f"all {len(report.findings)} checks pass"
+    )
     return lines

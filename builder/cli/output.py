@@ -32,8 +32,13 @@ CI_CHOICES = ("auto", "github", "azure", "none")  # builder.report.ci.detect_ci
 class Session:
     """What the global options and the project configuration say, for every command."""
 
-    def __init__(self, debug: bool = False, verbosity: int = 0, ci: str | None = None,
-                 config: Config | None = None) -> None:
+    def __init__(
+        self,
+        debug: bool = False,
+        verbosity: int = 0,
+        ci: str | None = None,
+        config: Config | None = None,
+    ) -> None:
         self.debug = debug
         self.verbosity = verbosity  # -1 quiet, 0 normal, 1 verbose
         self.ci = ci  # "github", "azure" or None
@@ -72,7 +77,7 @@ def hoist_global_options(args: list[str]) -> list[str]:
         if arg in GLOBAL_FLAGS or (name in GLOBAL_VALUED and "=" in arg):
             front.append(arg)
         elif arg in GLOBAL_VALUED and index + 1 < len(args):
-            front += args[index:index + 2]
+            front += args[index : index + 2]
             index += 1
         else:
             rest.append(arg)
@@ -90,10 +95,20 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
                 raise click.UsageError(f"--json and --format {fmt} contradict each other")
             return command(*args, fmt="json" if as_json else fmt, **kwargs)
 
-        run = click.option("--json", "as_json", is_flag=True,
-                           help="Same as --format json (one JSON object on stdout).")(run)
-        run = click.option("--format", "fmt", type=click.Choice(choices), default=default,
-                           show_default=True, help="Output format.")(run)
+        run = click.option(
+            "--json",
+            "as_json",
+            is_flag=True,
+            help="Same as --format json (one JSON object on stdout).",
+        )(run)
+        run = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(run)
         return run  # type: ignore[return-value]
 
     return decorate

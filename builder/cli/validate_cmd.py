@@ -26,16 +26,32 @@ from .output import annotate, format_option, info, session, step_summary
 @click.argument("path", type=click.Path(path_type=Path), default=Path("solution_src"))
 @format_option("text", "json", "markdown", "sarif")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
-@click.option("--baseline", metavar="OLD",
-              help="The previous release (zip, package, sources or git:REF): the version "
-                   "must be higher.")
-@click.option("--ignore", multiple=True, metavar="CODE[,CODE]",
-              help="Never report these codes (repeatable; adds to the configuration's).")
-@click.option("--ms-schemas", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
-              help="Folder of Microsoft's CustomizationsSolution.xsd (default: "
-                   "$VOICEPKG_MS_SCHEMAS, the configuration, ../shared).")
-def validate(path: Path, fmt: str, strict: bool, baseline: str | None,
-             ignore: tuple[str, ...], ms_schemas: Path | None) -> None:
+@click.option(
+    "--baseline",
+    metavar="OLD",
+    help="The previous release (zip, package, sources or git:REF): the version must be higher.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODE[,CODE]",
+    help="Never report these codes (repeatable; adds to the configuration's).",
+)
+@click.option(
+    "--ms-schemas",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="Folder of Microsoft's CustomizationsSolution.xsd (default: "
+    "$VOICEPKG_MS_SCHEMAS, the configuration, ../shared).",
+)
+def validate(
+    path: Path,
+    fmt: str,
+    strict: bool,
+    baseline: str | None,
+    ignore: tuple[str, ...],
+    ms_schemas: Path | None,
+) -> None:
     """Check sources, a solution or a package: XML, schemas and Dataverse rules."""
     from ..fsio import check_input
     from ..validate import validate_path
@@ -45,9 +61,13 @@ def validate(path: Path, fmt: str, strict: bool, baseline: str | None,
     check_input(path, want="either")  # missing: exit 2; a FIFO or device is refused at once
     if baseline and not baseline.startswith("git:"):
         check_input(Path(baseline), want="either")
-    found = validate_path(path, strict=strict, baseline=baseline,
-                          ms_schemas=ms_schemas or config.ms_schemas,
-                          ignore=config.ignore | parse_codes(ignore))
+    found = validate_path(
+        path,
+        strict=strict,
+        baseline=baseline,
+        ms_schemas=ms_schemas or config.ms_schemas,
+        ignore=config.ignore | parse_codes(ignore),
+    )
     _print(found, path, fmt)
     if any(d.severity == "error" for d in found):
         sys.exit(1)
@@ -75,8 +95,13 @@ def _print(found: list[Diagnostic], path: Path, fmt: str) -> None:
 
 def as_dict(found: list[Diagnostic], path: Path) -> dict[str, object]:
     errors = sum(d.severity == "error" for d in found)
-    return {"path": str(path), "valid": not errors, "errors": errors,
-            "warnings": len(found) - errors, "diagnostics": [d.to_json() for d in found]}
+    return {
+        "path": str(path),
+        "valid": not errors,
+        "errors": errors,
+        "warnings": len(found) - errors,
+        "diagnostics": [d.to_json() for d in found],
+    }
 
 
 def text_lines(found: list[Diagnostic], *, verbose: bool = False) -> list[str]:
@@ -92,8 +117,10 @@ def text_lines(found: list[Diagnostic], *, verbose: bool = False) -> list[str]:
     for code, items in sorted(by_code.items()):
         lines.append(str(items[0]))
         if len(items) > 1:
-            lines.append(f"  ... and {len(items) - 1} more {code} warning"
-                         f"{'s' * (len(items) > 2)} (--verbose lists each)")
+            lines.append(
+                f"  ... and {len(items) - 1} more {code} warning"
+                f"{'s' * (len(items) > 2)} (--verbose lists each)"
+            )
     return lines
 
 

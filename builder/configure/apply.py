@@ -39,8 +39,9 @@ class Outcome:
         return 1 if self.errors else 0
 
 
-def apply_plan(transport: Transport, config: Config, snap: Snapshot, plan: Plan,
-               dry_run: bool) -> Outcome:
+def apply_plan(
+    transport: Transport, config: Config, snap: Snapshot, plan: Plan, dry_run: bool
+) -> Outcome:
     outcome = Outcome(plan, notes=list(plan.notes))
     if plan.problems:
         outcome.results = [Done(c, "skipped") for c in plan.changes]
@@ -57,8 +58,9 @@ def apply_plan(transport: Transport, config: Config, snap: Snapshot, plan: Plan,
     return outcome
 
 
-def _apply(transport: Transport, config: Config, snap: Snapshot, change: Change,
-           outcome: Outcome) -> Done:
+def _apply(
+    transport: Transport, config: Config, snap: Snapshot, change: Change, outcome: Outcome
+) -> Done:
     if change.action == "pending":
         change = _resolve_assignee(transport, config, snap, outcome)
     try:
@@ -77,18 +79,22 @@ def _summary(payload: dict[str, Any]) -> str:
     return f"{count} user(s) updated" + (f": {message}" if message else "")
 
 
-def _resolve_assignee(transport: Transport, config: Config, snap: Snapshot,
-                      outcome: Outcome) -> Change:
+def _resolve_assignee(
+    transport: Transport, config: Config, snap: Snapshot, outcome: Outcome
+) -> Change:
     """DefaultCrmAssignee after Update Enreach User Ids: set it, or say why not."""
     assert config.call_sync is not None and snap.assignee is not None
     who = config.call_sync.technical_user
     user = _read_user(transport, config, who)
     enreach_id = str((user or {}).get("enreach_enreachuserid") or "").strip()
     if not enreach_id:
-        outcome.notes.append(f"{rq.ASSIGNEE} is not set: {who} still has no Enreach User Id "
-                             "(check its Enreach e-mail, then run configure again; guide 1.5.3)")
-        return Change("call_sync", "waiting", f"{rq.ASSIGNEE} setting",
-                      f"{who} has no Enreach User Id yet")
+        outcome.notes.append(
+            f"{rq.ASSIGNEE} is not set: {who} still has no Enreach User Id "
+            "(check its Enreach e-mail, then run configure again; guide 1.5.3)"
+        )
+        return Change(
+            "call_sync", "waiting", f"{rq.ASSIGNEE} setting", f"{who} has no Enreach User Id yet"
+        )
     return assignee_change(snap.assignee, enreach_id, config.call_sync.replace, who)
 
 

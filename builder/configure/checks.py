@@ -13,10 +13,16 @@ from .config import Config
 from .plan import SECTIONS, plan_configure
 from .snapshot import read_snapshot
 
-NAMES = {"application_user": "application user (configured)", "cif1": "CIF 1.0 apps and roles",
-         "cif2": "app profiles and users", "phone_call_forms": "Phone Call forms in apps",
-         "click_to_dial": "click-to-dial", "users": "Enreach e-mails",
-         "call_sync": "call sync fallback", "callback_profiles": "callback profiles"}
+NAMES = {
+    "application_user": "application user (configured)",
+    "cif1": "CIF 1.0 apps and roles",
+    "cif2": "app profiles and users",
+    "phone_call_forms": "Phone Call forms in apps",
+    "click_to_dial": "click-to-dial",
+    "users": "Enreach e-mails",
+    "call_sync": "call sync fallback",
+    "callback_profiles": "callback profiles",
+}
 
 
 def config_findings(transport: Transport, config: Config) -> list[Finding]:
@@ -26,14 +32,22 @@ def config_findings(transport: Transport, config: Config) -> list[Finding]:
         if not getattr(config, step):
             continue
         name = NAMES[step]
-        fix = (f"run voicepkg configure --config {config.path} (guide {SECTIONS[step]})")
+        fix = f"run voicepkg configure --config {config.path} (guide {SECTIONS[step]})"
         problems = [p.split(": ", 1)[1] for p in plan.problems if p.startswith(step + ":")]
-        todo = [f"{c.action} {c.target}" for c in plan.changes
-                if c.step == step and c.action != "unchanged"
-                and not c.target.startswith("publish ")]  # publishing follows an edit
+        todo = [
+            f"{c.action} {c.target}"
+            for c in plan.changes
+            if c.step == step and c.action != "unchanged" and not c.target.startswith("publish ")
+        ]  # publishing follows an edit
         if problems:
-            out.append(Finding(name, False, "; ".join(problems), f"fix {config.path} or the "
-                               f"environment (guide {SECTIONS[step]})"))
+            out.append(
+                Finding(
+                    name,
+                    False,
+                    "; ".join(problems),
+                    f"fix {config.path} or the environment (guide {SECTIONS[step]})",
+                )
+            )
         elif todo:
             out.append(Finding(name, False, f"{len(todo)} change(s) to make", fix, tuple(todo)))
         else:

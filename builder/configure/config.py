@@ -26,8 +26,16 @@ SYNC_METHODS = {"polling": 105230000, "webhook": 105230001, "webhook_with_pollin
 
 # the phone columns of the standard tables (a form's other fields are never touched)
 PHONE_FIELDS = {
-    "contact": ("telephone1", "telephone2", "telephone3", "mobilephone", "business2",
-                "home2", "assistantphone", "managerphone"),
+    "contact": (
+        "telephone1",
+        "telephone2",
+        "telephone3",
+        "mobilephone",
+        "business2",
+        "home2",
+        "assistantphone",
+        "managerphone",
+    ),
     "account": ("telephone1", "telephone2", "telephone3"),
     "lead": ("telephone1", "telephone2", "telephone3", "mobilephone"),
 }
@@ -98,11 +106,15 @@ class CallbackProfile:
 
     def columns(self) -> dict[str, Any]:
         """The profile's own columns (lookups are bound separately)."""
-        return {"enreach_name": self.name, "enreach_agetimeunit": AGE_UNITS[self.age_unit],
-                "enreach_callbackage": self.age, "enreach_ownershiprule": OWNERSHIP[self.ownership],
-                "enreach_phonecallsubject": self.subject or None,
-                "enreach_duplicatehandlingrule": DUPLICATES[self.duplicates],
-                "enreach_synchronizationmethod": SYNC_METHODS[self.sync]}
+        return {
+            "enreach_name": self.name,
+            "enreach_agetimeunit": AGE_UNITS[self.age_unit],
+            "enreach_callbackage": self.age,
+            "enreach_ownershiprule": OWNERSHIP[self.ownership],
+            "enreach_phonecallsubject": self.subject or None,
+            "enreach_duplicatehandlingrule": DUPLICATES[self.duplicates],
+            "enreach_synchronizationmethod": SYNC_METHODS[self.sync],
+        }
 
 
 # the Channel Communication Control as the form editor names it; UNVERIFIED against a live
@@ -123,8 +135,16 @@ class Config:
     callback_profiles: tuple[CallbackProfile, ...] = field(default=())
 
 
-SECTIONS = ("application_user", "cif1", "cif2", "phone_call_forms", "click_to_dial", "users",
-            "call_sync", "callback_profiles")
+SECTIONS = (
+    "application_user",
+    "cif1",
+    "cif2",
+    "phone_call_forms",
+    "click_to_dial",
+    "users",
+    "call_sync",
+    "callback_profiles",
+)
 
 
 def load_config(path: Path) -> Config:
@@ -148,10 +168,20 @@ def load_config(path: Path) -> Config:
         call_sync=reader.section(data, "call_sync", _call_sync),
         callback_profiles=_profiles(reader, data.get("callback_profiles", [])),
     )
-    uses_app_user = [key for key, used in (
-        ("call_sync.technical_user", config.call_sync and config.call_sync.technical_user ==
-         APP_USER), ("users.emails", config.users and any(
-             user == APP_USER for user, _ in config.users.emails))) if used]
+    uses_app_user = [
+        key
+        for key, used in (
+            (
+                "call_sync.technical_user",
+                config.call_sync and config.call_sync.technical_user == APP_USER,
+            ),
+            (
+                "users.emails",
+                config.users and any(user == APP_USER for user, _ in config.users.emails),
+            ),
+        )
+        if used
+    ]
     if uses_app_user and config.application_user is None:
         for key in uses_app_user:
             reader.problem(key, f"'{APP_USER}' needs an [application_user] section")
@@ -160,8 +190,9 @@ def load_config(path: Path) -> Config:
 
 
 def _error(where: str, message: str) -> BuildError:
-    return BuildError.at("CFG001", message, file=where, exit_code=2,
-                         hint="see docs/configure.md for the file's keys")
+    return BuildError.at(
+        "CFG001", message, file=where, exit_code=2, hint="see docs/configure.md for the file's keys"
+    )
 
 
 class _Reader:
@@ -175,8 +206,9 @@ class _Reader:
 
     def done(self) -> None:
         if self.problems:
-            raise BuildError([_error(self.where, p).diagnostics[0] for p in self.problems],
-                             exit_code=2)
+            raise BuildError(
+                [_error(self.where, p).diagnostics[0] for p in self.problems], exit_code=2
+            )
 
     def known(self, table: Mapping[str, Any], keys: tuple[str, ...], prefix: str) -> None:
         for key in table:
@@ -192,8 +224,13 @@ class _Reader:
             return None
         return build(self, table)
 
-    def text(self, table: Mapping[str, Any], key: str, prefix: str, default: str | None = None,
-             ) -> str:
+    def text(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        prefix: str,
+        default: str | None = None,
+    ) -> str:
         value = table.get(key, default)
         if not isinstance(value, str) or (default is None and not value.strip()):
             self.problem(prefix + key, "must be a non-empty string")
@@ -202,8 +239,7 @@ class _Reader:
 
     def names(self, table: Mapping[str, Any], key: str, prefix: str) -> tuple[str, ...]:
         value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
-                                                  for v in value):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.problem(prefix + key, "must be a list of names")
             return ()
         return tuple(dict.fromkeys(v.strip() for v in value))
@@ -215,8 +251,14 @@ class _Reader:
             return False
         return value
 
-    def choice(self, table: Mapping[str, Any], key: str, prefix: str, options: Mapping[str, int],
-               default: str) -> str:
+    def choice(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        prefix: str,
+        options: Mapping[str, int],
+        default: str,
+    ) -> str:
         value = table.get(key, default)
         if value not in options:
             self.problem(prefix + key, f"must be one of {', '.join(options)}")
@@ -228,15 +270,18 @@ def _app_user(r: _Reader, t: Mapping[str, Any]) -> AppUserStep:
     r.known(t, ("application_id",), "application_user.")
     app_id = r.text(t, "application_id", "application_user.").lower()
     if app_id and not _is_guid(app_id):
-        r.problem("application_user.application_id", "must be the app registration's "
-                  "Application (client) ID, a GUID")
+        r.problem(
+            "application_user.application_id",
+            "must be the app registration's Application (client) ID, a GUID",
+        )
     return AppUserStep(app_id)
 
 
 def _cif1(r: _Reader, t: Mapping[str, Any]) -> Cif1Step:
     r.known(t, ("apps", "roles", "replace"), "cif1.")
-    step = Cif1Step(r.names(t, "apps", "cif1."), r.names(t, "roles", "cif1."),
-                    r.flag(t, "replace", "cif1."))
+    step = Cif1Step(
+        r.names(t, "apps", "cif1."), r.names(t, "roles", "cif1."), r.flag(t, "replace", "cif1.")
+    )
     if not (step.apps or step.roles):
         r.problem("cif1", "name apps or roles (or leave the section out)")
     return step
@@ -244,8 +289,12 @@ def _cif1(r: _Reader, t: Mapping[str, Any]) -> Cif1Step:
 
 def _cif2(r: _Reader, t: Mapping[str, Any]) -> Cif2Step:
     r.known(t, ("app_profiles", "users", "teams", "roles"), "cif2.")
-    step = Cif2Step(r.names(t, "app_profiles", "cif2."), r.names(t, "users", "cif2."),
-                    r.names(t, "teams", "cif2."), r.names(t, "roles", "cif2."))
+    step = Cif2Step(
+        r.names(t, "app_profiles", "cif2."),
+        r.names(t, "users", "cif2."),
+        r.names(t, "teams", "cif2."),
+        r.names(t, "roles", "cif2."),
+    )
     if not step.app_profiles:
         r.problem("cif2.app_profiles", "name at least one app profile")
     return step
@@ -253,8 +302,9 @@ def _cif2(r: _Reader, t: Mapping[str, Any]) -> Cif2Step:
 
 def _forms(r: _Reader, t: Mapping[str, Any]) -> FormsStep:
     r.known(t, ("apps", "exclusive"), "phone_call_forms.")
-    step = FormsStep(r.names(t, "apps", "phone_call_forms."),
-                     r.flag(t, "exclusive", "phone_call_forms."))
+    step = FormsStep(
+        r.names(t, "apps", "phone_call_forms."), r.flag(t, "exclusive", "phone_call_forms.")
+    )
     if not step.apps:
         r.problem("phone_call_forms.apps", "name at least one model-driven app")
     return step
@@ -274,12 +324,14 @@ def _click_to_dial(r: _Reader, t: Mapping[str, Any]) -> ClickToDialStep:
             continue
         r.known(item, ("table", "form", "fields"), prefix)
         table = r.text(item, "table", prefix).lower()
-        fields = r.names(item, "fields", prefix) if "fields" in item else PHONE_FIELDS.get(
-            table, ())
+        fields = (
+            r.names(item, "fields", prefix) if "fields" in item else PHONE_FIELDS.get(table, ())
+        )
         if table and not fields:
             r.problem(prefix + "fields", f"{table} has no known phone columns: list them")
-        forms.append(DialForm(table, r.text(item, "form", prefix), tuple(f.lower()
-                                                                        for f in fields)))
+        forms.append(
+            DialForm(table, r.text(item, "form", prefix), tuple(f.lower() for f in fields))
+        )
     return ClickToDialStep(tuple(forms), r.text(t, "control", "click_to_dial.", DEFAULT_CONTROL))
 
 
@@ -288,7 +340,7 @@ def _users(r: _Reader, t: Mapping[str, Any], base: Path) -> UsersStep:
     pairs: dict[str, str] = {}
     emails = t.get("emails", {})
     if not isinstance(emails, dict) or not all(isinstance(v, str) for v in emails.values()):
-        r.problem("users.emails", "must be a table of user = \"enreach e-mail\"")
+        r.problem("users.emails", 'must be a table of user = "enreach e-mail"')
         emails = {}
     pairs.update({k.strip(): v.strip() for k, v in emails.items()})
     if "mapping" in t:
@@ -313,18 +365,31 @@ def _read_mapping(r: _Reader, path: Path) -> dict[str, str]:
     if rows and not {"user", "enreach_email"} <= set(rows[0]):
         r.problem("users.mapping", f"{path} needs the columns user,enreach_email")
         return {}
-    return {(row["user"] or "").strip(): (row["enreach_email"] or "").strip() for row in rows
-            if (row["user"] or "").strip()}
+    return {
+        (row["user"] or "").strip(): (row["enreach_email"] or "").strip()
+        for row in rows
+        if (row["user"] or "").strip()
+    }
 
 
 def _call_sync(r: _Reader, t: Mapping[str, Any]) -> CallSyncStep:
     r.known(t, ("technical_user", "replace"), "call_sync.")
-    return CallSyncStep(r.text(t, "technical_user", "call_sync."),
-                        r.flag(t, "replace", "call_sync."))
+    return CallSyncStep(
+        r.text(t, "technical_user", "call_sync."), r.flag(t, "replace", "call_sync.")
+    )
 
 
-PROFILE_KEYS = ("name", "callback_list", "queue", "age_unit", "age", "ownership", "subject",
-                "duplicates", "sync")
+PROFILE_KEYS = (
+    "name",
+    "callback_list",
+    "queue",
+    "age_unit",
+    "age",
+    "ownership",
+    "subject",
+    "duplicates",
+    "sync",
+)
 
 
 def _profiles(r: _Reader, items: Any) -> tuple[CallbackProfile, ...]:
@@ -342,14 +407,19 @@ def _profiles(r: _Reader, items: Any) -> tuple[CallbackProfile, ...]:
         if not isinstance(age, int) or isinstance(age, bool) or age < 1:
             r.problem(prefix + "age", "must be a whole number of 1 or more")
             age = 10
-        out.append(CallbackProfile(
-            name=r.text(t, "name", prefix), callback_list=r.text(t, "callback_list", prefix),
-            queue=r.text(t, "queue", prefix),
-            age_unit=r.choice(t, "age_unit", prefix, AGE_UNITS, "minutes"), age=age,
-            ownership=r.choice(t, "ownership", prefix, OWNERSHIP, "api_user"),
-            subject=r.text(t, "subject", prefix, ""),
-            duplicates=r.choice(t, "duplicates", prefix, DUPLICATES, "bundle"),
-            sync=r.choice(t, "sync", prefix, SYNC_METHODS, "polling")))
+        out.append(
+            CallbackProfile(
+                name=r.text(t, "name", prefix),
+                callback_list=r.text(t, "callback_list", prefix),
+                queue=r.text(t, "queue", prefix),
+                age_unit=r.choice(t, "age_unit", prefix, AGE_UNITS, "minutes"),
+                age=age,
+                ownership=r.choice(t, "ownership", prefix, OWNERSHIP, "api_user"),
+                subject=r.text(t, "subject", prefix, ""),
+                duplicates=r.choice(t, "duplicates", prefix, DUPLICATES, "bundle"),
+                sync=r.choice(t, "sync", prefix, SYNC_METHODS, "polling"),
+            )
+        )
     names = [p.name.lower() for p in out]
     for name in sorted({n for n in names if names.count(n) > 1}):
         r.problem("callback_profiles", f"the profile {name!r} is listed twice")
@@ -359,4 +429,5 @@ def _profiles(r: _Reader, items: Any) -> tuple[CallbackProfile, ...]:
 def _is_guid(text: str) -> bool:
     parts = text.split("-")
     return [len(p) for p in parts] == [8, 4, 4, 4, 12] and all(
-        c in "0123456789abcdef" for c in text.replace("-", ""))
+        c in "0123456789abcdef" for c in text.replace("-", "")
+    )

@@ -32,18 +32,25 @@ class DialEdit:
     absent: tuple[str, ...]  # phone columns the form does not show
 
 
-def add_dial_control(formxml: str, form_id: str, fields: tuple[str, ...], control: str,
-                     ) -> DialEdit:
+def add_dial_control(
+    formxml: str,
+    form_id: str,
+    fields: tuple[str, ...],
+    control: str,
+) -> DialEdit:
     root = parse_xml(formxml.encode("utf-8"), f"systemform {form_id}")
     descriptions = root.find("controlDescriptions")
-    described = {d.get("forControl", "").lower(): d
-                 for d in (descriptions if descriptions is not None else [])}
+    described = {
+        d.get("forControl", "").lower(): d
+        for d in (descriptions if descriptions is not None else [])
+    }
     added: list[str] = []
     kept: list[str] = []
     absent: list[str] = []
     for field in fields:
-        controls = [c for c in root.iter("control") if c.get("datafieldname") == field
-                    and _in_body(c)]
+        controls = [
+            c for c in root.iter("control") if c.get("datafieldname") == field and _in_body(c)
+        ]
         if not controls:
             absent.append(field)
             continue
@@ -59,13 +66,13 @@ def add_dial_control(formxml: str, form_id: str, fields: tuple[str, ...], contro
                 element.set("uniqueid", unique)
             description = described.get(unique)
             if description is None:
-                description = etree.SubElement(descriptions, "controlDescription",
-                                               forControl=unique)
+                description = etree.SubElement(
+                    descriptions, "controlDescription", forControl=unique
+                )
             _describe(description, element, field, control)
             added.append(field)
     text = etree.tostring(root, encoding="unicode") if added else None
-    return DialEdit(text, tuple(dict.fromkeys(added)), tuple(dict.fromkeys(kept)),
-                    tuple(absent))
+    return DialEdit(text, tuple(dict.fromkeys(added)), tuple(dict.fromkeys(kept)), tuple(absent))
 
 
 def has_dial_control(formxml: str, field: str, control: str) -> bool:
@@ -77,30 +84,34 @@ def has_dial_control(formxml: str, field: str, control: str) -> bool:
         unique = (element.get("uniqueid") or "").lower()
         for description in root.iterfind("controlDescriptions/controlDescription"):
             if description.get("forControl", "").lower() == unique and any(
-                    c.get("name") == control for c in description.iter("customControl")):
+                c.get("name") == control for c in description.iter("customControl")
+            ):
                 return True
     return False
 
 
 def _in_body(element: etree._Element) -> bool:
     """A field control on the form (not a grid or one in the header's hidden data)."""
-    return element.getparent() is not None and element.getparent().tag == "cell" or (
-        element.getparent() is not None and element.getparent().tag == "header")
+    return (
+        element.getparent() is not None
+        and element.getparent().tag == "cell"
+        or (element.getparent() is not None and element.getparent().tag == "header")
+    )
 
 
 def _has_component(description: etree._Element | None) -> bool:
-    return description is not None and any(c.get("name") for c in description.iter(
-        "customControl"))
+    return description is not None and any(c.get("name") for c in description.iter("customControl"))
 
 
-def _describe(description: etree._Element, element: etree._Element, field: str,
-              control: str) -> None:
-    if not any(c.get("id") for c in description.iter("customControl")) and element.get(
-            "classid"):
+def _describe(
+    description: etree._Element, element: etree._Element, field: str, control: str
+) -> None:
+    if not any(c.get("id") for c in description.iter("customControl")) and element.get("classid"):
         classic = etree.SubElement(description, "customControl", id=element.get("classid", ""))
         etree.SubElement(etree.SubElement(classic, "parameters"), "datafieldname").text = field
     for factor in FORM_FACTORS:
         custom = etree.SubElement(description, "customControl", formFactor=factor, name=control)
-        value = etree.SubElement(etree.SubElement(custom, "parameters"), "value",
-                                 type="SingleLine.Phone")
+        value = etree.SubElement(
+            etree.SubElement(custom, "parameters"), "value", type="SingleLine.Phone"
+        )
         value.text = field

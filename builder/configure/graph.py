@@ -52,59 +52,104 @@ def get_organization() -> Call:
 
 
 def find_application(name: str) -> Call:
-    return Call("GET", f"/applications?$filter=displayName eq {quote(name)}",
-                label=f"look for the app registration {name}")
+    return Call(
+        "GET",
+        f"/applications?$filter=displayName eq {quote(name)}",
+        label=f"look for the app registration {name}",
+    )
 
 
 def dynamics_permission() -> dict[str, Any]:
-    return {"resourceAppId": DYNAMICS_CRM,
-            "resourceAccess": [{"id": USER_IMPERSONATION, "type": "Scope"}]}
+    return {
+        "resourceAppId": DYNAMICS_CRM,
+        "resourceAccess": [{"id": USER_IMPERSONATION, "type": "Scope"}],
+    }
 
 
 def create_application(name: str) -> Call:
-    return Call("POST", "/applications", {
-        "displayName": name, "signInAudience": "AzureADMyOrg",
-        "requiredResourceAccess": [dynamics_permission()]},
-        label=f"register the application {name}")
+    return Call(
+        "POST",
+        "/applications",
+        {
+            "displayName": name,
+            "signInAudience": "AzureADMyOrg",
+            "requiredResourceAccess": [dynamics_permission()],
+        },
+        label=f"register the application {name}",
+    )
 
 
 def update_permissions(object_id: str, access: list[dict[str, Any]]) -> Call:
-    return Call("PATCH", f"/applications/{object_id}", {"requiredResourceAccess": access},
-                label="add the Dynamics CRM user_impersonation permission")
+    return Call(
+        "PATCH",
+        f"/applications/{object_id}",
+        {"requiredResourceAccess": access},
+        label="add the Dynamics CRM user_impersonation permission",
+    )
 
 
 def add_certificate(object_id: str, der_base64: str, name: str) -> Call:
-    return Call("PATCH", f"/applications/{object_id}", {"keyCredentials": [{
-        "type": "AsymmetricX509Cert", "usage": "Verify", "key": der_base64,
-        "displayName": name}]}, label="upload the certificate")
+    return Call(
+        "PATCH",
+        f"/applications/{object_id}",
+        {
+            "keyCredentials": [
+                {
+                    "type": "AsymmetricX509Cert",
+                    "usage": "Verify",
+                    "key": der_base64,
+                    "displayName": name,
+                }
+            ]
+        },
+        label="upload the certificate",
+    )
 
 
 def find_service_principal(app_id: str) -> Call:
-    return Call("GET", f"/servicePrincipals?$filter=appId eq {quote(app_id)}",
-                label="look for the service principal")
+    return Call(
+        "GET",
+        f"/servicePrincipals?$filter=appId eq {quote(app_id)}",
+        label="look for the service principal",
+    )
 
 
 def create_service_principal(app_id: str) -> Call:
-    return Call("POST", "/servicePrincipals", {"appId": app_id},
-                label="create the service principal")
+    return Call(
+        "POST", "/servicePrincipals", {"appId": app_id}, label="create the service principal"
+    )
 
 
 def list_federated(object_id: str) -> Call:
-    return Call("GET", f"/applications/{object_id}/federatedIdentityCredentials",
-                label="read the federated credentials")
+    return Call(
+        "GET",
+        f"/applications/{object_id}/federatedIdentityCredentials",
+        label="read the federated credentials",
+    )
 
 
 def add_federated(object_id: str, name: str, issuer: str, subject: str) -> Call:
-    return Call("POST", f"/applications/{object_id}/federatedIdentityCredentials", {
-        "name": name, "issuer": issuer, "subject": subject, "audiences": [TOKEN_EXCHANGE],
-        "description": "Voice for Dynamics 365 (Enreach back end)"},
-        label="add the federated credential")
+    return Call(
+        "POST",
+        f"/applications/{object_id}/federatedIdentityCredentials",
+        {
+            "name": name,
+            "issuer": issuer,
+            "subject": subject,
+            "audiences": [TOKEN_EXCHANGE],
+            "description": "Voice for Dynamics 365 (Enreach back end)",
+        },
+        label="add the federated credential",
+    )
 
 
 def add_password(object_id: str, name: str, end: str) -> Call:
-    return Call("POST", f"/applications/{object_id}/addPassword", {
-        "passwordCredential": {"displayName": name, "endDateTime": end}},
-        label="add a client secret")
+    return Call(
+        "POST",
+        f"/applications/{object_id}/addPassword",
+        {"passwordCredential": {"displayName": name, "endDateTime": end}},
+        label="add a client secret",
+    )
 
 
 class GraphClient:
@@ -124,8 +169,9 @@ class GraphClient:
             headers["Content-Type"] = "application/json"
             content = json.dumps(call.json).encode("utf-8")
         try:
-            raw = self.client.request(call.method, self.root + call.path, headers=headers,
-                                      content=content)
+            raw = self.client.request(
+                call.method, self.root + call.path, headers=headers, content=content
+            )
         except httpx.TransportError as exc:
             raise _error(call, f"Microsoft Graph did not answer ({type(exc).__name__})") from None
         if raw.status_code >= 400:
@@ -142,8 +188,13 @@ def _message(raw: httpx.Response) -> str:
 
 
 def _error(call: Call, message: str, status: int = 0) -> BuildError:
-    hint = ("the signed-in account needs the Application Administrator (or Cloud Application "
-            "Administrator) role" if status == 403 else "see the message from Microsoft Graph")
+    hint = (
+        "the signed-in account needs the Application Administrator (or Cloud Application "
+        "Administrator) role"
+        if status == 403
+        else "see the message from Microsoft Graph"
+    )
     where = f" (HTTP {status})" if status else ""
-    return BuildError.at("ONB100", mask(f"{call.label or call.path}: {message}{where}"),
-                         file="graph", hint=hint)
+    return BuildError.at(
+        "ONB100", mask(f"{call.label or call.path}: {message}{where}"), file="graph", hint=hint
+    )

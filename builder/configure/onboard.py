@@ -44,8 +44,9 @@ class Onboarded:
     secret: str = field(default="", repr=False)  # new secret's value: shown once
 
 
-def onboard(client: g.GraphClient, wanted: Wanted, dry_run: bool,
-            now: datetime | None = None) -> Onboarded:
+def onboard(
+    client: g.GraphClient, wanted: Wanted, dry_run: bool, now: datetime | None = None
+) -> Onboarded:
     now = now or datetime.now(UTC)
     if wanted.kind == "certificate":
         read_certificate(wanted.certificate)  # a bad file stops us before anything is written
@@ -54,8 +55,10 @@ def onboard(client: g.GraphClient, wanted: Wanted, dry_run: bool,
     done.tenant_id = str(orgs[0]["id"]) if orgs else ""
     app = _application(client, wanted.name, done, dry_run)
     if app is None:  # a dry run of a first registration: the rest follows it
-        done.actions += ["would create the service principal",
-                         f"would add the {wanted.kind} credential"]
+        done.actions += [
+            "would create the service principal",
+            f"would add the {wanted.kind} credential",
+        ]
         done.credential = {"kind": wanted.kind}
         return done
     done.app_id, done.object_id = str(app["appId"]), str(app["id"])
@@ -63,7 +66,8 @@ def onboard(client: g.GraphClient, wanted: Wanted, dry_run: bool,
     if not client.send(g.find_service_principal(done.app_id)).get("value"):
         _do(client, g.create_service_principal(done.app_id), done, dry_run)
     {"certificate": _certificate, "federated": _federated, "secret": _secret}[wanted.kind](
-        client, app, wanted, done, dry_run, now)
+        client, app, wanted, done, dry_run, now
+    )
     return done
 
 
@@ -72,27 +76,36 @@ def _do(client: g.GraphClient, call: g.Call, done: Onboarded, dry_run: bool) -> 
     return None if dry_run else client.send(call)
 
 
-def _application(client: g.GraphClient, name: str, done: Onboarded, dry_run: bool,
-                 ) -> dict[str, Any] | None:
+def _application(
+    client: g.GraphClient,
+    name: str,
+    done: Onboarded,
+    dry_run: bool,
+) -> dict[str, Any] | None:
     found = client.send(g.find_application(name)).get("value", [])
     if len(found) > 1:
-        raise BuildError.at("ONB001", f"{len(found)} app registrations are named {name!r}",
-                            file="graph", hint="pass --name with a name only one of them has")
+        raise BuildError.at(
+            "ONB001",
+            f"{len(found)} app registrations are named {name!r}",
+            file="graph",
+            hint="pass --name with a name only one of them has",
+        )
     if found:
         return dict(found[0])
     created = _do(client, g.create_application(name), done, dry_run)
     return dict(created) if created else None
 
 
-def _permission(client: g.GraphClient, app: dict[str, Any], done: Onboarded,
-                dry_run: bool) -> None:
+def _permission(client: g.GraphClient, app: dict[str, Any], done: Onboarded, dry_run: bool) -> None:
     access = [dict(a) for a in app.get("requiredResourceAccess") or []]
     crm = next((a for a in access if a.get("resourceAppId") == g.DYNAMICS_CRM), None)
     if crm and any(r.get("id") == g.USER_IMPERSONATION for r in crm.get("resourceAccess", [])):
         return
     if crm:  # keep the app's other permissions, add ours
-        crm["resourceAccess"] = [*crm.get("resourceAccess", []),
-                                 {"id": g.USER_IMPERSONATION, "type": "Scope"}]
+        crm["resourceAccess"] = [
+            *crm.get("resourceAccess", []),
+            {"id": g.USER_IMPERSONATION, "type": "Scope"},
+        ]
     else:
         access.append(g.dynamics_permission())
     _do(client, g.update_permissions(str(app["id"]), access), done, dry_run)
@@ -104,22 +117,36 @@ def read_certificate(data: bytes) -> tuple[bytes, str, str]:
 
     text = data.decode("ascii", "replace")
     if "PRIVATE KEY" in text:
-        raise BuildError.at("ONB002", "the file holds a private key; pass only the public "
-                            "certificate Enreach sent", file="--certificate", exit_code=2)
+        raise BuildError.at(
+            "ONB002",
+            "the file holds a private key; pass only the public certificate Enreach sent",
+            file="--certificate",
+            exit_code=2,
+        )
     try:
-        cert = (x509.load_pem_x509_certificate(data) if "BEGIN CERTIFICATE" in text
-                else x509.load_der_x509_certificate(data))
+        cert = (
+            x509.load_pem_x509_certificate(data)
+            if "BEGIN CERTIFICATE" in text
+            else x509.load_der_x509_certificate(data)
+        )
     except ValueError as exc:
-        raise BuildError.at("ONB003", f"not an X.509 certificate: {exc}", file="--certificate",
-                            exit_code=2) from None
+        raise BuildError.at(
+            "ONB003", f"not an X.509 certificate: {exc}", file="--certificate", exit_code=2
+        ) from None
     from cryptography.hazmat.primitives.serialization import Encoding
 
     der = cert.public_bytes(Encoding.DER)
     return der, hashlib.sha1(der).hexdigest().upper(), cert.not_valid_after_utc.isoformat()
 
 
-def _certificate(client: g.GraphClient, app: dict[str, Any], wanted: Wanted, done: Onboarded,
-                 dry_run: bool, now: datetime) -> None:
+def _certificate(
+    client: g.GraphClient,
+    app: dict[str, Any],
+    wanted: Wanted,
+    done: Onboarded,
+    dry_run: bool,
+    now: datetime,
+) -> None:
     der, thumbprint, expiry = read_certificate(wanted.certificate)
     done.credential = {"kind": "certificate", "thumbprint": thumbprint, "expires": expiry}
     ours = base64.b64encode(bytes.fromhex(thumbprint)).decode("ascii")
@@ -127,36 +154,65 @@ def _certificate(client: g.GraphClient, app: dict[str, Any], wanted: Wanted, don
     if any(k.get("customKeyIdentifier") == ours for k in keys):
         return
     if keys:
-        raise BuildError.at("ONB004", "the app registration has other certificates; Graph "
-                            "replaces them all when one is added without a proof of possession",
-                            file="graph", hint="upload the certificate in the Entra admin "
-                            "center (Certificates & secrets), or onboard a new app name")
-    _do(client, g.add_certificate(str(app["id"]), base64.b64encode(der).decode("ascii"),
-                                  f"Enreach {thumbprint[:8]}"), done, dry_run)
+        raise BuildError.at(
+            "ONB004",
+            "the app registration has other certificates; Graph "
+            "replaces them all when one is added without a proof of possession",
+            file="graph",
+            hint="upload the certificate in the Entra admin "
+            "center (Certificates & secrets), or onboard a new app name",
+        )
+    _do(
+        client,
+        g.add_certificate(
+            str(app["id"]), base64.b64encode(der).decode("ascii"), f"Enreach {thumbprint[:8]}"
+        ),
+        done,
+        dry_run,
+    )
 
 
-def _federated(client: g.GraphClient, app: dict[str, Any], wanted: Wanted, done: Onboarded,
-               dry_run: bool, now: datetime) -> None:
+def _federated(
+    client: g.GraphClient,
+    app: dict[str, Any],
+    wanted: Wanted,
+    done: Onboarded,
+    dry_run: bool,
+    now: datetime,
+) -> None:
     done.credential = {"kind": "federated", "issuer": wanted.issuer, "subject": wanted.subject}
     have = client.send(g.list_federated(str(app["id"]))).get("value", [])
-    if any(f.get("issuer") == wanted.issuer and f.get("subject") == wanted.subject
-           for f in have):
+    if any(f.get("issuer") == wanted.issuer and f.get("subject") == wanted.subject for f in have):
         return
     taken = {f.get("name") for f in have}
-    name = next(f"{FEDERATED_NAME}{'' if i == 0 else f'-{i}'}" for i in range(len(taken) + 1)
-                if f"{FEDERATED_NAME}{'' if i == 0 else f'-{i}'}" not in taken)
-    _do(client, g.add_federated(str(app["id"]), name, wanted.issuer, wanted.subject), done,
-        dry_run)
+    name = next(
+        f"{FEDERATED_NAME}{'' if i == 0 else f'-{i}'}"
+        for i in range(len(taken) + 1)
+        if f"{FEDERATED_NAME}{'' if i == 0 else f'-{i}'}" not in taken
+    )
+    _do(client, g.add_federated(str(app["id"]), name, wanted.issuer, wanted.subject), done, dry_run)
 
 
-def _secret(client: g.GraphClient, app: dict[str, Any], wanted: Wanted, done: Onboarded,
-            dry_run: bool, now: datetime) -> None:
-    live = [p for p in app.get("passwordCredentials") or []
-            if p.get("displayName") == SECRET_NAME and _after(p.get("endDateTime"), now)]
+def _secret(
+    client: g.GraphClient,
+    app: dict[str, Any],
+    wanted: Wanted,
+    done: Onboarded,
+    dry_run: bool,
+    now: datetime,
+) -> None:
+    live = [
+        p
+        for p in app.get("passwordCredentials") or []
+        if p.get("displayName") == SECRET_NAME and _after(p.get("endDateTime"), now)
+    ]
     if live and not wanted.rotate_secret:
-        done.credential = {"kind": "secret", "expires": str(live[0]["endDateTime"]),
-                           "note": "a secret exists; its value cannot be shown again "
-                                   "(--rotate-secret adds a new one)"}
+        done.credential = {
+            "kind": "secret",
+            "expires": str(live[0]["endDateTime"]),
+            "note": "a secret exists; its value cannot be shown again "
+            "(--rotate-secret adds a new one)",
+        }
         return
     end = (now + timedelta(days=wanted.secret_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
     made = _do(client, g.add_password(str(app["id"]), SECRET_NAME, end), done, dry_run)

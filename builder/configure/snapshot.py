@@ -43,8 +43,9 @@ def read_snapshot(transport: Transport, config: Config) -> Snapshot:
     snap = Snapshot(transport.api_root)
     snap.root_bu = _first(transport.get_all(rq.query_root_business_unit()))
     if config.application_user:
-        snap.app_user = _first(transport.get_all(
-            rq.query_app_user(config.application_user.application_id)))
+        snap.app_user = _first(
+            transport.get_all(rq.query_app_user(config.application_user.application_id))
+        )
     snap.users = read_users(transport, user_keys(config))
     roles = role_names(config)
     snap.roles = transport.get_all(rq.query_roles(roles))
@@ -58,26 +59,53 @@ def read_snapshot(transport: Transport, config: Config) -> Snapshot:
 
 def _read_steps(transport: Transport, config: Config, snap: Snapshot) -> None:
     if config.cif1:
-        rows = _optional(snap, "cif1", "the CIF 1.0 table msdyn_ciprovider (guide 1.1.1)",
-                         lambda: transport.get_all(rq.query_cif1_provider()))
+        rows = _optional(
+            snap,
+            "cif1",
+            "the CIF 1.0 table msdyn_ciprovider (guide 1.1.1)",
+            lambda: transport.get_all(rq.query_cif1_provider()),
+        )
         snap.cif1_provider = _first(rows or [])
     if config.cif2:
-        rows = _optional(snap, "cif2", "the CIF 2.0 channel provider table (guide 1.1)",
-                         lambda: transport.get_all(rq.query_channel_provider()))
+        rows = _optional(
+            snap,
+            "cif2",
+            "the CIF 2.0 channel provider table (guide 1.1)",
+            lambda: transport.get_all(rq.query_channel_provider()),
+        )
         snap.channel_provider = _first(rows or [])
-        snap.app_profiles = _optional(snap, "cif2", "app profiles (msdyn_appconfiguration)",
-                                      lambda: transport.get_all(rq.query_app_profiles())) or []
+        snap.app_profiles = (
+            _optional(
+                snap,
+                "cif2",
+                "app profiles (msdyn_appconfiguration)",
+                lambda: transport.get_all(rq.query_app_profiles()),
+            )
+            or []
+        )
     if config.phone_call_forms:
         _read_forms_step(transport, config, snap)
     if config.click_to_dial:
         for table in sorted({f.table for f in config.click_to_dial.forms}):
-            snap.forms[table] = _optional(snap, "click_to_dial", f"the table {table}",
-                                          lambda t=table: transport.get_all(
-                                              rq.query_forms(t, with_xml=True))) or []
+            snap.forms[table] = (
+                _optional(
+                    snap,
+                    "click_to_dial",
+                    f"the table {table}",
+                    lambda t=table: transport.get_all(rq.query_forms(t, with_xml=True)),
+                )
+                or []
+            )
     if config.call_sync:
-        snap.assignee = _first(_optional(
-            snap, "call_sync", "the Voice settings table (install the package first)",
-            lambda: transport.get_all(rq.query_assignee())) or [])
+        snap.assignee = _first(
+            _optional(
+                snap,
+                "call_sync",
+                "the Voice settings table (install the package first)",
+                lambda: transport.get_all(rq.query_assignee()),
+            )
+            or []
+        )
     if config.callback_profiles:
         _read_callbacks(transport, config, snap)
 
@@ -89,19 +117,31 @@ def _read_forms_step(transport: Transport, config: Config, snap: Snapshot) -> No
     for name in config.phone_call_forms.apps:
         for app in find(snap.apps, name, APP_NAMES):
             snap.app_components[app["appmoduleid"]] = transport.get_all(
-                rq.query_app_components(app["appmoduleidunique"]))
+                rq.query_app_components(app["appmoduleidunique"])
+            )
 
 
 def _read_callbacks(transport: Transport, config: Config, snap: Snapshot) -> None:
     what = "the callback profile table (install the package first)"
-    snap.callback_profiles = _optional(snap, "callback_profiles", what, lambda: transport.get_all(
-        rq.query_callback_profiles())) or []
-    snap.callback_lists = _optional(
-        snap, "callback_profiles", "the Callback List (its data source: run voicepkg deploy "
-        "with enreach_EnreachApiBaseUrl set)", lambda: transport.get_all(
-            rq.query_callback_lists())) or []
-    snap.queues = transport.get_all(rq.query_queues(sorted({p.queue for p in
-                                                            config.callback_profiles})))
+    snap.callback_profiles = (
+        _optional(
+            snap, "callback_profiles", what, lambda: transport.get_all(rq.query_callback_profiles())
+        )
+        or []
+    )
+    snap.callback_lists = (
+        _optional(
+            snap,
+            "callback_profiles",
+            "the Callback List (its data source: run voicepkg deploy "
+            "with enreach_EnreachApiBaseUrl set)",
+            lambda: transport.get_all(rq.query_callback_lists()),
+        )
+        or []
+    )
+    snap.queues = transport.get_all(
+        rq.query_queues(sorted({p.queue for p in config.callback_profiles}))
+    )
 
 
 USERS_PER_QUERY = 40  # keeps a $filter of domain names and e-mails well inside a URL's limit
@@ -111,7 +151,7 @@ def read_users(transport: Transport, keys: list[str]) -> list[Row]:
     """Users by domain name or e-mail, a few dozen per query (a mapping may name hundreds)."""
     rows: list[Row] = []
     for start in range(0, len(keys), USERS_PER_QUERY):
-        rows += transport.get_all(rq.query_users(keys[start:start + USERS_PER_QUERY]))
+        rows += transport.get_all(rq.query_users(keys[start : start + USERS_PER_QUERY]))
     return rows
 
 

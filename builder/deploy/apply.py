@@ -67,8 +67,9 @@ class Outcome:
     seconds: dict[int, float] = field(default_factory=dict)  # step index -> time it took
 
     def warn(self, code: str, message: str, hint: str = "") -> None:
-        self.diagnostics.append(diagnostic(code, mask(message), file="deploy", hint=hint,
-                                           severity="warning"))
+        self.diagnostics.append(
+            diagnostic(code, mask(message), file="deploy", hint=hint, severity="warning")
+        )
 
     def fail(self, error: BuildError) -> None:
         self.diagnostics += [masked(d) for d in error.diagnostics]
@@ -76,8 +77,15 @@ class Outcome:
 
 
 def masked(item: Diagnostic) -> Diagnostic:
-    return Diagnostic(item.file, item.line, item.column, item.code, mask(item.message),
-                      mask(item.hint), item.severity)
+    return Diagnostic(
+        item.file,
+        item.line,
+        item.column,
+        item.code,
+        mask(item.message),
+        mask(item.hint),
+        item.severity,
+    )
 
 
 def deploy(job: Deployment, runner: Runner, ui: Ui) -> Outcome:
@@ -100,8 +108,7 @@ def _deploy(job: Deployment, runner: Runner, ui: Ui, outcome: Outcome) -> None:
     ui.plan(plan)
     outcome.steps = [(s, "planned") for s in plan.steps]
     if plan.refused:
-        outcome.steps = [(s, "refused" if s.action == "refuse" else "not run")
-                         for s in plan.steps]
+        outcome.steps = [(s, "refused" if s.action == "refuse" else "not run") for s in plan.steps]
         raise refused(plan.refusals)
     if job.dry_run:
         outcome.steps = [(s, "dry-run") for s in plan.steps]
@@ -112,8 +119,7 @@ def _deploy(job: Deployment, runner: Runner, ui: Ui, outcome: Outcome) -> None:
         if isinstance(backend, PacBackend):
             for text in backend.warnings:
                 outcome.warn("DEP052", text)
-    outcome.records_written = write_records(runner.transport, plan, runner.new_id(),
-                                            state.env_ids)
+    outcome.records_written = write_records(runner.transport, plan, runner.new_id(), state.env_ids)
     if plan.virtual is not None and plan.virtual.writes:
         outcome.virtual_linked = apply_virtual(runner, plan.virtual)
         outcome.virtual_written = True
@@ -126,8 +132,9 @@ def _deploy(job: Deployment, runner: Runner, ui: Ui, outcome: Outcome) -> None:
             outcome.warn(finding.code, f"{finding.name}: {finding.detail()}", finding.instruction)
 
 
-def _finish_earlier_imports(job: Deployment, runner: Runner, ui: Ui, state: EnvState,
-                            plan: Plan, outcome: Outcome) -> tuple[EnvState, Plan]:
+def _finish_earlier_imports(
+    job: Deployment, runner: Runner, ui: Ui, state: EnvState, plan: Plan, outcome: Outcome
+) -> tuple[EnvState, Plan]:
     for _ in range(MAX_ROUNDS):
         waits = [s for s in plan.steps if s.action == "wait"]
         if not waits:
@@ -137,15 +144,15 @@ def _finish_earlier_imports(job: Deployment, runner: Runner, ui: Ui, state: EnvS
             try:
                 runner.follow(step.job_id, "", step.unique_name)
             except (ImportFailed, Busy) as error:  # that earlier attempt failed: plan again
-                outcome.warn("DEP042", f"an earlier import of {step.unique_name} failed: "
-                             f"{error}")
+                outcome.warn("DEP042", f"an earlier import of {step.unique_name} failed: {error}")
         state = read_state(runner.transport, job.package)
         plan = plan_deploy(state, job.package, job.options, job.settings)
         if plan.refused:
             raise refused(plan.refusals)
         earlier = [(s, "done") for s in waits]
-        outcome.steps = earlier + [(s, "planned") for s in plan.steps
-                                   if not (s.action == "skip" and _waited(s, waits))]
+        outcome.steps = earlier + [
+            (s, "planned") for s in plan.steps if not (s.action == "skip" and _waited(s, waits))
+        ]
         outcome.handles = {i: Handles(s.job_id, "") for i, s in enumerate(waits)}
     raise StillRunning("imports started by earlier deploys")
 
@@ -161,13 +168,16 @@ def _backend(job: Deployment, runner: Runner, ui: Ui) -> Iterator[Backend]:
         return
     assert job.auth is not None and job.pac_runner is not None
     env_url = runner.transport.api_root.split("/api/data/")[0]
-    with tempfile.TemporaryDirectory(prefix="voicepkg-deploy-") as workdir, pac_session(
-            job.pac_runner, job.auth, env_url, job.environ, ui.note) as session:
+    with (
+        tempfile.TemporaryDirectory(prefix="voicepkg-deploy-") as workdir,
+        pac_session(job.pac_runner, job.auth, env_url, job.environ, ui.note) as session,
+    ):
         yield PacBackend(session, runner, workdir)
 
 
-def _run_steps(package: Package, plan: Plan, backend: Backend, outcome: Outcome,
-               runner: Runner) -> None:
+def _run_steps(
+    package: Package, plan: Plan, backend: Backend, outcome: Outcome, runner: Runner
+) -> None:
     solutions = {s.unique_name: s for s in package.solutions}
     for index, (step, status) in enumerate(outcome.steps):
         if status != "planned":
@@ -192,28 +202,58 @@ def _mark_unfinished(outcome: Outcome, status: str) -> None:
     outcome.steps = [(s, after.get(st, st)) for s, st in outcome.steps]
 
 
-def write_records(transport: Transport, plan: Plan, batch_id: str,
-                  ids: Mapping[str, tuple[str, str]] | None = None) -> int:
+def write_records(
+    transport: Transport,
+    plan: Plan,
+    batch_id: str,
+    ids: Mapping[str, tuple[str, str]] | None = None,
+) -> int:
     """Settings and the CIF 1.0 provider, in $batch change sets of at most 1000 writes.
     Creates carry If-None-Match: * (a row with that id already there is refused, never
     overwritten); updates If-Match: *."""
     ids = ids or {}
-    requests = [replace(upsert("enreach_settings", row.id, row.fields(), must_not_exist=True),
-                        label=f"setting {row.name}") for row in plan.settings.create]
-    requests += [replace(upsert("enreach_settings", record_id,
-                                {"enreach_value": row.default,
-                                 "enreach_defaultvalue": row.default}, must_exist=True),
-                         label=f"setting {row.name}") for record_id, row in plan.settings.update]
-    requests += [replace(upsert("enreach_settings", record_id, {"enreach_value": value},
-                                must_exist=True), label=f"setting {name}")
-                 for record_id, name, value in plan.settings.assign]
-    requests += [set_env_value(schema, value, *ids.get(schema, ("", "")),
-                               new_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{batch_id}/{schema}")))
-                 for schema, value in plan.env_writes]
+    requests = [
+        replace(
+            upsert("enreach_settings", row.id, row.fields(), must_not_exist=True),
+            label=f"setting {row.name}",
+        )
+        for row in plan.settings.create
+    ]
+    requests += [
+        replace(
+            upsert(
+                "enreach_settings",
+                record_id,
+                {"enreach_value": row.default, "enreach_defaultvalue": row.default},
+                must_exist=True,
+            ),
+            label=f"setting {row.name}",
+        )
+        for record_id, row in plan.settings.update
+    ]
+    requests += [
+        replace(
+            upsert("enreach_settings", record_id, {"enreach_value": value}, must_exist=True),
+            label=f"setting {name}",
+        )
+        for record_id, name, value in plan.settings.assign
+    ]
+    requests += [
+        set_env_value(
+            schema,
+            value,
+            *ids.get(schema, ("", "")),
+            new_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{batch_id}/{schema}")),
+        )
+        for schema, value in plan.env_writes
+    ]
     if plan.provider is not None:
-        requests.append(replace(upsert("msdyn_ciproviders", plan.provider.id,
-                                       dict(plan.provider.fields)),
-                                label="the CIF 1.0 provider record"))
+        requests.append(
+            replace(
+                upsert("msdyn_ciproviders", plan.provider.id, dict(plan.provider.fields)),
+                label="the CIF 1.0 provider record",
+            )
+        )
     for number, chunk in enumerate(chunks(requests)):
         send_batch(transport, chunk, f"{batch_id}_{number}")
     return len(requests)
@@ -221,16 +261,25 @@ def write_records(transport: Transport, plan: Plan, batch_id: str,
 
 def send_batch(transport: Transport, requests: list[Request], batch_id: str) -> None:
     content_type, body = build_batch(requests, transport.api_root, batch_id)
-    response = transport.send(Request("POST", "$batch", headers=(("Content-Type", content_type),),
-                                      body=body, label=f"write {len(requests)} record(s)",
-                                      multipart_errors=True))
+    response = transport.send(
+        Request(
+            "POST",
+            "$batch",
+            headers=(("Content-Type", content_type),),
+            body=body,
+            label=f"write {len(requests)} record(s)",
+            multipart_errors=True,
+        )
+    )
     parts = parse_batch_response(response.headers.get("content-type", ""), response.content)
     failed = [p for p in parts if p.status >= 400 or p.status == 0]
     if failed:
         raise BuildError([_part_error(p, requests) for p in failed])
     if response.status >= 400 or len(parts) != len(requests):
-        raise ImportFailed("writing the settings", [
-            f"HTTP {response.status}: {len(parts)} answers to {len(requests)} writes"])
+        raise ImportFailed(
+            "writing the settings",
+            [f"HTTP {response.status}: {len(parts)} answers to {len(requests)} writes"],
+        )
 
 
 def _part_error(part: BatchPart, requests: list[Request]) -> Diagnostic:
@@ -240,22 +289,28 @@ def _part_error(part: BatchPart, requests: list[Request]) -> Diagnostic:
     index = int(part.content_id) - 1 if part.content_id.isdigit() else -1
     request = requests[index] if 0 <= index < len(requests) else None
     fields = dict(request.json or {}) if request else {}
-    column = next((name for name in sorted(fields, key=len, reverse=True)
-                   if name and name in message), "")
+    column = next(
+        (name for name in sorted(fields, key=len, reverse=True) if name and name in message), ""
+    )
     record = request.path if request else f"operation {part.content_id or '?'}"
     name = request.label if request else ""
-    text = (f"{record}{f' ({name})' if name else ''}"
-            f"{f', column {column}' if column else ''}: {message or 'failed'} "
-            f"(HTTP {part.status}{f', {code}' if code else ''})")
-    return diagnostic("DEP044", mask(text), file=record,
-                      hint="the whole change set was rolled back: nothing of this batch was "
-                           "written; fix the cause and run deploy again")
+    text = (
+        f"{record}{f' ({name})' if name else ''}"
+        f"{f', column {column}' if column else ''}: {message or 'failed'} "
+        f"(HTTP {part.status}{f', {code}' if code else ''})"
+    )
+    return diagnostic(
+        "DEP044",
+        mask(text),
+        file=record,
+        hint="the whole change set was rolled back: nothing of this batch was "
+        "written; fix the cause and run deploy again",
+    )
 
 
 def _publish_if_unmanaged(runner: Runner, package: Package, plan: Plan) -> None:
     """Managed imports arrive published; only an unmanaged import needs PublishAllXml."""
-    imported = {s.unique_name for s in plan.steps if s.action in ("install", "update",
-                                                                 "upgrade")}
+    imported = {s.unique_name for s in plan.steps if s.action in ("install", "update", "upgrade")}
     if not any(not s.managed and s.unique_name in imported for s in package.solutions):
         return
     while True:
@@ -266,10 +321,22 @@ def _publish_if_unmanaged(runner: Runner, package: Package, plan: Plan) -> None:
             runner.wait_for_lock("publish")
 
 
-def new_runner(transport: Transport, clock: object, deadline: float, interval: float,
-               ui: Ui, new_id: Callable[[], str] | None = None) -> Runner:
-    return Runner(transport, clock, deadline, interval, ui,  # type: ignore[arg-type]
-                  new_id or (lambda: str(uuid.uuid4())))
+def new_runner(
+    transport: Transport,
+    clock: object,
+    deadline: float,
+    interval: float,
+    ui: Ui,
+    new_id: Callable[[], str] | None = None,
+) -> Runner:
+    return Runner(
+        transport,
+        clock,  # type: ignore[arg-type]
+        deadline,
+        interval,
+        ui,
+        new_id or (lambda: str(uuid.uuid4())),
+    )
 
 
 __all__ = ["DataverseError", "Deployment", "Outcome", "deploy", "new_runner", "write_records"]

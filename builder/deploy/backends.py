@@ -37,16 +37,19 @@ class WebApiBackend:
 
     def apply(self, step: SolutionStep, solution: PackageSolution, plan: Plan) -> None:
         name = solution.unique_name
-        params = component_parameters(plan.env_values.get(name, {}),
-                                      plan.connections.get(name, ()))
+        params = component_parameters(plan.env_values.get(name, {}), plan.connections.get(name, ()))
         if step.action == "resume":
             self.runner.promote(name, step.to_version)
         elif step.action == "upgrade":
-            self.runner.run_import(lambda: stage_and_upgrade_async(
-                solution.content, params, name), name, step.to_version)
+            self.runner.run_import(
+                lambda: stage_and_upgrade_async(solution.content, params, name),
+                name,
+                step.to_version,
+            )
         else:
-            self.runner.run_import(lambda: import_solution_async(
-                solution.content, params, name), name, step.to_version)
+            self.runner.run_import(
+                lambda: import_solution_async(solution.content, params, name), name, step.to_version
+            )
         verify_installed(self.runner, name, step.to_version)
 
 
@@ -61,29 +64,39 @@ class PacBackend:
         if step.action == "resume":
             argv = upgrade_args(name, self.env_url(), seconds)
         else:
-            argv = import_args(self._zip(solution), self.env_url(), seconds,
-                               upgrade=step.action == "upgrade",
-                               settings_file=self._settings_file(solution, plan),
-                               publish=not solution.managed)
+            argv = import_args(
+                self._zip(solution),
+                self.env_url(),
+                seconds,
+                upgrade=step.action == "upgrade",
+                settings_file=self._settings_file(solution, plan),
+                publish=not solution.managed,
+            )
         result = self.session.run(argv, timeout=seconds + 120)
         self._follow_leftovers(name)
         try:
             verify_installed(self.runner, name, step.to_version)
         except ImportFailed:
-            raise PacError(argv, result, f"pac did not leave {name} {step.to_version} "
-                           "installed" + (" although it exited 0" if result.code == 0 else "")
-                           ) from None
+            raise PacError(
+                argv,
+                result,
+                f"pac did not leave {name} {step.to_version} "
+                "installed" + (" although it exited 0" if result.code == 0 else ""),
+            ) from None
         if result.code != 0:
-            self.warnings.append(f"pac exited {result.code} for {name}, but the environment "
-                                 f"has {step.to_version} installed: done")
+            self.warnings.append(
+                f"pac exited {result.code} for {name}, but the environment "
+                f"has {step.to_version} installed: done"
+            )
 
     def env_url(self) -> str:
         return self.runner.transport.api_root.split("/api/data/")[0]
 
     def _follow_leftovers(self, name: str) -> None:
         """An import pac stopped waiting for (--max-async-wait-time) is followed, not redone."""
-        for row in self.runner.transport.get_all(query_running_imports(
-                [name, name + HOLDING_SUFFIX])):
+        for row in self.runner.transport.get_all(
+            query_running_imports([name, name + HOLDING_SUFFIX])
+        ):
             self.runner.follow(str(row["importjobid"]), "", name)
 
     def _zip(self, solution: PackageSolution) -> str:
@@ -97,9 +110,12 @@ class PacBackend:
         connections = plan.connections.get(solution.unique_name, ())
         if not values and not connections:
             return ""
-        data = {"EnvironmentVariables": [{"SchemaName": k, "Value": v}
-                                         for k, v in sorted(values.items())],
-                "ConnectionReferences": list(connections)}
+        data = {
+            "EnvironmentVariables": [
+                {"SchemaName": k, "Value": v} for k, v in sorted(values.items())
+            ],
+            "ConnectionReferences": list(connections),
+        }
         fd, path = tempfile.mkstemp(prefix="settings-", suffix=".json", dir=self.workdir)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:  # mkstemp: mode 0600
             json.dump(data, handle, indent=2)
@@ -117,5 +133,7 @@ def verify_installed(runner: Runner, name: str, target: str) -> None:
 
 
 def refused(reasons: list[str] | tuple[str, ...]) -> BuildError:
-    return BuildError([diagnostic("DEP060", mask(r), file="deploy",
-                                  hint="nothing was changed") for r in reasons], exit_code=3)
+    return BuildError(
+        [diagnostic("DEP060", mask(r), file="deploy", hint="nothing was changed") for r in reasons],
+        exit_code=3,
+    )

@@ -31,19 +31,27 @@ class BatchPart:
 
 def chunks(requests: Sequence[Request], size: int = MAX_OPERATIONS) -> Iterator[list[Request]]:
     for start in range(0, len(requests), size):
-        yield list(requests[start:start + size])
+        yield list(requests[start : start + size])
 
 
-def build_batch(requests: Sequence[Request], api_root: str, batch_id: str,
-                ) -> tuple[str, bytes]:
+def build_batch(
+    requests: Sequence[Request],
+    api_root: str,
+    batch_id: str,
+) -> tuple[str, bytes]:
     """(Content-Type, body) of a $batch holding `requests` in one change set."""
     if not 0 < len(requests) <= MAX_OPERATIONS:
         raise ValueError(f"a batch holds 1..{MAX_OPERATIONS} operations, not {len(requests)}")
     batch, changeset = f"batch_{batch_id}", f"changeset_{batch_id}"
     lines = [f"--{batch}", f"Content-Type: multipart/mixed; boundary={changeset}", ""]
     for number, request in enumerate(requests, start=1):
-        lines += [f"--{changeset}", "Content-Type: application/http",
-                  "Content-Transfer-Encoding: binary", f"Content-ID: {number}", ""]
+        lines += [
+            f"--{changeset}",
+            "Content-Type: application/http",
+            "Content-Transfer-Encoding: binary",
+            f"Content-ID: {number}",
+            "",
+        ]
         lines += _inner_request(request, api_root)
     lines += [f"--{changeset}--", "", f"--{batch}--", ""]
     return f"multipart/mixed; boundary={batch}", CRLF.join(lines).encode("utf-8")
@@ -52,8 +60,10 @@ def build_batch(requests: Sequence[Request], api_root: str, batch_id: str,
 def _inner_request(request: Request, api_root: str) -> list[str]:
     if request.method == "GET" or request.json is None:
         raise ValueError("a change set holds writes with JSON bodies only")
-    head = [f"{request.method} {api_root}{request.path} HTTP/1.1",
-            "Content-Type: application/json; type=entry"]
+    head = [
+        f"{request.method} {api_root}{request.path} HTTP/1.1",
+        "Content-Type: application/json; type=entry",
+    ]
     head += [f"{name}: {value}" for name, value in request.headers]
     return head + ["", json.dumps(request.json, ensure_ascii=False, sort_keys=True)]
 

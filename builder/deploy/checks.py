@@ -20,16 +20,19 @@ ASSIGNEE_CODE = "DV143"  # empty in the shipped package on purpose, so deploy an
 GUIDE_APP_USER = (
     "Guide 1.4: in the Power Platform admin center open the environment, Settings > Users + "
     "permissions > Application users > New app user, add the app registration of guide 1.2, "
-    f"choose the root business unit, and give it the {API_ROLE} security role")
+    f"choose the root business unit, and give it the {API_ROLE} security role"
+)
 GUIDE_ASSIGNEE = (
     "Guide 1.5.3: in the Voice Configurator app open User Settings, find the API user, set its "
     "Enreach Cloud User Email, save, and put the Enreach User Id that appears into the "
-    "DefaultCrmAssignee setting (General Settings > Phone Call Sync Settings)")
+    "DefaultCrmAssignee setting (General Settings > Phone Call Sync Settings)"
+)
 GUIDE_PROFILE = (
     "Guide 1.5.1.2: in the Power Apps portal open Omnichannel for Customer Service or Customer "
     "Service workspace > App profile manager, open (or create) an app profile, Channels > Add "
-    "channel providers, search \"voice\" and select Voice for Dynamics 365 by Enreach; then "
-    "assign users to the profile (1.5.2.2)")
+    'channel providers, search "voice" and select Voice for Dynamics 365 by Enreach; then '
+    "assign users to the profile (1.5.2.2)"
+)
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,15 @@ class Finding:
         return f"{self.message}. {self.instruction}" if self.instruction else self.message
 
 
-def post_install_checks(transport: Transport, plan: Plan, package: Package,
-                        state: EnvState) -> list[Finding]:
+def post_install_checks(
+    transport: Transport, plan: Plan, package: Package, state: EnvState
+) -> list[Finding]:
     """Deploy's after-install findings (a failing one is a warning, never a failed deploy)."""
     checks: list[Callable[[], list[Finding]]] = [
         lambda: [app_user(transport)],
-        lambda: assignee(package, final_value(plan.settings, state.settings, package.settings,
-                                              ASSIGNEE)),
+        lambda: assignee(
+            package, final_value(plan.settings, state.settings, package.settings, ASSIGNEE)
+        ),
     ]
     if plan.scenario in ("cif2", "cif2-omnichannel"):
         checks.append(lambda: profiles(transport, package))
@@ -83,10 +88,17 @@ def app_user(transport: Transport) -> Finding:
     for user in transport.get_all(query_app_users()):
         roles = {r.get("name") for r in user.get("systemuserroles_association") or []}
         if API_ROLE in roles and not user.get("isdisabled"):
-            return Finding("application user", True,
-                           f"application user {user.get('fullname') or '?'} holds {API_ROLE}")
-    return Finding("application user", False,
-                   f"no enabled application user holds the {API_ROLE} role", GUIDE_APP_USER)
+            return Finding(
+                "application user",
+                True,
+                f"application user {user.get('fullname') or '?'} holds {API_ROLE}",
+            )
+    return Finding(
+        "application user",
+        False,
+        f"no enabled application user holds the {API_ROLE} role",
+        GUIDE_APP_USER,
+    )
 
 
 def assignee(package: Package, value: str | None) -> list[Finding]:
@@ -95,8 +107,15 @@ def assignee(package: Package, value: str | None) -> list[Finding]:
         return []
     if (value or "").strip():
         return [Finding(ASSIGNEE, True, f"{ASSIGNEE} is set")]
-    return [Finding(ASSIGNEE, False, f"{ASSIGNEE} is empty, and phone call sync does not work "
-                    "without it", GUIDE_ASSIGNEE, code=ASSIGNEE_CODE)]
+    return [
+        Finding(
+            ASSIGNEE,
+            False,
+            f"{ASSIGNEE} is empty, and phone call sync does not work without it",
+            GUIDE_ASSIGNEE,
+            code=ASSIGNEE_CODE,
+        )
+    ]
 
 
 def profiles(transport: Transport, package: Package) -> list[Finding]:
@@ -105,8 +124,14 @@ def profiles(transport: Transport, package: Package) -> list[Finding]:
         for name in solution.channel_providers:
             rows = transport.get_all(query_channel_provider(name))
             profile = rows[0].get("msdyn_appconfig_msdyn_channelprovider") if rows else None
-            out.append(Finding("app profile", True, f"the channel provider {name} is in an app "
-                               "profile") if profile else Finding(
-                "app profile", False, f"the channel provider {name} is in no app profile",
-                GUIDE_PROFILE))
+            out.append(
+                Finding("app profile", True, f"the channel provider {name} is in an app profile")
+                if profile
+                else Finding(
+                    "app profile",
+                    False,
+                    f"the channel provider {name} is in no app profile",
+                    GUIDE_PROFILE,
+                )
+            )
     return out

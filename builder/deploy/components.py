@@ -31,8 +31,9 @@ def guid(value: object) -> str:
     return str(value or "").strip().strip("{}").lower()
 
 
-def solution_components(manifest: etree._Element, entries: Mapping[str, bytes],
-                        label: str) -> frozenset[ComponentKey]:
+def solution_components(
+    manifest: etree._Element, entries: Mapping[str, bytes], label: str
+) -> frozenset[ComponentKey]:
     """The keys of a solution zip: root components, forms, views, the publisher's columns."""
     keys = set(_root_keys(manifest))
     keys |= _variable_keys(entries)
@@ -55,8 +56,11 @@ def _root_keys(manifest: etree._Element) -> Iterable[ComponentKey]:
 def _variable_keys(entries: Mapping[str, bytes]) -> set[ComponentKey]:
     """Environment variables by their folder: exports do not list them as root components."""
     folder = "environmentvariabledefinitions/"
-    return {(380, path[len(folder):].split("/")[0].lower())
-            for path in entries if path.startswith(folder) and path.count("/") >= 2}
+    return {
+        (380, path[len(folder) :].split("/")[0].lower())
+        for path in entries
+        if path.startswith(folder) and path.count("/") >= 2
+    }
 
 
 def _customization_keys(root: etree._Element, prefix: str) -> set[ComponentKey]:
@@ -74,8 +78,10 @@ def _customization_keys(root: etree._Element, prefix: str) -> set[ComponentKey]:
     return keys
 
 
-def installed_components(rows: Iterable[Mapping[str, Any]], prefix: str,
-                         ) -> frozenset[ComponentKey]:
+def installed_components(
+    rows: Iterable[Mapping[str, Any]],
+    prefix: str,
+) -> frozenset[ComponentKey]:
     """The keys of an installed solution from its msdyn_solutioncomponentsummaries rows."""
     keys: set[ComponentKey] = set()
     for row in rows:
@@ -110,6 +116,15 @@ def installed_names(rows: Iterable[Mapping[str, Any]], prefix: str) -> dict[Comp
 
 
 def kind_name(kind: int) -> str:
-    return {1: "table", 2: "column", 9: "choice", 20: "role", 26: "view", 60: "form",
-            61: "web resource", 62: "site map", 80: "app", 380: "environment variable"
-            }.get(kind, str(kind))
+    return {
+        1: "table",
+        2: "column",
+        9: "choice",
+        20: "role",
+        26: "view",
+        60: "form",
+        61: "web resource",
+        62: "site map",
+        80: "app",
+        380: "environment variable",
+    }.get(kind, str(kind))

@@ -20,8 +20,9 @@ from ..xmlsafe import parse_xml
 SETTING_TABLE = "enreach_setting"
 PROVIDER_TABLE = "msdyn_ciprovider"
 ADMIN_OWNED = frozenset({"msdyn_appselector", "msdyn_roleselector"})
-_SKIPPED_TYPES = frozenset({"entityreference", "owner", "partylist", "state", "status",
-                            "optionsetvaluecollection", "file"})
+_SKIPPED_TYPES = frozenset(
+    {"entityreference", "owner", "partylist", "state", "status", "optionsetvaluecollection", "file"}
+)
 
 Value = str | int | float | bool
 
@@ -39,9 +40,12 @@ class SettingRow:
     description: str = ""
 
     def fields(self) -> dict[str, Value]:
-        out: dict[str, Value] = {"enreach_name": self.name, "enreach_value": self.value,
-                                 "enreach_defaultvalue": self.default,
-                                 "enreach_description": self.description}
+        out: dict[str, Value] = {
+            "enreach_name": self.name,
+            "enreach_value": self.value,
+            "enreach_defaultvalue": self.default,
+            "enreach_description": self.description,
+        }
         if self.category is not None:
             out["enreach_category"] = self.category
         if self.datatype is not None:
@@ -61,18 +65,25 @@ class ProviderRow:
         return str(dict(self.fields).get("msdyn_name", ""))
 
 
-def read_config_data(entries: Mapping[str, bytes], label: str,
-                     ) -> tuple[tuple[SettingRow, ...], ProviderRow | None]:
+def read_config_data(
+    entries: Mapping[str, bytes],
+    label: str,
+) -> tuple[tuple[SettingRow, ...], ProviderRow | None]:
     for name in ("data.xml", "data_schema.xml"):
         if name not in entries:
-            raise BuildError.at("DEP010", f"configuration data has no {name}", file=label,
-                                hint="rebuild the package")
+            raise BuildError.at(
+                "DEP010",
+                f"configuration data has no {name}",
+                file=label,
+                hint="rebuild the package",
+            )
     types = _field_types(parse_xml(entries["data_schema.xml"], f"{label}!data_schema.xml"))
     data = parse_xml(entries["data.xml"], f"{label}!data.xml")
     settings = tuple(_setting(r) for r in _records(data, SETTING_TABLE, types))
     providers = [_provider(r) for r in _records(data, PROVIDER_TABLE, types)]
     return tuple(sorted(settings, key=lambda s: s.name.lower())), (
-        providers[0] if providers else None)
+        providers[0] if providers else None
+    )
 
 
 def _field_types(schema: etree._Element) -> dict[tuple[str, str], str]:
@@ -83,8 +94,11 @@ def _field_types(schema: etree._Element) -> dict[tuple[str, str], str]:
     return out
 
 
-def _records(data: etree._Element, table: str, types: Mapping[tuple[str, str], str],
-             ) -> list[tuple[str, dict[str, Value]]]:
+def _records(
+    data: etree._Element,
+    table: str,
+    types: Mapping[tuple[str, str], str],
+) -> list[tuple[str, dict[str, Value]]]:
     out = []
     for entity in data.iter("entity"):
         if entity.get("name") != table:
@@ -130,6 +144,7 @@ def _int_or_none(value: Any) -> int | None:
 
 def _provider(record: tuple[str, dict[str, Value]]) -> ProviderRow:
     rid, fields = record
-    kept = sorted((k, v) for k, v in fields.items()
-                  if k not in ADMIN_OWNED and k != "msdyn_ciproviderid")
+    kept = sorted(
+        (k, v) for k, v in fields.items() if k not in ADMIN_OWNED and k != "msdyn_ciproviderid"
+    )
     return ProviderRow(rid, tuple(kept))

@@ -54,18 +54,32 @@ class StillRunning(BuildError):
     def __init__(self, what: str, job_id: str = "") -> None:
         self.job_id = job_id
         where = f" (import job {job_id})" if job_id else ""
-        super().__init__(diagnostic(
-            "DEP040", f"{what} is still running on the server{where} at the end of --timeout",
-            file="deploy", hint="run the same deploy again: it follows the running job and "
-            "does not start a second import"), exit_code=4)
+        super().__init__(
+            diagnostic(
+                "DEP040",
+                f"{what} is still running on the server{where} at the end of --timeout",
+                file="deploy",
+                hint="run the same deploy again: it follows the running job and "
+                "does not start a second import",
+            ),
+            exit_code=4,
+        )
 
 
 class ImportFailed(BuildError):
     def __init__(self, what: str, reasons: list[str]) -> None:
         self.reasons = reasons
-        super().__init__([diagnostic("DEP041", mask(f"{what} failed: {r}"), file="deploy",
-                                     hint="see Solution History in the environment")
-                          for r in reasons or ["no details"]])
+        super().__init__(
+            [
+                diagnostic(
+                    "DEP041",
+                    mask(f"{what} failed: {r}"),
+                    file="deploy",
+                    hint="see Solution History in the environment",
+                )
+                for r in reasons or ["no details"]
+            ]
+        )
 
 
 @dataclass
@@ -150,15 +164,17 @@ class Runner:
     def _new_job(self, name: str, known: set[str]) -> str | None:
         """The import job of `name` that did not exist before our request (the newest)."""
         self.clock.sleep(self.interval)  # the job record can lag its operation a little
-        rows = [r for r in self.transport.get_all(query_import_jobs([name, name + "_Upgrade"]))
-                if str(r.get("importjobid") or "").lower() not in known]
+        rows = [
+            r
+            for r in self.transport.get_all(query_import_jobs([name, name + "_Upgrade"]))
+            if str(r.get("importjobid") or "").lower() not in known
+        ]
         rows.sort(key=lambda r: str(r.get("createdon") or ""))
         return str(rows[-1]["importjobid"]) if rows else None
 
     def _check_attempts(self, attempts: int, name: str, why: str) -> None:
         if attempts >= MAX_ATTEMPTS:
-            raise ImportFailed(f"import of {name}", [f"gave up after {attempts} attempts "
-                                                     f"({why})"])
+            raise ImportFailed(f"import of {name}", [f"gave up after {attempts} attempts ({why})"])
 
     def wait_for_lock(self, name: str) -> None:
         """Locks last minutes: wait 15 s, 30 s, 60 s, then 2 minutes at a time (with jitter)."""
@@ -214,13 +230,15 @@ class Runner:
     def _judge(self, job_id: str, name: str, state: str, message: str) -> None:
         job = self._job(job_id, with_data=True)
         failures = import_failures(str((job or {}).get("data") or ""), f"importjob {job_id}")
-        if any(is_lock_error("", text) for text in [message if state == "failed" else ""]
-               + failures):
-            raise Busy(Request("POST", "ImportSolutionAsync", label=f"import {name}"),
-                       message or failures[0])
+        if any(
+            is_lock_error("", text) for text in [message if state == "failed" else ""] + failures
+        ):
+            raise Busy(
+                Request("POST", "ImportSolutionAsync", label=f"import {name}"),
+                message or failures[0],
+            )
         if state == "failed":
-            raise ImportFailed(f"import of {name}", [message or "the operation failed"] +
-                               failures)
+            raise ImportFailed(f"import of {name}", [message or "the operation failed"] + failures)
         if failures:
             raise ImportFailed(f"import of {name} (the operation said it succeeded)", failures)
 
@@ -292,9 +310,13 @@ def import_failures(data: str, label: str) -> list[str]:
             continue
         owner = result.getparent()
         what = owner.tag if owner is not None else "import"
-        name = (owner.get("name") or owner.get("id") or owner.findtext("UniqueName") or ""
-                ) if owner is not None else ""
+        name = (
+            (owner.get("name") or owner.get("id") or owner.findtext("UniqueName") or "")
+            if owner is not None
+            else ""
+        )
         code = result.get("errorcode", "")
-        out.append(f"{what} {name}: {result.get('errortext', '')}".strip()
-                   + (f" ({code})" if code else ""))
+        out.append(
+            f"{what} {name}: {result.get('errortext', '')}".strip() + (f" ({code})" if code else "")
+        )
     return out

@@ -27,8 +27,12 @@ from .auth import AuthSpec
 from .secrets import mask, mask_argv, register
 
 PROFILE_NAME = "voicepkg"
-CLOUDS = ((".crm.microsoftdynamics.us", "UsGovHigh"), (".crm.appsplatform.us", "UsGovDod"),
-          (".crm9.dynamics.com", "UsGov"), (".crm.dynamics.cn", "China"))
+CLOUDS = (
+    (".crm.microsoftdynamics.us", "UsGovHigh"),
+    (".crm.appsplatform.us", "UsGovDod"),
+    (".crm9.dynamics.com", "UsGov"),
+    (".crm.dynamics.cn", "China"),
+)
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,17 @@ class PacError(BuildError):
     def __init__(self, argv: list[str], result: PacResult, what: str) -> None:
         self.result = result
         tail = "\n".join(result.output.strip().splitlines()[-8:])
-        super().__init__(diagnostic(
-            "DEP050", mask(f"{what}: pac exited {result.code}: {' '.join(mask_argv(argv))}"
-                           + (f"\n{tail}" if tail else "")), file="deploy",
-            hint="see pac's output above; the Web API is checked before deciding"))
+        super().__init__(
+            diagnostic(
+                "DEP050",
+                mask(
+                    f"{what}: pac exited {result.code}: {' '.join(mask_argv(argv))}"
+                    + (f"\n{tail}" if tail else "")
+                ),
+                file="deploy",
+                hint="see pac's output above; the Web API is checked before deciding",
+            )
+        )
 
 
 def cloud_for(env_url: str) -> str:
@@ -62,46 +73,86 @@ def data_secret(secret: str) -> str:
     return encoded
 
 
-def auth_create_args(spec: AuthSpec, env_url: str, environ: Mapping[str, str],
-                     ) -> tuple[list[str], dict[str, str]]:
+def auth_create_args(
+    spec: AuthSpec,
+    env_url: str,
+    environ: Mapping[str, str],
+) -> tuple[list[str], dict[str, str]]:
     """(argv, extra child environment) of `pac auth create` for a service principal."""
-    argv = ["auth", "create", "--name", PROFILE_NAME, "--environment", env_url,
-            "--cloud", cloud_for(env_url)]
+    argv = [
+        "auth",
+        "create",
+        "--name",
+        PROFILE_NAME,
+        "--environment",
+        env_url,
+        "--cloud",
+        cloud_for(env_url),
+    ]
     ident = ["--applicationId", spec.client_id, "--tenant", spec.tenant_id]
     if spec.kind == "secret":
         return argv + ident + ["--clientSecret", data_secret(spec.secret)], {
-            "PAC_CLI_SPN_SECRET": spec.secret}
+            "PAC_CLI_SPN_SECRET": spec.secret
+        }
     if spec.kind == "certificate":
-        extra = ["--certificatePassword", data_secret(spec.certificate_password)] if (
-            spec.certificate_password) else []
+        extra = (
+            ["--certificatePassword", data_secret(spec.certificate_password)]
+            if (spec.certificate_password)
+            else []
+        )
         return argv + ident + ["--certificateDiskPath", spec.certificate_path] + extra, {}
     if spec.kind == "github":
         return argv + ["--githubFederated"] + ident, {}
     if spec.kind == "azure-devops":
         return argv + ["--azureDevOpsFederated"] + ident, _ado_env(spec, environ)
-    raise BuildError.at("DEP051", f"--via pac cannot use --auth {spec.kind}", file="deploy",
-                        hint="pac needs a service principal: a client secret, a certificate, "
-                        "or GitHub / Azure DevOps federation; or deploy with --via webapi",
-                        exit_code=2)
+    raise BuildError.at(
+        "DEP051",
+        f"--via pac cannot use --auth {spec.kind}",
+        file="deploy",
+        hint="pac needs a service principal: a client secret, a certificate, "
+        "or GitHub / Azure DevOps federation; or deploy with --via webapi",
+        exit_code=2,
+    )
 
 
 def _ado_env(spec: AuthSpec, environ: Mapping[str, str]) -> dict[str, str]:
     url = environ.get("PAC_ADO_ID_TOKEN_REQUEST_URL", "")
     if not url and environ.get("SYSTEM_OIDCREQUESTURI"):
-        url = (f"{environ['SYSTEM_OIDCREQUESTURI']}?api-version=7.1&serviceConnectionId="
-               f"{spec.service_connection_id}")
-    return {"PAC_ADO_ID_TOKEN_REQUEST_URL": url,
-            "PAC_ADO_ID_TOKEN_REQUEST_TOKEN": spec.request_token}
+        url = (
+            f"{environ['SYSTEM_OIDCREQUESTURI']}?api-version=7.1&serviceConnectionId="
+            f"{spec.service_connection_id}"
+        )
+    return {
+        "PAC_ADO_ID_TOKEN_REQUEST_URL": url,
+        "PAC_ADO_ID_TOKEN_REQUEST_TOKEN": spec.request_token,
+    }
 
 
 def wait_minutes(seconds: float) -> int:
     return max(1, math.ceil(seconds / 60))
 
 
-def import_args(zip_path: str, env_url: str, seconds_left: float, *, upgrade: bool,
-                settings_file: str = "", publish: bool = False) -> list[str]:
-    argv = ["solution", "import", "--path", zip_path, "--environment", env_url, "--async",
-            "--max-async-wait-time", str(wait_minutes(seconds_left)), "--activate-plugins"]
+def import_args(
+    zip_path: str,
+    env_url: str,
+    seconds_left: float,
+    *,
+    upgrade: bool,
+    settings_file: str = "",
+    publish: bool = False,
+) -> list[str]:
+    argv = [
+        "solution",
+        "import",
+        "--path",
+        zip_path,
+        "--environment",
+        env_url,
+        "--async",
+        "--max-async-wait-time",
+        str(wait_minutes(seconds_left)),
+        "--activate-plugins",
+    ]
     if upgrade:
         argv.append("--stage-and-upgrade")
     if settings_file:
@@ -112,15 +163,30 @@ def import_args(zip_path: str, env_url: str, seconds_left: float, *, upgrade: bo
 
 
 def upgrade_args(unique_name: str, env_url: str, seconds_left: float) -> list[str]:
-    return ["solution", "upgrade", "--solution-name", unique_name, "--async",
-            "--max-async-wait-time", str(wait_minutes(seconds_left)), "--environment", env_url]
+    return [
+        "solution",
+        "upgrade",
+        "--solution-name",
+        unique_name,
+        "--async",
+        "--max-async-wait-time",
+        str(wait_minutes(seconds_left)),
+        "--environment",
+        env_url,
+    ]
 
 
 def subprocess_runner(executable: str) -> PacRunner:
     def run(argv: list[str], env: Mapping[str, str], timeout: float | None) -> PacResult:
         try:
-            done = subprocess.run([executable, *argv], env=dict(env), capture_output=True,
-                                  text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+            done = subprocess.run(
+                [executable, *argv],
+                env=dict(env),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                stdin=subprocess.DEVNULL,
+            )
         except subprocess.TimeoutExpired as exc:
             out = (exc.stdout or "") if isinstance(exc.stdout, str) else ""
             return PacResult(124, out + "\n(voicepkg stopped waiting for pac)")
@@ -134,10 +200,14 @@ def subprocess_runner(executable: str) -> PacRunner:
 def find_pac(explicit: str = "") -> str:
     found = shutil.which(explicit or "pac")
     if not found:
-        raise BuildError.at("DEP052", f"pac not found ({explicit or 'not on PATH'})",
-                            file="deploy", hint="install it (dotnet tool install --global "
-                            "Microsoft.PowerApps.CLI.Tool) or deploy with --via webapi",
-                            exit_code=2)
+        raise BuildError.at(
+            "DEP052",
+            f"pac not found ({explicit or 'not on PATH'})",
+            file="deploy",
+            hint="install it (dotnet tool install --global "
+            "Microsoft.PowerApps.CLI.Tool) or deploy with --via webapi",
+            exit_code=2,
+        )
     return found
 
 
@@ -153,15 +223,28 @@ class PacSession:
 
 
 @contextmanager
-def pac_session(runner: PacRunner, spec: AuthSpec, env_url: str, environ: Mapping[str, str],
-                echo: Callable[[str], None]) -> Iterator[PacSession]:
+def pac_session(
+    runner: PacRunner,
+    spec: AuthSpec,
+    env_url: str,
+    environ: Mapping[str, str],
+    echo: Callable[[str], None],
+) -> Iterator[PacSession]:
     """pac with its own HOME: `auth create` first, `auth clear` always, HOME removed."""
     argv, extra = auth_create_args(spec, env_url, environ)
     with tempfile.TemporaryDirectory(prefix="voicepkg-pac-") as home:
-        env = dict(environ) | extra | {"HOME": home, "USERPROFILE": home,
-                                       "XDG_DATA_HOME": os.path.join(home, ".local", "share"),
-                                       "LOCALAPPDATA": home, "APPDATA": home,
-                                       "PP_TOOLS_AUTOMATION_AGENT": "voicepkg"}
+        env = (
+            dict(environ)
+            | extra
+            | {
+                "HOME": home,
+                "USERPROFILE": home,
+                "XDG_DATA_HOME": os.path.join(home, ".local", "share"),
+                "LOCALAPPDATA": home,
+                "APPDATA": home,
+                "PP_TOOLS_AUTOMATION_AGENT": "voicepkg",
+            }
+        )
         session = PacSession(runner, env, echo)
         result = session.run(argv, 300)
         if result.code != 0:

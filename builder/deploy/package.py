@@ -82,8 +82,11 @@ class Package:
     @property
     def name(self) -> str:
         """The package's name: the package folder's, or a bare solution's unique name."""
-        return PACKAGE_FOLDER if len(self.solutions) != 1 or self.settings else (
-            self.solutions[0].unique_name)
+        return (
+            PACKAGE_FOLDER
+            if len(self.solutions) != 1 or self.settings
+            else (self.solutions[0].unique_name)
+        )
 
     @property
     def version(self) -> str:
@@ -104,18 +107,22 @@ def read_package(path: Path) -> Package:
     if path.is_dir():
         folder = path / PACKAGE_FOLDER if (path / PACKAGE_FOLDER).is_dir() else path
         limit = current_limits().input_file_bytes
-        entries = {p.name: read_regular(p, limit) for p in sorted(folder.iterdir())
-                   if not p.is_dir()}
+        entries = {
+            p.name: read_regular(p, limit) for p in sorted(folder.iterdir()) if not p.is_dir()
+        }
         return replace(package_from_entries(entries, str(folder)), sha256=folder_digest(entries))
     if not path.exists() and not path.is_symlink():
-        raise BuildError.at("DEP001", "package not found", file=str(path),
-                            hint="build it first: voicepkg build, or pass --from-source")
+        raise BuildError.at(
+            "DEP001",
+            "package not found",
+            file=str(path),
+            hint="build it first: voicepkg build, or pass --from-source",
+        )
     entries = read_zip(path, str(path))
     data = read_regular(path, current_limits().input_file_bytes, str(path), "the zip")
     digest = hashlib.sha256(data).hexdigest()
     if "solution.xml" in entries:
-        return Package(str(path), (read_solution(data, path.name, str(path)),),
-                       sha256=digest)
+        return Package(str(path), (read_solution(data, path.name, str(path)),), sha256=digest)
     return replace(package_from_entries(package_folder(entries), str(path)), sha256=digest)
 
 
@@ -124,53 +131,73 @@ def package_folder(entries: Mapping[str, bytes]) -> dict[str, bytes]:
     ImportConfig.xml (Package Deployer's layout), or the zip's root (older builds)."""
     if IMPORT_CONFIG in entries:
         return dict(entries)
-    folders = sorted({p.split("/")[0] for p in entries
-                      if p.count("/") == 1 and p.endswith("/" + IMPORT_CONFIG)})
+    folders = sorted(
+        {p.split("/")[0] for p in entries if p.count("/") == 1 and p.endswith("/" + IMPORT_CONFIG)}
+    )
     if len(folders) != 1:
         return dict(entries)
     prefix = folders[0] + "/"
-    return {p[len(prefix):]: d for p, d in entries.items() if p.startswith(prefix)}
+    return {p[len(prefix) :]: d for p, d in entries.items() if p.startswith(prefix)}
 
 
 def folder_digest(entries: Mapping[str, bytes]) -> str:
     """A package folder's identity: the sha256 of its SHA256SUMS-style listing."""
-    lines = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-                    for name, data in sorted(entries.items()))
+    lines = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(entries.items())
+    )
     return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
 def package_from_build(outputs: Mapping[str, bytes], label: str) -> Package:
     """The package out of `build_package` outputs (relative path -> bytes)."""
     prefix = PACKAGE_FOLDER + "/"
-    entries = {k[len(prefix):]: v for k, v in outputs.items()
-               if k.startswith(prefix) and "/" not in k[len(prefix):]}
+    entries = {
+        k[len(prefix) :]: v
+        for k, v in outputs.items()
+        if k.startswith(prefix) and "/" not in k[len(prefix) :]
+    }
     if IMPORT_CONFIG not in entries:
         zips = [k for k in outputs if k.startswith(PACKAGE_FOLDER + "_") and k.endswith(".zip")]
         if zips:
             inner = package_folder(read_zip(outputs[zips[0]], zips[0]))
-            return replace(package_from_entries(inner, label),
-                           sha256=hashlib.sha256(outputs[zips[0]]).hexdigest())
+            return replace(
+                package_from_entries(inner, label),
+                sha256=hashlib.sha256(outputs[zips[0]]).hexdigest(),
+            )
     return replace(package_from_entries(entries, label), sha256=folder_digest(entries))
 
 
 def package_from_entries(entries: Mapping[str, bytes], label: str) -> Package:
     """The package out of its top-level files: ImportConfig.xml, solution zips, data zip."""
     if IMPORT_CONFIG not in entries:
-        raise BuildError.at("DEP002", f"no {IMPORT_CONFIG} in the package", file=label,
-                            hint="pass the package zip or folder that voicepkg build wrote")
+        raise BuildError.at(
+            "DEP002",
+            f"no {IMPORT_CONFIG} in the package",
+            file=label,
+            hint="pass the package zip or folder that voicepkg build wrote",
+        )
     order, data_zip = _read_import_config(entries[IMPORT_CONFIG], f"{label}!{IMPORT_CONFIG}")
     twice = sorted({n for n in order if order.count(n) > 1})
     if twice:
-        raise BuildError.at("DEP008", f"ImportConfig.xml lists {', '.join(twice)} more than once",
-                            file=f"{label}!{IMPORT_CONFIG}", hint="rebuild the package")
-    solutions = tuple(read_solution(_entry(entries, name, label), name, f"{label}!{name}")
-                      for name in order)
+        raise BuildError.at(
+            "DEP008",
+            f"ImportConfig.xml lists {', '.join(twice)} more than once",
+            file=f"{label}!{IMPORT_CONFIG}",
+            hint="rebuild the package",
+        )
+    solutions = tuple(
+        read_solution(_entry(entries, name, label), name, f"{label}!{name}") for name in order
+    )
     if not solutions:
         raise BuildError.at("DEP003", "the package names no solutions", file=label)
     names = [s.unique_name.lower() for s in solutions]
     if len(set(names)) != len(names):
-        raise BuildError.at("DEP008", "the package holds the same solution twice",
-                            file=f"{label}!{IMPORT_CONFIG}", hint="rebuild the package")
+        raise BuildError.at(
+            "DEP008",
+            "the package holds the same solution twice",
+            file=f"{label}!{IMPORT_CONFIG}",
+            hint="rebuild the package",
+        )
     settings: tuple[SettingRow, ...] = ()
     provider = None
     if data_zip:
@@ -181,8 +208,12 @@ def package_from_entries(entries: Mapping[str, bytes], label: str) -> Package:
 
 def _entry(entries: Mapping[str, bytes], name: str, label: str) -> bytes:
     if name not in entries:
-        raise BuildError.at("DEP004", f"ImportConfig.xml names {name}, which the package lacks",
-                            file=label, hint="rebuild the package")
+        raise BuildError.at(
+            "DEP004",
+            f"ImportConfig.xml names {name}, which the package lacks",
+            file=label,
+            hint="rebuild the package",
+        )
     return entries[name]
 
 
@@ -201,8 +232,9 @@ def read_solution(content: bytes, file_name: str, label: str = "") -> PackageSol
     manifest = parse_xml(entries["solution.xml"], f"{label}!solution.xml")
     head = manifest.find("SolutionManifest")
     if head is None:
-        raise BuildError.at("DEP005", "solution.xml has no SolutionManifest",
-                            file=f"{label}!solution.xml")
+        raise BuildError.at(
+            "DEP005", "solution.xml has no SolutionManifest", file=f"{label}!solution.xml"
+        )
     unique = (head.findtext("UniqueName") or "").strip()
     version = (head.findtext("Version") or "").strip()
     _check_unique_name(unique, f"{label}!solution.xml")
@@ -216,11 +248,13 @@ def read_solution(content: bytes, file_name: str, label: str = "") -> PackageSol
         components=solution_components(manifest, entries, label),
         env_vars=_env_vars(entries, label),
         connection_refs=_connection_refs(entries, label),
-        channel_providers=tuple(sorted({k.split("/")[1] for k in entries
-                                        if k.startswith("msdyn_channelproviders/")})),
+        channel_providers=tuple(
+            sorted({k.split("/")[1] for k in entries if k.startswith("msdyn_channelproviders/")})
+        ),
         prefix=(head.findtext("Publisher/CustomizationPrefix") or "").strip().lower(),
-        virtual_tables=virtual_tables(entries.get("customizations.xml"),
-                                      f"{label}!customizations.xml"),
+        virtual_tables=virtual_tables(
+            entries.get("customizations.xml"), f"{label}!customizations.xml"
+        ),
     )
 
 
@@ -229,19 +263,27 @@ def _check_version(version: str, where: str) -> None:
     from ..validate.rules.identity import version_key  # validate's rules load on use
 
     if version_key(version) is None:
-        raise BuildError.at("DEP006", f"solution version {version[:40]!r} is not a version "
-                            "Dataverse accepts (two to four numbers of at most nine digits)",
-                            file=where, hint="versions are major.minor.build.revision, e.g. "
-                            "1.2.0.0; rebuild the package with a valid --version")
+        raise BuildError.at(
+            "DEP006",
+            f"solution version {version[:40]!r} is not a version "
+            "Dataverse accepts (two to four numbers of at most nine digits)",
+            file=where,
+            hint="versions are major.minor.build.revision, e.g. "
+            "1.2.0.0; rebuild the package with a valid --version",
+        )
 
 
 def _check_unique_name(name: str, where: str) -> None:
     """validate's naming rule: a letter, then letters, digits and underscores (at most 128);
     nothing else ever reaches the environment (not `../x`, not an empty name)."""
     if not UNIQUE_NAME.fullmatch(name) or len(name) > 128:
-        raise BuildError.at("DEP007", f"solution unique name {name[:60]!r} is not one "
-                            "Dataverse accepts (a letter, then letters, digits, underscores)",
-                            file=where, hint="rebuild the package from its sources")
+        raise BuildError.at(
+            "DEP007",
+            f"solution unique name {name[:60]!r} is not one "
+            "Dataverse accepts (a letter, then letters, digits, underscores)",
+            file=where,
+            hint="rebuild the package from its sources",
+        )
 
 
 def _env_vars(entries: Mapping[str, bytes], label: str) -> tuple[EnvVarDef, ...]:
@@ -254,13 +296,15 @@ def _env_vars(entries: Mapping[str, bytes], label: str) -> tuple[EnvVarDef, ...]
             continue
         root = parse_xml(entries[name], f"{label}!{name}")
         values = f"environmentvariabledefinitions/{parts[1]}/environmentvariablevalues.json"
-        out.append(EnvVarDef(
-            schema_name=str(root.get("schemaname", parts[1])),
-            type=int((root.findtext("type") or "100000000").strip() or 100000000),
-            default_value=(root.findtext("defaultvalue") or ""),
-            required=(root.findtext("isrequired") or "0").strip() == "1",
-            packaged_value=values in entries,
-        ))
+        out.append(
+            EnvVarDef(
+                schema_name=str(root.get("schemaname", parts[1])),
+                type=int((root.findtext("type") or "100000000").strip() or 100000000),
+                default_value=(root.findtext("defaultvalue") or ""),
+                required=(root.findtext("isrequired") or "0").strip() == "1",
+                packaged_value=values in entries,
+            )
+        )
     return tuple(out)
 
 
@@ -270,7 +314,10 @@ def _connection_refs(entries: Mapping[str, bytes], label: str) -> tuple[Connecti
         return ()
     root = parse_xml(data, f"{label}!customizations.xml")
     return tuple(
-        ConnectionRefDef(str(e.get("connectionreferencelogicalname", "")),
-                         (e.findtext("connectorid") or "").strip())
-        for e in root.iter("connectionreference") if e.get("connectionreferencelogicalname")
+        ConnectionRefDef(
+            str(e.get("connectionreferencelogicalname", "")),
+            (e.findtext("connectorid") or "").strip(),
+        )
+        for e in root.iter("connectionreference")
+        if e.get("connectionreferencelogicalname")
     )

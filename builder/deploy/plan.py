@@ -34,8 +34,10 @@ PREREQUISITES = {
     "cif2": ("msdyn_channelprovider",),
     "cif2-omnichannel": ("msdyn_channelprovider", "msdyn_liveworkstream"),
 }
-GUIDE_PREREQUISITE = ("install Channel Integration Framework from AppSource, or provision "
-                      "Omnichannel (configuration guide 1.1)")
+GUIDE_PREREQUISITE = (
+    "install Channel Integration Framework from AppSource, or provision "
+    "Omnichannel (configuration guide 1.1)"
+)
 
 
 @dataclass(frozen=True)
@@ -93,18 +95,29 @@ class Plan:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not any(s.changes for s in self.steps) and not self.settings.writes and (
-            self.provider is None) and not (self.virtual and self.virtual.writes) and (
-            not self.env_writes)
+        return (
+            not any(s.changes for s in self.steps)
+            and not self.settings.writes
+            and (self.provider is None)
+            and not (self.virtual and self.virtual.writes)
+            and (not self.env_writes)
+        )
 
 
-def plan_deploy(state: EnvState, package: Package, options: Options,
-                deployment: DeploymentSettings | None = None) -> Plan:
+def plan_deploy(
+    state: EnvState,
+    package: Package,
+    options: Options,
+    deployment: DeploymentSettings | None = None,
+) -> Plan:
     deployment = deployment or DeploymentSettings()
     scenario, warnings, refusals = choose_scenario(state, package, options.scenario)
-    warnings += [f"import job {j.import_job_id} of {j.solution_name} made "
-                 f"{j.created_on or j.started_on} never completed; ignored (see Solution "
-                 "History)" for j in state.stale_imports]
+    warnings += [
+        f"import job {j.import_job_id} of {j.solution_name} made "
+        f"{j.created_on or j.started_on} never completed; ignored (see Solution "
+        "History)"
+        for j in state.stale_imports
+    ]
     steps: list[SolutionStep] = []
     for solution in package.solutions:
         steps += plan_solution(solution, state, options.mode, scenario)
@@ -114,27 +127,48 @@ def plan_deploy(state: EnvState, package: Package, options: Options,
     refusals += missing
     warnings += extra
     provider = provider_to_write(state, package) if scenario == "cif1" else None
-    if provider and state.provider and (state.provider.app_selector or
-                                        state.provider.role_selector):
-        warnings.append("CIF 1.0 provider: the apps and roles an administrator selected are "
-                        "kept (msdyn_appselector / msdyn_roleselector are never written)")
+    if (
+        provider
+        and state.provider
+        and (state.provider.app_selector or state.provider.role_selector)
+    ):
+        warnings.append(
+            "CIF 1.0 provider: the apps and roles an administrator selected are "
+            "kept (msdyn_appselector / msdyn_roleselector are never written)"
+        )
     settings = merge_settings(state.settings, package.settings, deployment.settings)
-    warnings += [f"{deployment.source}: EnreachSettings names {name}, which neither the package "
-                 "nor the environment has; ignored" for name in settings.unknown]
+    warnings += [
+        f"{deployment.source}: EnreachSettings names {name}, which neither the package "
+        "nor the environment has; ignored"
+        for name in settings.unknown
+    ]
     direct = env_writes(package, steps, state, deployment)
-    virtual = plan_virtual(state.virtual, package.virtual_tables(),
-                           dict(direct).get(URL_VARIABLE)
-                           or env_value(URL_VARIABLE, values, state, package),
-                           any(v.schema_name == URL_VARIABLE for v in package.env_vars()))
+    virtual = plan_virtual(
+        state.virtual,
+        package.virtual_tables(),
+        dict(direct).get(URL_VARIABLE) or env_value(URL_VARIABLE, values, state, package),
+        any(v.schema_name == URL_VARIABLE for v in package.env_vars()),
+    )
     if virtual and virtual.skipped:
         warnings.append(f"virtual tables: {virtual.skipped}")
-    return Plan(state.url, scenario, tuple(steps),
-                settings, provider, values,
-                connections, tuple(warnings), tuple(refusals), virtual, direct)
+    return Plan(
+        state.url,
+        scenario,
+        tuple(steps),
+        settings,
+        provider,
+        values,
+        connections,
+        tuple(warnings),
+        tuple(refusals),
+        virtual,
+        direct,
+    )
 
 
-def env_writes(package: Package, steps: list[SolutionStep], state: EnvState,
-               deployment: DeploymentSettings) -> tuple[tuple[str, str], ...]:
+def env_writes(
+    package: Package, steps: list[SolutionStep], state: EnvState, deployment: DeploymentSettings
+) -> tuple[tuple[str, str], ...]:
     """Values of the settings file for solutions this deploy does not import (the same
     version is installed) that differ from the environment's: set directly, no import."""
     importing = {s.unique_name for s in steps if s.action in ("install", "update", "upgrade")}
@@ -144,44 +178,64 @@ def env_writes(package: Package, steps: list[SolutionStep], state: EnvState,
             continue
         for variable in solution.env_vars:
             value = deployment.env_values.get(variable.schema_name)
-            if value and value != state.env_values.get(variable.schema_name) and (
-                    variable.schema_name in state.env_ids):
+            if (
+                value
+                and value != state.env_values.get(variable.schema_name)
+                and (variable.schema_name in state.env_ids)
+            ):
                 out.append((variable.schema_name, value))
     return tuple(sorted(out))
 
 
-def env_value(schema_name: str, values: dict[str, dict[str, str]], state: EnvState,
-              package: Package) -> str:
+def env_value(
+    schema_name: str, values: dict[str, dict[str, str]], state: EnvState, package: Package
+) -> str:
     """The value an environment variable has once this deploy is done: the deployment
     settings' when an import carries it, else the environment's, else the definition's
     default."""
     given = next((v[schema_name] for v in values.values() if schema_name in v), "")
-    default = next((v.default_value for v in package.env_vars()
-                    if v.schema_name == schema_name), "")
+    default = next(
+        (v.default_value for v in package.env_vars() if v.schema_name == schema_name), ""
+    )
     return given or state.env_values.get(schema_name, "") or default
 
 
 def provider_to_write(state: EnvState, package: Package) -> ProviderRow | None:
     """The CIF 1.0 record when it is missing or differs from the package (not its selectors)."""
     row = package.cif1_provider
-    if row is None or (state.provider and state.provider.exists and all(
-            state.provider.fields.get(name) == value for name, value in row.fields)):
+    if row is None or (
+        state.provider
+        and state.provider.exists
+        and all(state.provider.fields.get(name) == value for name, value in row.fields)
+    ):
         return None
     return row
 
 
-def choose_scenario(state: EnvState, package: Package, requested: str,
-                    ) -> tuple[str, list[str], list[str]]:
+def choose_scenario(
+    state: EnvState,
+    package: Package,
+    requested: str,
+) -> tuple[str, list[str], list[str]]:
     """(scenario, warnings, refusals) for this environment."""
     warnings: list[str] = []
     scenario = requested if requested != "auto" else detect_scenario(state, package, warnings)
     if not scenario:
-        return "none", warnings, ["no Channel Integration Framework in this environment "
-                                  f"(no msdyn_ciprovider or msdyn_channelprovider table): "
-                                  f"{GUIDE_PREREQUISITE}"]
+        return (
+            "none",
+            warnings,
+            [
+                "no Channel Integration Framework in this environment "
+                f"(no msdyn_ciprovider or msdyn_channelprovider table): "
+                f"{GUIDE_PREREQUISITE}"
+            ],
+        )
     missing = [t for t in PREREQUISITES[scenario] if t not in state.tables]
-    refusals = [f"scenario {scenario} needs the {t} table, which this environment lacks: "
-                f"{GUIDE_PREREQUISITE}" for t in missing]
+    refusals = [
+        f"scenario {scenario} needs the {t} table, which this environment lacks: "
+        f"{GUIDE_PREREQUISITE}"
+        for t in missing
+    ]
     return scenario, warnings, refusals
 
 
@@ -194,49 +248,90 @@ def detect_scenario(state: EnvState, package: Package, warnings: list[str]) -> s
         return "cif1"
     if "msdyn_channelprovider" in state.tables:
         if "msdyn_ciprovider" in state.tables:
-            warnings.append("both CIF 1.0 and CIF 2.0 are installed; chose CIF 2.0 "
-                            "(pass --scenario cif1 for a classic single-session app)")
+            warnings.append(
+                "both CIF 1.0 and CIF 2.0 are installed; chose CIF 2.0 "
+                "(pass --scenario cif1 for a classic single-session app)"
+            )
         return "cif2-omnichannel" if omnichannel else "cif2"
     return "cif1" if "msdyn_ciprovider" in state.tables else ""
 
 
-def plan_solution(solution: PackageSolution, state: EnvState, mode: str,
-                  scenario: str) -> list[SolutionStep]:
+def plan_solution(
+    solution: PackageSolution, state: EnvState, mode: str, scenario: str
+) -> list[SolutionStep]:
     name, version = solution.unique_name, solution.version
     installed = state.solution(name)
     current = installed.version if installed else None
     if solution.multisession and scenario not in ("cif2", "cif2-omnichannel"):
-        return [SolutionStep(name, "skip", current, version,
-                             f"CIF 2.0 only; not part of scenario {scenario}")]
-    running = next((r for r in state.running if r.solution_name.lower() in (
-        name.lower(), (name + HOLDING_SUFFIX).lower())), None)
+        return [
+            SolutionStep(
+                name, "skip", current, version, f"CIF 2.0 only; not part of scenario {scenario}"
+            )
+        ]
+    running = next(
+        (
+            r
+            for r in state.running
+            if r.solution_name.lower() in (name.lower(), (name + HOLDING_SUFFIX).lower())
+        ),
+        None,
+    )
     if running:
-        return [SolutionStep(name, "wait", current, version, "an import of it is still running "
-                             "(an earlier deploy): following that job", running.import_job_id)]
+        return [
+            SolutionStep(
+                name,
+                "wait",
+                current,
+                version,
+                "an import of it is still running (an earlier deploy): following that job",
+                running.import_job_id,
+            )
+        ]
     holding = state.solution(name + HOLDING_SUFFIX)
     if holding:
         return _resume(solution, installed, holding, state, mode)
     return [_decide(solution, installed, state, mode)]
 
 
-def _resume(solution: PackageSolution, installed: InstalledSolution | None,
-            holding: InstalledSolution, state: EnvState, mode: str) -> list[SolutionStep]:
+def _resume(
+    solution: PackageSolution,
+    installed: InstalledSolution | None,
+    holding: InstalledSolution,
+    state: EnvState,
+    mode: str,
+) -> list[SolutionStep]:
     name, version = solution.unique_name, solution.version
     if installed is None or compare(holding.version, version) > 0:
-        why = ("a holding solution without its base" if installed is None else
-               f"the holding {holding.unique_name} is {holding.version}, newer than {version}")
-        return [SolutionStep(name, "refuse", installed.version if installed else None, version,
-                             f"{why}; resolve it in Solution History first")]
-    resume = SolutionStep(name, "resume", installed.version, holding.version,
-                          f"{holding.unique_name} was left by a failed upgrade: applying it")
+        why = (
+            "a holding solution without its base"
+            if installed is None
+            else f"the holding {holding.unique_name} is {holding.version}, newer than {version}"
+        )
+        return [
+            SolutionStep(
+                name,
+                "refuse",
+                installed.version if installed else None,
+                version,
+                f"{why}; resolve it in Solution History first",
+            )
+        ]
+    resume = SolutionStep(
+        name,
+        "resume",
+        installed.version,
+        holding.version,
+        f"{holding.unique_name} was left by a failed upgrade: applying it",
+    )
     if compare(holding.version, version) == 0:
         return [resume]
     promoted = InstalledSolution(name, holding.version, holding.managed, installed.solution_id)
     return [resume, _decide(solution, promoted, state, mode)]
 
 
-def _decide(solution: PackageSolution, installed: InstalledSolution | None, state: EnvState,
-            mode: str) -> SolutionStep:
+def _decide(
+    solution: PackageSolution, installed: InstalledSolution | None, state: EnvState, mode: str
+) -> SolutionStep:
     name, version = solution.unique_name, solution.version
     if installed is None:
         note = "" if mode in ("auto", "install") else f" (--mode {mode} needs it installed)"
@@ -246,54 +341,93 @@ def _decide(solution: PackageSolution, installed: InstalledSolution | None, stat
         return step
     order = compare(version, installed.version)
     if order < 0:
-        return SolutionStep(name, "refuse", installed.version, version,
-                            f"{installed.version} is installed, newer than the package's "
-                            f"{version}; no downgrade (build with a higher --version)")
+        return SolutionStep(
+            name,
+            "refuse",
+            installed.version,
+            version,
+            f"{installed.version} is installed, newer than the package's "
+            f"{version}; no downgrade (build with a higher --version)",
+        )
     if order == 0:
         return SolutionStep(name, "skip", installed.version, version, "same version installed")
     if mode == "install":
-        return SolutionStep(name, "refuse", installed.version, version,
-                            "--mode install only installs; it is already installed")
+        return SolutionStep(
+            name,
+            "refuse",
+            installed.version,
+            version,
+            "--mode install only installs; it is already installed",
+        )
     return _update_or_upgrade(solution, installed, state, mode)
 
 
 def _mismatch(solution: PackageSolution, installed: InstalledSolution) -> SolutionStep | None:
     if installed.managed == solution.managed:
         return None
-    kind = ("unmanaged; a managed import cannot update it (-2147188672): remove the unmanaged "
-            "solution first" if solution.managed else
-            "managed; an unmanaged zip cannot update it: deploy the managed package")
-    return SolutionStep(solution.unique_name, "refuse", installed.version, solution.version,
-                        f"installed as {kind}")
+    kind = (
+        "unmanaged; a managed import cannot update it (-2147188672): remove the unmanaged "
+        "solution first"
+        if solution.managed
+        else "managed; an unmanaged zip cannot update it: deploy the managed package"
+    )
+    return SolutionStep(
+        solution.unique_name, "refuse", installed.version, solution.version, f"installed as {kind}"
+    )
 
 
-def _update_or_upgrade(solution: PackageSolution, installed: InstalledSolution,
-                       state: EnvState, mode: str) -> SolutionStep:
+def _update_or_upgrade(
+    solution: PackageSolution, installed: InstalledSolution, state: EnvState, mode: str
+) -> SolutionStep:
     name, version, current = solution.unique_name, solution.version, installed.version
     rows = state.components.get(installed.unique_name)
     if rows is None:
         if mode == "update":
             return SolutionStep(name, "update", current, version, "--mode update")
-        return SolutionStep(name, "upgrade", current, version, "cannot list the installed "
-                            "components here; upgrading, which removes whatever was dropped"
-                            if mode != "upgrade" else "--mode upgrade")
+        return SolutionStep(
+            name,
+            "upgrade",
+            current,
+            version,
+            "cannot list the installed "
+            "components here; upgrading, which removes whatever was dropped"
+            if mode != "upgrade"
+            else "--mode upgrade",
+        )
     names = installed_names(rows, solution.prefix)
     keys = sorted(installed_components(rows, solution.prefix) - solution.components)
-    removed = tuple(Removed(kind_name(k[0]), names.get(k, k[1]), k[0] in DATA_TYPES)
-                    for k in keys)
+    removed = tuple(Removed(kind_name(k[0]), names.get(k, k[1]), k[0] in DATA_TYPES) for k in keys)
     listed = ", ".join(describe(k, names.get(k, "")) for k in keys[:5]) + (
-        " ..." if len(keys) > 5 else "")
+        " ..." if len(keys) > 5 else ""
+    )
     if mode == "upgrade":
-        return SolutionStep(name, "upgrade", current, version, "--mode upgrade" + (
-            f"; removes {len(keys)} component(s): {listed}" if keys else ""), removed=removed)
+        return SolutionStep(
+            name,
+            "upgrade",
+            current,
+            version,
+            "--mode upgrade" + (f"; removes {len(keys)} component(s): {listed}" if keys else ""),
+            removed=removed,
+        )
     if not keys:
         return SolutionStep(name, "update", current, version, "removes no components")
     if mode == "update":
-        return SolutionStep(name, "update", current, version,
-                            f"--mode update: {len(keys)} dropped component(s) stay: {listed}",
-                            removed=removed)
-    return SolutionStep(name, "upgrade", current, version,
-                        f"removes {len(keys)} component(s): {listed}", removed=removed)
+        return SolutionStep(
+            name,
+            "update",
+            current,
+            version,
+            f"--mode update: {len(keys)} dropped component(s) stay: {listed}",
+            removed=removed,
+        )
+    return SolutionStep(
+        name,
+        "upgrade",
+        current,
+        version,
+        f"removes {len(keys)} component(s): {listed}",
+        removed=removed,
+    )
 
 
 def guard_data(step: SolutionStep, allowed: bool) -> SolutionStep:
@@ -303,16 +437,20 @@ def guard_data(step: SolutionStep, allowed: bool) -> SolutionStep:
     if step.action != "upgrade" or not lost or allowed:
         return step
     named = ", ".join(f"{r.kind} {r.name}" for r in lost)
-    return SolutionStep(step.unique_name, "refuse", step.from_version, step.to_version,
-                        f"the upgrade deletes {named} and the data in them; pass "
-                        "--allow-data-loss to go ahead, or keep them in the package",
-                        removed=step.removed)
+    return SolutionStep(
+        step.unique_name,
+        "refuse",
+        step.from_version,
+        step.to_version,
+        f"the upgrade deletes {named} and the data in them; pass "
+        "--allow-data-loss to go ahead, or keep them in the package",
+        removed=step.removed,
+    )
 
 
-def parameters(package: Package, steps: list[SolutionStep], state: EnvState,
-               deployment: DeploymentSettings) -> tuple[dict[str, dict[str, str]],
-                                                        dict[str, tuple[dict[str, str], ...]],
-                                                        list[str], list[str]]:
+def parameters(
+    package: Package, steps: list[SolutionStep], state: EnvState, deployment: DeploymentSettings
+) -> tuple[dict[str, dict[str, str]], dict[str, tuple[dict[str, str], ...]], list[str], list[str]]:
     """Per-solution ComponentParameters input, the missing values, and warnings."""
     importing = {s.unique_name for s in steps if s.action in ("install", "update", "upgrade")}
     values: dict[str, dict[str, str]] = {}
@@ -322,37 +460,53 @@ def parameters(package: Package, steps: list[SolutionStep], state: EnvState,
     for solution in package.solutions:
         if solution.unique_name in importing:
             name = solution.unique_name
-            values[name] = {v.schema_name: deployment.env_values[v.schema_name]
-                            for v in solution.env_vars if v.schema_name in deployment.env_values}
+            values[name] = {
+                v.schema_name: deployment.env_values[v.schema_name]
+                for v in solution.env_vars
+                if v.schema_name in deployment.env_values
+            }
             missing += _missing_values(solution, state, deployment)
             connections[name], unbound = _connections(solution, deployment)
             warnings += unbound
     return values, connections, missing, warnings + _unknown_entries(package, deployment)
 
 
-def _missing_values(solution: PackageSolution, state: EnvState,
-                    deployment: DeploymentSettings) -> list[str]:
-    return [f"environment variable {v.schema_name} needs a value for this environment: add it "
-            "to the deployment settings file (voicepkg settings template)"
-            for v in solution.env_vars if v.needs_value and v.schema_name not in
-            deployment.env_values and v.schema_name not in state.env_values]
+def _missing_values(
+    solution: PackageSolution, state: EnvState, deployment: DeploymentSettings
+) -> list[str]:
+    return [
+        f"environment variable {v.schema_name} needs a value for this environment: add it "
+        "to the deployment settings file (voicepkg settings template)"
+        for v in solution.env_vars
+        if v.needs_value
+        and v.schema_name not in deployment.env_values
+        and v.schema_name not in state.env_values
+    ]
 
 
-def _connections(solution: PackageSolution, deployment: DeploymentSettings,
-                 ) -> tuple[tuple[dict[str, str], ...], list[str]]:
+def _connections(
+    solution: PackageSolution,
+    deployment: DeploymentSettings,
+) -> tuple[tuple[dict[str, str], ...], list[str]]:
     refs = {c.logical_name for c in solution.connection_refs}
     bound = tuple(c for c in deployment.connections if c["LogicalName"] in refs)
     unbound = sorted(refs - {c["LogicalName"] for c in bound})
-    return bound, [f"connection reference {r} gets no ConnectionId from the deployment settings;"
-                   " flows using it stay off until it is bound" for r in unbound]
+    return bound, [
+        f"connection reference {r} gets no ConnectionId from the deployment settings;"
+        " flows using it stay off until it is bound"
+        for r in unbound
+    ]
 
 
 def _unknown_entries(package: Package, deployment: DeploymentSettings) -> list[str]:
     known = {v.schema_name for v in package.env_vars()} | {
-        c.logical_name for c in package.connection_refs()}
+        c.logical_name for c in package.connection_refs()
+    }
     given = set(deployment.env_values) | {c["LogicalName"] for c in deployment.connections}
-    return [f"{deployment.source}: {name} is not in the package; ignored"
-            for name in sorted(given - known)]
+    return [
+        f"{deployment.source}: {name} is not in the package; ignored"
+        for name in sorted(given - known)
+    ]
 
 
 def compare(left: str, right: str) -> int:

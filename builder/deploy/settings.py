@@ -47,8 +47,11 @@ class SettingsPlan:
         return tuple(name for _, name, _ in self.assign)
 
 
-def merge_settings(current: tuple[EnvSetting, ...] | None, shipped: tuple[SettingRow, ...],
-                   owner: Mapping[str, str] | None = None) -> SettingsPlan:
+def merge_settings(
+    current: tuple[EnvSetting, ...] | None,
+    shipped: tuple[SettingRow, ...],
+    owner: Mapping[str, str] | None = None,
+) -> SettingsPlan:
     """`owner`: the environment owner's values from the deployment settings file
     (`EnreachSettings`), written over whatever the record holds; settings absent from it keep
     the rules above."""
@@ -87,8 +90,9 @@ def merge_settings(current: tuple[EnvSetting, ...] | None, shipped: tuple[Settin
             assign.append((found.id, found.name, value))
         elif found is None:
             unknown.append(name)
-    return SettingsPlan(tuple(create), tuple(update), tuple(kept), tuple(unchanged),
-                        tuple(assign), tuple(unknown))
+    return SettingsPlan(
+        tuple(create), tuple(update), tuple(kept), tuple(unchanged), tuple(assign), tuple(unknown)
+    )
 
 
 def _changed_by_admin(found: EnvSetting, row: SettingRow) -> bool:
@@ -97,8 +101,12 @@ def _changed_by_admin(found: EnvSetting, row: SettingRow) -> bool:
     return found.value != found.default
 
 
-def final_value(plan: SettingsPlan, current: tuple[EnvSetting, ...] | None,
-                shipped: tuple[SettingRow, ...], name: str) -> str | None:
+def final_value(
+    plan: SettingsPlan,
+    current: tuple[EnvSetting, ...] | None,
+    shipped: tuple[SettingRow, ...],
+    name: str,
+) -> str | None:
     """The value a setting will have once the plan is applied (None: no such setting)."""
     key = name.lower()
     assigned = next((value for _, n, value in plan.assign if n.lower() == key), None)
@@ -113,8 +121,9 @@ def final_value(plan: SettingsPlan, current: tuple[EnvSetting, ...] | None,
     updated = next((row for _, row in plan.update if row.name.lower() == key), None)
     if updated is not None:
         return updated.default
-    return next((row.value for row in shipped if row.name.lower() == key),
-                found.value if found else None)
+    return next(
+        (row.value for row in shipped if row.name.lower() == key), found.value if found else None
+    )
 
 
 # --- deployment settings file ---------------------------------------------------------------
@@ -135,18 +144,28 @@ def load_deployment_settings(path: Path, environ: Mapping[str, str]) -> Deployme
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise BuildError.at("DEP020", f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset "
-                            f"{exc.start}", file=label, line=line,
-                            hint="save the settings file as UTF-8 (JSON files are UTF-8)"
-                            ) from None
+        raise BuildError.at(
+            "DEP020",
+            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+            file=label,
+            line=line,
+            hint="save the settings file as UTF-8 (JSON files are UTF-8)",
+        ) from None
     except RecursionError:
-        raise BuildError.at("DEP020", "nested too deep to be a settings file", file=label,
-                            hint="the file is the JSON form of pac solution create-settings"
-                            ) from None
+        raise BuildError.at(
+            "DEP020",
+            "nested too deep to be a settings file",
+            file=label,
+            hint="the file is the JSON form of pac solution create-settings",
+        ) from None
     except json.JSONDecodeError as exc:
-        raise BuildError.at("DEP020", f"not valid JSON: {exc.msg}", file=label, line=exc.lineno,
-                            hint="the file is the JSON form of pac solution create-settings"
-                            ) from None
+        raise BuildError.at(
+            "DEP020",
+            f"not valid JSON: {exc.msg}",
+            file=label,
+            line=exc.lineno,
+            hint="the file is the JSON form of pac solution create-settings",
+        ) from None
     if not isinstance(data, dict):
         raise BuildError.at("DEP020", "the settings file must hold a JSON object", file=label)
     keys = {k.lower(): v for k, v in data.items()}
@@ -158,29 +177,39 @@ def load_deployment_settings(path: Path, environ: Mapping[str, str]) -> Deployme
         value = substitute(_text(item, "value", where, allow_empty=True), environ, where, unset)
         if value:
             values[name] = value
-    connections = tuple(_connection(item, f"{label}: ConnectionReferences[{i}]", environ, unset)
-                        for i, item in enumerate(_list(keys, "connectionreferences", label)))
+    connections = tuple(
+        _connection(item, f"{label}: ConnectionReferences[{i}]", environ, unset)
+        for i, item in enumerate(_list(keys, "connectionreferences", label))
+    )
     if unset:
         raise BuildError(unset)
     owner = {}
     for index, item in enumerate(_list(keys, "enreachsettings", label)):
         where = f"{label}: EnreachSettings[{index}]"
-        owner[_text(item, "name", where)] = substitute(_text(item, "value", where,
-                                                             allow_empty=True), environ, where)
-    return DeploymentSettings(values, tuple(c for c in connections if c["ConnectionId"]), label,
-                              owner)
+        owner[_text(item, "name", where)] = substitute(
+            _text(item, "value", where, allow_empty=True), environ, where
+        )
+    return DeploymentSettings(
+        values, tuple(c for c in connections if c["ConnectionId"]), label, owner
+    )
 
 
-def substitute(text: str, environ: Mapping[str, str], where: str,
-               unset: list[Diagnostic] | None = None) -> str:
+def substitute(
+    text: str, environ: Mapping[str, str], where: str, unset: list[Diagnostic] | None = None
+) -> str:
     """`text` with each ${VAR} replaced by the process environment's VAR. An unset VAR is
     added to `unset` (or raised at once without it)."""
+
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
         if name in environ:
             return environ[name]
-        missing = diagnostic("DEP021", f"${{{name}}} is not set in the environment",
-                             file=where, hint=f"export {name} (a CI secret or variable)")
+        missing = diagnostic(
+            "DEP021",
+            f"${{{name}}} is not set in the environment",
+            file=where,
+            hint=f"export {name} (a CI secret or variable)",
+        )
         if unset is None:
             raise BuildError(missing)
         unset.append(missing)
@@ -201,17 +230,23 @@ def _text(item: Mapping[str, Any], key: str, where: str, allow_empty: bool = Fal
     if value is None and allow_empty:
         return ""
     if not isinstance(value, str) or not (value or allow_empty):
-        raise BuildError.at("DEP020", f"{key} must be a non-empty string", file=where,
-                            hint="JSON-typed variables carry their JSON as a string")
+        raise BuildError.at(
+            "DEP020",
+            f"{key} must be a non-empty string",
+            file=where,
+            hint="JSON-typed variables carry their JSON as a string",
+        )
     return value
 
 
-def _connection(item: Mapping[str, Any], where: str, environ: Mapping[str, str],
-                unset: list[Diagnostic]) -> dict[str, str]:
-    return {"LogicalName": _text(item, "logicalname", where),
-            "ConnectionId": substitute(_text(item, "connectionid", where, True), environ, where,
-                                       unset),
-            "ConnectorId": _text(item, "connectorid", where, allow_empty=True)}
+def _connection(
+    item: Mapping[str, Any], where: str, environ: Mapping[str, str], unset: list[Diagnostic]
+) -> dict[str, str]:
+    return {
+        "LogicalName": _text(item, "logicalname", where),
+        "ConnectionId": substitute(_text(item, "connectionid", where, True), environ, where, unset),
+        "ConnectorId": _text(item, "connectorid", where, allow_empty=True),
+    }
 
 
 def placeholder_name(schema: str) -> str:
@@ -224,29 +259,38 @@ def placeholder_name(schema: str) -> str:
 
 def settings_template(package: Package, placeholders: bool = False) -> dict[str, Any]:
     """The deployment settings skeleton for a package (pac create-settings form)."""
+
     def value(schema: str, default: str) -> str:
         return "${" + placeholder_name(schema) + "}" if placeholders else default
 
     return {
-        "EnvironmentVariables": [{"SchemaName": v.schema_name, "Value": value(
-            v.schema_name, "" if v.needs_value else v.default_value)}
-            for v in sorted(package.env_vars(), key=lambda v: v.schema_name.lower())],
-        "ConnectionReferences": [{"LogicalName": c.logical_name, "ConnectionId": "",
-                                  "ConnectorId": c.connector_id}
-                                 for c in sorted(package.connection_refs(),
-                                                 key=lambda c: c.logical_name)],
+        "EnvironmentVariables": [
+            {
+                "SchemaName": v.schema_name,
+                "Value": value(v.schema_name, "" if v.needs_value else v.default_value),
+            }
+            for v in sorted(package.env_vars(), key=lambda v: v.schema_name.lower())
+        ],
+        "ConnectionReferences": [
+            {"LogicalName": c.logical_name, "ConnectionId": "", "ConnectorId": c.connector_id}
+            for c in sorted(package.connection_refs(), key=lambda c: c.logical_name)
+        ],
     }
 
 
-def merge_template(existing: Mapping[str, Any], template: Mapping[str, Any],
-                   ) -> tuple[dict[str, Any], list[str]]:
+def merge_template(
+    existing: Mapping[str, Any],
+    template: Mapping[str, Any],
+) -> tuple[dict[str, Any], list[str]]:
     """`existing` (a settings file's JSON) with what `template` has and it lacks: new
     environment variables and connection references are added with the template's value;
     every value already there is kept. Returns the merged object and the names added."""
     merged = dict(existing)
     added: list[str] = []
-    for section, key in (("EnvironmentVariables", "SchemaName"),
-                         ("ConnectionReferences", "LogicalName")):
+    for section, key in (
+        ("EnvironmentVariables", "SchemaName"),
+        ("ConnectionReferences", "LogicalName"),
+    ):
         items = list(existing.get(section) or [])
         have = {str(i.get(key, "")).lower() for i in items if isinstance(i, dict)}
         for item in template.get(section, []):

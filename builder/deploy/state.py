@@ -80,8 +80,9 @@ class EnvState:
     virtual: VirtualState | None = None  # None: the package has no virtual table
 
     def solution(self, unique_name: str) -> InstalledSolution | None:
-        return next((s for s in self.solutions if s.unique_name.lower() == unique_name.lower()),
-                    None)
+        return next(
+            (s for s in self.solutions if s.unique_name.lower() == unique_name.lower()), None
+        )
 
 
 def read_state(transport: Transport, package: Package) -> EnvState:
@@ -91,14 +92,27 @@ def read_state(transport: Transport, package: Package) -> EnvState:
     now = transport.clock.wall()
     solutions = tuple(_solution(r) for r in transport.get_all(query_solutions(names)))
     virtual = package.virtual_tables()
-    tables = frozenset(str(r["LogicalName"]).lower() for r in transport.get_all(query_tables(
-        [*SCENARIO_TABLES, SETTING_TABLE, *([SOURCE_TABLE] if virtual else []),
-         *(t.logical_name for t in virtual)])))
+    tables = frozenset(
+        str(r["LogicalName"]).lower()
+        for r in transport.get_all(
+            query_tables(
+                [
+                    *SCENARIO_TABLES,
+                    SETTING_TABLE,
+                    *([SOURCE_TABLE] if virtual else []),
+                    *(t.logical_name for t in virtual),
+                ]
+            )
+        )
+    )
     return EnvState(
         url=transport.api_root,
         solutions=solutions,
-        components={s.unique_name: _components(transport, s) for s in solutions
-                    if not s.unique_name.endswith(HOLDING_SUFFIX)},
+        components={
+            s.unique_name: _components(transport, s)
+            for s in solutions
+            if not s.unique_name.endswith(HOLDING_SUFFIX)
+        },
         tables=tables,
         settings=_settings(transport) if SETTING_TABLE in tables else None,
         **_env_values(transport, [v.schema_name for v in package.env_vars()]),
@@ -110,12 +124,15 @@ def read_state(transport: Transport, package: Package) -> EnvState:
 
 
 def _solution(row: dict[str, Any]) -> InstalledSolution:
-    return InstalledSolution(str(row["uniquename"]), str(row["version"]),
-                             bool(row["ismanaged"]), str(row["solutionid"]))
+    return InstalledSolution(
+        str(row["uniquename"]), str(row["version"]), bool(row["ismanaged"]), str(row["solutionid"])
+    )
 
 
-def _components(transport: Transport, solution: InstalledSolution,
-                ) -> tuple[dict[str, Any], ...] | None:
+def _components(
+    transport: Transport,
+    solution: InstalledSolution,
+) -> tuple[dict[str, Any], ...] | None:
     """What an installed solution holds; None when this environment cannot say."""
     try:
         return tuple(transport.get_all(query_components(solution.solution_id)))
@@ -126,9 +143,15 @@ def _components(transport: Transport, solution: InstalledSolution,
 
 
 def _settings(transport: Transport) -> tuple[EnvSetting, ...]:
-    return tuple(EnvSetting(str(r["enreach_settingid"]), str(r.get("enreach_name") or ""),
-                            str(r.get("enreach_value") or ""), r.get("enreach_defaultvalue"))
-                 for r in transport.get_all(query_settings()))
+    return tuple(
+        EnvSetting(
+            str(r["enreach_settingid"]),
+            str(r.get("enreach_name") or ""),
+            str(r.get("enreach_value") or ""),
+            r.get("enreach_defaultvalue"),
+        )
+        for r in transport.get_all(query_settings())
+    )
 
 
 def _env_values(transport: Transport, schema_names: list[str]) -> dict[str, Any]:
@@ -138,17 +161,23 @@ def _env_values(transport: Transport, schema_names: list[str]) -> dict[str, Any]
     for row in transport.get_all(query_env_vars(schema_names)) if schema_names else ():
         values = row.get("environmentvariabledefinition_environmentvariablevalue") or []
         schema = str(row["schemaname"])
-        ids[schema] = (str(row.get("environmentvariabledefinitionid") or ""),
-                       str(values[0].get("environmentvariablevalueid") or "") if values else "")
+        ids[schema] = (
+            str(row.get("environmentvariabledefinitionid") or ""),
+            str(values[0].get("environmentvariablevalueid") or "") if values else "",
+        )
         if values and values[0].get("value") not in (None, ""):
             values_out[schema] = str(values[0]["value"])
     return {"env_values": values_out, "env_ids": ids}
 
 
 def _running(row: dict[str, Any]) -> RunningImport:
-    return RunningImport(str(row["importjobid"]), str(row.get("solutionname") or ""),
-                         float(row.get("progress") or 0), str(row.get("startedon") or ""),
-                         str(row.get("createdon") or ""))
+    return RunningImport(
+        str(row["importjobid"]),
+        str(row.get("solutionname") or ""),
+        float(row.get("progress") or 0),
+        str(row.get("startedon") or ""),
+        str(row.get("createdon") or ""),
+    )
 
 
 def is_stale(job: RunningImport, now: float) -> bool:
@@ -165,8 +194,11 @@ def is_stale(job: RunningImport, now: float) -> bool:
     return False
 
 
-def _provider(transport: Transport, package: Package, tables: frozenset[str],
-              ) -> ProviderState | None:
+def _provider(
+    transport: Transport,
+    package: Package,
+    tables: frozenset[str],
+) -> ProviderState | None:
     if package.cif1_provider is None or "msdyn_ciprovider" not in tables:
         return None
     shipped = [name for name, _ in package.cif1_provider.fields]
@@ -176,6 +208,9 @@ def _provider(transport: Transport, package: Package, tables: frozenset[str],
         if error.status == 404:
             return ProviderState(False)
         raise
-    return ProviderState(True, str(row.get("msdyn_appselector") or ""),
-                         str(row.get("msdyn_roleselector") or ""),
-                         {name: row.get(name) for name in shipped})
+    return ProviderState(
+        True,
+        str(row.get("msdyn_appselector") or ""),
+        str(row.get("msdyn_roleselector") or ""),
+        {name: row.get(name) for name in shipped},
+    )

@@ -71,15 +71,24 @@ class DataverseError(BuildError):
     kind = "failed"
     exit_status = 1
 
-    def __init__(self, request: Request, message: str, *, status: int = 0, code: str = "",
-                 request_id: str = "") -> None:
+    def __init__(
+        self,
+        request: Request,
+        message: str,
+        *,
+        status: int = 0,
+        code: str = "",
+        request_id: str = "",
+    ) -> None:
         self.request, self.status, self.code, self.request_id = request, status, code, request_id
         detail = f"{request.describe()}: {message}"
         if status:
             detail += f" (HTTP {status}{', ' + code if code else ''}"
             detail += f", request id {request_id})" if request_id else ")"
-        super().__init__(diagnostic("DEP100", mask(detail), file="deploy",
-                                    hint=self.hint()), exit_code=self.exit_status)
+        super().__init__(
+            diagnostic("DEP100", mask(detail), file="deploy", hint=self.hint()),
+            exit_code=self.exit_status,
+        )
 
     def hint(self) -> str:
         if self.status == 401:
@@ -96,8 +105,9 @@ class Unreachable(DataverseError):
     def __init__(self, request: Request, message: str, hint: str, code: str = "DEP101") -> None:
         self._hint = hint
         super().__init__(request, message)
-        self.diagnostics = [diagnostic(code, d.message, file=d.file, hint=hint)
-                            for d in self.diagnostics]
+        self.diagnostics = [
+            diagnostic(code, d.message, file=d.file, hint=hint) for d in self.diagnostics
+        ]
 
     def hint(self) -> str:
         return getattr(self, "_hint", "")
@@ -109,8 +119,10 @@ class TokenExpired(DataverseError):
     exit_status = 4
 
     def hint(self) -> str:
-        return ("DATAVERSE_TOKEN expired during the run; get a fresh token and run the same "
-                "command again: it follows a running import instead of starting another")
+        return (
+            "DATAVERSE_TOKEN expired during the run; get a fresh token and run the same "
+            "command again: it follows a running import instead of starting another"
+        )
 
 
 class Busy(DataverseError):
@@ -136,9 +148,17 @@ class Deadline(DataverseError):
 
 
 class Transport:
-    def __init__(self, env_url: str, token: TokenSource, clock: Clock, *,
-                 client: httpx.Client | None = None, policy: RetryPolicy | None = None,
-                 deadline: float | None = None, who: str = "") -> None:
+    def __init__(
+        self,
+        env_url: str,
+        token: TokenSource,
+        clock: Clock,
+        *,
+        client: httpx.Client | None = None,
+        policy: RetryPolicy | None = None,
+        deadline: float | None = None,
+        who: str = "",
+    ) -> None:
         self.env_url = env_url.rstrip("/")
         self.api_root = self.env_url + "/" + API_PATH
         self.token, self.clock = token, clock
@@ -177,8 +197,11 @@ class Transport:
                 raise self._redirected(request, response)
             if response.status < 400:
                 return self._checked(request, response)
-            if request.multipart_errors and response.status == 400 and "multipart/" in (
-                    response.headers.get("content-type", "")):
+            if (
+                request.multipart_errors
+                and response.status == 400
+                and "multipart/" in (response.headers.get("content-type", ""))
+            ):
                 return response  # a failed change set: its parts say which write and why
             code, message = error_code(response.payload)
             if is_lock_error(code, message):
@@ -202,12 +225,22 @@ class Transport:
             link = response.payload.get("@odata.nextLink")
             if not link:
                 return rows
-            response = self.send(Request("GET", str(link).removeprefix(self.api_root),
-                                         headers=request.headers, label=request.label))
+            response = self.send(
+                Request(
+                    "GET",
+                    str(link).removeprefix(self.api_root),
+                    headers=request.headers,
+                    label=request.label,
+                )
+            )
 
     def _once(self, request: Request) -> Response:
-        headers = {"Authorization": f"Bearer {self.token()}", "OData-Version": "4.0",
-                   "OData-MaxVersion": "4.0", "Accept": "application/json"}
+        headers = {
+            "Authorization": f"Bearer {self.token()}",
+            "OData-Version": "4.0",
+            "OData-MaxVersion": "4.0",
+            "Accept": "application/json",
+        }
         if request.method == "GET":  # documented: may otherwise be served from a cache
             headers["If-None-Match"] = "null"
         headers.update(dict(request.headers))
@@ -217,13 +250,21 @@ class Transport:
             content = json.dumps(request.json).encode("utf-8")
         self.sent += 1
         try:
-            raw = self.client.build_request(request.method, self.api_root + request.path,
-                                            params=list(request.params) or None,  # nextLinks
-                                            headers=headers, content=content)
+            raw = self.client.build_request(
+                request.method,
+                self.api_root + request.path,
+                params=list(request.params) or None,  # nextLinks
+                headers=headers,
+                content=content,
+            )
         except httpx.LocalProtocolError as exc:  # e.g. a header value httpx refuses
-            raise Unreachable(request, f"the request could not be built ({exc})",
-                              "check DATAVERSE_TOKEN and the other credentials for stray "
-                              "characters (a trailing newline, non-ASCII)", "DEP105") from None
+            raise Unreachable(
+                request,
+                f"the request could not be built ({exc})",
+                "check DATAVERSE_TOKEN and the other credentials for stray "
+                "characters (a trailing newline, non-ASCII)",
+                "DEP105",
+            ) from None
         seconds = self._budget(request)
         client = self.client
         try:
@@ -232,9 +273,13 @@ class Transport:
             self.client = new_client()  # the old one is busy with the abandoned answer
             raise
         except (_TooLarge, httpx.DecodingError) as exc:
-            raise Unreachable(request, f"{self.env_url} sent {exc}", "answers are read up to "
-                              f"{MAX_BODY // 2**20} MiB; is this a Dataverse environment URL?",
-                              "DEP103") from None
+            raise Unreachable(
+                request,
+                f"{self.env_url} sent {exc}",
+                "answers are read up to "
+                f"{MAX_BODY // 2**20} MiB; is this a Dataverse environment URL?",
+                "DEP103",
+            ) from None
 
     def _budget(self, request: Request) -> float:
         """Seconds the whole answer may take: the request's own bound, cut by --timeout."""
@@ -246,14 +291,19 @@ class Transport:
     def _after_cut(self, request: Request, cut: _Cut, timeouts: int) -> None:
         what = "no complete answer within"  # silent, or dripping its answer a byte at a time
         if not request.idempotent:
-            raise Ambiguous(request, f"{what} {cut.seconds:.0f} s; the server may have "
-                            "acted on it") from None
+            raise Ambiguous(
+                request, f"{what} {cut.seconds:.0f} s; the server may have acted on it"
+            ) from None
         if timeouts >= self.policy.timeouts or (
-                self.deadline is not None and self.clock.monotonic() >= self.deadline):
-            raise Unreachable(request, f"{what} {cut.seconds:.0f} s from {self.env_url}",
-                              "the environment or a proxy in between is not answering; check "
-                              "the URL and try again (--timeout bounds the whole run)",
-                              "DEP104") from None
+            self.deadline is not None and self.clock.monotonic() >= self.deadline
+        ):
+            raise Unreachable(
+                request,
+                f"{what} {cut.seconds:.0f} s from {self.env_url}",
+                "the environment or a proxy in between is not answering; check "
+                "the URL and try again (--timeout bounds the whole run)",
+                "DEP104",
+            ) from None
         self._wait(request, self._backoff(timeouts), unreachable=True)
 
     def _after_lost(self, request: Request, exc: httpx.TransportError, failures: int) -> None:
@@ -262,14 +312,21 @@ class Transport:
             raise Unreachable(request, f"{cause}: {self.env_url}", hint, FINAL[cause]) from None
         unsent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
         if not (request.idempotent or unsent):
-            raise Ambiguous(request, f"the connection was lost ({type(exc).__name__}); "
-                            "the server may have acted on it") from None
+            raise Ambiguous(
+                request,
+                f"the connection was lost ({type(exc).__name__}); the server may have acted on it",
+            ) from None
         limit = self.policy.attempts if self.answered else self.policy.unreached_attempts
         if failures >= limit:
-            raise Unreachable(request, f"{cause}: {self.env_url} (gave up after {failures} "
-                              "attempts)", hint, "DEP102") from None
-        self._wait(request, self._backoff(failures) if self.answered else 0.5 * failures,
-                   unreachable=True)
+            raise Unreachable(
+                request,
+                f"{cause}: {self.env_url} (gave up after {failures} attempts)",
+                hint,
+                "DEP102",
+            ) from None
+        self._wait(
+            request, self._backoff(failures) if self.answered else 0.5 * failures, unreachable=True
+        )
 
     def _after_throttled(self, request: Request, response: Response, count: int) -> None:
         if count >= self.policy.throttled_attempts:
@@ -305,10 +362,14 @@ class Transport:
     def _wait(self, request: Request, seconds: float, unreachable: bool = False) -> None:
         if self.deadline is not None and self.clock.monotonic() + seconds > self.deadline:
             if unreachable:
-                raise Unreachable(request, f"{self.env_url} kept failing until the time budget "
-                                  "(--timeout) ran out", "check the network and the "
-                                  "environment's health; if an import was started, running "
-                                  "the same command again follows it", "DEP102")
+                raise Unreachable(
+                    request,
+                    f"{self.env_url} kept failing until the time budget (--timeout) ran out",
+                    "check the network and the "
+                    "environment's health; if an import was started, running "
+                    "the same command again follows it",
+                    "DEP102",
+                )
             raise Deadline(request, "the time budget (--timeout) ran out while retrying")
         self.clock.sleep(seconds)
 
@@ -320,37 +381,53 @@ class Transport:
             return self._error(TokenExpired, request, response)
         error = self._error(DataverseError, request, response)
         who = f" for {self.who}" if self.who else ""
-        error.diagnostics = [diagnostic(
-            "DEP106", f"{d.message}: the environment refused the token{who}", file=d.file,
-            hint="check that the app registration has an application user in this "
-                 "environment, that the token is for this environment's URL, and that it has "
-                 "not expired") for d in error.diagnostics]
+        error.diagnostics = [
+            diagnostic(
+                "DEP106",
+                f"{d.message}: the environment refused the token{who}",
+                file=d.file,
+                hint="check that the app registration has an application user in this "
+                "environment, that the token is for this environment's URL, and that it has "
+                "not expired",
+            )
+            for d in error.diagnostics
+        ]
         return error
 
     def _redirected(self, request: Request, response: Response) -> DataverseError:
         target = shown(response.headers.get("location", ""))
-        return Unreachable(request, f"{self.env_url} answered HTTP {response.status}, a redirect"
-                           f" to {target or 'nowhere'}; the Web API never redirects",
-                           "pass the environment URL itself (https://<org>.crm.dynamics.com, as "
-                           "shown in the Power Platform admin center)", "DEP103")
+        return Unreachable(
+            request,
+            f"{self.env_url} answered HTTP {response.status}, a redirect"
+            f" to {target or 'nowhere'}; the Web API never redirects",
+            "pass the environment URL itself (https://<org>.crm.dynamics.com, as "
+            "shown in the Power Platform admin center)",
+            "DEP103",
+        )
 
     def _checked(self, request: Request, response: Response) -> Response:
         """A 200 answer to a request that expects JSON must be a JSON object."""
         expects_json = response.status == 200 and request.path != "$batch"
         if expects_json and not isinstance(response.payload, dict):
             kind = response.headers.get("content-type", "") or "no content type"
-            raise Unreachable(request, f"{self.env_url} answered HTTP 200 with something that is "
-                              f"not a JSON object ({kind}, {len(response.content)} bytes)",
-                              "is this a Dataverse environment URL? A proxy or login page may "
-                              "be answering instead", "DEP103")
+            raise Unreachable(
+                request,
+                f"{self.env_url} answered HTTP 200 with something that is "
+                f"not a JSON object ({kind}, {len(response.content)} bytes)",
+                "is this a Dataverse environment URL? A proxy or login page may "
+                "be answering instead",
+                "DEP103",
+            )
         return response
 
-    def _error(self, kind: type[DataverseError], request: Request,
-               response: Response) -> DataverseError:
+    def _error(
+        self, kind: type[DataverseError], request: Request, response: Response
+    ) -> DataverseError:
         code, message = error_code(response.payload)
         text = message or response.content[:300].decode("utf-8", "replace") or "no details"
         request_id = response.headers.get("x-ms-service-request-id", "") or response.headers.get(
-            "req_id", "")
+            "req_id", ""
+        )
         return kind(request, text, status=response.status, code=code, request_id=request_id)
 
 
@@ -445,22 +522,30 @@ def classify(exc: httpx.TransportError, env_url: str) -> tuple[str, str]:
         chain.append(cursor)
         cursor = cursor.__cause__ or cursor.__context__
     text = " ".join(f"{type(e).__name__}: {e}" for e in chain).lower()
-    if "name or service not known" in text or "nodename nor servname" in text or (
-            "gaierror" in text) or "no address associated" in text or (
-            "temporary failure in name resolution" in text):
-        return "the host name does not resolve", ("check the environment URL for typos (Power "
-                                                  "Platform admin center > environment > URL)")
-    if any(isinstance(e, ssl.SSLError) for e in chain) or "ssl" in text or (
-            "certificate" in text):
-        return "TLS failed", ("the server's certificate is not trusted or it does not speak "
-                              "TLS; check the URL and any TLS-inspecting proxy (SSL_CERT_FILE)")
+    if (
+        "name or service not known" in text
+        or "nodename nor servname" in text
+        or ("gaierror" in text)
+        or "no address associated" in text
+        or ("temporary failure in name resolution" in text)
+    ):
+        return "the host name does not resolve", (
+            "check the environment URL for typos (Power Platform admin center > environment > URL)"
+        )
+    if any(isinstance(e, ssl.SSLError) for e in chain) or "ssl" in text or ("certificate" in text):
+        return "TLS failed", (
+            "the server's certificate is not trusted or it does not speak "
+            "TLS; check the URL and any TLS-inspecting proxy (SSL_CERT_FILE)"
+        )
     if "refused" in text:
         return "connection refused", "nothing listens there; check the URL and its port"
     if isinstance(exc, httpx.ConnectTimeout):
         return "no connection within the connect deadline", (
-            "check the URL, the network, and any proxy (HTTPS_PROXY)")
+            "check the URL, the network, and any proxy (HTTPS_PROXY)"
+        )
     return f"the connection failed ({type(exc).__name__})", (
-        "check the network; reads are retried, so this kept happening")
+        "check the network; reads are retried, so this kept happening"
+    )
 
 
 def shown(url: str) -> str:

@@ -88,7 +88,8 @@ class VirtualPlan:
     @property
     def writes(self) -> bool:
         return self.source_action in ("create", "update") or any(
-            action == "link" for _, action in self.tables)
+            action == "link" for _, action in self.tables
+        )
 
     @property
     def to_link(self) -> tuple[str, ...]:
@@ -100,18 +101,23 @@ def virtual_tables(customizations: bytes | None, label: str) -> tuple[VirtualTab
     if customizations is None or b"DataProviderId" not in customizations:
         return ()
     root = parse_xml(customizations, label)
-    found = [_virtual(e) for e in root.iterfind("Entities/Entity/EntityInfo/entity")
-             if e.find("DataProviderId") is not None]
+    found = [
+        _virtual(e)
+        for e in root.iterfind("Entities/Entity/EntityInfo/entity")
+        if e.find("DataProviderId") is not None
+    ]
     return tuple(sorted(found, key=lambda t: t.logical_name))
 
 
 def _virtual(entity: etree._Element) -> VirtualTable:
-    return VirtualTable(str(entity.get("Name", "")).lower(),
-                        (entity.findtext("ExternalName") or "").strip())
+    return VirtualTable(
+        str(entity.get("Name", "")).lower(), (entity.findtext("ExternalName") or "").strip()
+    )
 
 
-def plan_virtual(state: VirtualState | None, tables: tuple[VirtualTable, ...], uri: str,
-                 url_known: bool) -> VirtualPlan | None:
+def plan_virtual(
+    state: VirtualState | None, tables: tuple[VirtualTable, ...], uri: str, url_known: bool
+) -> VirtualPlan | None:
     """What to write: None when the package has no virtual table."""
     if state is None or not tables:
         return None
@@ -125,11 +131,12 @@ def plan_virtual(state: VirtualState | None, tables: tuple[VirtualTable, ...], u
     return VirtualPlan(source_id, action, uri, fields, links, state.provider_id)
 
 
-def _source_write(source: SourceRow | None, uri: str,
-                  ) -> tuple[str, SourceAction, tuple[tuple[str, Value], ...]]:
+def _source_write(
+    source: SourceRow | None,
+    uri: str,
+) -> tuple[str, SourceAction, tuple[tuple[str, Value], ...]]:
     if source is None:
-        return SOURCE_ID, "create", (("msdyn_name", SOURCE_NAME), ("msdyn_uri", uri),
-                                     *CREATED_WITH)
+        return SOURCE_ID, "create", (("msdyn_name", SOURCE_NAME), ("msdyn_uri", uri), *CREATED_WITH)
     if source.uri != uri:
         return source.id, "update", (("msdyn_uri", uri),)  # only what deploy owns
     return source.id, "unchanged", ()
@@ -145,14 +152,19 @@ def _skip_reason(state: VirtualState, uri: str, url_known: bool, names: tuple[st
     if not url_known:
         return f"the package defines no environment variable {URL_VARIABLE}; {tables} not linked"
     if not state.source_table:
-        return (f"this environment has no {SOURCE_TABLE} table (the {PROVIDER_NAME} solution); "
-                f"{tables} cannot be given a data source")
+        return (
+            f"this environment has no {SOURCE_TABLE} table (the {PROVIDER_NAME} solution); "
+            f"{tables} cannot be given a data source"
+        )
     if not state.provider_id:
-        return (f"no {PROVIDER_NAME} (entitydataprovider for {SOURCE_TABLE}) here; "
-                f"{tables} not linked")
+        return (
+            f"no {PROVIDER_NAME} (entitydataprovider for {SOURCE_TABLE}) here; {tables} not linked"
+        )
     if not uri:
-        return (f"environment variable {URL_VARIABLE} has no value here, so {tables} has no data "
-                "source yet: give it a value in the deployment settings file and deploy again")
+        return (
+            f"environment variable {URL_VARIABLE} has no value here, so {tables} has no data "
+            "source yet: give it a value in the deployment settings file and deploy again"
+        )
     if urlsplit(uri).scheme not in ("https", "http") or not urlsplit(uri).hostname:
         return f"{URL_VARIABLE} is not an http(s) URL; {tables} not linked"
     return ""
@@ -161,21 +173,32 @@ def _skip_reason(state: VirtualState, uri: str, url_known: bool, names: tuple[st
 def pick_provider(rows: Sequence[Mapping[str, object]]) -> str:
     """The OData v4 provider's id: the row serving msdyn_odatav4ds, by name when several."""
     serving = [r for r in rows if str(r.get("datasourcelogicalname") or "").lower() == SOURCE_TABLE]
-    serving.sort(key=lambda r: (str(r.get("name") or "") != PROVIDER_NAME,
-                                guid(r.get("entitydataproviderid"))))
+    serving.sort(
+        key=lambda r: (
+            str(r.get("name") or "") != PROVIDER_NAME,
+            guid(r.get("entitydataproviderid")),
+        )
+    )
     return guid(serving[0].get("entitydataproviderid")) if serving else ""
 
 
 def pick_source(rows: Sequence[Mapping[str, object]]) -> SourceRow | None:
     """Our data source: by name (ours first when an administrator made a namesake)."""
     named = [r for r in rows if str(r.get("msdyn_name") or "").lower() == SOURCE_NAME.lower()]
-    named.sort(key=lambda r: (guid(r.get("msdyn_odatav4dsid")) != SOURCE_ID,
-                              guid(r.get("msdyn_odatav4dsid"))))
+    named.sort(
+        key=lambda r: (
+            guid(r.get("msdyn_odatav4dsid")) != SOURCE_ID,
+            guid(r.get("msdyn_odatav4dsid")),
+        )
+    )
     if not named:
         return None
     row = named[0]
-    return SourceRow(guid(row.get("msdyn_odatav4dsid")), str(row.get("msdyn_name") or ""),
-                     str(row.get("msdyn_uri") or ""))
+    return SourceRow(
+        guid(row.get("msdyn_odatav4dsid")),
+        str(row.get("msdyn_name") or ""),
+        str(row.get("msdyn_uri") or ""),
+    )
 
 
 def shown_uri(uri: str) -> str:
@@ -186,8 +209,9 @@ def shown_uri(uri: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}" if host else ""
 
 
-def linked_definition(definition: Mapping[str, object], provider_id: str,
-                      source_id: str) -> dict[str, object]:
+def linked_definition(
+    definition: Mapping[str, object], provider_id: str, source_id: str
+) -> dict[str, object]:
     """The definition to PUT back: whole (PUT replaces it), annotations dropped, the link set."""
     body = {k: v for k, v in definition.items() if not k.startswith("@")}
     body["@odata.type"] = "Microsoft.Dynamics.CRM.EntityMetadata"

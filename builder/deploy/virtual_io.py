@@ -39,16 +39,21 @@ from .webapi import (
 T = TypeVar("T")
 
 
-def read_virtual(transport: Transport, tables: Iterable[VirtualTable],
-                 existing: frozenset[str]) -> VirtualState | None:
+def read_virtual(
+    transport: Transport, tables: Iterable[VirtualTable], existing: frozenset[str]
+) -> VirtualState | None:
     names = [t.logical_name for t in tables]
     if not names:
         return None
     if SOURCE_TABLE not in existing:
         return VirtualState(False)
     links = {name: _link(transport, name) if name in existing else None for name in names}
-    return VirtualState(True, pick_provider(transport.get_all(query_data_providers())),
-                        pick_source(transport.get_all(query_data_sources())), links)
+    return VirtualState(
+        True,
+        pick_provider(transport.get_all(query_data_providers())),
+        pick_source(transport.get_all(query_data_sources())),
+        links,
+    )
 
 
 def _link(transport: Transport, logical_name: str) -> tuple[str, str]:
@@ -60,11 +65,18 @@ def apply_virtual(runner: Runner, plan: VirtualPlan) -> list[str]:
     """Write the data source and link the tables; the tables actually changed."""
     transport = runner.transport
     if plan.source_action in ("create", "update"):
-        write = upsert(SOURCE_TABLE, plan.source_id, dict(plan.fields),
-                       must_exist=plan.source_action == "update")
+        write = upsert(
+            SOURCE_TABLE,
+            plan.source_id,
+            dict(plan.fields),
+            must_exist=plan.source_action == "update",
+        )
         _locked(runner, "the OData v4 data source", lambda: transport.send(write))
-    changed = [name for name in plan.to_link
-               if _locked(runner, name, partial(link_table, transport, name, plan))]
+    changed = [
+        name
+        for name in plan.to_link
+        if _locked(runner, name, partial(link_table, transport, name, plan))
+    ]
     if changed:
         _locked(runner, "publish", lambda: transport.send(publish_entities(changed)))
     return changed

@@ -25,8 +25,9 @@ SCENARIOS = ("auto", "cif1", "cif2", "cif2-omnichannel")
 FEDERATED = ("github", "azure-devops", "workload-identity")
 CREDENTIAL_KEYS = ("secret_env", "certificate_env", "token_env", "federated")
 AUTH_KEYS = frozenset({"tenant_id", "client_id", *CREDENTIAL_KEYS})
-ENV_KEYS = frozenset({"name", "url", "settings", "scenario", "ring", "tags", "maintenance",
-                      "excluded", "auth"})
+ENV_KEYS = frozenset(
+    {"name", "url", "settings", "scenario", "ring", "tags", "maintenance", "excluded", "auth"}
+)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -51,10 +52,17 @@ class Auth:
 
     @property
     def kind(self) -> str:
-        return ("federated " + self.federated if self.federated else
-                "client secret" if self.secret_env else
-                "certificate" if self.certificate_env else
-                "bearer token" if self.token_env else "from the process environment")
+        return (
+            "federated " + self.federated
+            if self.federated
+            else "client secret"
+            if self.secret_env
+            else "certificate"
+            if self.certificate_env
+            else "bearer token"
+            if self.token_env
+            else "from the process environment"
+        )
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,8 @@ class Window:
         if self.start < self.end:
             return self._starts(day) and self.start <= minute < self.end
         return (self._starts(day) and minute >= self.start) or (
-            self._starts((day - 1) % 7) and minute < self.end)
+            self._starts((day - 1) % 7) and minute < self.end
+        )
 
     def _starts(self, day: int) -> bool:
         return not self.days or day in self.days
@@ -104,12 +113,14 @@ class Halt:
     def exceeded(self, failed: int, size: int) -> bool:
         if self.failures is None and self.share is None:
             return failed > 0
-        return ((self.failures is not None and failed > self.failures)
-                or (self.share is not None and size > 0 and failed / size > self.share))
+        return (self.failures is not None and failed > self.failures) or (
+            self.share is not None and size > 0 and failed / size > self.share
+        )
 
     def describe(self) -> str:
         rules = ([f"more than {self.failures} failed"] if self.failures is not None else []) + (
-            [f"more than {self.share:.0%} failed"] if self.share is not None else [])
+            [f"more than {self.share:.0%} failed"] if self.share is not None else []
+        )
         return " or ".join(rules) or "the first failure"
 
 
@@ -131,9 +142,13 @@ class Fleet:
 def load_fleet(path: Path) -> Fleet:
     """Read and check a fleet file; every problem at once, nothing else done."""
     if not path.is_file():
-        raise BuildError.at("FLT001", "fleet file not found", file=str(path),
-                            hint="pass --fleet PATH, or set fleet = \"...\" under "
-                                 "[tool.voicepkg] in pyproject.toml", exit_code=2)
+        raise BuildError.at(
+            "FLT001",
+            "fleet file not found",
+            file=str(path),
+            hint='pass --fleet PATH, or set fleet = "..." under [tool.voicepkg] in pyproject.toml',
+            exit_code=2,
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -148,21 +163,28 @@ def parse_fleet(data: dict[str, Any], path: Path) -> Fleet:
         raise BuildError(problems.items)
     unknown = sorted(set(data) - {"fleet", "rings", "environment"})
     for key in unknown:
-        problems.add("FLT010", f"unknown table or key '{key}'", "use [fleet], [rings] and "
-                     "[[environment]]")
+        problems.add(
+            "FLT010", f"unknown table or key '{key}'", "use [fleet], [rings] and [[environment]]"
+        )
     rings = _rings(data.get("rings"), problems)
     halt, jobs = _settings(data.get("fleet") or {}, problems)
     raw = data.get("environment") or []
     if not isinstance(raw, list) or not raw:
-        problems.add("FLT011", "no [[environment]] entries", "list each environment as an "
-                     "[[environment]] table")
+        problems.add(
+            "FLT011",
+            "no [[environment]] entries",
+            "list each environment as an [[environment]] table",
+        )
         raw = []
     envs = [_environment(item, i, rings, path.parent, problems) for i, item in enumerate(raw)]
     seen: set[str] = set()
     for env in envs:
         if env and env.name.lower() in seen:
-            problems.add("FLT012", f"environment '{env.name}' is listed twice", "names are "
-                         "unique (case does not count)")
+            problems.add(
+                "FLT012",
+                f"environment '{env.name}' is listed twice",
+                "names are unique (case does not count)",
+            )
         if env:
             seen.add(env.name.lower())
     if problems.items:
@@ -194,9 +216,12 @@ class Problems:
             self._secret(where)
 
     def _secret(self, where: str) -> None:
-        self.add("FLT020", f"'{where}' looks like a secret; a fleet file never holds one "
-                 "(the value is not shown)", "keep secrets in CI secrets or a vault and name "
-                 "the environment variable: auth = { secret_env = \"CONTOSO_CLIENT_SECRET\" }")
+        self.add(
+            "FLT020",
+            f"'{where}' looks like a secret; a fleet file never holds one (the value is not shown)",
+            "keep secrets in CI secrets or a vault and name "
+            'the environment variable: auth = { secret_env = "CONTOSO_CLIENT_SECRET" }',
+        )
 
 
 def _rings(raw: Any, problems: Problems) -> dict[int, str]:
@@ -208,8 +233,11 @@ def _rings(raw: Any, problems: Problems) -> dict[int, str]:
         return rings
     for key, name in raw.items():
         if not str(key).isdigit() or not isinstance(name, str):
-            problems.add("FLT013", f"ring '{key}': a ring is a number with a name",
-                         'e.g. 1 = "early adopters"')
+            problems.add(
+                "FLT013",
+                f"ring '{key}': a ring is a number with a name",
+                'e.g. 1 = "early adopters"',
+            )
             continue
         rings[int(key)] = name
     return rings
@@ -227,21 +255,29 @@ def _settings(raw: Any, problems: Problems) -> tuple[Halt, int]:
         jobs = 8
     halt = raw.get("halt", {})
     if not isinstance(halt, dict) or set(halt) - {"failures", "share"}:
-        problems.add("FLT014", "[fleet] halt is a table of failures and share",
-                     "e.g. halt = { failures = 2, share = 0.2 }")
+        problems.add(
+            "FLT014",
+            "[fleet] halt is a table of failures and share",
+            "e.g. halt = { failures = 2, share = 0.2 }",
+        )
         return Halt(), jobs
     failures, share = halt.get("failures"), halt.get("share")
-    if (failures is not None and (not isinstance(failures, int) or isinstance(failures, bool)
-                                  or failures < 0)) or (
-            share is not None and (not isinstance(share, int | float) or not 0 <= share < 1)):
-        problems.add("FLT014", "[fleet] halt: failures is a count (0 or more), share a "
-                     "fraction from 0 up to 1", "e.g. halt = { failures = 2, share = 0.2 }")
+    if (
+        failures is not None
+        and (not isinstance(failures, int) or isinstance(failures, bool) or failures < 0)
+    ) or (share is not None and (not isinstance(share, int | float) or not 0 <= share < 1)):
+        problems.add(
+            "FLT014",
+            "[fleet] halt: failures is a count (0 or more), share a fraction from 0 up to 1",
+            "e.g. halt = { failures = 2, share = 0.2 }",
+        )
         return Halt(), jobs
     return Halt(failures, None if share is None else float(share)), jobs
 
 
-def _environment(item: Any, index: int, rings: dict[int, str], base: Path,
-                 problems: Problems) -> Environment | None:
+def _environment(
+    item: Any, index: int, rings: dict[int, str], base: Path, problems: Problems
+) -> Environment | None:
     if not isinstance(item, dict):
         problems.add("FLT015", f"environment #{index + 1} is not a table")
         return None
@@ -249,21 +285,29 @@ def _environment(item: Any, index: int, rings: dict[int, str], base: Path,
     label = f"environment '{name}'" if isinstance(name, str) else f"environment #{index + 1}"
     before = len(problems.items)
     for key in sorted(set(item) - ENV_KEYS):
-        problems.add("FLT015", f"{label}: unknown key '{key}'",
-                     f"known: {', '.join(sorted(ENV_KEYS))}")
+        problems.add(
+            "FLT015", f"{label}: unknown key '{key}'", f"known: {', '.join(sorted(ENV_KEYS))}"
+        )
     if not isinstance(name, str) or not NAME.fullmatch(name):
-        problems.add("FLT016", f"{label}: name must be letters, digits, '-', '_' or '.' "
-                     "(at most 63, starting with a letter or digit)")
+        problems.add(
+            "FLT016",
+            f"{label}: name must be letters, digits, '-', '_' or '.' "
+            "(at most 63, starting with a letter or digit)",
+        )
     url = _url(item.get("url"), label, problems)
     ring = item.get("ring")
     if not isinstance(ring, int) or isinstance(ring, bool) or ring not in rings:
         known = ", ".join(str(r) for r in sorted(rings))
-        problems.add("FLT017", f"{label}: unknown ring {ring!r}", f"the rings are {known} "
-                     "([rings] in the fleet file)")
+        problems.add(
+            "FLT017",
+            f"{label}: unknown ring {ring!r}",
+            f"the rings are {known} ([rings] in the fleet file)",
+        )
     scenario = item.get("scenario", "auto")
     if scenario not in SCENARIOS:
-        problems.add("FLT018", f"{label}: unknown scenario {scenario!r}",
-                     f"one of {', '.join(SCENARIOS)}")
+        problems.add(
+            "FLT018", f"{label}: unknown scenario {scenario!r}", f"one of {', '.join(SCENARIOS)}"
+        )
     settings = _settings_file(item.get("settings"), label, base, problems)
     tags = item.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
@@ -277,8 +321,9 @@ def _environment(item: Any, index: int, rings: dict[int, str], base: Path,
     if len(problems.items) > before:
         return None
     assert isinstance(ring, int)
-    return Environment(str(name), url, ring, settings, str(scenario), tuple(tags), window,
-                       bool(excluded), auth)
+    return Environment(
+        str(name), url, ring, settings, str(scenario), tuple(tags), window, bool(excluded), auth
+    )
 
 
 def _url(raw: Any, label: str, problems: Problems) -> str:
@@ -288,14 +333,23 @@ def _url(raw: Any, label: str, problems: Problems) -> str:
         port = parts.port if parts else None
     except ValueError:
         port = -1
-    ok = (parts is not None and parts.hostname and port != -1
-          and (parts.scheme == "https" or (parts.scheme == "http" and loopback))
-          and parts.path in ("", "/") and not parts.query and not parts.fragment
-          and not parts.username)
+    ok = (
+        parts is not None
+        and parts.hostname
+        and port != -1
+        and (parts.scheme == "https" or (parts.scheme == "http" and loopback))
+        and parts.path in ("", "/")
+        and not parts.query
+        and not parts.fragment
+        and not parts.username
+    )
     if not ok or parts is None:
-        problems.add("FLT021", f"{label}: {raw!r} is not an environment URL",
-                     "https://<org>.crm<N>.dynamics.com, nothing after the host "
-                     "(plain http only for loopback test servers)")
+        problems.add(
+            "FLT021",
+            f"{label}: {raw!r} is not an environment URL",
+            "https://<org>.crm<N>.dynamics.com, nothing after the host "
+            "(plain http only for loopback test servers)",
+        )
         return ""
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
@@ -308,19 +362,25 @@ def _settings_file(raw: Any, label: str, base: Path, problems: Problems) -> Path
         return None
     path = base / raw
     if not path.is_file():
-        problems.add("FLT022", f"{label}: settings file {raw} not found (relative to the fleet "
-                     "file)", "write it with: voicepkg settings template --out " + raw)
+        problems.add(
+            "FLT022",
+            f"{label}: settings file {raw} not found (relative to the fleet file)",
+            "write it with: voicepkg settings template --out " + raw,
+        )
     return path
 
 
 def _window(raw: Any, label: str, problems: Problems) -> Window | None:
     if raw is None:
         return None
-    hint = ('maintenance = { days = ["sat", "sun"], start = "22:00", end = "04:00", '
-            'timezone = "Europe/Amsterdam" }')
+    hint = (
+        'maintenance = { days = ["sat", "sun"], start = "22:00", end = "04:00", '
+        'timezone = "Europe/Amsterdam" }'
+    )
     if not isinstance(raw, dict) or set(raw) - {"days", "start", "end", "timezone"}:
-        problems.add("FLT023", f"{label}: maintenance is a table of days, start, end, timezone",
-                     hint)
+        problems.add(
+            "FLT023", f"{label}: maintenance is a table of days, start, end, timezone", hint
+        )
         return None
     days = raw.get("days", [])
     times = [_minutes(raw.get(k)) for k in ("start", "end")]
@@ -331,7 +391,7 @@ def _window(raw: Any, label: str, problems: Problems) -> Window | None:
         return None
     start, end = times[0] or 0, times[1] or 0
     picked = tuple(sorted({DAYS.index(str(d).lower()[:3]) for d in days}))
-    text = (f"{','.join(DAYS[d] for d in picked) or 'daily'} {raw['start']}-{raw['end']} {zone}")
+    text = f"{','.join(DAYS[d] for d in picked) or 'daily'} {raw['start']}-{raw['end']} {zone}"
     return Window(picked, start, end, str(zone), text)
 
 
@@ -355,16 +415,25 @@ def _auth(raw: Any, label: str, problems: Problems) -> Auth:
         problems.add("FLT024", f"{label}: auth is a table")
         return Auth()
     for key in sorted(set(raw) - AUTH_KEYS):
-        problems.add("FLT024", f"{label}: auth has an unknown key '{key}'",
-                     f"known: {', '.join(sorted(AUTH_KEYS))}")
+        problems.add(
+            "FLT024",
+            f"{label}: auth has an unknown key '{key}'",
+            f"known: {', '.join(sorted(AUTH_KEYS))}",
+        )
     given = [k for k in CREDENTIAL_KEYS if raw.get(k)]
     if len(given) > 1:
-        problems.add("FLT024", f"{label}: auth takes one of {', '.join(CREDENTIAL_KEYS)}, "
-                     f"not {' and '.join(given)}")
+        problems.add(
+            "FLT024",
+            f"{label}: auth takes one of {', '.join(CREDENTIAL_KEYS)}, not {' and '.join(given)}",
+        )
     for key in ("secret_env", "certificate_env", "token_env"):
         if raw.get(key) and not (isinstance(raw[key], str) and VARIABLE.fullmatch(raw[key])):
-            problems.add("FLT025", f"{label}: auth.{key} is the NAME of an environment "
-                         "variable (the value is not shown)", f'e.g. {key} = "CONTOSO_SECRET"')
+            problems.add(
+                "FLT025",
+                f"{label}: auth.{key} is the NAME of an environment "
+                "variable (the value is not shown)",
+                f'e.g. {key} = "CONTOSO_SECRET"',
+            )
     if raw.get("federated") and raw["federated"] not in FEDERATED:
         problems.add("FLT024", f"{label}: auth.federated is one of {', '.join(FEDERATED)}")
     for key in ("tenant_id", "client_id"):
@@ -372,6 +441,9 @@ def _auth(raw: Any, label: str, problems: Problems) -> Auth:
             problems.add("FLT026", f"{label}: auth.{key} is a GUID")
     needs_ids = any(raw.get(k) for k in ("secret_env", "certificate_env", "federated"))
     if needs_ids and not (raw.get("tenant_id") and raw.get("client_id")):
-        problems.add("FLT026", f"{label}: auth needs tenant_id and client_id (the customer's "
-                     "directory id and the application id, guide 1.2)")
+        problems.add(
+            "FLT026",
+            f"{label}: auth needs tenant_id and client_id (the customer's "
+            "directory id and the application id, guide 1.2)",
+        )
     return Auth(**{k: str(v) for k, v in raw.items() if k in AUTH_KEYS})

@@ -19,8 +19,7 @@ from ..deploy.webapi import Request, quote
 
 UNMANAGED = "Active"
 # the component kinds a customizer changes in the maker portal, and their layer names
-CHECKED = {60: "SystemForm", 26: "SavedQuery", 62: "SiteMap", 80: "AppModule",
-           61: "WebResource"}
+CHECKED = {60: "SystemForm", 26: "SavedQuery", 62: "SiteMap", 80: "AppModule", 61: "WebResource"}
 KIND_NAMES = {60: "form", 26: "view", 62: "site map", 80: "app", 61: "web resource"}
 
 
@@ -33,21 +32,33 @@ class Layer:
     above: str  # what sits on top: "Active" (unmanaged) or another solution
 
     def message(self) -> str:
-        return (f"an unmanaged layer sits over {self.solution}'s {self.kind} {self.component}: "
-                "our updates to it do not show until it is removed (Solution layers > Remove "
-                "active customizations)")
+        return (
+            f"an unmanaged layer sits over {self.solution}'s {self.kind} {self.component}: "
+            "our updates to it do not show until it is removed (Solution layers > Remove "
+            "active customizations)"
+        )
 
     def to_json(self) -> dict[str, str]:
-        return {"solution": self.solution, "kind": self.kind, "component": self.component,
-                "id": self.component_id, "above": self.above}
+        return {
+            "solution": self.solution,
+            "kind": self.kind,
+            "component": self.component,
+            "id": self.component_id,
+            "above": self.above,
+        }
 
 
 def query_layers(component_id: str, component_name: str) -> Request:
-    flt = (f"msdyn_componentid eq {quote(component_id)} and "
-           f"msdyn_solutioncomponentname eq {quote(component_name)}")
-    return Request("GET", "msdyn_componentlayers", (
-        ("$select", "msdyn_solutionname,msdyn_order,msdyn_name"), ("$filter", flt)),
-        label=f"read the solution layers of {component_name} {component_id}")
+    flt = (
+        f"msdyn_componentid eq {quote(component_id)} and "
+        f"msdyn_solutioncomponentname eq {quote(component_name)}"
+    )
+    return Request(
+        "GET",
+        "msdyn_componentlayers",
+        (("$select", "msdyn_solutionname,msdyn_order,msdyn_name"), ("$filter", flt)),
+        label=f"read the solution layers of {component_name} {component_id}",
+    )
 
 
 def unmanaged_layers(transport: Transport, state: EnvState, solutions: list[str]) -> list[Layer]:
@@ -68,8 +79,9 @@ def unmanaged_layers(transport: Transport, state: EnvState, solutions: list[str]
     return out
 
 
-def _top(transport: Transport, solution: str, kind: int, object_id: str,
-         row: dict[str, object]) -> Layer | None:
+def _top(
+    transport: Transport, solution: str, kind: int, object_id: str, row: dict[str, object]
+) -> Layer | None:
     try:
         layers = transport.get_all(query_layers(object_id, CHECKED[kind]))
     except DataverseError as error:
@@ -81,6 +93,7 @@ def _top(transport: Transport, solution: str, kind: int, object_id: str,
     top = max(layers, key=lambda r: int(r.get("msdyn_order") or 0))
     if str(top.get("msdyn_solutionname") or "") != UNMANAGED:
         return None
-    label = str(row.get("msdyn_name") or row.get("msdyn_schemaname") or top.get("msdyn_name")
-                or object_id)
+    label = str(
+        row.get("msdyn_name") or row.get("msdyn_schemaname") or top.get("msdyn_name") or object_id
+    )
     return Layer(solution, KIND_NAMES[kind], label, object_id, UNMANAGED)

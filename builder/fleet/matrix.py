@@ -26,10 +26,17 @@ def leg(env: Environment, base: Path) -> dict[str, Any]:
             settings = str(env.settings.relative_to(base))
         except ValueError:
             settings = str(env.settings)
-    return {"env_name": env.name, "env_url": env.url, "ring": env.ring, "settings": settings,
-            "scenario": env.scenario, "tenant_id": env.auth.tenant_id,
-            "client_id": env.auth.client_id, "secret_env": env.auth.secret_env,
-            "federated": env.auth.federated}
+    return {
+        "env_name": env.name,
+        "env_url": env.url,
+        "ring": env.ring,
+        "settings": settings,
+        "scenario": env.scenario,
+        "tenant_id": env.auth.tenant_id,
+        "client_id": env.auth.client_id,
+        "secret_env": env.auth.secret_env,
+        "federated": env.auth.federated,
+    }
 
 
 def pick(fleet: Fleet, ring: int | None, now: float) -> tuple[list[Environment], list[str]]:
@@ -46,15 +53,18 @@ def pick(fleet: Fleet, ring: int | None, now: float) -> tuple[list[Environment],
     return chosen, left
 
 
-def job_matrix(fleet: Fleet, engine: str, ring: int | None, now: float, base: Path,
-               jobs: int | None = None) -> tuple[dict[str, Any], list[str]]:
+def job_matrix(
+    fleet: Fleet, engine: str, ring: int | None, now: float, base: Path, jobs: int | None = None
+) -> tuple[dict[str, Any], list[str]]:
     envs, left = pick(fleet, ring, now)
     parallel = jobs or fleet.jobs
     legs = [leg(e, base) for e in envs]
     if engine == "github":
         return {"matrix": {"include": legs}, "max-parallel": parallel}, left
-    return {"matrix": {name: item for name, item in zip(leg_names(envs), legs, strict=True)},
-            "maxParallel": parallel}, left
+    return {
+        "matrix": {name: item for name, item in zip(leg_names(envs), legs, strict=True)},
+        "maxParallel": parallel,
+    }, left
 
 
 def leg_names(envs: list[Environment]) -> list[str]:

@@ -15,8 +15,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def bounded(items: Iterable[T], work: Callable[[T], R], jobs: int,
-            stop: Callable[[], bool] = lambda: False) -> Iterator[tuple[T, R]]:
+def bounded(
+    items: Iterable[T], work: Callable[[T], R], jobs: int, stop: Callable[[], bool] = lambda: False
+) -> Iterator[tuple[T, R]]:
     """(item, result) pairs in the order they finish; items not started when `stop()` turns
     true are left out (the caller sees which)."""
     pending = iter(items)

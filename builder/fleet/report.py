@@ -18,14 +18,14 @@ def headline(rows: list[Row]) -> str:
 
 
 def text_report(rows: list[Row]) -> str:
-    lines = [headline(rows), "versions: " + ", ".join(f"{v} ({n})" for v, n in spread(rows)),
-             ""]
+    lines = [headline(rows), "versions: " + ", ".join(f"{v} ({n})" for v, n in spread(rows)), ""]
     width = max([len(r.name) for r in rows] + [11])
     lines.append(f"{'ring':<5} {'environment':<{width}} {'status':<13} {'version':<18} summary")
     for row in rows:
         ring = "-" if row.ring is None else str(row.ring)
-        lines.append(f"{ring:<5} {row.name:<{width}} {row.status:<13} {row.version:<18} "
-                     f"{row.summary}")
+        lines.append(
+            f"{ring:<5} {row.name:<{width}} {row.status:<13} {row.version:<18} {row.summary}"
+        )
     for row in rows:
         details = _details(row)
         if details:
@@ -34,10 +34,12 @@ def text_report(rows: list[Row]) -> str:
 
 
 def _details(row: Row) -> list[str]:
-    return ([f"error: {e}" for e in row.errors] + [f"warning: {w}" for w in row.warnings]
-            + ([f"settings changed by an administrator: {', '.join(row.drift)}"]
-               if row.drift else [])
-            + [f"unmanaged layer over {x}" for x in row.layers])
+    return (
+        [f"error: {e}" for e in row.errors]
+        + [f"warning: {w}" for w in row.warnings]
+        + ([f"settings changed by an administrator: {', '.join(row.drift)}"] if row.drift else [])
+        + [f"unmanaged layer over {x}" for x in row.layers]
+    )
 
 
 def _cell(text: str) -> str:
@@ -45,14 +47,22 @@ def _cell(text: str) -> str:
 
 
 def markdown_report(rows: list[Row]) -> str:
-    lines = ["## Fleet", "", headline(rows), "",
-             "Versions: " + ", ".join(f"`{v}` ({n})" for v, n in spread(rows)), "",
-             "| ring | environment | status | version | summary |",
-             "|---:|---|---|---|---|"]
+    lines = [
+        "## Fleet",
+        "",
+        headline(rows),
+        "",
+        "Versions: " + ", ".join(f"`{v}` ({n})" for v, n in spread(rows)),
+        "",
+        "| ring | environment | status | version | summary |",
+        "|---:|---|---|---|---|",
+    ]
     for row in rows:
         ring = "" if row.ring is None else str(row.ring)
-        lines.append(f"| {ring} | {_cell(row.name)} | **{row.status}** | {_cell(row.version)} | "
-                     f"{_cell(row.summary)} |")
+        lines.append(
+            f"| {ring} | {_cell(row.name)} | **{row.status}** | {_cell(row.version)} | "
+            f"{_cell(row.summary)} |"
+        )
     detailed = [r for r in rows if _details(r)]
     if detailed:
         lines += ["", "### Diagnostics", ""]
@@ -63,25 +73,45 @@ def markdown_report(rows: list[Row]) -> str:
 
 
 def json_report(rows: list[Row]) -> str:
-    return json.dumps({"summary": {"environments": len(rows), "status": counts(rows),
-                                   "versions": dict(spread(rows))},
-                       "environments": [r.to_json() for r in rows]}, indent=2) + "\n"
+    return (
+        json.dumps(
+            {
+                "summary": {
+                    "environments": len(rows),
+                    "status": counts(rows),
+                    "versions": dict(spread(rows)),
+                },
+                "environments": [r.to_json() for r in rows],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def junit_report(rows: list[Row]) -> str:
-    suites = ET.Element("testsuites", name="voicepkg fleet", tests=str(len(rows)),
-                        failures=str(sum(r.failing for r in rows)))
+    suites = ET.Element(
+        "testsuites",
+        name="voicepkg fleet",
+        tests=str(len(rows)),
+        failures=str(sum(r.failing for r in rows)),
+    )
     for ring in sorted({r.ring for r in rows}, key=lambda x: -1 if x is None else x):
         members = [r for r in rows if r.ring == ring]
-        suite = ET.SubElement(suites, "testsuite", name=f"ring {ring}", tests=str(len(members)),
-                              failures=str(sum(r.failing for r in members)),
-                              skipped=str(sum(r.status in ("skipped", "running")
-                                              for r in members)))
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=f"ring {ring}",
+            tests=str(len(members)),
+            failures=str(sum(r.failing for r in members)),
+            skipped=str(sum(r.status in ("skipped", "running") for r in members)),
+        )
         for row in members:
             case = ET.SubElement(suite, "testcase", name=row.name, classname=f"fleet.ring{ring}")
             if row.failing:
-                failure = ET.SubElement(case, "failure", message=(row.errors or (row.summary,))[0],
-                                        type=row.status)
+                failure = ET.SubElement(
+                    case, "failure", message=(row.errors or (row.summary,))[0], type=row.status
+                )
                 failure.text = "\n".join(_details(row))
             elif row.status in ("skipped", "running"):
                 ET.SubElement(case, "skipped", message=row.summary or row.status)

@@ -61,8 +61,14 @@ class QuietUi:
         return None
 
 
-def roll_out(fleet: Fleet, package: Package, environ: Mapping[str, str], clock: Clock,
-             options: Rollout, done: Callable[[Report], None] = lambda r: None) -> list[Report]:
+def roll_out(
+    fleet: Fleet,
+    package: Package,
+    environ: Mapping[str, str],
+    clock: Clock,
+    options: Rollout,
+    done: Callable[[Report], None] = lambda r: None,
+) -> list[Report]:
     previous = read_previous(options.reports) if options.reports else {}
     rings = [options.ring] if options.ring is not None else fleet.ring_numbers()
     reports: list[Report] = []
@@ -72,8 +78,9 @@ def roll_out(fleet: Fleet, package: Package, environ: Mapping[str, str], clock: 
         if halted:
             ring_reports = [not_run(e, package, "halted", halted, clock.wall()) for e in envs]
         else:
-            ring_reports, halted = _ring(ring, envs, package, environ, clock, options,
-                                         previous, done)
+            ring_reports, halted = _ring(
+                ring, envs, package, environ, clock, options, previous, done
+            )
         for report in ring_reports:
             if report["fleet"].get("reason") and options.reports:
                 save(options.reports, report)
@@ -81,16 +88,26 @@ def roll_out(fleet: Fleet, package: Package, environ: Mapping[str, str], clock: 
     return reports
 
 
-def _ring(ring: int, envs: list[Environment], package: Package, environ: Mapping[str, str],
-          clock: Clock, options: Rollout, previous: dict[str, Report],
-          done: Callable[[Report], None]) -> tuple[list[Report], str]:
+def _ring(
+    ring: int,
+    envs: list[Environment],
+    package: Package,
+    environ: Mapping[str, str],
+    clock: Clock,
+    options: Rollout,
+    previous: dict[str, Report],
+    done: Callable[[Report], None],
+) -> tuple[list[Report], str]:
     reports: list[Report] = []
     todo: list[Environment] = []
     for env in envs:
         reason = skip_reason(env, previous.get(env.name), package.version, clock.wall())
         if reason:
-            reports.append(carried(previous[env.name]) if reason == "done" else
-                           not_run(env, package, "skipped", reason, clock.wall()))
+            reports.append(
+                carried(previous[env.name])
+                if reason == "done"
+                else not_run(env, package, "skipped", reason, clock.wall())
+            )
         else:
             todo.append(env)
     failed = 0
@@ -100,6 +117,7 @@ def _ring(ring: int, envs: list[Environment], package: Package, environ: Mapping
 
     started: set[str] = set()
     with shared_client(options.jobs) as client:
+
         def one(env: Environment) -> Report:
             return deploy_one(env, package, environ, clock, options, client)
 
@@ -112,27 +130,36 @@ def _ring(ring: int, envs: list[Environment], package: Package, environ: Mapping
             reports.append(report)
     if not stop():
         return reports, ""
-    why = (f"ring {ring} halted: {failed} of {len(todo)} failed "
-           f"(halt at {options.halt.describe()})")
-    reports += [not_run(e, package, "halted", why, clock.wall()) for e in todo
-                if e.name not in started]
+    why = f"ring {ring} halted: {failed} of {len(todo)} failed (halt at {options.halt.describe()})"
+    reports += [
+        not_run(e, package, "halted", why, clock.wall()) for e in todo if e.name not in started
+    ]
     return reports, why
 
 
 def skip_reason(env: Environment, earlier: Report | None, version: str, now: float) -> str:
     if env.excluded:
         return "excluded in the fleet file"
-    if earlier is not None and earlier.get("status") == "done" and earlier.get(
-            "fleet", {}).get("package_version") == version and not earlier["fleet"].get(
-            "reason"):
+    if (
+        earlier is not None
+        and earlier.get("status") == "done"
+        and earlier.get("fleet", {}).get("package_version") == version
+        and not earlier["fleet"].get("reason")
+    ):
         return "done"
     if env.maintenance is not None and not env.maintenance.is_open(now):
         return f"outside its maintenance window ({env.maintenance.text})"
     return ""
 
 
-def deploy_one(env: Environment, package: Package, environ: Mapping[str, str], clock: Clock,
-               options: Rollout, client: httpx.Client) -> Report:
+def deploy_one(
+    env: Environment,
+    package: Package,
+    environ: Mapping[str, str],
+    clock: Clock,
+    options: Rollout,
+    client: httpx.Client,
+) -> Report:
     """One environment's deploy, its report; every failure stays in the report."""
     started = clock.wall()
     outcome = Outcome()
@@ -141,44 +168,71 @@ def deploy_one(env: Environment, package: Package, environ: Mapping[str, str], c
     except BuildError as error:
         outcome.fail(error)
     except Exception as error:  # noqa: BLE001 - one environment's bug must not stop the fleet
-        outcome.fail(BuildError.at("FLT099", f"internal error: {type(error).__name__}: {error}",
-                                   file="deploy", hint="please report it", exit_code=70))
+        outcome.fail(
+            BuildError.at(
+                "FLT099",
+                f"internal error: {type(error).__name__}: {error}",
+                file="deploy",
+                hint="please report it",
+                exit_code=70,
+            )
+        )
     report = json_report(outcome, RunInfo("deploy", env.url, started, clock.wall(), package))
     report["fleet"] = fleet_key(env, package)
     return report
 
 
-def _deploy(env: Environment, package: Package, environ: Mapping[str, str], clock: Clock,
-            options: Rollout, client: httpx.Client) -> Outcome:
+def _deploy(
+    env: Environment,
+    package: Package,
+    environ: Mapping[str, str],
+    clock: Clock,
+    options: Rollout,
+    client: httpx.Client,
+) -> Outcome:
     spec, variables = credentials(env, environ)
-    deployment = (load_deployment_settings(env.settings, variables) if env.settings
-                  else DeploymentSettings())
+    deployment = (
+        load_deployment_settings(env.settings, variables) if env.settings else DeploymentSettings()
+    )
     transport = open_transport(env, spec, clock, options.timeout, client)
     ui = QuietUi()
-    job = Deployment(package, Options(env.scenario, options.mode, options.allow_data_loss),
-                     deployment,
-                     environ=variables)
+    job = Deployment(
+        package,
+        Options(env.scenario, options.mode, options.allow_data_loss),
+        deployment,
+        environ=variables,
+    )
     runner = new_runner(transport, clock, transport.deadline or 0.0, options.interval, ui)
     return run_deploy(job, runner, ui)
 
 
 def fleet_key(env: Environment, package: Package, reason: str = "") -> dict[str, Any]:
-    key: dict[str, Any] = {"name": env.name, "ring": env.ring, "tags": list(env.tags),
-                           "package_version": package.version}
+    key: dict[str, Any] = {
+        "name": env.name,
+        "ring": env.ring,
+        "tags": list(env.tags),
+        "package_version": package.version,
+    }
     if reason:
         key["reason"] = reason
     return key
 
 
-def not_run(env: Environment, package: Package, status: str, reason: str,
-            clock_wall: float = 0.0) -> Report:
+def not_run(
+    env: Environment, package: Package, status: str, reason: str, clock_wall: float = 0.0
+) -> Report:
     """The report of an environment not deployed (skipped, or not started after a halt):
     deploy's envelope, nothing done, the reason as a warning."""
     code = "FLT050" if status == "skipped" else "FLT051"
     run = RunInfo("deploy", env.url, clock_wall, clock_wall, package)
     report = envelope(run, 0, [diagnostic(code, reason, file="fleet", severity="warning")])
-    report |= {"status": status, "scenario": None, "solutions": [], "checks": [],
-               "fleet": fleet_key(env, package, reason)}
+    report |= {
+        "status": status,
+        "scenario": None,
+        "solutions": [],
+        "checks": [],
+        "fleet": fleet_key(env, package, reason),
+    }
     return report
 
 
@@ -190,8 +244,10 @@ def carried(report: Report) -> Report:
 
 
 def save(folder: Path, report: Report) -> None:
-    write_atomic(folder / f"{report['fleet']['name']}.json",
-                 (json.dumps(report, indent=2) + "\n").encode("utf-8"))
+    write_atomic(
+        folder / f"{report['fleet']['name']}.json",
+        (json.dumps(report, indent=2) + "\n").encode("utf-8"),
+    )
 
 
 def read_previous(folder: Path) -> dict[str, Report]:

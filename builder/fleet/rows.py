@@ -14,8 +14,18 @@ from ..errors import BuildError
 from .fleetfile import Fleet
 
 # worst first: the order a release manager reads them in
-SEVERITY = ("failed", "refused", "halted", "running", "warning", "changes", "skipped",
-            "nothing to do", "ok", "done")
+SEVERITY = (
+    "failed",
+    "refused",
+    "halted",
+    "running",
+    "warning",
+    "changes",
+    "skipped",
+    "nothing to do",
+    "ok",
+    "done",
+)
 FAILING = frozenset({"failed", "refused", "halted"})
 MAX_REPORT_BYTES = 16 * 1024 * 1024
 
@@ -47,10 +57,18 @@ class Row:
         return "not installed" if self.read else "unknown"
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "ring": self.ring, "url": self.url, "status": self.status,
-                "versions": self.versions, "summary": self.summary, "errors": list(self.errors),
-                "warnings": list(self.warnings), "changed_settings": list(self.drift),
-                "layers": list(self.layers)}
+        return {
+            "name": self.name,
+            "ring": self.ring,
+            "url": self.url,
+            "status": self.status,
+            "versions": self.versions,
+            "summary": self.summary,
+            "errors": list(self.errors),
+            "warnings": list(self.warnings),
+            "changed_settings": list(self.drift),
+            "layers": list(self.layers),
+        }
 
 
 def read_rows(paths: list[Path], fleet: Fleet | None) -> list[Row]:
@@ -68,14 +86,17 @@ def read_rows(paths: list[Path], fleet: Fleet | None) -> list[Row]:
 def combine(earlier: Row, later: Row) -> Row:
     def union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(dict.fromkeys(a + b))
-    first, second = ((later, earlier) if earlier.kind == "deploy" != later.kind
-                     else (earlier, later))
-    return replace(second, ring=second.ring if second.ring is not None else first.ring,
-                   versions=second.versions or first.versions,
-                   read=first.read or second.read,
-                   warnings=union(first.warnings, second.warnings),
-                   drift=union(first.drift, second.drift),
-                   layers=union(first.layers, second.layers))
+
+    first, second = (later, earlier) if earlier.kind == "deploy" != later.kind else (earlier, later)
+    return replace(
+        second,
+        ring=second.ring if second.ring is not None else first.ring,
+        versions=second.versions or first.versions,
+        read=first.read or second.read,
+        warnings=union(first.warnings, second.warnings),
+        drift=union(first.drift, second.drift),
+        layers=union(first.layers, second.layers),
+    )
 
 
 def _items(path: Path) -> list[dict[str, Any]]:
@@ -84,15 +105,20 @@ def _items(path: Path) -> list[dict[str, Any]]:
             raise ValueError(f"larger than {MAX_REPORT_BYTES} bytes")
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise BuildError.at("FLT040", f"not a report: {error}", file=str(path),
-                            hint="pass the JSON reports of deploy --json, fleet deploy, "
-                                 "or fleet status/plan --format json") from None
+        raise BuildError.at(
+            "FLT040",
+            f"not a report: {error}",
+            file=str(path),
+            hint="pass the JSON reports of deploy --json, fleet deploy, "
+            "or fleet status/plan --format json",
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("environments"), list):
         return [e for e in data["environments"] if isinstance(e, dict)]
     if isinstance(data, dict) and ("environment" in data or "kind" in data):
         return [data]
-    raise BuildError.at("FLT040", "not a report of deploy, fleet deploy, status or plan",
-                        file=str(path))
+    raise BuildError.at(
+        "FLT040", "not a report of deploy, fleet deploy, status or plan", file=str(path)
+    )
 
 
 def to_row(item: dict[str, Any], fleet: Fleet | None, fallback: str) -> Row:
@@ -102,23 +128,37 @@ def to_row(item: dict[str, Any], fleet: Fleet | None, fallback: str) -> Row:
 
 
 def _fleet_row(item: dict[str, Any]) -> Row:
-    layers = tuple(f"{x.get('solution')} {x.get('kind')} {x.get('component')}"
-                   for x in item.get("layers") or [])
+    layers = tuple(
+        f"{x.get('solution')} {x.get('kind')} {x.get('component')}"
+        for x in item.get("layers") or []
+    )
     if item["kind"] == "plan":
-        summary = "; ".join(f"{s['uniquename']} {s['action']} {s.get('from') or '-'} -> "
-                            f"{s['to']}" for s in item.get("steps") or [])
+        summary = "; ".join(
+            f"{s['uniquename']} {s['action']} {s.get('from') or '-'} -> {s['to']}"
+            for s in item.get("steps") or []
+        )
         extra = [f"data loss: {d}" for d in item.get("data_loss") or []] + [
-            f"missing value: {m}" for m in item.get("missing_settings") or []]
+            f"missing value: {m}" for m in item.get("missing_settings") or []
+        ]
     else:
-        summary = f"scenario {item.get('scenario')}" + (", behind the package"
-                                                         if item.get("behind") else "")
+        summary = f"scenario {item.get('scenario')}" + (
+            ", behind the package" if item.get("behind") else ""
+        )
         extra = []
-    return Row(str(item["name"]), item.get("ring"), str(item.get("url", "")),
-               str(item.get("status", "failed")), _installed(item.get("installed") or {}),
-               summary, tuple(item.get("errors") or ()),
-               tuple(extra + list(item.get("warnings") or ())),
-               tuple(item.get("changed_settings") or ()), layers, str(item["kind"]),
-               item.get("status") != "failed")
+    return Row(
+        str(item["name"]),
+        item.get("ring"),
+        str(item.get("url", "")),
+        str(item.get("status", "failed")),
+        _installed(item.get("installed") or {}),
+        summary,
+        tuple(item.get("errors") or ()),
+        tuple(extra + list(item.get("warnings") or ())),
+        tuple(item.get("changed_settings") or ()),
+        layers,
+        str(item["kind"]),
+        item.get("status") != "failed",
+    )
 
 
 def _deploy_row(item: dict[str, Any], fleet: Fleet | None, fallback: str) -> Row:
@@ -131,19 +171,40 @@ def _deploy_row(item: dict[str, Any], fleet: Fleet | None, fallback: str) -> Row
     status = str(item.get("status") or "failed")
     status = "failed" if status == "usage" else status
     solutions = [s for s in item.get("solutions") or [] if isinstance(s, dict)]
-    versions = {str(s.get("uniquename")): str(s.get("to") if s.get("status") in (
-        "done", "skipped") else s.get("from") or "") for s in solutions}
-    summary = str(key.get("reason") or "; ".join(
-        f"{s.get('uniquename')} {s.get('action')} {s.get('from') or '-'} -> {s.get('to')}: "
-        f"{s.get('status')}" for s in solutions))
+    versions = {
+        str(s.get("uniquename")): str(
+            s.get("to") if s.get("status") in ("done", "skipped") else s.get("from") or ""
+        )
+        for s in solutions
+    }
+    summary = str(
+        key.get("reason")
+        or "; ".join(
+            f"{s.get('uniquename')} {s.get('action')} {s.get('from') or '-'} -> {s.get('to')}: "
+            f"{s.get('status')}"
+            for s in solutions
+        )
+    )
     if key.get("earlier"):
         summary = "done in an earlier run; " + summary
     diagnostics = [d for d in item.get("diagnostics") or () if isinstance(d, dict)]
     errors = tuple(_said(d) for d in diagnostics if d.get("severity") == "error")
-    warnings = tuple(_said(d) for d in diagnostics if d.get("severity") != "error"
-                     and d.get("message") != key.get("reason"))
-    return Row(name, ring, url, status, {k: v for k, v in versions.items() if v}, summary,
-               errors, warnings, read=bool(solutions))
+    warnings = tuple(
+        _said(d)
+        for d in diagnostics
+        if d.get("severity") != "error" and d.get("message") != key.get("reason")
+    )
+    return Row(
+        name,
+        ring,
+        url,
+        status,
+        {k: v for k, v in versions.items() if v},
+        summary,
+        errors,
+        warnings,
+        read=bool(solutions),
+    )
 
 
 def _said(item: dict[str, Any]) -> str:
@@ -158,9 +219,11 @@ def _installed(installed: dict[str, str]) -> dict[str, str]:
 
 def ordered(rows: list[Row]) -> list[Row]:
     """Failures first, then by ring and name."""
+
     def rank(row: Row) -> tuple[int, int, str]:
         severity = SEVERITY.index(row.status) if row.status in SEVERITY else 0
         return severity, row.ring if row.ring is not None else 99, row.name
+
     return sorted(rows, key=rank)
 
 
@@ -172,4 +235,5 @@ def spread(rows: list[Row]) -> list[tuple[str, int]]:
 def counts(rows: list[Row]) -> dict[str, int]:
     found = Counter(r.status for r in rows)
     return {s: found[s] for s in SEVERITY if found[s]} | {
-        s: n for s, n in found.items() if s not in SEVERITY}
+        s: n for s, n in found.items() if s not in SEVERITY
+    }

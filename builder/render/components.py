@@ -18,31 +18,49 @@ _BINDING = {"global": 0, "entity": 1, "entitycollection": 2}
 _STEP_TYPE = {"none": 0, "async": 1, "sync_and_async": 2}
 # customapirequestparameter.type / customapiresponseproperty.type choice values
 PARAMETER_TYPES = {
-    "Boolean": 0, "DateTime": 1, "Decimal": 2, "Entity": 3, "EntityCollection": 4,
-    "EntityReference": 5, "Float": 6, "Integer": 7, "Money": 8, "Picklist": 9, "String": 10,
-    "StringArray": 11, "Guid": 12,
+    "Boolean": 0,
+    "DateTime": 1,
+    "Decimal": 2,
+    "Entity": 3,
+    "EntityCollection": 4,
+    "EntityReference": 5,
+    "Float": 6,
+    "Integer": 7,
+    "Money": 8,
+    "Picklist": 9,
+    "String": 10,
+    "StringArray": 11,
+    "Guid": 12,
 }
+
+
+def _env_var_path(schema_name: str) -> str:
+    return f"environmentvariabledefinitions/{schema_name}/environmentvariabledefinition.xml"
 
 
 def environment_variable_files(part: Project) -> dict[str, bytes]:
     return {
-        f"environmentvariabledefinitions/{v.schema_name}/environmentvariabledefinition.xml":
-            render_record(_env_var_row(v, OUR_VERSION))
+        _env_var_path(v.schema_name): render_record(_env_var_row(v, OUR_VERSION))
         for v in part.environment_variables
     }
 
 
 def _env_var_row(var: EnvironmentVariable, version: str) -> Record:
-    return record("environmentvariabledefinition", "schemaname", var.schema_name, [
-        optional(text("defaultvalue", var.default_value)),
-        optional(label("description", var.description)),
-        label("displayname", var.display_name),
-        text("introducedversion", version),
-        flag("iscustomizable", True),
-        flag("isrequired", var.required),
-        text("secretstore", 0),
-        text("type", ENV_VAR_TYPES[var.type]),
-    ])
+    return record(
+        "environmentvariabledefinition",
+        "schemaname",
+        var.schema_name,
+        [
+            optional(text("defaultvalue", var.default_value)),
+            optional(label("description", var.description)),
+            label("displayname", var.display_name),
+            text("introducedversion", version),
+            flag("iscustomizable", True),
+            flag("isrequired", var.required),
+            text("secretstore", 0),
+            text("type", ENV_VAR_TYPES[var.type]),
+        ],
+    )
 
 
 def custom_api_files(part: Project) -> dict[str, bytes]:
@@ -51,28 +69,36 @@ def custom_api_files(part: Project) -> dict[str, bytes]:
         folder = f"customapis/{api.unique_name}"
         files[f"{folder}/customapi.xml"] = render_record(_api_row(api))
         for p in api.request:
-            files[f"{folder}/customapirequestparameters/{p.unique_name}/"
-                  "customapirequestparameter.xml"] = render_record(_parameter_row(api, p, True))
+            files[
+                f"{folder}/customapirequestparameters/{p.unique_name}/customapirequestparameter.xml"
+            ] = render_record(_parameter_row(api, p, True))
         for p in api.response:
-            files[f"{folder}/customapiresponseproperties/{p.unique_name}/"
-                  "customapiresponseproperty.xml"] = render_record(_parameter_row(api, p, False))
+            files[
+                f"{folder}/customapiresponseproperties/{p.unique_name}/"
+                "customapiresponseproperty.xml"
+            ] = render_record(_parameter_row(api, p, False))
     return files
 
 
 def _api_row(api: CustomApi) -> Record:
-    return record("customapi", "uniquename", api.unique_name, [
-        text("allowedcustomprocessingsteptype", _STEP_TYPE[api.allowed_step_type]),
-        text("bindingtype", _BINDING[api.binding]),
-        text("boundentitylogicalname", api.bound_table),
-        optional(label("description", api.description)),
-        label("displayname", api.display_name),
-        text("executeprivilegename", api.execute_privilege),
-        flag("iscustomizable", False),  # the API's contract is ours; nobody edits it in place
-        flag("isfunction", api.is_function),
-        flag("isprivate", api.is_private),
-        text("name", api.unique_name),
-        _plugin_type(api),
-    ])
+    return record(
+        "customapi",
+        "uniquename",
+        api.unique_name,
+        [
+            text("allowedcustomprocessingsteptype", _STEP_TYPE[api.allowed_step_type]),
+            text("bindingtype", _BINDING[api.binding]),
+            text("boundentitylogicalname", api.bound_table),
+            optional(label("description", api.description)),
+            label("displayname", api.display_name),
+            text("executeprivilegename", api.execute_privilege),
+            flag("iscustomizable", False),  # the API's contract is ours; nobody edits it in place
+            flag("isfunction", api.is_function),
+            flag("isprivate", api.is_private),
+            text("name", api.unique_name),
+            _plugin_type(api),
+        ],
+    )
 
 
 def _plugin_type(api: CustomApi) -> Field:
@@ -84,23 +110,30 @@ def _plugin_type(api: CustomApi) -> Field:
 
 def _parameter_row(api: CustomApi, param: CustomApiParameter, request: bool) -> Record:
     element = "customapirequestparameter" if request else "customapiresponseproperty"
-    return record(element, "uniquename", param.unique_name, [
-        optional(label("description", param.description)),
-        label("displayname", param.display_name),
-        flag("iscustomizable", False),
-        # isoptional exists on request parameters only: import rejects it on a response.
-        flag("isoptional", param.optional) if request else None,
-        text("logicalentityname", ""),
-        text("name", f"{api.unique_name}.{param.unique_name}"),
-        text("type", _parameter_type(param)),
-    ])
+    return record(
+        element,
+        "uniquename",
+        param.unique_name,
+        [
+            optional(label("description", param.description)),
+            label("displayname", param.display_name),
+            flag("iscustomizable", False),
+            # isoptional exists on request parameters only: import rejects it on a response.
+            flag("isoptional", param.optional) if request else None,
+            text("logicalentityname", ""),
+            text("name", f"{api.unique_name}.{param.unique_name}"),
+            text("type", _parameter_type(param)),
+        ],
+    )
 
 
 def _parameter_type(param: CustomApiParameter) -> int:
     if param.type not in PARAMETER_TYPES:
         raise BuildError.at(
-            "BLD201", f"custom API parameter {param.unique_name}: unknown type {param.type!r}",
-            file=param.src.file, line=param.src.line,
+            "BLD201",
+            f"custom API parameter {param.unique_name}: unknown type {param.type!r}",
+            file=param.src.file,
+            line=param.src.line,
             hint="use one of " + ", ".join(PARAMETER_TYPES),
         )
     return PARAMETER_TYPES[param.type]

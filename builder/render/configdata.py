@@ -50,11 +50,14 @@ def render_config_data(project: Project) -> dict[str, bytes]:
     entities = [settings_entity(project)] if project.settings else []
     if project.cif1_providers:
         entities.append(ciprovider_entity(project.cif1_providers))
-    return with_content_types({
-        "data_schema.xml": render_xml("configdata/data_schema.xml.j2", entities=entities),
-        "data.xml": render_xml("configdata/data.xml.j2", entities=entities,
-                               timestamp=_timestamp()),
-    })
+    return with_content_types(
+        {
+            "data_schema.xml": render_xml("configdata/data_schema.xml.j2", entities=entities),
+            "data.xml": render_xml(
+                "configdata/data.xml.j2", entities=entities, timestamp=_timestamp()
+            ),
+        }
+    )
 
 
 def _timestamp() -> str:
@@ -80,11 +83,18 @@ def settings_entity(project: Project) -> DataEntity:
     fields = [
         SchemaField(p + n, _display(table, p + n), k) for n, k in zip(names, kinds, strict=True)
     ]
-    fields += [SchemaField("statecode", "Status", "state", False),
-               SchemaField("statuscode", "Status Reason", "status", False)]
+    fields += [
+        SchemaField("statecode", "Status", "state", False),
+        SchemaField("statuscode", "Status Reason", "status", False),
+    ]
     return DataEntity(
-        table.logical_name, table.display_name, p + "settingid", p + "name", True,
-        tuple(fields), tuple(_setting_record(p, options, s) for s in project.settings),
+        table.logical_name,
+        table.display_name,
+        p + "settingid",
+        p + "name",
+        True,
+        tuple(fields),
+        tuple(_setting_record(p, options, s) for s in project.settings),
     )
 
 
@@ -92,8 +102,11 @@ def _settings_table(project: Project) -> Table:
     name = f"{project.publisher.prefix}_setting"
     table = project.table(name)
     if table is None:
-        raise BuildError.at("BLD301", f"settings are declared but there is no table {name}",
-                            hint="declare the settings table; its choices give the values")
+        raise BuildError.at(
+            "BLD301",
+            f"settings are declared but there is no table {name}",
+            hint="declare the settings table; its choices give the values",
+        )
     return table
 
 
@@ -103,16 +116,20 @@ def _display(table: Table, column: str) -> str:
 
 
 def _setting_record(p: str, options: dict[str, Options], s: Setting) -> DataRecord:
-    return _record(p + "settingid", str(s.id), [
-        (p + "name", s.name),
-        (p + "value", s.default),
-        (p + "defaultvalue", s.default),
-        (p + "category", str(choice_value(options["category"], s.category, s))),
-        (p + "datatype", str(choice_value(options["datatype"], s.datatype, s))),
-        (p + "description", s.description),
-        ("statecode", "0"),
-        ("statuscode", "1"),
-    ])
+    return _record(
+        p + "settingid",
+        str(s.id),
+        [
+            (p + "name", s.name),
+            (p + "value", s.default),
+            (p + "defaultvalue", s.default),
+            (p + "category", str(choice_value(options["category"], s.category, s))),
+            (p + "datatype", str(choice_value(options["datatype"], s.datatype, s))),
+            (p + "description", s.description),
+            ("statecode", "0"),
+            ("statuscode", "1"),
+        ],
+    )
 
 
 def choice_value(options: Options, label: str, setting: Setting) -> int:
@@ -122,8 +139,10 @@ def choice_value(options: Options, label: str, setting: Setting) -> int:
         if option.label.casefold() == label.casefold():
             return option.value
     raise BuildError.at(
-        "BLD302", f"setting {setting.name}: {column} has no option {label!r}",
-        file=setting.src.file, line=setting.src.line,
+        "BLD302",
+        f"setting {setting.name}: {column} has no option {label!r}",
+        file=setting.src.file,
+        line=setting.src.line,
         hint=f"add the option to {column} or fix the setting",
     )
 
@@ -144,8 +163,13 @@ def _options(project: Project, table: Table, column: str) -> Options:
 def ciprovider_entity(providers: tuple[Cif1Provider, ...]) -> DataEntity:
     fields = tuple(SchemaField(n, d, t) for n, d, t in _CIPROVIDER_FIELDS)
     return DataEntity(
-        "msdyn_ciprovider", "Channel Integration Framework v1.0 Provider", "msdyn_ciproviderid",
-        "msdyn_name", False, fields, tuple(_ciprovider_record(p) for p in providers),
+        "msdyn_ciprovider",
+        "Channel Integration Framework v1.0 Provider",
+        "msdyn_ciproviderid",
+        "msdyn_name",
+        False,
+        fields,
+        tuple(_ciprovider_record(p) for p in providers),
     )
 
 
@@ -165,17 +189,21 @@ _CIPROVIDER_FIELDS = (
 
 
 def _ciprovider_record(p: Cif1Provider) -> DataRecord:
-    return _record("msdyn_ciproviderid", str(p.id), [
-        ("msdyn_name", p.name),
-        ("msdyn_label", p.label),
-        ("msdyn_landingurl", p.landing_url),
-        ("msdyn_clicktoact", _cmt_bool(p.enable_outbound)),
-        ("msdyn_sortorder", str(p.sort_order)),
-        ("msdyn_ciproviderapiversion", str(p.api_version)),
-        ("msdyn_trusteddomain", p.trusted_domain),
-        ("msdyn_customparams", p.custom_params),
-        ("msdyn_enableanalytics", _cmt_bool(p.enable_analytics)),
-    ])
+    return _record(
+        "msdyn_ciproviderid",
+        str(p.id),
+        [
+            ("msdyn_name", p.name),
+            ("msdyn_label", p.label),
+            ("msdyn_landingurl", p.landing_url),
+            ("msdyn_clicktoact", _cmt_bool(p.enable_outbound)),
+            ("msdyn_sortorder", str(p.sort_order)),
+            ("msdyn_ciproviderapiversion", str(p.api_version)),
+            ("msdyn_trusteddomain", p.trusted_domain),
+            ("msdyn_customparams", p.custom_params),
+            ("msdyn_enableanalytics", _cmt_bool(p.enable_analytics)),
+        ],
+    )
 
 
 def _cmt_bool(value: bool) -> str:

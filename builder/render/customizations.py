@@ -98,8 +98,13 @@ def environment() -> jinja2.Environment:
     An overlay with copied dicts, so the shared environment is left as it is."""
     env = templating.environment().overlay()
     env.filters = {**env.filters, "indent": indent}
-    env.globals = {**env.globals, "lang": LCID, "attributes_xml": xmlwrite.attributes_xml,
-                   "optionset_xml": xmlwrite.optionset_xml, "labels_xml": xmlwrite.labels_xml}
+    env.globals = {
+        **env.globals,
+        "lang": LCID,
+        "attributes_xml": xmlwrite.attributes_xml,
+        "optionset_xml": xmlwrite.optionset_xml,
+        "labels_xml": xmlwrite.labels_xml,
+    }
     return env
 
 
@@ -189,7 +194,9 @@ class Document:
         return [
             name
             for name, always in SECTIONS
-            if always or name in self.raw or (name == "AppModules" and self.apps)
+            if always
+            or name in self.raw
+            or (name == "AppModules" and self.apps)
             or (name == "EntityDataSources" and self.data_sources)
         ]
 

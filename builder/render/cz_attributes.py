@@ -90,8 +90,13 @@ class AttrVM:
 # --- system columns ---------------------------------------------------------------------
 
 
-SYSTEM_DEFAULTS: dict[str, Any] = {"custom": False, "audit": False, "version": SYSTEM_VERSION,
-                                   "valid_update": False, "valid_create": False}
+SYSTEM_DEFAULTS: dict[str, Any] = {
+    "custom": False,
+    "audit": False,
+    "version": SYSTEM_VERSION,
+    "valid_update": False,
+    "valid_create": False,
+}
 
 
 def _system(physical: str, type_: str, label: str, description: str, **kw: Any) -> AttrVM:

@@ -54,8 +54,12 @@ def _choose(mapping: dict[str, str], column: Column) -> str:
 
 def _text(column: Column, ctx: ColumnContext) -> Fields:
     size = column.max_length or 100
-    return {"type": "nvarchar", "format": _choose(TEXT_FORMATS, column), "max_length": size,
-            "length": size * 2}
+    return {
+        "type": "nvarchar",
+        "format": _choose(TEXT_FORMATS, column),
+        "max_length": size,
+        "length": size * 2,
+    }
 
 
 def _memo(column: Column, ctx: ColumnContext) -> Fields:
@@ -69,23 +73,37 @@ def _bounds(column: Column, low: float, high: float) -> Fields:
 
 
 def _integer(column: Column, ctx: ColumnContext) -> Fields:
-    return {"type": "int", "format": _choose(INT_FORMATS, column),
-            **_bounds(column, -2147483648, 2147483647)}
+    return {
+        "type": "int",
+        "format": _choose(INT_FORMATS, column),
+        **_bounds(column, -2147483648, 2147483647),
+    }
 
 
 def _decimal(column: Column, ctx: ColumnContext) -> Fields:
-    return {"type": "decimal", "accuracy": 2 if column.precision is None else column.precision,
-            **_bounds(column, -100000000000, 100000000000)}
+    return {
+        "type": "decimal",
+        "accuracy": 2 if column.precision is None else column.precision,
+        **_bounds(column, -100000000000, 100000000000),
+    }
 
 
 def _money(column: Column, ctx: ColumnContext) -> Fields:
-    return {"type": "money", "accuracy": 2 if column.precision is None else column.precision,
-            "accuracy_source": 2, **_bounds(column, -922337203685477, 922337203685477)}
+    return {
+        "type": "money",
+        "accuracy": 2 if column.precision is None else column.precision,
+        "accuracy_source": 2,
+        **_bounds(column, -922337203685477, 922337203685477),
+    }
 
 
 def _datetime(column: Column, ctx: ColumnContext) -> Fields:
-    return {"type": "datetime", "format": _choose(DATE_FORMATS, column), "datetime_behavior": 1,
-            "datetime_changeable": True}
+    return {
+        "type": "datetime",
+        "format": _choose(DATE_FORMATS, column),
+        "datetime_behavior": 1,
+        "datetime_changeable": True,
+    }
 
 
 def _lookup(column: Column, ctx: ColumnContext) -> Fields:
@@ -164,14 +182,19 @@ def column_attributes(column: Column, ctx: ColumnContext) -> list[AttrVM]:
     attr = AttrVM(**fields)
     if column.type != "money":
         return [attr]
-    twin = AttrVM(**(fields | {
-        "physical": f"{column.logical_name}_Base",
-        "display_name": f"{column.display_name} (Base)",
-        "description": f"Value of the {column.display_name} in base currency.",
-        "ime": "disabled",
-        "valid_update": False,
-        "valid_create": False,
-        "calculation_of": column.schema_name,
-        "required": "none",
-    }))
+    twin = AttrVM(
+        **(
+            fields
+            | {
+                "physical": f"{column.logical_name}_Base",
+                "display_name": f"{column.display_name} (Base)",
+                "description": f"Value of the {column.display_name} in base currency.",
+                "ime": "disabled",
+                "valid_update": False,
+                "valid_create": False,
+                "calculation_of": column.schema_name,
+                "required": "none",
+            }
+        )
+    )
     return [attr, twin]

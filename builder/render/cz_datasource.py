@@ -51,17 +51,27 @@ def data_sources(project: Project) -> tuple[DataSourceVM, ...]:
     variables = sorted({t.virtual.url_variable for t in project.tables if t.virtual})
     if not variables:
         return ()
-    return (DataSourceVM(braced(SOURCE_ID), SOURCE_NAME, connection_definition(
-        DESCRIPTION.format(variable=" / ".join(variables))), braced(ODATA_PROVIDER)),)
+    return (
+        DataSourceVM(
+            braced(SOURCE_ID),
+            SOURCE_NAME,
+            connection_definition(DESCRIPTION.format(variable=" / ".join(variables))),
+            braced(ODATA_PROVIDER),
+        ),
+    )
 
 
 def connection_definition(description: str) -> str:
     """The data source's columns as the export's `ConnectionDefinition`: indented JSON with
     CRLF line ends, form-URL-encoded (spaces as `+`)."""
     values: dict[str, object] = {
-        "Name": SOURCE_NAME, "Uri": PLACEHOLDER_URI, "Timeout": TIMEOUT,
-        "PaginationType": PAGINATION_TYPE, "PaginationMode": PAGINATION_MODE,
-        "ReturnInlineCount": RETURN_INLINE_COUNT, "Description": description,
+        "Name": SOURCE_NAME,
+        "Uri": PLACEHOLDER_URI,
+        "Timeout": TIMEOUT,
+        "PaginationType": PAGINATION_TYPE,
+        "PaginationMode": PAGINATION_MODE,
+        "ReturnInlineCount": RETURN_INLINE_COUNT,
+        "Description": description,
         "odatadatasourceId": str(SOURCE_ID),
     }
     for n in range(1, 11):

@@ -61,9 +61,10 @@ def _app_rule(command: Command, library: WebResource) -> str:
             "CZ050",
             f"command {command.id} is limited to app {command.app}, but {library.name} "
             f"does not define {function}",
-            file=command.src.file, line=command.src.line,
+            file=command.src.file,
+            line=command.src.line,
             hint=f"add {function}(appUniqueName) to the script (resolving to true inside that "
-                 "app), or drop app= from the command",
+            "app), or drop app= from the command",
         )
     return f"{command.id}.EnableRule.App"
 

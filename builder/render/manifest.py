@@ -28,11 +28,31 @@ INCLUDE_SUBCOMPONENTS, SHELL_ONLY = 0, 2
 
 # The Address fields of a publisher, in export order; all nil but these two.
 _ADDRESS_FIELDS = (
-    "AddressTypeCode", "City", "County", "Country", "Fax", "FreightTermsCode",
-    "ImportSequenceNumber", "Latitude", "Line1", "Line2", "Line3", "Longitude", "Name",
-    "PostalCode", "PostOfficeBox", "PrimaryContactName", "ShippingMethodCode",
-    "StateOrProvince", "Telephone1", "Telephone2", "Telephone3", "TimeZoneRuleVersionNumber",
-    "UPSZone", "UTCOffset", "UTCConversionTimeZoneCode",
+    "AddressTypeCode",
+    "City",
+    "County",
+    "Country",
+    "Fax",
+    "FreightTermsCode",
+    "ImportSequenceNumber",
+    "Latitude",
+    "Line1",
+    "Line2",
+    "Line3",
+    "Longitude",
+    "Name",
+    "PostalCode",
+    "PostOfficeBox",
+    "PrimaryContactName",
+    "ShippingMethodCode",
+    "StateOrProvince",
+    "Telephone1",
+    "Telephone2",
+    "Telephone3",
+    "TimeZoneRuleVersionNumber",
+    "UPSZone",
+    "UTCOffset",
+    "UTCConversionTimeZoneCode",
 )
 _ADDRESS_VALUES = {"AddressTypeCode": "1", "ShippingMethodCode": "1"}
 
@@ -59,8 +79,10 @@ def root_components(part: Project) -> list[RootComponent]:
     roots += [RootComponent(ROLE, id=braced(r.id)) for r in part.roles]
     roots += [RootComponent(WEB_RESOURCE, w.name) for w in part.web_resources]
     for app in part.apps:  # an app's site map shares its unique name
-        roots += [RootComponent(APP_MODULE, app.unique_name),
-                  RootComponent(SITE_MAP, app.unique_name)]
+        roots += [
+            RootComponent(APP_MODULE, app.unique_name),
+            RootComponent(SITE_MAP, app.unique_name),
+        ]
     roots += [RootComponent(DATA_SOURCE, d.name, id=d.id) for d in data_sources(part)]
     return sorted(roots, key=RootComponent.sort_key)
 

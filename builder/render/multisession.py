@@ -38,9 +38,14 @@ from .records import (
 
 # msdyn_applicationtabtemplate.msdyn_pagetype
 PAGE_TYPES = {
-    "entitylist": 509180000, "entityrecord": 509180001, "webresource": 509180002,
-    "control": 509180003, "dashboard": 509180004, "search": 509180005,
-    "thirdpartywebsite": 509180006, "custom": 509180007,
+    "entitylist": 509180000,
+    "entityrecord": 509180001,
+    "webresource": 509180002,
+    "control": 509180003,
+    "dashboard": 509180004,
+    "search": 509180005,
+    "thirdpartywebsite": 509180006,
+    "custom": 509180007,
 }
 SESSION_TYPES = {"generic": 0, "entity": 1}  # msdyn_sessiontemplate.msdyn_sessiontype
 UNIQUE = "msdyn_uniquename"
@@ -73,28 +78,36 @@ def multisession_files(part: Project) -> dict[str, bytes]:
 
 
 def _provider(p: Cif2Provider) -> tuple[str, bytes]:
-    return _row("msdyn_channelprovider", p.unique_name, [
-        text("msdyn_apiversion", p.api_version),
-        text("msdyn_channelurl", p.channel_url),
-        optional(text("msdyn_customparams", p.custom_params)),
-        flag("msdyn_enableanalytics", p.enable_analytics),
-        flag("msdyn_enableoutbound", p.enable_outbound),
-        optional(label("msdyn_label", p.label)),  # exports may leave it out
-        text("msdyn_name", p.name),
-        text("msdyn_sortorder", p.sort_order),
-        optional(text("msdyn_trusteddomain", p.trusted_domain)),
-    ])
+    return _row(
+        "msdyn_channelprovider",
+        p.unique_name,
+        [
+            text("msdyn_apiversion", p.api_version),
+            text("msdyn_channelurl", p.channel_url),
+            optional(text("msdyn_customparams", p.custom_params)),
+            flag("msdyn_enableanalytics", p.enable_analytics),
+            flag("msdyn_enableoutbound", p.enable_outbound),
+            optional(label("msdyn_label", p.label)),  # exports may leave it out
+            text("msdyn_name", p.name),
+            text("msdyn_sortorder", p.sort_order),
+            optional(text("msdyn_trusteddomain", p.trusted_domain)),
+        ],
+    )
 
 
 def _tab(tab: ApplicationTabTemplate) -> tuple[str, bytes]:
-    return _row("msdyn_applicationtabtemplate", tab.unique_name, [
-        optional(label("msdyn_description", tab.description)),
-        label("msdyn_name", tab.name),
-        text("msdyn_pagetype", _page_type(tab)),
-        flag("msdyn_pinned", not tab.can_close),  # "Can close": 0 = Yes, 1 = No
-        text("msdyn_templateparameters", template_parameters_json(tab)),
-        optional(label("msdyn_title", tab.title)),
-    ])
+    return _row(
+        "msdyn_applicationtabtemplate",
+        tab.unique_name,
+        [
+            optional(label("msdyn_description", tab.description)),
+            label("msdyn_name", tab.name),
+            text("msdyn_pagetype", _page_type(tab)),
+            flag("msdyn_pinned", not tab.can_close),  # "Can close": 0 = Yes, 1 = No
+            text("msdyn_templateparameters", template_parameters_json(tab)),
+            optional(label("msdyn_title", tab.title)),
+        ],
+    )
 
 
 def template_parameters_json(tab: ApplicationTabTemplate) -> str:
@@ -111,70 +124,97 @@ def _page_type(tab: ApplicationTabTemplate) -> int:
     key = tab.page_type.lower().replace(" ", "").replace("_", "")
     if key not in PAGE_TYPES:
         raise BuildError.at(
-            "BLD202", f"application tab template {tab.unique_name}: unknown page type "
-            f"{tab.page_type!r}", file=tab.src.file, line=tab.src.line,
+            "BLD202",
+            f"application tab template {tab.unique_name}: unknown page type {tab.page_type!r}",
+            file=tab.src.file,
+            line=tab.src.line,
             hint="use one of " + ", ".join(PAGE_TYPES),
         )
     return PAGE_TYPES[key]
 
 
 def _parameter(tab: ApplicationTabTemplate, p: TemplateParameter) -> tuple[str, bytes]:
-    return _row("msdyn_templateparameter", p.unique_name, [
-        lookup("msdyn_applicationtabtemplateid", tab.unique_name),
-        label("msdyn_name", p.name),
-        optional(text("msdyn_value", p.value)),  # 38 of 51 exported rows have none
-    ])
+    return _row(
+        "msdyn_templateparameter",
+        p.unique_name,
+        [
+            lookup("msdyn_applicationtabtemplateid", tab.unique_name),
+            label("msdyn_name", p.name),
+            optional(text("msdyn_value", p.value)),  # 38 of 51 exported rows have none
+        ],
+    )
 
 
 def _session(s: SessionTemplate) -> tuple[str, bytes]:
-    return _row("msdyn_sessiontemplate", s.unique_name, [
-        lookup("msdyn_anchortab", s.anchor_tab) if s.anchor_tab else None,
-        optional(label("msdyn_description", s.description)),
-        optional(text("msdyn_entity", s.entity)),
-        label("msdyn_name", s.name),
-        text("msdyn_panelstate", s.panel_state),
-        text("msdyn_sessiontype", SESSION_TYPES[s.session_type]),
-        label("msdyn_title", s.title),
-        flag("msdyn_type", s.session_type == "entity"),  # legacy twin of msdyn_sessiontype
-    ])
+    return _row(
+        "msdyn_sessiontemplate",
+        s.unique_name,
+        [
+            lookup("msdyn_anchortab", s.anchor_tab) if s.anchor_tab else None,
+            optional(label("msdyn_description", s.description)),
+            optional(text("msdyn_entity", s.entity)),
+            label("msdyn_name", s.name),
+            text("msdyn_panelstate", s.panel_state),
+            text("msdyn_sessiontype", SESSION_TYPES[s.session_type]),
+            label("msdyn_title", s.title),
+            flag("msdyn_type", s.session_type == "entity"),  # legacy twin of msdyn_sessiontype
+        ],
+    )
 
 
 def _notification(n: NotificationTemplate) -> tuple[str, bytes]:
-    return _row("msdyn_notificationtemplate", n.unique_name, [
-        label("msdyn_acceptbuttontext", n.accept_text),
-        flag("msdyn_autoacceptnotification", n.auto_accept),
-        optional(label("msdyn_description", n.description)),
-        optional(text("msdyn_icon", n.icon)),
-        label("msdyn_name", n.name),
-        label("msdyn_rejectbuttontext", n.reject_text),
-        flag("msdyn_showrejectbutton", n.show_reject),
-        flag("msdyn_showtimeout", n.show_timeout),
-        text("msdyn_timeout", n.timeout),
-        label("msdyn_title", n.title),
-    ])
+    return _row(
+        "msdyn_notificationtemplate",
+        n.unique_name,
+        [
+            label("msdyn_acceptbuttontext", n.accept_text),
+            flag("msdyn_autoacceptnotification", n.auto_accept),
+            optional(label("msdyn_description", n.description)),
+            optional(text("msdyn_icon", n.icon)),
+            label("msdyn_name", n.name),
+            label("msdyn_rejectbuttontext", n.reject_text),
+            flag("msdyn_showrejectbutton", n.show_reject),
+            flag("msdyn_showtimeout", n.show_timeout),
+            text("msdyn_timeout", n.timeout),
+            label("msdyn_title", n.title),
+        ],
+    )
 
 
 def _notification_field(f: NotificationField) -> tuple[str, bytes]:
-    return _row("msdyn_notificationfield", f.unique_name, [
-        label("msdyn_name", f.name),
-        text("msdyn_order", f.order),
-        label("msdyn_title", f.label),
-        label("msdyn_value", f.value),
-    ])
+    return _row(
+        "msdyn_notificationfield",
+        f.unique_name,
+        [
+            label("msdyn_name", f.name),
+            text("msdyn_order", f.order),
+            label("msdyn_title", f.label),
+            label("msdyn_value", f.value),
+        ],
+    )
 
 
 def intersect_sets(part: Project) -> list[str]:
     """The N:N sets of `part`, for customizations.xml, in the order exports write them."""
     tabs = [
-        IntersectRow(f"msdyn_sessiontemplateid.{UNIQUE}", s.unique_name,
-                     f"msdyn_applicationtabtemplateid.{UNIQUE}", tab)
-        for s in part.session_templates for tab in s.additional_tabs
+        IntersectRow(
+            f"msdyn_sessiontemplateid.{UNIQUE}",
+            s.unique_name,
+            f"msdyn_applicationtabtemplateid.{UNIQUE}",
+            tab,
+        )
+        for s in part.session_templates
+        for tab in s.additional_tabs
     ]
     fields = [
-        IntersectRow(f"msdyn_notificationtemplateid.{UNIQUE}", n.unique_name,
-                     f"msdyn_notificationfieldid.{UNIQUE}", f.unique_name)
-        for n in part.notification_templates for f in n.fields
+        IntersectRow(
+            f"msdyn_notificationtemplateid.{UNIQUE}",
+            n.unique_name,
+            f"msdyn_notificationfieldid.{UNIQUE}",
+            f.unique_name,
+        )
+        for n in part.notification_templates
+        for f in n.fields
     ]
     sets = sorted([(NOTIFICATION_FIELDS, fields), (SESSION_TABS, tabs)])
     return [render_intersect(relationship, rows) for relationship, rows in sets if rows]
-

@@ -1,8 +1,8 @@
 """File names of the package: solution zips, the package folder and zip, the CMT data zip.
 
-    VoiceForD365_1_2_3_4_managed.zip / _unmanaged.zip     one per solution and kind
-    VoiceForD365Package/ ... VoiceForD365ConfigData.zip   the package folder, its data zip
-    VoiceForD365Package_1_2_3_4.zip                       the package zip
+VoiceForD365_1_2_3_4_managed.zip / _unmanaged.zip     one per solution and kind
+VoiceForD365Package/ ... VoiceForD365ConfigData.zip   the package folder, its data zip
+VoiceForD365Package_1_2_3_4.zip                       the package zip
 """
 
 from __future__ import annotations
@@ -36,8 +36,12 @@ def ordered_solutions(project: Project) -> list[SolutionDef]:
 def base_solution(project: Project) -> SolutionDef:
     ordered = ordered_solutions(project)
     if not ordered:
-        raise BuildError.at("BLD002", "the sources declare no solution",
-                            file=project.root, hint="declare at least the base solution")
+        raise BuildError.at(
+            "BLD002",
+            "the sources declare no solution",
+            file=project.root,
+            hint="declare at least the base solution",
+        )
     return next((s for s in ordered if s.role == "base"), ordered[0])
 
 

@@ -19,13 +19,20 @@ def render_content_pages(project: Project) -> dict[str, bytes]:
     names = [s.unique_name for s in ordered_solutions(project)]
     product = base_solution(project).display_name
     pages = {
-        WELCOME: (f"{product} {project.version}",
-                  "This package installs or upgrades these solutions, in this order, and the "
-                  "default settings:"),
-        END: (f"{product} {project.version} is installed",
-              "Next: give the environment variables their values and check the settings "
-              "(the installation guide's chapter 1.5), or run voicepkg doctor."),
+        WELCOME: (
+            f"{product} {project.version}",
+            "This package installs or upgrades these solutions, in this order, and the "
+            "default settings:",
+        ),
+        END: (
+            f"{product} {project.version} is installed",
+            "Next: give the environment variables their values and check the settings "
+            "(the installation guide's chapter 1.5), or run voicepkg doctor.",
+        ),
     }
-    return {path: render_xml("package/page.htm.j2", title=title, text=text, solutions=names,
-                             version=project.version)
-            for path, (title, text) in pages.items()}
+    return {
+        path: render_xml(
+            "package/page.htm.j2", title=title, text=text, solutions=names, version=project.version
+        )
+        for path, (title, text) in pages.items()
+    }

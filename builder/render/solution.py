@@ -52,8 +52,11 @@ def solution_def(project: Project, solution: str) -> SolutionDef:
     found = project.solution(solution)
     if found is None:
         known = ", ".join(s.unique_name for s in project.solutions) or "none"
-        raise BuildError.at("BLD101", f"no solution named {solution!r} (declared: {known})",
-                            hint="use the UniqueName of a solution declared in the sources")
+        raise BuildError.at(
+            "BLD101",
+            f"no solution named {solution!r} (declared: {known})",
+            hint="use the UniqueName of a solution declared in the sources",
+        )
     return found
 
 
@@ -100,6 +103,9 @@ def _add(entries: dict[str, bytes], files: Mapping[str, bytes]) -> None:
     """Merge `files` into `entries`; two components writing one path is a source error."""
     for path, data in files.items():
         if path in entries and entries[path] != data:
-            raise BuildError.at("BLD102", f"two components write the zip entry {path}",
-                                hint="rename one of them; zip entry names must be unique")
+            raise BuildError.at(
+                "BLD102",
+                f"two components write the zip entry {path}",
+                hint="rename one of them; zip entry names must be unique",
+            )
         entries[path] = data

@@ -72,8 +72,9 @@ class CompiledTemplates(BytecodeCache):
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
-                   source: str) -> Bucket:
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
         checksum = self.get_source_checksum(source)
         key = hashlib.sha256(f"{name}\0{checksum}".encode()).hexdigest()[:32]
         bucket = Bucket(environment, key, checksum)
@@ -100,8 +101,14 @@ def template_cache(root: Path | None) -> CompiledTemplates | None:
     or is not the user's own (then every run compiles in memory)."""
     if root is None:
         return None
-    stamp = repr((jinja2.__version__, sys.version_info[:2], sorted(OPTIONS.items()),
-                  keep_line_breaks.__qualname__))
+    stamp = repr(
+        (
+            jinja2.__version__,
+            sys.version_info[:2],
+            sorted(OPTIONS.items()),
+            keep_line_breaks.__qualname__,
+        )
+    )
     folder = root / f"templates-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}"
     return CompiledTemplates(folder) if own_folder(folder) else None
 

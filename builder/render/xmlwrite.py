@@ -31,8 +31,13 @@ def esc(value: Any) -> str:
     text = str(value)
     if _SPECIAL.search(text) is None:
         return text
-    text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&#34;").replace("'", "&#39;"))
+    text = (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
     return text.replace("\r", "&#13;").replace("\n", "&#10;")
 
 
@@ -67,8 +72,10 @@ def optionset(out: list[str], pad: str, os: OptionSetVM, attrs: str = "") -> Non
     if os.type == "state":
         out.append(f"{pad}  <states>")
         for o in os.options:
-            out.append(f'{pad}    <state value="{esc(o.value)}" defaultstatus='
-                       f'"{esc(o.default_status)}" invariantname="{esc(o.invariant)}">')
+            out.append(
+                f'{pad}    <state value="{esc(o.value)}" defaultstatus='
+                f'"{esc(o.default_status)}" invariantname="{esc(o.invariant)}">'
+            )
             labels(out, inner, "labels", "label", o.label)
             out.append(f"{pad}    </state>")
         out.append(f"{pad}  </states>")
@@ -104,50 +111,64 @@ _OPTIONAL = (("Format", "format"), ("MaxLength", "max_length"), ("Length", "leng
 def attribute(out: list[str], pad: str, a: AttrVM) -> None:
     p = pad + "  "
     name = esc(a.name)
-    out += [f'{pad}<attribute PhysicalName="{esc(a.physical)}">',
-            f"{p}<Type>{esc(a.type)}</Type>", f"{p}<Name>{name}</Name>",
-            f"{p}<LogicalName>{name}</LogicalName>"]
+    out += [
+        f'{pad}<attribute PhysicalName="{esc(a.physical)}">',
+        f"{p}<Type>{esc(a.type)}</Type>",
+        f"{p}<Name>{name}</Name>",
+        f"{p}<LogicalName>{name}</LogicalName>",
+    ]
     out += [f"{p}<{esc(k)}>{esc(v)}</{esc(k)}>" for k, v in a.extra.items()]
     out.append(f"{p}<RequiredLevel>{esc(a.required)}</RequiredLevel>")
     if a.mask is not None:
         out.append(f"{p}<DisplayMask>{esc(a.mask)}</DisplayMask>")
-    out += [f"{p}<ImeMode>{esc(a.ime)}</ImeMode>",
-            f"{p}<ValidForUpdateApi>{bit(a.valid_update)}</ValidForUpdateApi>",
-            f"{p}<ValidForReadApi>{bit(a.valid_read)}</ValidForReadApi>",
-            f"{p}<ValidForCreateApi>{bit(a.valid_create)}</ValidForCreateApi>",
-            f"{p}<IsCustomField>{bit(a.custom)}</IsCustomField>",
-            f"{p}<IsAuditEnabled>{bit(a.audit)}</IsAuditEnabled>"]
+    out += [
+        f"{p}<ImeMode>{esc(a.ime)}</ImeMode>",
+        f"{p}<ValidForUpdateApi>{bit(a.valid_update)}</ValidForUpdateApi>",
+        f"{p}<ValidForReadApi>{bit(a.valid_read)}</ValidForReadApi>",
+        f"{p}<ValidForCreateApi>{bit(a.valid_create)}</ValidForCreateApi>",
+        f"{p}<IsCustomField>{bit(a.custom)}</IsCustomField>",
+        f"{p}<IsAuditEnabled>{bit(a.audit)}</IsAuditEnabled>",
+    ]
     if a.logical:
         out.append(f"{p}<IsLogical>1</IsLogical>")
-    out += [f"{p}<IsSecured>0</IsSecured>",
-            f"{p}<IntroducedVersion>{esc(a.version)}</IntroducedVersion>",
-            f"{p}<IsCustomizable>{bit(a.customizable)}</IsCustomizable>",
-            f"{p}<IsRenameable>1</IsRenameable>",
-            f"{p}<CanModifySearchSettings>1</CanModifySearchSettings>",
-            f"{p}<CanModifyRequirementLevelSettings>{bit(a.requirement_modifiable)}"
-            "</CanModifyRequirementLevelSettings>",
-            f"{p}<CanModifyAdditionalSettings>1</CanModifyAdditionalSettings>",
-            f"{p}<SourceType>0</SourceType>",
-            f"{p}<IsGlobalFilterEnabled>0</IsGlobalFilterEnabled>",
-            f"{p}<IsSortableEnabled>0</IsSortableEnabled>",
-            f"{p}<CanModifyGlobalFilterSettings>1</CanModifyGlobalFilterSettings>",
-            f"{p}<CanModifyIsSortableSettings>1</CanModifyIsSortableSettings>",
-            f"{p}<IsDataSourceSecret>0</IsDataSourceSecret>"]
+    out += [
+        f"{p}<IsSecured>0</IsSecured>",
+        f"{p}<IntroducedVersion>{esc(a.version)}</IntroducedVersion>",
+        f"{p}<IsCustomizable>{bit(a.customizable)}</IsCustomizable>",
+        f"{p}<IsRenameable>1</IsRenameable>",
+        f"{p}<CanModifySearchSettings>1</CanModifySearchSettings>",
+        f"{p}<CanModifyRequirementLevelSettings>{bit(a.requirement_modifiable)}"
+        "</CanModifyRequirementLevelSettings>",
+        f"{p}<CanModifyAdditionalSettings>1</CanModifyAdditionalSettings>",
+        f"{p}<SourceType>0</SourceType>",
+        f"{p}<IsGlobalFilterEnabled>0</IsGlobalFilterEnabled>",
+        f"{p}<IsSortableEnabled>0</IsSortableEnabled>",
+        f"{p}<CanModifyGlobalFilterSettings>1</CanModifyGlobalFilterSettings>",
+        f"{p}<CanModifyIsSortableSettings>1</CanModifyIsSortableSettings>",
+        f"{p}<IsDataSourceSecret>0</IsDataSourceSecret>",
+    ]
     for tag, field in _OPTIONAL:
         value = getattr(a, field)
         if value is not None:
             out.append(f"{p}<{tag}>{esc(value)}</{tag}>")
     if a.min_value is not None:
-        out += [f"{p}<MinValue>{esc(a.min_value)}</MinValue>",
-                f"{p}<MaxValue>{esc(a.max_value)}</MaxValue>"]
-    for tag, value in (("Accuracy", a.accuracy), ("AccuracySource", a.accuracy_source),
-                       ("CalculationOf", a.calculation_of)):
+        out += [
+            f"{p}<MinValue>{esc(a.min_value)}</MinValue>",
+            f"{p}<MaxValue>{esc(a.max_value)}</MaxValue>",
+        ]
+    for tag, value in (
+        ("Accuracy", a.accuracy),
+        ("AccuracySource", a.accuracy_source),
+        ("CalculationOf", a.calculation_of),
+    ):
         if value is not None:
             out.append(f"{p}<{tag}>{esc(value)}</{tag}>")
     if a.datetime_behavior is not None:
-        out += [f"{p}<CanChangeDateTimeBehavior>{bit(a.datetime_changeable)}"
-                "</CanChangeDateTimeBehavior>",
-                f"{p}<Behavior>{esc(a.datetime_behavior)}</Behavior>"]
+        out += [
+            f"{p}<CanChangeDateTimeBehavior>{bit(a.datetime_changeable)}"
+            "</CanChangeDateTimeBehavior>",
+            f"{p}<Behavior>{esc(a.datetime_behavior)}</Behavior>",
+        ]
     for tag, value in (("AppDefaultValue", a.app_default), ("OptionSetName", a.optionset_name)):
         if value is not None:
             out.append(f"{p}<{tag}>{esc(value)}</{tag}>")
@@ -157,8 +178,11 @@ def attribute(out: list[str], pad: str, a: AttrVM) -> None:
         out.append(f"{p}<LookupStyle>single</LookupStyle>")
         if a.lookup_types:
             out.append(f"{p}<LookupTypes>")
-            out += [f'{p}  <LookupType id="00000000-0000-0000-0000-000000000000">{esc(code)}'
-                    "</LookupType>" for code in a.lookup_types]
+            out += [
+                f'{p}  <LookupType id="00000000-0000-0000-0000-000000000000">{esc(code)}'
+                "</LookupType>"
+                for code in a.lookup_types
+            ]
             out.append(f"{p}</LookupTypes>")
         else:
             out.append(f"{p}<LookupTypes />")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def detect_ci(choice: str, environ: Mapping[str, str]) -> str | None:
-    """"github", "azure" or None (plain output)."""
+    """ "github", "azure" or None (plain output)."""
     choice = environ.get("VOICEPKG_CI", "auto") if choice == "auto" else choice
     if choice in ("github", "azure"):
         return choice
@@ -41,8 +41,12 @@ def _text(item: Diagnostic) -> str:
 
 
 def _github(item: Diagnostic) -> str:
-    props = [("file", item.file), ("line", str(item.line or "")), ("col", str(item.column or "")),
-             ("title", item.code)]
+    props = [
+        ("file", item.file),
+        ("line", str(item.line or "")),
+        ("col", str(item.column or "")),
+        ("title", item.code),
+    ]
     shown = ",".join(f"{k}={_gh_property(v)}" for k, v in props if v)
     return f"::{item.severity} {shown}::{_gh_data(_text(item))}"
 
@@ -56,16 +60,25 @@ def _gh_property(value: str) -> str:
 
 
 def _azure(item: Diagnostic) -> str:
-    props = [("type", item.severity), ("sourcepath", item.file),
-             ("linenumber", str(item.line or "")), ("columnnumber", str(item.column or "")),
-             ("code", item.code)]
+    props = [
+        ("type", item.severity),
+        ("sourcepath", item.file),
+        ("linenumber", str(item.line or "")),
+        ("columnnumber", str(item.column or "")),
+        ("code", item.code),
+    ]
     shown = ";".join(f"{k}={_vso(v)}" for k, v in props if v)
     return f"##vso[task.logissue {shown}]{_vso(_text(item))}"
 
 
 def _vso(value: str) -> str:
-    return (value.replace("%", "%AZP25").replace(";", "%3B").replace("\r", "%0D")
-            .replace("\n", "%0A").replace("]", "%5D"))
+    return (
+        value.replace("%", "%AZP25")
+        .replace(";", "%3B")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace("]", "%5D")
+    )
 
 
 def append_step_summary(markdown: str, environ: Mapping[str, str]) -> bool:

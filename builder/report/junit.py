@@ -25,9 +25,15 @@ class Case:
 def junit_xml(suite: str, cases: Iterable[Case]) -> str:
     items = list(cases)
     root = etree.Element("testsuites")
-    node = etree.SubElement(root, "testsuite", name=suite, tests=str(len(items)),
-                            failures=str(sum(bool(c.failure) for c in items)), errors="0",
-                            skipped=str(sum(bool(c.skipped and not c.failure) for c in items)))
+    node = etree.SubElement(
+        root,
+        "testsuite",
+        name=suite,
+        tests=str(len(items)),
+        failures=str(sum(bool(c.failure) for c in items)),
+        errors="0",
+        skipped=str(sum(bool(c.skipped and not c.failure) for c in items)),
+    )
     for case in items:
         element = etree.SubElement(node, "testcase", name=case.name, classname=case.classname)
         if case.failure:
@@ -47,11 +53,22 @@ def deploy_cases(report: dict[str, Any]) -> list[Case]:
     cases = [_step(step, env) for step in report.get("solutions", [])]
     errors = [_said(d) for d in report.get("diagnostics", []) if d.get("severity") == "error"]
     status = str(report.get("status", ""))
-    cases.append(Case("deployment", f"deploy.{env}", failure=f"deploy {status}" if errors or
-                      report.get("exit_code") else "", detail="\n".join(errors)))
-    cases += [Case(f"check: {c.get('name')}", f"deploy.{env}.checks",
-                   skipped="" if c.get("ok") else str(c.get("message")))
-              for c in report.get("checks", [])]
+    cases.append(
+        Case(
+            "deployment",
+            f"deploy.{env}",
+            failure=f"deploy {status}" if errors or report.get("exit_code") else "",
+            detail="\n".join(errors),
+        )
+    )
+    cases += [
+        Case(
+            f"check: {c.get('name')}",
+            f"deploy.{env}.checks",
+            skipped="" if c.get("ok") else str(c.get("message")),
+        )
+        for c in report.get("checks", [])
+    ]
     return cases
 
 
@@ -61,8 +78,10 @@ def _said(item: dict[str, Any]) -> str:
 
 
 def _step(step: dict[str, Any], env: str) -> Case:
-    name = (f"{step.get('uniquename')} {step.get('action')} "
-            f"{step.get('from') or '-'} -> {step.get('to')}")
+    name = (
+        f"{step.get('uniquename')} {step.get('action')} "
+        f"{step.get('from') or '-'} -> {step.get('to')}"
+    )
     status = str(step.get("status", ""))
     reason = str(step.get("reason") or status)
     if status in DEPLOY_FAILED:
@@ -75,12 +94,23 @@ def _step(step: dict[str, Any], env: str) -> Case:
 def doctor_cases(report: dict[str, Any]) -> list[Case]:
     """From doctor's JSON report: a case per check, failed when the check is not ok."""
     env = str(report.get("environment", ""))
-    cases = [Case(str(c.get("name")), f"doctor.{env}",
-                  failure="" if c.get("ok") else str(c.get("message")),
-                  detail=f"{c.get('message')}\n{c.get('instruction') or ''}".strip())
-             for c in report.get("checks", [])]
+    cases = [
+        Case(
+            str(c.get("name")),
+            f"doctor.{env}",
+            failure="" if c.get("ok") else str(c.get("message")),
+            detail=f"{c.get('message')}\n{c.get('instruction') or ''}".strip(),
+        )
+        for c in report.get("checks", [])
+    ]
     if not cases or report.get("exit_code") not in (0, 1):  # doctor could not even look
         errors = [_said(d) for d in report.get("diagnostics", [])]
-        cases.append(Case("doctor", f"doctor.{env}", failure=f"doctor {report.get('status')}",
-                          detail="\n".join(errors)))
+        cases.append(
+            Case(
+                "doctor",
+                f"doctor.{env}",
+                failure=f"doctor {report.get('status')}",
+                detail="\n".join(errors),
+            )
+        )
     return cases

@@ -18,9 +18,13 @@ def cell(value: object) -> str:
 def validate_markdown(label: str, diagnostics: Iterable[Diagnostic]) -> str:
     found = list(diagnostics)
     errors = sum(d.severity == "error" for d in found)
-    lines = [f"### voicepkg validate `{label}`", "",
-             f"**{errors} error{'s' * (errors != 1)}, {len(found) - errors} "
-             f"warning{'s' * (len(found) - errors != 1)}**", ""]
+    lines = [
+        f"### voicepkg validate `{label}`",
+        "",
+        f"**{errors} error{'s' * (errors != 1)}, {len(found) - errors} "
+        f"warning{'s' * (len(found) - errors != 1)}**",
+        "",
+    ]
     if found:
         lines += ["| severity | code | where | message |", "|---|---|---|---|"]
         for d in found[:SHOWN]:
@@ -33,16 +37,26 @@ def validate_markdown(label: str, diagnostics: Iterable[Diagnostic]) -> str:
 
 def deploy_markdown(report: dict[str, Any]) -> str:
     settings = report.get("settings") or {}
-    lines = [f"### voicepkg deploy `{report.get('environment')}`", "",
-             f"**{report.get('status')}** (exit code {report.get('exit_code')}, scenario "
-             f"{report.get('scenario') or '-'}{', dry run' if report.get('dry_run') else ''})", "",
-             "| solution | action | from | to | status | reason |", "|---|---|---|---|---|---|"]
+    lines = [
+        f"### voicepkg deploy `{report.get('environment')}`",
+        "",
+        f"**{report.get('status')}** (exit code {report.get('exit_code')}, scenario "
+        f"{report.get('scenario') or '-'}{', dry run' if report.get('dry_run') else ''})",
+        "",
+        "| solution | action | from | to | status | reason |",
+        "|---|---|---|---|---|---|",
+    ]
     for s in report.get("solutions", []):
-        lines.append(f"| {cell(s.get('uniquename'))} | {s.get('action')} | {s.get('from') or '-'}"
-                     f" | {s.get('to')} | {s.get('status')} | {cell(s.get('reason') or '')} |")
-    lines += ["", f"Settings: {len(settings.get('created', []))} created, "
-              f"{len(settings.get('updated', []))} updated, {len(settings.get('kept', []))} "
-              f"kept (changed by an administrator), {settings.get('unchanged', 0)} unchanged."]
+        lines.append(
+            f"| {cell(s.get('uniquename'))} | {s.get('action')} | {s.get('from') or '-'}"
+            f" | {s.get('to')} | {s.get('status')} | {cell(s.get('reason') or '')} |"
+        )
+    lines += [
+        "",
+        f"Settings: {len(settings.get('created', []))} created, "
+        f"{len(settings.get('updated', []))} updated, {len(settings.get('kept', []))} "
+        f"kept (changed by an administrator), {settings.get('unchanged', 0)} unchanged.",
+    ]
     lines += _items("Errors", _said(report, "error"))
     lines += _items("Warnings", _said(report, "warning"))
     return "\n".join(lines) + "\n"
@@ -51,22 +65,32 @@ def deploy_markdown(report: dict[str, Any]) -> str:
 def doctor_markdown(report: dict[str, Any]) -> str:
     checks = report.get("checks", [])
     failed = sum(not c.get("ok") for c in checks)
-    lines = [f"### voicepkg doctor `{report.get('environment')}`", "",
-             f"**{failed} of {len(checks)} checks need attention**" if failed
-             else f"**all {len(checks)} checks pass**", "",
-             "| check | ok | message | what to do |", "|---|---|---|---|"]
+    lines = [
+        f"### voicepkg doctor `{report.get('environment')}`",
+        "",
+        f"**{failed} of {len(checks)} checks need attention**"
+        if failed
+        else f"**all {len(checks)} checks pass**",
+        "",
+        "| check | ok | message | what to do |",
+        "|---|---|---|---|",
+    ]
     for c in checks:
-        lines.append(f"| {cell(c.get('name'))} | {'yes' if c.get('ok') else '**no**'} | "
-                     f"{cell(c.get('message'))} | {cell(c.get('instruction') or '')} |")
+        lines.append(
+            f"| {cell(c.get('name'))} | {'yes' if c.get('ok') else '**no**'} | "
+            f"{cell(c.get('message'))} | {cell(c.get('instruction') or '')} |"
+        )
     if not checks:
         lines += _items("Errors", _said(report, "error"))
     return "\n".join(lines) + "\n"
 
 
 def _said(report: dict[str, Any], severity: str) -> list[str]:
-    return [f"{d.get('code')}: {d.get('message')}" + (f" (hint: {d['hint']})" if d.get("hint")
-                                                      else "")
-            for d in report.get("diagnostics", []) if d.get("severity") == severity]
+    return [
+        f"{d.get('code')}: {d.get('message')}" + (f" (hint: {d['hint']})" if d.get("hint") else "")
+        for d in report.get("diagnostics", [])
+        if d.get("severity") == severity
+    ]
 
 
 def _items(title: str, items: list[Any]) -> list[str]:

@@ -23,23 +23,31 @@ def sarif_log(diagnostics: Iterable[Diagnostic]) -> dict[str, Any]:
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "voicepkg",
-                "version": tool_version(),
-                "informationUri": INFO_URI,
-                "rules": [{"id": code, "helpUri": f"{INFO_URI}#codes"} for code in codes],
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": [_result(d, index[d.code]) for d in found],
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "voicepkg",
+                        "version": tool_version(),
+                        "informationUri": INFO_URI,
+                        "rules": [{"id": code, "helpUri": f"{INFO_URI}#codes"} for code in codes],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(d, index[d.code]) for d in found],
+            }
+        ],
     }
 
 
 def _result(item: Diagnostic, rule: int) -> dict[str, Any]:
     text = f"{item.message} (hint: {item.hint})" if item.hint else item.message
-    result: dict[str, Any] = {"ruleId": item.code, "ruleIndex": rule, "level": item.severity,
-                              "message": {"text": text}}
+    result: dict[str, Any] = {
+        "ruleId": item.code,
+        "ruleIndex": rule,
+        "level": item.severity,
+        "message": {"text": text},
+    }
     if item.file:
         location: dict[str, Any] = {"artifactLocation": {"uri": quote(item.file, safe="/!:")}}
         if item.line:

@@ -16,9 +16,14 @@ from .rules import check_project
 __all__ = ["check_project", "validate_path"]
 
 
-def validate_path(path: Path | str, strict: bool = False,
-                  baseline: Path | str | None = None, *, ms_schemas: Path | None = None,
-                  ignore: frozenset[str] = frozenset()) -> list[Diagnostic]:
+def validate_path(
+    path: Path | str,
+    strict: bool = False,
+    baseline: Path | str | None = None,
+    *,
+    ms_schemas: Path | None = None,
+    ignore: frozenset[str] = frozenset(),
+) -> list[Diagnostic]:
     """All diagnostics for `path`, sorted by file and line (see `builder.validate.paths`).
     `ms_schemas` is where Microsoft's schemas are (else they are looked for, see
     `msschema.candidates`); codes in `ignore` are never reported."""

@@ -23,17 +23,23 @@ def baseline_version(path: Path | str) -> tuple[str | None, list[Diagnostic]]:
     target, found = open_target(path)
     version = declared_version(target) if target else None
     if version is None and not found:
-        found = [diagnostic("VAL040", "cannot tell the baseline's version", file=str(path),
-                            hint="pass the previous release's zip, package or sources")]
-    return version, [replace(d, code="VAL040", message=f"baseline: {d.message}")
-                     for d in found]
+        found = [
+            diagnostic(
+                "VAL040",
+                "cannot tell the baseline's version",
+                file=str(path),
+                hint="pass the previous release's zip, package or sources",
+            )
+        ]
+    return version, [replace(d, code="VAL040", message=f"baseline: {d.message}") for d in found]
 
 
 def declared_version(target: Target) -> str | None:
     try:
         if target.kind == "source":
-            return str(read_xml(str(Path(target.label) / "project.xml")).get("version") or "") \
-                or None
+            return (
+                str(read_xml(str(Path(target.label) / "project.xml")).get("version") or "") or None
+            )
         solution = _first_solution(target) if target.kind == "package" else target
         root = parse_xml(_entry(solution, manifest_name(solution)), solution.label)
         return child_text(root, "SolutionManifest", "Version")
@@ -58,13 +64,20 @@ def _git_version(rev: str) -> tuple[str | None, list[Diagnostic]]:
     from ..diff_sides import SOURCE_DIR, _git
 
     if not rev or rev.startswith("-"):
-        return None, [diagnostic("VAL040", f"baseline: {rev!r} is not a git revision",
-                                 file=f"git:{rev}", hint="e.g. --baseline git:v1.2.0")]
+        return None, [
+            diagnostic(
+                "VAL040",
+                f"baseline: {rev!r} is not a git revision",
+                file=f"git:{rev}",
+                hint="e.g. --baseline git:v1.2.0",
+            )
+        ]
     try:
         top = _git(["rev-parse", "--show-toplevel"], Path.cwd()).decode().strip()
         data = _git(["show", f"{rev}:{SOURCE_DIR}/project.xml"], Path(top))
         version = str(parse_xml(data, f"git:{rev}").get("version") or "") or None
     except BuildError as error:
-        return None, [replace(d, code="VAL040", message=f"baseline: {d.message}")
-                      for d in error.diagnostics]
+        return None, [
+            replace(d, code="VAL040", message=f"baseline: {d.message}") for d in error.diagnostics
+        ]
     return version, []

@@ -29,23 +29,34 @@ ANYWHERE = "*"
 # child tag -> the parent tags it was seen under (ANYWHERE: under several).
 DRIFT_ELEMENTS: dict[str, frozenset[str]] = {
     # CrmLive 9.1 (corpus XML_1_1) and 9.2 (JRSasing)
-    **dict.fromkeys(("AutoNumberFormat", "IsSearchable", "IsFilterable", "IsRetrievable",
-                     "IsLocalizable"), frozenset({"attribute"})),
-    **dict.fromkeys(("IsRetrieveAuditEnabled", "IsRetrieveMultipleAuditEnabled",
-                     "IsSolutionAware"), frozenset({"entity"})),
+    **dict.fromkeys(
+        ("AutoNumberFormat", "IsSearchable", "IsFilterable", "IsRetrievable", "IsLocalizable"),
+        frozenset({"attribute"}),
+    ),
+    **dict.fromkeys(
+        ("IsRetrieveAuditEnabled", "IsRetrieveMultipleAuditEnabled", "IsSolutionAware"),
+        frozenset({"entity"}),
+    ),
     "connectionreferences": frozenset({"ImportExportXml"}),
     # CrmLive 9.2.2x (corpus2)
     "IsMSTeamsIntegrationEnabled": frozenset({"entity"}),
     "CascadeArchive": frozenset({"EntityRelationship"}),
-    **dict.fromkeys(("JsonFileName", "ModernFlowType",
-                     "IsCustomProcessingStepAllowedForOtherPublishers"), frozenset({"Workflow"})),
+    **dict.fromkeys(
+        ("JsonFileName", "ModernFlowType", "IsCustomProcessingStepAllowedForOtherPublishers"),
+        frozenset({"Workflow"}),
+    ),
     **dict.fromkeys(("Description", "IsAutoAssigned"), frozenset({"Role"})),
-    **dict.fromkeys(("EnableCollapsibleGroups", "ShowHome", "ShowPinned", "ShowRecents"),
-                    frozenset({"AppModuleSiteMap"})),
-    **dict.fromkeys(("NavigationType", "OptimizedFor", "appsettings", "statecode",
-                     "statuscode"), frozenset({"AppModule"})),
-    **dict.fromkeys(("UClientEnableWhatsNewFilter", "UClientRecordSourcesJSON"),
-                    frozenset({"parameters"})),
+    **dict.fromkeys(
+        ("EnableCollapsibleGroups", "ShowHome", "ShowPinned", "ShowRecents"),
+        frozenset({"AppModuleSiteMap"}),
+    ),
+    **dict.fromkeys(
+        ("NavigationType", "OptimizedFor", "appsettings", "statecode", "statuscode"),
+        frozenset({"AppModule"}),
+    ),
+    **dict.fromkeys(
+        ("UClientEnableWhatsNewFilter", "UClientRecordSourcesJSON"), frozenset({"parameters"})
+    ),
     **dict.fromkeys(("CanvasApps", "AIModels"), frozenset({"ImportExportXml"})),
 }
 
@@ -53,8 +64,10 @@ DRIFT_ELEMENTS: dict[str, frozenset[str]] = {
 DRIFT_ATTRIBUTES: dict[str, frozenset[str]] = {
     "headerdensity": frozenset({"form"}),
     "isinherited": frozenset({"Role"}),
-    **dict.fromkeys(("OrganizationVersion", "OrganizationSchemaType",
-                     "CRMServerServiceabilityVersion"), frozenset({"ImportExportXml"})),
+    **dict.fromkeys(
+        ("OrganizationVersion", "OrganizationSchemaType", "CRMServerServiceabilityVersion"),
+        frozenset({"ImportExportXml"}),
+    ),
     "IsHidden": frozenset({"option"}),
     # managed forms are written as deltas of the form they change
     **dict.fromkeys(("ordinalvalue", "solutionaction"), frozenset({ANYWHERE})),
@@ -93,7 +106,8 @@ def is_intersect_set(element: etree._Element) -> bool:
     2018 schema, older than the solution component framework, could not describe. It is
     left out of the check without a warning, like the SCF rows in their own files."""
     return _parent_tag(element) == "ImportExportXml" and bool(
-        _INTERSECT_SET.fullmatch(_tag(element)))
+        _INTERSECT_SET.fullmatch(_tag(element))
+    )
 
 
 def drift_element(element: etree._Element) -> str | None:
@@ -149,16 +163,26 @@ def drift_findings(root: etree._Element, source: bytes | None = None) -> list[Fi
             found.append((element, whole, True))
             inside.update(element.iterdescendants())
             continue
-        found.extend((element, f"attribute {name!r} of <{_tag(element)}>", False)
-                     for name in drift_attributes(element))
+        found.extend(
+            (element, f"attribute {name!r} of <{_tag(element)}>", False)
+            for name in drift_attributes(element)
+        )
     return found
 
 
 def drift_warnings(marked: list[Finding], file: str) -> list[Diagnostic]:
-    return [diagnostic("SCH201", f"not in the 2018 schema (newer Dataverse writes it): "
-                       f"{what}", file=file, line=e.sourceline, severity="warning",
-                       hint="known drift of real exports; Dataverse accepts it")
-            for e, what, _ in marked if what]
+    return [
+        diagnostic(
+            "SCH201",
+            f"not in the 2018 schema (newer Dataverse writes it): {what}",
+            file=file,
+            line=e.sourceline,
+            severity="warning",
+            hint="known drift of real exports; Dataverse accepts it",
+        )
+        for e, what, _ in marked
+        if what
+    ]
 
 
 @contextmanager

@@ -64,8 +64,14 @@ def open_target(path: Path) -> tuple[Target | None, list[Diagnostic]]:
     """The target at `path`, or None with the diagnostics that stopped it."""
     label = str(path)
     if not path.exists():
-        return None, [diagnostic("VAL001", "no such file or folder", file=label,
-                                 hint="pass a solution_src folder, a solution or a package")]
+        return None, [
+            diagnostic(
+                "VAL001",
+                "no such file or folder",
+                file=label,
+                hint="pass a solution_src folder, a solution or a package",
+            )
+        ]
     if path.is_dir():
         kind = kind_of_folder(path)
         if kind == "source":
@@ -83,25 +89,32 @@ def open_target(path: Path) -> tuple[Target | None, list[Diagnostic]]:
 def zip_target(label: str, entries: dict[str, bytes], data: bytes) -> Target:
     folder = _package_folder(entries)
     if folder:  # a package zip as Package Deployer lays it out: the package folder inside
-        inner = {p[len(folder):]: d for p, d in entries.items() if p.startswith(folder)}
+        inner = {p[len(folder) :]: d for p, d in entries.items() if p.startswith(folder)}
         return Target("package", label, inner, is_zip=True, data=data, inside=folder)
     return Target(kind_of_entries(entries), label, entries, is_zip=True, data=data)
 
 
 def _package_folder(entries: dict[str, bytes]) -> str:
-    """"<folder>/" when the zip has no ImportConfig.xml at its root but one top-level folder
+    """ "<folder>/" when the zip has no ImportConfig.xml at its root but one top-level folder
     holding one; else ""."""
     if any(n.lower() == "importconfig.xml" for n in entries):
         return ""
-    folders = {n.split("/")[0] for n in entries
-               if n.count("/") == 1 and n.lower().endswith("/importconfig.xml")}
+    folders = {
+        n.split("/")[0]
+        for n in entries
+        if n.count("/") == 1 and n.lower().endswith("/importconfig.xml")
+    }
     return f"{folders.pop()}/" if len(folders) == 1 else ""
 
 
 def _not_a_target(path: Path, label: str) -> Diagnostic:
     inside = sorted(p.name for p in path.iterdir() if p.suffix == ".zip" or p.is_dir())
-    return diagnostic("VAL005", "not a solution_src, solution or package folder",
-                      file=label, hint=f"validate one of what it holds: {', '.join(inside[:6])}")
+    return diagnostic(
+        "VAL005",
+        "not a solution_src, solution or package folder",
+        file=label,
+        hint=f"validate one of what it holds: {', '.join(inside[:6])}",
+    )
 
 
 def _folder_target(path: Path, kind: Kind, label: str) -> tuple[Target | None, list[Diagnostic]]:

@@ -27,9 +27,14 @@ def _run(read: Callable[..., Any], source: Any, target: Target) -> ModelResult:
     except BuildError as error:
         return None, error.diagnostics
     except Exception as exc:  # noqa: BLE001 - reported as a diagnostic, not hidden
-        return None, [diagnostic("VAL031", f"reading the model failed: {type(exc).__name__}: "
-                                 f"{exc}", file=target.label,
-                                 hint="this is a bug in voicepkg's reader; please report it")]
+        return None, [
+            diagnostic(
+                "VAL031",
+                f"reading the model failed: {type(exc).__name__}: {exc}",
+                file=target.label,
+                hint="this is a bug in voicepkg's reader; please report it",
+            )
+        ]
 
 
 def _project(result: Any) -> Project:
@@ -43,11 +48,13 @@ def read_solution_model(target: Target, customizations: Element | None = None) -
     """The model of a solution target; `customizations`: its customizations.xml as already
     parsed (a zip's entries are read as they are, with that tree: nothing parsed twice)."""
     if target.kind == "unpacked":
-        return _run(lambda source, _label: read_solution_folder(source), Path(target.label),
-                    target)
+        return _run(lambda source, _label: read_solution_folder(source), Path(target.label), target)
     if target.entries:  # already read and checked: read the model from them, not again
-        return _run(lambda entries, label: read_entries(entries, label, customizations),
-                    target.entries, target)
+        return _run(
+            lambda entries, label: read_entries(entries, label, customizations),
+            target.entries,
+            target,
+        )
     return _run(read_solution_zip, target.data or zip_bytes(target.entries), target)
 
 

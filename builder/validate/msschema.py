@@ -77,8 +77,9 @@ def candidates() -> list[Path]:
 def schema_file(folder: Path) -> Path:
     """The schema in `folder`, or in its `9.0.0.2090-patched/` subfolder."""
     inner = folder / MS_RELATIVE.name / SCHEMA_FILE
-    return inner if not (folder / SCHEMA_FILE).is_file() and inner.is_file() \
-        else folder / SCHEMA_FILE
+    return (
+        inner if not (folder / SCHEMA_FILE).is_file() and inner.is_file() else folder / SCHEMA_FILE
+    )
 
 
 def ms_schema_path() -> Path:
@@ -115,8 +116,9 @@ def _merge_parameter_choices(tree: etree._ElementTree) -> None:
     """FormXmlControlType/parameters: a choice of 17 choices that share element names
     becomes one choice of every distinct element (first declaration wins). Groups the
     choices refer to (the timeline's, the search widget's) are taken in by their elements."""
-    control = next(c for c in tree.iter(f"{XS}complexType")
-                   if c.get("name") == "FormXmlControlType")
+    control = next(
+        c for c in tree.iter(f"{XS}complexType") if c.get("name") == "FormXmlControlType"
+    )
     parameters = next(e for e in control.iter(f"{XS}element") if e.get("name") == "parameters")
     outer = parameters.find(f"{XS}complexType/{XS}choice")
     if outer is None:
@@ -132,8 +134,9 @@ def _merge_parameter_choices(tree: etree._ElementTree) -> None:
     outer.getparent().replace(outer, merged)
 
 
-def _choice_elements(choice: etree._Element,
-                     groups: dict[str | None, etree._Element]) -> list[etree._Element]:
+def _choice_elements(
+    choice: etree._Element, groups: dict[str | None, etree._Element]
+) -> list[etree._Element]:
     """The elements of a choice, with those of the groups it refers to."""
     out: list[etree._Element] = []
     for item in choice:
@@ -152,17 +155,24 @@ def _ms_schema(path: str) -> Any:
     return xmlschema.XMLSchema(path)
 
 
-def check_customizations(root: etree._Element, file: str,
-                         source: bytes | None = None) -> list[Diagnostic]:
+def check_customizations(
+    root: etree._Element, file: str, source: bytes | None = None
+) -> list[Diagnostic]:
     """customizations.xml against Microsoft's schema; drift as warnings. `source`, the bytes
     `root` was parsed from, makes the drift scan cheaper. `root` is left as it was."""
     path = ms_schema_path()
     if not path.is_file():
-        return [diagnostic(
-            "SCH100", f"Microsoft's schemas not found at {path}: customizations.xml was NOT "
-            "checked against CustomizationsSolution.xsd", file=file, severity="warning",
-            hint=f"pass --ms-schemas DIR, set {ENV_VAR}, or set ms-schemas in [tool.voicepkg]; "
-                 "DIR holds CustomizationsSolution.xsd")]
+        return [
+            diagnostic(
+                "SCH100",
+                f"Microsoft's schemas not found at {path}: customizations.xml was NOT "
+                "checked against CustomizationsSolution.xsd",
+                file=file,
+                severity="warning",
+                hint=f"pass --ms-schemas DIR, set {ENV_VAR}, or set ms-schemas in [tool.voicepkg]; "
+                "DIR holds CustomizationsSolution.xsd",
+            )
+        ]
     marked = drift_findings(root, source)
     drift = drift_warnings(marked, file)
     fast = fast_schema(str(path))
@@ -178,8 +188,9 @@ NOT_EXPECTED = "This element is not expected"
 ROUNDS = 8  # re-validations to see past unexpected elements (libxml2 stops at the first)
 
 
-def _lxml_findings(fast: etree.XMLSchema, root: etree._Element,
-                   file: str) -> list[Diagnostic] | None:
+def _lxml_findings(
+    fast: etree.XMLSchema, root: etree._Element, file: str
+) -> list[Diagnostic] | None:
     """lxml's error log as findings; None when it rejects `root` without saying why.
     libxml2 checks no further children of an element once one is unexpected, so those
     are taken out (and put back) and the tree validated again, up to ROUNDS times."""
@@ -206,9 +217,13 @@ def _lxml_findings(fast: etree.XMLSchema, root: etree._Element,
 
 
 def _lxml_finding(error: Any, line: int, file: str) -> Diagnostic:
-    return diagnostic("SCH101", "customizations.xml does not match Microsoft's schema: "
-                      f"{error.message}", file=file, line=line,
-                      hint=f"at {error.path}; see CustomizationsSolution.xsd")
+    return diagnostic(
+        "SCH101",
+        f"customizations.xml does not match Microsoft's schema: {error.message}",
+        file=file,
+        line=line,
+        hint=f"at {error.path}; see CustomizationsSolution.xsd",
+    )
 
 
 def _element_at(root: etree._Element, path: str | None) -> etree._Element | None:
@@ -223,9 +238,13 @@ def _element_at(root: etree._Element, path: str | None) -> etree._Element | None
 
 def _ms_finding(error: Any, file: str) -> Diagnostic:
     reason = str(error.reason or error.message)
-    return diagnostic("SCH101", f"customizations.xml does not match Microsoft's schema: {reason}",
-                      file=file, line=_error_line(error),
-                      hint=f"at {error.path}; see CustomizationsSolution.xsd")
+    return diagnostic(
+        "SCH101",
+        f"customizations.xml does not match Microsoft's schema: {reason}",
+        file=file,
+        line=_error_line(error),
+        hint=f"at {error.path}; see CustomizationsSolution.xsd",
+    )
 
 
 def _error_line(error: Any) -> int:

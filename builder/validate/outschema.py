@@ -20,8 +20,10 @@ OUR_SCHEMAS = {
     "solution": ("SCH001", "solution.xml must follow the SolutionManifest of real exports"),
     "importconfig": ("SCH002", "ImportConfig.xml must follow Package Deployer's format"),
     "cmt_data": ("SCH003", "data.xml must follow the Configuration Migration data format"),
-    "cmt_data_schema": ("SCH004", "data_schema.xml must follow the Configuration Migration "
-                                  "schema format"),
+    "cmt_data_schema": (
+        "SCH004",
+        "data_schema.xml must follow the Configuration Migration schema format",
+    ),
     "content_types": ("SCH005", "[Content_Types].xml lists a Default per file extension"),
 }
 
@@ -46,5 +48,7 @@ def check_ours(root: etree._Element, name: str, file: str) -> list[Diagnostic]:
     schema = our_schema(name)
     if schema.validate(root):
         return []
-    return [diagnostic(code, error.message, file=file, line=error.line, column=error.column,
-                       hint=hint) for error in schema.error_log]
+    return [
+        diagnostic(code, error.message, file=file, line=error.line, column=error.column, hint=hint)
+        for error in schema.error_log
+    ]

@@ -38,8 +38,9 @@ def check_target(target: Target) -> Outcome:
     return check_solution(target)
 
 
-def validate_path(path: Path, *, strict: bool = False,
-                  baseline: Path | str | None = None) -> list[Diagnostic]:
+def validate_path(
+    path: Path, *, strict: bool = False, baseline: Path | str | None = None
+) -> list[Diagnostic]:
     """All diagnostics for `path`; with `strict`, warnings count as errors."""
     target, found = open_target(path)
     outcome = check_target(target) if target else Outcome()
@@ -47,9 +48,12 @@ def validate_path(path: Path, *, strict: bool = False,
     old, old_found = baseline_version(baseline) if baseline else (None, [])
     found += old_found
     if outcome.project is not None:
-        rules = check_project(outcome.project, baseline_version=old,
-                              baseline_label=str(baseline or ""),
-                              read_back=target is not None and target.kind != "source")
+        rules = check_project(
+            outcome.project,
+            baseline_version=old,
+            baseline_label=str(baseline or ""),
+            read_back=target is not None and target.kind != "source",
+        )
         found += _located(rules, target) if target else rules
     elif old and outcome.version:
         found += _compare_versions(outcome.version, old, str(path), str(baseline))
@@ -86,6 +90,12 @@ def _compare_versions(new: str, old: str, label: str, old_label: str) -> list[Di
     newer, older = version_key(new), version_key(old)
     if newer is None or older is None or newer > older:
         return []
-    return [diagnostic("DV171", f"version {new} is not higher than {old} of {old_label}",
-                       file=label, hint="raise the version: Dataverse refuses to update a "
-                                        "solution with a lower or equal one")]
+    return [
+        diagnostic(
+            "DV171",
+            f"version {new} is not higher than {old} of {old_label}",
+            file=label,
+            hint="raise the version: Dataverse refuses to update a "
+            "solution with a lower or equal one",
+        )
+    ]

@@ -32,8 +32,10 @@ def check_package(target: Target) -> Outcome:
 def _files(target: Target, root: etree._Element, config: str) -> Outcome:
     """ImportConfig.xml against our schema, and every file it names (or fails to name)."""
     outcome = Outcome(check_ours(root, "importconfig", config))
-    solutions = [_listed(target, name, element, config, "solution")
-                 for element, name in _solution_files(root)]
+    solutions = [
+        _listed(target, name, element, config, "solution")
+        for element, name in _solution_files(root)
+    ]
     for listed in solutions:
         outcome.merge(listed)
     outcome.diagnostics += _versions_agree(solutions, config)
@@ -48,9 +50,15 @@ def _versions_agree(solutions: list[Outcome], config: str) -> list[Diagnostic]:
     versions = sorted({s.version for s in solutions if s.version})
     if len(versions) < 2:
         return []
-    return [diagnostic("VAL025", f"the package's solutions have different versions: "
-                       f"{', '.join(versions)}", file=config, severity="warning",
-                       hint="build the package again so every solution has this release's version")]
+    return [
+        diagnostic(
+            "VAL025",
+            f"the package's solutions have different versions: {', '.join(versions)}",
+            file=config,
+            severity="warning",
+            hint="build the package again so every solution has this release's version",
+        )
+    ]
 
 
 def _solution_files(root: etree._Element) -> list[tuple[etree._Element, str]]:
@@ -58,14 +66,23 @@ def _solution_files(root: etree._Element) -> list[tuple[etree._Element, str]]:
     return [(f, f.get("solutionpackagefilename") or "") for f in files]
 
 
-def _listed(target: Target, filename: str, element: etree._Element, config: str,
-            kind: str) -> Outcome:
+def _listed(
+    target: Target, filename: str, element: etree._Element, config: str, kind: str
+) -> Outcome:
     """Check one file ImportConfig.xml names: it exists and is a valid zip of its kind."""
     entry = find_entry(target.entries, filename)
     if entry is None:
-        return Outcome([diagnostic("VAL020", f"ImportConfig.xml names {filename!r}, which is not "
-                                   "in the package", file=config, line=element.sourceline,
-                                   hint="add the file or fix its name in ImportConfig.xml")])
+        return Outcome(
+            [
+                diagnostic(
+                    "VAL020",
+                    f"ImportConfig.xml names {filename!r}, which is not in the package",
+                    file=config,
+                    line=element.sourceline,
+                    hint="add the file or fix its name in ImportConfig.xml",
+                )
+            ]
+        )
     label = target.name(entry)
     try:
         entries = read_zip(target.entries[entry], label)
@@ -73,8 +90,16 @@ def _listed(target: Target, filename: str, element: etree._Element, config: str,
         return Outcome(error.diagnostics)
     nested = zip_target(label, entries, target.entries[entry])
     if nested.kind != kind:
-        return Outcome([diagnostic("VAL021", f"{filename} is not a {kind} zip", file=label,
-                                   hint="ImportConfig.xml names the wrong file")])
+        return Outcome(
+            [
+                diagnostic(
+                    "VAL021",
+                    f"{filename} is not a {kind} zip",
+                    file=label,
+                    hint="ImportConfig.xml names the wrong file",
+                )
+            ]
+        )
     return check_configdata(nested) if kind == "configdata" else _solution(nested)
 
 
@@ -87,8 +112,14 @@ def _solution(nested: Target) -> Outcome:
 def _unlisted(target: Target, root: etree._Element, config: str) -> list[Diagnostic]:
     listed = {name.lower() for _e, name in _solution_files(root)}
     listed.add((root.get("crmmigdataimportfile") or "").lower())
-    return [diagnostic("VAL024", f"{name} is in the package but ImportConfig.xml does not "
-                       "name it", file=target.name(name), severity="warning",
-                       hint="Package Deployer ignores it; list it or remove it")
-            for name in sorted(target.entries)
-            if name.lower().endswith(".zip") and name.lower() not in listed]
+    return [
+        diagnostic(
+            "VAL024",
+            f"{name} is in the package but ImportConfig.xml does not name it",
+            file=target.name(name),
+            severity="warning",
+            hint="Package Deployer ignores it; list it or remove it",
+        )
+        for name in sorted(target.entries)
+        if name.lower().endswith(".zip") and name.lower() not in listed
+    ]

@@ -82,8 +82,12 @@ def _entity(index: RawIndex, root: Element) -> None:
     name = entity_schema_name(root).lower() if root.tag == "Entity" else ""
     if not name:
         return
-    columns = {(ctext(a, "LogicalName") or ctext(a, "Name") or a.get("PhysicalName", "")).lower():
-               ctext(a, "Type") for a in attributes(root)}
+    columns = {
+        (ctext(a, "LogicalName") or ctext(a, "Name") or a.get("PhysicalName", "")).lower(): ctext(
+            a, "Type"
+        )
+        for a in attributes(root)
+    }
     owned = ctext(entity_info(root), "OwnershipTypeMask") == "OrgOwned"
     index.tables[name] = RawTable(name, is_new_table(root), owned, columns)
     index.forms.update(_guids(root, ".//systemform/formid"))
@@ -116,5 +120,10 @@ def _role(index: RawIndex, root: Element) -> None:
         index.roles.add(ident)
 
 
-_SECTIONS = {"Entities": _entity, "WebResources": _web_resource, "optionsets": _option_set,
-             "AppModules": _app, "Roles": _role}
+_SECTIONS = {
+    "Entities": _entity,
+    "WebResources": _web_resource,
+    "optionsets": _option_set,
+    "AppModules": _app,
+    "Roles": _role,
+}

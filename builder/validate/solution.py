@@ -18,8 +18,10 @@ from .outschema import check_ours
 CONTENT_TYPES = "[Content_Types].xml"
 CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 # (entry in a zip, entry in a SolutionPackager folder, code when missing)
-REQUIRED = (("solution.xml", "Other/Solution.xml", "VAL010"),
-            ("customizations.xml", "Other/Customizations.xml", "VAL011"))
+REQUIRED = (
+    ("solution.xml", "Other/Solution.xml", "VAL010"),
+    ("customizations.xml", "Other/Customizations.xml", "VAL011"),
+)
 
 
 def manifest_name(target: Target) -> str:
@@ -47,8 +49,9 @@ def _customizations_name(target: Target) -> str:
     return "Other/Customizations.xml" if target.kind == "unpacked" else "customizations.xml"
 
 
-def _entry_root(target: Target, roots: dict[str, etree._Element],
-                name: str) -> tuple[str, etree._Element] | None:
+def _entry_root(
+    target: Target, roots: dict[str, etree._Element], name: str
+) -> tuple[str, etree._Element] | None:
     entry = find_entry(target.entries, name)
     return (entry, roots[entry]) if entry is not None and entry in roots else None
 
@@ -58,13 +61,24 @@ def _required(target: Target) -> list[Diagnostic]:
     for zipped, unpacked, code in REQUIRED:
         name = unpacked if target.kind == "unpacked" else zipped
         if find_entry(target.entries, name) is None:
-            found.append(diagnostic(code, f"{name} is missing", file=target.name(name),
-                                    hint="a solution holds solution.xml and customizations.xml "
-                                         "at its root; is this the right zip?"))
+            found.append(
+                diagnostic(
+                    code,
+                    f"{name} is missing",
+                    file=target.name(name),
+                    hint="a solution holds solution.xml and customizations.xml "
+                    "at its root; is this the right zip?",
+                )
+            )
     if target.kind != "unpacked" and find_entry(target.entries, CONTENT_TYPES) is None:
-        found.append(diagnostic("VAL012", f"{CONTENT_TYPES} is missing",
-                                file=target.name(CONTENT_TYPES),
-                                hint="Dataverse's importer reads it first; build the zip again"))
+        found.append(
+            diagnostic(
+                "VAL012",
+                f"{CONTENT_TYPES} is missing",
+                file=target.name(CONTENT_TYPES),
+                hint="Dataverse's importer reads it first; build the zip again",
+            )
+        )
     return found
 
 
@@ -77,25 +91,40 @@ def _content_types(target: Target, roots: dict[str, etree._Element]) -> list[Dia
     problems = check_ours(root, "content_types", target.name(name))
     declared = {(d.get("Extension") or "").lower() for d in root.iter(f"{CT_NS}Default")}
     for extension in sorted(_extensions(target) - declared):
-        problems.append(diagnostic(
-            "VAL013", f"no content type for the .{extension} entries", file=target.name(name),
-            line=root.sourceline, severity="warning",
-            hint='add <Default Extension="..." ContentType="application/octet-stream" />'))
+        problems.append(
+            diagnostic(
+                "VAL013",
+                f"no content type for the .{extension} entries",
+                file=target.name(name),
+                line=root.sourceline,
+                severity="warning",
+                hint='add <Default Extension="..." ContentType="application/octet-stream" />',
+            )
+        )
     overridden = {(o.get("PartName") or "").lower() for o in root.iter(f"{CT_NS}Override")}
     for part in sorted(_extensionless(target)):
         if "/" + part.lower() not in overridden:
-            problems.append(diagnostic(
-                "VAL014", f"no content type for the part {part} (it has no extension)",
-                file=target.name(name), line=root.sourceline, severity="warning",
-                hint=f'add <Override PartName="/{part}" ContentType="application/octet-stream" '
-                     '/> as Dataverse\'s exports do'))
+            problems.append(
+                diagnostic(
+                    "VAL014",
+                    f"no content type for the part {part} (it has no extension)",
+                    file=target.name(name),
+                    line=root.sourceline,
+                    severity="warning",
+                    hint=f'add <Override PartName="/{part}" ContentType="application/octet-stream" '
+                    "/> as Dataverse's exports do",
+                )
+            )
     return problems
 
 
 def _extensionless(target: Target) -> set[str]:
     """Files of the zip whose name has no extension (directory entries are not parts)."""
-    return {name for name in target.entries
-            if not name.endswith("/") and not posixpath.splitext(name)[1]}
+    return {
+        name
+        for name in target.entries
+        if not name.endswith("/") and not posixpath.splitext(name)[1]
+    }
 
 
 def _extensions(target: Target) -> set[str]:

@@ -74,54 +74,177 @@ STANDARD_TABLES: dict[str, str] = {
 }
 
 # Tables whose privileges have only the organization depth (Global).
-ORGANIZATION_OWNED = frozenset({"organization", "transactioncurrency", "webresource", "solution",
-                                "savedquery", "systemform", "msdyn_ciprovider"})
+ORGANIZATION_OWNED = frozenset(
+    {
+        "organization",
+        "transactioncurrency",
+        "webresource",
+        "solution",
+        "savedquery",
+        "systemform",
+        "msdyn_ciprovider",
+    }
+)
 
 # Privileges that name no table (a sample of Dataverse's "miscellaneous privileges").
-MISC_PRIVILEGES = frozenset({
-    "prvActOnBehalfOfAnotherUser", "prvBulkDelete", "prvBulkEdit", "prvExportToExcel",
-    "prvGoOffline", "prvMerge", "prvPrint", "prvPublishCustomization", "prvSendAsUser",
-    "prvSyncToOutlook", "prvUseOfficeApps", "prvUseTabletApp", "prvWorkflowExecution",
-    "prvFlow", "prvDocumentGeneration", "prvMailMerge", "prvWebMailMerge",
-})
+MISC_PRIVILEGES = frozenset(
+    {
+        "prvActOnBehalfOfAnotherUser",
+        "prvBulkDelete",
+        "prvBulkEdit",
+        "prvExportToExcel",
+        "prvGoOffline",
+        "prvMerge",
+        "prvPrint",
+        "prvPublishCustomization",
+        "prvSendAsUser",
+        "prvSyncToOutlook",
+        "prvUseOfficeApps",
+        "prvUseTabletApp",
+        "prvWorkflowExecution",
+        "prvFlow",
+        "prvDocumentGeneration",
+        "prvMailMerge",
+        "prvWebMailMerge",
+    }
+)
 
 # Columns every user- or team-owned table has (organization-owned ones lack the owner set).
-SYSTEM_COLUMNS = frozenset({
-    "createdby", "createdon", "createdonbehalfby", "importsequencenumber", "modifiedby",
-    "modifiedon", "modifiedonbehalfby", "overriddencreatedon", "statecode", "statuscode",
-    "timezoneruleversionnumber", "utcconversiontimezonecode", "versionnumber",
-})
+SYSTEM_COLUMNS = frozenset(
+    {
+        "createdby",
+        "createdon",
+        "createdonbehalfby",
+        "importsequencenumber",
+        "modifiedby",
+        "modifiedon",
+        "modifiedonbehalfby",
+        "overriddencreatedon",
+        "statecode",
+        "statuscode",
+        "timezoneruleversionnumber",
+        "utcconversiontimezonecode",
+        "versionnumber",
+    }
+)
 OWNER_COLUMNS = frozenset({"ownerid", "owningbusinessunit", "owningteam", "owninguser"})
 
 # Columns every activity table has, a custom one too (an export lists them with each new
 # activity table), and those a table with a money column gets.
-ACTIVITY_COLUMNS = frozenset({
-    "activityid", "subject", "description", "regardingobjectid", "scheduledstart",
-    "scheduledend", "actualstart", "actualend", "actualdurationminutes",
-    "scheduleddurationminutes", "prioritycode", "activitytypecode", "isbilled",
-    "isworkflowcreated", "instancetypecode", "from", "to", "category", "subcategory",
-    "activityadditionalparams", "bcc", "cc", "community", "customers",
-    "deliverylastattemptedon", "deliveryprioritycode", "exchangeitemid", "exchangeweblink",
-    "ismapiprivate", "isregularactivity", "lastonholdtime", "leftvoicemail", "onholdtime",
-    "optionalattendees", "organizer", "partners", "postponeactivityprocessinguntil",
-    "processid", "requiredattendees", "resources", "sendermailboxid", "senton", "seriesid",
-    "serviceid", "slaid", "slainvokedid", "sortdate", "stageid", "traversedpath",
-})
+ACTIVITY_COLUMNS = frozenset(
+    {
+        "activityid",
+        "subject",
+        "description",
+        "regardingobjectid",
+        "scheduledstart",
+        "scheduledend",
+        "actualstart",
+        "actualend",
+        "actualdurationminutes",
+        "scheduleddurationminutes",
+        "prioritycode",
+        "activitytypecode",
+        "isbilled",
+        "isworkflowcreated",
+        "instancetypecode",
+        "from",
+        "to",
+        "category",
+        "subcategory",
+        "activityadditionalparams",
+        "bcc",
+        "cc",
+        "community",
+        "customers",
+        "deliverylastattemptedon",
+        "deliveryprioritycode",
+        "exchangeitemid",
+        "exchangeweblink",
+        "ismapiprivate",
+        "isregularactivity",
+        "lastonholdtime",
+        "leftvoicemail",
+        "onholdtime",
+        "optionalattendees",
+        "organizer",
+        "partners",
+        "postponeactivityprocessinguntil",
+        "processid",
+        "requiredattendees",
+        "resources",
+        "sendermailboxid",
+        "senton",
+        "seriesid",
+        "serviceid",
+        "slaid",
+        "slainvokedid",
+        "sortdate",
+        "stageid",
+        "traversedpath",
+    }
+)
 CURRENCY_COLUMNS = frozenset({"exchangerate", "transactioncurrencyid"})
 STANDARD_COLUMNS: dict[str, frozenset[str]] = {
     "phonecall": ACTIVITY_COLUMNS | {"phonenumber", "directioncode"},
-    "systemuser": frozenset({
-        "systemuserid", "fullname", "firstname", "lastname", "domainname",
-        "internalemailaddress", "mobilephone", "address1_telephone1", "businessunitid",
-        "isdisabled", "title", "applicationid", "azureactivedirectoryobjectid",
-        "personalemailaddress", "positionid", "parentsystemuserid", "accessmode",
-    }),
-    "account": frozenset({"accountid", "name", "telephone1", "emailaddress1",
-                          "primarycontactid", "parentaccountid", "accountnumber"}),
-    "contact": frozenset({"contactid", "fullname", "firstname", "lastname", "telephone1",
-                          "mobilephone", "emailaddress1", "parentcustomerid", "jobtitle"}),
-    "lead": frozenset({"leadid", "fullname", "firstname", "lastname", "telephone1",
-                       "mobilephone", "emailaddress1", "companyname", "subject"}),
+    "systemuser": frozenset(
+        {
+            "systemuserid",
+            "fullname",
+            "firstname",
+            "lastname",
+            "domainname",
+            "internalemailaddress",
+            "mobilephone",
+            "address1_telephone1",
+            "businessunitid",
+            "isdisabled",
+            "title",
+            "applicationid",
+            "azureactivedirectoryobjectid",
+            "personalemailaddress",
+            "positionid",
+            "parentsystemuserid",
+            "accessmode",
+        }
+    ),
+    "account": frozenset(
+        {
+            "accountid",
+            "name",
+            "telephone1",
+            "emailaddress1",
+            "primarycontactid",
+            "parentaccountid",
+            "accountnumber",
+        }
+    ),
+    "contact": frozenset(
+        {
+            "contactid",
+            "fullname",
+            "firstname",
+            "lastname",
+            "telephone1",
+            "mobilephone",
+            "emailaddress1",
+            "parentcustomerid",
+            "jobtitle",
+        }
+    ),
+    "lead": frozenset(
+        {
+            "leadid",
+            "fullname",
+            "firstname",
+            "lastname",
+            "telephone1",
+            "mobilephone",
+            "emailaddress1",
+            "companyname",
+            "subject",
+        }
+    ),
     "queue": frozenset({"queueid", "name", "emailaddress", "queuetypecode"}),
 }
 

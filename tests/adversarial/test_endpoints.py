@@ -82,27 +82,38 @@ def read_request(conn: socket.socket) -> bytes:
 def html_page(conn: socket.socket, stopped: threading.Event) -> None:
     read_request(conn)
     body = b"<html><body>Sign in to continue</body></html>"
-    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
-                 + str(len(body)).encode() + b"\r\n\r\n" + body)
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+    )
 
 
 def json_array(conn: socket.socket, stopped: threading.Event) -> None:
     read_request(conn)
     body = b"[1, 2, 3]"
-    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                 + str(len(body)).encode() + b"\r\n\r\n" + body)
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+    )
 
 
 def redirect(conn: socket.socket, stopped: threading.Event) -> None:
     read_request(conn)
-    conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: https://login.example.invalid/oauth2?"
-                 b"client_secret=" + SECRET.encode() + b"\r\nContent-Length: 0\r\n\r\n")
+    conn.sendall(
+        b"HTTP/1.1 302 Found\r\nLocation: https://login.example.invalid/oauth2?"
+        b"client_secret=" + SECRET.encode() + b"\r\nContent-Length: 0\r\n\r\n"
+    )
 
 
 def endless(conn: socket.socket, stopped: threading.Event) -> None:
     read_request(conn)
-    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                 b"Connection: close\r\n\r\n{\"value\": [")
+    conn.sendall(
+        b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"value": ['
+    )
     row = b'{"uniquename": "x", "version": "1.0.0.0"},' * 2000
     end = time.monotonic() + Hostile.LIFETIME
     while not stopped.is_set() and time.monotonic() < end:
@@ -111,8 +122,9 @@ def endless(conn: socket.socket, stopped: threading.Event) -> None:
 
 def drip(conn: socket.socket, stopped: threading.Event) -> None:
     read_request(conn)
-    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                 b"Content-Length: 100000\r\n\r\n")
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+    )
     end = time.monotonic() + Hostile.LIFETIME
     while not stopped.is_set() and time.monotonic() < end:
         conn.sendall(b" ")
@@ -153,11 +165,19 @@ def package(sandbox: Sandbox) -> Path:
     return write_package(sandbox.work)
 
 
-def run(sandbox: Sandbox, command: str, url: str, package: Path, *more: str,
-        env: dict[str, str] | None = None, bound: float = FAST) -> Run:
+def run(
+    sandbox: Sandbox,
+    command: str,
+    url: str,
+    package: Path,
+    *more: str,
+    env: dict[str, str] | None = None,
+    bound: float = FAST,
+) -> Run:
     variables = {"DATAVERSE_TOKEN": TOKEN, "VOICEPKG_POLL_INTERVAL": "0.1", **(env or {})}
-    return sandbox.run(command, "--env", url, "--package", package, "--json", *more,
-                       env=variables, timeout=bound)
+    return sandbox.run(
+        command, "--env", url, "--package", package, "--json", *more, env=variables, timeout=bound
+    )
 
 
 def diagnostic(result: Run) -> dict[str, object]:
@@ -172,24 +192,32 @@ def diagnostic(result: Run) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("command", ["deploy", "doctor"])
-@pytest.mark.parametrize("behaviour, says", [
-    (html_page, "not a JSON object"),
-    (json_array, "not a JSON object"),
-    (redirect, "redirect to https://login.example.invalid"),
-])
+@pytest.mark.parametrize(
+    "behaviour, says",
+    [
+        (html_page, "not a JSON object"),
+        (json_array, "not a JSON object"),
+        (redirect, "redirect to https://login.example.invalid"),
+    ],
+)
 def test_answers_that_are_not_the_web_api_are_located_errors(
-        sandbox: Sandbox, serve, package: Path, command: str, behaviour: Behaviour,  # noqa: ANN001
-        says: str) -> None:
+    sandbox: Sandbox,
+    serve,
+    package: Path,
+    command: str,
+    behaviour: Behaviour,  # noqa: ANN001
+    says: str,
+) -> None:
     server = serve(behaviour)
-    result = check(run(sandbox, command, server.url, package), codes=(1,), secrets=[SECRET,
-                                                                                   TOKEN])
+    result = check(run(sandbox, command, server.url, package), codes=(1,), secrets=[SECRET, TOKEN])
     found = diagnostic(result)
     assert found["code"] == "DEP103" and says in str(found["message"]), result
     assert found["file"] == command and found["hint"]
 
 
 def test_an_endless_answer_is_cut_at_the_size_cap_in_bounded_memory(
-        sandbox: Sandbox, serve, package: Path) -> None:  # noqa: ANN001
+    sandbox: Sandbox, serve, package: Path
+) -> None:  # noqa: ANN001
     server = serve(endless)
     result = check(run(sandbox, "deploy", server.url, package, bound=30), codes=(1,))
     found = diagnostic(result)
@@ -199,20 +227,34 @@ def test_an_endless_answer_is_cut_at_the_size_cap_in_bounded_memory(
 
 @pytest.mark.parametrize("behaviour", [drip, silent], ids=["drips", "never answers"])
 def test_the_run_deadline_holds_against_a_server_that_drips_or_never_answers(
-        sandbox: Sandbox, serve, package: Path, behaviour: Behaviour) -> None:  # noqa: ANN001
+    sandbox: Sandbox, serve, package: Path, behaviour: Behaviour
+) -> None:  # noqa: ANN001
     server = serve(behaviour)
-    result = check(run(sandbox, "deploy", server.url, package, "--timeout", "2", bound=15),
-                   codes=(1,))
+    result = check(
+        run(sandbox, "deploy", server.url, package, "--timeout", "2", bound=15), codes=(1,)
+    )
     found = diagnostic(result)
     assert found["code"] == "DEP104" and "no complete answer" in str(found["message"]), result
     assert result.seconds < 2 + 5 + 5  # --timeout, the last request's grace, start-up
 
 
 def test_each_request_has_its_own_deadline_within_a_long_timeout(
-        sandbox: Sandbox, serve, package: Path) -> None:  # noqa: ANN001
+    sandbox: Sandbox, serve, package: Path
+) -> None:  # noqa: ANN001
     server = serve(drip)
-    result = check(run(sandbox, "deploy", server.url, package, "--timeout", "3600",
-                       env={"VOICEPKG_REQUEST_TIMEOUT": "1.5"}, bound=15), codes=(1,))
+    result = check(
+        run(
+            sandbox,
+            "deploy",
+            server.url,
+            package,
+            "--timeout",
+            "3600",
+            env={"VOICEPKG_REQUEST_TIMEOUT": "1.5"},
+            bound=15,
+        ),
+        codes=(1,),
+    )
     assert diagnostic(result)["code"] == "DEP104"
     assert server.connections == 2  # the read was tried twice, then given up
 
@@ -221,26 +263,34 @@ def test_each_request_has_its_own_deadline_within_a_long_timeout(
 
 
 def test_a_host_name_that_does_not_resolve(sandbox: Sandbox, package: Path) -> None:
-    result = check(run(sandbox, "deploy", "https://voicepkg-no-such-org.invalid", package),
-                   codes=(1,))
+    result = check(
+        run(sandbox, "deploy", "https://voicepkg-no-such-org.invalid", package), codes=(1,)
+    )
     found = diagnostic(result)
     assert found["code"] == "DEP101" and "does not resolve" in str(found["message"])
 
 
 @pytest.mark.parametrize("command", ["deploy", "doctor"])
 def test_a_closed_port(sandbox: Sandbox, package: Path, command: str) -> None:
-    result = check(run(sandbox, command, f"http://127.0.0.1:{closed_port()}", package),
-                   codes=(1,))
+    result = check(run(sandbox, command, f"http://127.0.0.1:{closed_port()}", package), codes=(1,))
     found = diagnostic(result)
     assert found["code"] == "DEP102" and "connection refused" in str(found["message"])
     assert found["file"] == command  # doctor's errors say doctor, not deploy (issue 15.13)
 
 
 @pytest.mark.parametrize("command", ["deploy", "doctor"])
-def test_a_closed_port_in_text_names_the_command_that_ran(sandbox: Sandbox, package: Path,
-                                                          command: str) -> None:
-    result = sandbox.run(command, "--env", f"http://127.0.0.1:{closed_port()}", "--package",
-                         package, env={"DATAVERSE_TOKEN": TOKEN}, timeout=FAST)
+def test_a_closed_port_in_text_names_the_command_that_ran(
+    sandbox: Sandbox, package: Path, command: str
+) -> None:
+    result = sandbox.run(
+        command,
+        "--env",
+        f"http://127.0.0.1:{closed_port()}",
+        "--package",
+        package,
+        env={"DATAVERSE_TOKEN": TOKEN},
+        timeout=FAST,
+    )
     assert result.code == 1
     assert f"{command}: error DEP102" in result.stderr
     assert command == "deploy" or "deploy:" not in result.stderr
@@ -255,12 +305,18 @@ def test_a_tls_failure(sandbox: Sandbox, serve, package: Path) -> None:  # noqa:
 
 
 def test_a_failing_token_endpoint(sandbox: Sandbox, package: Path) -> None:
-    spn = {"DATAVERSE_TOKEN": "", "AZURE_CLIENT_ID": "11111111-2222-3333-4444-555555555555",
-           "AZURE_TENANT_ID": "66666666-7777-8888-9999-000000000000",
-           "AZURE_CLIENT_SECRET": "client-s3cret-value",
-           "AZURE_AUTHORITY_HOST": f"https://127.0.0.1:{closed_port()}"}
-    result = check(run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package,
-                       env=spn), codes=(1,), secrets=["client-s3cret-value"])
+    spn = {
+        "DATAVERSE_TOKEN": "",
+        "AZURE_CLIENT_ID": "11111111-2222-3333-4444-555555555555",
+        "AZURE_TENANT_ID": "66666666-7777-8888-9999-000000000000",
+        "AZURE_CLIENT_SECRET": "client-s3cret-value",
+        "AZURE_AUTHORITY_HOST": f"https://127.0.0.1:{closed_port()}",
+    }
+    result = check(
+        run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package, env=spn),
+        codes=(1,),
+        secrets=["client-s3cret-value"],
+    )
     found = diagnostic(result)
     assert found["code"] == "DEP033"
     assert spn["AZURE_CLIENT_ID"] in str(found["message"])
@@ -269,32 +325,49 @@ def test_a_failing_token_endpoint(sandbox: Sandbox, package: Path) -> None:
 
 
 def test_a_failing_github_oidc_endpoint(sandbox: Sandbox, package: Path) -> None:
-    github = {"DATAVERSE_TOKEN": "", "AZURE_CLIENT_ID": "app-id", "AZURE_TENANT_ID": "tenant",
-              "ACTIONS_ID_TOKEN_REQUEST_URL": f"http://127.0.0.1:{closed_port()}/_apis/"
-                                              "distributedtask/hubs/build/plans/1/jobs/2/"
-                                              "idtoken?api-version=2.0",
-              "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "gh-request-t0ken"}
-    result = check(run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package,
-                       env=github), codes=(1,), secrets=["gh-request-t0ken"])
+    github = {
+        "DATAVERSE_TOKEN": "",
+        "AZURE_CLIENT_ID": "app-id",
+        "AZURE_TENANT_ID": "tenant",
+        "ACTIONS_ID_TOKEN_REQUEST_URL": f"http://127.0.0.1:{closed_port()}/_apis/"
+        "distributedtask/hubs/build/plans/1/jobs/2/"
+        "idtoken?api-version=2.0",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "gh-request-t0ken",
+    }
+    result = check(
+        run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package, env=github),
+        codes=(1,),
+        secrets=["gh-request-t0ken"],
+    )
     assert diagnostic(result)["code"] in ("DEP032", "DEP033")
     assert "id-token: write" in result.stdout
 
 
 def test_github_without_id_token_permission(sandbox: Sandbox, package: Path) -> None:
-    github = {"DATAVERSE_TOKEN": "", "GITHUB_ACTIONS": "true", "AZURE_CLIENT_ID": "app-id",
-              "AZURE_TENANT_ID": "tenant"}
-    result = check(run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package,
-                       env=github), codes=(1,))
+    github = {
+        "DATAVERSE_TOKEN": "",
+        "GITHUB_ACTIONS": "true",
+        "AZURE_CLIENT_ID": "app-id",
+        "AZURE_TENANT_ID": "tenant",
+    }
+    result = check(
+        run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package, env=github), codes=(1,)
+    )
     found = diagnostic(result)
     assert found["code"] == "DEP036" and "id-token: write" in str(found["message"])
 
 
 def test_azure_devops_without_system_accesstoken(sandbox: Sandbox, package: Path) -> None:
-    ado = {"DATAVERSE_TOKEN": "", "TF_BUILD": "True", "AZURESUBSCRIPTION_CLIENT_ID": "app",
-           "AZURESUBSCRIPTION_TENANT_ID": "tenant",
-           "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID": "sc"}
-    result = check(run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package,
-                       env=ado), codes=(1,))
+    ado = {
+        "DATAVERSE_TOKEN": "",
+        "TF_BUILD": "True",
+        "AZURESUBSCRIPTION_CLIENT_ID": "app",
+        "AZURESUBSCRIPTION_TENANT_ID": "tenant",
+        "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID": "sc",
+    }
+    result = check(
+        run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package, env=ado), codes=(1,)
+    )
     found = diagnostic(result)
     assert found["code"] == "DEP037" and "SYSTEM_ACCESSTOKEN" in str(found["hint"])
 
@@ -303,8 +376,10 @@ def test_a_refused_token_names_it(sandbox: Sandbox, serve, package: Path) -> Non
     def unauthorized(conn: socket.socket, stopped: threading.Event) -> None:
         read_request(conn)
         body = json.dumps({"error": {"code": "0x80072560", "message": "not authenticated"}})
-        conn.sendall(f"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
-                     f"Content-Length: {len(body)}\r\n\r\n{body}".encode())
+        conn.sendall(
+            f"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n{body}".encode()
+        )
 
     server = serve(unauthorized)
     result = check(run(sandbox, "doctor", server.url, package), codes=(1,), secrets=[TOKEN])
@@ -315,44 +390,58 @@ def test_a_refused_token_names_it(sandbox: Sandbox, serve, package: Path) -> Non
 # --- credentials and hosts that cannot work (issue 15 items 6 and 7) -----------------------------
 
 
-@pytest.mark.parametrize("token, shown", [
-    (TOKEN + "\n", "trailing newline"),
-    ("t\u00f6ken-with-umlaut-0123", "non-ASCII"),
-    ("two words", "whitespace"),
-])
+@pytest.mark.parametrize(
+    "token, shown",
+    [
+        (TOKEN + "\n", "trailing newline"),
+        ("t\u00f6ken-with-umlaut-0123", "non-ASCII"),
+        ("two words", "whitespace"),
+    ],
+)
 def test_a_token_that_cannot_be_a_token_is_refused_before_sending(
-        sandbox: Sandbox, serve, package: Path, token: str, shown: str) -> None:  # noqa: ANN001
+    sandbox: Sandbox, serve, package: Path, token: str, shown: str
+) -> None:  # noqa: ANN001
     server = serve(html_page)
-    result = check(run(sandbox, "deploy", server.url, package,
-                       env={"DATAVERSE_TOKEN": token}), codes=(2,))
+    result = check(
+        run(sandbox, "deploy", server.url, package, env={"DATAVERSE_TOKEN": token}), codes=(2,)
+    )
     found = diagnostic(result)
     assert found["code"] == "DEP034" and found["file"] == "DATAVERSE_TOKEN"
     assert shown in str(found["message"]) and "throttling" not in result.output
     assert server.connections == 0
 
 
-@pytest.mark.parametrize("variable", ["AZURE_CLIENT_CERTIFICATE_PATH",
-                                      "AZURE_FEDERATED_TOKEN_FILE"])
-def test_a_credential_file_that_is_missing(sandbox: Sandbox, package: Path,
-                                           variable: str) -> None:
-    env = {"DATAVERSE_TOKEN": "", "AZURE_CLIENT_ID": "app", "AZURE_TENANT_ID": "tenant",
-           variable: str(sandbox.work / "no-such-file")}
-    result = check(run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package,
-                       env=env), codes=(2,))
+@pytest.mark.parametrize(
+    "variable", ["AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_FEDERATED_TOKEN_FILE"]
+)
+def test_a_credential_file_that_is_missing(sandbox: Sandbox, package: Path, variable: str) -> None:
+    env = {
+        "DATAVERSE_TOKEN": "",
+        "AZURE_CLIENT_ID": "app",
+        "AZURE_TENANT_ID": "tenant",
+        variable: str(sandbox.work / "no-such-file"),
+    }
+    result = check(
+        run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package, env=env), codes=(2,)
+    )
     found = diagnostic(result)
     assert found["code"] == "DEP035" and found["file"] == variable
 
 
-@pytest.mark.parametrize("url, says", [
-    ("https://" + "a" * 70_000 + ".crm.dynamics.com", "valid host name"),
-    (f"https://admin:{SECRET}@contoso.crm4.dynamics.com", "user name or password"),
-    (f"https://contoso.crm4.dynamics.com/?code={SECRET}", "path, query"),
-    ("https://contoso.crm4.dynamics.com:99999", "bad port"),
-    ("https://cont\u00f6so.crm4.dynamics.com", "valid host name"),
-])
+@pytest.mark.parametrize(
+    "url, says",
+    [
+        ("https://" + "a" * 70_000 + ".crm.dynamics.com", "valid host name"),
+        (f"https://admin:{SECRET}@contoso.crm4.dynamics.com", "user name or password"),
+        (f"https://contoso.crm4.dynamics.com/?code={SECRET}", "path, query"),
+        ("https://contoso.crm4.dynamics.com:99999", "bad port"),
+        ("https://cont\u00f6so.crm4.dynamics.com", "valid host name"),
+    ],
+)
 @pytest.mark.parametrize("command", ["deploy", "doctor"])
-def test_hosts_that_cannot_be_an_environment(sandbox: Sandbox, package: Path, url: str,
-                                             says: str, command: str) -> None:
+def test_hosts_that_cannot_be_an_environment(
+    sandbox: Sandbox, package: Path, url: str, says: str, command: str
+) -> None:
     result = check(run(sandbox, command, url, package), codes=(2,), secrets=[SECRET])
     found = diagnostic(result)
     assert found["code"] == "DEP010" and says in str(found["message"])
@@ -360,24 +449,34 @@ def test_hosts_that_cannot_be_an_environment(sandbox: Sandbox, package: Path, ur
 
 
 def test_azure_devops_asks_the_documented_oidc_endpoint_and_names_a_refusal(
-        sandbox: Sandbox, serve, package: Path) -> None:  # noqa: ANN001
+    sandbox: Sandbox, serve, package: Path
+) -> None:  # noqa: ANN001
     seen: list[bytes] = []
 
     def refusing(conn: socket.socket, stopped: threading.Event) -> None:
         seen.append(read_request(conn))
         body = b'{"message": "The service connection does not allow this pipeline"}'
-        conn.sendall(b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        conn.sendall(
+            b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
 
     server = serve(refusing)
-    ado = {"DATAVERSE_TOKEN": "", "TF_BUILD": "True", "AZURESUBSCRIPTION_CLIENT_ID": "app-id",
-           "AZURESUBSCRIPTION_TENANT_ID": "tenant-id",
-           "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID": "sc-0001",
-           "SYSTEM_ACCESSTOKEN": "ado-system-access-t0ken",
-           "SYSTEM_OIDCREQUESTURI": f"{server.url}/contoso/00000000-0000-0000-0000-000000000001"
-                                    "/_apis/distributedtask/hubs/build/plans/p1/jobs/j1/oidctoken"}
-    result = check(run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package,
-                       env=ado), codes=(1,), secrets=["ado-system-access-t0ken"])
+    ado = {
+        "DATAVERSE_TOKEN": "",
+        "TF_BUILD": "True",
+        "AZURESUBSCRIPTION_CLIENT_ID": "app-id",
+        "AZURESUBSCRIPTION_TENANT_ID": "tenant-id",
+        "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID": "sc-0001",
+        "SYSTEM_ACCESSTOKEN": "ado-system-access-t0ken",
+        "SYSTEM_OIDCREQUESTURI": f"{server.url}/contoso/00000000-0000-0000-0000-000000000001"
+        "/_apis/distributedtask/hubs/build/plans/p1/jobs/j1/oidctoken",
+    }
+    result = check(
+        run(sandbox, "deploy", "https://contoso.crm4.dynamics.com", package, env=ado),
+        codes=(1,),
+        secrets=["ado-system-access-t0ken"],
+    )
     found = diagnostic(result)
     assert found["code"] == "DEP033" and "app-id" in str(found["message"])
     request_line = seen[0].split(b"\r\n")[0].decode()

@@ -54,8 +54,20 @@ def test_settings_template_never_replaces_a_special_file(inputs: Sandbox, kind: 
     target = inputs.work / "settings.json"
     special(inputs, kind, target)
     for extra in ([], ["--force"], ["--merge"]):
-        check(inputs.run("settings", "template", "--package", PACKAGE_ZIP, "--out", target,
-                         *extra, timeout=15), codes=(2,), says=["IO006"])
+        check(
+            inputs.run(
+                "settings",
+                "template",
+                "--package",
+                PACKAGE_ZIP,
+                "--out",
+                target,
+                *extra,
+                timeout=15,
+            ),
+            codes=(2,),
+            says=["IO006"],
+        )
     unchanged(target, kind)
     inputs.assert_written_only()
     if kind == "link-out":
@@ -63,14 +75,24 @@ def test_settings_template_never_replaces_a_special_file(inputs: Sandbox, kind: 
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_build_never_replaces_a_special_file_among_its_outputs(inputs: Sandbox,
-                                                                kind: str) -> None:
+def test_build_never_replaces_a_special_file_among_its_outputs(inputs: Sandbox, kind: str) -> None:
     dist = inputs.work / "dist"
     dist.mkdir()
     target = dist / SOLUTION_ZIP
     special(inputs, kind, target)
-    check(inputs.run("build", "solution", "--src", Path(__file__).parents[2] / "solution_src",
-                     "--out", dist, timeout=30), codes=(2,), says=["IO006", SOLUTION_ZIP])
+    check(
+        inputs.run(
+            "build",
+            "solution",
+            "--src",
+            Path(__file__).parents[2] / "solution_src",
+            "--out",
+            dist,
+            timeout=30,
+        ),
+        codes=(2,),
+        says=["IO006", SOLUTION_ZIP],
+    )
     unchanged(target, kind)
     inputs.assert_written_only()
 
@@ -85,15 +107,19 @@ def test_unpack_out_must_be_a_folder(inputs: Sandbox, kind: str) -> None:
     else:
         special(inputs, kind, target)
     for force in ([], ["--force"]):
-        run = check(inputs.run("unpack", SOLUTION_ZIP, "--out", target, *force), codes=(2,),
-                    says=["IO006"])
+        run = check(
+            inputs.run("unpack", SOLUTION_ZIP, "--out", target, *force), codes=(2,), says=["IO006"]
+        )
         assert "not empty" not in run.output
     inputs.assert_written_only()
 
 
 def test_unpack_out_dev_null_is_refused_plainly(inputs: Sandbox) -> None:
-    run = check(inputs.run("unpack", SOLUTION_ZIP, "--out", "/dev/null", "--force"),
-                codes=(2,), says=["IO006", "device"])
+    run = check(
+        inputs.run("unpack", SOLUTION_ZIP, "--out", "/dev/null", "--force"),
+        codes=(2,),
+        says=["IO006", "device"],
+    )
     assert "not empty" not in run.output
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
@@ -122,8 +148,11 @@ def test_force_never_removes_the_working_folder_an_input_or_a_repository(
         (work / "repo" / ".git").mkdir(parents=True)
         (work / "repo" / "keep.txt").write_text("x")
     inputs.mark()
-    check(inputs.run("unpack", source, "--out", out, "--force", cwd=cwd), codes=(2,),
-          says=["IO006", "--force would remove"])
+    check(
+        inputs.run("unpack", source, "--out", out, "--force", cwd=cwd),
+        codes=(2,),
+        says=["IO006", "--force would remove"],
+    )
     assert source.is_file()
     inputs.assert_written_only()
 
@@ -150,11 +179,34 @@ def test_an_unwritable_output_place_is_a_diagnostic(inputs: Sandbox, where: str)
         inputs.mark()
     else:
         out = Path(f"/{where}/voicepkg-out")
-    check(inputs.run("unpack", SOLUTION_ZIP, "--out", out, unprivileged=True), codes=(1, 2),
-          says=["UNP004"] if where == "read-only-parent" else [])
-    check(inputs.run("settings", "template", "--package", PACKAGE_ZIP, "--out",
-                     out / "s.json", unprivileged=True), codes=(1, 2))
-    check(inputs.run("build", "package", "--src", Path(__file__).parents[2] / "solution_src",
-                     "--out", out, unprivileged=True), codes=(1, 2))
+    check(
+        inputs.run("unpack", SOLUTION_ZIP, "--out", out, unprivileged=True),
+        codes=(1, 2),
+        says=["UNP004"] if where == "read-only-parent" else [],
+    )
+    check(
+        inputs.run(
+            "settings",
+            "template",
+            "--package",
+            PACKAGE_ZIP,
+            "--out",
+            out / "s.json",
+            unprivileged=True,
+        ),
+        codes=(1, 2),
+    )
+    check(
+        inputs.run(
+            "build",
+            "package",
+            "--src",
+            Path(__file__).parents[2] / "solution_src",
+            "--out",
+            out,
+            unprivileged=True,
+        ),
+        codes=(1, 2),
+    )
     assert not out.exists()
     inputs.assert_written_only()

@@ -61,8 +61,9 @@ def test_a_linked_folder_is_refused(sandbox: Sandbox) -> None:
 
 def test_a_web_resource_linked_from_outside_is_refused_with_its_path(sandbox: Sandbox) -> None:
     src = copy_sources(sandbox)
-    payloads = sorted(p for p in (src / "webresources").rglob("*") if p.is_file()
-                      and p.suffix != ".xml")
+    payloads = sorted(
+        p for p in (src / "webresources").rglob("*") if p.is_file() and p.suffix != ".xml"
+    )
     victim = payloads[0]
     outside = sandbox.root / victim.name
     victim.rename(outside)
@@ -112,5 +113,3 @@ def test_hidden_files_are_still_ignored_as_documented(sandbox: Sandbox) -> None:
     check(sandbox.run("validate", "solution_src"), codes=(0,))
     check(sandbox.run("build", "package", "--out", "dist"), codes=(0,))
     sandbox.assert_written_only(sandbox.work / "dist")
-
-

@@ -28,8 +28,15 @@ def hostile(entries: dict[str, bytes], case: str) -> dict[str, bytes]:
     return {**entries, **extra}
 
 
-CASES = ["long-name", "deep", "long-path", "file-and-folder", "file-and-folder-by-case",
-         "case-duplicate", "case-duplicate-deep"]
+CASES = [
+    "long-name",
+    "deep",
+    "long-path",
+    "file-and-folder",
+    "file-and-folder-by-case",
+    "case-duplicate",
+    "case-duplicate-deep",
+]
 CODES = {"case-duplicate": "ZIP006", "case-duplicate-deep": "ZIP006"}
 
 
@@ -80,8 +87,9 @@ def test_an_exact_duplicate_entry_is_refused(
     sandbox.assert_written_only()
 
 
-@pytest.mark.parametrize("name", ["../evil.xml", "/etc/evil.xml", "C:/evil.xml",
-                                  "a/../../evil.xml", "..\\evil.xml"])
+@pytest.mark.parametrize(
+    "name", ["../evil.xml", "/etc/evil.xml", "C:/evil.xml", "a/../../evil.xml", "..\\evil.xml"]
+)
 def test_paths_that_escape_are_refused(
     sandbox: Sandbox, solution_entries: dict[str, bytes], name: str
 ) -> None:

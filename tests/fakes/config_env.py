@@ -11,28 +11,40 @@ from .fixtures import installed
 from .packages import PROVIDER_ID, Spec
 
 APP_ID = "5f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"
-VOICE_FORMS = {2: "Voice for D365 – Phone Call", 7: "Voice for D365 – Phone Call Quick Create",
-               6: "Voice for D365 – Phone Call Quick View"}
+VOICE_FORMS = {
+    2: "Voice for D365 – Phone Call",
+    7: "Voice for D365 – Phone Call Quick Create",
+    6: "Voice for D365 – Phone Call Quick View",
+}
 
 
 def form_xml(*fields: str, described: dict[str, str] | None = None) -> str:
     """A main form with one tab; `described` gives a field a code component already."""
     cells = "".join(
         f'<cell id="{{c{i}}}"><control id="{f}" classid="{{4273EDBD-AC1D-40D3-9FB2-095C621B552D}}"'
-        f' datafieldname="{f}"' + (f' uniqueid="{{u{i}}}"' if f in (described or {}) else "")
-        + " /></cell>" for i, f in enumerate(fields))
+        f' datafieldname="{f}"'
+        + (f' uniqueid="{{u{i}}}"' if f in (described or {}) else "")
+        + " /></cell>"
+        for i, f in enumerate(fields)
+    )
     descriptions = "".join(
         f'<controlDescription forControl="{{u{fields.index(f)}}}"><customControl formFactor="0" '
         f'name="{name}"><parameters><value>{f}</value></parameters></customControl>'
-        f"</controlDescription>" for f, name in (described or {}).items())
-    return ('<form><tabs><tab name="general"><columns><column width="100%"><sections><section '
-            f'name="s"><rows><row>{cells}</row></rows></section></sections></column></columns>'
-            f"</tab></tabs>" + (f"<controlDescriptions>{descriptions}</controlDescriptions>"
-                                if descriptions else "") + "</form>")
+        f"</controlDescription>"
+        for f, name in (described or {}).items()
+    )
+    return (
+        '<form><tabs><tab name="general"><columns><column width="100%"><sections><section '
+        f'name="s"><rows><row>{cells}</row></rows></section></sections></column></columns>'
+        f"</tab></tabs>"
+        + (f"<controlDescriptions>{descriptions}</controlDescriptions>" if descriptions else "")
+        + "</form>"
+    )
 
 
-def organization(fake: ConfigDataverse, tmp: Path, scenario: str = "cif2",
-                 deployed: bool = False) -> None:
+def organization(
+    fake: ConfigDataverse, tmp: Path, scenario: str = "cif2", deployed: bool = False
+) -> None:
     """The package installed (by `voicepkg deploy` when `deployed`, else put in place as if),
     and the customer's own things around it."""
     if not deployed:
@@ -42,14 +54,25 @@ def organization(fake: ConfigDataverse, tmp: Path, scenario: str = "cif2",
         installed(fake, Spec(), tmp)
         fake.add_setting("DefaultCrmAssignee", "", "")
         fake.add_setting("CallDurationLimit", "10", "10")
-    fake.add_tables("enreach_setting", "enreach_callbackprofile", "enreach_callbacklist",
-                    "msdyn_appconfiguration")
+    fake.add_tables(
+        "enreach_setting",
+        "enreach_callbackprofile",
+        "enreach_callbacklist",
+        "msdyn_appconfiguration",
+    )
     if scenario == "cif1":
         fake.records["msdyn_ciproviders"][PROVIDER_ID] = {
-            "msdyn_ciproviderid": PROVIDER_ID, "msdyn_name": "Voice for Dynamics 365",
-            "msdyn_appselector": None, "msdyn_roleselector": None}
-    for role in ("Voice ApiUser", "Voice User", "Voice Administrator", "Customer Service "
-                 "Representative"):
+            "msdyn_ciproviderid": PROVIDER_ID,
+            "msdyn_name": "Voice for Dynamics 365",
+            "msdyn_appselector": None,
+            "msdyn_roleselector": None,
+        }
+    for role in (
+        "Voice ApiUser",
+        "Voice User",
+        "Voice Administrator",
+        "Customer Service Representative",
+    ):
         fake.add_role(role)
     for kind, name in VOICE_FORMS.items():
         fake.add_form("phonecall", name, kind)
@@ -66,9 +89,13 @@ def organization(fake: ConfigDataverse, tmp: Path, scenario: str = "cif2",
     fake.add_queue("Support")
     fake.add_callback_list("Support callbacks")
     fake.tenant_apps.add(APP_ID)
-    fake.enreach_directory.update({"ann@enreach.example": "enr-ann",
-                                   "bob@contoso.example": "enr-bob",
-                                   "api@enreach.example": "enr-api"})
+    fake.enreach_directory.update(
+        {
+            "ann@enreach.example": "enr-ann",
+            "bob@contoso.example": "enr-bob",
+            "api@enreach.example": "enr-api",
+        }
+    )
 
 
 FULL_CIF2 = f"""

@@ -28,8 +28,10 @@ from .loopback import LoopbackServer
 from .odata import QueryError, parse_expand, parse_filter, parse_select
 
 API = "/api/data/v9.2/"
-LOCK_MESSAGE = ("Cannot start another [Import] because there is a previous [Import] running at "
-                "this moment. Use Solution History for more details.")
+LOCK_MESSAGE = (
+    "Cannot start another [Import] because there is a previous [Import] running at "
+    "this moment. Use Solution History for more details."
+)
 
 
 @dataclass
@@ -80,8 +82,14 @@ class FakeDataverse(dv_engine.Engine, LoopbackServer):
         return f"http://127.0.0.1:{self.port}"
 
     # --- test helpers ----------------------------------------------------------------
-    def fault(self, kind: str, method: str = "", path: str = "", times: int = 1,
-              retry_after: str | None = None) -> None:
+    def fault(
+        self,
+        kind: str,
+        method: str = "",
+        path: str = "",
+        times: int = 1,
+        retry_after: str | None = None,
+    ) -> None:
         self.faults.append(Fault(kind, method, path, times, retry_after))
 
     def calls(self, method: str, path: str = "") -> list[Logged]:
@@ -126,8 +134,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         fake = self.server_fake
         split = urlsplit(self.path)
-        path = unquote(split.path[len(API):]) if split.path.startswith(API) else (
-            "\x00" + split.path)
+        path = (
+            unquote(split.path[len(API) :]) if split.path.startswith(API) else ("\x00" + split.path)
+        )
         params = dict(parse_qsl(split.query, keep_blank_values=True))
         fault = fake.take_fault(method, path)
         if fault and fault.kind == "drop_before":
@@ -140,14 +149,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._check_headers(method, path)
             status, payload, headers = self._route(method, path, params, body, entry)
         except HttpError as exc:
-            status, payload, headers = exc.status, {"error": {
-                "code": exc.code, "message": exc.message}}, exc.headers
+            status, payload, headers = (
+                exc.status,
+                {"error": {"code": exc.code, "message": exc.message}},
+                exc.headers,
+            )
         except QueryError as exc:
-            status, payload, headers = 400, {"error": {"code": "0x80060888",
-                                                       "message": str(exc)}}, {}
+            status, payload, headers = (
+                400,
+                {"error": {"code": "0x80060888", "message": str(exc)}},
+                {},
+            )
         if fault and fault.kind == "drop_after":
             return self._drop()
-        if fake.expire_after and fake.expire_after == (method, path[:len(fake.expire_after[1])]):
+        if fake.expire_after and fake.expire_after == (method, path[: len(fake.expire_after[1])]):
             fake.expire_after, fake.token = None, fake.next_token or "expired"
         self._reply(status, payload, headers)
 
@@ -156,8 +171,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault.kind == "429":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-            raise HttpError(429, "0x80072322", "Number of requests exceeded the limit of 6000 "
-                            "over time window of 300 seconds.", headers)
+            raise HttpError(
+                429,
+                "0x80072322",
+                "Number of requests exceeded the limit of 6000 over time window of 300 seconds.",
+                headers,
+            )
         if fault.kind == "503":
             raise HttpError(503, "0x80040216", "Service Unavailable")
         if fault.kind == "lock":
@@ -168,25 +187,34 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("\x00"):
             raise HttpError(404, "0x80060888", f"No route for {path[1:]}")
         if self.headers.get("Authorization") != f"Bearer {fake.token}":
-            raise HttpError(401, "0x80072560", "The user is not authenticated (bad, expired "
-                            "or missing Authorization: Bearer token).",
-                            {"WWW-Authenticate": "Bearer error=\"invalid_token\""})
+            raise HttpError(
+                401,
+                "0x80072560",
+                "The user is not authenticated (bad, expired "
+                "or missing Authorization: Bearer token).",
+                {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
         for name in ("OData-Version", "OData-MaxVersion"):
             if self.headers.get(name) != "4.0":
                 raise HttpError(400, "0x80048d19", f"{name}: 4.0 is required")
         if "application/json" not in (self.headers.get("Accept") or ""):
             raise HttpError(406, "0x80048d19", "Accept: application/json is required")
         content_type = self.headers.get("Content-Type") or ""
-        if method in ("POST", "PATCH", "PUT") and path != "$batch" and not content_type.startswith(
-                "application/json"):
+        if (
+            method in ("POST", "PATCH", "PUT")
+            and path != "$batch"
+            and not content_type.startswith("application/json")
+        ):
             raise HttpError(415, "0x80048d19", "Content-Type: application/json is required")
 
-    def _route(self, method: str, path: str, params: dict[str, str], body: bytes,
-               entry: Logged) -> tuple[int, Any, dict[str, str]]:
+    def _route(
+        self, method: str, path: str, params: dict[str, str], body: bytes, entry: Logged
+    ) -> tuple[int, Any, dict[str, str]]:
         fake = self.server_fake
         if method == "POST" and path == "$batch":
             status, content_type, answer, count = dv_batch.run_batch(
-                fake, self.headers.get("Content-Type") or "", body)
+                fake, self.headers.get("Content-Type") or "", body
+            )
             entry.operations = count
             return status, ("raw", content_type, answer), {}
         if method in ("POST", "PATCH", "PUT"):
@@ -208,8 +236,9 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, self._query(path, params), {}
         raise HttpError(405, "0x80060888", f"{method} is not supported here")
 
-    def _definition(self, method: str, logical: str, params: dict[str, str],
-                    entry: Logged) -> tuple[int, Any, dict[str, str]]:
+    def _definition(
+        self, method: str, logical: str, params: dict[str, str], entry: Logged
+    ) -> tuple[int, Any, dict[str, str]]:
         fake = self.server_fake
         with fake.lock:
             if method == "GET":
@@ -219,8 +248,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _query(self, path: str, params: dict[str, str]) -> Any:
         fake = self.server_fake
-        unknown = [k for k in params if k.startswith("$") and k not in (
-            "$select", "$filter", "$expand", "$skiptoken", "$top")]
+        unknown = [
+            k
+            for k in params
+            if k.startswith("$")
+            and k not in ("$select", "$filter", "$expand", "$skiptoken", "$top")
+        ]
         if unknown:
             raise QueryError(f"unsupported query option {unknown[0]}")
         keyed = re.fullmatch(r"([A-Za-z0-9_]+)\(([0-9a-fA-F-]{36})\)", path)
@@ -271,8 +304,9 @@ def _keyed(path: str) -> tuple[str, str]:
     return match.group(1), match.group(2).lower()
 
 
-def _shape(rows: list[dict[str, Any]], columns: frozenset[str],
-           params: dict[str, str]) -> list[dict[str, Any]]:
+def _shape(
+    rows: list[dict[str, Any]], columns: frozenset[str], params: dict[str, str]
+) -> list[dict[str, Any]]:
     if "$filter" in params:
         keep = parse_filter(params["$filter"], columns)
         rows = [r for r in rows if keep(r)]

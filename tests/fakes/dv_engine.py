@@ -14,63 +14,157 @@ from .dv_common import HttpError, b64_zip, now_iso
 from .dv_metadata import SOURCE_SET, Metadata
 from .dv_solutions import NS, Job, SolutionZip, data_xml, read_solution_zip, version_tuple
 
-LOCK_MESSAGE = ("Cannot start another [Import] because there is a previous [Import] running at "
-                "this moment. Use Solution History for more details.")
+LOCK_MESSAGE = (
+    "Cannot start another [Import] because there is a previous [Import] running at "
+    "this moment. Use Solution History for more details."
+)
 
 S, N, B, G = "str", "int", "bool", "guid"
 SCHEMAS: dict[str, dict[str, str]] = {
-    "solutions": {"solutionid": G, "uniquename": S, "friendlyname": S, "version": S,
-                  "ismanaged": B, "installedon": S, "isvisible": B},
-    "msdyn_solutioncomponentsummaries": {"msdyn_componenttype": N, "msdyn_schemaname": S,
-                                         "msdyn_objectid": G, "msdyn_primaryentityname": S,
-                                         "msdyn_solutionid": G, "msdyn_name": S},
+    "solutions": {
+        "solutionid": G,
+        "uniquename": S,
+        "friendlyname": S,
+        "version": S,
+        "ismanaged": B,
+        "installedon": S,
+        "isvisible": B,
+    },
+    "msdyn_solutioncomponentsummaries": {
+        "msdyn_componenttype": N,
+        "msdyn_schemaname": S,
+        "msdyn_objectid": G,
+        "msdyn_primaryentityname": S,
+        "msdyn_solutionid": G,
+        "msdyn_name": S,
+    },
     "EntityDefinitions": {"LogicalName": S, "MetadataId": G},
-    "enreach_settings": {"enreach_settingid": G, "enreach_name": S, "enreach_value": S,
-                         "enreach_defaultvalue": S, "enreach_category": N, "enreach_datatype": N,
-                         "enreach_description": S, "statecode": N, "statuscode": N},
-    "environmentvariabledefinitions": {"environmentvariabledefinitionid": G, "schemaname": S,
-                                       "defaultvalue": S, "type": N, "isrequired": B},
-    "environmentvariablevalues": {"environmentvariablevalueid": G, "schemaname": S, "value": S,
-                                  "EnvironmentVariableDefinitionId@odata.bind": S},
-    "importjobs": {"importjobid": G, "solutionname": S, "progress": N, "startedon": S,
-                   "completedon": S, "data": S, "createdon": S},
-    "asyncoperations": {"asyncoperationid": G, "statecode": N, "statuscode": N, "message": S,
-                        "friendlymessage": S, "completedon": S, "name": S},
-    "msdyn_ciproviders": {"msdyn_ciproviderid": G, "msdyn_name": S, "msdyn_label": S,
-                          "msdyn_landingurl": S, "msdyn_clicktoact": B, "msdyn_sortorder": N,
-                          "msdyn_ciproviderapiversion": N, "msdyn_trusteddomain": S,
-                          "msdyn_appselector": S, "msdyn_roleselector": S,
-                          "msdyn_customparams": S, "msdyn_enableanalytics": B,
-                          "msdyn_sandboxconfiguration": S, "msdyn_cifsolversion": S,
-                          "statecode": N, "statuscode": N},
-    "systemusers": {"systemuserid": G, "fullname": S, "applicationid": G, "isdisabled": B,
-                    "enreach_enreachuserid": S},
-    "msdyn_channelproviders": {"msdyn_channelproviderid": G, "msdyn_uniquename": S,
-                               "msdyn_name": S},
-    "entitydataproviders": {"entitydataproviderid": G, "name": S, "datasourcelogicalname": S,
-                            "description": S},
-    SOURCE_SET: {"msdyn_odatav4dsid": G, "msdyn_name": S, "msdyn_uri": S, "msdyn_description": S,
-                 "msdyn_timeout": N, "msdyn_paginationmode": B, "msdyn_paginationtype": N,
-                 "msdyn_returninlinecount": B,
-                 **{f"msdyn_parameter{i}{part}": S for i in range(1, 11)
-                    for part in ("name", "value")},
-                 **{f"msdyn_isparameter{i}header": B for i in range(1, 11)}},
+    "enreach_settings": {
+        "enreach_settingid": G,
+        "enreach_name": S,
+        "enreach_value": S,
+        "enreach_defaultvalue": S,
+        "enreach_category": N,
+        "enreach_datatype": N,
+        "enreach_description": S,
+        "statecode": N,
+        "statuscode": N,
+    },
+    "environmentvariabledefinitions": {
+        "environmentvariabledefinitionid": G,
+        "schemaname": S,
+        "defaultvalue": S,
+        "type": N,
+        "isrequired": B,
+    },
+    "environmentvariablevalues": {
+        "environmentvariablevalueid": G,
+        "schemaname": S,
+        "value": S,
+        "EnvironmentVariableDefinitionId@odata.bind": S,
+    },
+    "importjobs": {
+        "importjobid": G,
+        "solutionname": S,
+        "progress": N,
+        "startedon": S,
+        "completedon": S,
+        "data": S,
+        "createdon": S,
+    },
+    "asyncoperations": {
+        "asyncoperationid": G,
+        "statecode": N,
+        "statuscode": N,
+        "message": S,
+        "friendlymessage": S,
+        "completedon": S,
+        "name": S,
+    },
+    "msdyn_ciproviders": {
+        "msdyn_ciproviderid": G,
+        "msdyn_name": S,
+        "msdyn_label": S,
+        "msdyn_landingurl": S,
+        "msdyn_clicktoact": B,
+        "msdyn_sortorder": N,
+        "msdyn_ciproviderapiversion": N,
+        "msdyn_trusteddomain": S,
+        "msdyn_appselector": S,
+        "msdyn_roleselector": S,
+        "msdyn_customparams": S,
+        "msdyn_enableanalytics": B,
+        "msdyn_sandboxconfiguration": S,
+        "msdyn_cifsolversion": S,
+        "statecode": N,
+        "statuscode": N,
+    },
+    "systemusers": {
+        "systemuserid": G,
+        "fullname": S,
+        "applicationid": G,
+        "isdisabled": B,
+        "enreach_enreachuserid": S,
+    },
+    "msdyn_channelproviders": {
+        "msdyn_channelproviderid": G,
+        "msdyn_uniquename": S,
+        "msdyn_name": S,
+    },
+    "entitydataproviders": {
+        "entitydataproviderid": G,
+        "name": S,
+        "datasourcelogicalname": S,
+        "description": S,
+    },
+    SOURCE_SET: {
+        "msdyn_odatav4dsid": G,
+        "msdyn_name": S,
+        "msdyn_uri": S,
+        "msdyn_description": S,
+        "msdyn_timeout": N,
+        "msdyn_paginationmode": B,
+        "msdyn_paginationtype": N,
+        "msdyn_returninlinecount": B,
+        **{f"msdyn_parameter{i}{part}": S for i in range(1, 11) for part in ("name", "value")},
+        **{f"msdyn_isparameter{i}header": B for i in range(1, 11)},
+    },
 }
-GATED = {"enreach_settings": "enreach_setting", "msdyn_ciproviders": "msdyn_ciprovider",
-         "msdyn_channelproviders": "msdyn_channelprovider", SOURCE_SET: SOURCE_SET}
-WRITABLE = frozenset({"enreach_settings", "msdyn_ciproviders", SOURCE_SET,
-                      "environmentvariablevalues"})
+GATED = {
+    "enreach_settings": "enreach_setting",
+    "msdyn_ciproviders": "msdyn_ciprovider",
+    "msdyn_channelproviders": "msdyn_channelprovider",
+    SOURCE_SET: SOURCE_SET,
+}
+WRITABLE = frozenset(
+    {"enreach_settings", "msdyn_ciproviders", SOURCE_SET, "environmentvariablevalues"}
+)
 PRIMARY_KEYS = {SOURCE_SET: "msdyn_odatav4dsid", "entitydataproviders": "entitydataproviderid"}
 
 
 def primary_key(entity_set: str) -> str:
     return PRIMARY_KEYS.get(entity_set, f"{entity_set[:-1]}id")
-IMPORT_PARAMS = frozenset({"OverwriteUnmanagedCustomizations", "PublishWorkflows",
-                           "CustomizationFile", "ImportJobId", "ConvertToManaged",
-                           "SkipProductUpdateDependencies", "HoldingSolution",
-                           "ComponentParameters", "SolutionParameters", "LayerDesiredOrder",
-                           "AsyncRibbonProcessing", "IsTemplateMode", "TemplateSuffix",
-                           "TemplateDisplayNamePrefix", "SkipQueueRibbonJob"})
+
+
+IMPORT_PARAMS = frozenset(
+    {
+        "OverwriteUnmanagedCustomizations",
+        "PublishWorkflows",
+        "CustomizationFile",
+        "ImportJobId",
+        "ConvertToManaged",
+        "SkipProductUpdateDependencies",
+        "HoldingSolution",
+        "ComponentParameters",
+        "SolutionParameters",
+        "LayerDesiredOrder",
+        "AsyncRibbonProcessing",
+        "IsTemplateMode",
+        "TemplateSuffix",
+        "TemplateDisplayNamePrefix",
+        "SkipQueueRibbonJob",
+    }
+)
 
 
 class JobFailure(Exception):
@@ -120,30 +214,54 @@ class Engine(Metadata):
     def add_orphan_job(self, solution: str, started_on: str, created_on: str = "") -> str:
         """An import job that never completed (its server died long ago); `started_on` may
         be empty, as for a job that never left the queue."""
-        job = Job(str(uuid.uuid4()), str(uuid.uuid4()), "import", solution,
-                  started_on=started_on, created_on=created_on or started_on or now_iso(),
-                  orphan=True)
+        job = Job(
+            str(uuid.uuid4()),
+            str(uuid.uuid4()),
+            "import",
+            solution,
+            started_on=started_on,
+            created_on=created_on or started_on or now_iso(),
+            orphan=True,
+        )
         self.jobs[job.import_job_id] = job
         self.operations[job.operation_id] = job
         return job.import_job_id
 
-    def add_setting(self, name: str, value: str, default: str | None, record_id: str = "",
-                    ) -> str:
+    def add_setting(
+        self,
+        name: str,
+        value: str,
+        default: str | None,
+        record_id: str = "",
+    ) -> str:
         record_id = record_id or str(uuid.uuid5(NS, "setting/" + name))
         self.records["enreach_settings"][record_id] = {
-            "enreach_settingid": record_id, "enreach_name": name, "enreach_value": value,
-            "enreach_defaultvalue": default, "statecode": 0, "statuscode": 1}
+            "enreach_settingid": record_id,
+            "enreach_name": name,
+            "enreach_value": value,
+            "enreach_defaultvalue": default,
+            "statecode": 0,
+            "statuscode": 1,
+        }
         return record_id
 
     def add_app_user(self, name: str, roles: list[str], disabled: bool = False) -> None:
-        self.users.append({"systemuserid": str(uuid.uuid4()), "fullname": name,
-                           "applicationid": str(uuid.uuid4()), "isdisabled": disabled,
-                           "systemuserroles_association": [
-                               {"name": r, "roleid": str(uuid.uuid5(NS, r))} for r in roles]})
+        self.users.append(
+            {
+                "systemuserid": str(uuid.uuid4()),
+                "fullname": name,
+                "applicationid": str(uuid.uuid4()),
+                "isdisabled": disabled,
+                "systemuserroles_association": [
+                    {"name": r, "roleid": str(uuid.uuid5(NS, r))} for r in roles
+                ],
+            }
+        )
 
     def add_profile(self, provider: str, profile: str) -> None:
         self.providers[provider]["msdyn_appconfig_msdyn_channelprovider"].append(
-            {"msdyn_name": profile, "msdyn_uniquename": profile.lower()})
+            {"msdyn_name": profile, "msdyn_uniquename": profile.lower()}
+        )
 
     def settings(self) -> dict[str, dict[str, Any]]:
         return {r["enreach_name"]: r for r in self.records["enreach_settings"].values()}
@@ -154,16 +272,18 @@ class Engine(Metadata):
     # --- queries -----------------------------------------------------------------------
     def columns(self, entity_set: str) -> frozenset[str]:
         if entity_set not in SCHEMAS:
-            raise HttpError(404, "0x80060888",
-                            f"Resource not found for the segment '{entity_set}'.")
+            raise HttpError(
+                404, "0x80060888", f"Resource not found for the segment '{entity_set}'."
+            )
         return frozenset(SCHEMAS[entity_set])
 
     def rows(self, entity_set: str, params: dict[str, str]) -> list[dict[str, Any]]:
         self.columns(entity_set)
         gate = GATED.get(entity_set)
         if gate and gate not in self.tables:
-            raise HttpError(404, "0x80060888",
-                            f"Resource not found for the segment '{entity_set}'.")
+            raise HttpError(
+                404, "0x80060888", f"Resource not found for the segment '{entity_set}'."
+            )
         with self.lock:
             return self._rows(entity_set, params)
 
@@ -173,8 +293,10 @@ class Engine(Metadata):
         if entity_set == "solutions":
             return [dict(r) for r in self.solutions.values()]
         if entity_set == "EntityDefinitions":
-            return [{"LogicalName": t, "MetadataId": str(uuid.uuid5(NS, t))}
-                    for t in sorted(self.tables)]
+            return [
+                {"LogicalName": t, "MetadataId": str(uuid.uuid5(NS, t))}
+                for t in sorted(self.tables)
+            ]
         if entity_set == "environmentvariabledefinitions":
             return [self._env_row(d) for d in self.env_defs.values()]
         if entity_set == "importjobs":
@@ -192,18 +314,31 @@ class Engine(Metadata):
     def _summaries(self, text: str) -> list[dict[str, Any]]:
         match = re.search(r"msdyn_solutionid eq ([0-9a-fA-F-]{36})", text)
         if not match:
-            raise HttpError(400, "0x80060888", "msdyn_solutioncomponentsummaries needs a "
-                            "filter on msdyn_solutionid")
+            raise HttpError(
+                400,
+                "0x80060888",
+                "msdyn_solutioncomponentsummaries needs a filter on msdyn_solutionid",
+            )
         for name, row in self.solutions.items():
             if row["solutionid"] == match.group(1).lower():
-                return [dict(r, msdyn_solutionid=row["solutionid"])
-                        for r in self.components.get(name, [])]
+                return [
+                    dict(r, msdyn_solutionid=row["solutionid"])
+                    for r in self.components.get(name, [])
+                ]
         return []
 
     def _env_row(self, definition: dict[str, Any]) -> dict[str, Any]:
         value = self.env_values.get(definition["schemaname"])
-        values = [] if value is None else [{"value": value, "environmentvariablevalueid":
-                                            self.value_id(definition["schemaname"])}]
+        values = (
+            []
+            if value is None
+            else [
+                {
+                    "value": value,
+                    "environmentvariablevalueid": self.value_id(definition["schemaname"]),
+                }
+            ]
+        )
         return dict(definition, environmentvariabledefinition_environmentvariablevalue=values)
 
     def value_id(self, schema: str) -> str:
@@ -218,13 +353,26 @@ class Engine(Metadata):
         environmentvariablevalue row belongs to one definition); the value takes effect."""
         bind = str(record.get("EnvironmentVariableDefinitionId@odata.bind") or "")
         match = re.search(r"environmentvariabledefinitions\(([0-9a-fA-F-]{36})\)", bind)
-        definition = next((d for d in self.env_defs.values() if match and
-                           d["environmentvariabledefinitionid"] == match.group(1).lower()), None)
-        schema = definition["schemaname"] if definition else next(
-            (s for s in self.env_values if self.value_id(s) == key), None)
+        definition = next(
+            (
+                d
+                for d in self.env_defs.values()
+                if match and d["environmentvariabledefinitionid"] == match.group(1).lower()
+            ),
+            None,
+        )
+        schema = (
+            definition["schemaname"]
+            if definition
+            else next((s for s in self.env_values if self.value_id(s) == key), None)
+        )
         if schema is None:
-            raise HttpError(400, "0x80040203", "An environment variable value needs its "
-                            "definition (EnvironmentVariableDefinitionId@odata.bind)")
+            raise HttpError(
+                400,
+                "0x80040203",
+                "An environment variable value needs its "
+                "definition (EnvironmentVariableDefinitionId@odata.bind)",
+            )
         record["schemaname"] = schema
         self.env_values[schema] = str(record.get("value") or "")
 
@@ -238,24 +386,30 @@ class Engine(Metadata):
                 return self._operation_row(self.operations[key])
             rows = {r.get(primary_key(entity_set)): r for r in self.rows(entity_set, {})}
         if key not in rows:
-            raise HttpError(404, "0x80040217", f"{entity_set[:-1]} With Id = {key} Does Not "
-                            "Exist")
+            raise HttpError(404, "0x80040217", f"{entity_set[:-1]} With Id = {key} Does Not Exist")
         return rows[key]
 
-    def page(self, entity_set: str, params: dict[str, str], rows: list[dict[str, Any]],
-             prefer: str) -> dict[str, Any]:
+    def page(
+        self, entity_set: str, params: dict[str, str], rows: list[dict[str, Any]], prefer: str
+    ) -> dict[str, Any]:
         size = self.max_page_size
         match = re.search(r"odata\.maxpagesize=(\d+)", prefer)
         if match:
             size = min(size, int(match.group(1)))
         start = int(params.get("$skiptoken", "0") or 0)
-        out: dict[str, Any] = {"@odata.context": f"$metadata#{entity_set}",
-                               "value": rows[start:start + size]}
+        out: dict[str, Any] = {
+            "@odata.context": f"$metadata#{entity_set}",
+            "value": rows[start : start + size],
+        }
         if start + size < len(rows):
-            rest = urlencode([(k, v) for k, v in params.items() if k != "$skiptoken"],
-                             safe="$,()'", quote_via=quote)
-            out["@odata.nextLink"] = (f"{self.url}/api/data/v9.2/{entity_set}?{rest}"
-                                      f"&$skiptoken={start + size}")
+            rest = urlencode(
+                [(k, v) for k, v in params.items() if k != "$skiptoken"],
+                safe="$,()'",
+                quote_via=quote,
+            )
+            out["@odata.nextLink"] = (
+                f"{self.url}/api/data/v9.2/{entity_set}?{rest}&$skiptoken={start + size}"
+            )
         return out
 
     @property
@@ -296,25 +450,35 @@ class Engine(Metadata):
         index = self.key_index if self.key_index is not None else self.name_index()
         other = index.get(str(record.get("enreach_name", "")).lower())
         if other is not None and other != key:
-            raise HttpError(412, "0x80060892", "A record with matching key values already "
-                            "exists (enreach_key_name).")
+            raise HttpError(
+                412,
+                "0x80060892",
+                "A record with matching key values already exists (enreach_key_name).",
+            )
         if self.key_index is not None:
             self.key_index[str(record.get("enreach_name", "")).lower()] = key
 
     def name_index(self) -> dict[str, str]:
-        return {str(r.get("enreach_name", "")).lower(): k
-                for k, r in self.records["enreach_settings"].items()}
+        return {
+            str(r.get("enreach_name", "")).lower(): k
+            for k, r in self.records["enreach_settings"].items()
+        }
 
-    def extra_route(self, method: str, path: str, params: dict[str, str], body: Any,
-                    headers: dict[str, str]) -> tuple[int, Any, dict[str, str]] | None:
+    def extra_route(
+        self, method: str, path: str, params: dict[str, str], body: Any, headers: dict[str, str]
+    ) -> tuple[int, Any, dict[str, str]] | None:
         """A subclass's own routes (status, payload, headers); None: the routes above."""
         return None
 
     # --- actions -----------------------------------------------------------------------
     def action(self, name: str, body: Any) -> Any:
-        handlers = {"ImportSolutionAsync": self._import, "StageAndUpgradeAsync": self._upgrade,
-                    "DeleteAndPromoteAsync": self._promote, "PublishAllXml": self._publish,
-                    "PublishXml": self._publish_xml}
+        handlers = {
+            "ImportSolutionAsync": self._import,
+            "StageAndUpgradeAsync": self._upgrade,
+            "DeleteAndPromoteAsync": self._promote,
+            "PublishAllXml": self._publish,
+            "PublishXml": self._publish_xml,
+        }
         if name not in handlers:
             raise HttpError(404, "0x80060888", f"Resource not found for the segment '{name}'.")
         with self.lock:
@@ -355,16 +519,26 @@ class Engine(Metadata):
         job_id = str(uuid.uuid4())
         self.posted_job_ids.append(str(body.get("ImportJobId") or ""))
         self._check_lock()
-        job = Job(job_id, str(uuid.uuid4()), kind, z.unique_name, z,
-                  list(body.get("ComponentParameters") or []), started_on=now_iso(),
-                  created_on=now_iso())
+        job = Job(
+            job_id,
+            str(uuid.uuid4()),
+            kind,
+            z.unique_name,
+            z,
+            list(body.get("ComponentParameters") or []),
+            started_on=now_iso(),
+            created_on=now_iso(),
+        )
         _check_component_parameters(job.parameters)
         self.jobs[job_id] = job
         self.operations[job.operation_id] = job
         if kind == "upgrade" and self.legacy_upgrade_stage:
             self._put_solution(z.unique_name + "_Upgrade", z, replace=True)
-        return {"@odata.context": "$metadata#Microsoft.Dynamics.CRM.ImportSolutionAsyncResponse",
-                "AsyncOperationId": job.operation_id, "ImportJobKey": job_id}
+        return {
+            "@odata.context": "$metadata#Microsoft.Dynamics.CRM.ImportSolutionAsyncResponse",
+            "AsyncOperationId": job.operation_id,
+            "ImportJobKey": job_id,
+        }
 
     def _promote(self, body: dict[str, Any]) -> dict[str, Any]:
         _check_params("DeleteAndPromoteAsync", body, frozenset({"UniqueName"}), {"UniqueName"})
@@ -409,8 +583,12 @@ class Engine(Metadata):
         if self.result_failure and job.kind != "promote":
             failure, self.result_failure = self.result_failure, ""
             return failure  # the operation "succeeds"; nothing was really imported
-        {"import": self._apply_import, "holding": self._apply_holding,
-         "upgrade": self._apply_upgrade, "promote": self._apply_promote}[job.kind](job)
+        {
+            "import": self._apply_import,
+            "holding": self._apply_holding,
+            "upgrade": self._apply_upgrade,
+            "promote": self._apply_promote,
+        }[job.kind](job)
         return ""
 
     def _apply_import(self, job: Job) -> None:
@@ -418,15 +596,21 @@ class Engine(Metadata):
         assert z is not None
         existing = self.solutions.get(z.unique_name)
         if z.unique_name + "_Upgrade" in self.solutions:
-            raise JobFailure(f"Holding solution {z.unique_name}_Upgrade already exists "
-                             "(0x80048539); apply or delete it first.")
+            raise JobFailure(
+                f"Holding solution {z.unique_name}_Upgrade already exists "
+                "(0x80048539); apply or delete it first."
+            )
         if existing and not existing["ismanaged"] and z.managed:
-            raise JobFailure("The solution is already installed on this system as an unmanaged "
-                             "solution and the package supplied is attempting to install it in "
-                             "managed mode (-2147188672).")
+            raise JobFailure(
+                "The solution is already installed on this system as an unmanaged "
+                "solution and the package supplied is attempting to install it in "
+                "managed mode (-2147188672)."
+            )
         if existing and version_tuple(z.version) < version_tuple(existing["version"]):
-            raise JobFailure("The import solution must have a higher version than the existing "
-                             "solution (0x80048541).")
+            raise JobFailure(
+                "The import solution must have a higher version than the existing "
+                "solution (0x80048541)."
+            )
         self._put_solution(z.unique_name, z, replace=False)
         self._apply_parameters(job)
 
@@ -434,11 +618,14 @@ class Engine(Metadata):
         z = job.zip
         assert z is not None
         if z.unique_name not in self.solutions:
-            raise JobFailure(f"ImportAsHolding failed: Cannot create a holding solution for "
-                             f"missing base {z.unique_name}.")
+            raise JobFailure(
+                f"ImportAsHolding failed: Cannot create a holding solution for "
+                f"missing base {z.unique_name}."
+            )
         if z.unique_name + "_Upgrade" in self.solutions:
-            raise JobFailure(f"Holding solution {z.unique_name}_Upgrade already exists "
-                             "(0x80048539).")
+            raise JobFailure(
+                f"Holding solution {z.unique_name}_Upgrade already exists (0x80048539)."
+            )
         self._put_solution(z.unique_name + "_Upgrade", z, replace=True)
         self._apply_parameters(job)
 
@@ -448,11 +635,15 @@ class Engine(Metadata):
         base = self.solutions.get(z.unique_name)
         self.solutions.pop(z.unique_name + "_Upgrade", None)
         if base is None:
-            raise JobFailure(f"ImportAsHolding failed: Cannot create a holding solution for "
-                             f"missing base {z.unique_name}.")
+            raise JobFailure(
+                f"ImportAsHolding failed: Cannot create a holding solution for "
+                f"missing base {z.unique_name}."
+            )
         if version_tuple(z.version) <= version_tuple(base["version"]):
-            raise JobFailure("The import solution must have a higher version than the existing "
-                             "solution it is upgrading (0x80048541).")
+            raise JobFailure(
+                "The import solution must have a higher version than the existing "
+                "solution it is upgrading (0x80048541)."
+            )
         if self.fail_upgrade_after_stage:
             self.fail_upgrade_after_stage = False
             self._put_solution(z.unique_name + "_Upgrade", z, replace=True)
@@ -471,22 +662,38 @@ class Engine(Metadata):
         old = self.solutions.get(name)
         self.solutions[name] = {
             "solutionid": old["solutionid"] if old else str(uuid.uuid5(NS, "solution/" + name)),
-            "uniquename": name, "friendlyname": name, "version": z.version,
-            "ismanaged": z.managed, "installedon": now_iso(), "isvisible": True}
+            "uniquename": name,
+            "friendlyname": name,
+            "version": z.version,
+            "ismanaged": z.managed,
+            "installedon": now_iso(),
+            "isvisible": True,
+        }
         rows = list(z.rows) if replace or old is None else _union(self.components[name], z.rows)
         self.components[name] = rows
         self.tables.update(z.tables)
         self.add_definitions(z.virtual_tables)
         for definition in z.env_vars:
-            self.env_defs.setdefault(definition["schemaname"], {
-                "environmentvariabledefinitionid": str(uuid.uuid4()), "type": 100000000,
-                "isrequired": False, **definition})
+            self.env_defs.setdefault(
+                definition["schemaname"],
+                {
+                    "environmentvariabledefinitionid": str(uuid.uuid4()),
+                    "type": 100000000,
+                    "isrequired": False,
+                    **definition,
+                },
+            )
         for provider in z.channel_providers:
             self.tables.add("msdyn_channelprovider")
-            self.providers.setdefault(provider, {
-                "msdyn_channelproviderid": str(uuid.uuid5(NS, provider)),
-                "msdyn_uniquename": provider, "msdyn_name": provider,
-                "msdyn_appconfig_msdyn_channelprovider": []})
+            self.providers.setdefault(
+                provider,
+                {
+                    "msdyn_channelproviderid": str(uuid.uuid5(NS, provider)),
+                    "msdyn_uniquename": provider,
+                    "msdyn_name": provider,
+                    "msdyn_appconfig_msdyn_channelprovider": [],
+                },
+            )
 
     def _apply_parameters(self, job: Job) -> None:
         for item in job.parameters:
@@ -499,41 +706,71 @@ class Engine(Metadata):
 
     def _job_row(self, job: Job) -> dict[str, Any]:
         done = job.state != "running"
-        return {"importjobid": job.import_job_id, "solutionname": job.unique_name,
-                "progress": job.progress, "startedon": job.started_on,
-                "completedon": now_iso() if done else None, "data": job.data if done else "",
-                "createdon": job.created_on}
+        return {
+            "importjobid": job.import_job_id,
+            "solutionname": job.unique_name,
+            "progress": job.progress,
+            "startedon": job.started_on,
+            "completedon": now_iso() if done else None,
+            "data": job.data if done else "",
+            "createdon": job.created_on,
+        }
 
     def _operation_row(self, job: Job) -> dict[str, Any]:
-        state, status = {"running": (2 if job.polls else 0, 20 if job.polls else 0),
-                         "succeeded": (3, 30), "failed": (3, 31)}[job.state]
-        return {"asyncoperationid": job.operation_id, "statecode": state, "statuscode": status,
-                "message": job.message, "friendlymessage": job.message,
-                "completedon": now_iso() if job.state != "running" else None,
-                "name": job.kind}
+        state, status = {
+            "running": (2 if job.polls else 0, 20 if job.polls else 0),
+            "succeeded": (3, 30),
+            "failed": (3, 31),
+        }[job.state]
+        return {
+            "asyncoperationid": job.operation_id,
+            "statecode": state,
+            "statuscode": status,
+            "message": job.message,
+            "friendlymessage": job.message,
+            "completedon": now_iso() if job.state != "running" else None,
+            "name": job.kind,
+        }
 
 
 def _union(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen = {(r["msdyn_componenttype"], r["msdyn_objectid"]) for r in new}
-    return list(new) + [r for r in old if (r["msdyn_componenttype"], r["msdyn_objectid"])
-                        not in seen]
+    return list(new) + [
+        r for r in old if (r["msdyn_componenttype"], r["msdyn_objectid"]) not in seen
+    ]
 
 
-def _check_params(action: str, body: dict[str, Any], allowed: frozenset[str],
-                  required: set[str] | None = None) -> None:
+def _check_params(
+    action: str, body: dict[str, Any], allowed: frozenset[str], required: set[str] | None = None
+) -> None:
     if not isinstance(body, dict):
         raise HttpError(400, "0x80048d19", f"{action} expects a JSON object")
     for name in body:
         if name not in allowed:
-            raise HttpError(400, "0x80060888", f"The parameter '{name}' in the request payload "
-                            f"is not a valid parameter for the operation '{action}'.")
-    needed = required if required is not None else (
-        {"OverwriteUnmanagedCustomizations", "PublishWorkflows", "CustomizationFile"}
-        if action != "PublishAllXml" else set())
+            raise HttpError(
+                400,
+                "0x80060888",
+                f"The parameter '{name}' in the request payload "
+                f"is not a valid parameter for the operation '{action}'.",
+            )
+    needed = (
+        required
+        if required is not None
+        else (
+            {"OverwriteUnmanagedCustomizations", "PublishWorkflows", "CustomizationFile"}
+            if action != "PublishAllXml"
+            else set()
+        )
+    )
     for name in sorted(needed - set(body)):
         raise HttpError(400, "0x80048d19", f"{action}: the parameter '{name}' is required")
-    for name in ("OverwriteUnmanagedCustomizations", "PublishWorkflows", "HoldingSolution",
-                 "SkipProductUpdateDependencies", "ConvertToManaged"):
+    for name in (
+        "OverwriteUnmanagedCustomizations",
+        "PublishWorkflows",
+        "HoldingSolution",
+        "SkipProductUpdateDependencies",
+        "ConvertToManaged",
+    ):
         if name in body and not isinstance(body[name], bool):
             raise HttpError(400, "0x80048d19", f"{name} must be a boolean")
     if "ImportJobId" in body and not re.fullmatch(r"[0-9a-fA-F-]{36}", str(body["ImportJobId"])):
@@ -541,9 +778,14 @@ def _check_params(action: str, body: dict[str, Any], allowed: frozenset[str],
 
 
 def _check_component_parameters(items: list[Any]) -> None:
-    needs = {"Microsoft.Dynamics.CRM.environmentvariablevalue": {"schemaname", "value"},
-             "Microsoft.Dynamics.CRM.connectionreference": {
-                 "connectionreferencelogicalname", "connectionid", "connectorid"}}
+    needs = {
+        "Microsoft.Dynamics.CRM.environmentvariablevalue": {"schemaname", "value"},
+        "Microsoft.Dynamics.CRM.connectionreference": {
+            "connectionreferencelogicalname",
+            "connectionid",
+            "connectorid",
+        },
+    }
     for item in items:
         kind = item.get("@odata.type") if isinstance(item, dict) else None
         if kind not in needs or not needs[kind] <= set(item):
@@ -554,12 +796,19 @@ def _check_fields(entity_set: str, body: dict[str, Any]) -> None:
     schema = SCHEMAS[entity_set]
     for name, value in body.items():
         if name not in schema:
-            raise HttpError(400, "0x80048d19", f"Invalid property '{name}' was found in entity "
-                            f"'Microsoft.Dynamics.CRM.{entity_set[:-1]}'.")
+            raise HttpError(
+                400,
+                "0x80048d19",
+                f"Invalid property '{name}' was found in entity "
+                f"'Microsoft.Dynamics.CRM.{entity_set[:-1]}'.",
+            )
         kind = schema[name]
-        ok = (value is None or (kind in (S, G) and isinstance(value, str))
-              or (kind == N and isinstance(value, int) and not isinstance(value, bool))
-              or (kind == B and isinstance(value, bool)))
+        ok = (
+            value is None
+            or (kind in (S, G) and isinstance(value, str))
+            or (kind == N and isinstance(value, int) and not isinstance(value, bool))
+            or (kind == B and isinstance(value, bool))
+        )
         if not ok:
             raise HttpError(400, "0x80048d19", f"'{name}' expects {kind}, got {value!r}")
 

@@ -21,12 +21,29 @@ from .dv_common import HttpError
 from .dv_solutions import NS
 
 LAYERS = "msdyn_componentlayers"
-LAYER_COLUMNS = frozenset({
-    "msdyn_componentlayerid", "msdyn_componentid", "msdyn_solutioncomponentname",
-    "msdyn_solutionname", "msdyn_order", "msdyn_publishername", "msdyn_name",
-    "msdyn_overwritetime", "msdyn_changes", "msdyn_componentjson", "msdyn_children"})
-COMPONENT_NAMES = {"SystemForm": 60, "SavedQuery": 26, "SiteMap": 62, "AppModule": 80,
-                   "WebResource": 61, "Entity": 1}
+LAYER_COLUMNS = frozenset(
+    {
+        "msdyn_componentlayerid",
+        "msdyn_componentid",
+        "msdyn_solutioncomponentname",
+        "msdyn_solutionname",
+        "msdyn_order",
+        "msdyn_publishername",
+        "msdyn_name",
+        "msdyn_overwritetime",
+        "msdyn_changes",
+        "msdyn_componentjson",
+        "msdyn_children",
+    }
+)
+COMPONENT_NAMES = {
+    "SystemForm": 60,
+    "SavedQuery": 26,
+    "SiteMap": 62,
+    "AppModule": 80,
+    "WebResource": 61,
+    "Entity": 1,
+}
 
 
 class FleetDataverse(FakeDataverse):
@@ -52,8 +69,12 @@ class FleetDataverse(FakeDataverse):
             return super().rows(entity_set, params)
         text = params.get("$filter", "")
         if "msdyn_componentid" not in text or "msdyn_solutioncomponentname" not in text:
-            raise HttpError(400, "0x80040203", "msdyn_componentlayers is queried per component:"
-                            " filter on msdyn_componentid and msdyn_solutioncomponentname")
+            raise HttpError(
+                400,
+                "0x80040203",
+                "msdyn_componentlayers is queried per component:"
+                " filter on msdyn_componentid and msdyn_solutioncomponentname",
+            )
         with self.lock:
             return self._layers()
 
@@ -65,24 +86,50 @@ class FleetDataverse(FakeDataverse):
             if row is None or not row["ismanaged"]:
                 continue
             for component in rows:
-                name = next((n for n, k in COMPONENT_NAMES.items()
-                             if k == component["msdyn_componenttype"]), "")
+                name = next(
+                    (
+                        n
+                        for n, k in COMPONENT_NAMES.items()
+                        if k == component["msdyn_componenttype"]
+                    ),
+                    "",
+                )
                 if name:
-                    out.append(_layer(component["msdyn_objectid"], name, solution, 1,
-                                      component.get("msdyn_name") or ""))
+                    out.append(
+                        _layer(
+                            component["msdyn_objectid"],
+                            name,
+                            solution,
+                            1,
+                            component.get("msdyn_name") or "",
+                        )
+                    )
         for component_id, label in self.active.items():
             for layer in [r for r in out if r["msdyn_componentid"] == component_id]:
-                out.append(_layer(component_id, layer["msdyn_solutioncomponentname"],
-                                  "Active", 2, label))
+                out.append(
+                    _layer(component_id, layer["msdyn_solutioncomponentname"], "Active", 2, label)
+                )
                 break
         return out
 
 
-def _layer(component_id: str, kind: str, solution: str, order: int, name: str,
-           ) -> dict[str, Any]:
-    return {"msdyn_componentlayerid": str(uuid.uuid5(NS, f"layer/{component_id}/{solution}")),
-            "msdyn_componentid": component_id, "msdyn_solutioncomponentname": kind,
-            "msdyn_solutionname": solution, "msdyn_order": order,
-            "msdyn_publishername": "Enreach" if solution != "Active" else "",
-            "msdyn_name": name, "msdyn_overwritetime": None, "msdyn_changes": "{}",
-            "msdyn_componentjson": "{}", "msdyn_children": None}
+def _layer(
+    component_id: str,
+    kind: str,
+    solution: str,
+    order: int,
+    name: str,
+) -> dict[str, Any]:
+    return {
+        "msdyn_componentlayerid": str(uuid.uuid5(NS, f"layer/{component_id}/{solution}")),
+        "msdyn_componentid": component_id,
+        "msdyn_solutioncomponentname": kind,
+        "msdyn_solutionname": solution,
+        "msdyn_order": order,
+        "msdyn_publishername": "Enreach" if solution != "Active" else "",
+        "msdyn_name": name,
+        "msdyn_overwritetime": None,
+        "msdyn_changes": "{}",
+        "msdyn_componentjson": "{}",
+        "msdyn_children": None,
+    }

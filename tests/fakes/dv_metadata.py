@@ -28,8 +28,15 @@ NS = uuid.UUID("6f1c3c38-4a0e-4c55-9a51-0f7d1d1e6a42")
 PLACEHOLDER = "7015a531-cc0d-4537-b5f2-c882a1eb65ad"
 ODATA_PROVIDER_ID = str(uuid.uuid5(NS, "entitydataprovider/odata v4"))
 SOURCE_SET = "msdyn_odatav4ds"
-NAVIGATION = frozenset({"Attributes", "Keys", "ManyToManyRelationships",
-                        "ManyToOneRelationships", "OneToManyRelationships"})
+NAVIGATION = frozenset(
+    {
+        "Attributes",
+        "Keys",
+        "ManyToManyRelationships",
+        "ManyToOneRelationships",
+        "OneToManyRelationships",
+    }
+)
 IDENTITY = ("MetadataId", "LogicalName", "SchemaName", "EntitySetName", "TableType")
 BAD = "0x80048d19"
 
@@ -37,42 +44,77 @@ BAD = "0x80048d19"
 def default_providers() -> list[dict[str, Any]]:
     """What an online environment lists: the OData v4 provider and another one."""
     return [
-        {"entitydataproviderid": str(uuid.uuid5(NS, "entitydataprovider/connector")),
-         "name": "Virtual Connector Provider", "datasourcelogicalname": "msdyn_connectordatasource",
-         "description": "Virtual tables over Power Platform connectors"},
-        {"entitydataproviderid": ODATA_PROVIDER_ID, "name": "OData v4 Data Provider",
-         "datasourcelogicalname": SOURCE_SET, "description": "OData v4 web services"},
+        {
+            "entitydataproviderid": str(uuid.uuid5(NS, "entitydataprovider/connector")),
+            "name": "Virtual Connector Provider",
+            "datasourcelogicalname": "msdyn_connectordatasource",
+            "description": "Virtual tables over Power Platform connectors",
+        },
+        {
+            "entitydataproviderid": ODATA_PROVIDER_ID,
+            "name": "OData v4 Data Provider",
+            "datasourcelogicalname": SOURCE_SET,
+            "description": "OData v4 web services",
+        },
     ]
 
 
 def _label(text: str) -> dict[str, Any]:
-    labels = [{"Label": text, "LanguageCode": code, "IsManaged": True, "HasChanged": None,
-               "MetadataId": str(uuid.uuid5(NS, f"label/{code}/{text}"))} for code in (1033, 1031)]
+    labels = [
+        {
+            "Label": text,
+            "LanguageCode": code,
+            "IsManaged": True,
+            "HasChanged": None,
+            "MetadataId": str(uuid.uuid5(NS, f"label/{code}/{text}")),
+        }
+        for code in (1033, 1031)
+    ]
     return {"LocalizedLabels": labels, "UserLocalizedLabel": labels[0]}
 
 
 def new_definition(logical: str, schema: str, virtual: dict[str, str] | None) -> dict[str, Any]:
     facts = virtual or {}
     return {
-        "MetadataId": str(uuid.uuid5(NS, "entity/" + logical)), "LogicalName": logical,
-        "SchemaName": schema, "EntitySetName": logical + "s",
+        "MetadataId": str(uuid.uuid5(NS, "entity/" + logical)),
+        "LogicalName": logical,
+        "SchemaName": schema,
+        "EntitySetName": logical + "s",
         "ObjectTypeCode": 10000 + len(logical),
         "TableType": "Virtual" if virtual is not None else "Standard",
-        "OwnershipType": "OrganizationOwned", "IsCustomEntity": True, "IsManaged": True,
+        "OwnershipType": "OrganizationOwned",
+        "IsCustomEntity": True,
+        "IsManaged": True,
         "IsActivity": False,
-        "IsAuditEnabled": {"Value": False, "CanBeChanged": False,
-                           "ManagedPropertyLogicalName": "canmodifyauditsettings"},
-        "IsCustomizable": {"Value": True, "CanBeChanged": True,
-                           "ManagedPropertyLogicalName": "iscustomizable"},
-        "DataProviderId": facts.get("DataProviderId"), "DataSourceId": None,
+        "IsAuditEnabled": {
+            "Value": False,
+            "CanBeChanged": False,
+            "ManagedPropertyLogicalName": "canmodifyauditsettings",
+        },
+        "IsCustomizable": {
+            "Value": True,
+            "CanBeChanged": True,
+            "ManagedPropertyLogicalName": "iscustomizable",
+        },
+        "DataProviderId": facts.get("DataProviderId"),
+        "DataSourceId": None,
         "ExternalName": facts.get("ExternalName"),
         "ExternalCollectionName": facts.get("ExternalCollectionName"),
-        "DisplayName": _label(schema), "DisplayCollectionName": _label(schema + "s"),
-        "Description": _label(f"The {schema} table"), "IntroducedVersion": "1.0.0.0",
-        "Privileges": [{"Name": f"prv{kind}{schema}", "PrivilegeType": kind, "CanBeGlobal": True,
-                        "PrivilegeId": str(uuid.uuid5(NS, f"privilege/{kind}/{logical}"))}
-                       for kind in ("Create", "Read", "Write", "Delete")],
-        "Settings": [], "HasChanged": None,
+        "DisplayName": _label(schema),
+        "DisplayCollectionName": _label(schema + "s"),
+        "Description": _label(f"The {schema} table"),
+        "IntroducedVersion": "1.0.0.0",
+        "Privileges": [
+            {
+                "Name": f"prv{kind}{schema}",
+                "PrivilegeType": kind,
+                "CanBeGlobal": True,
+                "PrivilegeId": str(uuid.uuid5(NS, f"privilege/{kind}/{logical}")),
+            }
+            for kind in ("Create", "Read", "Write", "Delete")
+        ],
+        "Settings": [],
+        "HasChanged": None,
     }
 
 
@@ -91,13 +133,15 @@ class Metadata:
     def without_odata_provider(self) -> None:
         """An environment without the OData v4 Data Provider solution."""
         self.tables.discard(SOURCE_SET)
-        self.data_providers = [p for p in self.data_providers
-                               if p["datasourcelogicalname"] != SOURCE_SET]
+        self.data_providers = [
+            p for p in self.data_providers if p["datasourcelogicalname"] != SOURCE_SET
+        ]
 
     def add_definitions(self, virtual: dict[str, dict[str, str]]) -> None:
         for logical, facts in virtual.items():  # an update keeps the environment's link
-            self.definitions.setdefault(logical, new_definition(logical, facts["SchemaName"],
-                                                                facts))
+            self.definitions.setdefault(
+                logical, new_definition(logical, facts["SchemaName"], facts)
+            )
 
     def definition(self, logical: str) -> dict[str, Any]:
         if logical not in self.definitions and logical in self.tables:
@@ -115,16 +159,21 @@ class Metadata:
             names = [n.strip() for n in params["$select"].split(",") if n.strip()]
             missing = [n for n in names if n not in found]
             if missing:
-                raise HttpError(400, "0x80060888", f"Could not find a property named "
-                                f"'{missing[0]}' on type 'Microsoft.Dynamics.CRM.EntityMetadata'.")
+                raise HttpError(
+                    400,
+                    "0x80060888",
+                    f"Could not find a property named "
+                    f"'{missing[0]}' on type 'Microsoft.Dynamics.CRM.EntityMetadata'.",
+                )
             found = {n: found[n] for n in names}
         return {"@odata.context": "$metadata#EntityDefinitions/$entity", **found}
 
     def put_definition(self, logical: str, body: Any, headers: dict[str, str]) -> None:
         merge = {k.lower(): v for k, v in headers.items()}.get("mscrm.mergelabels", "")
         if merge.lower() != "true":
-            raise HttpError(400, BAD, "send MSCRM.MergeLabels: true, or the labels of other "
-                            "languages are lost")
+            raise HttpError(
+                400, BAD, "send MSCRM.MergeLabels: true, or the labels of other languages are lost"
+            )
         current = self.definition(logical)
         _check_shape(body, current)
         _check_link(body, self.data_providers, self.records.get(SOURCE_SET, {}))
@@ -149,7 +198,8 @@ class Metadata:
 
 def _check_shape(body: Any, current: dict[str, Any]) -> None:
     if not isinstance(body, dict) or body.get("@odata.type") != (
-            "Microsoft.Dynamics.CRM.EntityMetadata"):
+        "Microsoft.Dynamics.CRM.EntityMetadata"
+    ):
         raise HttpError(400, BAD, "the body must be an EntityMetadata object (@odata.type)")
     related = sorted(NAVIGATION & set(body))
     if related:
@@ -165,8 +215,9 @@ def _check_shape(body: Any, current: dict[str, Any]) -> None:
         raise HttpError(400, BAD, f"{changed[0]} cannot be changed")
 
 
-def _check_link(body: dict[str, Any], providers: list[dict[str, Any]],
-                sources: dict[str, dict[str, Any]]) -> None:
+def _check_link(
+    body: dict[str, Any], providers: list[dict[str, Any]], sources: dict[str, dict[str, Any]]
+) -> None:
     provider, source = body.get("DataProviderId"), body.get("DataSourceId")
     if body.get("TableType") != "Virtual":
         if provider is not None or source is not None:
@@ -180,5 +231,6 @@ def _check_link(body: dict[str, Any], providers: list[dict[str, Any]],
     if row is None:
         raise HttpError(400, BAD, f"DataProviderId {provider} is no entitydataprovider")
     if row["datasourcelogicalname"] != SOURCE_SET or str(source).lower() not in sources:
-        raise HttpError(400, BAD, f"DataSourceId {source} is no row of "
-                        f"{row['datasourcelogicalname']}")
+        raise HttpError(
+            400, BAD, f"DataSourceId {source} is no row of {row['datasourcelogicalname']}"
+        )

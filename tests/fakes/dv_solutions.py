@@ -65,20 +65,28 @@ def read_solution_zip(content: bytes) -> SolutionZip:
     manifest = etree.fromstring(archive.read("solution.xml")).find("SolutionManifest")
     assert manifest is not None, "solution.xml without SolutionManifest"
     rows = [_root_row(r) for r in manifest.iter("RootComponent")]
-    customizations = (etree.fromstring(archive.read("customizations.xml"))
-                      if "customizations.xml" in names else None)
+    customizations = (
+        etree.fromstring(archive.read("customizations.xml"))
+        if "customizations.xml" in names
+        else None
+    )
     if customizations is not None:
         rows += _customization_rows(customizations)
-    tables = {str(r.get("schemaName")).lower() for r in manifest.iter("RootComponent")
-              if r.get("type") == "1" and r.get("schemaName")}
+    tables = {
+        str(r.get("schemaName")).lower()
+        for r in manifest.iter("RootComponent")
+        if r.get("type") == "1" and r.get("schemaName")
+    }
     return SolutionZip(
         unique_name=manifest.findtext("UniqueName") or "",
         version=manifest.findtext("Version") or "",
         managed=(manifest.findtext("Managed") or "0") == "1",
-        rows=rows, tables=tables,
+        rows=rows,
+        tables=tables,
         env_vars=_env_vars(archive, names),
-        channel_providers=sorted({n.split("/")[1] for n in names
-                                  if n.startswith("msdyn_channelproviders/")}),
+        channel_providers=sorted(
+            {n.split("/")[1] for n in names if n.startswith("msdyn_channelproviders/")}
+        ),
         virtual_tables=_virtual_tables(customizations),
     )
 
@@ -90,17 +98,24 @@ def _virtual_tables(root: etree._Element | None) -> dict[str, dict[str, str]]:
         provider = entity.findtext("DataProviderId")
         if provider is not None:
             out[str(entity.get("Name")).lower()] = {
-                "SchemaName": str(entity.get("Name")), "DataProviderId": provider.strip("{}"),
+                "SchemaName": str(entity.get("Name")),
+                "DataProviderId": provider.strip("{}"),
                 "ExternalName": entity.findtext("ExternalName") or "",
-                "ExternalCollectionName": entity.findtext("ExternalCollectionName") or ""}
+                "ExternalCollectionName": entity.findtext("ExternalCollectionName") or "",
+            }
     return out
 
 
 def _root_row(root: etree._Element) -> dict[str, Any]:
     name = root.get("schemaName") or ""
     object_id = (root.get("id") or "").strip("{}").lower() or str(uuid.uuid5(NS, name.lower()))
-    return {"msdyn_componenttype": int(root.get("type", "0")), "msdyn_schemaname": name,
-            "msdyn_objectid": object_id, "msdyn_primaryentityname": "", "msdyn_name": name}
+    return {
+        "msdyn_componenttype": int(root.get("type", "0")),
+        "msdyn_schemaname": name,
+        "msdyn_objectid": object_id,
+        "msdyn_primaryentityname": "",
+        "msdyn_name": name,
+    }
 
 
 def _customization_rows(root: etree._Element) -> list[dict[str, Any]]:
@@ -109,18 +124,28 @@ def _customization_rows(root: etree._Element) -> list[dict[str, Any]]:
         table = (entity.findtext("Name") or "").lower()
         for column in entity.iterfind("EntityInfo/entity/attributes/attribute/LogicalName"):
             name = column.text or ""
-            rows.append({"msdyn_componenttype": 2, "msdyn_schemaname": name,
-                         "msdyn_objectid": str(uuid.uuid5(NS, f"{table}.{name}")),
-                         "msdyn_primaryentityname": table, "msdyn_name": name})
+            rows.append(
+                {
+                    "msdyn_componenttype": 2,
+                    "msdyn_schemaname": name,
+                    "msdyn_objectid": str(uuid.uuid5(NS, f"{table}.{name}")),
+                    "msdyn_primaryentityname": table,
+                    "msdyn_name": name,
+                }
+            )
     for kind, path in ((60, ".//systemform/formid"), (26, ".//savedquery/savedqueryid")):
         for element in root.iterfind(path):
             owner = element.getparent()
             label = owner.find("LocalizedNames/LocalizedName") if owner is not None else None
-            rows.append({"msdyn_componenttype": kind, "msdyn_schemaname": "",
-                         "msdyn_objectid": (element.text or "").strip("{}").lower(),
-                         "msdyn_primaryentityname": "",
-                         "msdyn_name": label.get("description", "") if label is not None
-                         else ""})
+            rows.append(
+                {
+                    "msdyn_componenttype": kind,
+                    "msdyn_schemaname": "",
+                    "msdyn_objectid": (element.text or "").strip("{}").lower(),
+                    "msdyn_primaryentityname": "",
+                    "msdyn_name": label.get("description", "") if label is not None else "",
+                }
+            )
     return rows
 
 
@@ -128,22 +153,32 @@ def _env_vars(archive: zipfile.ZipFile, names: list[str]) -> list[dict[str, Any]
     out = []
     for name in names:
         if name.startswith("environmentvariabledefinitions/") and name.endswith(
-                "/environmentvariabledefinition.xml"):
+            "/environmentvariabledefinition.xml"
+        ):
             root = etree.fromstring(archive.read(name))
-            out.append({"schemaname": root.get("schemaname"),
-                        "defaultvalue": root.findtext("defaultvalue")})
+            out.append(
+                {
+                    "schemaname": root.get("schemaname"),
+                    "defaultvalue": root.findtext("defaultvalue"),
+                }
+            )
     return out
 
 
 def data_xml(job: Job, failure: str = "") -> str:
     """The importjob `data` log: per-component results, a failure node when asked."""
     ok = '<result result="success" errorcode="0" errortext="" />'
-    bad = (f'<result result="failure" errorcode="0x80048036" errortext="{failure}" />'
-           if failure else ok)
+    bad = (
+        f'<result result="failure" errorcode="0x80048036" errortext="{failure}" />'
+        if failure
+        else ok
+    )
     name = job.zip.unique_name if job.zip else job.unique_name
-    return (f'<importexportxml start="" stop="" progress="100" processed="true">'
-            f'<solutionManifests><solutionManifest languagecode="1033">'
-            f'<UniqueName>{name}</UniqueName>{ok}</solutionManifest></solutionManifests>'
-            f'<entities><entity name="enreach_setting" processed="true">{ok}</entity>'
-            f'<entity name="phonecall" processed="true">{bad}</entity></entities>'
-            f'</importexportxml>')
+    return (
+        f'<importexportxml start="" stop="" progress="100" processed="true">'
+        f'<solutionManifests><solutionManifest languagecode="1033">'
+        f"<UniqueName>{name}</UniqueName>{ok}</solutionManifest></solutionManifests>"
+        f'<entities><entity name="enreach_setting" processed="true">{ok}</entity>'
+        f'<entity name="phonecall" processed="true">{bad}</entity></entities>'
+        f"</importexportxml>"
+    )

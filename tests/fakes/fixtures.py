@@ -22,12 +22,20 @@ from .packages import Spec, write_package
 
 TOKEN = "test-token-0123456789"
 CREDENTIAL_VARIABLES = (
-    "DATAVERSE_TOKEN", "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
-    "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
-    "AZURE_FEDERATED_TOKEN_FILE", "ACTIONS_ID_TOKEN_REQUEST_URL",
-    "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN",
-    "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID", "AZURESUBSCRIPTION_CLIENT_ID",
-    "AZURESUBSCRIPTION_TENANT_ID")
+    "DATAVERSE_TOKEN",
+    "AZURE_CLIENT_ID",
+    "AZURE_TENANT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_CLIENT_CERTIFICATE_PATH",
+    "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "ACTIONS_ID_TOKEN_REQUEST_URL",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    "SYSTEM_ACCESSTOKEN",
+    "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
+    "AZURESUBSCRIPTION_CLIENT_ID",
+    "AZURESUBSCRIPTION_TENANT_ID",
+)
 
 
 @dataclass
@@ -72,22 +80,39 @@ def package(tmp_path: Path) -> Path:
     return write_package(tmp_path)
 
 
-def settings_file(folder: Path, values: dict[str, str], name: str = "prod.json",
-                  connections: list[dict[str, str]] | None = None) -> Path:
+def settings_file(
+    folder: Path,
+    values: dict[str, str],
+    name: str = "prod.json",
+    connections: list[dict[str, str]] | None = None,
+) -> Path:
     path = folder / name
-    path.write_text(json.dumps({
-        "EnvironmentVariables": [{"SchemaName": k, "Value": v} for k, v in values.items()],
-        "ConnectionReferences": connections or []}))
+    path.write_text(
+        json.dumps(
+            {
+                "EnvironmentVariables": [{"SchemaName": k, "Value": v} for k, v in values.items()],
+                "ConnectionReferences": connections or [],
+            }
+        )
+    )
     return path
 
 
-def deploy(fake: FakeDataverse, package: Path, *args: str, env: dict[str, str] | None = None,
-           settings: Path | None = None) -> Result:
+def deploy(
+    fake: FakeDataverse,
+    package: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    settings: Path | None = None,
+) -> Result:
     """Run `voicepkg deploy` through click, against the fake, with a bearer token."""
     argv = ["deploy", "--env", fake.url, "--package", str(package)]
     if settings is None:
-        settings = settings_file(package.parent, {
-            "enreach_EnreachApiBaseUrl": "https://api.example.invalid"}, "default.json")
+        settings = settings_file(
+            package.parent,
+            {"enreach_EnreachApiBaseUrl": "https://api.example.invalid"},
+            "default.json",
+        )
     argv += ["--settings", str(settings), *args]
     return invoke(argv, env)
 
@@ -156,5 +181,20 @@ def installed(fake: FakeDataverse, spec: Spec, tmp: Path) -> None:
         fake.install(multisession_zip(spec))
 
 
-__all__ = ["FakeClock", "TOKEN", "actions", "cif1", "cif2", "clock", "deploy", "errors", "fake",
-           "installed", "invoke", "package", "report", "settings_file", "warnings"]
+__all__ = [
+    "FakeClock",
+    "TOKEN",
+    "actions",
+    "cif1",
+    "cif2",
+    "clock",
+    "deploy",
+    "errors",
+    "fake",
+    "installed",
+    "invoke",
+    "package",
+    "report",
+    "settings_file",
+    "warnings",
+]

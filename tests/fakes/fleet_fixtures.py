@@ -114,16 +114,29 @@ def fleet_of(kinds: list[tuple[str, int]], latency: float = 0.0) -> Iterator[lis
             holder.close()
 
 
-def fleet_toml(envs: list[Env], folder: Path, halt: str = "", windows: dict[str, str] | None = None,
-               excluded: tuple[str, ...] = ()) -> Path:
+def fleet_toml(
+    envs: list[Env],
+    folder: Path,
+    halt: str = "",
+    windows: dict[str, str] | None = None,
+    excluded: tuple[str, ...] = (),
+) -> Path:
     settings = folder / "settings.json"
-    settings.write_text('{"EnvironmentVariables": [{"SchemaName": "enreach_EnreachApiBaseUrl", '
-                        '"Value": "https://api.example.invalid"}], "ConnectionReferences": []}')
+    settings.write_text(
+        '{"EnvironmentVariables": [{"SchemaName": "enreach_EnreachApiBaseUrl", '
+        '"Value": "https://api.example.invalid"}], "ConnectionReferences": []}'
+    )
     lines = ["[fleet]", "jobs = 8"] + ([f"halt = {halt}"] if halt else []) + [""]
     for env in envs:
-        lines += ["[[environment]]", f'name = "{env.name}"', f'url = "{env.url}"',
-                  f"ring = {env.ring}", 'settings = "settings.json"', f'tags = ["{env.kind}"]',
-                  f'auth = {{ token_env = "{env.variable}" }}']
+        lines += [
+            "[[environment]]",
+            f'name = "{env.name}"',
+            f'url = "{env.url}"',
+            f"ring = {env.ring}",
+            'settings = "settings.json"',
+            f'tags = ["{env.kind}"]',
+            f'auth = {{ token_env = "{env.variable}" }}',
+        ]
         if env.name in (windows or {}):
             lines.append(f"maintenance = {(windows or {})[env.name]}")
         if env.name in excluded:

@@ -26,8 +26,12 @@ from .loopback import LoopbackServer
 
 ROOT = "/v1.0"
 APP_PROPERTIES = {"displayName", "signInAudience", "requiredResourceAccess", "keyCredentials"}
-AUDIENCES = {"AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount",
-             "PersonalMicrosoftAccount"}
+AUDIENCES = {
+    "AzureADMyOrg",
+    "AzureADMultipleOrgs",
+    "AzureADandPersonalMicrosoftAccount",
+    "PersonalMicrosoftAccount",
+}
 
 
 class GraphError(Exception):
@@ -83,17 +87,25 @@ class FakeGraph(LoopbackServer):
         if method != "POST":
             raise GraphError(405, "Request_BadRequest", "method not allowed")
         _check_app(body, creating=True)
-        app = {"id": str(uuid.uuid4()), "appId": str(uuid.uuid4()),
-               "displayName": body["displayName"],
-               "signInAudience": body.get("signInAudience", "AzureADMyOrg"),
-               "requiredResourceAccess": body.get("requiredResourceAccess", []),
-               "keyCredentials": [], "passwordCredentials": []}
+        app = {
+            "id": str(uuid.uuid4()),
+            "appId": str(uuid.uuid4()),
+            "displayName": body["displayName"],
+            "signInAudience": body.get("signInAudience", "AzureADMyOrg"),
+            "requiredResourceAccess": body.get("requiredResourceAccess", []),
+            "keyCredentials": [],
+            "passwordCredentials": [],
+        }
         self.apps.append(app)
         self.federated[app["id"]] = []
         return 201, _public(app)
 
-    def _service_principals(self, method: str, query: dict[str, str], body: Any,
-                            ) -> tuple[int, Any]:
+    def _service_principals(
+        self,
+        method: str,
+        query: dict[str, str],
+        body: Any,
+    ) -> tuple[int, Any]:
         if method == "GET":
             return 200, {"value": _filter(self.service_principals, query)}
         if not isinstance(body, dict) or set(body) != {"appId"}:
@@ -101,14 +113,20 @@ class FakeGraph(LoopbackServer):
         if not any(a["appId"] == body["appId"] for a in self.apps):
             raise GraphError(400, "Request_BadRequest", "no application with that appId")
         if any(s["appId"] == body["appId"] for s in self.service_principals):
-            raise GraphError(409, "Request_MultipleObjectsWithSameKeyValue",
-                             "the service principal exists")
+            raise GraphError(
+                409, "Request_MultipleObjectsWithSameKeyValue", "the service principal exists"
+            )
         sp = {"id": str(uuid.uuid4()), "appId": body["appId"]}
         self.service_principals.append(sp)
         return 201, sp
 
-    def _on_app(self, method: str, app: dict[str, Any], tail: str, body: Any,
-                ) -> tuple[int, Any]:
+    def _on_app(
+        self,
+        method: str,
+        app: dict[str, Any],
+        tail: str,
+        body: Any,
+    ) -> tuple[int, Any]:
         if tail == "" and method == "PATCH":
             _check_app(body, creating=False)
             if "keyCredentials" in body:
@@ -133,9 +151,13 @@ class FakeGraph(LoopbackServer):
             raise GraphError(400, "Request_BadRequest", "unknown passwordCredential property")
         secret = base64.b64encode(uuid.uuid4().bytes).decode()[:40]
         self.secrets.append(secret)
-        credential = {"keyId": str(uuid.uuid4()), "displayName": wanted.get("displayName"),
-                      "endDateTime": wanted.get("endDateTime"), "hint": secret[:3],
-                      "secretText": None}
+        credential = {
+            "keyId": str(uuid.uuid4()),
+            "displayName": wanted.get("displayName"),
+            "endDateTime": wanted.get("endDateTime"),
+            "hint": secret[:3],
+            "secretText": None,
+        }
         app["passwordCredentials"].append(credential)
         return dict(credential, secretText=secret)
 
@@ -148,8 +170,11 @@ class FakeGraph(LoopbackServer):
 
 def _public(app: dict[str, Any]) -> dict[str, Any]:
     """What GET returns: never a key's bytes or a secret's text."""
-    return dict(app, keyCredentials=[dict(k, key=None) for k in app["keyCredentials"]],
-                passwordCredentials=[dict(p, secretText=None) for p in app["passwordCredentials"]])
+    return dict(
+        app,
+        keyCredentials=[dict(k, key=None) for k in app["keyCredentials"]],
+        passwordCredentials=[dict(p, secretText=None) for p in app["passwordCredentials"]],
+    )
 
 
 def _filter(rows: list[dict[str, Any]], query: dict[str, str]) -> list[dict[str, Any]]:
@@ -168,16 +193,20 @@ def _check_app(body: Any, creating: bool) -> None:
         raise GraphError(400, "Request_BadRequest", "the body must be a JSON object")
     unknown = set(body) - APP_PROPERTIES
     if unknown:
-        raise GraphError(400, "Request_BadRequest", f"Property '{sorted(unknown)[0]}' does not "
-                         "exist on type 'microsoft.graph.application'")
+        raise GraphError(
+            400,
+            "Request_BadRequest",
+            f"Property '{sorted(unknown)[0]}' does not exist on type 'microsoft.graph.application'",
+        )
     if creating and not body.get("displayName"):
         raise GraphError(400, "Request_BadRequest", "displayName is required")
     if "signInAudience" in body and body["signInAudience"] not in AUDIENCES:
         raise GraphError(400, "Request_BadRequest", "invalid signInAudience")
     for access in body.get("requiredResourceAccess", []):
         if set(access) != {"resourceAppId", "resourceAccess"} or not all(
-                set(r) == {"id", "type"} and r["type"] in ("Scope", "Role")
-                for r in access["resourceAccess"]):
+            set(r) == {"id", "type"} and r["type"] in ("Scope", "Role")
+            for r in access["resourceAccess"]
+        ):
             raise GraphError(400, "Request_BadRequest", f"bad requiredResourceAccess {access}")
 
 
@@ -189,14 +218,21 @@ def _key(item: dict[str, Any]) -> dict[str, Any]:
     except (KeyError, TypeError, ValueError):
         raise GraphError(400, "Request_BadRequest", "key must be the base64 certificate") from None
     thumb = base64.b64encode(hashlib.sha1(der).digest()).decode()
-    return {"keyId": str(uuid.uuid4()), "type": "AsymmetricX509Cert", "usage": "Verify",
-            "displayName": item.get("displayName"), "customKeyIdentifier": thumb, "key": None}
+    return {
+        "keyId": str(uuid.uuid4()),
+        "type": "AsymmetricX509Cert",
+        "usage": "Verify",
+        "displayName": item.get("displayName"),
+        "customKeyIdentifier": thumb,
+        "key": None,
+    }
 
 
 def _add_federated(items: list[dict[str, Any]], body: Any) -> dict[str, Any]:
     if not isinstance(body, dict) or not {"name", "issuer", "subject", "audiences"} <= set(body):
-        raise GraphError(400, "Request_BadRequest", "name, issuer, subject and audiences are "
-                         "required")
+        raise GraphError(
+            400, "Request_BadRequest", "name, issuer, subject and audiences are required"
+        )
     if body["audiences"] != ["api://AzureADTokenExchange"]:
         raise GraphError(400, "Request_BadRequest", "audiences must be api://AzureADTokenExchange")
     if any(i["name"] == body["name"] for i in items) or len(items) >= 20:
@@ -237,8 +273,8 @@ class _Handler(BaseHTTPRequestHandler):
             if raw and "application/json" not in (self.headers.get("Content-Type") or ""):
                 raise GraphError(415, "Request_BadRequest", "Content-Type must be JSON")
             with graph.lock:
-                graph.log.append((method, path[len(ROOT):]))
-                status, payload = graph.route(method, path[len(ROOT):], query, body)
+                graph.log.append((method, path[len(ROOT) :]))
+                status, payload = graph.route(method, path[len(ROOT) :], query, body)
         except GraphError as exc:
             status, payload = exc.status, {"error": {"code": exc.code, "message": exc.message}}
         except json.JSONDecodeError:

@@ -29,7 +29,7 @@ def tokenize(text: str) -> list[str]:
         if not match:
             if text[pos:].strip() == "":
                 break
-            raise QueryError(f"syntax error in $filter at position {pos}: {text[pos:pos + 20]!r}")
+            raise QueryError(f"syntax error in $filter at position {pos}: {text[pos : pos + 20]!r}")
         tokens.append(match.group(1))
         pos = match.end()
     return tokens

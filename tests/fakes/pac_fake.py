@@ -25,24 +25,44 @@ import httpx
 VALUE, SWITCH = True, False
 FLAGS: dict[tuple[str, str], dict[str, tuple[str | None, bool]]] = {
     ("auth", "create"): {
-        "--applicationId": ("-id", VALUE), "--clientSecret": ("-cs", VALUE),
-        "--tenant": ("-t", VALUE), "--environment": ("-env", VALUE), "--url": ("-u", VALUE),
-        "--cloud": ("-ci", VALUE), "--certificateDiskPath": ("-cdp", VALUE),
-        "--certificatePassword": ("-cp", VALUE), "--managedIdentity": ("-mi", SWITCH),
-        "--githubFederated": ("-ghf", SWITCH), "--azureDevOpsFederated": ("-adof", SWITCH),
-        "--deviceCode": ("-dc", SWITCH), "--username": ("-un", VALUE),
-        "--password": ("-p", VALUE), "--name": ("-n", VALUE)},
+        "--applicationId": ("-id", VALUE),
+        "--clientSecret": ("-cs", VALUE),
+        "--tenant": ("-t", VALUE),
+        "--environment": ("-env", VALUE),
+        "--url": ("-u", VALUE),
+        "--cloud": ("-ci", VALUE),
+        "--certificateDiskPath": ("-cdp", VALUE),
+        "--certificatePassword": ("-cp", VALUE),
+        "--managedIdentity": ("-mi", SWITCH),
+        "--githubFederated": ("-ghf", SWITCH),
+        "--azureDevOpsFederated": ("-adof", SWITCH),
+        "--deviceCode": ("-dc", SWITCH),
+        "--username": ("-un", VALUE),
+        "--password": ("-p", VALUE),
+        "--name": ("-n", VALUE),
+    },
     ("auth", "clear"): {},
     ("solution", "import"): {
-        "--path": ("-p", VALUE), "--environment": ("-env", VALUE), "--async": ("-a", SWITCH),
-        "--max-async-wait-time": ("-wt", VALUE), "--import-as-holding": ("-h", SWITCH),
-        "--stage-and-upgrade": ("-up", SWITCH), "--force-overwrite": ("-f", SWITCH),
-        "--publish-changes": ("-pc", SWITCH), "--activate-plugins": ("-ap", SWITCH),
-        "--settings-file": (None, VALUE), "--skip-dependency-check": ("-s", SWITCH),
-        "--skip-lower-version": ("-slv", SWITCH), "--convert-to-managed": ("-cm", SWITCH)},
+        "--path": ("-p", VALUE),
+        "--environment": ("-env", VALUE),
+        "--async": ("-a", SWITCH),
+        "--max-async-wait-time": ("-wt", VALUE),
+        "--import-as-holding": ("-h", SWITCH),
+        "--stage-and-upgrade": ("-up", SWITCH),
+        "--force-overwrite": ("-f", SWITCH),
+        "--publish-changes": ("-pc", SWITCH),
+        "--activate-plugins": ("-ap", SWITCH),
+        "--settings-file": (None, VALUE),
+        "--skip-dependency-check": ("-s", SWITCH),
+        "--skip-lower-version": ("-slv", SWITCH),
+        "--convert-to-managed": ("-cm", SWITCH),
+    },
     ("solution", "upgrade"): {
-        "--solution-name": ("-sn", VALUE), "--async": ("-a", SWITCH),
-        "--max-async-wait-time": ("-wt", VALUE), "--environment": ("-env", VALUE)},
+        "--solution-name": ("-sn", VALUE),
+        "--async": ("-a", SWITCH),
+        "--max-async-wait-time": ("-wt", VALUE),
+        "--environment": ("-env", VALUE),
+    },
 }
 CLOUDS = ("Public", "UsGov", "UsGovHigh", "UsGovDod", "China")
 
@@ -82,18 +102,32 @@ def auth_create(options: dict[str, Any]) -> int:
         raise Usage("Error: --name is at most 30 characters.")
     if options.get("--cloud", "Public") not in CLOUDS:
         raise Usage(f"Error: unknown cloud {options['--cloud']}")
-    kinds = [k for k in ("--clientSecret", "--certificateDiskPath", "--githubFederated",
-                         "--azureDevOpsFederated", "--managedIdentity") if k in options]
+    kinds = [
+        k
+        for k in (
+            "--clientSecret",
+            "--certificateDiskPath",
+            "--githubFederated",
+            "--azureDevOpsFederated",
+            "--managedIdentity",
+        )
+        if k in options
+    ]
     if len(kinds) != 1 or "--applicationId" not in options or "--tenant" not in options:
-        raise Usage("Error: a service principal needs --applicationId, --tenant and one "
-                    "credential")
+        raise Usage("Error: a service principal needs --applicationId, --tenant and one credential")
     secret = options.get("--clientSecret", "")
     if secret.startswith("data:text/plain;base64,"):
         base64.b64decode(secret.split(",", 1)[1], validate=True)
     path = profile_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"environment": options.get("--environment", ""),
-                                "applicationId": options["--applicationId"]}))
+    path.write_text(
+        json.dumps(
+            {
+                "environment": options.get("--environment", ""),
+                "applicationId": options["--applicationId"],
+            }
+        )
+    )
     print("Authentication profile created")
     return 0
 
@@ -107,13 +141,20 @@ def solution_command(verb: str, options: dict[str, Any]) -> int:
     if os.environ.get("FAKE_PAC_LIE"):
         print("Error: Something went wrong (and the launcher exits 0).")
         return 0
-    client = httpx.Client(base_url=url.rstrip("/") + "/api/data/v9.2/", headers={
-        "Authorization": f"Bearer {os.environ['FAKE_PAC_TOKEN']}", "OData-Version": "4.0",
-        "OData-MaxVersion": "4.0", "Accept": "application/json"})
+    client = httpx.Client(
+        base_url=url.rstrip("/") + "/api/data/v9.2/",
+        headers={
+            "Authorization": f"Bearer {os.environ['FAKE_PAC_TOKEN']}",
+            "OData-Version": "4.0",
+            "OData-MaxVersion": "4.0",
+            "Accept": "application/json",
+        },
+    )
     with client:
         if verb == "upgrade":
-            answer = post(client, "DeleteAndPromoteAsync",
-                          {"UniqueName": options["--solution-name"]})
+            answer = post(
+                client, "DeleteAndPromoteAsync", {"UniqueName": options["--solution-name"]}
+            )
         else:
             answer = post(client, *import_request(options))
         if answer is None:
@@ -134,23 +175,37 @@ def import_request(options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         "OverwriteUnmanagedCustomizations": bool(options.get("--force-overwrite")),
         "PublishWorkflows": bool(options.get("--activate-plugins")),
         "CustomizationFile": base64.b64encode(path.read_bytes()).decode(),
-        "ImportJobId": str(uuid.uuid4())}
+        "ImportJobId": str(uuid.uuid4()),
+    }
     if "--settings-file" in options:
         body["ComponentParameters"] = parameters(Path(options["--settings-file"]))
     if options.get("--stage-and-upgrade"):
         return "StageAndUpgradeAsync", body
-    return "ImportSolutionAsync", body | {"HoldingSolution": bool(
-        options.get("--import-as-holding"))}
+    return "ImportSolutionAsync", body | {
+        "HoldingSolution": bool(options.get("--import-as-holding"))
+    }
 
 
 def parameters(path: Path) -> list[dict[str, str]]:
     data = json.loads(path.read_text())
-    out = [{"@odata.type": "Microsoft.Dynamics.CRM.environmentvariablevalue",
-            "schemaname": v["SchemaName"], "value": v["Value"]}
-           for v in data.get("EnvironmentVariables", []) if v.get("Value")]
-    out += [{"@odata.type": "Microsoft.Dynamics.CRM.connectionreference",
-             "connectionreferencelogicalname": c["LogicalName"], "connectorid": c["ConnectorId"],
-             "connectionid": c["ConnectionId"]} for c in data.get("ConnectionReferences", [])]
+    out = [
+        {
+            "@odata.type": "Microsoft.Dynamics.CRM.environmentvariablevalue",
+            "schemaname": v["SchemaName"],
+            "value": v["Value"],
+        }
+        for v in data.get("EnvironmentVariables", [])
+        if v.get("Value")
+    ]
+    out += [
+        {
+            "@odata.type": "Microsoft.Dynamics.CRM.connectionreference",
+            "connectionreferencelogicalname": c["LogicalName"],
+            "connectorid": c["ConnectorId"],
+            "connectionid": c["ConnectionId"],
+        }
+        for c in data.get("ConnectionReferences", [])
+    ]
     return out
 
 
@@ -163,12 +218,15 @@ def post(client: httpx.Client, action: str, body: dict[str, Any]) -> dict[str, A
 
 
 def wait(client: httpx.Client, operation: str, options: dict[str, Any]) -> int:
-    limit = float(os.environ.get("FAKE_PAC_WAIT_SECONDS") or
-                  60 * float(options.get("--max-async-wait-time", "60")))
+    limit = float(
+        os.environ.get("FAKE_PAC_WAIT_SECONDS")
+        or 60 * float(options.get("--max-async-wait-time", "60"))
+    )
     start = time.monotonic()
     while time.monotonic() - start < limit:
-        row = client.get(f"asyncoperations({operation})",
-                         params={"$select": "statecode,statuscode,message"}).json()
+        row = client.get(
+            f"asyncoperations({operation})", params={"$select": "statecode,statuscode,message"}
+        ).json()
         if row["statecode"] == 3:
             if row["statuscode"] == 30:
                 print("Solution Imported successfully.")
@@ -185,10 +243,17 @@ def record(argv: list[str]) -> None:
     log = os.environ.get("FAKE_PAC_LOG")
     if log:
         with open(log, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps({
-                "argv": argv, "home": os.environ.get("HOME", ""),
-                "spn_secret": os.environ.get("PAC_CLI_SPN_SECRET", ""),
-                "agent": os.environ.get("PP_TOOLS_AUTOMATION_AGENT", "")}) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "argv": argv,
+                        "home": os.environ.get("HOME", ""),
+                        "spn_secret": os.environ.get("PAC_CLI_SPN_SECRET", ""),
+                        "agent": os.environ.get("PP_TOOLS_AUTOMATION_AGENT", ""),
+                    }
+                )
+                + "\n"
+            )
 
 
 def main(argv: list[str]) -> int:
@@ -212,7 +277,9 @@ def install_fake_pac(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / "pac"
     tests = Path(__file__).resolve().parent.parent
-    script.write_text(f"#!{sys.executable}\nimport sys\nsys.path.insert(0, {str(tests)!r})\n"
-                      "from fakes.pac_fake import main\nsys.exit(main(sys.argv[1:]))\n")
+    script.write_text(
+        f"#!{sys.executable}\nimport sys\nsys.path.insert(0, {str(tests)!r})\n"
+        "from fakes.pac_fake import main\nsys.exit(main(sys.argv[1:]))\n"
+    )
     script.chmod(0o755)
     return script

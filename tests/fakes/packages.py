@@ -28,17 +28,27 @@ DEFAULT_SETTINGS = {
     "IncomingDirectCallSubject": "Incoming call",
 }
 DEFAULT_COLUMNS = {
-    "enreach_setting": ["enreach_settingid", "enreach_name", "enreach_value",
-                        "enreach_defaultvalue", "enreach_category", "enreach_datatype",
-                        "enreach_description", "createdon", "ownerid"],
+    "enreach_setting": [
+        "enreach_settingid",
+        "enreach_name",
+        "enreach_value",
+        "enreach_defaultvalue",
+        "enreach_category",
+        "enreach_datatype",
+        "enreach_description",
+        "createdon",
+        "ownerid",
+    ],
     "phonecall": ["enreach_enreachcallid", "enreach_apiaudit", "enreach_calltype"],
     "enreach_callbacklist": ["enreach_callbacklistid", "enreach_name", "enreach_queuenumber"],
 }
 PLACEHOLDER_PROVIDER = "7015a531-cc0d-4537-b5f2-c882a1eb65ad"  # what `build` emits
 DEFAULT_VIRTUAL = {"enreach_callbacklist": "CallbackLists"}  # table -> external name
-DEFAULT_ENV_VARS = {"enreach_EnreachApiBaseUrl": "",
-                    "enreach_VoiceWidgetUrl": "https://widget.example.invalid",
-                    "enreach_UserIdSyncUrl": "https://sync.example.invalid"}
+DEFAULT_ENV_VARS = {
+    "enreach_EnreachApiBaseUrl": "",
+    "enreach_VoiceWidgetUrl": "https://widget.example.invalid",
+    "enreach_UserIdSyncUrl": "https://sync.example.invalid",
+}
 
 
 @dataclass
@@ -46,8 +56,9 @@ class Spec:
     version: str = "1.0.0.0"
     managed: bool = True
     settings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
-    columns: dict[str, list[str]] = field(default_factory=lambda: {
-        k: list(v) for k, v in DEFAULT_COLUMNS.items()})
+    columns: dict[str, list[str]] = field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_COLUMNS.items()}
+    )
     web_resources: list[str] = field(default_factory=lambda: ["enreach_/scripts/profile.js"])
     env_vars: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ENV_VARS))
     required_env_vars: tuple[str, ...] = ("enreach_EnreachApiBaseUrl",)
@@ -80,7 +91,7 @@ def solution_xml(unique: str, version: str, managed: bool, roots: list[str]) -> 
       <CustomizationOptionValuePrefix>10523</CustomizationOptionValuePrefix>
     </Publisher>
     <RootComponents>
-      {''.join(roots)}
+      {"".join(roots)}
     </RootComponents>
     <MissingDependencies />
   </SolutionManifest>
@@ -88,83 +99,115 @@ def solution_xml(unique: str, version: str, managed: bool, roots: list[str]) -> 
 """.encode()
 
 
-def customizations_xml(columns: dict[str, list[str]], connection_refs: dict[str, str],
-                       virtual: dict[str, str] | None = None,
-                       forms: dict[str, str] | None = None) -> bytes:
+def customizations_xml(
+    columns: dict[str, list[str]],
+    connection_refs: dict[str, str],
+    virtual: dict[str, str] | None = None,
+    forms: dict[str, str] | None = None,
+) -> bytes:
     entities = "".join(
         f"<Entity><Name>{table}</Name><EntityInfo><entity Name={quoteattr(table)}><attributes>"
-        + "".join(f'<attribute PhysicalName="{c}"><LogicalName>{c}</LogicalName></attribute>'
-                  for c in cols)
-        + "</attributes>" + _virtual_xml((virtual or {}).get(table)) + "</entity></EntityInfo>"
-        + _forms_xml([f for f, t in (forms or {}).items() if t == table]) + "</Entity>"
-        for table, cols in sorted(columns.items()))
+        + "".join(
+            f'<attribute PhysicalName="{c}"><LogicalName>{c}</LogicalName></attribute>'
+            for c in cols
+        )
+        + "</attributes>"
+        + _virtual_xml((virtual or {}).get(table))
+        + "</entity></EntityInfo>"
+        + _forms_xml([f for f, t in (forms or {}).items() if t == table])
+        + "</Entity>"
+        for table, cols in sorted(columns.items())
+    )
     refs = "".join(
         f'<connectionreference connectionreferencelogicalname="{name}">'
         f"<connectorid>{connector}</connectorid></connectionreference>"
-        for name, connector in sorted(connection_refs.items()))
+        for name, connector in sorted(connection_refs.items())
+    )
     refs = f"<connectionreferences>{refs}</connectionreferences>" if refs else ""
-    return (f'<ImportExportXml xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<Entities>{entities}</Entities><Roles /><Workflows />{refs}"
-            f'<Languages><Language>1033</Language></Languages></ImportExportXml>').encode()
+    return (
+        f'<ImportExportXml xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<Entities>{entities}</Entities><Roles /><Workflows />{refs}"
+        f"<Languages><Language>1033</Language></Languages></ImportExportXml>"
+    ).encode()
 
 
 def _forms_xml(form_ids: list[str]) -> str:
     if not form_ids:
         return ""
-    return ('<FormXml><forms type="main">' + "".join(
-        f"<systemform><formid>{{{f}}}</formid></systemform>" for f in sorted(form_ids))
-        + "</forms></FormXml>")
+    return (
+        '<FormXml><forms type="main">'
+        + "".join(f"<systemform><formid>{{{f}}}</formid></systemform>" for f in sorted(form_ids))
+        + "</forms></FormXml>"
+    )
 
 
 def _virtual_xml(external: str | None) -> str:
     """A virtual table as build writes it: the placeholder provider, no data source."""
     if external is None:
         return ""
-    return (f"<DataProviderId>{{{PLACEHOLDER_PROVIDER}}}</DataProviderId>"
-            f"<ExternalName>{external}</ExternalName>"
-            f"<ExternalCollectionName>{external}</ExternalCollectionName>")
+    return (
+        f"<DataProviderId>{{{PLACEHOLDER_PROVIDER}}}</DataProviderId>"
+        f"<ExternalName>{external}</ExternalName>"
+        f"<ExternalCollectionName>{external}</ExternalCollectionName>"
+    )
 
 
 def env_var_xml(schema: str, default: str, required: bool) -> bytes:
     default_xml = f"<defaultvalue>{default}</defaultvalue>" if default else ""
-    return (f'<environmentvariabledefinition schemaname="{schema}">{default_xml}'
-            f'<displayname default="{schema}"><label description="{schema}" '
-            f'languagecode="1033" /></displayname><introducedversion>1.0</introducedversion>'
-            f"<iscustomizable>1</iscustomizable><isrequired>{int(required)}</isrequired>"
-            f"<secretstore>0</secretstore><type>100000000</type>"
-            f"</environmentvariabledefinition>").encode()
+    return (
+        f'<environmentvariabledefinition schemaname="{schema}">{default_xml}'
+        f'<displayname default="{schema}"><label description="{schema}" '
+        f'languagecode="1033" /></displayname><introducedversion>1.0</introducedversion>'
+        f"<iscustomizable>1</iscustomizable><isrequired>{int(required)}</isrequired>"
+        f"<secretstore>0</secretstore><type>100000000</type>"
+        f"</environmentvariabledefinition>"
+    ).encode()
 
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.'
-                 b'openxmlformats.org/package/2006/content-types"><Default Extension="xml" '
-                 b'ContentType="application/octet-stream" /></Types>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.'
+    b'openxmlformats.org/package/2006/content-types"><Default Extension="xml" '
+    b'ContentType="application/octet-stream" /></Types>'
+)
 
 
 def base_zip(spec: Spec) -> bytes:
-    roots = [f'<RootComponent type="1" schemaName="{t}" behavior="{2 if t == "phonecall" else 0}"'
-             " />" for t in sorted(spec.columns)]
-    roots += [f'<RootComponent type="61" schemaName="{w}" behavior="0" />'
-              for w in spec.web_resources]
+    roots = [
+        f'<RootComponent type="1" schemaName="{t}" behavior="{2 if t == "phonecall" else 0}" />'
+        for t in sorted(spec.columns)
+    ]
+    roots += [
+        f'<RootComponent type="61" schemaName="{w}" behavior="0" />' for w in spec.web_resources
+    ]
     roots += [f'<RootComponent type="20" id="{{{API_USER_ROLE}}}" behavior="0" />']
-    roots += [f'<RootComponent type="380" schemaName="{v}" behavior="0" />'
-              for v in sorted(spec.env_vars)]
-    entries = {"[Content_Types].xml": CONTENT_TYPES,
-               "solution.xml": solution_xml(BASE, spec.version, spec.managed, roots),
-               "customizations.xml": customizations_xml(spec.columns, spec.connection_refs,
-                                                        spec.virtual_tables, spec.forms)}
+    roots += [
+        f'<RootComponent type="380" schemaName="{v}" behavior="0" />' for v in sorted(spec.env_vars)
+    ]
+    entries = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "solution.xml": solution_xml(BASE, spec.version, spec.managed, roots),
+        "customizations.xml": customizations_xml(
+            spec.columns, spec.connection_refs, spec.virtual_tables, spec.forms
+        ),
+    }
     for name, default in spec.env_vars.items():
         entries[f"environmentvariabledefinitions/{name}/environmentvariabledefinition.xml"] = (
-            env_var_xml(name, default, name in spec.required_env_vars))
+            env_var_xml(name, default, name in spec.required_env_vars)
+        )
     return zip_bytes(entries)
 
 
 def multisession_zip(spec: Spec) -> bytes:
-    provider = (f'<msdyn_channelprovider msdyn_uniquename="{CHANNEL_PROVIDER}"><msdyn_name>'
-                f"Voice for Dynamics 365 by Enreach</msdyn_name></msdyn_channelprovider>").encode()
-    entries = {"[Content_Types].xml": CONTENT_TYPES,
-               "solution.xml": solution_xml(MULTI, spec.version, spec.managed, []),
-               "customizations.xml": customizations_xml({}, {}),
-               f"msdyn_channelproviders/{CHANNEL_PROVIDER}/msdyn_channelprovider.xml": provider}
+    provider = (
+        f'<msdyn_channelprovider msdyn_uniquename="{CHANNEL_PROVIDER}"><msdyn_name>'
+        f"Voice for Dynamics 365 by Enreach</msdyn_name></msdyn_channelprovider>"
+    ).encode()
+    entries = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "solution.xml": solution_xml(MULTI, spec.version, spec.managed, []),
+        "customizations.xml": customizations_xml({}, {}),
+        f"msdyn_channelproviders/{CHANNEL_PROVIDER}/msdyn_channelprovider.xml": provider,
+    }
     return zip_bytes(entries)
 
 
@@ -176,38 +219,50 @@ def config_data_zip(spec: Spec) -> bytes:
         f'<field name="enreach_category" value="105230000" />'
         f'<field name="enreach_datatype" value="105230000" />'
         f'<field name="enreach_description" value="About {n}" /></record>'
-        for n, v in sorted(spec.settings.items()))
-    provider = (f'<entity name="msdyn_ciprovider" displayname="Channel Integration Framework v1.0'
-                f' Provider"><records><record id="{PROVIDER_ID}">'
-                f'<field name="msdyn_ciproviderid" value="{PROVIDER_ID}" />'
-                f'<field name="msdyn_name" value="Voice for Dynamics 365" />'
-                f'<field name="msdyn_label" value="Voice" />'
-                f'<field name="msdyn_landingurl" value="https://voice.example.invalid/" />'
-                f'<field name="msdyn_clicktoact" value="True" />'
-                f'<field name="msdyn_sortorder" value="0" />'
-                f'<field name="msdyn_ciproviderapiversion" value="0" />'
-                f"</record></records></entity>") if spec.provider else ""
-    data = (f'<entities timestamp="2024-01-01T00:00:00.0000000Z"><entity name="enreach_setting" '
-            f'displayname="Voice Setting"><records>{records}</records></entity>{provider}'
-            f"</entities>").encode()
-    schema = (b'<entities><entity name="enreach_setting" primaryidfield="enreach_settingid">'
-              b'<fields><field name="enreach_settingid" type="guid" primaryKey="true" />'
-              b'<field name="enreach_name" type="string" />'
-              b'<field name="enreach_value" type="string" />'
-              b'<field name="enreach_defaultvalue" type="string" />'
-              b'<field name="enreach_category" type="optionsetvalue" />'
-              b'<field name="enreach_datatype" type="optionsetvalue" />'
-              b'<field name="enreach_description" type="string" /></fields></entity>'
-              b'<entity name="msdyn_ciprovider" primaryidfield="msdyn_ciproviderid"><fields>'
-              b'<field name="msdyn_ciproviderid" type="guid" primaryKey="true" />'
-              b'<field name="msdyn_name" type="string" /><field name="msdyn_label" type="string" />'
-              b'<field name="msdyn_landingurl" type="string" />'
-              b'<field name="msdyn_clicktoact" type="bool" />'
-              b'<field name="msdyn_sortorder" type="number" />'
-              b'<field name="msdyn_ciproviderapiversion" type="optionsetvalue" />'
-              b"</fields></entity></entities>")
-    return zip_bytes({"data.xml": data, "data_schema.xml": schema,
-                      "[Content_Types].xml": CONTENT_TYPES})
+        for n, v in sorted(spec.settings.items())
+    )
+    provider = (
+        (
+            f'<entity name="msdyn_ciprovider" displayname="Channel Integration Framework v1.0'
+            f' Provider"><records><record id="{PROVIDER_ID}">'
+            f'<field name="msdyn_ciproviderid" value="{PROVIDER_ID}" />'
+            f'<field name="msdyn_name" value="Voice for Dynamics 365" />'
+            f'<field name="msdyn_label" value="Voice" />'
+            f'<field name="msdyn_landingurl" value="https://voice.example.invalid/" />'
+            f'<field name="msdyn_clicktoact" value="True" />'
+            f'<field name="msdyn_sortorder" value="0" />'
+            f'<field name="msdyn_ciproviderapiversion" value="0" />'
+            f"</record></records></entity>"
+        )
+        if spec.provider
+        else ""
+    )
+    data = (
+        f'<entities timestamp="2024-01-01T00:00:00.0000000Z"><entity name="enreach_setting" '
+        f'displayname="Voice Setting"><records>{records}</records></entity>{provider}'
+        f"</entities>"
+    ).encode()
+    schema = (
+        b'<entities><entity name="enreach_setting" primaryidfield="enreach_settingid">'
+        b'<fields><field name="enreach_settingid" type="guid" primaryKey="true" />'
+        b'<field name="enreach_name" type="string" />'
+        b'<field name="enreach_value" type="string" />'
+        b'<field name="enreach_defaultvalue" type="string" />'
+        b'<field name="enreach_category" type="optionsetvalue" />'
+        b'<field name="enreach_datatype" type="optionsetvalue" />'
+        b'<field name="enreach_description" type="string" /></fields></entity>'
+        b'<entity name="msdyn_ciprovider" primaryidfield="msdyn_ciproviderid"><fields>'
+        b'<field name="msdyn_ciproviderid" type="guid" primaryKey="true" />'
+        b'<field name="msdyn_name" type="string" /><field name="msdyn_label" type="string" />'
+        b'<field name="msdyn_landingurl" type="string" />'
+        b'<field name="msdyn_clicktoact" type="bool" />'
+        b'<field name="msdyn_sortorder" type="number" />'
+        b'<field name="msdyn_ciproviderapiversion" type="optionsetvalue" />'
+        b"</fields></entity></entities>"
+    )
+    return zip_bytes(
+        {"data.xml": data, "data_schema.xml": schema, "[Content_Types].xml": CONTENT_TYPES}
+    )
 
 
 def file_name(unique: str, version: str) -> str:
@@ -217,10 +272,14 @@ def file_name(unique: str, version: str) -> str:
 def import_config(names: list[str]) -> bytes:
     solutions = "".join(
         f'<configsolutionfile solutionpackagefilename="{n}" overwriteunmanagedcustomizations='
-        f'"false" publishworkflowsandactivateplugins="true" />' for n in names)
-    text = (f'<?xml version="1.0" encoding="utf-16"?>\r\n<configdatastorage installsampledata='
-            f'"false" waitforsampledatatoinstall="false" crmmigdataimportfile='
-            f'"VoiceForD365ConfigData.zip"><solutions>{solutions}</solutions></configdatastorage>')
+        f'"false" publishworkflowsandactivateplugins="true" />'
+        for n in names
+    )
+    text = (
+        f'<?xml version="1.0" encoding="utf-16"?>\r\n<configdatastorage installsampledata='
+        f'"false" waitforsampledatatoinstall="false" crmmigdataimportfile='
+        f'"VoiceForD365ConfigData.zip"><solutions>{solutions}</solutions></configdatastorage>'
+    )
     return b"\xff\xfe" + text.encode("utf-16-le")
 
 

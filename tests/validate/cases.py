@@ -407,8 +407,11 @@ SOURCE_CASES = [
     Case(
         "DV121-standard-column-unlisted-strict",  # a warning: --strict makes it fail
         "source",
-        edit(USER_FORM, '<field column="mobilephone"/>',
-             '<field column="mobilephone"/><field column="voicepagernumber"/>'),
+        edit(
+            USER_FORM,
+            '<field column="mobilephone"/>',
+            '<field column="mobilephone"/><field column="voicepagernumber"/>',
+        ),
         "DV121",
         USER_FORM,
         "voicepagernumber",
@@ -526,30 +529,72 @@ SOURCE_CASES = [
 
 
 SOURCE_CASES += [
-    Case("DV112-choice-without-options", "source", edit(
-        PHONE, '    <option value="105230000" label="Direct"/>\n    <option value="105230001" '
-        'label="Service"/>\n    <option value="105230002" label="Callback"/>\n', ""),
-        "DV112", PHONE, "enreach_CallType"),
-    Case("DV117-min-above-max", "source", edit(PROFILE, 'min-value="1"\n          '
-                                               'max-value="2147483647"',
-                                               'min-value="10"\n          max-value="5"'),
-         "DV117", PROFILE, "enreach_CallbackAge"),
-    Case("DV123-form-script-unknown", "source", edit(
+    Case(
+        "DV112-choice-without-options",
+        "source",
+        edit(
+            PHONE,
+            '    <option value="105230000" label="Direct"/>\n    <option value="105230001" '
+            'label="Service"/>\n    <option value="105230002" label="Callback"/>\n',
+            "",
+        ),
+        "DV112",
+        PHONE,
+        "enreach_CallType",
+    ),
+    Case(
+        "DV117-min-above-max",
+        "source",
+        edit(
+            PROFILE,
+            'min-value="1"\n          max-value="2147483647"',
+            'min-value="10"\n          max-value="5"',
+        ),
+        "DV117",
+        PROFILE,
+        "enreach_CallbackAge",
+    ),
+    Case(
+        "DV123-form-script-unknown",
+        "source",
+        edit(
+            "forms/enreach_callbackprofile/callback-profile.xml",
+            'libraries="enreach_/scripts/callbackprofile.js"',
+            'libraries="enreach_/scripts/callbackprofile.js enreach_/scripts/gone.js"',
+        ),
+        "DV123",
         "forms/enreach_callbackprofile/callback-profile.xml",
-        'libraries="enreach_/scripts/callbackprofile.js"',
-        'libraries="enreach_/scripts/callbackprofile.js enreach_/scripts/gone.js"'),
-         "DV123", "forms/enreach_callbackprofile/callback-profile.xml", "<form"),
-    Case("DV125-site-map-unknown-view", "source", edit(APP, 'view="Presence Settings"',
-                                                       'view="Presense Settings"'),
-         "DV125", APP, "Presense Settings"),
-    Case("DV126-command-library-unknown", "source", edit(
+        "<form",
+    ),
+    Case(
+        "DV125-site-map-unknown-view",
+        "source",
+        edit(APP, 'view="Presence Settings"', 'view="Presense Settings"'),
+        "DV125",
+        APP,
+        "Presense Settings",
+    ),
+    Case(
+        "DV126-command-library-unknown",
+        "source",
+        edit(
+            "commands/update-enreach-user-ids.xml",
+            'library="enreach_/scripts/updateenreachuserids.js"',
+            'library="enreach_/scripts/updateuserids.js"',
+        ),
+        "DV126",
         "commands/update-enreach-user-ids.xml",
-        'library="enreach_/scripts/updateenreachuserids.js"',
-        'library="enreach_/scripts/updateuserids.js"'),
-         "DV126", "commands/update-enreach-user-ids.xml", "<command"),
-    Case("DV171-version-not-above-baseline", "source", lambda root: None, "DV171",
-         "project.xml", "<publisher", ("--baseline", str(Path(__file__).resolve().parents[2]
-                                                  / "solution_src"))),
+        "<command",
+    ),
+    Case(
+        "DV171-version-not-above-baseline",
+        "source",
+        lambda root: None,
+        "DV171",
+        "project.xml",
+        "<publisher",
+        ("--baseline", str(Path(__file__).resolve().parents[2] / "solution_src")),
+    ),
 ]
 
 
@@ -827,9 +872,9 @@ PACKAGE_CASES = [
     Case(
         "package-solution-versions-differ-strict",
         "package",
-        lambda folder: rezip(replaced(SOL, b"<Version>1.0.0.0</Version>",
-                                      b"<Version>0.9.0.0</Version>"))(
-            next(folder.glob("VoiceForD365Multisession_*.zip"))),
+        lambda folder: rezip(
+            replaced(SOL, b"<Version>1.0.0.0</Version>", b"<Version>0.9.0.0</Version>")
+        )(next(folder.glob("VoiceForD365Multisession_*.zip"))),
         "VAL025",
         CONFIG,
         None,

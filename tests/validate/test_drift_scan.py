@@ -36,8 +36,11 @@ def real_exports(*folders: Path) -> list[tuple[str, bytes]]:
             found.append((str(path), path.read_bytes()))
         for path in sorted(folder.rglob("*.zip")):
             with zipfile.ZipFile(path) as archive:
-                found += [(f"{path}!{n}", archive.read(n)) for n in archive.namelist()
-                          if n.lower() == "customizations.xml"]
+                found += [
+                    (f"{path}!{n}", archive.read(n))
+                    for n in archive.namelist()
+                    if n.lower() == "customizations.xml"
+                ]
     return found
 
 
@@ -54,8 +57,11 @@ def with_drift(data: bytes) -> bytes:
 @pytest.fixture(scope="module")
 def documents(corpus: Path, corpus2: Path) -> list[tuple[str, bytes]]:
     generated = render_solution(big_project(3), SOLUTION, True)["customizations.xml"]
-    return [*real_exports(corpus, corpus2), ("generated", generated),
-            ("generated with drift", with_drift(generated))]
+    return [
+        *real_exports(corpus, corpus2),
+        ("generated", generated),
+        ("generated with drift", with_drift(generated)),
+    ]
 
 
 def as_found(items: list[tuple[etree._Element, str, bool]]) -> list[tuple[int, str, bool]]:
@@ -113,6 +119,7 @@ def _missing_attributes(root: etree._Element) -> None:
 def _text(path: str, value: str) -> Callable[[etree._Element], None]:
     def change(root: etree._Element) -> None:
         root.find(path).text = value
+
     return change
 
 

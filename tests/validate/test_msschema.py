@@ -41,8 +41,9 @@ def test_drift_is_a_warning_and_a_real_violation_an_error(ms_schemas: Path, corp
 
 
 @pytest.mark.parametrize("name", ["VoiceForD365", "VoiceForD365Multisession"])
-def test_our_customizations_pass_the_fast_gate(ms_schemas: Path, built: dict[str, bytes],
-                                               name: str) -> None:
+def test_our_customizations_pass_the_fast_gate(
+    ms_schemas: Path, built: dict[str, bytes], name: str
+) -> None:
     import io
     import zipfile
 

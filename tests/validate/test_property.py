@@ -35,15 +35,18 @@ MUTATION = st.one_of(
 )
 # Few examples, the same on every run (derandomize) so the suite stays fast and stable;
 # VALIDATE_EXAMPLES=400 explores by hand.
-FAST = settings(max_examples=int(os.environ.get("VALIDATE_EXAMPLES", "30")), deadline=None,
-                derandomize="VALIDATE_EXAMPLES" not in os.environ,
-                suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=int(os.environ.get("VALIDATE_EXAMPLES", "30")),
+    deadline=None,
+    derandomize="VALIDATE_EXAMPLES" not in os.environ,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def mutate(data: bytes, how: str, where: int, what: object) -> bytes:
     at = where % (len(data) + 1)
     if how == "delete":
-        return data[:at] + data[at + int(str(what)):]
+        return data[:at] + data[at + int(str(what)) :]
     if how == "insert":
         return data[:at] + bytes(what) + data[at:]  # type: ignore[call-overload]
     if how == "attribute":
@@ -52,7 +55,7 @@ def mutate(data: bytes, how: str, where: int, what: object) -> bytes:
             return data
         span = spans[where % len(spans)]
         value = html.escape(str(what), quote=True).encode()
-        return data[: span.start()] + b'="' + value + b'"' + data[span.end():]
+        return data[: span.start()] + b'="' + value + b'"' + data[span.end() :]
     if how == "truncate":
         return data[:at]
     lines = data.splitlines(keepends=True)
@@ -90,10 +93,13 @@ def _entries(data: bytes) -> dict[str, bytes]:
 
 
 @FAST
-@given(st.sampled_from(["customizations.xml", "solution.xml", "[Content_Types].xml"]),
-       st.lists(MUTATION, min_size=1, max_size=3))
-def test_mutated_solution_zips_are_accepted_or_reported(built_zip: bytes, entry: str,
-                                                        mutations: list) -> None:  # type: ignore[type-arg]
+@given(
+    st.sampled_from(["customizations.xml", "solution.xml", "[Content_Types].xml"]),
+    st.lists(MUTATION, min_size=1, max_size=3),
+)
+def test_mutated_solution_zips_are_accepted_or_reported(
+    built_zip: bytes, entry: str, mutations: list
+) -> None:  # type: ignore[type-arg]
     entries = _entries(built_zip)
     for how, where, what in mutations:
         entries[entry] = mutate(entries[entry], how, where, what)

@@ -45,9 +45,14 @@ def _privilege(project: m.Project, name: str, depth: m.Depth = "Global") -> m.Pr
 
 
 def _view_on(table: str, *columns: str) -> m.View:
-    return m.View(ident("raw-view"), table, "Callback Lists",
-                  columns=tuple(m.ViewColumn(c, src=at("views/list.xml", 4)) for c in columns),
-                  solution=BASE, src=at("views/list.xml", 2))
+    return m.View(
+        ident("raw-view"),
+        table,
+        "Callback Lists",
+        columns=tuple(m.ViewColumn(c, src=at("views/list.xml", 4)) for c in columns),
+        solution=BASE,
+        src=at("views/list.xml", 2),
+    )
 
 
 def _named_column(message: str) -> str:
@@ -57,8 +62,11 @@ def _named_column(message: str) -> str:
 
 def test_without_the_raw_part_the_callback_list_is_unknown() -> None:
     found = _codes(without_table(voice_project(), LIST))
-    assert ("DV115", "lookup enreach_callbackprofile.enreach_callbacklistid targets unknown "
-            "table 'enreach_callbacklist'") in found
+    assert (
+        "DV115",
+        "lookup enreach_callbackprofile.enreach_callbacklistid targets unknown "
+        "table 'enreach_callbacklist'",
+    ) in found
 
 
 def test_a_table_kept_raw_satisfies_lookups_and_privileges() -> None:
@@ -67,15 +75,20 @@ def test_a_table_kept_raw_satisfies_lookups_and_privileges() -> None:
 
 
 def test_the_table_name_is_read_from_the_entity_element_when_name_is_missing() -> None:
-    part = raw("Entities", "list.xml", '<Entity><EntityInfo><entity Name="enreach_CallbackList">'
-               "<attributes/></entity></EntityInfo></Entity>")
+    part = raw(
+        "Entities",
+        "list.xml",
+        '<Entity><EntityInfo><entity Name="enreach_CallbackList">'
+        "<attributes/></entity></EntityInfo></Entity>",
+    )
     assert check_project(with_raw(without_table(voice_project(), LIST), part)) == []
 
 
 @pytest.mark.parametrize("target", ["enreach_nosuchtable", "enreach_callbacklists"])
 def test_a_lookup_to_an_undeclared_table_is_still_an_error(target: str) -> None:
-    project = with_column(_list_kept_raw(), "enreach_callbackprofile", "enreach_callbacklistid",
-                          targets=(target,))
+    project = with_column(
+        _list_kept_raw(), "enreach_callbackprofile", "enreach_callbacklistid", targets=(target,)
+    )
     found = check_project(project)
     assert [(d.code, d.severity) for d in found] == [("DV115", "error")]
     assert target in found[0].message
@@ -109,8 +122,9 @@ def test_an_extended_standard_table_kept_raw_adds_its_columns_to_the_known_ones(
     view = _view_on("systemuser", "fullname", "enreach_enreachuserid")
     assert check_project(replace(project, views=project.views + (view,))) == []
     wrong = _view_on("systemuser", "enreach_nosuchcolumn")
-    assert [d.code for d in check_project(replace(project, views=(*project.views, wrong)))] \
-        == ["DV124"]
+    assert [d.code for d in check_project(replace(project, views=(*project.views, wrong)))] == [
+        "DV124"
+    ]
 
 
 def test_apps_may_include_forms_and_views_of_a_raw_table() -> None:
@@ -125,19 +139,39 @@ def test_apps_may_include_forms_and_views_of_a_raw_table() -> None:
 
 def test_raw_web_resources_apps_choices_roles_variables_and_tab_templates_count() -> None:
     p = voice_project()
-    p = replace(p, web_resources=p.web_resources[1:], apps=(), global_choices=(),
-                environment_variables=p.environment_variables[1:], tab_templates=())
+    p = replace(
+        p,
+        web_resources=p.web_resources[1:],
+        apps=(),
+        global_choices=(),
+        environment_variables=p.environment_variables[1:],
+        tab_templates=(),
+    )
     assert {d.code for d in check_project(p)} == {"DV112", "DV120", "DV123", "DV126", "DV162"}
     parts = (
-        raw("WebResources", "js.xml", "<WebResource><Name>enreach_/scripts/callbackprofile.js"
-            "</Name></WebResource>"),
-        raw("AppModules", "app.xml", "<AppModule><UniqueName>enreach_VoiceConfigurator"
-            "</UniqueName></AppModule>"),
+        raw(
+            "WebResources",
+            "js.xml",
+            "<WebResource><Name>enreach_/scripts/callbackprofile.js</Name></WebResource>",
+        ),
+        raw(
+            "AppModules",
+            "app.xml",
+            "<AppModule><UniqueName>enreach_VoiceConfigurator</UniqueName></AppModule>",
+        ),
         raw("optionsets", "calltype.xml", '<optionset Name="enreach_calltype"/>'),
-        raw("", "environmentvariabledefinitions/enreach_EnreachApiBaseUrl/"
-            "environmentvariabledefinition.xml", "<environmentvariabledefinition/>"),
-        raw("", "msdyn_applicationtabtemplates/enreach_customerrecordtab/"
-            "msdyn_applicationtabtemplate.xml", "<msdyn_applicationtabtemplate/>"),
+        raw(
+            "",
+            "environmentvariabledefinitions/enreach_EnreachApiBaseUrl/"
+            "environmentvariabledefinition.xml",
+            "<environmentvariabledefinition/>",
+        ),
+        raw(
+            "",
+            "msdyn_applicationtabtemplates/enreach_customerrecordtab/"
+            "msdyn_applicationtabtemplate.xml",
+            "<msdyn_applicationtabtemplate/>",
+        ),
     )
     assert check_project(with_raw(p, *parts)) == []
 
@@ -155,7 +189,8 @@ def test_a_malformed_raw_part_is_reported_where_it_is_and_declares_nothing() -> 
     broken = raw("Entities", "list.xml", "<Entity><Name>enreach_CallbackList</Entity>")
     found = check_project(with_raw(without_table(voice_project(), LIST), broken))
     assert [(d.code, d.file) for d in found if d.code == "DV180"] == [
-        ("DV180", "raw/VoiceForD365/sections/Entities/list.xml")]
+        ("DV180", "raw/VoiceForD365/sections/Entities/list.xml")
+    ]
     assert any(d.code == "DV115" for d in found)
 
 
@@ -180,5 +215,6 @@ def test_the_raw_index_is_built_once_per_check(monkeypatch: pytest.MonkeyPatch) 
 def test_a_modelled_table_wins_over_a_raw_one_of_the_same_name() -> None:
     project = with_raw(voice_project(), raw_entity("enreach_Setting", "enreach_Other"))
     view = _view_on("enreach_setting", "enreach_other")
-    assert [d.code for d in check_project(replace(project, views=(*project.views, view)))] \
-        == ["DV124"]
+    assert [d.code for d in check_project(replace(project, views=(*project.views, view)))] == [
+        "DV124"
+    ]

@@ -19,13 +19,28 @@ from . import settings as settings_rules
 from .base import HOUSE_PUBLISHER, RULES, Context, Rule
 
 __all__ = ["RULES", "Rule", "check_project"]
-_MODULES = (channels, choices, columns, identity, naming, rawparts, references, resources,
-            security, settings_rules)  # imported for their @rule registrations
+_MODULES = (
+    channels,
+    choices,
+    columns,
+    identity,
+    naming,
+    rawparts,
+    references,
+    resources,
+    security,
+    settings_rules,
+)  # imported for their @rule registrations
 
 
-def check_project(project: Project, *, house: bool | None = None,
-                  baseline_version: str | None = None, baseline_label: str = "",
-                  read_back: bool = False) -> list[Diagnostic]:
+def check_project(
+    project: Project,
+    *,
+    house: bool | None = None,
+    baseline_version: str | None = None,
+    baseline_label: str = "",
+    read_back: bool = False,
+) -> list[Diagnostic]:
     """Every rule's findings on `project`, sorted by file and line.
 
     `house` (default: the publisher is Enreach) applies the rules that hold only for the
@@ -46,5 +61,10 @@ def _run(rule: Rule, ctx: Context) -> list[Diagnostic]:
     try:
         return list(rule.run(ctx))
     except Exception as exc:  # a bug in a rule must not hide every other finding
-        return [diagnostic("DV000", f"rule {rule.code} failed: {type(exc).__name__}: {exc}",
-                           hint="this is a bug in voicepkg; please report it")]
+        return [
+            diagnostic(
+                "DV000",
+                f"rule {rule.code} failed: {type(exc).__name__}: {exc}",
+                hint="this is a bug in voicepkg; please report it",
+            )
+        ]

@@ -134,16 +134,28 @@ class Rule:
             return
         for item in self.check(ctx):
             level = "warning" if item.at_most == "warning" else severity
-            yield diagnostic(self.code, item.message, file=item.src.file, line=item.src.line,
-                             hint=item.hint or self.hint, severity=level)
+            yield diagnostic(
+                self.code,
+                item.message,
+                file=item.src.file,
+                line=item.src.line,
+                hint=item.hint or self.hint,
+                severity=level,
+            )
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, title: str, *, severity: Severity = "error",
-         foreign: Severity | None = "error", hint: str = "",
-         source_only: bool = False) -> Callable[[Check], Check]:
+def rule(
+    code: str,
+    title: str,
+    *,
+    severity: Severity = "error",
+    foreign: Severity | None = "error",
+    hint: str = "",
+    source_only: bool = False,
+) -> Callable[[Check], Check]:
     """Register a rule under a stable code."""
 
     def register(check: Check) -> Check:
@@ -160,8 +172,10 @@ def fix_or_keep(ctx: Context, fix: str, what: str = "name") -> str:
     and it may belong to another publisher), and what a new component would do instead."""
     if ctx.house:
         return fix
-    return (f"nothing to fix: an existing component keeps its {what} (Dataverse cannot "
-            f"change it, and it may belong to another publisher); for a new one: {fix}")
+    return (
+        f"nothing to fix: an existing component keeps its {what} (Dataverse cannot "
+        f"change it, and it may belong to another publisher); for a new one: {fix}"
+    )
 
 
 def first_src(*candidates: Src) -> Src:

@@ -16,8 +16,11 @@ def option_sets(project: Project) -> Iterator[tuple[str, Src, tuple[ChoiceOption
     for table in project.tables:
         for column in table.columns:
             if column.type == "choice" and not is_system_column(table, column.logical_name):
-                yield f"column {table.logical_name}.{column.logical_name}", column.src, \
-                    column.options
+                yield (
+                    f"column {table.logical_name}.{column.logical_name}",
+                    column.src,
+                    column.options,
+                )
 
 
 def custom_values(project: Project) -> Iterator[tuple[str, int, Src]]:
@@ -25,24 +28,36 @@ def custom_values(project: Project) -> Iterator[tuple[str, int, Src]]:
         yield from ((what, o.value, o.src) for o in options)
     for table in project.tables:
         for reason in table.status_reasons:
-            yield f"status reason {reason.label!r} of {table.logical_name}", reason.value, \
-                reason.src
+            yield (
+                f"status reason {reason.label!r} of {table.logical_name}",
+                reason.value,
+                reason.src,
+            )
 
 
-@rule("DV110", "custom option values lie in the publisher's option value range",
-      foreign="warning",
-      hint="number custom options from the publisher's option value prefix x 10000")
+@rule(
+    "DV110",
+    "custom option values lie in the publisher's option value range",
+    foreign="warning",
+    hint="number custom options from the publisher's option value prefix x 10000",
+)
 def values_in_range(ctx: Context) -> Iterable[Finding]:
     low = ctx.project.publisher.option_value_prefix * 10000
     for what, value, src in custom_values(ctx.project):
         if not low <= value <= low + 9999:
-            yield Finding(src, f"{what}: value {value} is outside {low}..{low + 9999}",
-                          fix_or_keep(ctx, f"number custom options {low}, {low + 1}, ... "
-                                      "(publisher option value prefix x 10000)", "value"))
+            yield Finding(
+                src,
+                f"{what}: value {value} is outside {low}..{low + 9999}",
+                fix_or_keep(
+                    ctx,
+                    f"number custom options {low}, {low + 1}, ... "
+                    "(publisher option value prefix x 10000)",
+                    "value",
+                ),
+            )
 
 
-@rule("DV111", "option values are unique within a choice",
-      hint="give each option its own value")
+@rule("DV111", "option values are unique within a choice", hint="give each option its own value")
 def values_unique(ctx: Context) -> Iterable[Finding]:
     for what, _src, options in option_sets(ctx.project):
         seen: set[int] = set()
@@ -57,8 +72,11 @@ def values_unique(ctx: Context) -> Iterable[Finding]:
             yield Finding(src, f"{table.logical_name}: status reason value {value} is used twice")
 
 
-@rule("DV112", "a choice column has options or names a known global choice",
-      hint="give the column options, or name a global choice the project declares")
+@rule(
+    "DV112",
+    "a choice column has options or names a known global choice",
+    hint="give the column options, or name a global choice the project declares",
+)
 def choice_has_options(ctx: Context) -> Iterable[Finding]:
     declared = {c.name.lower() for c in ctx.project.global_choices} | ctx.raw.choices
     for table in ctx.project.tables:
@@ -67,20 +85,28 @@ def choice_has_options(ctx: Context) -> Iterable[Finding]:
                 continue
             bound = col.global_choice.lower()
             if col.options and bound:
-                yield Finding(col.src, f"{col.logical_name} has both options and global "
-                              f"choice {col.global_choice!r}")
+                yield Finding(
+                    col.src,
+                    f"{col.logical_name} has both options and global choice {col.global_choice!r}",
+                )
             elif not col.options and not bound:
                 yield Finding(col.src, f"{col.logical_name} is a choice without options")
             elif bound.startswith(ctx.prefix + "_") and bound not in declared:
                 # another solution of the publisher may declare it (a real export can
                 # depend on one): certain only for our own sources
-                yield Finding(col.src, f"{col.logical_name} names global choice "
-                              f"{col.global_choice!r}, which the project does not declare",
-                              at_most=None if ctx.house else "warning")
+                yield Finding(
+                    col.src,
+                    f"{col.logical_name} names global choice "
+                    f"{col.global_choice!r}, which the project does not declare",
+                    at_most=None if ctx.house else "warning",
+                )
 
 
-@rule("DV113", "a choice's default value is one of its options",
-      hint="set the default to one of the option values")
+@rule(
+    "DV113",
+    "a choice's default value is one of its options",
+    hint="set the default to one of the option values",
+)
 def default_option_exists(ctx: Context) -> Iterable[Finding]:
     choices = {c.name.lower(): c.options for c in ctx.project.global_choices}
     for table in ctx.project.tables:
@@ -89,8 +115,10 @@ def default_option_exists(ctx: Context) -> Iterable[Finding]:
                 continue
             options = col.options or choices.get(col.global_choice.lower(), ())
             if options and col.default_option not in {o.value for o in options}:
-                yield Finding(col.src, f"{col.logical_name}: default {col.default_option} is "
-                              "not one of its options")
+                yield Finding(
+                    col.src,
+                    f"{col.logical_name}: default {col.default_option} is not one of its options",
+                )
 
 
 # Highest statecode of the standard tables we know (activities: Open, Completed, Canceled,
@@ -99,14 +127,21 @@ def default_option_exists(ctx: Context) -> Iterable[Finding]:
 _STATES = {"phonecall": 2, "task": 2, "email": 3, "letter": 2, "fax": 2, "appointment": 3}
 
 
-@rule("DV114", "status reasons belong to a valid state",
-      hint="a status reason sits under a state of its table (phone call: 0 Open, 1 Completed, "
-           "2 Canceled)")
+@rule(
+    "DV114",
+    "status reasons belong to a valid state",
+    hint="a status reason sits under a state of its table (phone call: 0 Open, 1 Completed, "
+    "2 Canceled)",
+)
 def status_reason_states(ctx: Context) -> Iterable[Finding]:
     for table in ctx.project.tables:
-        top = _STATES.get(table.logical_name, 3 if table.is_activity else
-                          1 if not table.existing else 99)
+        top = _STATES.get(
+            table.logical_name, 3 if table.is_activity else 1 if not table.existing else 99
+        )
         for reason in table.status_reasons:
             if not 0 <= reason.state <= top:
-                yield Finding(reason.src, f"status reason {reason.label!r} of "
-                              f"{table.logical_name} names state {reason.state}")
+                yield Finding(
+                    reason.src,
+                    f"status reason {reason.label!r} of "
+                    f"{table.logical_name} names state {reason.state}",
+                )

@@ -16,31 +16,45 @@ NUMBER_LIMITS = {
 TEXT_LIMITS = {"text": 4000, "memo": 1048576}
 
 
-@rule("DV115", "lookups target tables that exist", foreign="warning",
-      hint="target a table the solution declares or a standard Dataverse table")
+@rule(
+    "DV115",
+    "lookups target tables that exist",
+    foreign="warning",
+    hint="target a table the solution declares or a standard Dataverse table",
+)
 def lookup_targets(ctx: Context) -> Iterable[Finding]:
     for table in ctx.project.tables:
         for col in table.columns:
             if col.type != "lookup":
                 continue
             if not col.targets:
-                yield Finding(col.src, f"lookup {table.logical_name}.{col.logical_name} has "
-                              "no target table")
+                yield Finding(
+                    col.src, f"lookup {table.logical_name}.{col.logical_name} has no target table"
+                )
             for target in col.targets:
                 if not ctx.has_table(target):
-                    yield Finding(col.src, f"lookup {table.logical_name}.{col.logical_name} "
-                                  f"targets unknown table {target!r}")
+                    yield Finding(
+                        col.src,
+                        f"lookup {table.logical_name}.{col.logical_name} "
+                        f"targets unknown table {target!r}",
+                    )
 
 
-@rule("DV116", "text lengths are within Dataverse's limits",
-      hint="single line text holds 1..4000 characters, multiple lines 1..1048576")
+@rule(
+    "DV116",
+    "text lengths are within Dataverse's limits",
+    hint="single line text holds 1..4000 characters, multiple lines 1..1048576",
+)
 def text_lengths(ctx: Context) -> Iterable[Finding]:
     for table in ctx.project.tables:
         for col in table.columns:
             limit = TEXT_LIMITS.get(col.type)
             if limit and col.max_length is not None and not 1 <= col.max_length <= limit:
-                yield Finding(col.src, f"{table.logical_name}.{col.logical_name}: max length "
-                              f"{col.max_length} is outside 1..{limit}")
+                yield Finding(
+                    col.src,
+                    f"{table.logical_name}.{col.logical_name}: max length "
+                    f"{col.max_length} is outside 1..{limit}",
+                )
 
 
 def _range_problem(col: Column) -> str:
@@ -53,8 +67,11 @@ def _range_problem(col: Column) -> str:
     return ""
 
 
-@rule("DV117", "number ranges are ordered and within the type's limits",
-      hint="keep minimum <= maximum, inside the limits of the column type")
+@rule(
+    "DV117",
+    "number ranges are ordered and within the type's limits",
+    hint="keep minimum <= maximum, inside the limits of the column type",
+)
 def number_ranges(ctx: Context) -> Iterable[Finding]:
     for table in ctx.project.tables:
         for col in table.columns:
@@ -63,23 +80,33 @@ def number_ranges(ctx: Context) -> Iterable[Finding]:
                 yield Finding(col.src, f"{table.logical_name}.{col.logical_name}: {problem}")
 
 
-@rule("DV118", "a new table has exactly one primary name column, of type text",
-      hint="mark one single-line text column as the primary name")
+@rule(
+    "DV118",
+    "a new table has exactly one primary name column, of type text",
+    hint="mark one single-line text column as the primary name",
+)
 def primary_name(ctx: Context) -> Iterable[Finding]:
     for table in ctx.project.tables:
         if table.existing or table.is_activity:
             continue  # an activity table's primary name is the shared `subject`
         primaries = [c for c in table.columns if c.is_primary_name]
         if len(primaries) != 1:
-            yield Finding(table.src, f"table {table.logical_name} has {len(primaries)} primary "
-                          "name columns")
+            yield Finding(
+                table.src, f"table {table.logical_name} has {len(primaries)} primary name columns"
+            )
         elif primaries[0].type != "text":
-            yield Finding(primaries[0].src, f"primary name {primaries[0].logical_name} is of "
-                          f"type {primaries[0].type}, not text")
+            yield Finding(
+                primaries[0].src,
+                f"primary name {primaries[0].logical_name} is of "
+                f"type {primaries[0].type}, not text",
+            )
 
 
-@rule("DV119", "alternate keys name columns of their table",
-      hint="list logical names of columns the table has")
+@rule(
+    "DV119",
+    "alternate keys name columns of their table",
+    hint="list logical names of columns the table has",
+)
 def key_columns(ctx: Context) -> Iterable[Finding]:
     for table in ctx.project.tables:
         columns = ctx.columns(table.logical_name)
@@ -88,12 +115,18 @@ def key_columns(ctx: Context) -> Iterable[Finding]:
                 yield Finding(key.src, f"key {key.schema_name} names no column")
             for name in key.columns:
                 if columns is not None and name.lower() not in columns:
-                    yield Finding(key.src, f"key {key.schema_name} names unknown column "
-                                  f"{name!r} of {table.logical_name}")
+                    yield Finding(
+                        key.src,
+                        f"key {key.schema_name} names unknown column "
+                        f"{name!r} of {table.logical_name}",
+                    )
 
 
-@rule("DV120", "a virtual table's data source URL comes from a declared environment variable",
-      hint="declare the environment variable, or name one that exists")
+@rule(
+    "DV120",
+    "a virtual table's data source URL comes from a declared environment variable",
+    hint="declare the environment variable, or name one that exists",
+)
 def virtual_sources(ctx: Context) -> Iterable[Finding]:
     variables = {e.schema_name.lower() for e in ctx.project.environment_variables}
     variables |= ctx.raw.entry_names("environmentvariabledefinitions")
@@ -103,8 +136,12 @@ def virtual_sources(ctx: Context) -> Iterable[Finding]:
             continue  # (a model read back from a zip may not know the variable: "")
         src = first_src(source.src, table.src)
         if source.url_variable and source.url_variable.lower() not in variables:
-            yield Finding(src, f"virtual table {table.logical_name} reads its URL from "
-                          f"undeclared variable {source.url_variable!r}")
+            yield Finding(
+                src,
+                f"virtual table {table.logical_name} reads its URL from "
+                f"undeclared variable {source.url_variable!r}",
+            )
         if not source.external_name:
-            yield Finding(src, f"virtual table {table.logical_name} has no external (entity "
-                          "set) name")
+            yield Finding(
+                src, f"virtual table {table.logical_name} has no external (entity set) name"
+            )

@@ -18,29 +18,47 @@ def version_key(version: str) -> tuple[int, ...] | None:
     return tuple(parts + [0] * (4 - len(parts)))
 
 
-@rule("DV170", "the version has four numeric parts", foreign="warning",
-      hint="write the version as major.minor.build.revision, e.g. 1.2.0.0")
+@rule(
+    "DV170",
+    "the version has four numeric parts",
+    foreign="warning",
+    hint="write the version as major.minor.build.revision, e.g. 1.2.0.0",
+)
 def four_parts(ctx: Context) -> Iterable[Finding]:
     version = ctx.project.version
     if version_key(version) is not None and version.count(".") != 3:
-        yield Finding(project_src(ctx.project), f"version {version!r} has "
-                      f"{version.count('.') + 1} parts, not four")
+        yield Finding(
+            project_src(ctx.project),
+            f"version {version!r} has {version.count('.') + 1} parts, not four",
+        )
 
 
-@rule("DV172", "the version is numeric",
-      hint="write the version as major.minor.build.revision, e.g. 1.2.0.0")
+@rule(
+    "DV172",
+    "the version is numeric",
+    hint="write the version as major.minor.build.revision, e.g. 1.2.0.0",
+)
 def numeric(ctx: Context) -> Iterable[Finding]:
     if version_key(ctx.project.version) is None:
-        yield Finding(project_src(ctx.project), f"version {ctx.project.version!r} is not a "
-                      "version Dataverse accepts (two to four numbers)")
+        yield Finding(
+            project_src(ctx.project),
+            f"version {ctx.project.version!r} is not a "
+            "version Dataverse accepts (two to four numbers)",
+        )
 
 
-@rule("DV171", "the version is higher than the baseline's",
-      hint="raise the version: Dataverse refuses to update a solution with a lower or equal one")
+@rule(
+    "DV171",
+    "the version is higher than the baseline's",
+    hint="raise the version: Dataverse refuses to update a solution with a lower or equal one",
+)
 def above_baseline(ctx: Context) -> Iterable[Finding]:
     if ctx.baseline_version is None:
         return
     new, old = version_key(ctx.project.version), version_key(ctx.baseline_version)
     if new is not None and old is not None and new <= old:
-        yield Finding(project_src(ctx.project), f"version {ctx.project.version} is not higher "
-                      f"than {ctx.baseline_version} of {ctx.baseline_label or 'the baseline'}")
+        yield Finding(
+            project_src(ctx.project),
+            f"version {ctx.project.version} is not higher "
+            f"than {ctx.baseline_version} of {ctx.baseline_label or 'the baseline'}",
+        )

@@ -14,8 +14,16 @@ _PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9]{1,7}")
 _SCHEMA = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 # Length limits we enforce (the maker portal's limits for tables and columns; SCF unique
 # names are String(128) columns).
-MAX_LENGTH = {"table": 50, "column": 50, "choice": 100, "key": 100, "environment variable": 100,
-              "custom API": 128, "app": 100, "unique name": 128}
+MAX_LENGTH = {
+    "table": 50,
+    "column": 50,
+    "choice": 100,
+    "key": 100,
+    "environment variable": 100,
+    "custom API": 128,
+    "app": 100,
+    "unique name": 128,
+}
 
 
 def is_system_column(table: Table, logical_name: str) -> bool:
@@ -35,58 +43,80 @@ def named_components(project: Project) -> Iterator[tuple[str, str, Src]]:
         for key in table.keys:
             yield "key", key.schema_name, key.src
     yield from (("choice", c.name, c.src) for c in project.global_choices)
-    yield from (("environment variable", e.schema_name, e.src)
-                for e in project.environment_variables)
+    yield from (
+        ("environment variable", e.schema_name, e.src) for e in project.environment_variables
+    )
     yield from (("custom API", a.unique_name, a.src) for a in project.custom_apis)
     yield from (("app", a.unique_name, a.src) for a in project.apps)
-    for items in (project.cif2_providers, project.tab_templates, project.session_templates,
-                  project.notification_templates):
+    for items in (
+        project.cif2_providers,
+        project.tab_templates,
+        project.session_templates,
+        project.notification_templates,
+    ):
         yield from (("unique name", i.unique_name, i.src) for i in items)
 
 
-@rule("DV101", "publisher prefix follows Dataverse's rules",
-      hint="2 to 8 letters or digits, starting with a letter, not 'mscrm'")
+@rule(
+    "DV101",
+    "publisher prefix follows Dataverse's rules",
+    hint="2 to 8 letters or digits, starting with a letter, not 'mscrm'",
+)
 def publisher_prefix(ctx: Context) -> Iterable[Finding]:
     prefix = ctx.project.publisher.prefix
     if not _PREFIX.fullmatch(prefix) or prefix.lower().startswith("mscrm"):
         yield Finding(ctx.project.publisher.src, f"publisher prefix {prefix!r} is not valid")
 
 
-@rule("DV102", "option value prefix within 10000..99999",
-      hint="Dataverse accepts option value prefixes from 10000 to 99999")
+@rule(
+    "DV102",
+    "option value prefix within 10000..99999",
+    hint="Dataverse accepts option value prefixes from 10000 to 99999",
+)
 def option_value_prefix(ctx: Context) -> Iterable[Finding]:
     value = ctx.project.publisher.option_value_prefix
     if not 10000 <= value <= 99999:
         yield Finding(ctx.project.publisher.src, f"option value prefix {value} is out of range")
 
 
-@rule("DV103", "custom names carry the publisher prefix", foreign="warning",
-      hint="rename it with the publisher's prefix")
+@rule(
+    "DV103",
+    "custom names carry the publisher prefix",
+    foreign="warning",
+    hint="rename it with the publisher's prefix",
+)
 def names_have_prefix(ctx: Context) -> Iterable[Finding]:
     want = ctx.prefix + "_"
     for kind, name, src in named_components(ctx.project):
         if not name.lower().startswith(want):
-            yield Finding(src, f"{kind} {name!r} does not start with the publisher prefix "
-                          f"{want!r}",
-                          fix_or_keep(ctx, f"rename it to {want}{name.split('_', 1)[-1]}"))
+            yield Finding(
+                src,
+                f"{kind} {name!r} does not start with the publisher prefix {want!r}",
+                fix_or_keep(ctx, f"rename it to {want}{name.split('_', 1)[-1]}"),
+            )
 
 
-@rule("DV104", "schema names use letters, digits and underscores only",
-      hint="a schema name starts with a letter and holds only A-Z, a-z, 0-9 and '_'")
+@rule(
+    "DV104",
+    "schema names use letters, digits and underscores only",
+    hint="a schema name starts with a letter and holds only A-Z, a-z, 0-9 and '_'",
+)
 def names_valid_characters(ctx: Context) -> Iterable[Finding]:
     for kind, name, src in named_components(ctx.project):
         if not _SCHEMA.fullmatch(name) or not name.isascii():
             yield Finding(src, f"{kind} name {name!r} has characters Dataverse refuses")
 
 
-@rule("DV105", "schema names within Dataverse's length limits",
-      hint="choose a shorter name")
+@rule("DV105", "schema names within Dataverse's length limits", hint="choose a shorter name")
 def names_not_too_long(ctx: Context) -> Iterable[Finding]:
     for kind, name, src in named_components(ctx.project):
         limit = MAX_LENGTH[kind]
         if len(name) > limit:
-            yield Finding(src, f"{kind} name {name!r} is {len(name)} characters, over the "
-                          f"limit of {limit}", "choose a shorter name")
+            yield Finding(
+                src,
+                f"{kind} name {name!r} is {len(name)} characters, over the limit of {limit}",
+                "choose a shorter name",
+            )
 
 
 def _duplicates(kind: str, items: Iterable[tuple[str, Src]]) -> Iterator[Finding]:
@@ -96,8 +126,9 @@ def _duplicates(kind: str, items: Iterable[tuple[str, Src]]) -> Iterator[Finding
         if key in seen:
             first = seen[key]
             where = f" (first at {first.file}:{first.line})" if first.file else ""
-            yield Finding(src, f"duplicate {kind} {name!r}{where}",
-                          f"each {kind} needs a name of its own")
+            yield Finding(
+                src, f"duplicate {kind} {name!r}{where}", f"each {kind} needs a name of its own"
+            )
         else:
             seen[key] = src
 
@@ -116,33 +147,44 @@ def name_groups(project: Project) -> Iterator[tuple[str, list[tuple[str, Src]]]]
         yield f"key of {t.logical_name}", _named(t.keys, "schema_name")
     yield "choice", _named(p.global_choices, "name")
     for kind, items, attr in (
-        ("role", p.roles, "name"), ("app", p.apps, "unique_name"), ("command", p.commands, "id"),
-        ("web resource", p.web_resources, "name"), ("custom API", p.custom_apis, "unique_name"),
+        ("role", p.roles, "name"),
+        ("app", p.apps, "unique_name"),
+        ("command", p.commands, "id"),
+        ("web resource", p.web_resources, "name"),
+        ("custom API", p.custom_apis, "unique_name"),
         ("environment variable", p.environment_variables, "schema_name"),
-        ("setting", p.settings, "name"), ("CIF 1.0 provider", p.cif1_providers, "name"),
+        ("setting", p.settings, "name"),
+        ("CIF 1.0 provider", p.cif1_providers, "name"),
         ("channel provider", p.cif2_providers, "unique_name"),
         ("application tab template", p.tab_templates, "unique_name"),
         ("session template", p.session_templates, "unique_name"),
         ("notification template", p.notification_templates, "unique_name"),
     ):
         yield kind, _named(items, attr)
-    yield "template parameter", [(x.unique_name, x.src) for t in p.tab_templates
-                                 for x in t.parameters]
-    yield "notification field", [(x.unique_name, x.src) for t in p.notification_templates
-                                 for x in t.fields]
+    yield (
+        "template parameter",
+        [(x.unique_name, x.src) for t in p.tab_templates for x in t.parameters],
+    )
+    yield (
+        "notification field",
+        [(x.unique_name, x.src) for t in p.notification_templates for x in t.fields],
+    )
     for r in p.roles:
         yield f"privilege of role {r.name!r}", _named(r.privileges, "name")
 
 
-@rule("DV106", "names are unique per kind",
-      hint="rename or remove one of them")
+@rule("DV106", "names are unique per kind", hint="rename or remove one of them")
 def unique_names(ctx: Context) -> Iterable[Finding]:
     for kind, items in name_groups(ctx.project):
         yield from _duplicates(kind, items)
 
 
-@rule("DV128", "form and view names are unique per table", foreign="warning",
-      hint="Dataverse accepts twins, but users cannot tell them apart: rename one")
+@rule(
+    "DV128",
+    "form and view names are unique per table",
+    foreign="warning",
+    hint="Dataverse accepts twins, but users cannot tell them apart: rename one",
+)
 def unique_form_and_view_names(ctx: Context) -> Iterable[Finding]:
     p = ctx.project
     yield from _duplicates("form", [(f"{f.table}/{f.type}/{f.name}", f.src) for f in p.forms])
@@ -151,15 +193,24 @@ def unique_form_and_view_names(ctx: Context) -> Iterable[Finding]:
 
 def id_components(project: Project) -> Iterator[tuple[str, str, Src]]:
     p = project
-    for kind, items in (("form", p.forms), ("view", p.views), ("role", p.roles),
-                        ("app", p.apps), ("web resource", p.web_resources),
-                        ("setting", p.settings), ("CIF 1.0 provider", p.cif1_providers)):
+    for kind, items in (
+        ("form", p.forms),
+        ("view", p.views),
+        ("role", p.roles),
+        ("app", p.apps),
+        ("web resource", p.web_resources),
+        ("setting", p.settings),
+        ("CIF 1.0 provider", p.cif1_providers),
+    ):
         for item in items:
             yield kind, str(item.id), item.src
 
 
-@rule("DV107", "ids are unique across the solution",
-      hint="give each component its own GUID (or leave it out to derive one from the name)")
+@rule(
+    "DV107",
+    "ids are unique across the solution",
+    hint="give each component its own GUID (or leave it out to derive one from the name)",
+)
 def unique_ids(ctx: Context) -> Iterable[Finding]:
     seen: dict[str, str] = {}
     for kind, ident, src in id_components(ctx.project):
@@ -169,8 +220,11 @@ def unique_ids(ctx: Context) -> Iterable[Finding]:
             seen[ident] = kind
 
 
-@rule("DV108", "components name a declared solution",
-      hint="use the unique name of one of the project's solutions")
+@rule(
+    "DV108",
+    "components name a declared solution",
+    hint="use the unique name of one of the project's solutions",
+)
 def solutions_declared(ctx: Context) -> Iterable[Finding]:
     names = {s.unique_name for s in ctx.project.solutions}
     for kind, item in _solution_members(ctx.project):
@@ -181,25 +235,41 @@ def solutions_declared(ctx: Context) -> Iterable[Finding]:
 
 def _solution_members(project: Project) -> Iterator[tuple[str, Any]]:
     p = project
-    for kind, items in (("table", p.tables), ("choice", p.global_choices), ("form", p.forms),
-                        ("view", p.views), ("role", p.roles), ("app", p.apps),
-                        ("command", p.commands), ("web resource", p.web_resources),
-                        ("custom API", p.custom_apis),
-                        ("environment variable", p.environment_variables),
-                        ("channel provider", p.cif2_providers),
-                        ("tab template", p.tab_templates),
-                        ("session template", p.session_templates),
-                        ("notification template", p.notification_templates)):
+    for kind, items in (
+        ("table", p.tables),
+        ("choice", p.global_choices),
+        ("form", p.forms),
+        ("view", p.views),
+        ("role", p.roles),
+        ("app", p.apps),
+        ("command", p.commands),
+        ("web resource", p.web_resources),
+        ("custom API", p.custom_apis),
+        ("environment variable", p.environment_variables),
+        ("channel provider", p.cif2_providers),
+        ("tab template", p.tab_templates),
+        ("session template", p.session_templates),
+        ("notification template", p.notification_templates),
+    ):
         yield from ((kind, i) for i in items)
 
 
-@rule("DV109", "the project declares a publisher and at least one solution",
-      hint="declare the solutions in the project file")
+@rule(
+    "DV109",
+    "the project declares a publisher and at least one solution",
+    hint="declare the solutions in the project file",
+)
 def has_solutions(ctx: Context) -> Iterable[Finding]:
     if not ctx.project.solutions:
-        yield Finding(project_src(ctx.project), "no solution is declared",
-                      "declare the solutions the project builds")
+        yield Finding(
+            project_src(ctx.project),
+            "no solution is declared",
+            "declare the solutions the project builds",
+        )
     orders = [s.import_order for s in ctx.project.solutions]
     if len(orders) != len(set(orders)):
-        yield Finding(project_src(ctx.project), f"solutions share an import order: {orders}",
-                      "give every solution its own import order")
+        yield Finding(
+            project_src(ctx.project),
+            f"solutions share an import order: {orders}",
+            "give every solution its own import order",
+        )

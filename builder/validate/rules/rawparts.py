@@ -8,8 +8,11 @@ from ...model import Src
 from .base import Context, Finding, rule
 
 
-@rule("DV180", "raw customizations.xml parts are well-formed XML",
-      hint="fix the XML of the file under raw/<Solution>/sections/, or export it again")
+@rule(
+    "DV180",
+    "raw customizations.xml parts are well-formed XML",
+    hint="fix the XML of the file under raw/<Solution>/sections/, or export it again",
+)
 def raw_parts_parse(ctx: Context) -> Iterable[Finding]:
     for part, problem in ctx.raw.problems:
         where = Src(problem.file, problem.line) if problem.file else part.src

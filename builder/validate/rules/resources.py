@@ -11,13 +11,29 @@ from ...model import WEB_RESOURCE_TYPES, CustomApiParameter, EnvironmentVariable
 from .base import Context, Finding, fix_or_keep, rule
 
 # Dataverse stores a Yes/No variable as "yes"/"no"; a secret is a Key Vault reference.
-_KEY_VAULT = re.compile(r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
-                        r"Microsoft\.KeyVault/vaults/[^/]+/secrets/[^/]+", re.IGNORECASE)
+_KEY_VAULT = re.compile(
+    r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
+    r"Microsoft\.KeyVault/vaults/[^/]+/secrets/[^/]+",
+    re.IGNORECASE,
+)
 _WEB_RESOURCE = re.compile(r"[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*")
 # Extensions each web resource type may carry.
 _EXTENSIONS = {"jpg": ("jpg", "jpeg"), "html": ("html", "htm"), "xsl": ("xsl", "xslt")}
-API_TYPES = ("Boolean", "DateTime", "Decimal", "Entity", "EntityCollection", "EntityReference",
-             "Float", "Integer", "Money", "Picklist", "String", "StringArray", "Guid")
+API_TYPES = (
+    "Boolean",
+    "DateTime",
+    "Decimal",
+    "Entity",
+    "EntityCollection",
+    "EntityReference",
+    "Float",
+    "Integer",
+    "Money",
+    "Picklist",
+    "String",
+    "StringArray",
+    "Guid",
+)
 
 
 def env_var_problem(variable: EnvironmentVariable) -> str:
@@ -42,37 +58,57 @@ def env_var_problem(variable: EnvironmentVariable) -> str:
     return ""
 
 
-@rule("DV150", "environment variable defaults agree with their type",
-      hint="number: a number; boolean: yes or no; json: valid JSON; secret: a Key Vault "
-           "secret reference")
+@rule(
+    "DV150",
+    "environment variable defaults agree with their type",
+    hint="number: a number; boolean: yes or no; json: valid JSON; secret: a Key Vault "
+    "secret reference",
+)
 def env_var_defaults(ctx: Context) -> Iterable[Finding]:
     for variable in ctx.project.environment_variables:
         problem = env_var_problem(variable)
         if problem:
-            yield Finding(variable.src, f"environment variable {variable.schema_name}: default "
-                          f"{variable.default_value!r} {problem} ({variable.type})")
+            yield Finding(
+                variable.src,
+                f"environment variable {variable.schema_name}: default "
+                f"{variable.default_value!r} {problem} ({variable.type})",
+            )
 
 
-@rule("DV151", "web resource names use only the characters Dataverse allows",
-      hint="letters, digits, '_', '-', '.' and single '/' between parts; no leading '/'")
+@rule(
+    "DV151",
+    "web resource names use only the characters Dataverse allows",
+    hint="letters, digits, '_', '-', '.' and single '/' between parts; no leading '/'",
+)
 def web_resource_names(ctx: Context) -> Iterable[Finding]:
     for resource in ctx.project.web_resources:
         if not _WEB_RESOURCE.fullmatch(resource.name):
             yield Finding(resource.src, f"web resource name {resource.name!r} is not valid")
 
 
-@rule("DV152", "web resource names start with the publisher prefix", foreign="warning",
-      hint="name it <prefix>_/<folder>/<file>")
+@rule(
+    "DV152",
+    "web resource names start with the publisher prefix",
+    foreign="warning",
+    hint="name it <prefix>_/<folder>/<file>",
+)
 def web_resource_prefix(ctx: Context) -> Iterable[Finding]:
     want = ctx.prefix + "_"
     for resource in ctx.project.web_resources:
         if not resource.name.lower().startswith(want):
-            yield Finding(resource.src, f"web resource {resource.name!r} does not start with "
-                          f"{want!r}", fix_or_keep(ctx, f"name it {want}/<folder>/<file>"))
+            yield Finding(
+                resource.src,
+                f"web resource {resource.name!r} does not start with {want!r}",
+                fix_or_keep(ctx, f"name it {want}/<folder>/<file>"),
+            )
 
 
-@rule("DV153", "web resources have content", foreign="warning",
-      hint="check the web resource's file exists and is not empty")
+@rule(
+    "DV153",
+    "web resources have content",
+    foreign="warning",
+    hint="check the web resource's file exists and is not empty",
+)
 def web_resource_content(ctx: Context) -> Iterable[Finding]:
     for resource in ctx.project.web_resources:
         if not resource.content:
@@ -80,29 +116,42 @@ def web_resource_content(ctx: Context) -> Iterable[Finding]:
             yield Finding(resource.src, f"web resource {resource.name!r} is empty{where}")
 
 
-@rule("DV154", "web resource names end in an extension that fits their type",
-      foreign="warning", hint="a js web resource ends in .js, a png in .png, ...")
+@rule(
+    "DV154",
+    "web resource names end in an extension that fits their type",
+    foreign="warning",
+    hint="a js web resource ends in .js, a png in .png, ...",
+)
 def web_resource_types(ctx: Context) -> Iterable[Finding]:
     for resource in ctx.project.web_resources:
         if resource.type not in WEB_RESOURCE_TYPES:
-            yield Finding(resource.src, f"web resource {resource.name!r} has unknown type "
-                          f"{resource.type!r}")
+            yield Finding(
+                resource.src, f"web resource {resource.name!r} has unknown type {resource.type!r}"
+            )
             continue
         extension = posixpath.splitext(resource.name)[1].lstrip(".").lower()
         if extension not in _EXTENSIONS.get(resource.type, (resource.type,)):
-            yield Finding(resource.src, f"web resource {resource.name!r} is of type "
-                          f"{resource.type} but ends in {extension or 'no extension'!r}",
-                          fix_or_keep(ctx, "a js web resource ends in .js, a png in .png, ..."))
+            yield Finding(
+                resource.src,
+                f"web resource {resource.name!r} is of type "
+                f"{resource.type} but ends in {extension or 'no extension'!r}",
+                fix_or_keep(ctx, "a js web resource ends in .js, a png in .png, ..."),
+            )
 
 
-@rule("DV155", "custom APIs are bound to tables that exist and use known parameter types",
-      hint="entity-bound APIs name their table; parameter types are Dataverse's "
-           "(String, Integer, Boolean, EntityReference, ...)")
+@rule(
+    "DV155",
+    "custom APIs are bound to tables that exist and use known parameter types",
+    hint="entity-bound APIs name their table; parameter types are Dataverse's "
+    "(String, Integer, Boolean, EntityReference, ...)",
+)
 def custom_apis(ctx: Context) -> Iterable[Finding]:
     for api in ctx.project.custom_apis:
         if api.binding != "global" and not ctx.has_table(api.bound_table or "-"):
-            yield Finding(api.src, f"custom API {api.unique_name} is bound to unknown table "
-                          f"{api.bound_table!r}")
+            yield Finding(
+                api.src,
+                f"custom API {api.unique_name} is bound to unknown table {api.bound_table!r}",
+            )
         yield from _parameters(api.unique_name, api.request)
         yield from _parameters(api.unique_name, api.response)
 
@@ -111,9 +160,12 @@ def _parameters(api: str, params: tuple[CustomApiParameter, ...]) -> Iterator[Fi
     names: set[str] = set()
     for param in params:
         if param.type not in API_TYPES:
-            yield Finding(param.src, f"custom API {api}: parameter {param.unique_name} has "
-                          f"unknown type {param.type!r}")
+            yield Finding(
+                param.src,
+                f"custom API {api}: parameter {param.unique_name} has unknown type {param.type!r}",
+            )
         if param.unique_name.lower() in names:
-            yield Finding(param.src, f"custom API {api}: parameter {param.unique_name} is "
-                          "declared twice")
+            yield Finding(
+                param.src, f"custom API {api}: parameter {param.unique_name} is declared twice"
+            )
         names.add(param.unique_name.lower())

@@ -19,7 +19,7 @@ def split_privilege(name: str) -> tuple[str, str] | None:
         return None
     rest = name[3:]
     verb = next((v for v in _VERBS if rest.startswith(v) and len(rest) > len(v)), None)
-    return (verb, rest[len(verb):]) if verb else None
+    return (verb, rest[len(verb) :]) if verb else None
 
 
 def privilege_table(ctx: Context, entity: str) -> str | None:
@@ -46,9 +46,13 @@ def _privilege_problem(ctx: Context, privilege: Privilege) -> str:
     return ""
 
 
-@rule("DV130", "roles name privileges Dataverse has", foreign=None,
-      hint="custom tables: prv<Verb><logical name>; standard tables use Dataverse's names "
-           "(phone call: prvReadActivity, user: prvReadUser)")
+@rule(
+    "DV130",
+    "roles name privileges Dataverse has",
+    foreign=None,
+    hint="custom tables: prv<Verb><logical name>; standard tables use Dataverse's names "
+    "(phone call: prvReadActivity, user: prvReadUser)",
+)
 def privilege_names(ctx: Context) -> Iterable[Finding]:
     for role in ctx.project.roles:
         for privilege in role.privileges:
@@ -70,27 +74,39 @@ def _organization_owned(ctx: Context, entity: str) -> bool:
     return table in standard.ORGANIZATION_OWNED
 
 
-@rule("DV131", "privilege depths are valid for their table",
-      hint="depths are Basic, Local, Deep or Global; organization-owned tables only Global")
+@rule(
+    "DV131",
+    "privilege depths are valid for their table",
+    hint="depths are Basic, Local, Deep or Global; organization-owned tables only Global",
+)
 def privilege_depths(ctx: Context) -> Iterable[Finding]:
     for role in ctx.project.roles:
         for privilege in role.privileges:
             src = first_src(privilege.src, role.src)
             parts = split_privilege(privilege.name)
             if privilege.depth not in DEPTHS:
-                yield Finding(src, f"role {role.name!r}: {privilege.name} has depth "
-                              f"{privilege.depth!r}")
+                yield Finding(
+                    src, f"role {role.name!r}: {privilege.name} has depth {privilege.depth!r}"
+                )
             elif parts and privilege.depth != "Global" and _organization_owned(ctx, parts[1]):
-                yield Finding(src, f"role {role.name!r}: {privilege.name} is at depth "
-                              f"{privilege.depth}, but the table is organization-owned")
+                yield Finding(
+                    src,
+                    f"role {role.name!r}: {privilege.name} is at depth "
+                    f"{privilege.depth}, but the table is organization-owned",
+                )
 
 
-@rule("DV132", "no Assign or Share privileges on organization-owned tables",
-      hint="organization-owned records have no owner: drop the privilege")
+@rule(
+    "DV132",
+    "no Assign or Share privileges on organization-owned tables",
+    hint="organization-owned records have no owner: drop the privilege",
+)
 def owner_privileges(ctx: Context) -> Iterable[Finding]:
     for role in ctx.project.roles:
         for privilege in role.privileges:
             parts = split_privilege(privilege.name)
             if parts and parts[0] in ("Assign", "Share") and _organization_owned(ctx, parts[1]):
-                yield Finding(first_src(privilege.src, role.src), f"role {role.name!r}: "
-                              f"{privilege.name} on an organization-owned table")
+                yield Finding(
+                    first_src(privilege.src, role.src),
+                    f"role {role.name!r}: {privilege.name} on an organization-owned table",
+                )

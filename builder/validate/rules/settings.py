@@ -12,12 +12,24 @@ from .base import Context, Finding, first_src, project_src, rule
 
 # The settings the product guide lists; a package without one breaks the back end.
 CATALOGUE = (
-    "CallDurationLimit", "CallStartMargin", "DefaultCrmAssignee", "EnableAudit",
-    "EnableMultipleMatchCreate", "ExecutionInterval", "IncomingDirectCallSubject",
-    "IncomingQueueCallSubject", "MultipleMatchPhoneCallStatus", "NumbersToCut",
-    "OutgoingDirectCallSubject", "ProcessDirectCalls", "ProcessServiceCalls",
-    "ProcessServiceCallsUnanswered", "RunInDebugMode", "MultipleMatchesPickFirst",
-    "CallbackRequestDefaultSubject", "CallbackRequestRecipientRule",
+    "CallDurationLimit",
+    "CallStartMargin",
+    "DefaultCrmAssignee",
+    "EnableAudit",
+    "EnableMultipleMatchCreate",
+    "ExecutionInterval",
+    "IncomingDirectCallSubject",
+    "IncomingQueueCallSubject",
+    "MultipleMatchPhoneCallStatus",
+    "NumbersToCut",
+    "OutgoingDirectCallSubject",
+    "ProcessDirectCalls",
+    "ProcessServiceCalls",
+    "ProcessServiceCallsUnanswered",
+    "RunInDebugMode",
+    "MultipleMatchesPickFirst",
+    "CallbackRequestDefaultSubject",
+    "CallbackRequestRecipientRule",
 )
 # Omnichannel presence -> Web Phone state (guide 1.7).
 PRESENCE_MAP = {"AVAILABLE": 0, "BUSY": 1, "BUSY_DO_NOT_DISTURB": 2, "OFFLINE": 3, "AWAY": 5}
@@ -27,7 +39,7 @@ _INTEGER = re.compile(r"-?[0-9]+")
 def parse_problem(datatype: str, value: str) -> str:
     """Why `value` is not a valid `datatype` setting value; empty when it is."""
     if datatype == "Integer":
-        ok = bool(_INTEGER.fullmatch(value)) and -2**31 <= int(value) < 2**31
+        ok = bool(_INTEGER.fullmatch(value)) and -(2**31) <= int(value) < 2**31
         return "" if ok else "is not a whole number (32-bit)"
     if datatype == "Boolean":
         return "" if value in ("True", "False") else "is not True or False"
@@ -44,22 +56,33 @@ def _named(ctx: Context, name: str) -> Setting | None:
     return next((s for s in ctx.project.settings if s.name.lower() == name.lower()), None)
 
 
-@rule("DV140", "each setting's default parses as its declared type",
-      hint="Integer: digits; Boolean: True or False; Guid: a GUID; empty only for a setting "
-           "that each environment must set")
+@rule(
+    "DV140",
+    "each setting's default parses as its declared type",
+    hint="Integer: digits; Boolean: True or False; Guid: a GUID; empty only for a setting "
+    "that each environment must set",
+)
 def defaults_parse(ctx: Context) -> Iterable[Finding]:
     for setting in ctx.project.settings:
-        if setting.default == "" and (setting.required_per_environment
-                                      or setting.datatype == "String"):
+        if setting.default == "" and (
+            setting.required_per_environment or setting.datatype == "String"
+        ):
             continue
         problem = parse_problem(setting.datatype, setting.default)
         if problem:
-            yield Finding(setting.src, f"setting {setting.name}: default {setting.default!r} "
-                          f"{problem} ({setting.datatype})")
+            yield Finding(
+                setting.src,
+                f"setting {setting.name}: default {setting.default!r} "
+                f"{problem} ({setting.datatype})",
+            )
 
 
-@rule("DV141", "MultipleMatchPhoneCallStatus names an Open phone call status reason",
-      foreign=None, hint="add a phonecall status reason under state 0 (Open) and use its value")
+@rule(
+    "DV141",
+    "MultipleMatchPhoneCallStatus names an Open phone call status reason",
+    foreign=None,
+    hint="add a phonecall status reason under state 0 (Open) and use its value",
+)
 def multiple_match_status(ctx: Context) -> Iterable[Finding]:
     setting = _named(ctx, "MultipleMatchPhoneCallStatus")
     if setting is None or parse_problem("Integer", setting.default):
@@ -70,11 +93,17 @@ def multiple_match_status(ctx: Context) -> Iterable[Finding]:
     reasons = phonecall.status_reasons if phonecall else ()
     match = next((r for r in reasons if r.value == int(setting.default)), None)
     if match is None:
-        yield Finding(setting.src, f"MultipleMatchPhoneCallStatus {setting.default} is not a "
-                      "phone call status reason the project declares")
+        yield Finding(
+            setting.src,
+            f"MultipleMatchPhoneCallStatus {setting.default} is not a "
+            "phone call status reason the project declares",
+        )
     elif match.state != 0:
-        yield Finding(setting.src, f"MultipleMatchPhoneCallStatus {setting.default} is under "
-                      f"state {match.state}, not Open (0)")
+        yield Finding(
+            setting.src,
+            f"MultipleMatchPhoneCallStatus {setting.default} is under "
+            f"state {match.state}, not Open (0)",
+        )
 
 
 def presence_mapping(settings: Iterable[Setting]) -> Iterator[tuple[str, str, Setting]]:
@@ -98,13 +127,22 @@ def presence_mapping(settings: Iterable[Setting]) -> Iterator[tuple[str, str, Se
 def _state_suffix(name: str) -> str:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
     upper = re.sub(r"[^A-Z0-9]+", "_", spaced)
-    return next((s for s in sorted(PRESENCE_MAP, key=len, reverse=True)
-                 if upper.endswith(s) and "MAP" in upper), "")
+    return next(
+        (
+            s
+            for s in sorted(PRESENCE_MAP, key=len, reverse=True)
+            if upper.endswith(s) and "MAP" in upper
+        ),
+        "",
+    )
 
 
-@rule("DV142", "the presence mapping covers the five Omnichannel states",
-      foreign=None, hint="map AVAILABLE 0, BUSY 1, BUSY_DO_NOT_DISTURB 2, OFFLINE 3, AWAY 5 "
-                         "(guide 1.7)")
+@rule(
+    "DV142",
+    "the presence mapping covers the five Omnichannel states",
+    foreign=None,
+    hint="map AVAILABLE 0, BUSY 1, BUSY_DO_NOT_DISTURB 2, OFFLINE 3, AWAY 5 (guide 1.7)",
+)
 def presence(ctx: Context) -> Iterable[Finding]:
     if not ctx.project.settings:
         return  # a solution zip carries no settings; the package does
@@ -114,15 +152,21 @@ def presence(ctx: Context) -> Iterable[Finding]:
         if state not in found:
             yield Finding(where, f"presence mapping lacks Omnichannel state {state}")
         elif found[state][0].strip() != str(want):
-            yield Finding(found[state][1].src, f"presence {state} maps to "
-                          f"{found[state][0]!r}, the Web Phone state is {want}")
+            yield Finding(
+                found[state][1].src,
+                f"presence {state} maps to {found[state][0]!r}, the Web Phone state is {want}",
+            )
     for state, (_value, setting) in found.items():
         if state not in PRESENCE_MAP:
             yield Finding(setting.src, f"presence mapping names unknown state {state!r}")
 
 
-@rule("DV144", "the package ships every setting the product guide lists", foreign=None,
-      hint="add the setting with its default (see the guide, 1.5.3 and 1.5.4)")
+@rule(
+    "DV144",
+    "the package ships every setting the product guide lists",
+    foreign=None,
+    hint="add the setting with its default (see the guide, 1.5.3 and 1.5.4)",
+)
 def catalogue_complete(ctx: Context) -> Iterable[Finding]:
     if not ctx.project.settings:
         return
