@@ -14,7 +14,7 @@ import sys
 from timing import exponent, interleaved
 
 from big_project import SOLUTION, big_project  # isort: skip (found through timing's path)
-from builder.package import zip_bytes  # noqa: E402
+from builder.archive.writer import zip_bytes  # noqa: E402
 from builder.render import render_solution  # noqa: E402
 
 

@@ -23,7 +23,7 @@ HEAVY = (
     "azure",
     "rich",
     "builder.render",
-    "builder.load",
+    "builder.sources.load",
     "builder.validate",
 )
 

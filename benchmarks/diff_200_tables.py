@@ -16,14 +16,14 @@ from timing import interleaved, timed
 
 from big_project import SOLUTION, big_project  # isort: skip (found through timing's path)
 
-from builder.archive import read_zip
-from builder.diff import diff_projects
-from builder.diff_render import render_text
+from builder.archive.safezip import read_zip
+from builder.archive.writer import zip_bytes
+from builder.diff.projects import diff_projects
+from builder.diff.show import render_text
 from builder.model import Column, Project, ViewColumn
-from builder.package import zip_bytes
-from builder.read import read_solution_zip
+from builder.read.solution import read_solution_zip
 from builder.render import render_solution
-from builder.xmlsafe import parse_xml
+from builder.xmlio.safe import parse_xml
 
 
 def second_version(project: Project) -> Project:

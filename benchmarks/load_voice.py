@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from builder.load import load_project, source_files
+from builder.sources.load import load_project, source_files
 
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = (

@@ -22,8 +22,8 @@ from lxml import etree
 from timing import interleaved
 
 from big_project import SOLUTION, big_project  # isort: skip (found through timing's path)
-from builder.archive import read_zip
-from builder.package import zip_bytes
+from builder.archive.safezip import read_zip
+from builder.archive.writer import zip_bytes
 from builder.render import render_solution
 from builder.validate import validate_path
 from builder.validate.msschema import fast_schema, ms_schema_path

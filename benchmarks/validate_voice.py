@@ -12,8 +12,8 @@ from pathlib import Path
 
 from timing import Timing, timed
 
+from builder.archive.writer import write_outputs
 from builder.build import build_package, build_solutions
-from builder.package import write_outputs
 from builder.validate import check_project, validate_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +24,7 @@ def line(label: str, timing: Timing, floor: Timing | None = None) -> None:
 
 
 def voice(repeats: int) -> None:
-    from builder.load import load_project
+    from builder.sources.load import load_project
 
     sources = ROOT / "solution_src"
     t_load, project = timed(repeats, lambda: load_project(sources))

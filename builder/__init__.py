@@ -15,17 +15,17 @@ from typing import Any
 _API = {
     "BuildError": "builder.errors",
     "Diagnostic": "builder.errors",
-    "load_project": "builder.load",
-    "collect_project": "builder.load",
+    "load_project": "builder.sources.load",
+    "collect_project": "builder.sources.load",
     "build_solutions": "builder.build",
     "build_package": "builder.build",
     "validate_path": "builder.validate",
     "check_project": "builder.validate",
-    "read_solution_zip": "builder.read",
-    "read_package": "builder.read",
-    "diff_projects": "builder.diff",
-    "unpack_path": "builder.unpack",
-    "write_outputs": "builder.package",
+    "read_solution_zip": "builder.read.solution",
+    "read_package": "builder.read.package",
+    "diff_projects": "builder.diff.projects",
+    "unpack_path": "builder.unpack.run",
+    "write_outputs": "builder.archive.writer",
 }
 
 __all__ = list(_API)

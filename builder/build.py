@@ -19,9 +19,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from .archive.writer import zip_bytes
 from .errors import BuildError, Diagnostic, raise_if_errors
 from .model import Project
-from .package import zip_bytes
 from .render.names import (
     config_data_name,
     ordered_solutions,
@@ -91,7 +91,7 @@ def load_checked(
     `ignore` are dropped."""
     if version is not None:
         version = version_from_tag(version)
-    from .load import load_project  # the loader pulls in the source schemas: load on use
+    from .sources.load import load_project  # the loader pulls in the source schemas: load on use
 
     try:
         project = load_project(src, version)  # stamps `version`, checks the sources' one

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from builder.cli import cli
-from builder.load import load_project
 from builder.model import Project
+from builder.sources.load import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "solution_src"

@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 from test_build_sample import BASE, MULTI, voice_project
 
-from builder.archive import read_zip
+from builder.archive.safezip import read_zip
 from builder.build import package_files, solution_files
-from builder.xmlsafe import parse_xml
+from builder.xmlio.safe import parse_xml
 
 
 def manifest(zip_data: bytes) -> tuple[str | None, str | None, str | None]:

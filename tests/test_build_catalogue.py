@@ -10,9 +10,9 @@ import pytest
 from conftest import SOURCES
 from lxml import etree
 
-from builder.archive import read_zip
+from builder.archive.safezip import read_zip
 from builder.build import build_package
-from builder.xmlsafe import parse_xml
+from builder.xmlio.safe import parse_xml
 
 PACKAGE = "VoiceForD365Package"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import SOURCES, WARNED_FORM, WARNING_CODE, run_cli, warning_line
 
-from builder.archive import read_zip
+from builder.archive.safezip import read_zip
 from builder.build import build_package, build_solutions
-from builder.xmlsafe import parse_xml
+from builder.xmlio.safe import parse_xml
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,9 @@ from conftest import SOURCES
 from fakes.fixtures import *  # noqa: F403
 from fakes.fixtures import actions, cif2, deploy, invoke, report, settings_file
 
+from builder.archive.writer import write_outputs
 from builder.build import build_package
 from builder.deploy.package import package_from_build, read_package
-from builder.package import write_outputs
 
 VALUES = {
     "enreach_EnreachApiBaseUrl": "https://api.enreach.example",

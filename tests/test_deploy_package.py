@@ -19,10 +19,10 @@ from fakes.packages import (
     write_package,
 )
 
+from builder.archive.writer import zip_bytes
 from builder.deploy.components import installed_components
 from builder.deploy.package import package_from_entries, read_package, read_solution
 from builder.errors import BuildError
-from builder.package import zip_bytes
 
 
 def test_package_zip_gives_solutions_in_import_order_with_versions(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ import pytest
 from click.testing import Result
 from conftest import run_cli
 
+from builder.archive.writer import write_outputs
 from builder.build import build_package, build_solutions
-from builder.package import write_outputs
 
 # (file under solution_src, text to find, its replacement): one change of a kind each.
 EDITS = [

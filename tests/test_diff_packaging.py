@@ -12,7 +12,7 @@ import pytest
 from conftest import SHARED, need_shared, run_cli
 from zipsame import zip_entries
 
-from builder.package import zip_bytes
+from builder.archive.writer import zip_bytes
 
 VE = (
     SHARED / "reference/corpus2/zips/VirtualEntityRecordSource_SampleSolution_1_22043_1_managed.zip"

@@ -17,9 +17,9 @@ import pytest
 from render_sample import name_column, options
 
 from builder import model as m
-from builder.diff import diff_projects, parse_version, version_problems
-from builder.diff_core import Change
-from builder.diff_render import render_json, render_markdown, render_text
+from builder.diff.core import Change
+from builder.diff.projects import diff_projects, parse_version, version_problems
+from builder.diff.show import render_json, render_markdown, render_text
 
 CASES = Path(__file__).parent / "cases" / "diff_every_kind"
 FORM_ID = uuid.UUID("11111111-1111-1111-1111-111111111111")

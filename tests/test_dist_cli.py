@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import SOURCES, run_cli
 
-from builder.dist import verify_against_sums
+from builder.archive.sums import verify_against_sums
 
 
 def sums(out: Path) -> dict[str, str]:

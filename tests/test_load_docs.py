@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from builder import load_xsd
-from builder.load import KINDS
-from builder.xmlsafe import parse_xml
+from builder.sources import schema as load_xsd
+from builder.sources.load import KINDS
+from builder.xmlio.safe import parse_xml
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "source-format.md"
 EXAMPLES = re.findall(r"```xml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)

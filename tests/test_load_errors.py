@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from builder.errors import BuildError, Diagnostic
-from builder.load import collect_project, load_project
+from builder.sources.load import collect_project, load_project
 
 CASE = Path(__file__).parent / "cases" / "load_minimal"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import builder.load as load
+import builder.sources.load as load
 from builder.model import Project, stable_id
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.load import load_project
 from builder.model import WebResource
-from builder.xmlsafe import parse_xml
+from builder.sources.load import load_project
+from builder.xmlio.safe import parse_xml
 
 
 def payloads(sources: Path, kind: str) -> list[WebResource]:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from big_project import SOLUTION, big_project
 
+from builder.archive.writer import zip_bytes
 from builder.build import build_package, build_solutions
-from builder.package import zip_bytes
 from builder.render import render_solution
 
 SOURCES = Path(__file__).resolve().parent.parent / "solution_src"

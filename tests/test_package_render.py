@@ -11,7 +11,7 @@ from test_build_sample import BASE, MULTI, voice_project
 
 from builder.errors import BuildError
 from builder.render import render_config_data, render_import_config
-from builder.xmlsafe import parse_xml
+from builder.xmlio.safe import parse_xml
 
 BOILERPLATE = (
     "microsoft+Dynamics365-Apps-Samples/customer-service/omnichannel/"

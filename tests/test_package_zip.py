@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from builder.archive.writer import build_date, write_outputs, zip_bytes
 from builder.errors import BuildError
-from builder.package import build_date, write_outputs, zip_bytes
 
 ENTRIES = {"b/two.xml": b"<two/>", "a.xml": b"<one/>", "[Content_Types].xml": b"<Types/>"}
 

@@ -22,7 +22,7 @@ def test_every_builder_package_is_listed_in_pyproject() -> None:
 def test_the_library_api_names_resolve_to_the_stage_functions() -> None:
     import builder
     from builder.build import build_package
-    from builder.load import load_project
+    from builder.sources.load import load_project
 
     assert builder.build_package is build_package
     assert builder.load_project is load_project

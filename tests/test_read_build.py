@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from conftest import SHARED, need_shared
 
+from builder.archive.writer import write_outputs
 from builder.build import build_package, build_solutions
-from builder.diff import diff_projects
-from builder.diff_render import render_text
-from builder.diff_scope import comparable
-from builder.load import load_project
+from builder.diff.projects import diff_projects
+from builder.diff.scope import comparable
+from builder.diff.show import render_text
 from builder.model import Project
-from builder.package import write_outputs
-from builder.read import read_package, read_solution
+from builder.read.package import read_package
+from builder.read.solution import read_solution
+from builder.sources.load import load_project
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +93,7 @@ def test_a_table_owned_by_no_one_builds_reads_and_diffs_as_owned_by_no_one(
 ) -> None:
     from dataclasses import replace
 
-    from builder.read import read_entries
+    from builder.read.solution import read_entries
     from builder.render import render_solution
 
     setting = project.table("enreach_setting")
@@ -115,7 +116,7 @@ def test_a_build_with_the_old_assets_sets_reads_the_same_links(project: Project)
     """Builds before the sets moved into customizations.xml wrote them under Assets/."""
     from lxml import etree
 
-    from builder.package import zip_bytes
+    from builder.archive.writer import zip_bytes
     from builder.render import render_solution
 
     entries = render_solution(project, "VoiceForD365Multisession", True)

@@ -17,15 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from builder.diff import diff_projects
-from builder.diff_render import render_text
-from builder.load import load_project
-from builder.package import zip_bytes
-from builder.read import SolutionRead, read_entries, read_solution, read_solution_zip
-from builder.read_pac import folder_entries
-from builder.read_tables import SYSTEM_COLUMNS
+from builder.archive.writer import zip_bytes
+from builder.diff.projects import diff_projects
+from builder.diff.show import render_text
+from builder.read.pac import folder_entries
+from builder.read.solution import SolutionRead, read_entries, read_solution, read_solution_zip
+from builder.read.tables import SYSTEM_COLUMNS
 from builder.render import render_solution
-from builder.unpack import unpack_read, write_tree
+from builder.sources.load import load_project
+from builder.unpack.run import unpack_read
+from builder.unpack.tree import write_tree
 
 SAMPLE = "microsoft+Dynamics365-Apps-Samples/customer-service/omnichannel/alm-template-pipeline"
 SOLUTIONS = {

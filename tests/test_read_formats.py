@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from builder.diff import diff_projects
+from builder.archive.writer import zip_bytes
+from builder.diff.projects import diff_projects
 from builder.errors import BuildError
 from builder.model import Column, Project, Publisher, SolutionDef, Table
-from builder.package import zip_bytes
-from builder.read import read_entries, read_solution, read_solution_folder
-from builder.read_pac import folder_entries
-from builder.unpack import unpack_read
+from builder.read.pac import folder_entries
+from builder.read.solution import read_entries, read_solution, read_solution_folder
+from builder.unpack.run import unpack_read
 
 TACTEC = "Tactec-Inc+dev-powerapps/XML_1_1"
 PRODUCTIVITY = (

@@ -220,8 +220,8 @@ def test_the_json_we_derive_from_a_real_tab_s_parameters_is_the_json_it_carries(
     real: dict[str, Entries],
 ) -> None:
     """Read the real rows into the model, write the JSON from the model: the same text."""
-    from builder.package import zip_bytes
-    from builder.read import read_solution
+    from builder.archive.writer import zip_bytes
+    from builder.read.solution import read_solution
     from builder.render.multisession import template_parameters_json
 
     for name in (DCCP, CONTOSO):
@@ -335,9 +335,9 @@ def test_deploy_and_validate_read_the_package_zip_in_either_layout(
 ) -> None:
     """Ours (the package folder inside, as Package Deployer's) and older builds' (its files
     at the root) read as the same package."""
+    from builder.archive.writer import zip_bytes
     from builder.build import build_package
     from builder.deploy.package import read_package
-    from builder.package import zip_bytes
     from builder.validate import validate_path
 
     built = build_package(sources)

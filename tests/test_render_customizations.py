@@ -14,7 +14,7 @@ from builder.errors import BuildError
 from builder.model import FormSubgrid, Src
 from builder.render.customizations import render_customizations
 from builder.render.cz_webresources import web_resource_file_name
-from builder.xmlsafe import parse_xml
+from builder.xmlio.safe import parse_xml
 
 USER_OWNED_COLUMNS = {
     "createdby",

@@ -10,7 +10,7 @@ from render_sample import schema_errors
 
 from builder.render.customizations import render_customizations
 from builder.validate.drift import is_intersect_set, without_drift
-from builder.xmlsafe import parse_xml
+from builder.xmlio.safe import parse_xml
 
 
 @pytest.mark.parametrize("solution", ["VoiceForD365", "VoiceForD365Multisession"])

@@ -12,7 +12,7 @@ from test_build_sample import BASE, MULTI, voice_project
 from builder.errors import BuildError
 from builder.model import CustomApiParameter, RawPart
 from builder.render import render_solution
-from builder.xmlsafe import parse_xml
+from builder.xmlio.safe import parse_xml
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 

@@ -9,7 +9,7 @@ import pytest
 from big_project import SOLUTION, big_project
 from markupsafe import Markup
 
-from builder.read import read_entries
+from builder.read.solution import read_entries
 from builder.render import render_solution
 from builder.render.customizations import environment
 from builder.render.xmlwrite import esc

@@ -20,8 +20,8 @@ import pytest
 from conftest import CORPUS, SHARED, SOURCES, need_shared, run_cli
 from zipsame import differences, zip_entries
 
-from builder.package import zip_bytes
-from builder.read_pac import folder_entries
+from builder.archive.writer import zip_bytes
+from builder.read.pac import folder_entries
 
 CORPUS2 = SHARED / "reference" / "corpus2"
 _SAMPLE = "microsoft+Dynamics365-Apps-Samples/customer-service/omnichannel/alm-template-pipeline"

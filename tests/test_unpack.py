@@ -10,16 +10,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from builder.archive.writer import write_outputs, zip_bytes
 from builder.build import build_package, build_solutions
 from builder.cli import cli
-from builder.diff import diff_projects
-from builder.diff_render import render_text
+from builder.diff.projects import diff_projects
+from builder.diff.show import render_text
 from builder.errors import BuildError
-from builder.load import load_project
 from builder.model import Project
-from builder.package import write_outputs, zip_bytes
-from builder.read import read_package, read_solution, read_solution_zip
-from builder.unpack import unpack_path
+from builder.read.package import read_package
+from builder.read.solution import read_solution, read_solution_zip
+from builder.sources.load import load_project
+from builder.unpack.run import unpack_path
 
 
 @pytest.fixture(scope="module")

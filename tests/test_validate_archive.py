@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from builder.archive import read_zip
+from builder.archive.safezip import read_zip
 from builder.errors import BuildError
 from builder.fsio import Limits
 

@@ -28,8 +28,8 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 @pytest.fixture(scope="module")
 def package(sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real Voice build written to a folder: solution zips, package folder and zip."""
+    from builder.archive.writer import write_outputs
     from builder.build import build_package, build_solutions
-    from builder.package import write_outputs
 
     out = tmp_path_factory.mktemp("dist")
     write_outputs(out, {**build_solutions(sources, unmanaged=True), **build_package(sources)})

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.package import zip_bytes
+from builder.archive.writer import zip_bytes
 from builder.validate import validate_path
 from builder.validate.outschema import check_ours
-from builder.xmlsafe import read_xml
+from builder.xmlio.safe import read_xml
 
 SOLUTIONS = [
     "Tactec-Inc+dev-powerapps/XML_1_1",

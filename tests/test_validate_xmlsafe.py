@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from builder.errors import BuildError
-from builder.xmlsafe import parse_xml, read_xml
+from builder.xmlio.safe import parse_xml, read_xml
 
 DOCTYPE = '<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'
 LAUGHS = (

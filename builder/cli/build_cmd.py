@@ -3,7 +3,7 @@
 Nothing is written unless the whole build succeeded, and then all files are moved into place
 together (`package.write_outputs`), so a failed build leaves `--out` as it was. Then files an
 earlier build left in the package folder are removed and `SHA256SUMS` is updated
-(`builder.dist`). One line per written file: path, size, sha256 (`--format json`: one object
+(`builder.archive.sums`). One line per written file: path, size, sha256 (`--format json`: one object
 `{ok, files, diagnostics}`, also when the build fails).
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import click
 
+from ..archive.sums import digest, remove_stale, write_sums
 from ..config import parse_codes
-from ..dist import digest, remove_stale, write_sums
 from ..errors import BuildError, Diagnostic
 from . import configured, print_diagnostics, src_option
 from .output import annotate, format_option, info, session
@@ -118,7 +118,7 @@ Make = Callable[[Callable[[Diagnostic], None]], Mapping[str, bytes]]
 
 def _run(make: Make, out: Path, fmt: str) -> None:
     """Build, write all outputs or none, clean the package folder, update SHA256SUMS, report."""
-    from ..package import write_outputs
+    from ..archive.writer import write_outputs
 
     warnings: list[Diagnostic] = []
 

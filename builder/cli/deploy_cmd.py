@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from ..archive.writer import write_atomic
 from ..deploy import clock as clocks
 from ..deploy.apply import Deployment, Outcome, new_runner
 from ..deploy.apply import deploy as run_deploy
@@ -28,7 +29,6 @@ from ..deploy.secrets import mask
 from ..deploy.settings import DeploymentSettings, load_deployment_settings, settings_template
 from ..deploy.transport import Transport
 from ..errors import BuildError
-from ..package import write_atomic
 from . import src_option
 from .output import format_option, render_report, step_summary
 
@@ -117,7 +117,7 @@ def load_package(package: Path | None, from_source: bool, src: Path) -> Package:
 
         return package_from_build(build_package(src), f"built from {src}")
     path = package or default_package()
-    from ..dist import check_against_sums  # a package changed since its build: refuse it
+    from ..archive.sums import check_against_sums  # a package changed since its build: refuse it
 
     check_against_sums(path)
     return read_package(path)

@@ -28,10 +28,10 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, exit_zero: bool) -> N
     solution_src folder, or git:<revision> of this repository's sources. Exit code 0 when
     they do not differ, 1 when they do (0 with --exit-zero), 2 on errors.
     """
-    from ..diff import diff_projects
-    from ..diff_render import RENDERERS
-    from ..diff_scope import comparable
-    from ..diff_sides import aligned, read_side
+    from ..diff.projects import diff_projects
+    from ..diff.scope import comparable
+    from ..diff.show import RENDERERS
+    from ..diff.sides import aligned, read_side
 
     try:
         before, after = aligned(read_side(old), read_side(new))
@@ -63,7 +63,7 @@ def unpack(source: Path, out: Path, force: bool) -> None:
     warning; nothing is dropped.
     """
     from ..fsio import check_input
-    from ..unpack import unpack_path
+    from ..unpack.run import unpack_path
 
     check_input(source, want="either")  # a FIFO or device is refused at once (exit 2)
     result = unpack_path(source, out, force=force)

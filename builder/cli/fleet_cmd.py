@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from ..archive.writer import write_atomic
 from ..config import load_config
 from ..deploy import clock as clocks
 from ..deploy.plan import MODES, Options
@@ -30,7 +31,6 @@ from ..fleet.report import (
 from ..fleet.rollout import Rollout, exit_code, roll_out
 from ..fleet.rows import Row, ordered, read_rows, to_row
 from ..fleet.status import fleet_status
-from ..package import write_atomic
 from .deploy_cmd import load_package, package_options
 
 RENDER: dict[str, Callable[[list[Row]], str]] = {

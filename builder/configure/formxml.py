@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..xmlsafe import parse_xml
+from ..xmlio.safe import parse_xml
 
 NS = uuid.UUID("a3d3c1f2-5b1e-4c53-9d64-7f0f2a1c9e11")
 FORM_FACTORS = ("0", "1", "2")  # web, phone, tablet

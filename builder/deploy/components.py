@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..xmlsafe import parse_xml
+from ..xmlio.safe import parse_xml
 
 ComponentKey = tuple[int, str]
 

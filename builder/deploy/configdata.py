@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import BuildError
-from ..xmlsafe import parse_xml
+from ..xmlio.safe import parse_xml
 
 SETTING_TABLE = "enreach_setting"
 PROVIDER_TABLE = "msdyn_ciprovider"

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..errors import BuildError, diagnostic
-from ..xmlsafe import parse_xml
+from ..xmlio.safe import parse_xml
 from .clock import Clock
 from .secrets import mask
 from .transport import Ambiguous, Busy, DataverseError, Deadline, Transport

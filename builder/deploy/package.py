@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..archive import read_zip
+from ..archive.safezip import read_zip
 from ..errors import BuildError
 from ..fsio import current_limits, read_regular
-from ..xmlsafe import parse_xml
+from ..xmlio.safe import parse_xml
 from .components import solution_components
 from .configdata import ProviderRow, SettingRow, read_config_data
 from .virtual import VirtualTable, virtual_tables

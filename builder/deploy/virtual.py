@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from ..render import cz_datasource
-from ..xmlsafe import parse_xml
+from ..xmlio.safe import parse_xml
 from .components import guid
 
 PLACEHOLDER_PROVIDER = "7015a531-cc0d-4537-b5f2-c882a1eb65ad"  # documented "not known yet"

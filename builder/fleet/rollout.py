@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from ..archive.writer import write_atomic
 from ..deploy.apply import Deployment, Outcome, new_runner
 from ..deploy.apply import deploy as run_deploy
 from ..deploy.clock import Clock
@@ -26,7 +27,6 @@ from ..deploy.plan import Options, Plan
 from ..deploy.report import RunInfo, envelope, json_report
 from ..deploy.settings import DeploymentSettings, load_deployment_settings
 from ..errors import BuildError, diagnostic
-from ..package import write_atomic
 from .access import credentials, open_transport, shared_client
 from .fleetfile import Environment, Fleet, Halt
 from .pool import bounded

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..archive.writer import build_date
 from ..errors import BuildError
 from ..model import ChoiceOption, Cif1Provider, Project, Setting, Table
-from ..package import build_date
 from .solution import with_content_types
 from .templating import render_xml
 

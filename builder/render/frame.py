@@ -34,7 +34,7 @@ from typing import TypeAlias
 
 from lxml import etree
 
-from ..xmlsafe import parse_xml
+from ..xmlio.safe import parse_xml
 
 PLACEHOLDER = "voicepkg-part"
 FRAME_ENTRIES = ("solution.xml", "customizations.xml", "[Content_Types].xml")

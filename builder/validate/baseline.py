@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..archive import read_zip
+from ..archive.safezip import read_zip
 from ..errors import BuildError, Diagnostic, diagnostic
-from ..xmlsafe import parse_xml, read_xml
+from ..xmlio.safe import parse_xml, read_xml
 from .layout import Target, find_entry, open_target, zip_target
 from .outcome import child_text
 from .solution import manifest_name
@@ -61,7 +61,7 @@ def _first_solution(package: Target) -> Target:
 
 
 def _git_version(rev: str) -> tuple[str | None, list[Diagnostic]]:
-    from ..diff_sides import SOURCE_DIR, _git
+    from ..diff.sides import SOURCE_DIR, _git
 
     if not rev or rev.startswith("-"):
         return None, [

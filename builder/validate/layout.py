@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..archive import read_zip
+from ..archive.safezip import read_zip
 from ..errors import BuildError, Diagnostic, diagnostic
 from ..fsio import read_tree
 

@@ -1,6 +1,6 @@
 """Read a solution or package into the model so the Dataverse rules can run on it.
 
-`builder.read` (the reader diff and unpack use) does the reading.
+`builder.read.solution` (the reader diff and unpack use) does the reading.
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..archive.writer import zip_bytes
 from ..errors import BuildError, Diagnostic, diagnostic
 from ..model import Project
-from ..package import zip_bytes
-from ..read import read_entries, read_package, read_solution_folder, read_solution_zip
-from ..read_xml import Element
+from ..read.package import read_package
+from ..read.solution import read_entries, read_solution_folder, read_solution_zip
+from ..xmlio.exported import Element
 from .layout import Target
 
 ModelResult = tuple[Project | None, list[Diagnostic]]

@@ -8,7 +8,7 @@ from lxml import etree
 
 from ..errors import BuildError, Diagnostic
 from ..model import Project
-from ..xmlsafe import parse_xml
+from ..xmlio.safe import parse_xml
 from .layout import Target
 
 XML_SUFFIXES = (".xml", ".xaml")

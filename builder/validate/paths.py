@@ -18,7 +18,7 @@ from .rules import check_project
 
 
 def check_source(target: Target) -> Outcome:
-    from ..load import collect_project  # loads the source schemas: only for sources
+    from ..sources.load import collect_project  # loads the source schemas: only for sources
 
     project, found = collect_project(Path(target.label), lenient=True)
     return Outcome(_located(found, target), project, project.version if project else None)

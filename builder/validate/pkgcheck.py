@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..archive import read_zip
+from ..archive.safezip import read_zip
 from ..errors import BuildError, Diagnostic, diagnostic
 from .configdata import check_configdata
 from .layout import Target, find_entry, zip_target

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from ..errors import BuildError, Diagnostic
 from ..model import RawPart
-from ..read_tables import attributes, entity_info, entity_schema_name, is_new_table
-from ..read_xml import Element, ctext, parse_guid
-from ..xmlsafe import parse_xml
+from ..read.tables import attributes, entity_info, entity_schema_name, is_new_table
+from ..xmlio.exported import Element, ctext, parse_guid
+from ..xmlio.safe import parse_xml
 
 
 @dataclass(frozen=True)

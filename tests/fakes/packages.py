@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from builder.package import zip_bytes
+from builder.archive.writer import zip_bytes
 
 BASE, MULTI = "VoiceForD365", "VoiceForD365Multisession"
 NS = uuid.UUID("3d0b8f0e-6c55-4f8e-8f3a-5a5f1f1e7a10")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.package import zip_bytes
+from builder.archive.writer import zip_bytes
 
 Entries = dict[str, bytes]
 

@@ -22,7 +22,7 @@ from builder.validate.msschema import (
     check_customizations,
     fast_schema,
 )
-from builder.xmlsafe import parse_xml
+from builder.xmlio.safe import parse_xml
 
 XML_1_1 = Path("Tactec-Inc+dev-powerapps") / "XML_1_1" / "customizations.xml"
 ENTITY = "Entities/Entity/EntityInfo/entity"

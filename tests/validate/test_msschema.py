@@ -10,7 +10,7 @@ from lxml import etree
 
 from builder.validate.drift import without_drift
 from builder.validate.msschema import _ms_schema, check_customizations, fast_schema
-from builder.xmlsafe import read_xml
+from builder.xmlio.safe import read_xml
 
 
 def _customizations(corpus: Path) -> list[Path]:

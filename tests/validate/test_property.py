@@ -15,8 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.load import collect_project
-from builder.package import zip_bytes
+from builder.archive.writer import zip_bytes
+from builder.sources.load import collect_project
 from builder.validate import validate_path
 
 ROOT = Path(__file__).resolve().parents[2]

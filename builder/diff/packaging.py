@@ -1,0 +1,92 @@
+"""`diff` of what two solution zips say about themselves: root components, missing
+dependencies, languages and the content type of each part (`SolutionPackaging`)."""
+
+from __future__ import annotations
+
+from ..model import RootComponent, SolutionPackaging
+from .core import Collector
+
+# The RootComponent types a reader meets most, by name (the rest show as their number).
+_TYPES = {
+    1: "table",
+    9: "global choice",
+    20: "role",
+    29: "process",
+    60: "form",
+    61: "web resource",
+    62: "site map",
+    70: "field security profile",
+    80: "app",
+    91: "plug-in assembly",
+    92: "plug-in step",
+    300: "canvas app",
+    380: "environment variable",
+}
+
+
+def diff_packaging(
+    out: Collector, old: tuple[SolutionPackaging, ...], new: tuple[SolutionPackaging, ...]
+) -> None:
+    after = {p.solution: p for p in new}
+    for before in old:
+        if before.solution in after:
+            _diff_one(out, before, after[before.solution])
+
+
+def _diff_one(out: Collector, old: SolutionPackaging, new: SolutionPackaging) -> None:
+    solution = old.solution
+    _diff_roots(out, solution, old.root_components, new.root_components)
+    for gone in sorted(set(old.missing_dependencies) - set(new.missing_dependencies)):
+        out.removed("missing dependency", solution, gone, "no longer declared", upgrade=False)
+    for added in sorted(set(new.missing_dependencies) - set(old.missing_dependencies)):
+        out.added("missing dependency", solution, added, "newly declared: import needs it present")
+    for lcid in sorted(set(old.languages) - set(new.languages)):
+        out.removed("language", solution, str(lcid), "language no longer in the solution")
+    for lcid in sorted(set(new.languages) - set(old.languages)):
+        out.added("language", solution, str(lcid))
+    _diff_content_types(out, solution, dict(old.content_types), dict(new.content_types))
+
+
+def _name(root: RootComponent) -> str:
+    return f"{_TYPES.get(root.type, f'type {root.type}')} {root.key}"
+
+
+def _diff_roots(
+    out: Collector, solution: str, old: tuple[RootComponent, ...], new: tuple[RootComponent, ...]
+) -> None:
+    before = {(r.type, r.key.lower()): r for r in old}
+    after = {(r.type, r.key.lower()): r for r in new}
+    for key in sorted(before.keys() - after.keys()):
+        out.removed(
+            "root component",
+            solution,
+            _name(before[key]),
+            "no longer a root component: an upgrade removes it",
+            breaking=True,
+        )
+    for key in sorted(after.keys() - before.keys()):
+        out.added("root component", solution, _name(after[key]))
+    for key in sorted(before.keys() & after.keys()):
+        if before[key].behavior != after[key].behavior:
+            out.add(
+                "root component",
+                solution,
+                _name(before[key]),
+                f"behavior {before[key].behavior} -> {after[key].behavior}",
+                "changed",
+                needs_upgrade=True,
+            )
+
+
+def _diff_content_types(
+    out: Collector, solution: str, old: dict[str, str], new: dict[str, str]
+) -> None:
+    for part in sorted(old.keys() & new.keys()):
+        if old[part] != new[part]:
+            out.add(
+                "content type",
+                solution,
+                part,
+                f"{old[part] or 'none'} -> {new[part] or 'none'}",
+                "changed",
+            )

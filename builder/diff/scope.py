@@ -1,0 +1,238 @@
+"""Make two projects comparable before `diff_projects` looks at them.
+
+- `canonical` writes every value the way the render will: an open max length is the
+  platform's default (100 for text, 2000 for multiline), an empty text format is `text`,
+  order without meaning is sorted. Sources may say either, so both sides get one spelling.
+- `comparable` narrows two sides to what both can show: one solution zip holds one
+  solution and no configuration data, and a built zip does not carry some source-only facts
+  (a role's description, the virtual table's data source, ...). What is left out is said
+  in the returned notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Literal
+
+from ..model import AppModule, Column, CustomApi, Form, Project, SiteMapSubArea, Table, View
+from ..read.solution import SOLUTION_FIELDS
+
+SideKind = Literal["sources", "solution", "package"]
+
+_LENGTH = {"text": 100, "memo": 2000}
+_FORMAT = {
+    "text": {"": "text"},
+    "memo": {"textarea": "", "text": ""},
+    "integer": {"none": ""},
+    "datetime": {"": "datetime"},
+}
+_RANGE = {
+    "integer": (-2147483648.0, 2147483647.0),
+    "decimal": (-100000000000.0, 100000000000.0),
+    "money": (-922337203685477.0, 922337203685477.0),
+}
+
+
+def canonical_column(c: Column) -> Column:
+    low, high = _RANGE.get(c.type, (None, None))
+    canonical: dict[str, Any] = {
+        "max_length": c.max_length if c.max_length is not None else _LENGTH.get(c.type),
+        "format": _FORMAT.get(c.type, {}).get(c.format, c.format),
+        "min_value": c.min_value if c.min_value is not None else low,
+        "max_value": c.max_value if c.max_value is not None else high,
+        "precision": 2 if c.precision is None and c.type in ("decimal", "money") else c.precision,
+        "default_option": None if c.default_option == -1 else c.default_option,
+        "options": tuple(sorted(c.options, key=lambda o: o.value)),
+        "targets": tuple(sorted(c.targets)),
+    }
+    changed = {k: v for k, v in canonical.items() if getattr(c, k) != v}
+    return replace(c, **changed) if changed else c  # most columns already are
+
+
+def _table(t: Table) -> Table:
+    return replace(
+        t,
+        columns=tuple(
+            sorted((canonical_column(c) for c in t.columns), key=lambda c: c.logical_name)
+        ),
+        keys=tuple(sorted(t.keys, key=lambda k: k.logical_name)),
+        status_reasons=tuple(sorted(t.status_reasons, key=lambda s: (s.state, s.value))),
+    )
+
+
+def _form(f: Form) -> Form:
+    """The libraries a form loads: its own plus those its event handlers name."""
+    libraries = list(dict.fromkeys(f.libraries + tuple(e.library for e in f.events)))
+    return replace(f, libraries=tuple(libraries))
+
+
+def _view(v: View) -> View:
+    return v if v.type == "quickfind" else replace(v, find_columns=())
+
+
+def _subarea(s: SiteMapSubArea) -> SiteMapSubArea:
+    url = s.url
+    if url and not url.startswith(("/", "http", "$webresource:")):
+        url = "$webresource:" + url
+    return replace(s, url=url)
+
+
+def _app(a: AppModule) -> AppModule:
+    areas = tuple(
+        replace(
+            area,
+            groups=tuple(
+                replace(g, subareas=tuple(_subarea(s) for s in g.subareas)) for g in area.groups
+            ),
+        )
+        for area in a.areas
+    )
+    return replace(
+        a,
+        areas=areas,
+        tables=tuple(sorted(set(a.tables))),
+        forms=tuple(sorted(set(a.forms), key=str)),
+        views=tuple(sorted(set(a.views), key=str)),
+        roles=tuple(sorted(set(a.roles), key=str)),
+    )
+
+
+def canonical(p: Project) -> Project:
+    return replace(
+        p,
+        tables=tuple(_table(t) for t in p.tables),
+        global_choices=tuple(
+            replace(c, options=tuple(sorted(c.options, key=lambda o: o.value)))
+            for c in p.global_choices
+        ),
+        forms=tuple(_form(f) for f in p.forms),
+        views=tuple(_view(v) for v in p.views),
+        roles=tuple(
+            replace(r, privileges=tuple(sorted(r.privileges, key=lambda x: x.name)))
+            for r in p.roles
+        ),
+        apps=tuple(_app(a) for a in p.apps),
+        custom_apis=tuple(_api(a) for a in p.custom_apis),
+        session_templates=tuple(
+            replace(s, additional_tabs=tuple(sorted(s.additional_tabs)))
+            for s in p.session_templates
+        ),
+        notification_templates=tuple(
+            replace(n, fields=tuple(sorted(n.fields, key=lambda f: (f.order, f.unique_name))))
+            for n in p.notification_templates
+        ),
+        tab_templates=tuple(
+            replace(t, parameters=tuple(sorted(t.parameters, key=lambda x: x.unique_name)))
+            for t in p.tab_templates
+        ),
+    )
+
+
+def _api(a: CustomApi) -> CustomApi:
+    return replace(
+        a,
+        request=tuple(sorted(a.request, key=lambda x: x.unique_name)),
+        response=tuple(sorted(a.response, key=lambda x: x.unique_name)),
+    )
+
+
+# --- what two sides can both show -----------------------------------------------------------
+
+ZIP_BLIND_NOTE = (
+    "not compared because a built solution does not carry them: role descriptions, the "
+    "virtual table's data provider and URL variable, system tables' plural names and flags, "
+    "template parameter descriptions, the parameters a notification template declares; "
+    "nor root components, missing dependencies, languages and content types, which sources "
+    "derive when built (compare two zips for those)"
+)
+
+
+def _blind_table(t: Table) -> Table:
+    if t.virtual is not None:
+        t = replace(t, virtual=replace(t.virtual, data_provider="", url_variable=""))
+    if t.existing:
+        t = replace(t, plural_name="", description="", is_activity=False, ownership="user")
+    return t
+
+
+def blind_to_zip(p: Project) -> Project:
+    """Blank the facts of sources that a solution zip cannot show."""
+    return replace(
+        p,
+        tables=tuple(_blind_table(t) for t in p.tables),
+        roles=tuple(replace(r, description="") for r in p.roles),
+        tab_templates=tuple(
+            replace(t, parameters=tuple(replace(x, description="") for x in t.parameters))
+            for t in p.tab_templates
+        ),
+        notification_templates=tuple(replace(n, parameters=()) for n in p.notification_templates),
+        settings=tuple(replace(s, required_per_environment=s.default == "") for s in p.settings),
+    )
+
+
+def restrict(p: Project, solutions: set[str], with_data: bool) -> Project:
+    """Only the components of `solutions`; without the data records unless `with_data`."""
+
+    def keep(items: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(i for i in items if getattr(i, "solution", "") in solutions)
+
+    fields: dict[str, Any] = {name: keep(getattr(p, name)) for name in SOLUTION_FIELDS}
+    return replace(
+        p,
+        solutions=tuple(
+            replace(s, import_order=1, role="base")
+            for s in p.solutions
+            if s.unique_name in solutions
+        ),
+        cif1_providers=p.cif1_providers if with_data else (),
+        settings=p.settings if with_data else (),
+        **fields,
+    )
+
+
+def comparable(
+    old: Project, old_kind: SideKind, new: Project, new_kind: SideKind
+) -> tuple[Project, Project, list[str]]:
+    notes: list[str] = []
+    if "solution" in (old_kind, new_kind):
+        names = {s.unique_name for s in old.solutions} & {s.unique_name for s in new.solutions}
+        if not names:
+            names = {s.unique_name for s in old.solutions} | {s.unique_name for s in new.solutions}
+        old, new = restrict(old, names, False), restrict(new, names, False)
+        notes.append(
+            f"compared solution(s) {', '.join(sorted(names))} only; default settings "
+            "and the CIF 1.0 record are package data, not in a solution zip"
+        )
+    if "sources" in (old_kind, new_kind) and {old_kind, new_kind} != {"sources"}:
+        old, new = blind_to_zip(old), blind_to_zip(new)
+        old, new = replace(old, packaging=()), replace(new, packaging=())
+        if old_kind == "sources":
+            old = derived_names_from(old, new)
+        else:
+            new = derived_names_from(new, old)
+        notes.append(ZIP_BLIND_NOTE)
+    return old, new, notes
+
+
+def derived_names_from(sources: Project, built: Project) -> Project:
+    """A lookup whose sources leave its relationship name to the render takes the name the
+    build gave it: 'derived' is what the sources asked for."""
+    names = {
+        (t.logical_name, c.logical_name): c.relationship
+        for t in built.tables
+        for c in t.columns
+        if c.type == "lookup"
+    }
+
+    def fill(table: Table) -> Table:
+        return replace(
+            table,
+            columns=tuple(
+                replace(c, relationship=names.get((table.logical_name, c.logical_name), ""))
+                if c.type == "lookup" and not c.relationship
+                else c
+                for c in table.columns
+            ),
+        )
+
+    return replace(sources, tables=tuple(fill(t) for t in sources.tables))

@@ -1,0 +1,289 @@
+"""Collect every component of one solution's zip entries: model components where the model
+covers them, `RawPart`s for the rest, and whole-element fallbacks for components the model
+covers only in part. See `read.py` for the entry points.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import (
+    AppModule,
+    RawPart,
+)
+from ..xmlio.exported import Element, Findings, ctext, kids
+from ..xmlio.safe import parse_xml
+from .collect_data import collect_records, ready, sort_by
+from .collected import Collected, Entries, Maker
+from .entities import EntityRead, component_names, read_entity
+from .parts import (
+    SYSTEM_LOOKUPS,
+    Names,
+    PartRead,
+    read_app,
+    read_lookups,
+    read_option_set,
+    read_role,
+    read_web_resource,
+    ribbon_is_empty,
+)
+from .tables import Lookup, entity_schema_name
+
+_MODELLED_SECTIONS = {
+    "Entities",
+    "Roles",
+    "EntityRelationships",
+    "optionsets",
+    "WebResources",
+    "AppModules",
+    "AppModuleSiteMaps",
+    "Languages",
+}
+_FIXED_ENTRIES = {"[Content_Types].xml", "solution.xml", "customizations.xml"}
+
+
+def collect_solution(
+    entries: Entries, solution: str, findings: Findings, custom: Element | None = None
+) -> Collected:
+    found = Collected(solution, findings)
+    if custom is None:
+        custom = parse_xml(entries["customizations.xml"], f"{findings.file}!customizations.xml")
+    sections = {str(c.tag): c for c in custom if isinstance(c.tag, str)}
+    found.languages = sections.get("Languages")
+    _collect_entities(found, sections)
+    _collect_parts(found, sections, entries)
+    collect_records(found, entries, sections)
+    _collect_other_sections(found, sections)
+    _collect_entries(found, entries)
+    _check_references(found)
+    found.raw_parts = tuple(sorted(found.raw, key=lambda r: (r.solution, r.section, r.path)))
+    return found
+
+
+# --- entities and relationships ----------------------------------------------------------
+
+
+def _collect_entities(found: Collected, sections: dict[str, Element]) -> None:
+    entities = kids(sections.get("Entities"), "Entity")
+    relationships = kids(sections.get("EntityRelationships"), "EntityRelationship")
+    lookups = read_lookups(relationships)
+    views, forms = component_names(entities)
+    names = (views.get, forms.get)
+    reads = [(e, read_entity(e, lookups, names, found.solution)) for e in entities]
+    found.tables = sort_by([r.table for _, r in reads], lambda t: t.logical_name)
+    found.forms = sort_by(
+        [f for _, r in reads for f in r.forms], lambda f: (f.table, f.type, f.name)
+    )
+    found.views = sort_by([v for _, r in reads for v in r.views], lambda v: (v.table, v.name))
+    found.commands = sort_by([c for _, r in reads for c in r.commands], lambda c: c.id)
+    covered = _covered_relationships(reads, lookups)
+    by_table: dict[str, list[Element]] = {}
+    for rel in relationships:
+        name = rel.get("Name", "")
+        if name in covered:
+            by_table.setdefault(covered[name], []).append(rel)
+        else:
+            found.raw.append(found.section_part("EntityRelationships", rel, name))
+    for entity, read in reads:
+        _entity_alternate(found, entity, read, by_table.get(read.table.logical_name, []))
+
+
+def _covered_relationships(
+    reads: list[tuple[Element, EntityRead]], lookups: list[Lookup]
+) -> dict[str, str]:
+    """Relationships the model re-creates: those of modelled lookups, and the system ones of
+    new tables. Name -> the referencing table."""
+    columns = {
+        (r.table.logical_name, c.logical_name)
+        for _, r in reads
+        for c in r.table.columns
+        if c.type == "lookup"
+    }
+    new = {r.table.logical_name for _, r in reads if not r.table.existing}
+    covered = {}
+    for lookup in lookups:
+        system = lookup.referencing in new and lookup.attribute in SYSTEM_LOOKUPS
+        if (lookup.referencing, lookup.attribute) in columns or system:
+            covered[lookup.name] = lookup.referencing
+    return covered
+
+
+def _entity_alternate(
+    found: Collected, entity: Element, read: EntityRead, relationships: list[Element]
+) -> None:
+    """The table as exported: the whole entity and the relationships the render would
+    otherwise derive from it (`relationships`). `unpack` writes this when the model holds
+    the table only in part (`reasons`), or when its sources would not load."""
+    table = read.table.logical_name
+    makers = [found.lazy_part("Entities", entity, entity_schema_name(entity))]
+    makers += [
+        found.lazy_part("EntityRelationships", rel, rel.get("Name", "")) for rel in relationships
+    ]
+    reasons = tuple(dict.fromkeys(read.reasons))
+    found.fallbacks.append(("table", table, tuple(makers), reasons))
+    if reasons:
+        found.findings.warn(
+            "RD100", f"table {table} is kept as exported when unpacked: " + "; ".join(reasons[:3])
+        )
+
+
+# --- other customizations.xml sections -----------------------------------------------------
+
+
+def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entries) -> None:
+    solution = found.solution
+    roles = [
+        _part(found, "role", "Roles", el, read_role(el, solution), el.get("name", ""))
+        for el in kids(sections.get("Roles"), "Role")
+    ]
+    found.roles = sort_by(roles, lambda r: r.name)
+    choices = [
+        _part(
+            found,
+            "global choice",
+            "optionsets",
+            el,
+            read_option_set(el, solution),
+            el.get("Name", ""),
+        )
+        for el in kids(sections.get("optionsets"), "optionset")
+    ]
+    found.global_choices = sort_by(choices, lambda c: c.name.lower())
+    resources = []
+    for el in kids(sections.get("WebResources"), "WebResource"):
+        read = read_web_resource(el, entries, solution)
+        found.used.add(ctext(el, "FileName").lstrip("/"))
+        resources.append(
+            _part(
+                found,
+                "web resource",
+                "WebResources",
+                el,
+                read,
+                ctext(el, "Name"),
+                _payload_part(found, el, entries),
+            )
+        )
+    found.web_resources = sort_by(resources, lambda w: w.name.lower())
+    found.apps = sort_by(_apps(found, sections), lambda a: a.unique_name.lower())
+
+
+def _payload_part(found: Collected, el: Element, entries: Entries) -> tuple[Maker, ...]:
+    path = ctext(el, "FileName").lstrip("/")
+    return ready(RawPart(path, entries[path], "", found.solution)) if path in entries else ()
+
+
+def _part(
+    found: Collected,
+    kind: str,
+    section: str,
+    el: Element,
+    read: PartRead,
+    name: str,
+    extra: tuple[Maker, ...] = (),
+) -> Any:
+    reasons = tuple(dict.fromkeys(read.reasons))
+    found.fallbacks.append((kind, name, (found.lazy_part(section, el, name),) + extra, reasons))
+    if reasons:
+        found.findings.warn(
+            "RD101", f"{kind} {name} is kept as exported when unpacked: " + "; ".join(reasons[:3])
+        )
+    return read.item
+
+
+def _apps(found: Collected, sections: dict[str, Element]) -> list[AppModule]:
+    views = {v.id: v.name for v in found.views}
+    resources = {w.id: w.name for w in found.web_resources}
+    site_maps = {
+        ctext(s, "SiteMapUniqueName"): s
+        for s in kids(sections.get("AppModuleSiteMaps"), "AppModuleSiteMap")
+    }
+    apps = []
+    for el in kids(sections.get("AppModules"), "AppModule"):
+        unique = ctext(el, "UniqueName")
+        site_map = site_maps.pop(unique, None)
+        read = read_app(el, site_map, Names(views, resources), found.solution)
+        extra = (
+            (found.lazy_part("AppModuleSiteMaps", site_map, unique),)
+            if site_map is not None
+            else ()
+        )
+        apps.append(_part(found, "app", "AppModules", el, read, unique, extra))
+    for unique, site_map in site_maps.items():  # a site map without its app
+        found.raw.append(found.section_part("AppModuleSiteMaps", site_map, unique))
+    return apps
+
+
+def _check_references(found: Collected) -> None:
+    """A component naming a web resource, form, view or role the solution lacks cannot be
+    written back from the model: the render would not find it."""
+    resources = {w.name for w in found.web_resources}
+    extra: dict[tuple[str, str], list[str]] = {}
+    for form in found.forms:
+        for library in set(form.libraries) | {e.library for e in form.events}:
+            if library not in resources:
+                extra.setdefault(("table", form.table), []).append(
+                    f"form {form.name!r} loads {library}, a script outside the solution"
+                )
+    for command in found.commands:
+        for name in (command.library, command.icon):
+            if name and name not in resources:
+                extra.setdefault(("table", command.table), []).append(
+                    f"command {command.id} uses {name}, outside the solution"
+                )
+    known = {f.id for f in found.forms} | {v.id for v in found.views} | {r.id for r in found.roles}
+    for app in found.apps:
+        missing = [str(i) for i in app.forms + app.views + app.roles if i not in known]
+        if missing:
+            extra[("app", app.unique_name)] = [
+                f"the app shows {len(missing)} forms, views or roles outside the solution"
+            ]
+    found.fallbacks = [
+        (k, key, parts, reasons + tuple(extra.get((k, key), ())))
+        for k, key, parts, reasons in found.fallbacks
+    ]
+
+
+def _collect_other_sections(found: Collected, sections: dict[str, Element]) -> None:
+    for name, section in sections.items():
+        if name in _MODELLED_SECTIONS:
+            continue
+        if name == "RibbonDiffXml":
+            if not ribbon_is_empty(section):
+                found.raw += [  # every part: the render then writes no empty skeleton beside them
+                    found.section_part(name, c, str(c.tag))
+                    for c in section
+                    if isinstance(c.tag, str)
+                ]
+                found.findings.warn(
+                    "RD102",
+                    "the application ribbon is kept as-is; check "
+                    "the built customizations.xml before importing it",
+                )
+            continue
+        for index, item in enumerate(c for c in section if isinstance(c.tag, str)):
+            if not _rendered_data_source(found, item):
+                found.raw.append(found.section_part(name, item, _element_name(item, index)))
+
+
+def _rendered_data_source(found: Collected, el: Element) -> bool:
+    """The data source our build derives from the virtual tables (render/cz_datasource.py):
+    the model holds it through them. Any other data source stays as exported."""
+    from ..render.cz_datasource import SOURCE_ID
+
+    ours = str(el.get("EntityDataSourceId", "")).strip("{}").lower() == str(SOURCE_ID)
+    return ours and el.tag == "EntityDataSource" and any(t.virtual for t in found.tables)
+
+
+def _element_name(el: Element, index: int) -> str:
+    for attr in ("Name", "name", "connectionreferencelogicalname", "id", "Id", "WorkflowId"):
+        if el.get(attr):
+            return str(el.get(attr))
+    return ctext(el, "Name") or ctext(el, "UniqueName") or f"{el.tag}-{index + 1}"
+
+
+def _collect_entries(found: Collected, entries: Entries) -> None:
+    """Every zip entry not read into the model travels as a whole-entry RawPart."""
+    for path in sorted(entries):
+        if path not in found.used and path not in _FIXED_ENTRIES:
+            found.keep_raw("", path, entries[path])

@@ -1,0 +1,230 @@
+"""An exported `systemform` as a model `Form`: tabs, sections, fields, subgrids, quick views,
+the header, the form libraries and the event handlers.
+
+Layout the model does not hold (several columns per tab, spacers, web resource or timeline
+controls, navigation, footers, custom controls) is named in `reasons`. Tabs and sections
+without a `name` are named after their id, as exports of forms made in the designer often
+have none.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..model import (
+    Form,
+    FormEvent,
+    FormField,
+    FormItem,
+    FormQuickView,
+    FormSection,
+    FormSubgrid,
+    FormTab,
+    Table,
+)
+from ..render.cz_forms import SYSTEM_COLUMNS  # the platform's labels of system columns
+from ..xmlio.exported import Element, child, ctext, kids, labels_of, localized, parse_guid
+
+SUBGRID = "{e7a81278-8635-4d9e-8d4d-59480b391c5b}"
+QUICK_VIEW = "{5c5600e0-1d6e-4205-a272-be80da87fd42}"
+# Control classes that show something other than a column or a subgrid.
+_OTHER_CONTROLS = {
+    "{9fdf5f91-88b1-47f4-ad53-c11efc01a01d}": "web resource",
+    "{fd2a7985-3187-444e-908d-6624b21f69c0}": "iframe",
+    "{06375649-c143-495e-a496-c962e5b4488e}": "timeline",
+    "{5546e6cd-394c-4bee-94a8-4425e17ef6c6}": "spacer",
+}
+FORM_TYPES = ("main", "quickCreate", "quick", "card")
+
+ViewNames = Callable[[uuid.UUID], str | None]  # view id -> its name, when in the solution
+FormNames = Callable[[uuid.UUID], str | None]
+
+
+@dataclass
+class FormRead:
+    form: Form
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    table: Table | None
+    view_name: ViewNames
+    form_name: FormNames
+    reasons: list[str]
+
+    def default_label(self, column: str) -> str:
+        """The label the render gives a field whose source names none."""
+        found = self.table.column(column) if self.table else None
+        if found is not None:
+            return found.display_name
+        return SYSTEM_COLUMNS[column][1] if column in SYSTEM_COLUMNS else column
+
+
+def read_form(
+    system_form: Element,
+    form_type: str,
+    table: str,
+    table_model: Table | None,
+    names: tuple[ViewNames, FormNames],
+    solution: str,
+) -> FormRead:
+    form_id = parse_guid(ctext(system_form, "formid")) or uuid.uuid4()
+    body = child(system_form, "form")
+    reasons: list[str] = []
+    if form_type not in FORM_TYPES:
+        reasons.append(f"a form of type {form_type!r}")
+    if system_form.get("unmodified") == "1":
+        reasons.append("an unmodified form shell")
+    ctx = _Context(table_model, names[0], names[1], reasons)
+    _layout_reasons(body, reasons)
+    form = Form(
+        id=form_id,
+        table=table,
+        type=form_type if form_type in FORM_TYPES else "main",  # type: ignore[arg-type]
+        name=localized(system_form, "LocalizedNames", "LocalizedName"),
+        description=localized(system_form, "Descriptions", "Description"),
+        tabs=tuple(_tab(t, ctx) for t in kids(child(body, "tabs"), "tab")),
+        header=_header(body, ctx),
+        libraries=tuple(
+            lib.get("name", "") for lib in kids(child(body, "formLibraries"), "Library")
+        ),
+        events=_events(body),
+        solution=solution,
+    )
+    return FormRead(form, reasons)
+
+
+def _layout_reasons(body: Element | None, reasons: list[str]) -> None:
+    for part in ("footer", "Navigation", "controlDescriptions"):
+        found = child(body, part)
+        if found is not None and len(
+            found.xpath(".//control | .//NavBarItem | .//controlDescription")
+        ):
+            reasons.append(f"form {part.lower()}")
+
+
+def _name(el: Element, kind: str) -> str:
+    """A tab's or section's name; designer-made ones have only an id: name them after it."""
+    return el.get("name") or f"{kind}_" + re.sub(r"[^0-9a-z]", "", (el.get("id") or "").lower())
+
+
+def _tab(tab: Element, ctx: _Context) -> FormTab:
+    columns = kids(child(tab, "columns"), "column")
+    if len(columns) > 1:
+        ctx.reasons.append(f"tab {_name(tab, 'tab')} has {len(columns)} columns")
+    sections = [s for c in columns for s in kids(child(c, "sections"), "section")]
+    return FormTab(_name(tab, "tab"), labels_of(tab), tuple(_section(s, ctx) for s in sections))
+
+
+def _section(section: Element, ctx: _Context) -> FormSection:
+    cells = [c for row in kids(child(section, "rows"), "row") for c in kids(row, "cell")]
+    items = [item for cell in cells for item in _cell(cell, ctx)]
+    return FormSection(
+        _name(section, "section"),
+        labels_of(section),
+        tuple(items),
+        show_label=section.get("showlabel", "true").lower() == "true",
+    )
+
+
+def _cell(cell: Element, ctx: _Context) -> list[FormItem]:
+    control = child(cell, "control")
+    if control is None:
+        ctx.reasons.append("an empty cell (spacer)")
+        return []
+    classid = (control.get("classid") or "").lower()
+    label = labels_of(cell)
+    if classid == SUBGRID:
+        return _subgrid(control, label, ctx)
+    if classid == QUICK_VIEW:
+        return _quick_view(control, label, ctx)
+    field_name = control.get("datafieldname")
+    if classid in _OTHER_CONTROLS or not field_name:
+        kind = _OTHER_CONTROLS.get(classid, f"class {classid}")
+        ctx.reasons.append(f"a {kind} control {control.get('id', '')}")
+        return []
+    return [_field(control, label, ctx)]
+
+
+def _field(control: Element, label: str, ctx: _Context) -> FormField:
+    column = (control.get("datafieldname") or "").lower()
+    shown = "" if label == ctx.default_label(column) else label
+    return FormField(column, shown, readonly=control.get("disabled", "false").lower() == "true")
+
+
+def _parameters(control: Element) -> dict[str, str]:
+    found = child(control, "parameters")
+    items = list(found) if found is not None else []
+    return {str(p.tag): (p.text or "").strip() for p in items if isinstance(p.tag, str)}
+
+
+def _subgrid(control: Element, label: str, ctx: _Context) -> list[FormItem]:
+    params = _parameters(control)
+    view_id = parse_guid(params.get("ViewId"))
+    view = ctx.view_name(view_id) if view_id else None
+    if view is None:
+        ctx.reasons.append(f"subgrid {control.get('id', '')} shows a view outside the solution")
+        view = params.get("ViewId", "")
+    return [
+        FormSubgrid(
+            control.get("id", ""),
+            label,
+            params.get("TargetEntityType", ""),
+            view,
+            params.get("RelationshipName", ""),
+        )
+    ]
+
+
+def _quick_view(control: Element, label: str, ctx: _Context) -> list[FormItem]:
+    quick = _parameters(control).get("QuickForms", "")
+    form_id = None
+    try:
+        ids = etree.fromstring(quick.encode()) if quick.startswith("<") else None
+        form_id = parse_guid(ids.findtext("QuickFormId")) if ids is not None else None
+    except etree.XMLSyntaxError:
+        pass
+    form = ctx.form_name(form_id) if form_id else None
+    if form is None:
+        ctx.reasons.append(f"quick view {control.get('id', '')} shows a form outside the solution")
+        form = str(form_id or "")
+    return [
+        FormQuickView(
+            control.get("id", ""), label, (control.get("datafieldname") or "").lower(), form
+        )
+    ]
+
+
+def _header(body: Element | None, ctx: _Context) -> tuple[FormField, ...]:
+    header = child(body, "header")
+    cells = [c for row in kids(child(header, "rows"), "row") for c in kids(row, "cell")]
+    fields = []
+    for cell in cells:
+        control = child(cell, "control")
+        if control is not None and control.get("datafieldname"):
+            fields.append(_field(control, labels_of(cell), ctx))
+        elif control is not None:
+            ctx.reasons.append(f"a header control {control.get('id', '')}")
+    return tuple(fields)
+
+
+def _events(body: Element | None) -> tuple[FormEvent, ...]:
+    found = []
+    for event in kids(child(body, "events"), "event"):
+        for handler in kids(child(event, "Handlers"), "Handler"):
+            found.append(
+                FormEvent(
+                    event=event.get("name", ""),
+                    library=handler.get("libraryName", ""),
+                    function=handler.get("functionName", ""),
+                    attribute=(event.get("attribute") or "").lower(),
+                    pass_context=handler.get("passExecutionContext", "false").lower() == "true",
+                )
+            )
+    return tuple(found)

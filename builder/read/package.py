@@ -1,0 +1,198 @@
+"""A Package Deployer package (folder or zip) as one project: `ImportConfig.xml` names the
+solution zips in import order and the configuration data zip (CMT `data.xml`), which holds
+the default `<prefix>_setting` rows and the CIF 1.0 `msdyn_ciprovider` record.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..archive.safezip import read_zip
+from ..errors import BuildError
+from ..model import Cif1Provider, Project, Setting, Table
+from ..xmlio.exported import Element, kids, to_int
+from ..xmlio.safe import parse_xml
+from .pac import read_folder
+from .solution import SOLUTION_FIELDS, Fallback, SolutionRead, read_entries
+
+Entries = dict[str, bytes]
+_SETTING_TYPES = ("String", "Integer", "Boolean", "Guid")
+
+
+def package_files(path: Path) -> Entries:
+    """The files of a package folder or zip, by relative path."""
+    if path.is_dir():
+        return read_folder(path)
+    return read_zip(path, str(path))
+
+
+def find_import_config(files: Entries) -> str | None:
+    """The ImportConfig.xml nearest the root (a package zip may hold its folder)."""
+    found = sorted(
+        (p for p in files if posixpath.basename(p).lower() == "importconfig.xml"),
+        key=lambda p: (p.count("/"), p),
+    )
+    return found[0] if found else None
+
+
+def read_package_parts(path: Path) -> SolutionRead:
+    return read_package_files(package_files(path), str(path))
+
+
+def read_package_files(files: Entries, path: str) -> SolutionRead:
+    """A package given as its files (folder contents or zip entries)."""
+    config = find_import_config(files)
+    if config is None:
+        raise BuildError.at(
+            "RD020",
+            "no ImportConfig.xml in the package",
+            file=path,
+            hint="pass a Package Deployer folder or zip, or a solution zip",
+        )
+    folder = posixpath.dirname(config)
+    root = parse_xml(files[config], f"{path}!{config}")
+    reads = []
+    for order, name in enumerate(_solution_files(root), start=1):
+        entry = posixpath.join(folder, name) if folder else name
+        if entry not in files:
+            raise BuildError.at(
+                "RD021",
+                f"ImportConfig.xml names {name}, which the package lacks",
+                file=f"{path}!{config}",
+                hint="rebuild the package",
+            )
+        read = read_entries(read_zip(files[entry], f"{path}!{entry}"), f"{path}!{entry}")
+        reads.append(_ordered(read, order))
+    merged = merge_reads(reads, path)
+    data_name = root.get("crmmigdataimportfile") or ""
+    data_entry = posixpath.join(folder, data_name) if folder else data_name
+    if data_name and data_entry in files:
+        merged.project = with_config_data(
+            merged.project, read_zip(files[data_entry], f"{path}!{data_entry}")
+        )
+    return merged
+
+
+def _solution_files(root: Element) -> list[str]:
+    return [
+        f.get("solutionpackagefilename", "")
+        for f in kids(root.find("solutions"), "configsolutionfile")
+    ]
+
+
+def _ordered(read: SolutionRead, order: int) -> SolutionRead:
+    project = read.project
+    solutions = tuple(replace(s, import_order=order) for s in project.solutions)
+    read.project = replace(project, solutions=solutions)
+    return read
+
+
+def merge_reads(reads: list[SolutionRead], label: str) -> SolutionRead:
+    """Several solutions of one package as one project (each component keeps its
+    solution); the version is the first solution's."""
+    if not reads:
+        raise BuildError.at(
+            "RD022",
+            "the package names no solution",
+            file=label,
+            hint="ImportConfig.xml lists none under <solutions>",
+        )
+    first = reads[0].project
+    fields: dict[str, Any] = {
+        name: tuple(item for r in reads for item in getattr(r.project, name))
+        for name in SOLUTION_FIELDS
+    }
+    project = replace(
+        first, solutions=tuple(s for r in reads for s in r.project.solutions), root=label, **fields
+    )
+    alternates: list[Fallback] = [a for r in reads for a in r.alternates]
+    warnings = [w for r in reads for w in r.warnings]
+    originals = [o for r in reads for o in r.originals]
+    return SolutionRead(
+        project, alternates, warnings, managed=reads[0].managed, originals=originals
+    )
+
+
+# --- configuration data ----------------------------------------------------------------------
+
+
+def with_config_data(project: Project, data: Entries) -> Project:
+    if "data.xml" not in data:
+        return project
+    root = parse_xml(data["data.xml"], "data.xml")
+    settings: list[Setting] = []
+    providers: list[Cif1Provider] = []
+    table = project.table(f"{project.publisher.prefix}_setting")
+    for entity in kids(root, "entity"):
+        rows = [_fields(r) for r in kids(entity.find("records"), "record")]
+        if entity.get("name") == "msdyn_ciprovider":
+            providers += [_provider(r) for r in rows]
+        elif table is not None and entity.get("name") == table.logical_name:
+            settings += [_setting(r, table) for r in rows]
+    return replace(
+        project,
+        settings=tuple(sorted(settings, key=lambda s: s.name.lower())),
+        cif1_providers=tuple(sorted(providers, key=lambda p: p.name)),
+    )
+
+
+def _fields(record: Element) -> dict[str, str]:
+    values = {f.get("name", ""): f.get("value", "") for f in kids(record, "field")}
+    values["@id"] = record.get("id", "")
+    return values
+
+
+def _label(table: Table, column: str, value: str) -> str:
+    found = table.column(column)
+    options = {str(o.value): o.label for o in (found.options if found else ())}
+    return options.get(value, value)
+
+
+def _guid(value: str, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise BuildError.at(
+            "RD023",
+            f"{what}: {value!r} is not a GUID",
+            file="data.xml",
+            hint="the configuration data zip is damaged",
+        ) from None
+
+
+def _setting(row: dict[str, str], table: Table) -> Setting:
+    p = table.logical_name.removesuffix("setting")
+    default = row.get(p + "defaultvalue", row.get(p + "value", ""))
+    return Setting(
+        name=row.get(p + "name", ""),
+        category=_label(table, p + "category", row.get(p + "category", "")),  # type: ignore[arg-type]
+        datatype=_label(table, p + "datatype", row.get(p + "datatype", "")),  # type: ignore[arg-type]
+        default=default,
+        description=row.get(p + "description", ""),
+        required_per_environment=default == "",
+        id=_guid(row.get(p + "settingid") or row["@id"], "setting id"),
+    )
+
+
+def _provider(row: dict[str, str]) -> Cif1Provider:
+    return Cif1Provider(
+        id=_guid(row.get("msdyn_ciproviderid") or row["@id"], "msdyn_ciprovider id"),
+        name=row.get("msdyn_name", ""),
+        label=row.get("msdyn_label", ""),
+        landing_url=row.get("msdyn_landingurl", ""),
+        enable_outbound=row.get("msdyn_clicktoact", "True").lower() in ("true", "1"),
+        sort_order=to_int(row.get("msdyn_sortorder", "")),
+        api_version=to_int(row.get("msdyn_ciproviderapiversion", "")),
+        trusted_domain=row.get("msdyn_trusteddomain", ""),
+        custom_params=row.get("msdyn_customparams", ""),
+        enable_analytics=row.get("msdyn_enableanalytics", "False").lower() in ("true", "1"),
+    )
+
+
+def read_package(path: Path) -> Project:
+    """A Package Deployer package (folder or zip) as one `Project`."""
+    return read_package_parts(path).project

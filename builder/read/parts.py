@@ -1,0 +1,244 @@
+"""customizations.xml sections other than `Entities` as model components: security roles,
+global option sets, web resources, model-driven apps with their site maps, and the 1:N
+relationships lookups are made of.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlparse
+
+from ..model import (
+    WEB_RESOURCE_TYPES,
+    AppModule,
+    Depth,
+    GlobalChoice,
+    Privilege,
+    Role,
+    SiteMapArea,
+    SiteMapGroup,
+    SiteMapSubArea,
+    WebResource,
+    stable_id,
+)
+from ..xmlio.exported import Element, child, ctext, kids, languages, localized, parse_guid
+from .tables import Lookup, read_options
+
+_WEB_TYPES = {str(code): name for name, code in WEB_RESOURCE_TYPES.items()}
+_DEPTHS: dict[str, Depth] = {"Basic": "Basic", "Local": "Local", "Deep": "Deep", "Global": "Global"}
+# AppModuleComponent types: table, view, form, site map
+TABLE, VIEW, FORM, SITEMAP = "1", "26", "60", "62"
+
+
+@dataclass
+class PartRead:
+    """A component read from one element, with what the model could not hold."""
+
+    item: object
+    reasons: list[str] = field(default_factory=list)
+
+
+def read_role(el: Element, solution: str) -> PartRead:
+    privileges = []
+    reasons = []
+    for p in kids(child(el, "RolePrivileges"), "RolePrivilege"):
+        level = p.get("level", "")
+        if level not in _DEPTHS:
+            reasons.append(f"privilege {p.get('name')} at depth {level!r}")
+            continue
+        privileges.append(Privilege(p.get("name", ""), _DEPTHS[level]))
+    role = Role(
+        id=parse_guid(el.get("id")) or stable_id("role", el.get("name", "")),
+        name=el.get("name", ""),
+        privileges=tuple(sorted(privileges, key=lambda p: p.name)),
+        solution=solution,
+    )
+    return PartRead(role, reasons)
+
+
+def read_option_set(el: Element, solution: str) -> PartRead:
+    reasons = []
+    kind = ctext(el, "OptionSetType", "picklist")
+    if kind != "picklist":
+        reasons.append(f"an option set of type {kind!r}")
+    choice = GlobalChoice(
+        name=el.get("Name", ""),
+        display_name=localized(el, "displaynames", "displayname") or el.get("localizedName", ""),
+        options=read_options(el),
+        description=localized(el, "Descriptions", "Description"),
+        solution=solution,
+    )
+    return PartRead(choice, reasons)
+
+
+def read_web_resource(el: Element, entries: dict[str, bytes], solution: str) -> PartRead:
+    reasons = []
+    code = ctext(el, "WebResourceType")
+    kind = _WEB_TYPES.get(code)
+    if kind is None:
+        reasons.append(f"a web resource of type {code}")
+    payload = ctext(el, "FileName").lstrip("/")
+    if payload not in entries:
+        reasons.append(f"web resource content {payload!r} missing from the zip")
+    resource = WebResource(
+        name=ctext(el, "Name"),
+        display_name=ctext(el, "DisplayName"),
+        type=kind or "html",  # type: ignore[arg-type]
+        content=entries.get(payload, b""),
+        description=ctext(el, "Description"),
+        id=parse_guid(ctext(el, "WebResourceId")) or stable_id("webresource", ctext(el, "Name")),
+        solution=solution,
+    )
+    return PartRead(resource, reasons)
+
+
+# --- apps and site maps --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Names:
+    """Ids of the solution's components by name and back, for references between them."""
+
+    views: dict[uuid.UUID, str]
+    web_resources: dict[uuid.UUID, str]
+
+
+def read_app(el: Element, site_map: Element | None, names: Names, solution: str) -> PartRead:
+    unique = ctext(el, "UniqueName")
+    reasons: list[str] = []
+    rows = [
+        (c.get("type", ""), c) for c in kids(child(el, "AppModuleComponents"), "AppModuleComponent")
+    ]
+    for kind, comp in rows:
+        if kind not in (TABLE, VIEW, FORM, SITEMAP):
+            reasons.append(
+                f"app component of type {kind} ({comp.get('schemaName') or comp.get('id')})"
+            )
+    if len(languages(el) | (languages(site_map) if site_map is not None else set())) > 1:
+        reasons.append("labels in several languages")
+    app = AppModule(
+        unique_name=unique,
+        display_name=localized(el, "LocalizedNames", "LocalizedName"),
+        description=localized(el, "Descriptions", "Description"),
+        id=parse_guid(ctext(el, "AppModuleId")) or stable_id("appmodule", unique),
+        icon=_icon(el, names, reasons),
+        areas=_areas(site_map, names, reasons),
+        tables=tuple(sorted({(c.get("schemaName") or "").lower() for k, c in rows if k == TABLE})),
+        forms=_ids(rows, FORM),
+        views=_ids(rows, VIEW),
+        roles=_role_ids(el),
+        solution=solution,
+    )
+    return PartRead(app, reasons)
+
+
+_DEFAULT_ICON = uuid.UUID("953b9fac-1e5e-e611-80d6-00155ded156f")  # the platform's app icon
+
+
+def _icon(el: Element, names: Names, reasons: list[str]) -> str:
+    icon = parse_guid(ctext(el, "WebResourceId"))
+    if icon is None or icon == _DEFAULT_ICON:
+        return ""
+    if icon not in names.web_resources:
+        reasons.append(f"an app icon outside the solution ({icon})")
+        return ""
+    return names.web_resources[icon]
+
+
+def _role_ids(el: Element) -> tuple[uuid.UUID, ...]:
+    found = {parse_guid(r.get("id")) for r in kids(child(el, "AppModuleRoleMaps"), "Role")}
+    return tuple(sorted((i for i in found if i is not None), key=str))
+
+
+def _ids(rows: list[tuple[str, Element]], kind: str) -> tuple[uuid.UUID, ...]:
+    found = {parse_guid(c.get("id")) for k, c in rows if k == kind}
+    return tuple(sorted((i for i in found if i is not None), key=str))
+
+
+def _title(el: Element) -> str:
+    titles = kids(child(el, "Titles"), "Title")
+    for title in titles:
+        if title.get("LCID") == "1033":
+            return str(title.get("Title", ""))
+    return str(titles[0].get("Title", "") if titles else el.get("Title", ""))
+
+
+def _areas(site_map: Element | None, names: Names, reasons: list[str]) -> tuple[SiteMapArea, ...]:
+    root = child(site_map, "SiteMap") if site_map is not None else None
+    return tuple(
+        SiteMapArea(
+            a.get("Id", ""),
+            _title(a),
+            tuple(
+                SiteMapGroup(
+                    g.get("Id", ""),
+                    _title(g),
+                    tuple(_subarea(s, names, reasons) for s in kids(g, "SubArea")),
+                )
+                for g in kids(a, "Group")
+            ),
+        )
+        for a in kids(root, "Area")
+    )
+
+
+def _subarea(el: Element, names: Names, reasons: list[str]) -> SiteMapSubArea:
+    table, url = (el.get("Entity") or "").lower(), el.get("Url") or ""
+    view = ""
+    if url.startswith("/main.aspx") and table:
+        query = parse_qs(urlparse(url).query)
+        view_id = parse_guid((query.get("viewid") or [""])[0])
+        view = names.views.get(view_id, "") if view_id else ""
+        if view_id and not view:
+            reasons.append(f"site map entry {el.get('Id')} shows a view outside the solution")
+        url = "" if view else url
+    return SiteMapSubArea(el.get("Id", ""), _title(el), table, view, url)
+
+
+# --- relationships ---------------------------------------------------------------------------
+
+
+def read_lookups(relationships: list[Element]) -> list[Lookup]:
+    """The 1:N relationships of the export, as their lookup columns see them."""
+    found = []
+    for rel in relationships:
+        if ctext(rel, "EntityRelationshipType", "OneToMany") != "OneToMany":
+            continue
+        found.append(
+            Lookup(
+                rel.get("Name", ""),
+                ctext(rel, "ReferencingEntityName").lower(),
+                ctext(rel, "ReferencingAttributeName").lower(),
+                ctext(rel, "ReferencedEntityName").lower(),
+            )
+        )
+    return found
+
+
+# The relationships Dataverse makes with a new table and the render writes back.
+SYSTEM_LOOKUPS = frozenset(
+    [
+        "createdby",
+        "createdonbehalfby",
+        "modifiedby",
+        "modifiedonbehalfby",
+        "owningbusinessunit",
+        "ownerid",
+        "owningteam",
+        "owninguser",
+        "organizationid",
+        "transactioncurrencyid",
+    ]
+)
+
+
+def ribbon_is_empty(ribbon: Element | None) -> bool:
+    """An exported RibbonDiffXml that customizes nothing (the usual empty skeleton)."""
+    if ribbon is None:
+        return True
+    busy = ribbon.xpath(
+        "./CustomActions/* | ./CommandDefinitions/* | ./LocLabels/* | "
+        "./RuleDefinitions/*/* | ./Templates/RibbonTemplates/*"
+    )
+    return not busy

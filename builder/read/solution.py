@@ -1,0 +1,171 @@
+"""Read built or exported solutions back into the model, for `diff` and `unpack`.
+
+`read_solution_zip(zip)` reads one solution (ours, or any real Dataverse export) into a
+`Project`; `read_solution_folder(folder)` does the same for extracted zip contents or a
+`pac solution unpack` folder; `read_package(path)` reads a Package Deployer folder or zip
+(ImportConfig.xml, the solution zips in import order, the configuration data zip).
+
+What the model covers becomes model components; everything else travels as `RawPart`s, so
+nothing is dropped. A component the model covers only in part (a form with a web resource
+control, a table with an autonumber column, ...) is modelled for `diff` and also kept whole
+as a `Fallback`, which `unpack` writes instead of the model's version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
+from pathlib import Path
+
+from ..archive.safezip import read_zip
+from ..errors import BuildError, Diagnostic
+from ..model import Project, Publisher, RawPart, SolutionDef
+from ..xmlio.exported import Element, Findings, child, ctext, localized
+from ..xmlio.safe import parse_xml
+from .collect import collect_solution
+from .collected import Collected
+from .pac import folder_entries
+from .packaging import read_packaging
+
+Entries = dict[str, bytes]
+# The Project fields whose components name their solution (data records and the header not).
+SOLUTION_FIELDS = tuple(
+    f.name
+    for f in fields(Project)
+    if f.name not in ("version", "publisher", "solutions", "cif1_providers", "settings", "root")
+)
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A component as exported, which `unpack` writes instead of the model's version when the
+    model holds it only in part (`reasons`). Its parts are serialized on first use only: a
+    diff never needs them."""
+
+    kind: str  # table, global choice, role, web resource, app, environment variable, ...
+    key: str  # its name in the model
+    makers: tuple[Callable[[], RawPart], ...] = field(compare=False, repr=False)
+    reasons: tuple[str, ...] = ()
+
+    @cached_property
+    def parts(self) -> tuple[RawPart, ...]:
+        return tuple(make() for make in self.makers)
+
+
+@dataclass
+class SolutionRead:
+    project: Project
+    alternates: list[Fallback] = field(default_factory=list)  # every component, as exported
+    warnings: list[Diagnostic] = field(default_factory=list)
+    managed: bool = False
+    # (solution unique name, its zip entries as read): what `unpack` checks its sources against
+    originals: list[tuple[str, Entries]] = field(default_factory=list, repr=False)
+
+    @property
+    def fallbacks(self) -> list[Fallback]:
+        """The components the model holds only in part: `unpack` keeps these as exported."""
+        return [f for f in self.alternates if f.reasons]
+
+
+def read_solution_zip(source: Path | bytes, label: str = "") -> Project:
+    """One solution zip (built by us or exported from Dataverse) as a `Project`."""
+    return read_solution(source, label).project
+
+
+def read_solution(source: Path | bytes, label: str = "") -> SolutionRead:
+    label = label or (str(source) if isinstance(source, Path) else "<zip>")
+    return read_entries(read_zip(source, label), label)
+
+
+def read_solution_folder(folder: Path) -> SolutionRead:
+    """Extracted zip contents, or a `pac solution unpack` folder."""
+    return read_entries(folder_entries(folder), str(folder))
+
+
+def read_entries(
+    entries: Entries, label: str, customizations: Element | None = None
+) -> SolutionRead:
+    """A solution's zip entries read into the model. `customizations`: customizations.xml
+    already parsed from these entries (validate shares its tree instead of parsing twice)."""
+    for required in ("solution.xml", "customizations.xml"):
+        if required not in entries:
+            raise BuildError.at(
+                "RD001",
+                f"no {required} in the solution",
+                file=label,
+                hint="this is not a Dataverse solution zip",
+            )
+    findings = Findings(label)
+    manifest = parse_xml(entries["solution.xml"], f"{label}!solution.xml").find("SolutionManifest")
+    if manifest is None:
+        raise BuildError.at(
+            "RD002",
+            "solution.xml has no SolutionManifest",
+            file=f"{label}!solution.xml",
+            hint="the zip is not a solution",
+        )
+    solution = _solution(manifest)
+    collected = collect_solution(entries, solution.unique_name, findings, customizations)
+    project = _project(manifest, solution, collected, label)
+    packaging = read_packaging(solution.unique_name, manifest, collected.languages, entries)
+    project = replace(project, packaging=(packaging,))
+    alternates = [Fallback(*f) for f in collected.fallbacks]
+    managed = ctext(manifest, "Managed") == "1"
+    return SolutionRead(
+        project,
+        alternates,
+        findings.items,
+        managed=managed,
+        originals=[(solution.unique_name, entries)],
+    )
+
+
+def _solution(manifest: Element) -> SolutionDef:
+    return SolutionDef(
+        unique_name=ctext(manifest, "UniqueName"),
+        display_name=localized(manifest, "LocalizedNames", "LocalizedName"),
+        description=localized(manifest, "Descriptions", "Description"),
+        role="base",
+        import_order=1,
+    )
+
+
+def _publisher(manifest: Element) -> Publisher:
+    el = child(manifest, "Publisher")
+    prefix = ctext(el, "CustomizationOptionValuePrefix", "10000")
+    return Publisher(
+        unique_name=ctext(el, "UniqueName"),
+        display_name=localized(el, "LocalizedNames", "LocalizedName"),
+        prefix=ctext(el, "CustomizationPrefix"),
+        option_value_prefix=int(prefix) if prefix.isdigit() else 10000,
+        description=localized(el, "Descriptions", "Description"),
+        email=ctext(el, "EMailAddress"),
+        website=ctext(el, "SupportingWebsiteUrl"),
+    )
+
+
+def _project(manifest: Element, solution: SolutionDef, found: Collected, label: str) -> Project:
+    if found.cif2_providers or found.session_templates and not found.tables:
+        solution = replace(solution, role="multisession")
+    return Project(
+        version=ctext(manifest, "Version"),
+        publisher=_publisher(manifest),
+        solutions=(solution,),
+        tables=found.tables,
+        global_choices=found.global_choices,
+        forms=found.forms,
+        views=found.views,
+        roles=found.roles,
+        apps=found.apps,
+        commands=found.commands,
+        web_resources=found.web_resources,
+        custom_apis=found.custom_apis,
+        environment_variables=found.environment_variables,
+        cif2_providers=found.cif2_providers,
+        tab_templates=found.tab_templates,
+        session_templates=found.session_templates,
+        notification_templates=found.notification_templates,
+        raw_parts=found.raw_parts,
+        root=label,
+    )

@@ -1,0 +1,394 @@
+"""An exported `<Entity>`'s table part: the table, its columns, keys and status reasons.
+
+A table is *new* (the solution creates it) when the export carries its primary key column:
+Dataverse exports every system column of a table the solution owns and none of a system
+table it merely extends. The standard system columns of new tables are dropped, since the
+render adds them itself (`SYSTEM_COLUMNS`). What the model cannot hold is returned as
+`reasons`, so the caller can keep the whole entity as-is for `unpack`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import (
+    AlternateKey,
+    ChoiceOption,
+    Column,
+    Ownership,
+    RequiredLevel,
+    StatusReason,
+    Table,
+    VirtualSource,
+)
+from ..xmlio.exported import (
+    Element,
+    cbool,
+    child,
+    cint,
+    cnum,
+    ctext,
+    kids,
+    labels_of,
+    localized,
+    to_int,
+)
+
+# System columns Dataverse exports with every new table, by ownership and kind.
+_AUDIT = (
+    "createdby createdon createdonbehalfby importsequencenumber modifiedby modifiedon "
+    "modifiedonbehalfby overriddencreatedon timezoneruleversionnumber "
+    "utcconversiontimezonecode statecode statuscode versionnumber"
+)
+_OWNER = "ownerid owningbusinessunit owningteam owninguser"
+_ORGANIZATION = "organizationid"
+_CURRENCY = "exchangerate transactioncurrencyid"
+_ACTIVITY = (
+    "activityadditionalparams activityid activitytypecode actualdurationminutes "
+    "actualend actualstart bcc cc community customers deliverylastattemptedon "
+    "deliveryprioritycode description exchangeitemid exchangeweblink from "
+    "instancetypecode isbilled ismapiprivate isregularactivity isworkflowcreated "
+    "lastonholdtime leftvoicemail onholdtime optionalattendees organizer partners "
+    "postponeactivityprocessinguntil prioritycode processid regardingobjectid "
+    "requiredattendees resources scheduleddurationminutes scheduledend scheduledstart "
+    "sendermailboxid senton seriesid serviceid slaid slainvokedid sortdate stageid "
+    "subject to traversedpath"
+)
+_PROCESS = (
+    "activestageid activestagestartedon businessprocessflowinstanceid completedon "
+    "processid traversedpath"
+)
+SYSTEM_COLUMNS: frozenset[str] = frozenset(
+    " ".join((_AUDIT, _OWNER, _ORGANIZATION, _CURRENCY, _ACTIVITY, _PROCESS)).split()
+)
+
+_TYPES = {
+    "nvarchar": "text",
+    "ntext": "memo",
+    "int": "integer",
+    "decimal": "decimal",
+    "money": "money",
+    "bit": "boolean",
+    "picklist": "choice",
+    "lookup": "lookup",
+    "datetime": "datetime",
+}
+# Values the render writes when the model leaves them open: read back as "open" again.
+_DEFAULT_RANGES = {
+    "integer": (-2147483648.0, 2147483647.0),
+    "decimal": (-100000000000.0, 100000000000.0),
+    "money": (-922337203685477.0, 922337203685477.0),
+}
+_DEFAULT_LENGTH = {"text": 100, "memo": 2000}
+_FORMATS = {
+    "text": {"text": "", "email": "email", "url": "url", "phone": "phone", "textarea": "textarea"},
+    "memo": {"textarea": "", "text": ""},
+    "integer": {"none": "", "duration": "duration"},
+    "datetime": {"datetime": "", "date": "date"},
+}
+_OWNERSHIP: dict[str, Ownership] = {"UserOwned": "user", "OrgOwned": "organization", "None": "none"}
+_REQUIRED: dict[str, RequiredLevel] = {
+    "none": "none",
+    "recommended": "recommended",
+    "required": "required",
+    "systemrequired": "required",
+    "applicationrequired": "required",
+}
+DEFAULT_STATUS = {(1, 0), (2, 1)}  # Active/Inactive of a new table: the render adds them
+
+
+@dataclass
+class TableRead:
+    table: Table
+    reasons: list[str] = field(default_factory=list)  # what the model could not hold
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One 1:N relationship of the export, as a lookup column sees it."""
+
+    name: str
+    referencing: str  # table logical name
+    attribute: str  # referencing column logical name
+    referenced: str  # target table logical name
+
+
+def entity_info(entity: Element) -> Element | None:
+    return child(child(entity, "EntityInfo"), "entity")
+
+
+def attributes(entity: Element) -> list[Element]:
+    return kids(child(entity_info(entity), "attributes"), "attribute")
+
+
+def is_new_table(entity: Element) -> bool:
+    return any(ctext(a, "Type") == "primarykey" for a in attributes(entity))
+
+
+def entity_schema_name(entity: Element) -> str:
+    info = entity_info(entity)
+    return ctext(entity, "Name") or (info.get("Name", "") if info is not None else "")
+
+
+def read_table(entity: Element, lookups: list[Lookup], solution: str) -> TableRead:
+    info = entity_info(entity)
+    schema = entity_schema_name(entity)
+    new = is_new_table(entity)
+    found = TableRead(Table(schema, "", solution=solution))
+    if info is not None and info.get("unmodified") == "1":
+        found.reasons.append("an unmodified table shell")
+    columns, status = _columns(found, attributes(entity), schema.lower(), new, lookups)
+    found.table = Table(
+        schema_name=schema,
+        display_name=localized(info, "LocalizedNames", "LocalizedName") or _shell_name(entity),
+        plural_name=localized(info, "LocalizedCollectionNames", "LocalizedCollectionName"),
+        description=localized(info, "Descriptions", "Description"),
+        solution=solution,
+        existing=not new,
+        ownership=_OWNERSHIP.get(ctext(info, "OwnershipTypeMask"), "user") if new else "user",
+        is_activity=cbool(info, "IsActivity"),
+        virtual=_virtual(info, entity),
+        columns=tuple(sorted(columns, key=lambda c: c.logical_name)),
+        keys=_keys(info),
+        status_reasons=status,
+    )
+    if found.table.virtual is not None and not found.table.virtual.url_variable:
+        found.reasons.append(
+            "a virtual table: its data source (the URL variable) is set at "
+            "deploy time, not carried in the zip"
+        )
+    if cbool(info, "IsBPFEntity"):
+        found.reasons.append("a business process flow table")
+    return found
+
+
+def _shell_name(entity: Element) -> str:
+    """An extended system table's display name: exports give it on `<Name>` only."""
+    name = child(entity, "Name")
+    return str(name.get("LocalizedName", "")) if name is not None else ""
+
+
+def _virtual(info: Element | None, entity: Element) -> VirtualSource | None:
+    """A virtual table: its provider (an id in a zip) and remote names. The URL variable is
+    a deploy-time setting a zip does not carry, except in the data source our build writes
+    (`_our_source`); for any other, data provider and URL variable stay unknown."""
+    provider = ctext(info, "DataProviderId")
+    if not provider or ctext(info, "ExternalName") == "":
+        return None
+    key = next(
+        (ctext(a, "ExternalName") for a in attributes(entity) if ctext(a, "Type") == "primarykey"),
+        "",
+    )
+    ours = _our_source(info, entity)
+    if ours is not None:
+        return VirtualSource(ours[0], ctext(info, "ExternalName"), ours[1], key_external_name=key)
+    return VirtualSource(provider, ctext(info, "ExternalName"), "", key_external_name=key)
+
+
+def _our_source(info: Element | None, entity: Element) -> tuple[str, str] | None:
+    """The data provider's name and the URL variable of a table on the data source our build
+    writes (render/cz_datasource.py: its id and name, the OData v4 provider, and a
+    description naming the one URL variable), or None for anybody else's."""
+    from ..render import cz_datasource as ds
+
+    if _guid(ctext(info, "DataProviderId")) != str(ds.ODATA_PROVIDER):
+        return None
+    if _guid(ctext(info, "DataSourceId")) != str(ds.SOURCE_ID):
+        return None
+    source = next(
+        (
+            s
+            for s in entity.getroottree().getroot().iter("EntityDataSource")
+            if _guid(str(s.get("EntityDataSourceId", ""))) == str(ds.SOURCE_ID)
+            and ctext(s, "Name") == ds.SOURCE_NAME
+        ),
+        None,
+    )
+    if source is None:
+        return None
+    variable = ds.url_variable(ctext(source, "ConnectionDefinition"))
+    return (ds.PROVIDER_NAME, variable) if variable else None
+
+
+def _guid(text: str) -> str:
+    return text.strip().strip("{}").lower()
+
+
+def _keys(info: Element | None) -> tuple[AlternateKey, ...]:
+    found = [
+        AlternateKey(
+            schema_name=ctext(k, "Name"),
+            display_name=localized(k, "displaynames", "displayname"),
+            columns=tuple(
+                (a.text or "").strip().lower()
+                for a in kids(child(k, "EntityKeyAttributes"), "AttributeName")
+            ),
+        )
+        for k in kids(child(info, "EntityKeys"), "EntityKey")
+    ]
+    return tuple(sorted(found, key=lambda k: k.logical_name))
+
+
+def _columns(
+    found: TableRead, entity_attrs: list[Element], table: str, new: bool, lookups: list[Lookup]
+) -> tuple[list[Column], tuple[StatusReason, ...]]:
+    money = {
+        ctext(a, "Name").lower() or ctext(a, "LogicalName")
+        for a in entity_attrs
+        if ctext(a, "Type") == "money"
+    }
+    columns: list[Column] = []
+    status: tuple[StatusReason, ...] = ()
+    for attr in entity_attrs:
+        name = (attr.get("PhysicalName") or ctext(attr, "LogicalName")).lower()
+        if name == "statuscode":
+            status = _status_reasons(attr, new)
+        elif ctext(attr, "CalculationOf").lower() in money:
+            continue  # the base-currency twin of a money column: the render adds it
+        elif not cbool(attr, "IsCustomField"):
+            _system_column(found, name, new, ctext(attr, "Type"))
+        else:
+            column = read_column(attr, table, lookups, found.reasons)
+            if column is not None:
+                columns.append(column)
+    return columns, status
+
+
+def _system_column(found: TableRead, name: str, new: bool, kind: str) -> None:
+    if not new:
+        found.reasons.append(f"changes to the system column {name}")
+    elif name not in SYSTEM_COLUMNS and kind != "primarykey":
+        found.reasons.append(f"the system column {name}")
+
+
+def _status_reasons(attr: Element, new: bool) -> tuple[StatusReason, ...]:
+    statuses = kids(child(child(attr, "optionset"), "statuses"), "status")
+    found = []
+    for status in statuses:
+        value, state = to_int(status.get("value")), to_int(status.get("state"))
+        ours = (value, state) not in DEFAULT_STATUS if new else value >= 100_000_000
+        if ours:
+            found.append(StatusReason(value, labels_of(status), state))
+    return tuple(sorted(found, key=lambda s: (s.state, s.value)))
+
+
+def read_column(
+    attr: Element, table: str, lookups: list[Lookup], reasons: list[str]
+) -> Column | None:
+    kind = _TYPES.get(ctext(attr, "Type"))
+    schema = attr.get("PhysicalName") or ctext(attr, "LogicalName")
+    if kind is None:
+        reasons.append(f"column {schema} of type {ctext(attr, 'Type')!r}")
+        return None
+    _column_reasons(attr, kind, schema, reasons)
+    low, high = _range(attr, kind)
+    options, global_choice, default_option = _choice(attr) if kind == "choice" else ((), "", None)
+    labels, default_boolean = _boolean(attr) if kind == "boolean" else (("No", "Yes"), False)
+    targets, relationship = (
+        _lookup(table, schema.lower(), lookups) if kind == "lookup" else ((), "")
+    )
+    if kind == "lookup" and not targets:
+        reasons.append(f"lookup {schema} without a relationship in the solution")
+    if kind == "choice" and not options and not global_choice:
+        reasons.append(f"choice column {schema} without options")
+    return Column(
+        schema_name=schema,
+        type=kind,  # type: ignore[arg-type]
+        display_name=localized(attr, "displaynames", "displayname"),
+        description=localized(attr, "Descriptions", "Description"),
+        required=_required(ctext(attr, "RequiredLevel")),
+        max_length=_length(attr, kind),
+        format=_FORMATS.get(kind, {}).get(ctext(attr, "Format").lower(), ""),
+        min_value=low,
+        max_value=high,
+        precision=_precision(attr, kind),
+        options=options,
+        global_choice=global_choice,
+        default_option=default_option,
+        boolean_labels=labels,
+        default_boolean=default_boolean,
+        targets=targets,
+        relationship=relationship,
+        is_primary_name="PrimaryName" in ctext(attr, "DisplayMask"),
+        audit=cbool(attr, "IsAuditEnabled", True),
+        external_name=ctext(attr, "ExternalName"),
+    )
+
+
+def _column_reasons(attr: Element, kind: str, schema: str, reasons: list[str]) -> None:
+    fmt = ctext(attr, "Format").lower()
+    if fmt and kind in _FORMATS and fmt not in _FORMATS[kind]:
+        reasons.append(f"column {schema} with format {fmt!r}")
+    if ctext(attr, "AutoNumberFormat"):
+        reasons.append(f"column {schema} is an autonumber")
+    if cbool(attr, "IsSecured"):
+        reasons.append(f"column {schema} has column security")
+    if ctext(attr, "SourceType", "0") != "0":
+        reasons.append(f"column {schema} is calculated or rollup")
+    if kind == "datetime" and ctext(attr, "Behavior", "1") != "1":
+        reasons.append(f"column {schema} is date-only or time-zone independent")
+
+
+def _required(level: str) -> RequiredLevel:
+    """Dataverse's levels as the model's: system and application required are required."""
+    return _REQUIRED.get(level, "none")
+
+
+def _length(attr: Element, kind: str) -> int | None:
+    if kind not in _DEFAULT_LENGTH:
+        return None
+    size = cint(attr, "MaxLength")
+    return None if size == _DEFAULT_LENGTH[kind] else size
+
+
+def _range(attr: Element, kind: str) -> tuple[float | None, float | None]:
+    if kind not in _DEFAULT_RANGES:
+        return None, None
+    low, high = cnum(attr, "MinValue"), cnum(attr, "MaxValue")
+    default_low, default_high = _DEFAULT_RANGES[kind]
+    return (
+        None if low in (None, default_low) else low,
+        None if high in (None, default_high) else high,
+    )
+
+
+def _precision(attr: Element, kind: str) -> int | None:
+    if kind not in ("decimal", "money"):
+        return None
+    value = (
+        cint(attr, "Accuracy") if child(attr, "Accuracy") is not None else cint(attr, "Precision")
+    )
+    return None if value in (None, 2) else value
+
+
+def read_options(optionset: Element | None) -> tuple[ChoiceOption, ...]:
+    found = [
+        ChoiceOption(
+            to_int(o.get("value")), labels_of(o), localized(o, "Descriptions", "Description")
+        )
+        for o in kids(child(optionset, "options"), "option")
+    ]
+    return tuple(sorted(found, key=lambda o: o.value))
+
+
+def _choice(attr: Element) -> tuple[tuple[ChoiceOption, ...], str, int | None]:
+    default = cint(attr, "AppDefaultValue")
+    default = None if default in (None, -1) else default
+    optionset = child(attr, "optionset")
+    if optionset is not None and not cbool(optionset, "IsGlobal"):
+        return read_options(optionset), "", default
+    name = ctext(attr, "OptionSetName") or (
+        optionset.get("Name", "") if optionset is not None else ""
+    )
+    return (), name, default
+
+
+def _boolean(attr: Element) -> tuple[tuple[str, str], bool]:
+    options = {o.value: o.label for o in read_options(child(attr, "optionset"))}
+    return (options.get(0, "No"), options.get(1, "Yes")), cint(attr, "AppDefaultValue") == 1
+
+
+def _lookup(table: str, column: str, lookups: list[Lookup]) -> tuple[tuple[str, ...], str]:
+    mine = [r for r in lookups if r.referencing == table and r.attribute == column]
+    names = sorted({r.name for r in mine})
+    return tuple(sorted({r.referenced for r in mine})), names[0] if len(names) == 1 else ""

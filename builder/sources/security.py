@@ -1,0 +1,160 @@
+"""Parse roles, web resource declarations, custom APIs and environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import BuildError
+from ..fsio import current_limits, read_regular
+from ..model import (
+    PRIVILEGE_VERBS,
+    CustomApi,
+    CustomApiParameter,
+    EnvironmentVariable,
+    Privilege,
+    Role,
+    Src,
+    WebResource,
+)
+from .elements import Context, Source, children, flag, guid, solution, src, text
+
+# `<privileges on="X" append-to="Global"/>` attribute -> the verb of prvAppendToX
+_VERB_ATTRIBUTES = {("append-to" if v == "AppendTo" else v.lower()): v for v in PRIVILEGE_VERBS}
+
+
+def parse_role(source: Source, ctx: Context) -> list[object]:
+    el = source.root
+    name = text(el, "name")
+    privileges = [
+        p for child in el if isinstance(child.tag, str) for p in _privileges(source, child)
+    ]
+    return [
+        Role(
+            id=guid(el, "id", "role", name),
+            name=name,
+            description=text(el, "description"),
+            privileges=tuple(sorted(privileges, key=lambda p: p.name)),
+            solution=solution(el, ctx),
+            src=src(source, el),
+        )
+    ]
+
+
+def _privileges(source: Source, el: etree._Element) -> list[Privilege]:
+    """One `<privilege>`, or the privileges a `<privileges on=...>` shorthand stands for."""
+    where = src(source, el)
+    if el.tag == "privilege":
+        return [Privilege(text(el, "name"), text(el, "depth"), where)]  # type: ignore[arg-type]
+    target = text(el, "on")
+    return [
+        Privilege(f"prv{verb}{target}", str(el.get(attr)), where)  # type: ignore[arg-type]
+        for attr, verb in _VERB_ATTRIBUTES.items()
+        if el.get(attr)
+    ]
+
+
+def parse_web_resources(source: Source, ctx: Context) -> list[object]:
+    return [_web_resource(source, w, ctx) for w in children(source.root, "web-resource")]
+
+
+def _web_resource(source: Source, el: etree._Element, ctx: Context) -> WebResource:
+    name, where = text(el, "name"), src(source, el)
+    payload = source.path.parent / text(el, "file")
+    relative = _relative(payload, ctx.root)
+    return WebResource(
+        name=name,
+        display_name=text(el, "display-name"),
+        type=text(el, "type") or payload.suffix.lstrip(".").lower(),  # type: ignore[arg-type]
+        content=_payload(payload, relative, where, ctx),
+        file=relative,
+        description=text(el, "description"),
+        id=guid(el, "id", "webresource", name),
+        solution=solution(el, ctx),
+        src=where,
+    )
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _payload(path: Path, relative: str, where: Src, ctx: Context) -> bytes:
+    if path.is_symlink() and relative.startswith(("/", "..")):
+        ctx.error(
+            "IO005",
+            f"web resource file is a link that leads out of the source folder (to {relative})",
+            where,
+            hint="copy the file into the tree instead",
+        )
+        return b""
+    if relative.startswith(("/", "..")) or not path.exists():
+        ctx.error(
+            "SRC022",
+            f"web resource file '{relative}' does not exist under the source folder",
+            where,
+            hint="`file` is relative to the folder of the declaring file",
+        )
+        return b""
+    try:
+        return read_regular(path, current_limits().zip_entry_bytes, relative)
+    except BuildError as error:
+        ctx.diagnostics.extend(error.diagnostics)
+        return b""
+
+
+def parse_custom_api(source: Source, ctx: Context) -> list[object]:
+    el = source.root
+    return [
+        CustomApi(
+            unique_name=text(el, "unique-name"),
+            display_name=text(el, "display-name"),
+            description=text(el, "description"),
+            binding=text(el, "binding", "global"),  # type: ignore[arg-type]
+            bound_table=text(el, "bound-table"),
+            is_function=flag(el, "is-function"),
+            is_private=flag(el, "is-private"),
+            allowed_step_type=text(el, "allowed-step-type", "none"),  # type: ignore[arg-type]
+            execute_privilege=text(el, "execute-privilege"),
+            plugin_type=text(el, "plugin-type"),
+            request=_parameters(source, el, "request"),
+            response=_parameters(source, el, "response"),
+            solution=solution(el, ctx),
+            src=src(source, el),
+        )
+    ]
+
+
+def _parameters(source: Source, el: etree._Element, tag: str) -> tuple[CustomApiParameter, ...]:
+    found = (
+        CustomApiParameter(
+            unique_name=text(p, "unique-name"),
+            display_name=text(p, "display-name"),
+            type=text(p, "type"),
+            description=text(p, "description"),
+            optional=flag(p, "optional"),
+            src=src(source, p),
+        )
+        for p in children(el, tag)
+    )
+    return tuple(sorted(found, key=lambda p: p.unique_name))
+
+
+def parse_environment_variables(source: Source, ctx: Context) -> list[object]:
+    return [
+        EnvironmentVariable(
+            schema_name=text(v, "schema-name"),
+            display_name=text(v, "display-name"),
+            type=text(v, "type", "string"),  # type: ignore[arg-type]
+            default_value=text(v, "default-value"),
+            description=text(v, "description"),
+            required=flag(v, "required", True),
+            solution=solution(v, ctx),
+            src=src(source, v),
+        )
+        for v in children(source.root, "environment-variable")
+    ]

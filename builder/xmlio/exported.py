@@ -1,0 +1,132 @@
+"""Small readers over Dataverse's exported XML, shared by the `read_*` modules.
+
+Exports are not validated against anything: an element may be missing, empty, carry
+`xsi:nil` or hold labels in many languages. These helpers never raise on such things; they
+return a default, and label lookups prefer English (1033) then the first label found.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+from lxml import etree
+
+from ..errors import Diagnostic, diagnostic
+
+LCID = "1033"
+Element: TypeAlias = etree._Element
+
+
+def kids(el: Element | None, tag: str) -> list[Element]:
+    """The children of `el` named `tag` (comments and processing instructions skipped)."""
+    return [] if el is None else list(el.iterchildren(tag))
+
+
+def child(el: Element | None, tag: str) -> Element | None:
+    """The first child named `tag` (lxml's own filtered iteration: `find` would go through
+    its Python path engine, and the readers call this a hundred thousand times a zip)."""
+    if el is None:
+        return None
+    if "/" in tag:
+        return el.find(tag)
+    for found in el.iterchildren(tag):
+        return found
+    return None
+
+
+def ctext(el: Element | None, tag: str, default: str = "") -> str:
+    """The stripped text of the child `tag`, or `default` when it is missing or empty."""
+    found = child(el, tag)
+    value = (found.text or "").strip() if found is not None else ""
+    return value or default
+
+
+def cint(el: Element | None, tag: str) -> int | None:
+    value = ctext(el, tag)
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def cnum(el: Element | None, tag: str) -> float | None:
+    value = ctext(el, tag)
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+def to_int(value: str | None, default: int = 0) -> int:
+    """An integer attribute of an export, `default` when it is missing or not a number."""
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return default
+
+
+def cbool(el: Element | None, tag: str, default: bool = False) -> bool:
+    value = ctext(el, tag).lower()
+    return default if not value else value in ("1", "true")
+
+
+def pick_label(items: list[Element], attr: str = "description", lang: str = "languagecode") -> str:
+    """The English label among `items`, else the first one's."""
+    for item in items:
+        if item.get(lang) == LCID:
+            return item.get(attr) or ""
+    return (items[0].get(attr) or "") if items else ""
+
+
+def localized(el: Element | None, container: str, item: str) -> str:
+    """`<LocalizedNames><LocalizedName description=.. languagecode=..>`-style labels."""
+    return pick_label(kids(child(el, container), item))
+
+
+def labels_of(el: Element | None) -> str:
+    """`<labels><label description=.. languagecode=..>`, the form and option set way."""
+    return localized(el, "labels", "label")
+
+
+def languages(el: Element) -> set[str]:
+    """Every language code an element's labels use (more than one: a translated component)."""
+    found = {str(x) for x in el.xpath(".//@languagecode | .//@LCID")}
+    return found or {LCID}
+
+
+def parse_guid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID((value or "").strip().strip("{}")) if value else None
+    except ValueError:
+        return None
+
+
+def raw_xml(el: Element) -> bytes:
+    """One element as canonical bytes (exclusive C14N), so the same element read from a zip,
+    from a `pac` folder or back from our own render compares equal."""
+    clone = copy.deepcopy(el)
+    clone.tail = None
+    return bytes(etree.tostring(clone, method="c14n", exclusive=True, with_comments=False))
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a component name."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", text.strip()).strip("._")
+    return cleaned[:100] or "item"
+
+
+@dataclass
+class Findings:
+    """Warnings collected while reading one solution (things kept as-is, things not read)."""
+
+    file: str
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, code: str, message: str, where: str = "", hint: str = "") -> None:
+        self.items.append(
+            diagnostic(code, message, file=where or self.file, hint=hint, severity="warning")
+        )
