@@ -2,7 +2,7 @@
 
 Each table has ten columns (a primary name and nine of mixed kinds), a main form and two
 views (public and quick find); one role holds Create/Read/Write on every table. The
-benchmarks build, validate and diff it at 50-400 tables; tests/test_output_hashes.py pins
+benchmarks build, validate and diff it at 50-400 tables; tests/product/test_output_hashes.py pins
 the bytes it builds to.
 """
 

@@ -67,7 +67,7 @@ def need_shared(path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _not_in_a_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests run alike on a laptop and in a pipeline: CI-native output only where a test
-    asks for it (tests/test_ci_output.py)."""
+    asks for it (tests/report/test_ci_output.py)."""
     for name in (
         "GITHUB_ACTIONS",
         "TF_BUILD",

@@ -600,7 +600,7 @@ def test_declarations_only_sources_carry_are_not_required_of_a_read_back_zip() -
 
 def test_an_empty_default_assignee_is_for_deploy_and_doctor_not_validate() -> None:
     """The package ships DefaultCrmAssignee empty (each environment sets it); deploy and
-    doctor report it (DV143, tests/test_doctor_cli.py), validate does not."""
+    doctor report it (DV143, tests/deploy/test_doctor_cli.py), validate does not."""
     p = with_setting(
         voice_project(), "DefaultCrmAssignee", default="", required_per_environment=True
     )

@@ -356,7 +356,7 @@ def test_deploy_and_validate_read_the_package_zip_in_either_layout(
 
 
 def test_docs_name_every_shape_this_file_verifies() -> None:
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "verified.md").read_text("utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "verified.md").read_text("utf-8")
     tests = [
         n
         for n in globals()

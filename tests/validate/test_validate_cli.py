@@ -153,7 +153,7 @@ def test_missing_microsoft_schemas_are_a_loud_warning(
 def test_the_console_entry_point_never_shows_a_traceback(data: bytes, tmp_path: Path) -> None:
     bad = tmp_path / "bad.zip"
     bad.write_bytes(data)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     done = subprocess.run(
         [sys.executable, "-m", "builder", "validate", str(bad)],
         capture_output=True,

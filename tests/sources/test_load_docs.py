@@ -12,7 +12,7 @@ from builder.sources import schema as load_xsd
 from builder.sources.load import KINDS
 from builder.xmlio.safe import parse_xml
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "source-format.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "source-format.md"
 EXAMPLES = re.findall(r"```xml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
 KIND_OF = {"project": "project", **{root: kind for root, (kind, _) in KINDS.items()}}
 

@@ -30,7 +30,7 @@ from builder.model import (
 )
 from builder.render.customizations import render_customizations
 
-GOLDEN = Path(__file__).parent / "cases" / "render_golden_table" / "customizations.xml"
+GOLDEN = Path(__file__).parents[1] / "cases" / "render_golden_table" / "customizations.xml"
 
 
 def golden_project() -> Project:

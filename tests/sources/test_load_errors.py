@@ -10,7 +10,7 @@ import pytest
 from builder.errors import BuildError, Diagnostic
 from builder.sources.load import collect_project, load_project
 
-CASE = Path(__file__).parent / "cases" / "load_minimal"
+CASE = Path(__file__).parents[1] / "cases" / "load_minimal"
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 `build package` write for the Voice sources, and of the generated 200-table solution's zip.
 
 Speed work must not change a byte. When a change of output is intended, update HASHES in the
-same commit and say why in its message: `python tests/test_output_hashes.py` prints them.
+same commit and say why in its message:
+`PYTHONPATH=tests python tests/product/test_output_hashes.py` prints them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from builder.archive.writer import zip_bytes
 from builder.build import build_package, build_solutions
 from builder.render import render_solution
 
-SOURCES = Path(__file__).resolve().parent.parent / "solution_src"
+SOURCES = Path(__file__).resolve().parents[2] / "solution_src"
 VERSION = "1.2.3.4"  # pinned, so a version bump in the sources changes no hash here
 TABLES = 200
 
@@ -64,7 +65,8 @@ def test_build_output_is_byte_identical_to_the_recorded_hashes(
     changed = [name for name in HASHES if found[name] != HASHES[name]]
     assert not changed, (
         f"output bytes changed in {changed}; if intended, record the new hashes "
-        "(python tests/test_output_hashes.py) in the same commit and say why"
+        "(PYTHONPATH=tests python tests/product/test_output_hashes.py) in the same commit "
+        "and say why"
     )
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from fakes.fixtures import *  # noqa: F403
 from fakes.fixtures import cif2, deploy, invoke, settings_file
 from fakes.packages import BASE, Spec, write_package
-from test_doctor_cli import doctor, healthy
+
+from .test_doctor_cli import doctor, healthy
 
 
 def junit(text: str) -> list[tuple[str, str]]:
@@ -128,7 +129,7 @@ def test_settings_template_never_overwrites_and_merges_new_variables(tmp_path) -
 
 
 def test_the_settings_file_the_docs_deploy_with_is_the_sources_template() -> None:
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     shipped = json.loads((root / "deploy" / "production.json").read_text(encoding="utf-8"))
     made = invoke(
         [

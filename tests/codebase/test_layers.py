@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-BUILDER = Path(__file__).resolve().parents[1] / "builder"
+BUILDER = Path(__file__).resolve().parents[2] / "builder"
 
 # Earlier stages first. A module directly in builder/ is its own stage.
 STAGES: tuple[tuple[str, ...], ...] = (

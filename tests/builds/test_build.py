@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from test_build_sample import BASE, MULTI, voice_project
 
 from builder.archive.safezip import read_zip
 from builder.build import package_files, solution_files
 from builder.xmlio.safe import parse_xml
+
+from .test_build_sample import BASE, MULTI, voice_project
 
 
 def manifest(zip_data: bytes) -> tuple[str | None, str | None, str | None]:

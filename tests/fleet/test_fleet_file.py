@@ -158,7 +158,7 @@ def test_the_fleet_file_comes_from_the_project_configuration(
 def test_the_fleet_file_of_the_docs_is_read(tmp_path: Path) -> None:
     import re
 
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "fleet.md").read_text()
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "fleet.md").read_text()
     example = re.search(r"```toml\n(.*?)```", docs, re.S)
     assert example is not None
     (tmp_path / "deploy").mkdir()

@@ -21,7 +21,7 @@ from builder.diff.core import Change
 from builder.diff.projects import diff_projects, parse_version, version_problems
 from builder.diff.show import render_json, render_markdown, render_text
 
-CASES = Path(__file__).parent / "cases" / "diff_every_kind"
+CASES = Path(__file__).parents[1] / "cases" / "diff_every_kind"
 FORM_ID = uuid.UUID("11111111-1111-1111-1111-111111111111")
 VIEW_ID = uuid.UUID("22222222-2222-2222-2222-222222222222")
 ROLE_ID = uuid.UUID("33333333-3333-3333-3333-333333333333")
