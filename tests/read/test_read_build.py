@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHARED, need_shared
+from zipsame import zip_entries
 
 from builder.archive.writer import write_outputs
 from builder.build import build_package, build_solutions
@@ -16,6 +17,7 @@ from builder.diff.show import render_text
 from builder.model import Project
 from builder.read.package import read_package
 from builder.read.solution import read_solution
+from builder.render import render_solution
 from builder.sources.load import load_project
 
 
@@ -34,6 +36,10 @@ def test_each_built_solution_reads_back_as_its_sources(sources: Path, project: P
         assert not found.project.raw_parts  # everything we build is modelled
         # the virtual table too: its URL variable is named by the data source we write
         assert not found.fallbacks and not found.warnings
+        # what was read renders back to the very entries of the zip: reading lost nothing
+        solution = found.project.solutions[0].unique_name
+        assert render_solution(found.project, solution, found.managed) == zip_entries(data)
+        # and it says what the sources say, as far as a zip shows it (our diff's scope)
         old, new, notes = comparable(project, "sources", found.project, "solution")
         report = diff_projects(old, new, "sources", name, tuple(notes))
         assert not report.different, render_text(report)
@@ -53,6 +59,7 @@ def test_the_built_package_reads_back_as_the_sources(
     old, new, notes = comparable(project, "sources", found, "package")
     report = diff_projects(old, new, "sources", str(path), tuple(notes))
     assert not report.different, render_text(report)
+    assert found == read_package(package_dir / "VoiceForD365Package")  # zip and folder alike
 
 
 def test_settings_read_back_with_their_category_type_and_default(
@@ -94,7 +101,6 @@ def test_a_table_owned_by_no_one_builds_reads_and_diffs_as_owned_by_no_one(
     from dataclasses import replace
 
     from builder.read.solution import read_entries
-    from builder.render import render_solution
 
     setting = project.table("enreach_setting")
     assert setting is not None
@@ -105,6 +111,7 @@ def test_a_table_owned_by_no_one_builds_reads_and_diffs_as_owned_by_no_one(
     again = read_entries(entries, "built").project
     table = again.table("enreach_setting")
     assert table is not None and table.ownership == "none"
+    assert render_solution(again, setting.solution or "VoiceForD365", False) == entries
     old, new, notes = comparable(
         changed.in_solution(setting.solution or "VoiceForD365"), "sources", again, "solution"
     )
@@ -117,7 +124,6 @@ def test_a_build_with_the_old_assets_sets_reads_the_same_links(project: Project)
     from lxml import etree
 
     from builder.archive.writer import zip_bytes
-    from builder.render import render_solution
 
     entries = render_solution(project, "VoiceForD365Multisession", True)
     root = etree.fromstring(entries["customizations.xml"])
