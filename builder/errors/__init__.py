@@ -2,16 +2,18 @@
 
 Every stage reports problems as `Diagnostic`s (code, severity, file, line, column, message,
 hint). A stage that cannot go on raises `BuildError` holding one or more of them; the CLI
-prints them without a traceback and exits 1.
+prints them without a traceback and exits 1. Each code's default severity, title and docs page
+are in `codes.CODES`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any
 
-Severity = Literal["error", "warning"]
+from .codes import Severity as Severity
+from .codes import default_severity
 
 
 @dataclass(frozen=True, order=True)
@@ -47,9 +49,11 @@ def diagnostic(
     line: int | None = 0,
     column: int | None = 0,
     hint: str = "",
-    severity: Severity = "error",
+    severity: Severity | None = None,
 ) -> Diagnostic:
-    return Diagnostic(file, line or 0, column or 0, code, message, hint, severity)
+    """A diagnostic of `code`, with the code's default severity unless `severity` is given."""
+    level = severity or default_severity(code)
+    return Diagnostic(file, line or 0, column or 0, code, message, hint, level)
 
 
 class BuildError(Exception):
@@ -73,10 +77,10 @@ class BuildError(Exception):
         hint: str = "",
         exit_code: int = 1,
     ) -> BuildError:
-        return cls(
-            diagnostic(code, message, file=file, line=line, column=column, hint=hint),
-            exit_code=exit_code,
+        found = diagnostic(
+            code, message, file=file, line=line, column=column, hint=hint, severity="error"
         )
+        return cls(found, exit_code=exit_code)
 
     @property
     def errors(self) -> list[Diagnostic]:
