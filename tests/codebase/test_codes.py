@@ -14,7 +14,7 @@ from builder.errors import diagnostic
 from builder.errors.codes import CODES, Code
 from builder.validate.rules import RULES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BUILDER = ROOT / "builder"
 TABLE = BUILDER / "errors" / "codes.py"
 CODE = re.compile(r"[A-Z]{2,5}[0-9]{3}")
