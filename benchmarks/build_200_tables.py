@@ -1,7 +1,7 @@
 """Time the build of the generated 200-table solution beside its floor, and its scaling.
 
 Run by hand: python benchmarks/build_200_tables.py [tables] [repeats]
-The project is tests/big_project.py: N custom tables of ten columns each, a main form and
+The project is tests/support/big_project.py: N custom tables of ten columns each, a main form and
 two views per table, one role over all of them. The floor is zipping the very entries the
 render produced, with no rendering. Build and floor run in turns; medians. Then the build is
 timed at 50, 100, 200 and 400 tables and the exponent of time over size printed (1 = linear).
@@ -13,7 +13,7 @@ import sys
 
 from timing import exponent, interleaved
 
-from big_project import SOLUTION, big_project  # isort: skip (found through timing's path)
+from support.big_project import SOLUTION, big_project  # isort: skip (found through timing's path)
 from builder.archive.writer import zip_bytes  # noqa: E402
 from builder.render import render_solution  # noqa: E402
 

@@ -12,7 +12,7 @@ import sys
 
 from timing import timed
 
-from big_project import SOLUTION, big_project  # isort: skip (found through timing's path)
+from support.big_project import SOLUTION, big_project  # isort: skip (found through timing's path)
 
 from builder.render.customizations import build_document, environment, render_customizations
 

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # tests/big_project.py: the generated solution
+sys.path.insert(0, str(ROOT / "tests"))  # tests/support/big_project.py: the generated solution
 
 
 class Timing:

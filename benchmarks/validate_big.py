@@ -2,7 +2,7 @@
 measure its peak memory.
 
 Run by hand: python benchmarks/validate_big.py [tables] [repeats]
-The solution is tests/big_project.py at 240 tables (~20 MB of customizations.xml). The floor
+The solution is tests/support/big_project.py at 240 tables (~20 MB of customizations.xml). The floor
 is what any validation must do: unzip, parse with lxml, validate with lxml against the same
 Microsoft schema (compiled before timing, as validate's is after its first use). Three
 files: clean, with known drift (IsSearchable in every column: a SCH201 warning each) and
@@ -21,7 +21,7 @@ from pathlib import Path
 from lxml import etree
 from timing import interleaved
 
-from big_project import SOLUTION, big_project  # isort: skip (found through timing's path)
+from support.big_project import SOLUTION, big_project  # isort: skip (found through timing's path)
 from builder.archive.safezip import read_zip
 from builder.archive.writer import zip_bytes
 from builder.render import render_solution

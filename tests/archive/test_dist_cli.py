@@ -8,7 +8,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from conftest import SOURCES, run_cli
+from support.common import SOURCES, run_cli
 
 from builder.archive.sums import verify_against_sums
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from support.voice_sample import BASE, MULTI, voice_project
 
 from builder.archive.safezip import read_zip
 from builder.build import package_files, solution_files
 from builder.xmlio.safe import parse_xml
-
-from .test_build_sample import BASE, MULTI, voice_project
 
 
 def manifest(zip_data: bytes) -> tuple[str | None, str | None, str | None]:
@@ -108,3 +107,25 @@ def test_a_multisession_change_leaves_the_base_zip_unchanged() -> None:
     base = "VoiceForD365_1_2_3_4_managed.zip"
     assert before[base] == after[base]
     assert before[f"{MULTI}_1_2_3_4_managed.zip"] != after[f"{MULTI}_1_2_3_4_managed.zip"]
+
+
+def test_the_sample_project_has_every_kind_of_component() -> None:
+    project = voice_project()
+    for name in (
+        "tables",
+        "forms",
+        "views",
+        "roles",
+        "apps",
+        "commands",
+        "web_resources",
+        "custom_apis",
+        "environment_variables",
+        "cif1_providers",
+        "cif2_providers",
+        "tab_templates",
+        "session_templates",
+        "notification_templates",
+        "settings",
+    ):
+        assert getattr(project, name), name

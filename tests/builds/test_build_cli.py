@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SOURCES, WARNED_FORM, WARNING_CODE, run_cli, warning_line
+from support.common import SOURCES, WARNED_FORM, WARNING_CODE, run_cli, warning_line
 
 from builder.archive.safezip import read_zip
 from builder.build import build_package, build_solutions

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import SOURCES, WARNING_CODE, run_cli
+from support.common import SOURCES, WARNING_CODE, run_cli
 
 from builder.cli import cli
 from builder.errors import diagnostic

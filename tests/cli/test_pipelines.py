@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import (
+from fakes.dataverse import FakeDataverse
+from fakes.fixtures import TOKEN, cif2
+from support.common import (
     MS_SCHEMAS,
     ROOT,
     SOURCES,
@@ -25,8 +27,6 @@ from conftest import (
     need_shared,
     warning_line,
 )
-from fakes.dataverse import FakeDataverse
-from fakes.fixtures import TOKEN, cif2
 
 EXAMPLES = ROOT / "examples" / "release"
 GITHUB = EXAMPLES / "github-actions.yml"

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SOURCES
 from fakes.fixtures import *  # noqa: F403
 from fakes.fixtures import actions, cif2, deploy, invoke, report, settings_file
+from support.common import SOURCES
 
 from builder.archive.writer import write_outputs
 from builder.build import build_package

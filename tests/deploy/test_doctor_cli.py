@@ -9,38 +9,8 @@ from pathlib import Path
 import pytest
 from fakes.dataverse import FakeDataverse
 from fakes.fixtures import *  # noqa: F403
-from fakes.fixtures import cif1, cif2, deploy, invoke, report
+from fakes.fixtures import ASSIGNEE, add_user, cif1, cif2, deploy, doctor, healthy, invoke, report
 from fakes.packages import BASE, PROVIDER_ID, Spec, write_package
-
-ASSIGNEE = {"DefaultCrmAssignee": "fbc423f5-74f9-e911-80e0-000d3a2bd2f6"}
-
-
-def add_user(fake: FakeDataverse, name: str, roles: list[str], enreach_id: str = "") -> None:
-    fake.users.append(
-        {
-            "systemuserid": str(uuid.uuid4()),
-            "fullname": name,
-            "applicationid": None,
-            "isdisabled": False,
-            "enreach_enreachuserid": enreach_id or None,
-            "systemuserroles_association": [{"name": r} for r in roles],
-        }
-    )
-
-
-def healthy(fake: FakeDataverse, tmp_path: Path) -> Path:
-    """A CIF 2.0 environment where the guide's steps 1.4–1.5 were all done."""
-    cif2(fake)
-    package = write_package(tmp_path, Spec(settings=dict(ASSIGNEE)))
-    assert deploy(fake, package).exit_code == 0
-    fake.add_app_user("Voice back end", ["Voice ApiUser"])
-    fake.add_profile("enreach_voicechannelprovider", "Voice agents")
-    add_user(fake, "Agent Smith", ["Voice User"], "12345")
-    return package
-
-
-def doctor(fake: FakeDataverse, package: Path, *args: str):  # noqa: ANN201
-    return invoke(["doctor", "--env", fake.url, "--package", str(package), *args])
 
 
 def writes(fake: FakeDataverse) -> list[str]:

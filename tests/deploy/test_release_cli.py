@@ -10,10 +10,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from fakes.fixtures import *  # noqa: F403
-from fakes.fixtures import cif2, deploy, invoke, settings_file
+from fakes.fixtures import cif2, deploy, doctor, healthy, invoke, settings_file
 from fakes.packages import BASE, Spec, write_package
-
-from .test_doctor_cli import doctor, healthy
 
 
 def junit(text: str) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import run_cli
+from support.common import run_cli
 
 from builder.archive.writer import write_outputs
 from builder.build import build_package, build_solutions

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, need_shared, run_cli
-from zipsame import zip_entries
+from support.common import SHARED, need_shared, run_cli
+from support.zipsame import zip_entries
 
 from builder.archive.writer import zip_bytes
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from render_sample import name_column, options
+from support.samples import name_column, options
 
 from builder import model as m
 from builder.diff.core import Change

@@ -6,6 +6,7 @@ Import with `from fakes.fixtures import *` in a test module (tests/ is on sys.pa
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,6 +180,37 @@ def installed(fake: FakeDataverse, spec: Spec, tmp: Path) -> None:
     fake.install(base_zip(spec))
     if spec.multisession and "msdyn_channelprovider" in fake.tables:
         fake.install(multisession_zip(spec))
+
+
+ASSIGNEE = {"DefaultCrmAssignee": "fbc423f5-74f9-e911-80e0-000d3a2bd2f6"}
+
+
+def add_user(fake: FakeDataverse, name: str, roles: list[str], enreach_id: str = "") -> None:
+    fake.users.append(
+        {
+            "systemuserid": str(uuid.uuid4()),
+            "fullname": name,
+            "applicationid": None,
+            "isdisabled": False,
+            "enreach_enreachuserid": enreach_id or None,
+            "systemuserroles_association": [{"name": r} for r in roles],
+        }
+    )
+
+
+def healthy(fake: FakeDataverse, tmp_path: Path) -> Path:
+    """A CIF 2.0 environment where the guide's steps 1.4–1.5 were all done; its package."""
+    cif2(fake)
+    package = write_package(tmp_path, Spec(settings=dict(ASSIGNEE)))
+    assert deploy(fake, package).exit_code == 0
+    fake.add_app_user("Voice back end", ["Voice ApiUser"])
+    fake.add_profile("enreach_voicechannelprovider", "Voice agents")
+    add_user(fake, "Agent Smith", ["Voice User"], "12345")
+    return package
+
+
+def doctor(fake: FakeDataverse, package: Path, *args: str) -> Result:
+    return invoke(["doctor", "--env", fake.url, "--package", str(package), *args])
 
 
 __all__ = [

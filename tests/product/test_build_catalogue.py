@@ -7,8 +7,8 @@ will read it (solution.xml roots, customizations.xml, SCF folders, the CMT data)
 from __future__ import annotations
 
 import pytest
-from conftest import SOURCES
 from lxml import etree
+from support.common import SOURCES
 
 from builder.archive.safezip import read_zip
 from builder.build import build_package

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHARED, need_shared
+from support.common import SHARED, need_shared
 
 from builder.model import Project
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from big_project import SOLUTION, big_project
+from support.big_project import SOLUTION, big_project
 
 from builder.archive.writer import zip_bytes
 from builder.build import build_package, build_solutions

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, need_shared
-from zipsame import zip_entries
+from support.common import SHARED, need_shared
+from support.zipsame import zip_entries
 
 from builder.archive.writer import write_outputs
 from builder.build import build_package, build_solutions

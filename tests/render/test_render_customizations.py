@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from render_sample import BASE, COMMANDS, FORMS, ICON, MULTI, VIEWS, sample_project, schema_errors
+from support.samples import BASE, COMMANDS, FORMS, ICON, MULTI, VIEWS, sample_project, schema_errors
 
 from builder.errors import BuildError
 from builder.model import FormSubgrid, Src

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from render_sample import name_column
+from support.samples import name_column
 
 from builder.model import (
     Column,

@@ -6,8 +6,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from builds.test_build_sample import BASE, MULTI, voice_project
 from lxml import etree
+from support.voice_sample import BASE, MULTI, voice_project
 
 from builder.errors import BuildError
 from builder.model import CustomApiParameter, RawPart

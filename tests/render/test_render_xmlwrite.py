@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from big_project import SOLUTION, big_project
 from markupsafe import Markup
+from support.big_project import SOLUTION, big_project
 
 from builder.read.solution import read_entries
 from builder.render import render_solution

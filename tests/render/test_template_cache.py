@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from builds.test_build_sample import voice_project
+from support.voice_sample import voice_project
 
 from builder.cache import cache_root
 from builder.render import customizations, render_solution, templating

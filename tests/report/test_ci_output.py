@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import (
+from support.common import (
     SHARED,
     SOURCES,
     WARNED_FORM,

@@ -1,7 +1,7 @@
 """Every real solution in ../shared/reference/corpus and corpus2, and every zip we build:
 `voicepkg unpack` -> `voicepkg build solution` -> the rebuilt zip is the same solution.
 
-"The same" is decided by tests/zipsame.py, which owes nothing to builder/ (not our reader,
+"The same" is decided by tests/support/zipsame.py, which owes nothing to builder/ (not our reader,
 not our diff): the same entries, the same content type per part, root components and
 missing dependencies as sets, every XML part as canonical XML, every other part byte for byte.
 
@@ -17,8 +17,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SHARED, SOURCES, need_shared, run_cli
-from zipsame import differences, zip_entries
+from support.common import CORPUS, SHARED, SOURCES, need_shared, run_cli
+from support.zipsame import differences, zip_entries
 
 from builder.archive.writer import zip_bytes
 from builder.read.pac import folder_entries

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from zipsame import differences, zip_entries
+from support.zipsame import differences, zip_entries
 
 from builder.archive.writer import write_outputs, zip_bytes
 from builder.build import build_package, build_solutions

@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SOURCES, run_cli
-from zipsame import zip_entries
+from support.common import SOURCES, run_cli
+from support.zipsame import zip_entries
 
 # What solution_src says that a built solution has no place for (diff_scope.ZIP_BLIND_NOTE):
 # system tables' plural names and flags, role descriptions, template parameter descriptions.

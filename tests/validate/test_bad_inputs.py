@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import MS_SCHEMAS, need_shared
+from support.common import MS_SCHEMAS, need_shared
 
 from builder.cli import main
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from big_project import SOLUTION, big_project
 from lxml import etree
+from support.big_project import SOLUTION, big_project
 
 from builder.render import render_solution
 from builder.validate.drift import _findings, _stripped, drift_findings, drift_removed

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SOURCES, run_cli
+from support.common import SOURCES, run_cli
 
 # Six independent mistakes: two the source schemas catch, four only the Dataverse rules see.
 # (file, text, replacement, code, marker: the diagnostic is on the marker's line for a schema

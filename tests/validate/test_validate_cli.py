@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import WARNING_CODE
+from support.common import WARNING_CODE
 
 from builder.cli import main
 

@@ -1,12 +1,11 @@
-"""A hand-built Project shaped like the Voice catalogue, for the render and build tests.
+"""A hand-built Project shaped like the Voice catalogue, for the render and build tests
+(tests/builds/test_build.py checks it holds every kind of component).
 
 It does not go through the loader, so the render tests run whatever state `solution_src/`
 is in; the end-to-end tests (test_build_cli.py, test_build_catalogue.py) use the real sources.
 """
 
 from __future__ import annotations
-
-from render_sample import options
 
 from builder.model import (
     ApplicationTabTemplate,
@@ -43,6 +42,7 @@ from builder.model import (
     WebResource,
     stable_id,
 )
+from support.samples import options
 
 BASE, MULTI = "VoiceForD365", "VoiceForD365Multisession"
 CATEGORIES = ("Phone Call Sync", "Callback Sync", "Presence", "General")
@@ -302,25 +302,3 @@ def voice_project(version: str = "1.2.3.4") -> Project:
         **_ui(),  # type: ignore[arg-type]
         **_multisession(),  # type: ignore[arg-type]
     )
-
-
-def test_the_sample_project_has_every_kind_of_component() -> None:
-    project = voice_project()
-    for name in (
-        "tables",
-        "forms",
-        "views",
-        "roles",
-        "apps",
-        "commands",
-        "web_resources",
-        "custom_apis",
-        "environment_variables",
-        "cif1_providers",
-        "cif2_providers",
-        "tab_templates",
-        "session_templates",
-        "notification_templates",
-        "settings",
-    ):
-        assert getattr(project, name), name
