@@ -25,14 +25,17 @@ internal error or a time bound, and the worst peak memory (tests/adversarial/con
 from __future__ import annotations
 
 import ctypes
+import io
 import json
 import os
 import resource
+import shutil
 import signal
 import stat
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +45,10 @@ PEAK_RSS_LIMIT_MB = 400  # every case, whatever its input (docs/limits.md)
 DEFAULT_TIMEOUT = 30.0  # seconds; a case that needs more is a hang
 ADDRESS_SPACE_CAP = 6 * 1024**3  # a safety net for the shared machine, far above the bound
 INTERNAL = ("Traceback (most recent call last)", "internal error")
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ROOT / "solution_src"
+PACKAGE_ZIP = "VoiceForD365Package_1_0_0_0.zip"
+SOLUTION_ZIP = "VoiceForD365_1_0_0_0_managed.zip"
 
 
 @dataclass
@@ -337,3 +344,22 @@ def check(
 
 def kill_signals() -> tuple[int, ...]:
     return (signal.SIGINT, signal.SIGTERM)
+
+
+def make_zip(entries: Mapping[str, bytes], level: int = 6) -> bytes:
+    """A zip of `entries` exactly as named (no checks: hostile names are the point)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for name, data in entries.items():
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data, compresslevel=level)
+    return buffer.getvalue()
+
+
+def copy_sources(sandbox: Sandbox) -> Path:
+    """A private copy of solution_src in the sandbox's working folder."""
+    target = sandbox.work / "solution_src"
+    shutil.copytree(SOURCES, target)
+    sandbox.mark()
+    return target

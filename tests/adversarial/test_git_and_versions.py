@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial.conftest import SOURCES, make_zip
-from adversarial.harness import Sandbox, check
+from adversarial.harness import SOURCES, Sandbox, check, make_zip
 
 HOSTILE_REVISIONS = [
     "--output=victim.txt",

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial.conftest import PACKAGE_ZIP, SOLUTION_ZIP, make_zip
-from adversarial.harness import Sandbox, check
+from adversarial.harness import PACKAGE_ZIP, SOLUTION_ZIP, Sandbox, check, make_zip
 
 URL = "https://contoso.crm4.dynamics.com"
 MiB = 1024 * 1024
@@ -162,7 +161,7 @@ def test_a_settings_file_that_is_a_device_or_too_large_is_refused(
 def test_a_source_file_that_is_a_fifo_or_huge_is_an_error_not_a_hang(
     sandbox: Sandbox,
 ) -> None:
-    from adversarial.conftest import copy_sources
+    from adversarial.harness import copy_sources
 
     src = copy_sources(sandbox)
     os.mkfifo(src / "tables" / "pipe.xml")

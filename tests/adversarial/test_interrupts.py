@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial.conftest import PACKAGE_ZIP, SOURCES, make_zip
-from adversarial.harness import Sandbox, check
+from adversarial.harness import PACKAGE_ZIP, SOURCES, Sandbox, check, make_zip
 
 SIGNALS = [signal.SIGINT, signal.SIGTERM]
 

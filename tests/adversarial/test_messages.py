@@ -7,8 +7,7 @@ import os
 
 import pytest
 
-from adversarial.conftest import copy_sources, make_zip
-from adversarial.harness import Sandbox, check
+from adversarial.harness import Sandbox, check, copy_sources, make_zip
 
 BIG = 20 * 1024 * 1024
 
@@ -114,7 +113,7 @@ def test_a_hostile_settings_file_is_a_located_error(
     sandbox: Sandbox, built: dict[str, bytes], case: str
 ) -> None:
     """UTF-16, Latin-1 or very deep settings files ended as exit 70."""
-    from adversarial.conftest import PACKAGE_ZIP
+    from adversarial.harness import PACKAGE_ZIP
 
     (sandbox.work / PACKAGE_ZIP).write_bytes(built[PACKAGE_ZIP])
     body = '{"EnvironmentVariables": [{"SchemaName": "é", "Value": "x"}]}'

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial.conftest import PACKAGE_ZIP, SOLUTION_ZIP
-from adversarial.harness import Sandbox, check
+from adversarial.harness import PACKAGE_ZIP, SOLUTION_ZIP, Sandbox, check
 
 
 @pytest.fixture

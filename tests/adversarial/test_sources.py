@@ -7,8 +7,7 @@ import os
 
 import pytest
 
-from adversarial.conftest import copy_sources
-from adversarial.harness import Sandbox, check
+from adversarial.harness import Sandbox, check, copy_sources
 
 COMMANDS = (
     ["validate", "solution_src"],

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial.conftest import make_zip
-from adversarial.harness import Sandbox, check
+from adversarial.harness import Sandbox, check, make_zip
 
 URL = "https://contoso.crm4.dynamics.com"
 

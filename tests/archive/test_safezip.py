@@ -74,7 +74,7 @@ def test_total_expansion_is_bounded() -> None:
     assert caught.value.diagnostics[0].code == "ZIP005"
 
 
-def test_a_good_zip_reads_into_memory_only(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_good_zip_reads_into_memory_only(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     entries = read_zip(make_zip({"./a/b.xml": b"<b/>", "c.xml": b"<c/>"}), "in.zip")
     assert entries == {"a/b.xml": b"<b/>", "c.xml": b"<c/>"}

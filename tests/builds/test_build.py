@@ -15,8 +15,7 @@ from builder.xmlio.safe import parse_xml
 def manifest(zip_data: bytes) -> tuple[str | None, str | None, str | None]:
     root = parse_xml(read_zip(zip_data)["solution.xml"], "solution.xml")
     return tuple(
-        root.findtext(f"SolutionManifest/{t}")
-        for t in ("UniqueName", "Version", "Managed")  # type: ignore[return-value]
+        root.findtext(f"SolutionManifest/{t}") for t in ("UniqueName", "Version", "Managed")
     )
 
 

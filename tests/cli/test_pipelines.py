@@ -13,6 +13,7 @@ import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fakes.dataverse import FakeDataverse
@@ -40,7 +41,7 @@ VARIABLES = {
 }
 
 
-def load_yaml(path: Path) -> dict:  # type: ignore[type-arg]
+def load_yaml(path: Path) -> dict[str, Any]:
     from ruamel.yaml import YAML  # comes with check-jsonschema (the test extras)
 
     return dict(YAML(typ="safe").load(path.read_text(encoding="utf-8")))

@@ -187,5 +187,5 @@ def test_bad_url_is_a_usage_error(package: Path) -> None:
 def test_missing_credentials_are_a_usage_error(fake, package, clock) -> None:
     result = invoke(
         ["doctor", "--env", fake.url, "--package", str(package)], env={"DATAVERSE_TOKEN": None}
-    )  # type: ignore[dict-item]
+    )
     assert result.exit_code == 2

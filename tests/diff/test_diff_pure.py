@@ -14,10 +14,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support.samples import name_column, options
+from support.samples import MultisessionParts, name_column, options
 
 from builder import model as m
-from builder.diff.core import Change
+from builder.diff.core import Change, DiffReport
 from builder.diff.projects import diff_projects, parse_version, version_problems
 from builder.diff.show import render_json, render_markdown, render_text
 
@@ -103,7 +103,7 @@ def _app() -> m.AppModule:
     )
 
 
-def _multisession() -> dict[str, tuple[object, ...]]:
+def _multisession() -> MultisessionParts:
     tab = m.ApplicationTabTemplate(
         "enreach_customertab",
         "Customer",
@@ -232,7 +232,7 @@ def base_project(version: str = "1.0.0.0") -> m.Project:
             m.Setting("EnableAudit", "Phone Call Sync", "Boolean", "false", "Audit"),
         ),
         raw_parts=(m.RawPart("Workflows/Flow-1.json", b'{"a": 1}', solution="Base"),),
-        **_multisession(),  # type: ignore[arg-type]
+        **_multisession(),
     )
 
 
@@ -517,20 +517,20 @@ def _golden(name: str, text: str) -> None:
     )
 
 
-def _report_every_kind() -> object:
+def _report_every_kind() -> DiffReport:
     return diff_projects(base_project(), changed_project(), "v1.0.0.0", "v1.1.0.0")
 
 
 def test_every_kind_of_change_reads_as_the_reviewed_text_report() -> None:
-    _golden("expected.txt", render_text(_report_every_kind()))  # type: ignore[arg-type]
+    _golden("expected.txt", render_text(_report_every_kind()))
 
 
 def test_every_kind_of_change_reads_as_the_reviewed_markdown_report() -> None:
-    _golden("expected.md", render_markdown(_report_every_kind()))  # type: ignore[arg-type]
+    _golden("expected.md", render_markdown(_report_every_kind()))
 
 
 def test_every_kind_of_change_reads_as_the_reviewed_json_report() -> None:
-    text = render_json(_report_every_kind())  # type: ignore[arg-type]
+    text = render_json(_report_every_kind())
     _golden("expected.json", text)
     data = json.loads(text)
     assert data["different"] and data["needs_upgrade"] and data["breaking"]

@@ -438,9 +438,11 @@ class ConfigDataverse(FakeDataverse):
         """The rows linked through `nav` (the live list, except for provider links)."""
         row = self._row(entity_set, key)
         if nav == "systemuserroles_association":
-            return row[nav]  # type: ignore[no-any-return]
+            roles: list[Any] = row[nav]
+            return roles
         if nav == "msdyn_appconfiguration_systemuser":
-            return row["users"]  # type: ignore[no-any-return]
+            users: list[Any] = row["users"]
+            return users
         return [
             p
             for p in self.providers.values()

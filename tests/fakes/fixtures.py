@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,7 +131,8 @@ class Result:
         return self.stdout + self.stderr
 
 
-def invoke(argv: list[str], env: dict[str, str] | None = None) -> Result:
+def invoke(argv: list[str], env: Mapping[str, str | None] | None = None) -> Result:
+    """`voicepkg ARGV` in-process with the fake's token; `env` adds variables (None: unset)."""
     variables: dict[str, str | None] = {name: None for name in CREDENTIAL_VARIABLES}
     variables["DATAVERSE_TOKEN"] = TOKEN
     variables.update(env or {})

@@ -144,7 +144,7 @@ def test_the_multisession_solution_carries_provider_and_templates(
     sessions = [doc(multi, p) for p in multi if p.startswith("msdyn_sessiontemplates/")]
     assert len(sessions) >= 2 and all(s.find("msdyn_anchortab") is not None for s in sessions)
     notes = {
-        doc(multi, p).find("msdyn_name").get("default"): doc(multi, p)  # type: ignore[union-attr]
+        doc(multi, p).find("msdyn_name").get("default"): doc(multi, p)
         for p in multi
         if p.startswith("msdyn_notificationtemplates/")
     }
@@ -190,7 +190,7 @@ def test_columns_forms_views_roles_and_command_are_in_customizations(
     assert b"UpdateEnreachUserIds" in solution(package, "VoiceForD365")["customizations.xml"]
     phone_forms = {
         f.getparent().get("type")
-        for f in custom.iter("systemform")  # type: ignore[union-attr]
+        for f in custom.iter("systemform")
         if f.getparent().getparent().getparent().findtext("Name") == "PhoneCall"
-    }  # type: ignore[union-attr]
+    }
     assert {"main", "quickCreate", "quick"} <= phone_forms

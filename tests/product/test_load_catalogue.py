@@ -201,7 +201,9 @@ def test_phone_call_has_main_quick_create_and_quick_view_forms(project: Project)
     assert set(forms) == {"main", "quickCreate", "quick"}
     main = forms["main"]
     assert main.name == "Voice for D365 – Phone Call"
-    enreach = {c.logical_name for c in project.table("phonecall").columns}  # type: ignore[union-attr]
+    phonecall = project.table("phonecall")
+    assert phonecall is not None
+    enreach = {c.logical_name for c in phonecall.columns}
     assert enreach <= {f.column for f in main.fields()}
     grids = [i for t in main.tabs for s in t.sections for i in s.items if not hasattr(i, "column")]
     assert any(getattr(g, "relationship", "") == "enreach_phonecall_bundledwith" for g in grids)
@@ -218,11 +220,9 @@ def test_callback_profile_form_script_handles_the_sync_method(project: Project) 
 
 
 def test_setting_views_filter_their_category(project: Project) -> None:
-    category = next(
-        c
-        for c in project.table("enreach_setting").columns  # type: ignore[union-attr]
-        if c.logical_name == "enreach_category"
-    )
+    setting = project.table("enreach_setting")
+    assert setting is not None
+    category = next(c for c in setting.columns if c.logical_name == "enreach_category")
     values = {o.label: str(o.value) for o in category.options}
     for label in ("Phone Call Sync", "Callback Sync", "Presence"):
         view = next(v for v in project.views if v.name == f"{label} Settings")

@@ -51,7 +51,8 @@ def test_an_export_reads_into_tables_columns_forms_and_views(corpus: Path) -> No
     table = project.table("cr97b_project")
     assert table is not None and not table.existing and table.ownership == "user"
     assert table.primary_name is not None
-    assert project.table("task") is not None and project.table("task").existing  # type: ignore[union-attr]
+    task = project.table("task")
+    assert task is not None and task.existing
     assert {f.type for f in project.forms if f.table == "task"} >= {"main", "quick", "card"}
     assert any(v.type == "quickfind" and v.find_columns for v in project.views)
 

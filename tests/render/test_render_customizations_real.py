@@ -16,7 +16,7 @@ from builder.xmlio.safe import parse_xml
 @pytest.mark.parametrize("solution", ["VoiceForD365", "VoiceForD365Multisession"])
 def test_voice_solutions_validate_against_the_microsoft_schema(
     project,
-    ms_schemas: Path,  # type: ignore[no-untyped-def]
+    ms_schemas: Path,
     solution: str,
 ) -> None:
     """Valid but for one justified exception: the msdyn_ N:N intersect sets, which the 2018
@@ -30,7 +30,7 @@ def test_voice_solutions_validate_against_the_microsoft_schema(
     assert schema_errors(ms_schemas, etree.tostring(checked)) == []
 
 
-def test_voice_base_solution_carries_the_catalogue_tables(project) -> None:  # type: ignore[no-untyped-def]
+def test_voice_base_solution_carries_the_catalogue_tables(project) -> None:
     root = parse_xml(render_customizations(project, "VoiceForD365", True), "customizations.xml")
     names = set(root.xpath("/ImportExportXml/Entities/Entity/Name/text()"))
     assert {"enreach_Setting", "enreach_CallbackProfile", "PhoneCall", "SystemUser"} <= names

@@ -187,7 +187,7 @@ def test_multisession_rows_are_scf_files_keyed_by_unique_name() -> None:
     assert provider.get("msdyn_uniquename") == "enreach_voicechannelprovider"
     assert provider.findtext("msdyn_enableoutbound") == "1"
     assert provider.findtext("msdyn_apiversion") == "162450000"
-    assert provider.find("msdyn_label").get("default") == "Voice"  # type: ignore[union-attr]
+    assert provider.find("msdyn_label").get("default") == "Voice"
     for table, items in (
         ("msdyn_sessiontemplate", project.session_templates),
         ("msdyn_notificationtemplate", project.notification_templates),

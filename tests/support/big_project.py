@@ -11,6 +11,7 @@ from __future__ import annotations
 from builder.model import (
     ChoiceOption,
     Column,
+    ColumnType,
     Form,
     FormField,
     FormSection,
@@ -27,7 +28,17 @@ from builder.model import (
 )
 
 SOLUTION = "Big"
-KINDS = ("text", "memo", "integer", "decimal", "boolean", "choice", "datetime", "money", "text")
+KINDS: tuple[ColumnType, ...] = (
+    "text",
+    "memo",
+    "integer",
+    "decimal",
+    "boolean",
+    "choice",
+    "datetime",
+    "money",
+    "text",
+)
 
 
 def _column(table: str, i: int) -> Column:
@@ -36,7 +47,7 @@ def _column(table: str, i: int) -> Column:
     return Column(
         f"enreach_{table}Field{i}",
         kind,
-        f"Field {i}",  # type: ignore[arg-type]
+        f"Field {i}",
         max_length=200 if kind == "text" else None,
         precision=2 if kind in ("decimal", "money") else None,
         options=options if kind == "choice" else (),
@@ -73,7 +84,7 @@ def _ui(table: Table) -> tuple[Form, tuple[View, ...]]:
             stable_id("view", table.logical_name, kind),
             table.logical_name,
             f"{kind.title()} {table.plural_name}",
-            kind,  # type: ignore[arg-type]
+            kind,
             is_default=kind == "public",
             solution=SOLUTION,
             columns=tuple(ViewColumn(c.logical_name) for c in table.columns[:5]),

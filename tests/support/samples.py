@@ -9,28 +9,35 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import Any, TypedDict
 
 import xmlschema
 
 from builder.model import (
     AlternateKey,
+    ApplicationTabTemplate,
     AppModule,
     ChoiceOption,
+    Cif2Provider,
     Column,
     Command,
     Form,
     FormEvent,
     FormField,
+    FormItem,
     FormQuickView,
     FormSection,
     FormSubgrid,
     FormTab,
+    FormType,
     GlobalChoice,
+    NotificationTemplate,
     Privilege,
     Project,
     Publisher,
     RawPart,
     Role,
+    SessionTemplate,
     SiteMapArea,
     SiteMapGroup,
     SiteMapSubArea,
@@ -41,8 +48,10 @@ from builder.model import (
     ViewColumn,
     ViewCondition,
     ViewOrder,
+    ViewType,
     VirtualSource,
     WebResource,
+    WebResourceType,
     stable_id,
 )
 
@@ -50,11 +59,20 @@ BASE = "VoiceForD365"
 MULTI = "VoiceForD365Multisession"
 
 
+class MultisessionParts(TypedDict):
+    """The multisession components of a Project, passed to it as keyword arguments."""
+
+    tab_templates: tuple[ApplicationTabTemplate, ...]
+    session_templates: tuple[SessionTemplate, ...]
+    notification_templates: tuple[NotificationTemplate, ...]
+    cif2_providers: tuple[Cif2Provider, ...]
+
+
 def options(*labels: str) -> tuple[ChoiceOption, ...]:
     return tuple(ChoiceOption(105230000 + i, label) for i, label in enumerate(labels))
 
 
-def name_column(**kw: object) -> Column:
+def name_column(external_name: str = "") -> Column:
     return Column(
         "enreach_Name",
         "text",
@@ -62,8 +80,8 @@ def name_column(**kw: object) -> Column:
         max_length=100,
         required="required",
         is_primary_name=True,
-        **kw,
-    )  # type: ignore[arg-type]
+        external_name=external_name,
+    )
 
 
 SETTING = Table(
@@ -196,8 +214,8 @@ DATATYPE = GlobalChoice(
 )
 
 
-def view(table: str, name: str, type_: str = "public", **kw: object) -> View:
-    return View(stable_id("view", table, name), table, name, type_, solution=BASE, **kw)  # type: ignore[arg-type]
+def view(table: str, name: str, type_: ViewType = "public", **kw: Any) -> View:
+    return View(stable_id("view", table, name), table, name, type_, solution=BASE, **kw)
 
 
 NAME_COLUMNS = (ViewColumn("enreach_name", 300), ViewColumn("createdon", 125))
@@ -260,12 +278,12 @@ VIEWS = (
 )
 
 
-def web_resource(name: str, display: str, type_: str, content: bytes) -> WebResource:
+def web_resource(name: str, display: str, type_: WebResourceType, content: bytes) -> WebResource:
     return WebResource(
         name,
         display,
         type_,
-        content=content,  # type: ignore[arg-type]
+        content=content,
         id=stable_id("webresource", name),
         solution=BASE,
     )
@@ -283,24 +301,24 @@ COMMANDS = web_resource(
 ICON = web_resource("enreach_/images/voice.svg", "Voice Icon", "svg", b"<svg/>")
 
 
-def field(column: str, **kw: object) -> FormField:
-    return FormField(column, **kw)  # type: ignore[arg-type]
+def field(column: str, **kw: Any) -> FormField:
+    return FormField(column, **kw)
 
 
-def form(table: str, type_: str, name: str, tabs: tuple[FormTab, ...], **kw: object) -> Form:
+def form(table: str, type_: FormType, name: str, tabs: tuple[FormTab, ...], **kw: Any) -> Form:
     return Form(
         stable_id("form", table, type_, name),
         table,
         type_,
         name,
-        tabs=tabs,  # type: ignore[arg-type]
+        tabs=tabs,
         solution=BASE,
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
-def tab(name: str, *items: object) -> FormTab:
-    return FormTab(name, name.title(), (FormSection(f"{name}_section", name.title(), items),))  # type: ignore[arg-type]
+def tab(name: str, *items: FormItem) -> FormTab:
+    return FormTab(name, name.title(), (FormSection(f"{name}_section", name.title(), items),))
 
 
 FORMS = (

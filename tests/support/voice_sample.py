@@ -7,6 +7,8 @@ is in; the end-to-end tests (test_build_cli.py, test_build_catalogue.py) use the
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from builder.model import (
     ApplicationTabTemplate,
     AppModule,
@@ -31,6 +33,8 @@ from builder.model import (
     Role,
     SessionTemplate,
     Setting,
+    SettingCategory,
+    SettingType,
     SiteMapArea,
     SiteMapGroup,
     SiteMapSubArea,
@@ -40,9 +44,10 @@ from builder.model import (
     View,
     ViewColumn,
     WebResource,
+    WebResourceType,
     stable_id,
 )
-from support.samples import options
+from support.samples import MultisessionParts, options
 
 BASE, MULTI = "VoiceForD365", "VoiceForD365Multisession"
 CATEGORIES = ("Phone Call Sync", "Callback Sync", "Presence", "General")
@@ -94,7 +99,14 @@ def _tables() -> tuple[Table, ...]:
     )
 
 
-def _ui() -> dict[str, tuple[object, ...]]:
+class UiParts(TypedDict):
+    forms: tuple[Form, ...]
+    views: tuple[View, ...]
+    apps: tuple[AppModule, ...]
+    commands: tuple[Command, ...]
+
+
+def _ui() -> UiParts:
     form = Form(
         stable_id("form", "phonecall", "main"),
         "phonecall",
@@ -162,11 +174,11 @@ def _roles() -> tuple[Role, ...]:
 
 
 def _web_resources() -> tuple[WebResource, ...]:
-    def resource(name: str, kind: str, content: bytes) -> WebResource:
+    def resource(name: str, kind: WebResourceType, content: bytes) -> WebResource:
         return WebResource(
             name,
             name.rsplit("/", 1)[-1],
-            kind,  # type: ignore[arg-type]
+            kind,
             content=content,
             id=stable_id("webresource", name),
             solution=BASE,
@@ -195,7 +207,7 @@ def _env_vars() -> tuple[EnvironmentVariable, ...]:
     return tuple(EnvironmentVariable(n, n.removeprefix("enreach_"), solution=BASE) for n in names)
 
 
-def _multisession() -> dict[str, tuple[object, ...]]:
+def _multisession() -> MultisessionParts:
     tab = ApplicationTabTemplate(
         "enreach_customerrecordtab",
         "Customer record",
@@ -259,7 +271,7 @@ def _multisession() -> dict[str, tuple[object, ...]]:
 
 
 def _settings() -> tuple[Setting, ...]:
-    rows = (
+    rows: tuple[tuple[str, SettingCategory, SettingType, str], ...] = (
         ("CallDurationLimit", "Phone Call Sync", "Integer", "3600"),
         ("DefaultCrmAssignee", "Phone Call Sync", "Guid", ""),
         ("EnableAudit", "Phone Call Sync", "Boolean", "False"),
@@ -267,8 +279,7 @@ def _settings() -> tuple[Setting, ...]:
         ("AVAILABLE", "Presence", "Integer", "0"),
     )
     return tuple(
-        Setting(n, c, t, d, f"{n} & <more>", id=stable_id("setting", n))  # type: ignore[arg-type]
-        for n, c, t, d in rows
+        Setting(n, c, t, d, f"{n} & <more>", id=stable_id("setting", n)) for n, c, t, d in rows
     )
 
 
@@ -299,6 +310,6 @@ def voice_project(version: str = "1.2.3.4") -> Project:
         ),
         settings=_settings(),
         raw_parts=(RawPart("Workflows/Sync-1.json", b"{}", solution=BASE),),
-        **_ui(),  # type: ignore[arg-type]
-        **_multisession(),  # type: ignore[arg-type]
+        **_ui(),
+        **_multisession(),
     )

@@ -357,7 +357,7 @@ def _multisession() -> dict[str, Any]:
 
 
 def _settings() -> tuple[m.Setting, ...]:
-    kinds = {
+    kinds: dict[str, tuple[m.SettingType, str]] = {
         "CallDurationLimit": ("Integer", "10"),
         "CallStartMargin": ("Integer", "60"),
         "DefaultCrmAssignee": ("Guid", str(ident("assignee"))),
@@ -367,12 +367,12 @@ def _settings() -> tuple[m.Setting, ...]:
     }
     out = []
     for line, name in enumerate(CATALOGUE, start=3):
-        datatype, default = kinds.get(
-            name,
+        otherwise: tuple[m.SettingType, str] = (
             ("Boolean", "False")
             if name.startswith(("Enable", "Process", "Run", "Multiple"))
-            else ("String", "Subject"),
+            else ("String", "Subject")
         )
+        datatype, default = kinds.get(name, otherwise)
         category: m.SettingCategory = (
             "Callback Sync" if name.startswith("Callback") else "Phone Call Sync"
         )
@@ -383,7 +383,7 @@ def _settings() -> tuple[m.Setting, ...]:
                 datatype,
                 default,
                 "d",
-                id=ident(name),  # type: ignore[arg-type]
+                id=ident(name),
                 src=at("settings/settings.xml", line),
             )
         )

@@ -5,6 +5,7 @@ is accepted, while a reference to something nothing declares is still an error."
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import replace
 
 import pytest
@@ -33,9 +34,12 @@ def _codes(project: m.Project) -> list[tuple[str, str]]:
     return [(d.code, d.message) for d in check_project(project)]
 
 
-def _list_kept_raw(**entity: object) -> m.Project:
+def _list_kept_raw(
+    org_owned: bool = True, form: uuid.UUID | None = None, view: uuid.UUID | None = None
+) -> m.Project:
     """The valid project with the callback list table kept as exported, as `unpack` does."""
-    part = raw_entity("enreach_CallbackList", "enreach_Name", "enreach_QueueNumber", **entity)  # type: ignore[arg-type]
+    columns = ("enreach_Name", "enreach_QueueNumber")
+    part = raw_entity("enreach_CallbackList", *columns, org_owned=org_owned, form=form, view=view)
     return with_raw(without_table(voice_project(), LIST), part)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from typing import cast
 
 import pytest
 
@@ -426,7 +427,7 @@ CASES: list[tuple[str, Mutation, str, int]] = [
     ("DV131", _privileges("prvWriteenreach_setting", depth="Basic"), "roles/voice_apiuser.xml", 40),
     (
         "DV131",
-        _privileges("prvReadAccount", depth="Everywhere"),  # type: ignore[arg-type]
+        _privileges("prvReadAccount", depth=cast(m.Depth, "Everywhere")),  # no such depth
         "roles/voice_apiuser.xml",
         40,
     ),

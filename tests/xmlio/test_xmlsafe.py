@@ -139,7 +139,7 @@ def test_a_file_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) 
     assert caught.value.diagnostics[0].code == "XML004"
 
 
-def test_a_missing_file_is_an_io_diagnostic(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_file_is_an_io_diagnostic(tmp_path) -> None:
     with pytest.raises(BuildError) as caught:
         read_xml(str(tmp_path / "gone.xml"), "gone.xml")
     assert (caught.value.diagnostics[0].code, caught.value.diagnostics[0].file) == (
