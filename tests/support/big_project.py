@@ -2,8 +2,8 @@
 
 Each table has ten columns (a primary name and nine of mixed kinds), a main form and two
 views (public and quick find); one role holds Create/Read/Write on every table. The
-benchmarks build, validate and diff it at 50-400 tables; tests/product/test_output_hashes.py pins
-the bytes it builds to.
+benchmarks build, validate and diff it at 50-400 tables; tests/render/test_generated_hash.py
+pins the bytes it builds to.
 """
 
 from __future__ import annotations
