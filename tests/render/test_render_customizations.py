@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from support.samples import BASE, COMMANDS, FORMS, ICON, MULTI, VIEWS, sample_project, schema_errors
+from support.msschema import schema_errors
+from support.samples import BASE, COMMANDS, FORMS, ICON, MULTI, VIEWS, sample_project
 
 from builder.errors import BuildError
 from builder.model import FormSubgrid, Src

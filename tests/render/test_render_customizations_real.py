@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from support.samples import schema_errors
+from support.msschema import schema_errors
 
 from builder.render.customizations import render_customizations
 from builder.validate.drift import is_intersect_set, without_drift

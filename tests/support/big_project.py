@@ -9,7 +9,6 @@ pins the bytes it builds to.
 from __future__ import annotations
 
 from builder.model import (
-    ChoiceOption,
     Column,
     ColumnType,
     Form,
@@ -26,6 +25,7 @@ from builder.model import (
     ViewColumn,
     stable_id,
 )
+from support.samples import options
 
 SOLUTION = "Big"
 KINDS: tuple[ColumnType, ...] = (
@@ -43,14 +43,14 @@ KINDS: tuple[ColumnType, ...] = (
 
 def _column(table: str, i: int) -> Column:
     kind = KINDS[i % len(KINDS)]
-    options = tuple(ChoiceOption(105230000 + n, f"Option {n}") for n in range(4))
+    choices = options(*(f"Option {n}" for n in range(4)))
     return Column(
         f"enreach_{table}Field{i}",
         kind,
         f"Field {i}",
         max_length=200 if kind == "text" else None,
         precision=2 if kind in ("decimal", "money") else None,
-        options=options if kind == "choice" else (),
+        options=choices if kind == "choice" else (),
     )
 
 

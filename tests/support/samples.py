@@ -7,11 +7,7 @@ an app with a site map, a command, web resources, a global choice and a raw part
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cache
-from pathlib import Path
 from typing import Any, TypedDict
-
-import xmlschema
 
 from builder.model import (
     AlternateKey,
@@ -525,14 +521,3 @@ def sample_project() -> Project:
 
 def with_tables(project: Project, tables: tuple[Table, ...]) -> Project:
     return replace(project, tables=tables)
-
-
-@cache
-def _schema(folder: Path) -> xmlschema.XMLSchema10:
-    """Microsoft's CustomizationsSolution.xsd, compiled once per test session (~1 s)."""
-    return xmlschema.XMLSchema10(str(folder / "CustomizationsSolution.xsd"))
-
-
-def schema_errors(folder: Path, xml: bytes) -> list[str]:
-    """Every schema error of `xml`, as `path: reason` lines (empty when valid)."""
-    return [f"{e.path}: {e.reason}" for e in _schema(folder).iter_errors(xml.decode("utf-8"))]

@@ -47,7 +47,7 @@ from builder.model import (
     WebResourceType,
     stable_id,
 )
-from support.samples import MultisessionParts, options
+from support.samples import MultisessionParts, options, web_resource
 
 BASE, MULTI = "VoiceForD365", "VoiceForD365Multisession"
 CATEGORIES = ("Phone Call Sync", "Callback Sync", "Presence", "General")
@@ -175,14 +175,7 @@ def _roles() -> tuple[Role, ...]:
 
 def _web_resources() -> tuple[WebResource, ...]:
     def resource(name: str, kind: WebResourceType, content: bytes) -> WebResource:
-        return WebResource(
-            name,
-            name.rsplit("/", 1)[-1],
-            kind,
-            content=content,
-            id=stable_id("webresource", name),
-            solution=BASE,
-        )
+        return web_resource(name, name.rsplit("/", 1)[-1], kind, content)
 
     return (
         resource("enreach_/icons/voice.svg", "svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
