@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from ..model import AppModule, Column, CustomApi, Form, Project, SiteMapSubArea, Table, View
-from ..read.solution import SOLUTION_FIELDS
+from ..model.kinds import SOLUTION_FIELDS
 
 SideKind = Literal["sources", "solution", "package"]
 

@@ -15,8 +15,8 @@ Conventions:
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 # A fixed namespace so derived GUIDs are the same on every machine, forever.
 VOICEPKG_NAMESPACE = uuid.UUID("6f1c1c0e-4a55-5d0b-9c7e-0e6f9a3d2b10")
@@ -716,31 +716,11 @@ class Project:
 
     def in_solution(self, unique_name: str) -> Project:
         """The components that belong to one solution (data records stay with the project)."""
+        from .kinds import SOLUTION_FIELDS
 
         def keep(items: tuple) -> tuple:  # type: ignore[type-arg]
             return tuple(i for i in items if getattr(i, "solution", unique_name) == unique_name)
 
-        return Project(
-            version=self.version,
-            publisher=self.publisher,
-            solutions=tuple(s for s in self.solutions if s.unique_name == unique_name),
-            tables=keep(self.tables),
-            global_choices=keep(self.global_choices),
-            forms=keep(self.forms),
-            views=keep(self.views),
-            roles=keep(self.roles),
-            apps=keep(self.apps),
-            commands=keep(self.commands),
-            web_resources=keep(self.web_resources),
-            custom_apis=keep(self.custom_apis),
-            environment_variables=keep(self.environment_variables),
-            cif1_providers=self.cif1_providers,
-            cif2_providers=keep(self.cif2_providers),
-            tab_templates=keep(self.tab_templates),
-            session_templates=keep(self.session_templates),
-            notification_templates=keep(self.notification_templates),
-            settings=self.settings,
-            raw_parts=keep(self.raw_parts),
-            packaging=keep(self.packaging),
-            root=self.root,
-        )
+        kept: dict[str, Any] = {name: keep(getattr(self, name)) for name in SOLUTION_FIELDS}
+        solutions = tuple(s for s in self.solutions if s.unique_name == unique_name)
+        return replace(self, solutions=solutions, **kept)

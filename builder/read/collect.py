@@ -13,7 +13,7 @@ from ..model import (
 )
 from ..xmlio.exported import Element, Findings, ctext, kids
 from ..xmlio.safe import parse_xml
-from .collect_data import collect_records, ready, sort_by
+from .collect_data import collect_records, ready
 from .collected import Collected, Entries, Maker
 from .entities import EntityRead, component_names, read_entity
 from .parts import (
@@ -56,7 +56,7 @@ def collect_solution(
     _collect_other_sections(found, sections)
     _collect_entries(found, entries)
     _check_references(found)
-    found.raw_parts = tuple(sorted(found.raw, key=lambda r: (r.solution, r.section, r.path)))
+    found.put("raw_parts", found.raw)
     return found
 
 
@@ -70,12 +70,10 @@ def _collect_entities(found: Collected, sections: dict[str, Element]) -> None:
     views, forms = component_names(entities)
     names = (views.get, forms.get)
     reads = [(e, read_entity(e, lookups, names, found.solution)) for e in entities]
-    found.tables = sort_by([r.table for _, r in reads], lambda t: t.logical_name)
-    found.forms = sort_by(
-        [f for _, r in reads for f in r.forms], lambda f: (f.table, f.type, f.name)
-    )
-    found.views = sort_by([v for _, r in reads for v in r.views], lambda v: (v.table, v.name))
-    found.commands = sort_by([c for _, r in reads for c in r.commands], lambda c: c.id)
+    found.put("tables", [r.table for _, r in reads])
+    found.put("forms", [f for _, r in reads for f in r.forms])
+    found.put("views", [v for _, r in reads for v in r.views])
+    found.put("commands", [c for _, r in reads for c in r.commands])
     covered = _covered_relationships(reads, lookups)
     by_table: dict[str, list[Element]] = {}
     for rel in relationships:
@@ -136,7 +134,7 @@ def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entr
         _part(found, "role", "Roles", el, read_role(el, solution), el.get("name", ""))
         for el in kids(sections.get("Roles"), "Role")
     ]
-    found.roles = sort_by(roles, lambda r: r.name)
+    found.put("roles", roles)
     choices = [
         _part(
             found,
@@ -148,7 +146,7 @@ def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entr
         )
         for el in kids(sections.get("optionsets"), "optionset")
     ]
-    found.global_choices = sort_by(choices, lambda c: c.name.lower())
+    found.put("global_choices", choices)
     resources = []
     for el in kids(sections.get("WebResources"), "WebResource"):
         read = read_web_resource(el, entries, solution)
@@ -164,8 +162,8 @@ def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entr
                 _payload_part(found, el, entries),
             )
         )
-    found.web_resources = sort_by(resources, lambda w: w.name.lower())
-    found.apps = sort_by(_apps(found, sections), lambda a: a.unique_name.lower())
+    found.put("web_resources", resources)
+    found.put("apps", _apps(found, sections))
 
 
 def _payload_part(found: Collected, el: Element, entries: Entries) -> tuple[Maker, ...]:
@@ -192,8 +190,8 @@ def _part(
 
 
 def _apps(found: Collected, sections: dict[str, Element]) -> list[AppModule]:
-    views = {v.id: v.name for v in found.views}
-    resources = {w.id: w.name for w in found.web_resources}
+    views = {v.id: v.name for v in found.get("views")}
+    resources = {w.id: w.name for w in found.get("web_resources")}
     site_maps = {
         ctext(s, "SiteMapUniqueName"): s
         for s in kids(sections.get("AppModuleSiteMaps"), "AppModuleSiteMap")
@@ -217,22 +215,22 @@ def _apps(found: Collected, sections: dict[str, Element]) -> list[AppModule]:
 def _check_references(found: Collected) -> None:
     """A component naming a web resource, form, view or role the solution lacks cannot be
     written back from the model: the render would not find it."""
-    resources = {w.name for w in found.web_resources}
+    resources = {w.name for w in found.get("web_resources")}
     extra: dict[tuple[str, str], list[str]] = {}
-    for form in found.forms:
+    for form in found.get("forms"):
         for library in set(form.libraries) | {e.library for e in form.events}:
             if library not in resources:
                 extra.setdefault(("table", form.table), []).append(
                     f"form {form.name!r} loads {library}, a script outside the solution"
                 )
-    for command in found.commands:
+    for command in found.get("commands"):
         for name in (command.library, command.icon):
             if name and name not in resources:
                 extra.setdefault(("table", command.table), []).append(
                     f"command {command.id} uses {name}, outside the solution"
                 )
-    known = {f.id for f in found.forms} | {v.id for v in found.views} | {r.id for r in found.roles}
-    for app in found.apps:
+    known = {c.id for kind in ("forms", "views", "roles") for c in found.get(kind)}
+    for app in found.get("apps"):
         missing = [str(i) for i in app.forms + app.views + app.roles if i not in known]
         if missing:
             extra[("app", app.unique_name)] = [
@@ -272,7 +270,7 @@ def _rendered_data_source(found: Collected, el: Element) -> bool:
     from ..render.cz_datasource import SOURCE_ID
 
     ours = str(el.get("EntityDataSourceId", "")).strip("{}").lower() == str(SOURCE_ID)
-    return ours and el.tag == "EntityDataSource" and any(t.virtual for t in found.tables)
+    return ours and el.tag == "EntityDataSource" and any(t.virtual for t in found.get("tables"))
 
 
 def _element_name(el: Element, index: int) -> str:

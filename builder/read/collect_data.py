@@ -5,8 +5,6 @@ Part of `read_collect`: fills the same `Collected`."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from typing import Any
 
 from ..model import RawPart
 from ..xmlio.exported import Element
@@ -25,10 +23,6 @@ from .records import (
     session_template,
     tab_template,
 )
-
-
-def sort_by(items: list[Any], key: Callable[[Any], Any]) -> tuple[Any, ...]:
-    return tuple(sorted(items, key=key))
 
 
 def ready(*parts: RawPart) -> tuple[Maker, ...]:
@@ -52,7 +46,7 @@ def collect_records(found: Collected, entries: Entries, sections: dict[str, Elem
                     (),
                 )
             )
-    found.environment_variables = sort_by(variables, lambda v: v.schema_name.lower())
+    found.put("environment_variables", variables)
     apis = []
     for path, row in rows_under(entries, "customapis"):
         folder = path.rsplit("/", 1)[0]
@@ -67,7 +61,7 @@ def collect_records(found: Collected, entries: Entries, sections: dict[str, Elem
                 (),
             )
         )
-    found.custom_apis = sort_by(apis, lambda a: a.unique_name.lower())
+    found.put("custom_apis", apis)
     _collect_multisession(found, entries, sections)
 
 
@@ -119,7 +113,7 @@ def _collect_multisession(found: Collected, entries: Entries, sections: dict[str
     for path, row in _rows(found, entries, "msdyn_channelproviders"):
         providers.append(channel_provider(row, solution))
         _alternate(found, "channel provider", row.key, [_file(found, entries, path)])
-    found.cif2_providers = sort_by(providers, lambda p: p.unique_name.lower())
+    found.put("cif2_providers", providers)
     parameters = _rows(found, entries, "msdyn_templateparameters")
     tabs = []
     for path, row in _rows(found, entries, "msdyn_applicationtabtemplates"):
@@ -128,14 +122,14 @@ def _collect_multisession(found: Collected, entries: Entries, sections: dict[str
         _alternate(
             found, "tab template", row.key, [_file(found, entries, p) for p in [path, *mine]]
         )
-    found.tab_templates = sort_by(tabs, lambda t: t.unique_name.lower())
+    found.put("tab_templates", tabs)
     links, link_parts = _set_rows(found, entries, sections, SETS[0])
     sessions = []
     for path, row in _rows(found, entries, "msdyn_sessiontemplates"):
         sessions.append(session_template(row, links, solution))
         makers = [_file(found, entries, path), *link_parts.get(row.key, [])]
         _alternate(found, "session template", row.key, makers)
-    found.session_templates = sort_by(sessions, lambda t: t.unique_name.lower())
+    found.put("session_templates", sessions)
     field_rows = {r.key: (p, r) for p, r in _rows(found, entries, "msdyn_notificationfields")}
     links, link_parts = _set_rows(found, entries, sections, SETS[1])
     notifications = []
@@ -145,7 +139,7 @@ def _collect_multisession(found: Collected, entries: Entries, sections: dict[str
         notifications.append(notification_template(row, fields, solution))
         makers = [_file(found, entries, p) for p in [path, *(field_rows[k][0] for k in mine)]]
         _alternate(found, "notification template", row.key, makers + link_parts.get(row.key, []))
-    found.notification_templates = sort_by(notifications, lambda t: t.unique_name.lower())
+    found.put("notification_templates", notifications)
     linked = {k for keys in links.values() for k in keys}
     for key, (path, _) in field_rows.items():  # a field no template shows
         if key not in linked:

@@ -3,11 +3,12 @@ raw parts kept as exported, and the names taken. Shared by `collect` and `collec
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import RawPart
+from ..model.kinds import BY_FIELD, sort_components
 from ..xmlio.exported import Element, Findings, raw_xml, slug
 
 Entries = dict[str, bytes]
@@ -19,26 +20,20 @@ FallbackArgs = tuple[str, str, tuple[Maker, ...], tuple[str, ...]]
 class Collected:
     solution: str
     findings: Findings
-    tables: Any = ()
-    global_choices: Any = ()
-    forms: Any = ()
-    views: Any = ()
-    roles: Any = ()
-    apps: Any = ()
-    commands: Any = ()
-    web_resources: Any = ()
-    custom_apis: Any = ()
-    environment_variables: Any = ()
-    cif2_providers: Any = ()
-    tab_templates: Any = ()
-    session_templates: Any = ()
-    notification_templates: Any = ()
-    raw_parts: Any = ()
+    # Project field -> the components of that kind found so far, in the kind's order
+    components: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     languages: Any = None  # the <Languages> element of customizations.xml
     fallbacks: list[FallbackArgs] = field(default_factory=list)
     raw: list[RawPart] = field(default_factory=list)
     used: set[str] = field(default_factory=set)  # zip entries read into the model
     names: set[tuple[str, str]] = field(default_factory=set)  # (section, file) taken
+
+    def put(self, kind: str, items: Iterable[Any]) -> None:
+        """The components of one kind (a `Project` field), sorted the way loading sorts them."""
+        self.components[kind] = sort_components(BY_FIELD[kind], items)
+
+    def get(self, kind: str) -> tuple[Any, ...]:
+        return self.components.get(kind, ())
 
     def keep_raw(self, section: str, path: str, content: bytes) -> RawPart:
         part = RawPart(path, content, section, self.solution)

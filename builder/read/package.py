@@ -14,10 +14,11 @@ from typing import Any
 from ..archive.safezip import read_zip
 from ..errors import BuildError
 from ..model import Cif1Provider, Project, Setting, Table
+from ..model.kinds import BY_FIELD, SOLUTION_FIELDS, sort_components
 from ..xmlio.exported import Element, kids, to_int
 from ..xmlio.safe import parse_xml
 from .pac import read_folder
-from .solution import SOLUTION_FIELDS, Fallback, SolutionRead, read_entries
+from .solution import Fallback, SolutionRead, read_entries
 
 Entries = dict[str, bytes]
 _SETTING_TYPES = ("String", "Integer", "Boolean", "Guid")
@@ -135,8 +136,8 @@ def with_config_data(project: Project, data: Entries) -> Project:
             settings += [_setting(r, table) for r in rows]
     return replace(
         project,
-        settings=tuple(sorted(settings, key=lambda s: s.name.lower())),
-        cif1_providers=tuple(sorted(providers, key=lambda p: p.name)),
+        settings=sort_components(BY_FIELD["settings"], settings),
+        cif1_providers=sort_components(BY_FIELD["cif1_providers"], providers),
     )
 
 

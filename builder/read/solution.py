@@ -14,7 +14,7 @@ as a `Fallback`, which `unpack` writes instead of the model's version.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -29,12 +29,6 @@ from .pac import folder_entries
 from .packaging import read_packaging
 
 Entries = dict[str, bytes]
-# The Project fields whose components name their solution (data records and the header not).
-SOLUTION_FIELDS = tuple(
-    f.name
-    for f in fields(Project)
-    if f.name not in ("version", "publisher", "solutions", "cif1_providers", "settings", "root")
-)
 
 
 @dataclass(frozen=True)
@@ -146,26 +140,12 @@ def _publisher(manifest: Element) -> Publisher:
 
 
 def _project(manifest: Element, solution: SolutionDef, found: Collected, label: str) -> Project:
-    if found.cif2_providers or found.session_templates and not found.tables:
+    if found.get("cif2_providers") or found.get("session_templates") and not found.get("tables"):
         solution = replace(solution, role="multisession")
     return Project(
         version=ctext(manifest, "Version"),
         publisher=_publisher(manifest),
         solutions=(solution,),
-        tables=found.tables,
-        global_choices=found.global_choices,
-        forms=found.forms,
-        views=found.views,
-        roles=found.roles,
-        apps=found.apps,
-        commands=found.commands,
-        web_resources=found.web_resources,
-        custom_apis=found.custom_apis,
-        environment_variables=found.environment_variables,
-        cif2_providers=found.cif2_providers,
-        tab_templates=found.tab_templates,
-        session_templates=found.session_templates,
-        notification_templates=found.notification_templates,
-        raw_parts=found.raw_parts,
         root=label,
+        **found.components,
     )

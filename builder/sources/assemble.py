@@ -6,57 +6,14 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
-from ..model import (
-    ApplicationTabTemplate,
-    AppModule,
-    Cif1Provider,
-    Cif2Provider,
-    Command,
-    CustomApi,
-    EnvironmentVariable,
-    Form,
-    GlobalChoice,
-    NotificationTemplate,
-    Project,
-    Publisher,
-    RawPart,
-    Role,
-    SessionTemplate,
-    Setting,
-    SolutionDef,
-    Src,
-    Table,
-    View,
-    WebResource,
-)
+from ..model import AppModule, Project, Publisher, SolutionDef, Src
+from ..model.kinds import BY_MODEL, Kind
 from .elements import Context
 from .ui import AppRefs
 
 Ids = dict[tuple[str, ...], uuid.UUID]
-
-# component class -> (Project field, identity key: two components with one key clash)
-COLLECTIONS: dict[type, tuple[str, Callable[[Any], tuple[str, ...]]]] = {
-    Table: ("tables", lambda t: (t.logical_name,)),
-    GlobalChoice: ("global_choices", lambda c: (c.name.lower(),)),
-    Form: ("forms", lambda f: (f.table, f.type, f.name)),
-    View: ("views", lambda v: (v.table, v.name)),
-    Role: ("roles", lambda r: (r.name,)),
-    AppModule: ("apps", lambda a: (a.unique_name.lower(),)),
-    Command: ("commands", lambda c: (c.id,)),
-    WebResource: ("web_resources", lambda w: (w.name.lower(),)),
-    CustomApi: ("custom_apis", lambda c: (c.unique_name.lower(),)),
-    EnvironmentVariable: ("environment_variables", lambda v: (v.schema_name.lower(),)),
-    Cif1Provider: ("cif1_providers", lambda p: (p.name,)),
-    Cif2Provider: ("cif2_providers", lambda p: (p.unique_name.lower(),)),
-    ApplicationTabTemplate: ("tab_templates", lambda t: (t.unique_name.lower(),)),
-    SessionTemplate: ("session_templates", lambda t: (t.unique_name.lower(),)),
-    NotificationTemplate: ("notification_templates", lambda t: (t.unique_name.lower(),)),
-    Setting: ("settings", lambda s: (s.name.lower(),)),
-    RawPart: ("raw_parts", lambda r: (r.solution, r.section, r.path)),
-}
 
 
 def assemble(
@@ -67,24 +24,23 @@ def assemble(
 ) -> Project:
     publisher, solutions, version = header
     refs = [p for p in parts if isinstance(p, AppRefs)]
-    fields = {name: _unique(items, key, ctx) for name, key, items in _grouped(parts)}
+    fields = {kind.field: _unique(items, kind, ctx) for kind, items in _grouped(parts)}
     _check_solutions(fields, {s.unique_name for s in solutions}, ctx)
     fields["apps"] = tuple(_resolve_app(a, refs, fields, ctx) for a in fields.get("apps", ()))
     return Project(version=version, publisher=publisher, solutions=solutions, root=root, **fields)
 
 
-def _grouped(parts: list[object]) -> list[tuple[str, Callable[[Any], tuple[str, ...]], list[Any]]]:
-    groups: dict[type, list[Any]] = defaultdict(list)
+def _grouped(parts: list[object]) -> list[tuple[Kind, list[Any]]]:
+    groups: dict[Kind, list[Any]] = defaultdict(list)
     for part in parts:
-        if type(part) in COLLECTIONS:
-            groups[type(part)].append(part)
-    return [(COLLECTIONS[kind][0], COLLECTIONS[kind][1], items) for kind, items in groups.items()]
+        if type(part) in BY_MODEL:
+            groups[BY_MODEL[type(part)]].append(part)
+    return list(groups.items())
 
 
-def _unique(
-    items: list[Any], key: Callable[[Any], tuple[str, ...]], ctx: Context
-) -> tuple[Any, ...]:
+def _unique(items: list[Any], kind: Kind, ctx: Context) -> tuple[Any, ...]:
     """Sorted by key (then declaring file), with every duplicate after the first reported."""
+    key = kind.key
     ordered = sorted(items, key=lambda i: (key(i), i.src.file, i.src.line))
     kept: list[Any] = []
     for item in ordered:

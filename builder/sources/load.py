@@ -1,7 +1,8 @@
 """`solution_src/` -> `Project`: the only reader of sources (format: docs/source-format.md).
 
 Every `*.xml` under the source root is one source file; its root element names its kind
-(`<table>`, `<form>`, ...) and the XSD `builder/schemas/<kind>.xsd` it must satisfy.
+(`<table>`, `<form>`, ...: `model.kinds`) and the XSD `builder/sources/schemas/<schema>.xsd`
+it must satisfy.
 Exceptions: payloads in subfolders of `webresources/`, and everything under `raw/`.
 Each file is parsed with `xmlsafe`, validated, then turned into model components; all
 problems of all files are collected, sorted and reported together.
@@ -18,6 +19,7 @@ from lxml import etree
 from ..errors import BuildError, Diagnostic, diagnostic
 from ..fsio import walk_files
 from ..model import Project, Publisher, SolutionDef, Src
+from ..model.kinds import BY_ROOT
 from ..xmlio.safe import read_xml
 from . import schema as load_xsd
 from .assemble import assemble
@@ -42,24 +44,25 @@ from .ui import parse_app, parse_command, parse_form, parse_views
 
 Parser = Callable[[Source, Context], list[object]]
 
-# root element -> (XSD name in builder/schemas, parser)
-KINDS: dict[str, tuple[str, Parser]] = {
-    "table": ("table", parse_table),
-    "global-choice": ("globalchoice", parse_global_choice),
-    "form": ("form", parse_form),
-    "views": ("views", parse_views),
-    "role": ("role", parse_role),
-    "app": ("app", parse_app),
-    "command": ("command", parse_command),
-    "custom-api": ("customapi", parse_custom_api),
-    "environment-variables": ("environmentvariables", parse_environment_variables),
-    "web-resources": ("webresources", parse_web_resources),
-    "cif1-provider": ("cif1provider", parse_cif1),
-    "cif2-provider": ("cif2provider", parse_cif2),
-    "tab-template": ("tabtemplate", parse_tab_template),
-    "session-template": ("sessiontemplate", parse_session_template),
-    "notification-template": ("notificationtemplate", parse_notification_template),
-    "settings": ("settings", parse_settings),
+# Project field -> the parser of that kind's source files (the root element that marks them,
+# and their schema, are the kind's `model.kinds.SourceFile`)
+PARSERS: dict[str, Parser] = {
+    "tables": parse_table,
+    "global_choices": parse_global_choice,
+    "forms": parse_form,
+    "views": parse_views,
+    "roles": parse_role,
+    "apps": parse_app,
+    "commands": parse_command,
+    "custom_apis": parse_custom_api,
+    "environment_variables": parse_environment_variables,
+    "web_resources": parse_web_resources,
+    "cif1_providers": parse_cif1,
+    "cif2_providers": parse_cif2,
+    "tab_templates": parse_tab_template,
+    "session_templates": parse_session_template,
+    "notification_templates": parse_notification_template,
+    "settings": parse_settings,
 }
 
 _VERSION = re.compile(r"\d{1,9}\.\d{1,9}\.\d{1,9}\.\d{1,9}", re.ASCII)  # not "１"
@@ -146,7 +149,7 @@ def _read(path: Path, file: str, ctx: Context) -> Source | None:
     except BuildError as error:
         ctx.diagnostics.extend(error.diagnostics)
         return None
-    kind = "project" if element.tag == "project" else KINDS.get(str(element.tag), ("", None))[0]
+    kind = "project" if element.tag == "project" else _schema(str(element.tag))
     if not kind:
         ctx.diagnostics.append(_unknown_root(element, file))
         return None
@@ -159,8 +162,14 @@ def _read(path: Path, file: str, ctx: Context) -> Source | None:
     return Source(file, path, repaired) if repaired is not None else None
 
 
+def _schema(root: str) -> str:
+    """The source schema of files with this root element ("" for none)."""
+    source = BY_ROOT[root].source if root in BY_ROOT else None
+    return source.schema if source else ""
+
+
 def _unknown_root(element: etree._Element, file: str) -> Diagnostic:
-    known = ", ".join(sorted(["project", *KINDS]))
+    known = ", ".join(sorted(["project", *BY_ROOT]))
     return diagnostic(
         "SRC001",
         f"unknown source kind <{element.tag}>",
@@ -172,7 +181,7 @@ def _unknown_root(element: etree._Element, file: str) -> Diagnostic:
 
 def _parse(source: Source, ctx: Context) -> list[object]:
     try:
-        return KINDS[str(source.root.tag)][1](source, ctx)
+        return PARSERS[BY_ROOT[str(source.root.tag)].field](source, ctx)
     except (ValueError, OverflowError) as exc:  # the XSD should have caught it: say where
         ctx.error(
             "SRC002",

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from builder.model.kinds import KINDS
 from builder.sources import schema as load_xsd
-from builder.sources.load import KINDS
 from builder.xmlio.safe import parse_xml
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "source-format.md"
 EXAMPLES = re.findall(r"```xml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
-KIND_OF = {"project": "project", **{root: kind for root, (kind, _) in KINDS.items()}}
+KIND_OF = {"project": "project", **{k.source.root: k.source.schema for k in KINDS if k.source}}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.split()[0].lstrip("<"))

@@ -1,0 +1,277 @@
+"""The component kinds a `Project` holds, each described once.
+
+One `Kind` per `Project` collection field, in the field's order: its model class, its
+identity key, the label reports give it, whether its components belong to one solution,
+how `solution_src/` declares it, and what removing one from an environment takes. Load,
+read, unpack, diff, validate and the docs (docs/source-format.md, checked by a test) take
+the list of kinds from `KINDS`; a new kind is one entry here beside its `Project` field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import (
+    ApplicationTabTemplate,
+    AppModule,
+    Cif1Provider,
+    Cif2Provider,
+    Command,
+    CustomApi,
+    EnvironmentVariable,
+    Form,
+    GlobalChoice,
+    NotificationTemplate,
+    RawPart,
+    Role,
+    SessionTemplate,
+    Setting,
+    SolutionPackaging,
+    Table,
+    View,
+    WebResource,
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """How `solution_src/` declares a kind: the root element of its files (which names the
+    source schema `builder/sources/schemas/<schema>.xsd`) and where `unpack` writes them."""
+
+    root: str  # <table>
+    schema: str  # table -> builder/sources/schemas/table.xsd
+    path: str  # tables/<logicalname>.xml (docs/source-format.md, "Layout")
+
+
+def _never(_: Any) -> bool:
+    return False
+
+
+def _always(_: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Kind:
+    field: str  # the Project field holding the components
+    model: type[Any]  # their class
+    label: str  # what `diff` and the messages call one
+    # The name key: what sources refer to a component by. Two components of one name key
+    # clash (declared twice when loaded); collections are sorted by it.
+    key: Callable[[Any], tuple[str, ...]]
+    name: Callable[[Any], str]  # the name a report shows for one
+    solution_aware: bool  # each component names the solution it belongs to
+    source: SourceFile | None  # None: not declared by its own source files
+    # Removing a component: only an upgrade takes it out (an update leaves it behind) ...
+    removal_needs_upgrade: bool = True
+    # ... and whether that loses data already in an environment or breaks its callers.
+    removal_breaks: Callable[[Any], bool] = _never
+    # Dataverse knows a component of this kind by its id (formid, savedqueryid, roleid): a
+    # rename keeps the component. Else its name key is its identity.
+    by_id: bool = False
+
+
+def _lower(name: str) -> tuple[str]:
+    return (name.lower(),)
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "tables",
+        Table,
+        "table",
+        key=lambda t: (t.logical_name,),
+        name=lambda t: t.logical_name,
+        solution_aware=True,
+        source=SourceFile("table", "table", "tables/<logicalname>.xml"),
+        # our table's rows, or our columns on a system table, are deleted with it
+        removal_breaks=lambda t: bool(t.columns) or not t.existing,
+    ),
+    Kind(
+        "global_choices",
+        GlobalChoice,
+        "global choice",
+        key=lambda c: _lower(c.name),
+        name=lambda c: c.name,
+        solution_aware=True,
+        source=SourceFile("global-choice", "globalchoice", "globalchoices/<name>.xml"),
+        removal_breaks=_always,
+    ),
+    Kind(
+        "forms",
+        Form,
+        "form",
+        key=lambda f: (f.table, f.type, f.name),
+        name=lambda f: f"{f.table}/{f.type}/{f.name}",
+        solution_aware=True,
+        source=SourceFile("form", "form", "forms/<table>/<slug>.xml"),
+        by_id=True,
+    ),
+    Kind(
+        "views",
+        View,
+        "view",
+        key=lambda v: (v.table, v.name),
+        name=lambda v: f"{v.table}/{v.name}",
+        solution_aware=True,
+        source=SourceFile("views", "views", "views/<table>.xml"),
+        by_id=True,
+    ),
+    Kind(
+        "roles",
+        Role,
+        "role",
+        key=lambda r: (r.name,),
+        name=lambda r: r.name,
+        solution_aware=True,
+        source=SourceFile("role", "role", "roles/<slug>.xml"),
+        by_id=True,
+    ),
+    Kind(
+        "apps",
+        AppModule,
+        "app",
+        key=lambda a: _lower(a.unique_name),
+        name=lambda a: a.unique_name,
+        solution_aware=True,
+        source=SourceFile("app", "app", "apps/<uniquename>.xml"),
+    ),
+    Kind(
+        "commands",
+        Command,
+        "command",
+        key=lambda c: (c.id,),
+        name=lambda c: c.id,
+        solution_aware=True,
+        source=SourceFile("command", "command", "commands/<slug>.xml"),
+    ),
+    Kind(
+        "web_resources",
+        WebResource,
+        "web resource",
+        key=lambda w: _lower(w.name),
+        name=lambda w: w.name,
+        solution_aware=True,
+        source=SourceFile("web-resources", "webresources", "webresources/webresources.xml"),
+    ),
+    Kind(
+        "custom_apis",
+        CustomApi,
+        "custom api",
+        key=lambda a: _lower(a.unique_name),
+        name=lambda a: a.unique_name,
+        solution_aware=True,
+        source=SourceFile("custom-api", "customapi", "customapis/<uniquename>.xml"),
+        removal_breaks=_always,  # every caller of the API fails
+    ),
+    Kind(
+        "environment_variables",
+        EnvironmentVariable,
+        "environment variable",
+        key=lambda v: _lower(v.schema_name),
+        name=lambda v: v.schema_name,
+        solution_aware=True,
+        source=SourceFile(
+            "environment-variables", "environmentvariables", "environmentvariables.xml"
+        ),
+    ),
+    Kind(
+        "cif1_providers",
+        Cif1Provider,
+        "channel provider (CIF 1.0)",
+        key=lambda p: (p.name,),
+        name=lambda p: p.name,
+        solution_aware=False,  # a configuration data record of the package
+        source=SourceFile("cif1-provider", "cif1provider", "channels/cif1.xml"),
+    ),
+    Kind(
+        "cif2_providers",
+        Cif2Provider,
+        "channel provider (CIF 2.0)",
+        key=lambda p: _lower(p.unique_name),
+        name=lambda p: p.unique_name,
+        solution_aware=True,
+        source=SourceFile("cif2-provider", "cif2provider", "channels/cif2.xml"),
+    ),
+    Kind(
+        "tab_templates",
+        ApplicationTabTemplate,
+        "tab template",
+        key=lambda t: _lower(t.unique_name),
+        name=lambda t: t.unique_name,
+        solution_aware=True,
+        source=SourceFile("tab-template", "tabtemplate", "multisession/<uniquename>.xml"),
+    ),
+    Kind(
+        "session_templates",
+        SessionTemplate,
+        "session template",
+        key=lambda t: _lower(t.unique_name),
+        name=lambda t: t.unique_name,
+        solution_aware=True,
+        source=SourceFile("session-template", "sessiontemplate", "multisession/<uniquename>.xml"),
+    ),
+    Kind(
+        "notification_templates",
+        NotificationTemplate,
+        "notification template",
+        key=lambda t: _lower(t.unique_name),
+        name=lambda t: t.unique_name,
+        solution_aware=True,
+        source=SourceFile(
+            "notification-template", "notificationtemplate", "multisession/<uniquename>.xml"
+        ),
+    ),
+    Kind(
+        "settings",
+        Setting,
+        "setting",
+        key=lambda s: _lower(s.name),
+        name=lambda s: s.name,
+        solution_aware=False,  # default enreach_setting rows: configuration data
+        source=SourceFile("settings", "settings", "settings/<category>.xml"),
+        removal_needs_upgrade=False,  # the import leaves the row in place
+    ),
+    Kind(
+        "raw_parts",
+        RawPart,
+        "kept-as-is part",
+        key=lambda r: (r.solution, r.section, r.path),
+        name=lambda r: r.path,
+        solution_aware=True,
+        source=None,  # raw/<Solution>/entries/... and raw/<Solution>/sections/..., verbatim
+    ),
+    Kind(
+        "packaging",
+        SolutionPackaging,
+        "solution packaging",
+        key=lambda p: (p.solution,),
+        name=lambda p: p.solution,
+        solution_aware=True,
+        source=None,  # read from zips only; sources derive it when built
+        removal_needs_upgrade=False,
+    ),
+)
+
+BY_FIELD: dict[str, Kind] = {k.field: k for k in KINDS}
+BY_MODEL: dict[type[Any], Kind] = {k.model: k for k in KINDS}
+BY_ROOT: dict[str, Kind] = {k.source.root: k for k in KINDS if k.source}
+SOLUTION_FIELDS: tuple[str, ...] = tuple(k.field for k in KINDS if k.solution_aware)
+
+
+def kind_of(item: Any) -> Kind:
+    return BY_MODEL[type(item)]
+
+
+def identity(component: Any) -> tuple[str, ...]:
+    """What makes a component itself (the same one on both sides of a diff): its id for the
+    kinds Dataverse knows by id, else its name key."""
+    kind = kind_of(component)
+    return (str(component.id),) if kind.by_id else kind.key(component)
+
+
+def sort_components(kind: Kind, items: Any) -> tuple[Any, ...]:
+    """`items` in the kind's order (by identity key): the order every stage keeps."""
+    return tuple(sorted(items, key=kind.key))
