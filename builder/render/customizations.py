@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from ..errors import BuildError
 from ..model import GlobalChoice, Project, RawPart, Role
-from . import templating, xmlwrite
+from . import templating, xmlentity, xmlwrite
 from .cz_apps import AppVM, app_model
 from .cz_attributes import OptionSetVM, OptionVM
 from .cz_common import OUR_VERSION, ManagedPolicy, ProjectIndex, fail
@@ -101,9 +101,11 @@ def environment() -> jinja2.Environment:
     env.globals = {
         **env.globals,
         "lang": LCID,
-        "attributes_xml": xmlwrite.attributes_xml,
         "optionset_xml": xmlwrite.optionset_xml,
         "labels_xml": xmlwrite.labels_xml,
+        "entity_xml": xmlentity.entity_xml,
+        "relationship_xml": xmlentity.relationship_xml,
+        "empty_ribbon_body_xml": xmlentity.empty_ribbon_body_xml,
     }
     return env
 

@@ -189,11 +189,3 @@ def attribute(out: list[str], pad: str, a: AttrVM) -> None:
     labels(out, p, "displaynames", "displayname", a.display_name)
     labels(out, p, "Descriptions", "Description", a.description)
     out.append(f"{pad}</attribute>")
-
-
-def attributes_xml(attributes: tuple[AttrVM, ...], width: int) -> Markup:
-    """Every `<attribute>` of a table, each line indented by `width`, one per line."""
-    out: list[str] = []
-    for a in attributes:
-        attribute(out, " " * width, a)
-    return Markup("\n".join(out))
