@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -37,6 +39,7 @@ from .cz_relationships import RelationshipVM, lookup_relationships, system_relat
 from .cz_webresources import WebResourceVM, web_resource_model
 from .multisession import intersect_sets
 from .templating import LCID, braced
+from .xmlwrite import bit, esc
 
 # Top-level sections in the schema's order, and whether they are written when empty.
 SECTIONS: tuple[tuple[str, bool], ...] = (
@@ -98,15 +101,7 @@ def environment() -> jinja2.Environment:
     An overlay with copied dicts, so the shared environment is left as it is."""
     env = templating.environment().overlay()
     env.filters = {**env.filters, "indent": indent}
-    env.globals = {
-        **env.globals,
-        "lang": LCID,
-        "optionset_xml": xmlwrite.optionset_xml,
-        "labels_xml": xmlwrite.labels_xml,
-        "entity_xml": xmlentity.entity_xml,
-        "relationship_xml": xmlentity.relationship_xml,
-        "empty_ribbon_body_xml": xmlentity.empty_ribbon_body_xml,
-    }
+    env.globals = {**env.globals, "lang": LCID, "labels_xml": xmlwrite.labels_xml}
     return env
 
 
@@ -233,7 +228,163 @@ def build_document(project: Project, solution: str, managed: bool) -> Document:
 
 
 def render_customizations(project: Project, solution: str, managed: bool) -> bytes:
-    """customizations.xml of `solution` (UTF-8, `\\n` line ends, identical for identical input)."""
-    document = build_document(project, solution, managed)
-    template = environment().get_template("customizations/customizations.xml.j2")
-    return template.render(doc=document).encode("utf-8")
+    """customizations.xml of `solution` (UTF-8, `\\n` line ends, identical for identical input).
+
+    The frame and the sections are written here in Python, each line once at its final
+    indentation (the entities make nearly all of a large file: render/xmlentity.py); app
+    modules and site maps stay jinja2 macros (templates/customizations/apps.xml.j2)."""
+    doc = build_document(project, solution, managed)
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<ImportExportXml xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+    ]
+    for name in doc.sections():
+        lines: list[str] = []
+        _SECTION_WRITERS.get(name, _plain)(lines, name, doc)
+        if name == "Languages" and doc.intersect_sets:  # the N:N sets, written before it
+            lines[0] = "".join(doc.intersect_sets) + lines[0]
+        out += lines
+    out.append("</ImportExportXml>\n")
+    return "\n".join(out).encode("utf-8")
+
+
+# Each section at indentation 2: `<Name>`, its items, the raw parts of the section verbatim
+# (not re-indented), `</Name>`; `<Name />` when it has neither.
+
+
+def _frame(out: list[str], name: str, doc: Document, items: Sequence[str]) -> None:
+    raw = doc.raw.get(name)
+    if not items and raw is None:
+        out.append(f"  <{name} />")
+        return
+    out.append(f"  <{name}>")
+    out += items
+    if raw is not None:
+        out.append("\n".join(raw))
+    out.append(f"  </{name}>")
+
+
+def _plain(out: list[str], name: str, doc: Document) -> None:
+    _frame(out, name, doc, [])
+
+
+def _entities(out: list[str], name: str, doc: Document) -> None:
+    items: list[str] = []
+    for e in doc.entities:
+        xmlentity.entity(items, "    ", e)
+    _frame(out, name, doc, items)
+
+
+def _relationship_section(out: list[str], name: str, doc: Document) -> None:
+    items: list[str] = []
+    for r in doc.relationships:
+        xmlentity.relationship(items, "    ", r)
+    _frame(out, name, doc, items)
+
+
+def _ribbon(out: list[str], name: str, doc: Document) -> None:
+    """The solution-level RibbonDiffXml: raw when the solution carries one, else empty."""
+    _frame(out, name, doc, [] if name in doc.raw else [xmlentity.empty_ribbon_body(4)])
+
+
+def _roles(out: list[str], name: str, doc: Document) -> None:
+    items: list[str] = []
+    for role in doc.roles:
+        items += [
+            f'    <Role id="{esc(role.id)}" name="{esc(role.name)}">',
+            "      <IsCustomizable>1</IsCustomizable>",
+            f"      <IntroducedVersion>{esc(doc.version)}</IntroducedVersion>",
+            "      <RolePrivileges>",
+        ]
+        items += [
+            f'        <RolePrivilege name="{esc(n)}" level="{esc(level)}" />'
+            for n, level in role.privileges
+        ]
+        items += ["      </RolePrivileges>", "    </Role>"]
+    _frame(out, name, doc, items)
+
+
+def _optionsets(out: list[str], name: str, doc: Document) -> None:
+    items: list[str] = []
+    for os in doc.optionsets:
+        # the display name as the template wrote it: not escaped (a name with & < " would
+        # not be well-formed; kept byte for byte, see the issue 13 note)
+        xmlwrite.optionset(items, "    ", os, f' localizedName="{os.display_name}"')
+    _frame(out, name, doc, items)
+
+
+def _web_resources(out: list[str], name: str, doc: Document) -> None:
+    items: list[str] = []
+    for w in doc.web_resources:
+        items += [
+            "    <WebResource>",
+            f"      <WebResourceId>{esc(w.id)}</WebResourceId>",
+            f"      <Name>{esc(w.name)}</Name>",
+            f"      <DisplayName>{esc(w.display_name)}</DisplayName>",
+        ]
+        if w.description:
+            items.append(f"      <Description>{esc(w.description)}</Description>")
+        items += [
+            f"      <WebResourceType>{esc(w.type_code)}</WebResourceType>",
+            f"      <IntroducedVersion>{esc(w.version)}</IntroducedVersion>",
+            "      <IsEnabledForMobileClient>0</IsEnabledForMobileClient>",
+            "      <IsAvailableForMobileOffline>0</IsAvailableForMobileOffline>",
+            f"      <IsCustomizable>{bit(w.customizable)}</IsCustomizable>",
+            "      <CanBeDeleted>1</CanBeDeleted>",
+            "      <IsHidden>0</IsHidden>",
+            f"      <FileName>{esc(w.file_name)}</FileName>",
+            "    </WebResource>",
+        ]
+    _frame(out, name, doc, items)
+
+
+def _app_macros(doc: Document) -> list[Any]:
+    """apps.xml.j2's macros, loaded only for a solution with apps."""
+    return [environment().get_template("customizations/apps.xml.j2").module] if doc.apps else []
+
+
+def _site_maps(out: list[str], name: str, doc: Document) -> None:
+    items = [indent(m.sitemap(app), 4, True) for m in _app_macros(doc) for app in doc.apps]
+    _frame(out, name, doc, items)
+
+
+def _app_modules(out: list[str], name: str, doc: Document) -> None:
+    items = [
+        indent(m.appmodule(app, doc.version), 4, True) for m in _app_macros(doc) for app in doc.apps
+    ]
+    _frame(out, name, doc, items)
+
+
+def _data_sources(out: list[str], name: str, doc: Document) -> None:
+    items: list[str] = []
+    for d in doc.data_sources:
+        items += [
+            f'    <EntityDataSource EntityDataSourceId="{esc(d.id)}">',
+            f"      <Name>{esc(d.name)}</Name>",
+            f"      <ConnectionDefinition>{esc(d.connection)}</ConnectionDefinition>",
+            f"      <EntityDataProviderId>{esc(d.provider_id)}</EntityDataProviderId>",
+            "      <IsCustomizable>1</IsCustomizable>",
+            "    </EntityDataSource>",
+        ]
+    _frame(out, name, doc, items)
+
+
+def _languages(out: list[str], name: str, doc: Document) -> None:
+    out += ["  <Languages>", f"    <Language>{LCID}</Language>"]
+    if name in doc.raw:
+        out.append("\n".join(doc.raw[name]))
+    out.append("  </Languages>")
+
+
+_SECTION_WRITERS: dict[str, Callable[[list[str], str, Document], None]] = {
+    "Entities": _entities,
+    "Roles": _roles,
+    "RibbonDiffXml": _ribbon,
+    "EntityRelationships": _relationship_section,
+    "optionsets": _optionsets,
+    "WebResources": _web_resources,
+    "AppModuleSiteMaps": _site_maps,
+    "AppModules": _app_modules,
+    "EntityDataSources": _data_sources,
+    "Languages": _languages,
+}

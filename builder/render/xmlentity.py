@@ -11,8 +11,6 @@ the real exports; what each element means is said where its view model is built
 
 from __future__ import annotations
 
-from markupsafe import Markup
-
 from .cz_entities import EntityVM
 from .cz_forms import CellVM, FormVM, TabVM
 from .cz_relationships import RelationshipVM
@@ -24,19 +22,6 @@ from .xmlwrite import LANG, attribute, bit, esc, labels
 def lower(value: bool) -> str:
     """A boolean as the templates' `|lower` wrote it."""
     return "true" if value else "false"
-
-
-def entity_xml(e: EntityVM, width: int) -> Markup:
-    """One `<Entity>`, each line indented by `width`."""
-    out: list[str] = []
-    entity(out, " " * width, e)
-    return Markup("\n".join(out))
-
-
-def relationship_xml(r: RelationshipVM, width: int) -> Markup:
-    out: list[str] = []
-    relationship(out, " " * width, r)
-    return Markup("\n".join(out))
 
 
 def entity(out: list[str], pad: str, e: EntityVM) -> None:
@@ -210,10 +195,10 @@ _EMPTY_RIBBON_BODY = (
 )
 
 
-def empty_ribbon_body_xml(width: int) -> Markup:
+def empty_ribbon_body(width: int) -> str:
     """The body of a `RibbonDiffXml` that changes nothing, each line indented by `width`."""
     pad = " " * width
-    return Markup("\n".join(pad + line for line in _EMPTY_RIBBON_BODY))
+    return "\n".join(pad + line for line in _EMPTY_RIBBON_BODY)
 
 
 def ribbon(out: list[str], pad: str, commands: tuple[CommandVM, ...]) -> None:

@@ -11,11 +11,12 @@ at the indentation it is asked for, escaping each value once exactly as the temp
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from markupsafe import Markup
 
-from .cz_attributes import AttrVM, OptionSetVM
+from .cz_attributes import AttrVM, OptionSetVM, shared_columns
 
 LANG = 1033
 _SPECIAL = re.compile("[&<>\"'\r\n]")
@@ -24,11 +25,12 @@ _SPECIAL = re.compile("[&<>\"'\r\n]")
 def esc(value: Any) -> str:
     """A value as the templates write it: XML-escaped the way markupsafe escapes, with
     line breaks as character references (templating.keep_line_breaks)."""
-    if type(value) is int:
+    if type(value) is str:
+        text = value
+    elif type(value) is int or isinstance(value, Markup):  # Markup: already safe
         return str(value)
-    if isinstance(value, Markup):  # already safe: the templates do not escape it again
-        return str(value)
-    text = str(value)
+    else:
+        text = str(value)
     if _SPECIAL.search(text) is None:
         return text
     text = (
@@ -98,17 +100,32 @@ def optionset(out: list[str], pad: str, os: OptionSetVM, attrs: str = "") -> Non
     out.append(f"{pad}</optionset>")
 
 
-def optionset_xml(os: OptionSetVM, attrs: str = "", width: int = 0) -> Markup:
-    out: list[str] = []
-    optionset(out, " " * width, os, str(attrs))
-    return Markup("\n".join(out))
-
-
 # (element, AttrVM field) written only when the field is set, in the exports' order
 _OPTIONAL = (("Format", "format"), ("MaxLength", "max_length"), ("Length", "length"))
 
 
 def attribute(out: list[str], pad: str, a: AttrVM) -> None:
+    """One `<attribute>`; a shared system column's text is written once per indentation."""
+    shared = _shared_text(pad).get(id(a))
+    if shared is not None and shared[0] is a:
+        out.append(shared[1])
+    else:
+        _attribute(out, pad, a)
+
+
+@cache
+def _shared_text(pad: str) -> dict[int, tuple[AttrVM, str]]:
+    """The text of each shared system column (cz_attributes.shared_columns: made once, so
+    alive as long as this cache), by the column's identity."""
+    texts = {}
+    for a in shared_columns():
+        out: list[str] = []
+        _attribute(out, pad, a)
+        texts[id(a)] = (a, "\n".join(out))
+    return texts
+
+
+def _attribute(out: list[str], pad: str, a: AttrVM) -> None:
     p = pad + "  "
     name = esc(a.name)
     out += [
