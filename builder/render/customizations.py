@@ -4,8 +4,9 @@ one solution, valid against Microsoft's 9.0 CustomizationsSolution.xsd.
 Sections follow the schema's sequence; unused ones are written empty (`<Roles />`) as
 exports do, except `AppModules`, which the schema requires to hold at least one app, and
 sections only raw parts use. `RawPart`s with a `section` are appended verbatim at the end
-of that section. The view models come from the `cz_*` modules; the templates under
-`templates/customizations/` only lay them out.
+of that section. The view models come from the `cz_*` modules; plain Python writers lay
+them out (here, xmlentity.py and xmlwrite.py: one line at a time, at its final
+indentation), except app modules and site maps (templates/customizations/apps.xml.j2).
 
 Elements newer than the 9.0 schema that exports carry are deliberately not written (the
 platform defaults them on import): attribute IsSearchable/IsFilterable/IsRetrievable/
