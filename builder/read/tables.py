@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from ..model import (
     AlternateKey,
     ChoiceOption,
@@ -121,8 +123,15 @@ def attributes(entity: Element) -> list[Element]:
     return kids(child(entity_info(entity), "attributes"), "attribute")
 
 
+# An attribute's type, and the money columns' names: one XPath each (libxml2's own loop
+# over the children, where a Python loop would make a proxy object per child).
+_PRIMARY_KEYS = etree.XPath("attribute[normalize-space(Type[1])='primarykey']")
+_MONEY = etree.XPath("attribute[normalize-space(Type[1])='money']")
+
+
 def is_new_table(entity: Element) -> bool:
-    return any(ctext(a, "Type") == "primarykey" for a in attributes(entity))
+    attrs = child(entity_info(entity), "attributes")
+    return attrs is not None and bool(_PRIMARY_KEYS(attrs))
 
 
 def entity_schema_name(entity: Element) -> str:
@@ -137,7 +146,7 @@ def read_table(entity: Element, lookups: list[Lookup], solution: str) -> TableRe
     found = TableRead(Table(schema, "", solution=solution))
     if info is not None and info.get("unmodified") == "1":
         found.reasons.append("an unmodified table shell")
-    columns, status = _columns(found, attributes(entity), schema.lower(), new, lookups)
+    columns, status = _columns(found, entity, schema.lower(), new, lookups)
     found.table = Table(
         schema_name=schema,
         display_name=localized(info, "LocalizedNames", "LocalizedName") or _shell_name(entity),
@@ -230,23 +239,23 @@ def _keys(info: Element | None) -> tuple[AlternateKey, ...]:
 
 
 def _columns(
-    found: TableRead, entity_attrs: list[Element], table: str, new: bool, lookups: list[Lookup]
+    found: TableRead, entity: Element, table: str, new: bool, lookups: list[Lookup]
 ) -> tuple[list[Column], tuple[StatusReason, ...]]:
+    attrs = child(entity_info(entity), "attributes")
     money = {
         ctext(a, "Name").lower() or ctext(a, "LogicalName")
-        for a in entity_attrs
-        if ctext(a, "Type") == "money"
+        for a in (_MONEY(attrs) if attrs is not None else ())
     }
     columns: list[Column] = []
     status: tuple[StatusReason, ...] = ()
-    for attr in entity_attrs:
+    for attr in kids(attrs, "attribute"):
         name = (attr.get("PhysicalName") or ctext(attr, "LogicalName")).lower()
         if name == "statuscode":
             status = _status_reasons(attr, new)
-        elif ctext(attr, "CalculationOf").lower() in money:
+        elif money and ctext(attr, "CalculationOf").lower() in money:
             continue  # the base-currency twin of a money column: the render adds it
         elif not cbool(attr, "IsCustomField"):
-            _system_column(found, name, new, ctext(attr, "Type"))
+            _system_column(found, name, new, attr)
         else:
             column = read_column(attr, table, lookups, found.reasons)
             if column is not None:
@@ -254,10 +263,10 @@ def _columns(
     return columns, status
 
 
-def _system_column(found: TableRead, name: str, new: bool, kind: str) -> None:
+def _system_column(found: TableRead, name: str, new: bool, attr: Element) -> None:
     if not new:
         found.reasons.append(f"changes to the system column {name}")
-    elif name not in SYSTEM_COLUMNS and kind != "primarykey":
+    elif name not in SYSTEM_COLUMNS and ctext(attr, "Type") != "primarykey":
         found.reasons.append(f"the system column {name}")
 
 
