@@ -138,12 +138,19 @@ def _api(a: CustomApi) -> CustomApi:
 
 # --- what two sides can both show -----------------------------------------------------------
 
+ZIP_BLIND_FACTS = (
+    "role descriptions, the virtual table's data provider and URL variable, system tables' "
+    "plural names and flags, template parameter descriptions, the parameters a notification "
+    "template declares"
+)
 ZIP_BLIND_NOTE = (
-    "not compared because a built solution does not carry them: role descriptions, the "
-    "virtual table's data provider and URL variable, system tables' plural names and flags, "
-    "template parameter descriptions, the parameters a notification template declares; "
+    f"not compared because a built solution does not carry them: {ZIP_BLIND_FACTS}; "
     "nor root components, missing dependencies, languages and content types, which sources "
     "derive when built (compare two zips for those)"
+)
+UNPACKED_NOTE = (
+    "not compared because {side} was unpacked from a built solution (project.xml "
+    f'unpacked="true"), which does not carry them: {ZIP_BLIND_FACTS}'
 )
 
 
@@ -211,6 +218,11 @@ def comparable(
         else:
             new = derived_names_from(new, old)
         notes.append(ZIP_BLIND_NOTE)
+    elif old.unpacked or new.unpacked:
+        # sources unpack wrote from a zip lack what the zip lacked: blind both sides to it
+        old, new = blind_to_zip(old), blind_to_zip(new)
+        side = " and ".join(p.root or "a side" for p in (old, new) if p.unpacked)
+        notes.append(UNPACKED_NOTE.format(side=side))
     return old, new, notes
 
 

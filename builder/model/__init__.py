@@ -707,6 +707,8 @@ class Project:
     raw_parts: tuple[RawPart, ...] = ()
     packaging: tuple[SolutionPackaging, ...] = ()  # read from zips only
     root: str = field(default="", compare=False)  # source folder (for messages only)
+    # sources unpack wrote from a built solution: they lack what no zip carries (diff/scope)
+    unpacked: bool = field(default=False, compare=False)
 
     def table(self, logical_name: str) -> Table | None:
         return next((t for t in self.tables if t.logical_name == logical_name), None)

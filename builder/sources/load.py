@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -31,7 +32,7 @@ from .channels import (
     parse_settings,
     parse_tab_template,
 )
-from .elements import Context, Source, children, src, text
+from .elements import Context, Source, children, flag, src, text
 from .raw import load_raw
 from .security import (
     parse_custom_api,
@@ -99,6 +100,8 @@ def collect_project(
     parts = [p for s in sources if s.root.tag != "project" for p in _parse(s, ctx)]
     parts += load_raw(root, ctx)
     project = assemble(header, parts, str(root), ctx) if header else None
+    if project is not None and _unpacked(sources):
+        project = replace(project, unpacked=True)
     findings = sorted(ctx.diagnostics)
     if any(d.severity == "error" for d in findings) and not (lenient and ctx.complete):
         return None, findings
@@ -206,6 +209,11 @@ def _header(sources: list[Source], version: str | None, ctx: Context) -> Header 
     ctx.default_solution = text(base[0], "unique-name") if base else ""
     checked = _version(version, text(el, "version"), source, ctx)
     return (_publisher(source), _solutions(source), checked) if checked else None
+
+
+def _unpacked(sources: list[Source]) -> bool:
+    """project.xml says unpack wrote the tree from a built solution."""
+    return any(flag(s.root, "unpacked") for s in sources if s.root.tag == "project")
 
 
 def _project_count_error(found: list[Source], ctx: Context) -> None:

@@ -87,7 +87,13 @@ def _manifest(root: str) -> str:
 
 
 def project_file(p: Project) -> Element:
-    root = element("project", [("version", four_part(p.version, _manifest(p.root)))])
+    root = element(
+        "project",
+        [
+            ("version", four_part(p.version, _manifest(p.root))),
+            ("unpacked", non_default(p.unpacked, False)),
+        ],
+    )
     pub = p.publisher
     element(
         "publisher",

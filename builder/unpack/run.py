@@ -125,7 +125,9 @@ def _candidate(
     sources would not load is demoted too."""
     while True:
         demoted = demoted | _dependents(read.project, demoted)
-        project = without(read.project, [alternates[k] for k in sorted(demoted) if k in alternates])
+        kept = [alternates[k] for k in sorted(demoted) if k in alternates]
+        # marked, so diff leaves out what the built solution could not carry (diff/scope.py)
+        project = replace(without(read.project, kept), unpacked=True)
         units = source_units(project)
         failed = {
             u.key for u in units if u.key in alternates and u.key not in demoted and problems(u)

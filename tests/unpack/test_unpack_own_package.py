@@ -1,11 +1,12 @@
 """Issue 10 item 7: our own package unpacks into sources without warnings, with nothing kept
 as exported (the virtual table and the app that shows it included), and those sources
-validate, rebuild the same zips and differ from solution_src only in what no built zip
-carries."""
+validate, rebuild the same zips and do not differ from solution_src: the tree says it was
+unpacked, so diff leaves out what no built zip carries."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,13 +68,20 @@ def test_the_unpacked_tree_rebuilds_the_same_zips(
 
 
 def test_the_unpacked_tree_differs_from_the_sources_only_in_what_no_zip_carries(
-    unpacked: tuple[Path, Path, str],
+    unpacked: tuple[Path, Path, str], tmp_path: Path
 ) -> None:
     package, tree, _ = unpacked
     against_zip = run_cli("diff", str(tree), str(package))
     assert against_zip.exit_code == 0, against_zip.output
     assert "No differences." in against_zip.stdout
-    result = run_cli("diff", str(SOURCES), str(tree), "--json")
+    # without unpack's mark the tree shows exactly what no zip carries as changes
+    plain = tmp_path / "plain"
+    shutil.copytree(tree, plain)
+    header = (plain / "project.xml").read_text(encoding="utf-8")
+    assert ' unpacked="true"' in header
+    (plain / "project.xml").write_text(header.replace(' unpacked="true"', ""), encoding="utf-8")
+    result = run_cli("diff", str(SOURCES), str(plain), "--json")
+    assert result.exit_code == 1, result.output
     changes = json.loads(result.stdout)["changes"]
     found = {
         (c["kind"], c["name"], c["detail"] if c["kind"] == "table" else c["detail"].split()[0])
@@ -82,3 +90,24 @@ def test_the_unpacked_tree_differs_from_the_sources_only_in_what_no_zip_carries(
     assert found == NOT_IN_ANY_ZIP
     assert len(changes) == len(NOT_IN_ANY_ZIP)
     assert all(c["action"] == "changed" for c in changes)
+
+
+@pytest.mark.parametrize("order", ["sources-first", "tree-first"])
+def test_the_sources_and_their_unpacked_package_do_not_differ(
+    unpacked: tuple[Path, Path, str], order: str
+) -> None:
+    """Issue 10 item 7: the tree unpack marks as made from a zip is compared as a zip side
+    is, so nothing a zip cannot carry shows as a change, and the note says what was left out."""
+    _, tree, _ = unpacked
+    sides = [str(SOURCES), str(tree)]
+    if order == "tree-first":
+        sides.reverse()
+    text = run_cli("diff", *sides)
+    assert text.exit_code == 0, text.output
+    assert "No differences." in text.stdout
+    assert f'{tree} was unpacked from a built solution (project.xml unpacked="true")' in text.stdout
+    result = run_cli("diff", *sides, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["changes"] == []
+    assert any("role descriptions" in n and "unpacked" in n for n in report["notes"])
