@@ -24,7 +24,9 @@ def assemble(
 ) -> Project:
     publisher, solutions, version = header
     refs = [p for p in parts if isinstance(p, AppRefs)]
-    fields = {kind.field: _unique(items, kind, ctx) for kind, items in _grouped(parts)}
+    fields: dict[str, Any] = {
+        kind.field: _unique(items, kind, ctx) for kind, items in _grouped(parts)
+    }
     _check_solutions(fields, {s.unique_name for s in solutions}, ctx)
     fields["apps"] = tuple(_resolve_app(a, refs, fields, ctx) for a in fields.get("apps", ()))
     return Project(version=version, publisher=publisher, solutions=solutions, root=root, **fields)
