@@ -16,6 +16,7 @@ from ..configure.config import load_config
 from ..deploy import clock as clocks
 from ..deploy.apply import Outcome
 from ..deploy.auth import KINDS, TokenProvider, choose_auth
+from ..deploy.checks import Finding
 from ..deploy.doctor import Report, diagnose
 from ..deploy.package import PackageSolution
 from ..deploy.plan import SCENARIOS
@@ -121,14 +122,7 @@ def as_dict(
     """The doctor report: deploy's JSON shape (envelope), with one entry per solution of the
     package and every check."""
     findings = report.findings if report else ()
-    diagnostics = [
-        *failures,
-        *(
-            diagnostic(f.code, f"{f.name}: {f.detail()}", file="doctor", hint=f.instruction)
-            for f in findings
-            if not f.ok
-        ),
-    ]
+    diagnostics = [*failures, *(failed_check(f) for f in findings if not f.ok)]
     out = envelope(run, exit_code, diagnostics)
     installed = {str(s["uniquename"]).lower(): s for s in (report.solutions if report else ())}
     out |= {
@@ -159,11 +153,26 @@ def _solution(solution: PackageSolution, installed: dict[str, Any] | None) -> di
     }
 
 
+def failed_check(finding: Finding, cap: int | None = None) -> Diagnostic:
+    """A failing check as the report's diagnostic: an error, since it fails doctor (exit 1).
+    The text output says the same severity and code (`cap`: users named there)."""
+    return diagnostic(
+        finding.code,
+        f"{finding.name}: {finding.detail(cap)}",
+        file="doctor",
+        hint=finding.instruction,
+    )
+
+
 def human_lines(report: Report) -> list[str]:
     lines = [f"{report.environment} (scenario {report.scenario})"]
     for f in report.findings:
-        lines.append(f"{'ok' if f.ok else 'warning'}: {f.name}: {f.detail(NAMES_SHOWN)}")
-        if not f.ok and f.instruction:
+        if f.ok:
+            lines.append(f"ok: {f.name}: {f.detail(NAMES_SHOWN)}")
+            continue
+        shown = failed_check(f, NAMES_SHOWN)
+        lines.append(f"{shown.severity} {shown.code}: {shown.message}")
+        if f.instruction:
             lines.append(f"  {f.instruction}")
     failed = sum(not f.ok for f in report.findings)
     lines.append(

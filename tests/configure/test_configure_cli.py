@@ -257,7 +257,7 @@ def test_configure_then_doctor_is_green(fake, tmp_path, clock) -> None:
     before = invoke(doctor)
     assert before.exit_code == 1, before.stdout
     assert (
-        "warning: click-to-dial: 2 change(s) to make: update form contact/Contact, update "
+        "error DEP080: click-to-dial: 2 change(s) to make: update form contact/Contact, update "
         "form account/Account"
     ) in before.stdout
     assert "run voicepkg configure --config" in before.stdout

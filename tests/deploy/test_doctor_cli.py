@@ -87,18 +87,38 @@ def test_missing_application_user_fails_with_guide_1_4(fake, tmp_path, clock) ->
     package = healthy(fake, tmp_path)
     fake.users = [u for u in fake.users if u["fullname"] != "Voice back end"]
     out = failing(doctor(fake, package))
-    assert "warning: application user" in out and "Guide 1.4" in out
+    assert "error DEP080: application user" in out and "Guide 1.4" in out
 
 
 def test_empty_default_assignee_fails_with_guide_1_5_3(fake, tmp_path, clock) -> None:
     package = healthy(fake, tmp_path)
     fake.settings()["DefaultCrmAssignee"]["enreach_value"] = ""
     out = failing(doctor(fake, package))
-    assert "warning: DefaultCrmAssignee" in out and "Guide 1.5.3" in out
+    assert "error DV143: DefaultCrmAssignee" in out and "Guide 1.5.3" in out
     data = report(doctor(fake, package, "--json"))
     assert data["exit_code"] == 1
     assert [(d["code"], d["severity"]) for d in data["diagnostics"]] == [("DV143", "error")]
     assert "Guide 1.5.3" in data["diagnostics"][0]["hint"]
+
+
+def test_text_and_json_give_each_failing_check_the_same_severity_and_code(
+    fake, tmp_path, clock
+) -> None:
+    """Issue 10: the text said "warning" for a check its JSON called an error (DV143)."""
+    package = healthy(fake, tmp_path)
+    fake.users = [u for u in fake.users if u["fullname"] != "Voice back end"]
+    fake.settings()["DefaultCrmAssignee"]["enreach_value"] = ""
+    del fake.env_values["enreach_EnreachApiBaseUrl"]
+    fake.records["msdyn_odatav4ds"].clear()
+    text = failing(doctor(fake, package))
+    data = report(doctor(fake, package, "--json"))
+    assert data["exit_code"] == 1
+    shown = [(d["severity"], d["code"], d["message"]) for d in data["diagnostics"]]
+    assert len(shown) == 4 and {s for s, _, _ in shown} == {"error"}
+    assert {c for _, c, _ in shown} == {"DV143", "DEP080"}
+    said = [line for line in text.splitlines() if not line.startswith(("ok: ", "  "))][1:-1]
+    assert said == [f"{severity} {code}: {message}" for severity, code, message in shown]
+    assert "warning" not in text
 
 
 def test_channel_provider_without_app_profile_fails_with_guide_1_5_1_2(
@@ -107,7 +127,7 @@ def test_channel_provider_without_app_profile_fails_with_guide_1_5_1_2(
     package = healthy(fake, tmp_path)
     fake.providers["enreach_voicechannelprovider"]["msdyn_appconfig_msdyn_channelprovider"] = []
     out = failing(doctor(fake, package))
-    assert "warning: app profile" in out and "Guide 1.5.1.2" in out
+    assert "error DEP080: app profile" in out and "Guide 1.5.1.2" in out
 
 
 def test_voice_users_without_enreach_id_are_named_and_capped(fake, tmp_path, clock) -> None:
@@ -132,14 +152,14 @@ def test_environment_variable_without_value_fails(fake, tmp_path, clock) -> None
     package = healthy(fake, tmp_path)
     del fake.env_values["enreach_EnreachApiBaseUrl"]
     out = failing(doctor(fake, package))
-    assert "warning: environment variables: no value: enreach_EnreachApiBaseUrl" in out
+    assert "error DEP080: environment variables: no value: enreach_EnreachApiBaseUrl" in out
 
 
 def test_unlinked_callback_list_fails_with_guide_1_5_4(fake, tmp_path, clock) -> None:
     package = healthy(fake, tmp_path)
     fake.records["msdyn_odatav4ds"].clear()
     out = failing(doctor(fake, package))
-    assert "warning: callback list" in out and "Guide 1.5.4" in out
+    assert "error DEP080: callback list" in out and "Guide 1.5.4" in out
 
 
 def test_leftover_upgrade_solution_fails(fake, tmp_path, clock) -> None:
@@ -155,7 +175,7 @@ def test_missing_solution_fails(fake, tmp_path, clock) -> None:
     cif2(fake)
     fake.add_app_user("Voice back end", ["Voice ApiUser"])
     out = failing(doctor(fake, write_package(tmp_path, Spec(settings=dict(ASSIGNEE)))))
-    assert f"warning: solution {BASE}: {BASE} is not installed" in out
+    assert f"error DEP080: solution {BASE}: {BASE} is not installed" in out
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ def test_doctor_flags_an_environment_behind_the_package(fake, tmp_path, clock) -
     result = doctor(fake, newer)
     assert result.exit_code == 1
     assert (
-        f"warning: solution {BASE}: {BASE} 1.0.0.0 is installed, behind the package's 1.0.2.0"
+        f"error DEP080: solution {BASE}: {BASE} 1.0.0.0 is installed, behind the package's 1.0.2.0"
     ) in result.stdout
     cases = dict(junit(doctor(fake, newer, "--format", "junit").stdout))
     assert cases[f"solution {BASE}"] == "failure"
