@@ -24,7 +24,9 @@ from ..deploy.auth import KINDS, TokenProvider, choose_auth
 from ..deploy.secrets import mask, register
 from ..deploy.transport import Transport
 from ..errors import BuildError
+from ..report.markdown import configure_markdown
 from .deploy_cmd import check_env_url
+from .output import format_option, step_summary
 
 GRAPH_SCOPE_ROOT = "https://graph.microsoft.com"  # the token's scope: <root>/.default
 
@@ -46,15 +48,7 @@ GRAPH_SCOPE_ROOT = "https://graph.microsoft.com"  # the token's scope: <root>/.d
     help="What to configure (see docs/configure.md).",
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop: nothing is written.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@format_option("text", "json", "markdown")
 @click.option(
     "--auth",
     type=click.Choice(KINDS),
@@ -74,13 +68,14 @@ def configure(
     config_file: Path,
     dry_run: bool,
     fmt: str,
-    as_json: bool,
     auth: str,
     timeout: float,
 ) -> None:
-    """Do the configuration guide's steps (1.4-1.5.6) an environment still lacks."""
+    """Do the configuration guide's steps (1.4-1.5.6) an environment still lacks.
+
+    json and markdown print one report on stdout (the plan goes to stderr then)."""
     url = check_env_url(env_url)
-    as_json = as_json or fmt == "json"
+    as_json = fmt != "text"  # a machine format: stdout holds only the report
     try:
         outcome = _configure(url, config_file, dry_run, as_json, auth, timeout)
         code = outcome.exit_code
@@ -89,7 +84,7 @@ def configure(
             raise
         outcome = Outcome(Plan(), errors=[mask(str(d)) for d in error.diagnostics])
         code = error.exit_code
-    _exit(outcome, url, str(config_file), dry_run, as_json, code)
+    _exit(outcome, url, str(config_file), dry_run, fmt, code)
 
 
 def _configure(
@@ -111,10 +106,13 @@ def _configure(
         transport.close()
 
 
-def _exit(outcome: Outcome, url: str, config: str, dry_run: bool, as_json: bool, code: int) -> None:
-    if as_json:
-        data = json_report(outcome, url, config, dry_run, code)
+def _exit(outcome: Outcome, url: str, config: str, dry_run: bool, fmt: str, code: int) -> None:
+    data = json_report(outcome, url, config, dry_run, code)
+    step_summary(mask(configure_markdown(data)))
+    if fmt == "json":
         click.echo(mask(json.dumps(data, indent=2)))
+    elif fmt == "markdown":
+        click.echo(mask(configure_markdown(data)), nl=False)
     else:
         for line in summary_lines(outcome, dry_run):
             click.echo(mask(line), err=line.startswith("error:"))
@@ -155,14 +153,7 @@ def _exit(outcome: Outcome, url: str, config: str, dry_run: bool, as_json: bool,
 )
 @click.option("--rotate-secret", is_flag=True, help="Add a new secret even if one is valid.")
 @click.option("--dry-run", is_flag=True, help="Say what would be done; write nothing.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="Output format (json: one object, the secret in it).",
-)
+@format_option("text", "json")
 @click.option(
     "--auth",
     type=click.Choice(KINDS),
@@ -189,7 +180,9 @@ def onboard(
     auth: str,
     graph_url: str,
 ) -> None:
-    """Register the app for the Enreach back end in the customer's tenant (guide 1.2)."""
+    """Register the app for the Enreach back end in the customer's tenant (guide 1.2).
+
+    --format json: one object, a new client secret in it."""
     wanted = _wanted(
         name,
         certificate,

@@ -30,7 +30,7 @@ from ..deploy.settings import DeploymentSettings, load_deployment_settings, sett
 from ..deploy.transport import Transport
 from ..errors import BuildError
 from . import src_option
-from .output import format_option, render_report, step_summary
+from .output import format_option, info, render_report, step_summary
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -383,6 +383,7 @@ def settings() -> None:
     is_flag=True,
     help="Add the package's new variables to an existing --out file, keeping its values.",
 )
+@format_option("text", "json")
 def template(
     package: Path | None,
     from_source: bool,
@@ -391,24 +392,38 @@ def template(
     placeholders: bool,
     force: bool,
     merge: bool,
+    fmt: str,
 ) -> None:
-    """Write the deployment settings skeleton for a package."""
+    """Write the deployment settings skeleton for a package.
+
+    --format json: one object saying what was done (out, action, the names added) with the
+    settings in it; without --out, text prints the settings file itself.
+    """
     from ..fsio import check_output_file
 
     if out is not None:
         check_output_file(out)  # a device, FIFO or link is refused before anything else
     data = settings_template(load_package(package, from_source, src), placeholders)
+    action = "written" if out is not None else "printed"
+    added: list[str] = []
     if out is not None and out.exists() and not force:
-        data = _merged(out, data) if merge else _refuse_overwrite(out)
+        if not merge:
+            _refuse_overwrite(out)
+        data, added = _merged(out, data)
+        action = "merged"
+        info(f"added {', '.join(added)}" if added else "nothing new to add")
     text = json.dumps(data, indent=2) + "\n"
-    if out is None:
-        click.echo(text, nl=False)
-    else:
+    if out is not None:
         write_atomic(out, text.encode("utf-8"))
-        click.echo(f"wrote {out}", err=True)
+        info(f"wrote {out}")
+    if fmt == "json":
+        report = {"ok": True, "exit_code": 0, "out": str(out) if out else None, "action": action}
+        click.echo(json.dumps(report | {"added": added, "settings": data}, indent=2))
+    elif out is None:
+        click.echo(text, nl=False)
 
 
-def _refuse_overwrite(out: Path) -> dict[str, Any]:
+def _refuse_overwrite(out: Path) -> None:
     raise BuildError.at(
         "DEP023",
         "exists: a filled-in settings file is not overwritten",
@@ -419,7 +434,7 @@ def _refuse_overwrite(out: Path) -> dict[str, Any]:
     )
 
 
-def _merged(out: Path, data: dict[str, Any]) -> dict[str, Any]:
+def _merged(out: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     from ..deploy.settings import merge_template
     from ..fsio import current_limits, read_regular
 
@@ -435,6 +450,4 @@ def _merged(out: Path, data: dict[str, Any]) -> dict[str, Any]:
         ) from None
     if not isinstance(existing, dict):
         raise BuildError.at("DEP020", "cannot merge into it: not a JSON object", file=str(out))
-    merged, added = merge_template(existing, data)
-    click.echo(f"added {', '.join(added)}" if added else "nothing new to add", err=True)
-    return merged
+    return merge_template(existing, data)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import BuildError
 from . import json_failure, print_diagnostics
-from .output import format_option, step_summary
+from .output import annotate, format_option, session, step_summary
+
+if TYPE_CHECKING:  # imported on use: `voicepkg diff --help` needs no unpack code
+    from ..unpack.run import Unpacked
 
 
 @click.command("diff")
@@ -56,11 +61,13 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, exit_zero: bool) -> N
     help="The solution_src folder to write (must be empty).",
 )
 @click.option("--force", is_flag=True, help="Replace a folder that is not empty.")
-def unpack(source: Path, out: Path, force: bool) -> None:
+@format_option("text", "json")
+def unpack(source: Path, out: Path, force: bool, fmt: str) -> None:
     """Turn a solution zip (ours or exported from Dataverse) or a package into sources.
 
     Parts the source format does not model are kept as exported under raw/, with a
-    warning; nothing is dropped.
+    warning; nothing is dropped. -v names every file written; -q leaves out the summary
+    line. --format json: one object (files, components kept as exported, diagnostics).
     """
     from ..fsio import check_input
     from ..unpack.run import unpack_path
@@ -69,7 +76,33 @@ def unpack(source: Path, out: Path, force: bool) -> None:
     result = unpack_path(source, out, force=force)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
-    click.echo(
-        f"unpacked {len(result.files)} files to {out} "
-        f"({len(result.kept_whole)} component(s) kept as exported under raw/)"
-    )
+    annotate(result.warnings)
+    kept = [{"kind": f.kind, "name": f.key} for f in result.kept_whole]
+    if fmt == "json":
+        click.echo(
+            json.dumps(unpack_json(source, out, sorted(result.files), kept, result), indent=2)
+        )
+        return
+    if session().verbosity > 0:
+        for name in sorted(result.files):
+            click.echo(str(out / name))
+    if session().verbosity >= 0:
+        click.echo(
+            f"unpacked {len(result.files)} files to {out} "
+            f"({len(kept)} component(s) kept as exported under raw/)"
+        )
+
+
+def unpack_json(
+    source: Path, out: Path, files: list[str], kept: list[dict[str, str]], result: Unpacked
+) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "exit_code": 0,
+        "source": str(source),
+        "out": str(out),
+        "files": files,
+        "kept_as_exported": kept,
+        "warnings": len(result.warnings),
+        "diagnostics": [d.to_json() for d in result.warnings],
+    }

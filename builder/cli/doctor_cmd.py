@@ -25,9 +25,9 @@ from ..deploy.secrets import mask
 from ..deploy.transport import Transport
 from ..errors import Diagnostic, diagnostic
 from .deploy_cmd import check_env_url, load_package, package_options, reported, shown_url
-from .output import format_option, render_report, step_summary
+from .output import format_option, render_report, session, step_summary
 
-NAMES_SHOWN = 10  # users named in the human output; --json lists them all
+NAMES_SHOWN = 10  # users named in the human output; -v and --json list them all
 
 
 @click.command("doctor")
@@ -110,7 +110,7 @@ def doctor(
     if as_json:
         click.echo(mask(render_report(data, fmt)), nl=False)
     elif report is not None:
-        for line in human_lines(report):
+        for line in human_lines(report, None if session().verbosity > 0 else NAMES_SHOWN):
             click.echo(mask(line))
     if exit_code:
         sys.exit(exit_code)
@@ -164,13 +164,14 @@ def failed_check(finding: Finding, cap: int | None = None) -> Diagnostic:
     )
 
 
-def human_lines(report: Report) -> list[str]:
+def human_lines(report: Report, cap: int | None = NAMES_SHOWN) -> list[str]:
+    """The text report; `cap`: how many users a check names (-v: all)."""
     lines = [f"{report.environment} (scenario {report.scenario})"]
     for f in report.findings:
         if f.ok:
-            lines.append(f"ok: {f.name}: {f.detail(NAMES_SHOWN)}")
+            lines.append(f"ok: {f.name}: {f.detail(cap)}")
             continue
-        shown = failed_check(f, NAMES_SHOWN)
+        shown = failed_check(f, cap)
         lines.append(f"{shown.severity} {shown.code}: {shown.message}")
         if f.instruction:
             lines.append(f"  {f.instruction}")

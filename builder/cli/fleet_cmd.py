@@ -18,7 +18,7 @@ from ..deploy import clock as clocks
 from ..deploy.plan import MODES, Options
 from ..deploy.secrets import mask
 from ..fleet.fleetfile import Environment, Fleet, Halt, load_fleet
-from ..fleet.matrix import ENGINES, job_matrix
+from ..fleet.matrix import ENGINES, job_matrix, matrix_markdown, matrix_text
 from ..fleet.page import html_page
 from ..fleet.preview import fleet_plan
 from ..fleet.report import (
@@ -32,6 +32,7 @@ from ..fleet.rollout import Rollout, exit_code, roll_out
 from ..fleet.rows import Row, ordered, read_rows, to_row
 from ..fleet.status import fleet_status
 from .deploy_cmd import load_package, package_options
+from .output import format_option
 
 RENDER: dict[str, Callable[[list[Row]], str]] = {
     "text": text_report,
@@ -95,27 +96,13 @@ def upgrade_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def output_options(command: Callable[..., None]) -> Callable[..., None]:
-    for option in reversed(
-        [
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(FORMATS),
-                default="text",
-                show_default=True,
-                help="Output format.",
-            ),
-            click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
-            click.option(
-                "--out",
-                type=click.Path(dir_okay=False, path_type=Path),
-                default=None,
-                help="Write the output here (atomically) instead of stdout.",
-            ),
-        ]
-    ):
-        command = option(command)
-    return command
+    command = click.option(
+        "--out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write the output here (atomically) instead of stdout.",
+    )(command)
+    return format_option(*FORMATS)(command)
 
 
 def _select(fleet: Fleet, ring: int | None) -> list[Environment]:
@@ -127,11 +114,8 @@ def _select(fleet: Fleet, ring: int | None) -> list[Environment]:
     return [e for e in fleet.environments if (ring is None or e.ring == ring) and not e.excluded]
 
 
-def _emit(
-    rows: list[Row], raw: dict[str, Any] | None, fmt: str, as_json: bool, out: Path | None
-) -> None:
+def _emit(rows: list[Row], raw: dict[str, Any] | None, fmt: str, out: Path | None) -> None:
     """Secrets are masked in the values, before rendering, so no markup is ever cut."""
-    fmt = "json" if as_json else fmt
     text = (
         mask(json.dumps(raw, indent=2)) + "\n"
         if fmt == "json" and raw is not None
@@ -207,7 +191,6 @@ def status(
     src: Path,
     timeout: float,
     fmt: str,
-    as_json: bool,
     out: Path | None,
 ) -> None:
     """Read every environment (GET only): versions, leftovers, checks, drift, layers."""
@@ -221,7 +204,7 @@ def status(
         _progress("status"),
     )
     rows = ordered([to_row(r, fleet_, r["name"]) for r in found])
-    _emit(rows, {"kind": "fleet status", "environments": found}, fmt, as_json, out)
+    _emit(rows, {"kind": "fleet status", "environments": found}, fmt, out)
     if any(r["status"] == "failed" for r in found):
         sys.exit(1)
 
@@ -247,7 +230,6 @@ def plan(
     allow_data_loss: bool,
     timeout: float,
     fmt: str,
-    as_json: bool,
     out: Path | None,
 ) -> None:
     """What deploy would do in each environment; nothing is changed."""
@@ -267,7 +249,7 @@ def plan(
         _progress("plan"),
     )
     rows = ordered([to_row(r, fleet_, r["name"]) for r in found])
-    _emit(rows, {"kind": "fleet plan", "environments": found}, fmt, as_json, out)
+    _emit(rows, {"kind": "fleet plan", "environments": found}, fmt, out)
     statuses = {r["status"] for r in found}
     sys.exit(1 if "failed" in statuses else 3 if "refused" in statuses else 0)
 
@@ -315,7 +297,6 @@ def deploy(
     reports: Path,
     timeout: float,
     fmt: str,
-    as_json: bool,
     out: Path | None,
 ) -> None:
     """Deploy ring by ring; halt on failures; skip closed maintenance windows."""
@@ -345,7 +326,7 @@ def deploy(
         _progress("deploy"),
     )
     rows = ordered([to_row(r, fleet_, r["fleet"]["name"]) for r in found])
-    _emit(rows, {"kind": "fleet deploy", "environments": found}, fmt, as_json, out)
+    _emit(rows, {"kind": "fleet deploy", "environments": found}, fmt, out)
     code = exit_code(found)
     if code:
         sys.exit(code)
@@ -356,12 +337,20 @@ def deploy(
     "--engine", type=click.Choice(ENGINES), required=True, help="Which CI the matrix is for."
 )
 @common
-def matrix(engine: str, fleet_file: Path | None, ring: int | None, jobs: int | None) -> None:
-    """The CI job matrix (one job per environment) as one JSON object."""
+@format_option("text", "json", "markdown", default="json")
+def matrix(
+    engine: str, fleet_file: Path | None, ring: int | None, jobs: int | None, fmt: str
+) -> None:
+    """The CI job matrix (one job per environment): by default one JSON object on one line,
+    for the engine; text and markdown list the jobs for people."""
     path = fleet_path(fleet_file)
     fleet_ = load_fleet(path)
     _select(fleet_, ring)
     data, left = job_matrix(fleet_, engine, ring, clocks.default_clock().wall(), path.parent, jobs)
+    if fmt != "json":
+        shown = matrix_text if fmt == "text" else matrix_markdown
+        click.echo(shown(data, left), nl=False)
+        return
     for reason in left:
         click.echo(f"no job: {reason}", err=True)
     click.echo(json.dumps(data, separators=(",", ":")))
@@ -406,14 +395,13 @@ def report(
     max_failures: int | None,
     max_share: float | None,
     fmt: str,
-    as_json: bool,
     out: Path | None,
 ) -> None:
     """One status table from per-environment reports (and fleet status output)."""
     path = fleet_path(fleet_file)
     fleet_ = load_fleet(path) if fleet_file is not None or path.is_file() else None
     rows = read_rows(list(reports), fleet_)
-    _emit(rows, None, fmt, as_json, out)
+    _emit(rows, None, fmt, out)
     if not by_halt:
         if any(r.failing for r in rows):
             sys.exit(1)

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..report.markdown import cell
 from .fleetfile import Environment, Fleet
 
 ENGINES = ("github", "azure-devops")
@@ -77,3 +78,40 @@ def leg_names(envs: list[Environment]) -> list[str]:
             name += "_"
         out.append(name)
     return out
+
+
+def matrix_jobs(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The jobs of either engine's matrix, in order."""
+    legs = data["matrix"]
+    return list(legs["include"] if "include" in legs else legs.values())
+
+
+def matrix_text(data: dict[str, Any], left: list[str]) -> str:
+    lines = [
+        f"ring {job['ring']}  {job['env_name']}  {job['env_url']}"
+        + (f"  settings {job['settings']}" if job["settings"] else "")
+        for job in matrix_jobs(data)
+    ]
+    lines += [f"no job: {reason}" for reason in left]
+    parallel = data.get("max-parallel", data.get("maxParallel"))
+    lines.append(f"{len(matrix_jobs(data))} job(s), at most {parallel} at once")
+    return "\n".join(lines) + "\n"
+
+
+def matrix_markdown(data: dict[str, Any], left: list[str]) -> str:
+    jobs = matrix_jobs(data)
+    parallel = data.get("max-parallel", data.get("maxParallel"))
+    lines = [
+        f"### Fleet matrix: {len(jobs)} job(s), at most {parallel} at once",
+        "",
+        "| ring | environment | URL | settings | scenario |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {j['ring']} | {cell(j['env_name'])} | {cell(j['env_url'])} | "
+        f"{cell(j['settings'])} | {cell(j['scenario'])} |"
+        for j in jobs
+    ]
+    if left:
+        lines += ["", "No job:", ""] + [f"- {cell(reason)}" for reason in left]
+    return "\n".join(lines) + "\n"

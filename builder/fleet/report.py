@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 from .rows import Row, counts, spread
 
-FORMATS = ("text", "markdown", "json", "junit", "html")
+FORMATS = ("text", "json", "markdown", "junit", "html")
 
 
 def headline(rows: list[Row]) -> str:

@@ -1,5 +1,6 @@
 """Markdown for pull requests, release notes and GitHub's step summary: validate's counts and
-findings, deploy's plan and result, doctor's checks (from their JSON report dicts)."""
+findings, deploy's plan and result, doctor's checks, configure's changes (from their JSON
+report dicts)."""
 
 from __future__ import annotations
 
@@ -82,6 +83,32 @@ def doctor_markdown(report: dict[str, Any]) -> str:
         )
     if not checks:
         lines += _items("Errors", _said(report, "error"))
+    return "\n".join(lines) + "\n"
+
+
+def configure_markdown(report: dict[str, Any]) -> str:
+    """configure's JSON report (builder/configure/report.py) as Markdown."""
+    changes = report.get("changes", [])
+    lines = [
+        f"### voicepkg configure `{report.get('environment')}`",
+        "",
+        f"**{report.get('status')}** (exit code {report.get('exit_code')}, "
+        f"{report.get('writes', 0)} write(s){', dry run' if report.get('dry_run') else ''})",
+        "",
+    ]
+    if changes:
+        lines += ["| step | action | target | detail | status |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {cell(c.get('step'))} | {cell(c.get('action'))} | {cell(c.get('target'))} | "
+            f"{cell(c.get('detail') or '')} | {c.get('status')} |"
+            for c in changes
+        ]
+    else:
+        lines.append("Nothing to change: the environment is configured.")
+    lines += _items("Names that do not resolve (nothing was changed)", report.get("problems", []))
+    lines += _items("Still without an Enreach User Id", report.get("users_without_id", []))
+    lines += _items("Errors", report.get("errors", []))
+    lines += _items("Warnings", report.get("warnings", []))
     return "\n".join(lines) + "\n"
 
 

@@ -240,7 +240,23 @@ def test_every_option_has_help_text() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [["validate"], ["diff"], ["deploy"], ["doctor"], ["build", "solution"], ["build", "package"]],
+    [
+        ["validate"],
+        ["diff"],
+        ["deploy"],
+        ["doctor"],
+        ["build", "solution"],
+        ["build", "package"],
+        ["unpack"],
+        ["settings", "template"],
+        ["configure"],
+        ["onboard"],
+        ["fleet", "status"],
+        ["fleet", "plan"],
+        ["fleet", "deploy"],
+        ["fleet", "matrix"],
+        ["fleet", "report"],
+    ],
 )
 def test_the_format_grammar_is_the_same_everywhere(command: list[str]) -> None:
     text = run_cli(*command, "--help").stdout

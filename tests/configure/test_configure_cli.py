@@ -96,6 +96,24 @@ def test_dry_run_writes_nothing_and_shows_the_plan(fake, tmp_path, clock) -> Non
     assert "dry run:" in result.stdout
 
 
+def test_markdown_is_the_json_report_as_a_table(fake, tmp_path, clock) -> None:
+    """Issue 10, one grammar: configure has --format markdown too; the plan goes to stderr."""
+    organization(fake, tmp_path)
+    data = as_json(run(fake, tmp_path, FULL_CIF2, "--dry-run", "--json"))
+    result = run(fake, tmp_path, FULL_CIF2, "--dry-run", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    assert writes(fake) == []
+    assert "[1.4] application_user: create" in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"### voicepkg configure `{data['environment']}`"
+    assert lines[2] == "**planned** (exit code 0, 0 write(s), dry run)"
+    rows = [line for line in lines if line.startswith("| ") and not line.startswith("| step")]
+    assert len(rows) == len(data["changes"])
+    for row, change in zip(rows, data["changes"], strict=True):
+        assert row.startswith(f"| {change['step']} | {change['action']} | ")
+        assert row.endswith(f" | {change['status']} |")
+
+
 def test_half_configured_environment_gets_only_what_is_missing(fake, tmp_path, clock) -> None:
     organization(fake, tmp_path)
     fake.add_user("API", "api@contoso.example", ("Voice ApiUser",), application_id=APP_ID)

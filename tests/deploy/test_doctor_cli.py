@@ -146,6 +146,8 @@ def test_voice_users_without_enreach_id_are_named_and_capped(fake, tmp_path, clo
         if c["name"] == "enreach user ids"
     )
     assert "Agent 11" in message
+    every = doctor(fake, package, "-v").stdout  # -v names them all, as --json does
+    assert "Agent 00" in every and "Agent 11" in every and "more" not in every
 
 
 def test_environment_variable_without_value_fails(fake, tmp_path, clock) -> None:

@@ -126,6 +126,40 @@ def test_settings_template_never_overwrites_and_merges_new_variables(tmp_path) -
     assert "https://filled.example" not in out.read_text()
 
 
+def test_settings_template_json_says_what_it_did_and_quiet_says_nothing(tmp_path) -> None:
+    """Issue 10, one grammar: settings template has --format json (--json), one object;
+    -q drops the "wrote"/"added" lines."""
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    old = write_package(tmp_path / "old", Spec(env_vars={"enreach_EnreachApiBaseUrl": ""}))
+    new = write_package(tmp_path / "new")
+    out = tmp_path / "prod.json"
+    printed = invoke(["settings", "template", "--package", str(old), "--json"])
+    assert printed.exit_code == 0, printed.output
+    plain = json.loads(invoke(["settings", "template", "--package", str(old)]).stdout)
+    assert json.loads(printed.stdout) == {
+        "ok": True,
+        "exit_code": 0,
+        "out": None,
+        "action": "printed",
+        "added": [],
+        "settings": plain,
+    }
+    quiet = invoke(["settings", "template", "--package", str(old), "--out", str(out), "-q"])
+    assert quiet.exit_code == 0 and quiet.stdout == quiet.stderr == ""
+    merged = invoke(
+        ["settings", "template", "--package", str(new), "--out", str(out), "--merge", "--json"]
+    )
+    assert merged.exit_code == 0, merged.output
+    report = json.loads(merged.stdout)
+    assert report["action"] == "merged" and report["out"] == str(out)
+    assert report["added"] and "enreach_EnreachApiBaseUrl" not in report["added"]
+    assert report["settings"] == json.loads(out.read_text())
+    refused = invoke(["settings", "template", "--package", str(new), "--out", str(out), "--json"])
+    assert refused.exit_code == 2
+    assert [d["code"] for d in json.loads(refused.stdout)["diagnostics"]] == ["DEP023"]
+
+
 def test_the_settings_file_the_docs_deploy_with_is_the_sources_template() -> None:
     root = Path(__file__).resolve().parents[2]
     shipped = json.loads((root / "deploy" / "production.json").read_text(encoding="utf-8"))

@@ -166,3 +166,32 @@ def test_example_pipelines_are_valid_workflows(path: str, builtin: str) -> None:
         "--halt",
     ):
         assert step in text
+
+
+@pytest.mark.parametrize("engine", ["github", "azure-devops"])
+def test_the_matrix_as_text_and_markdown_lists_the_same_jobs(fleet: Path, engine: str) -> None:
+    """Issue 10, one grammar: --format text|json|markdown (json the default, --json its
+    alias); every format shows the jobs the JSON holds."""
+    data = matrix(fleet, engine)
+    assert matrix(fleet, engine, "--json") == data == matrix(fleet, engine, "--format", "json")
+    legs: Any = data["matrix"]
+    jobs = list(legs["include"] if engine == "github" else legs.values())
+    base = ["fleet", "matrix", "--engine", engine, "--fleet", str(fleet)]
+    text = invoke([*base, "--format", "text"])
+    assert text.exit_code == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[: len(jobs)] == [
+        f"ring {j['ring']}  {j['env_name']}  {j['env_url']}  settings {j['settings']}" for j in jobs
+    ]
+    assert "no job: woodgrove: excluded in the fleet file" in lines
+    assert lines[-1] == f"{len(jobs)} job(s), at most 3 at once"
+    markdown = invoke([*base, "--format", "markdown"])
+    assert markdown.exit_code == 0, markdown.stderr
+    assert markdown.stdout.startswith(f"### Fleet matrix: {len(jobs)} job(s), at most 3 at once")
+    for j in jobs:
+        assert f"| {j['ring']} | {j['env_name']} | {j['env_url']} | {j['settings']} |" in (
+            markdown.stdout
+        )
+    assert "- woodgrove: excluded in the fleet file" in markdown.stdout
+    both = invoke([*base, "--json", "--format", "text"])
+    assert both.exit_code == 2

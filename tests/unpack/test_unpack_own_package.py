@@ -111,3 +111,37 @@ def test_the_sources_and_their_unpacked_package_do_not_differ(
     report = json.loads(result.stdout)
     assert report["changes"] == []
     assert any("role descriptions" in n and "unpacked" in n for n in report["notes"])
+
+
+def test_unpack_json_is_one_object_and_q_v_say_less_and_more(
+    unpacked: tuple[Path, Path, str], tmp_path: Path
+) -> None:
+    """Issue 10, one grammar: unpack has --format json (--json); -q leaves out the summary
+    line, -v names every file written."""
+    package, tree, _ = unpacked
+    done = run_cli("unpack", str(package), "--out", str(tmp_path / "a"), "--json")
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    written = sorted(str(p.relative_to(tmp_path / "a")) for p in (tmp_path / "a").rglob("*.*"))
+    assert report == {
+        "ok": True,
+        "exit_code": 0,
+        "source": str(package),
+        "out": str(tmp_path / "a"),
+        "files": written,
+        "kept_as_exported": [],
+        "warnings": 0,
+        "diagnostics": [],
+    }
+    assert written == sorted(str(p.relative_to(tree)) for p in tree.rglob("*.*"))
+    quiet = run_cli("unpack", str(package), "--out", str(tmp_path / "b"), "-q")
+    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
+    verbose = run_cli("unpack", str(package), "--out", str(tmp_path / "c"), "-v")
+    assert verbose.stdout.splitlines() == [
+        *(str(tmp_path / "c" / name) for name in written),
+        f"unpacked {len(written)} files to {tmp_path / 'c'} "
+        "(0 component(s) kept as exported under raw/)",
+    ]
+    refused = run_cli("unpack", str(package), "--out", str(tmp_path / "a"), "--json")
+    assert refused.exit_code == 1  # the folder is not empty
+    assert [d["code"] for d in json.loads(refused.stdout)["diagnostics"]] == ["UNP001"]
