@@ -30,7 +30,7 @@ from ..deploy.settings import DeploymentSettings, load_deployment_settings, sett
 from ..deploy.transport import Transport
 from ..errors import BuildError
 from . import src_option
-from .output import format_option, info, render_report, step_summary
+from .output import format_option, info, render_report, session, step_summary
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -321,7 +321,7 @@ def _deploy(
         job.pac_runner = subprocess_runner(find_pac(pac_path))
     deadline = clock.monotonic() + timeout
     transport = Transport(url, TokenProvider(spec, url), clock, deadline=deadline, who=spec.who())
-    ui = ConsoleUi(as_json)
+    ui = ConsoleUi(as_json, quiet=session().verbosity < 0)
     try:
         return run_deploy(
             job, new_runner(transport, clock, deadline, clocks.poll_interval(), ui), ui

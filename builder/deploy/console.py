@@ -18,9 +18,10 @@ from .secrets import mask
 
 
 class ConsoleUi:
-    def __init__(self, json_mode: bool, stream: IO[str] | None = None) -> None:
+    def __init__(self, json_mode: bool, stream: IO[str] | None = None, quiet: bool = False) -> None:
         self.json_mode = json_mode
         self.stream = stream
+        self.quiet = quiet  # -q: no progress (the plan, notes and result stay)
         self._bars: dict[str, Any] = {}
         self._last: dict[str, int] = {}
         self._rich: Any = None
@@ -37,6 +38,8 @@ class ConsoleUi:
         self._echo(text)
 
     def progress(self, label: str, percent: float) -> None:
+        if self.quiet:
+            return
         if self._terminal():
             self._bar(label, percent)
             return

@@ -536,6 +536,21 @@ def test_progress_is_plain_lines_when_not_on_a_terminal(fake, package, clock) ->
     assert "\x1b[" not in result.output  # no terminal control codes in a CI log
 
 
+def test_quiet_leaves_out_the_progress_lines_only(fake, tmp_path, clock) -> None:
+    """-q: "only results and errors; no progress lines" holds for deploy too."""
+    cif1(fake)
+    fake.polls_to_finish = 8
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    loud = deploy(fake, write_package(tmp_path / "a", Spec(version="1.0.0.0")))
+    fake.polls_to_finish = 8
+    quiet = deploy(fake, write_package(tmp_path / "b", Spec(version="1.1.0.0")), "-q")
+    assert loud.exit_code == quiet.exit_code == 0, quiet.output
+    assert [line for line in loud.output.splitlines() if line.endswith("%")]
+    assert not [line for line in quiet.output.splitlines() if line.endswith("%")]
+    assert quiet.stdout.strip()  # the plan and the result are still said
+
+
 def test_an_import_job_that_never_completed_days_ago_is_ignored_with_a_warning(
     fake, package, clock
 ) -> None:
