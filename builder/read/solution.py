@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from ..archive.safezip import read_zip
 from ..errors import BuildError, Diagnostic
@@ -142,10 +143,11 @@ def _publisher(manifest: Element) -> Publisher:
 def _project(manifest: Element, solution: SolutionDef, found: Collected, label: str) -> Project:
     if found.get("cif2_providers") or found.get("session_templates") and not found.get("tables"):
         solution = replace(solution, role="multisession")
+    components: dict[str, Any] = found.components  # Project has non-tuple fields too (mypy)
     return Project(
         version=ctext(manifest, "Version"),
         publisher=_publisher(manifest),
         solutions=(solution,),
         root=label,
-        **found.components,
+        **components,
     )
