@@ -27,6 +27,16 @@ def stable_id(*parts: str) -> uuid.UUID:
     return uuid.uuid5(VOICEPKG_NAMESPACE, "/".join(p.lower() for p in parts))
 
 
+# The id a component is made with when none is given; it never stays: `__post_init__`
+# replaces it with `stable_id(kind, name)`, the id the loaders derive for the same component.
+DERIVED_ID = uuid.UUID(int=0)
+
+
+def _derive_id(component: AppModule | WebResource | Setting, kind: str, name: str) -> None:
+    if component.id == DERIVED_ID:
+        object.__setattr__(component, "id", stable_id(kind, name))
+
+
 @dataclass(frozen=True)
 class Src:
     """Where something was declared: a path relative to the source root, and a line."""
@@ -393,7 +403,7 @@ class AppModule:
     unique_name: str  # enreach_VoiceConfigurator
     display_name: str  # Voice Configurator
     description: str = ""
-    id: uuid.UUID = field(default_factory=lambda: stable_id("appmodule", "unset"))
+    id: uuid.UUID = DERIVED_ID  # none given: derived from the unique name
     icon: str = ""  # web resource name
     areas: tuple[SiteMapArea, ...] = ()
     tables: tuple[str, ...] = ()  # tables in the app (derived from the site map plus extras)
@@ -402,6 +412,9 @@ class AppModule:
     roles: tuple[uuid.UUID, ...] = ()  # roles given access
     solution: str = ""
     src: Src = _src()
+
+    def __post_init__(self) -> None:
+        _derive_id(self, "appmodule", self.unique_name)
 
 
 @dataclass(frozen=True)
@@ -450,9 +463,12 @@ class WebResource:
     content: bytes = field(compare=True, repr=False, default=b"")
     file: str = ""  # source file, relative to the source root
     description: str = ""
-    id: uuid.UUID = field(default_factory=lambda: stable_id("webresource", "unset"))
+    id: uuid.UUID = DERIVED_ID  # none given: derived from the name
     solution: str = ""
     src: Src = _src()
+
+    def __post_init__(self) -> None:
+        _derive_id(self, "webresource", self.name)
 
 
 @dataclass(frozen=True)
@@ -630,8 +646,11 @@ class Setting:
     default: str  # as stored in enreach_value; "" allowed (DefaultCrmAssignee)
     description: str
     required_per_environment: bool = False  # empty default that each environment must set
-    id: uuid.UUID = field(default_factory=lambda: stable_id("setting", "unset"))
+    id: uuid.UUID = DERIVED_ID  # none given: derived from the name
     src: Src = _src()
+
+    def __post_init__(self) -> None:
+        _derive_id(self, "setting", self.name)
 
 
 # --- parts the model does not cover yet ---------------------------------------------------
