@@ -18,13 +18,14 @@ from ..model import (
     Setting,
     WebResource,
 )
+from ..model.kinds import identity
 from .core import Collector, fmt, pair_up, short_hash
 
 _DEPTHS = {"Basic": 1, "Local": 2, "Deep": 3, "Global": 4}
 
 
 def diff_roles(out: Collector, old: tuple[Role, ...], new: tuple[Role, ...]) -> None:
-    added, removed, kept = pair_up(old, new, lambda r: r.id)
+    added, removed, kept = pair_up(old, new, identity)
     for role in added:
         out.added("role", "", role.name, f"new role, {len(role.privileges)} privileges")
     for role in removed:
@@ -56,7 +57,7 @@ def _diff_privileges(out: Collector, role: str, old: Role, new: Role) -> None:
 def diff_web_resources(
     out: Collector, old: tuple[WebResource, ...], new: tuple[WebResource, ...]
 ) -> None:
-    added, removed, kept = pair_up(old, new, lambda w: w.name)
+    added, removed, kept = pair_up(old, new, identity)
     for res in added:
         out.added("web resource", "", res.name, f"new {res.type}, sha256:{short_hash(res.content)}")
     for res in removed:
@@ -77,7 +78,7 @@ def diff_web_resources(
 def diff_custom_apis(
     out: Collector, old: tuple[CustomApi, ...], new: tuple[CustomApi, ...]
 ) -> None:
-    added, removed, kept = pair_up(old, new, lambda a: a.unique_name)
+    added, removed, kept = pair_up(old, new, identity)
     for api in added:
         out.added(
             "custom api",
@@ -141,22 +142,23 @@ def diff_keyed(
     kind: str,
     old: Sequence[Any],
     new: Sequence[Any],
-    key: Callable[[Any], Hashable],
+    name: Callable[[Any], str],
     nested: tuple[str, ...] = (),
     breaking_fields: tuple[str, ...] = (),
     owner: str = "",
+    key: Callable[[Any], Hashable] | None = None,
 ) -> None:
-    """Added / removed / changed for components (or the rows of `owner`) compared field by
-    field under one key, `nested` fields aside; a change to a `breaking_fields` one breaks."""
-    added, removed, kept = pair_up(old, new, key)
+    """Added / removed / changed for components (or the rows of `owner`) paired by `key`
+    (their `name` when none), shown by `name`, compared field by field, `nested` fields
+    aside; a change to a `breaking_fields` one breaks."""
+    added, removed, kept = pair_up(old, new, key or name)
     for item in added:
-        out.added(kind, owner, str(key(item)))
+        out.added(kind, owner, name(item))
     for item in removed:
-        out.removed(kind, owner, str(key(item)))
+        out.removed(kind, owner, name(item))
     for before, after in kept:
         breaks = any(getattr(before, f) != getattr(after, f) for f in breaking_fields)
-        name = str(key(before))
-        out.scalar_fields(kind, owner, name, before, after, skip=nested, breaking=breaks)
+        out.scalar_fields(kind, owner, name(before), before, after, skip=nested, breaking=breaks)
 
 
 def diff_tab_templates(
@@ -183,8 +185,8 @@ def _diff_templates(
     row_key: str,
 ) -> None:
     """Templates by unique name, then the rows each one holds (`rows`) by `row_key`."""
-    diff_keyed(out, kind, old, new, lambda t: t.unique_name, nested=(rows,))
-    _, _, kept = pair_up(old, new, lambda t: t.unique_name)
+    diff_keyed(out, kind, old, new, lambda t: t.unique_name, nested=(rows,), key=identity)
+    _, _, kept = pair_up(old, new, identity)
     for before, after in kept:
         diff_keyed(
             out,
@@ -198,7 +200,7 @@ def _diff_templates(
 
 def diff_settings(out: Collector, old: tuple[Setting, ...], new: tuple[Setting, ...]) -> None:
     """Default `enreach_setting` rows: data, so a removal never needs an upgrade."""
-    added, removed, kept = pair_up(old, new, lambda s: s.name)
+    added, removed, kept = pair_up(old, new, identity)
     for setting in added:
         out.added(
             "setting",
@@ -225,12 +227,8 @@ def diff_settings(out: Collector, old: tuple[Setting, ...], new: tuple[Setting, 
         )
 
 
-def _raw_key(part: RawPart) -> tuple[str, str, str]:
-    return (part.solution, part.section, part.path)
-
-
 def diff_raw_parts(out: Collector, old: tuple[RawPart, ...], new: tuple[RawPart, ...]) -> None:
-    added, removed, kept = pair_up(old, new, _raw_key)
+    added, removed, kept = pair_up(old, new, identity)
     for part in added:
         out.added(
             "kept-as-is part", part.section, part.path, f"new, sha256:{short_hash(part.content)}"

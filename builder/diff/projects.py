@@ -8,6 +8,7 @@ come from (sources, a built zip, a package, a git revision) is the CLI's busines
 from __future__ import annotations
 
 from ..model import Project
+from ..model.kinds import identity
 from .core import Change, Collector, DiffReport, Side
 from .misc import (
     diff_custom_apis,
@@ -71,9 +72,15 @@ def _diff_configuration(out: Collector, old: Project, new: Project) -> None:
         new.environment_variables,
         lambda v: v.schema_name,
         breaking_fields=("type",),
+        key=identity,
     )
     diff_keyed(
-        out, "channel provider (CIF 1.0)", old.cif1_providers, new.cif1_providers, lambda p: p.name
+        out,
+        "channel provider (CIF 1.0)",
+        old.cif1_providers,
+        new.cif1_providers,
+        lambda p: p.name,
+        key=identity,
     )
     diff_keyed(
         out,
@@ -81,6 +88,7 @@ def _diff_configuration(out: Collector, old: Project, new: Project) -> None:
         old.cif2_providers,
         new.cif2_providers,
         lambda p: p.unique_name,
+        key=identity,
     )
     diff_tab_templates(out, old.tab_templates, new.tab_templates)
     diff_keyed(
@@ -89,6 +97,7 @@ def _diff_configuration(out: Collector, old: Project, new: Project) -> None:
         old.session_templates,
         new.session_templates,
         lambda t: t.unique_name,
+        key=identity,
     )
     diff_notification_templates(out, old.notification_templates, new.notification_templates)
 

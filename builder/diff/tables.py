@@ -8,6 +8,7 @@ places, a lookup losing a target.
 from __future__ import annotations
 
 from ..model import ChoiceOption, Column, GlobalChoice, Table
+from ..model.kinds import identity
 from .core import Collector, describe, field_changes, fmt, pair_up
 
 _TABLE_NESTED = ("columns", "keys", "status_reasons")
@@ -15,7 +16,7 @@ _COLUMN_NESTED = ("options", "targets", "relationship")  # reported on their own
 
 
 def diff_tables(out: Collector, old: tuple[Table, ...], new: tuple[Table, ...]) -> None:
-    added, removed, kept = pair_up(old, new, lambda t: t.logical_name)
+    added, removed, kept = pair_up(old, new, identity)
     for table in added:
         kind = "existing table extended" if table.existing else "new table"
         out.added("table", "", table.logical_name, f"{kind} ({len(table.columns)} columns)")
@@ -144,7 +145,7 @@ def diff_options(
 def diff_global_choices(
     out: Collector, old: tuple[GlobalChoice, ...], new: tuple[GlobalChoice, ...]
 ) -> None:
-    added, removed, kept = pair_up(old, new, lambda c: c.name)
+    added, removed, kept = pair_up(old, new, identity)
     for choice in added:
         out.added("global choice", "", choice.name, f"new choice, {len(choice.options)} values")
     for choice in removed:

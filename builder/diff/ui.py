@@ -8,6 +8,7 @@ environment after a plain update, so removals need an upgrade.
 from __future__ import annotations
 
 from ..model import AppModule, Command, Form, FormField, FormItem, FormSubgrid, View
+from ..model.kinds import identity
 from .core import Collector, fmt, pair_up
 
 _FORM_NESTED = ("tabs", "header", "events")
@@ -18,7 +19,7 @@ def form_label(form: Form) -> str:
 
 
 def diff_forms(out: Collector, old: tuple[Form, ...], new: tuple[Form, ...]) -> None:
-    added, removed, kept = pair_up(old, new, lambda f: f.id)
+    added, removed, kept = pair_up(old, new, identity)
     for form in added:
         out.added(
             "form", "", form_label(form), f"new {form.type} form, {len(form.fields())} fields"
@@ -145,7 +146,7 @@ def view_label(view: View) -> str:
 
 
 def diff_views(out: Collector, old: tuple[View, ...], new: tuple[View, ...]) -> None:
-    added, removed, kept = pair_up(old, new, lambda v: v.id)
+    added, removed, kept = pair_up(old, new, identity)
     for view in added:
         out.added(
             "view", "", view_label(view), f"new {view.type} view, {len(view.columns)} columns"
@@ -195,7 +196,7 @@ def _sort(view: View) -> str:
 
 
 def diff_apps(out: Collector, old: tuple[AppModule, ...], new: tuple[AppModule, ...]) -> None:
-    added, removed, kept = pair_up(old, new, lambda a: a.unique_name)
+    added, removed, kept = pair_up(old, new, identity)
     for app in added:
         out.added("app", "", app.unique_name, f"new app {app.display_name!r}")
     for app in removed:
@@ -252,7 +253,7 @@ def _diff_site_map(
 
 
 def diff_commands(out: Collector, old: tuple[Command, ...], new: tuple[Command, ...]) -> None:
-    added, removed, kept = pair_up(old, new, lambda c: c.id)
+    added, removed, kept = pair_up(old, new, identity)
     for command in added:
         out.added(
             "command",

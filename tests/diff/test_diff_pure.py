@@ -537,3 +537,43 @@ def test_every_kind_of_change_reads_as_the_reviewed_json_report() -> None:
     assert data["summary"]["added"] + data["summary"]["removed"] + data["summary"][
         "changed"
     ] == len(data["changes"])
+
+
+def test_a_name_changed_only_in_case_is_the_same_component_renamed() -> None:
+    """Dataverse's names are case-insensitive and load refuses two names that differ only in
+    case; the diff pairs components the same way, so such a rename is one change."""
+    old = base_project()
+    new = replace(
+        old,
+        web_resources=tuple(replace(w, name=w.name.upper()) for w in old.web_resources),
+        custom_apis=tuple(replace(a, unique_name=a.unique_name.upper()) for a in old.custom_apis),
+        settings=tuple(replace(s, name=s.name.upper()) for s in old.settings),
+        environment_variables=tuple(
+            replace(v, schema_name=v.schema_name.upper()) for v in old.environment_variables
+        ),
+    )
+    changes = diff_projects(old, new).changes
+    kinds = ("web resource", "custom api", "setting", "environment variable")
+    assert sorted((c.kind, c.action) for c in changes) == sorted(
+        [(k, "changed") for k in kinds] + [("setting", "changed")]
+    )
+    assert "'enreach_/scripts/command.js' -> 'ENREACH_/SCRIPTS/COMMAND.JS'" in (
+        find(changes, "web resource", "enreach_/scripts/command.js").detail
+    )
+
+
+def test_a_renamed_role_form_or_view_keeps_its_id_and_is_one_change() -> None:
+    """Dataverse knows forms, views and roles by id, and so do load and diff."""
+    old = base_project()
+    new = replace(
+        old,
+        roles=tuple(replace(r, name="Voice Agent") for r in old.roles),
+        forms=tuple(replace(f, name="Voice Call") for f in old.forms),
+        views=tuple(replace(v, name="All Voice Settings") for v in old.views),
+    )
+    changes = diff_projects(old, new).changes
+    assert sorted((c.kind, c.action) for c in changes) == [
+        ("form", "changed"),
+        ("role", "changed"),
+        ("view", "changed"),
+    ]
