@@ -1,8 +1,7 @@
 """Make two projects comparable before `diff_projects` looks at them.
 
-- `canonical` writes every value the way the render will: an open max length is the
-  platform's default (100 for text, 2000 for multiline), an empty text format is `text`,
-  order without meaning is sorted. Sources may say either, so both sides get one spelling.
+- `canonical` sorts what has no meaning in its order, so both sides get one order. (A
+  column's open properties are the platform's defaults in the model itself: `Column`.)
 - `comparable` narrows two sides to what both can show: one solution zip holds one
   solution and no configuration data, and a built zip does not carry some source-only facts
   (a role's description, the virtual table's data source, ...). What is left out is said
@@ -19,34 +18,14 @@ from ..model.kinds import SOLUTION_FIELDS
 
 SideKind = Literal["sources", "solution", "package"]
 
-_LENGTH = {"text": 100, "memo": 2000}
-_FORMAT = {
-    "text": {"": "text"},
-    "memo": {"textarea": "", "text": ""},
-    "integer": {"none": ""},
-    "datetime": {"": "datetime"},
-}
-_RANGE = {
-    "integer": (-2147483648.0, 2147483647.0),
-    "decimal": (-100000000000.0, 100000000000.0),
-    "money": (-922337203685477.0, 922337203685477.0),
-}
-
 
 def canonical_column(c: Column) -> Column:
-    low, high = _RANGE.get(c.type, (None, None))
-    canonical: dict[str, Any] = {
-        "max_length": c.max_length if c.max_length is not None else _LENGTH.get(c.type),
-        "format": _FORMAT.get(c.type, {}).get(c.format, c.format),
-        "min_value": c.min_value if c.min_value is not None else low,
-        "max_value": c.max_value if c.max_value is not None else high,
-        "precision": 2 if c.precision is None and c.type in ("decimal", "money") else c.precision,
-        "default_option": None if c.default_option == -1 else c.default_option,
-        "options": tuple(sorted(c.options, key=lambda o: o.value)),
-        "targets": tuple(sorted(c.targets)),
-    }
-    changed = {k: v for k, v in canonical.items() if getattr(c, k) != v}
-    return replace(c, **changed) if changed else c  # most columns already are
+    """Options and targets in one order (a column's defaults are the model's own business)."""
+    options = tuple(sorted(c.options, key=lambda o: o.value))
+    targets = tuple(sorted(c.targets))
+    if (options, targets) == (c.options, c.targets):
+        return c  # most columns already are
+    return replace(c, options=options, targets=targets)
 
 
 def _table(t: Table) -> Table:

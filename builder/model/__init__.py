@@ -94,6 +94,21 @@ ColumnType = Literal[
 ]
 RequiredLevel = Literal["none", "recommended", "required"]
 
+# What Dataverse takes for a column property the sources leave open, by column type. A
+# `Column` holds these values, never "open" (None, or "" for a format): `__post_init__` fills
+# them in, so sources, a read zip and the diff see one spelling, and `given` gives back what a
+# source needs to say.
+COLUMN_DEFAULTS: dict[str, dict[str, object]] = {
+    "text": {"max_length": 100, "format": "text"},
+    "memo": {"max_length": 2000},
+    "integer": {"min_value": -2147483648.0, "max_value": 2147483647.0},
+    "decimal": {"min_value": -100000000000.0, "max_value": 100000000000.0, "precision": 2},
+    "money": {"min_value": -922337203685477.0, "max_value": 922337203685477.0, "precision": 2},
+    "datetime": {"format": "datetime"},
+}
+# Formats that say the same as the type's default: spelled as the default.
+_SAME_FORMAT = {"memo": {"textarea": "", "text": ""}, "integer": {"none": ""}}
+
 
 @dataclass(frozen=True)
 class ChoiceOption:
@@ -127,9 +142,24 @@ class Column:
     external_name: str = ""  # virtual tables: the field's name on the remote service
     src: Src = _src()
 
+    def __post_init__(self) -> None:
+        for name, default in COLUMN_DEFAULTS.get(self.type, {}).items():
+            if getattr(self, name) in (None, ""):
+                object.__setattr__(self, name, default)
+        same = _SAME_FORMAT.get(self.type, {})
+        if self.format in same:
+            object.__setattr__(self, "format", same[self.format])
+        if self.default_option == -1:  # Dataverse's "no default"
+            object.__setattr__(self, "default_option", None)
+
     @property
     def logical_name(self) -> str:
         return self.schema_name.lower()
+
+    def given(self, name: str) -> object:
+        """A property as a source says it: None where it is the type's default."""
+        value = getattr(self, name)
+        return None if COLUMN_DEFAULTS.get(self.type, {}).get(name, None) == value else value
 
 
 @dataclass(frozen=True)

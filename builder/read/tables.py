@@ -75,13 +75,6 @@ _TYPES = {
     "lookup": "lookup",
     "datetime": "datetime",
 }
-# Values the render writes when the model leaves them open: read back as "open" again.
-_DEFAULT_RANGES = {
-    "integer": (-2147483648.0, 2147483647.0),
-    "decimal": (-100000000000.0, 100000000000.0),
-    "money": (-922337203685477.0, 922337203685477.0),
-}
-_DEFAULT_LENGTH = {"text": 100, "memo": 2000}
 _FORMATS = {
     "text": {"text": "", "email": "email", "url": "url", "phone": "phone", "textarea": "textarea"},
     "memo": {"textarea": "", "text": ""},
@@ -344,30 +337,20 @@ def _required(level: str) -> RequiredLevel:
 
 
 def _length(attr: Element, kind: str) -> int | None:
-    if kind not in _DEFAULT_LENGTH:
-        return None
-    size = cint(attr, "MaxLength")
-    return None if size == _DEFAULT_LENGTH[kind] else size
+    return cint(attr, "MaxLength") if kind in ("text", "memo") else None
 
 
 def _range(attr: Element, kind: str) -> tuple[float | None, float | None]:
-    if kind not in _DEFAULT_RANGES:
+    if kind not in ("integer", "decimal", "money"):
         return None, None
-    low, high = cnum(attr, "MinValue"), cnum(attr, "MaxValue")
-    default_low, default_high = _DEFAULT_RANGES[kind]
-    return (
-        None if low in (None, default_low) else low,
-        None if high in (None, default_high) else high,
-    )
+    return cnum(attr, "MinValue"), cnum(attr, "MaxValue")
 
 
 def _precision(attr: Element, kind: str) -> int | None:
     if kind not in ("decimal", "money"):
         return None
-    value = (
-        cint(attr, "Accuracy") if child(attr, "Accuracy") is not None else cint(attr, "Precision")
-    )
-    return None if value in (None, 2) else value
+    given = "Accuracy" if child(attr, "Accuracy") is not None else "Precision"
+    return cint(attr, given)
 
 
 def read_options(optionset: Element | None) -> tuple[ChoiceOption, ...]:
@@ -382,7 +365,6 @@ def read_options(optionset: Element | None) -> tuple[ChoiceOption, ...]:
 
 def _choice(attr: Element) -> tuple[tuple[ChoiceOption, ...], str, int | None]:
     default = cint(attr, "AppDefaultValue")
-    default = None if default in (None, -1) else default
     optionset = child(attr, "optionset")
     if optionset is not None and not cbool(optionset, "IsGlobal"):
         return read_options(optionset), "", default
