@@ -289,6 +289,14 @@ SOURCE_CASES = [
         SETTING,
     ),
     Case(
+        "DV129-table-owned-by-no-one",
+        "source",
+        edit(SETTING, 'ownership="organization"', 'ownership="none"'),
+        "DV129",
+        SETTING,
+        'ownership="none"',
+    ),
+    Case(
         "DV119-key-unknown-column",
         "source",
         edit(SETTING, 'columns="enreach_name"', 'columns="enreach_title"'),

@@ -245,6 +245,12 @@ CASES: list[tuple[str, Mutation, str, int]] = [
         2,
     ),
     (
+        "DV129",
+        lambda p: with_table(p, "enreach_callbackprofile", ownership="none"),
+        PROFILE,
+        2,
+    ),
+    (
         "DV119",
         lambda p: with_table(
             p,

@@ -103,6 +103,21 @@ def primary_name(ctx: Context) -> Iterable[Finding]:
 
 
 @rule(
+    "DV129",
+    "a new table is owned by a user or by the organization",
+    foreign="warning",
+    hint="set ownership to user or organization: Dataverse creates no table owned by no one",
+)
+def table_ownership(ctx: Context) -> Iterable[Finding]:
+    """Dataverse's OwnershipTypes name None, but a custom table is UserOwned or OrgOwned
+    (Microsoft.Xrm.Sdk.Metadata.OwnershipTypes); no export of the reference corpus has
+    another. `none` is read from exports, never built."""
+    for table in ctx.project.tables:
+        if not table.existing and table.ownership == "none":
+            yield Finding(table.src, f"table {table.logical_name} is owned by no one")
+
+
+@rule(
     "DV119",
     "alternate keys name columns of their table",
     hint="list logical names of columns the table has",
