@@ -1,7 +1,8 @@
 """Make two projects comparable before `diff_projects` looks at them.
 
-- `canonical` sorts what has no meaning in its order, so both sides get one order. (A
-  column's open properties are the platform's defaults in the model itself: `Column`.)
+- `canonical` sorts what has no meaning in its order, so both sides get one order. (One
+  spelling per meaning is the model's own business: a column's open properties, the
+  libraries a form loads, a view's find columns, a site map's web resource URL.)
 - `comparable` narrows two sides to what both can show: one solution zip holds one
   solution and no configuration data, and a built zip does not carry some source-only facts
   (a role's description, the virtual table's data source, ...). What is left out is said
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Literal
 
-from ..model import AppModule, Column, CustomApi, Form, Project, SiteMapSubArea, Table, View
+from ..model import AppModule, Column, CustomApi, Project, Table
 from ..model.kinds import SOLUTION_FIELDS
 
 SideKind = Literal["sources", "solution", "package"]
@@ -39,36 +40,9 @@ def _table(t: Table) -> Table:
     )
 
 
-def _form(f: Form) -> Form:
-    """The libraries a form loads: its own plus those its event handlers name."""
-    libraries = list(dict.fromkeys(f.libraries + tuple(e.library for e in f.events)))
-    return replace(f, libraries=tuple(libraries))
-
-
-def _view(v: View) -> View:
-    return v if v.type == "quickfind" else replace(v, find_columns=())
-
-
-def _subarea(s: SiteMapSubArea) -> SiteMapSubArea:
-    url = s.url
-    if url and not url.startswith(("/", "http", "$webresource:")):
-        url = "$webresource:" + url
-    return replace(s, url=url)
-
-
 def _app(a: AppModule) -> AppModule:
-    areas = tuple(
-        replace(
-            area,
-            groups=tuple(
-                replace(g, subareas=tuple(_subarea(s) for s in g.subareas)) for g in area.groups
-            ),
-        )
-        for area in a.areas
-    )
     return replace(
         a,
-        areas=areas,
         tables=tuple(sorted(set(a.tables))),
         forms=tuple(sorted(set(a.forms), key=str)),
         views=tuple(sorted(set(a.views), key=str)),
@@ -84,8 +58,6 @@ def canonical(p: Project) -> Project:
             replace(c, options=tuple(sorted(c.options, key=lambda o: o.value)))
             for c in p.global_choices
         ),
-        forms=tuple(_form(f) for f in p.forms),
-        views=tuple(_view(v) for v in p.views),
         roles=tuple(
             replace(r, privileges=tuple(sorted(r.privileges, key=lambda x: x.name)))
             for r in p.roles

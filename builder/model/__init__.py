@@ -320,6 +320,12 @@ class Form:
     solution: str = ""
     src: Src = _src()
 
+    def __post_init__(self) -> None:
+        # A form loads its own libraries and those its event handlers name: the model says so.
+        loaded = tuple(dict.fromkeys(self.libraries + tuple(e.library for e in self.events)))
+        if loaded != self.libraries:
+            object.__setattr__(self, "libraries", loaded)
+
     def fields(self) -> tuple[FormField, ...]:
         out = list(self.header)
         for tab in self.tabs:
@@ -375,6 +381,10 @@ class View:
     solution: str = ""
     src: Src = _src()
 
+    def __post_init__(self) -> None:
+        if self.find_columns and self.type != "quickfind":  # only a quick find view searches
+            object.__setattr__(self, "find_columns", ())
+
 
 # --- security ------------------------------------------------------------------------------
 
@@ -408,8 +418,12 @@ class SiteMapSubArea:
     title: str
     table: str = ""  # a table page
     view: str = ""  # optional default view name on that table
-    url: str = ""  # or a URL / web resource page
+    url: str = ""  # or a URL / web resource page ($webresource:<name>; a bare name is one)
     src: Src = _src()
+
+    def __post_init__(self) -> None:
+        if self.url and not self.url.startswith(("/", "http", "$webresource:")):
+            object.__setattr__(self, "url", "$webresource:" + self.url)
 
 
 @dataclass(frozen=True)

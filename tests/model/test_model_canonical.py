@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from builder.model import AppModule, Column, Setting, WebResource, stable_id
+from builder.model import (
+    AppModule,
+    Column,
+    Form,
+    FormEvent,
+    Setting,
+    SiteMapSubArea,
+    View,
+    WebResource,
+    stable_id,
+)
 
 
 def test_components_made_without_an_id_get_one_derived_from_their_name() -> None:
@@ -52,3 +62,25 @@ def test_a_source_says_only_what_differs_from_the_default() -> None:
     assert (column.given("max_length"), column.given("format")) == (None, "email")
     assert Column("p_N", "integer", "N", max_value=10).given("max_value") == 10
     assert Column("p_N", "integer", "N", max_value=10).given("min_value") is None
+
+
+def test_a_form_loads_the_libraries_its_handlers_name() -> None:
+    event = FormEvent("onload", "enreach_/b.js", "init")
+    form = Form(stable_id("form", "f"), "phonecall", "main", "F", libraries=("enreach_/a.js",))
+    assert replace(form, events=(event,)).libraries == ("enreach_/a.js", "enreach_/b.js")
+    assert replace(form, events=(event,)) == replace(
+        form, libraries=("enreach_/a.js", "enreach_/b.js"), events=(event,)
+    )
+
+
+def test_only_a_quick_find_view_has_find_columns() -> None:
+    view = View(stable_id("view", "v"), "phonecall", "V", find_columns=("subject",))
+    assert view.find_columns == ()
+    assert replace(view, type="quickfind", find_columns=("subject",)).find_columns == ("subject",)
+
+
+def test_a_site_map_page_named_by_its_web_resource_is_a_web_resource_url() -> None:
+    page = SiteMapSubArea("s", "S", url="enreach_/page.html")
+    assert page.url == "$webresource:enreach_/page.html"
+    assert page == SiteMapSubArea("s", "S", url="$webresource:enreach_/page.html")
+    assert SiteMapSubArea("s", "S", url="https://example.com").url == "https://example.com"
