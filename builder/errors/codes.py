@@ -64,6 +64,7 @@ CODES: dict[str, Code] = {
     "DV126": Code("commands name tables, apps and web resources that exist", VALIDATE),
     "DV127": Code("apps include forms, views, roles, tables and an icon that exist", VALIDATE),
     "DV128": Code("form and view names are unique per table", VALIDATE),
+    "DV129": Code("a new table is owned by a user or by the organization", VALIDATE),
     "DV130": Code("roles name privileges Dataverse has", VALIDATE),
     "DV131": Code("privilege depths are valid for their table", VALIDATE),
     "DV132": Code("no Assign or Share privileges on organization-owned tables", VALIDATE),
