@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .archive.writer import zip_bytes
-from .errors import BuildError, Diagnostic, raise_if_errors
+from .errors import BuildError, Diagnostic, located_in, raise_if_errors
 from .model import Project
 from .render.names import (
     config_data_name,
@@ -109,8 +109,6 @@ def load_checked(
 
 
 def _under_src(src: Path, found: list[Diagnostic]) -> list[Diagnostic]:
-    from .validate.paths import located_in
-
     return located_in(str(src), found)
 
 

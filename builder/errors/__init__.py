@@ -9,7 +9,8 @@ are in `codes.CODES`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from .codes import Severity as Severity
@@ -92,3 +93,16 @@ def raise_if_errors(diagnostics: Iterable[Diagnostic]) -> None:
     items = list(diagnostics)
     if any(d.severity == "error" for d in items):
         raise BuildError(items)
+
+
+def located_in(root: str, found: list[Diagnostic]) -> list[Diagnostic]:
+    """Findings of sources carry paths relative to the source root: prefix the root."""
+    return [replace(d, file=_under(root, d.file)) for d in found]
+
+
+def _under(root: str, file: str) -> str:
+    if not file:
+        return root
+    if Path(file).is_absolute() or file == root or file.startswith(root + "/"):
+        return file
+    return f"{root}/{file}"

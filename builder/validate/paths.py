@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import Diagnostic, diagnostic
+from ..errors import Diagnostic, diagnostic, located_in
 from .baseline import baseline_version
 from .layout import Target, open_target
 from .outcome import Outcome
@@ -68,19 +68,6 @@ def _located(found: list[Diagnostic], target: Target) -> list[Diagnostic]:
     if target.kind == "source":
         return located_in(target.label, found)
     return [d if d.file else replace(d, file=target.label) for d in found]
-
-
-def located_in(root: str, found: list[Diagnostic]) -> list[Diagnostic]:
-    """Findings of sources carry paths relative to the source root: prefix the root."""
-    return [replace(d, file=_under(root, d.file)) for d in found]
-
-
-def _under(root: str, file: str) -> str:
-    if not file:
-        return root
-    if Path(file).is_absolute() or file == root or file.startswith(root + "/"):
-        return file
-    return f"{root}/{file}"
 
 
 def _compare_versions(new: str, old: str, label: str, old_label: str) -> list[Diagnostic]:
