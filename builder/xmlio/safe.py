@@ -46,19 +46,21 @@ _PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def _parser(recover: bool = False) -> etree.XMLParser:
+def _parser(recover: bool = False, blanks: bool = True) -> etree.XMLParser:
     """A fresh parser per document, so its error log holds this document's errors only (and
     no parser is shared between threads).
     `recover` tolerates what libxml2 reports but .NET accepts: a namespace name that is not
     a URI (workflow XAML declares xmlns:x="clr-namespace:...;assembly=..."); it is used only
-    when those are the only errors, so nothing malformed is ever "recovered"."""
+    when those are the only errors, so nothing malformed is ever "recovered".
+    `blanks=False` drops the whitespace between elements (not a leaf's text): a third less
+    memory for a large export, for readers that never serialize what they parsed."""
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
         huge_tree=False,
-        remove_blank_text=False,
+        remove_blank_text=not blanks,
         recover=recover,
     )
 
@@ -203,8 +205,9 @@ def _only_namespace_uri_warnings(parser: etree.XMLParser) -> bool:
     return bool(errors) and all(e.type_name == "WAR_NS_URI" for e in errors)
 
 
-def parse_xml(data: bytes, file: str) -> etree._Element:
-    """Parse `data` (named `file` in messages) and return its root element."""
+def parse_xml(data: bytes, file: str, *, blanks: bool = True) -> etree._Element:
+    """Parse `data` (named `file` in messages) and return its root element; `blanks=False`:
+    without the whitespace between elements (`_parser`)."""
     limit = max_xml_bytes()
     if len(data) > limit:
         raise BuildError.at(
@@ -215,7 +218,7 @@ def parse_xml(data: bytes, file: str) -> etree._Element:
         )
     codec = sniff_encoding(data, file)
     _refuse_dtd(_decode(data, codec, file), file)
-    root = _parse(data, file)
+    root = _parse(data, file, blanks)
     info = root.getroottree().docinfo
     if info.internalDTD is not None or info.system_url or info.public_id:
         raise _refuse(
@@ -224,14 +227,14 @@ def parse_xml(data: bytes, file: str) -> etree._Element:
     return root
 
 
-def _parse(data: bytes, file: str) -> etree._Element:
-    parser = _parser()
+def _parse(data: bytes, file: str, blanks: bool = True) -> etree._Element:
+    parser = _parser(blanks=blanks)
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         if not _only_namespace_uri_warnings(parser):
             raise _syntax_error(exc, file) from None
-    return etree.fromstring(data, _parser(recover=True))
+    return etree.fromstring(data, _parser(recover=True, blanks=blanks))
 
 
 def read_xml(path: str, display: str | None = None) -> etree._Element:
