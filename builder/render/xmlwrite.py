@@ -11,7 +11,7 @@ at the indentation it is asked for, escaping each value once exactly as the temp
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -26,11 +26,19 @@ def esc(value: Any) -> str:
     """A value as the templates write it: XML-escaped the way markupsafe escapes, with
     line breaks as character references (templating.keep_line_breaks)."""
     if type(value) is str:
-        text = value
-    elif type(value) is int or isinstance(value, Markup):  # Markup: already safe
+        return _escape_text(value)
+    if type(value) is int or isinstance(value, Markup):  # Markup: already safe
         return str(value)
-    else:
-        text = str(value)
+    return _escape(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _escape_text(text: str) -> str:
+    """Names, types and labels recur across the tables of a solution: each escaped once."""
+    return _escape(text)
+
+
+def _escape(text: str) -> str:
     if _SPECIAL.search(text) is None:
         return text
     text = (
