@@ -71,6 +71,12 @@ class Kind:
     # Dataverse knows a component of this kind by its id (formid, savedqueryid, roleid): a
     # rename keeps the component. Else its name key is its identity.
     by_id: bool = False
+    # A solution exports it inside its table's <Entity>: `unpack` keeps it as exported
+    # together with that table (forms, views, command bar buttons).
+    within_table: bool = False
+    # A solution holds each as data-shaped rows in zip entries of its own (not an element of
+    # customizations.xml): `unpack` can keep the columns its sources lack as those rows.
+    zip_rows: bool = False
 
 
 def _lower(name: str) -> tuple[str]:
@@ -108,6 +114,7 @@ KINDS: tuple[Kind, ...] = (
         solution_aware=True,
         source=SourceFile("form", "form", "forms/<table>/<slug>.xml"),
         by_id=True,
+        within_table=True,
     ),
     Kind(
         "views",
@@ -118,6 +125,7 @@ KINDS: tuple[Kind, ...] = (
         solution_aware=True,
         source=SourceFile("views", "views", "views/<table>.xml"),
         by_id=True,
+        within_table=True,
     ),
     Kind(
         "roles",
@@ -146,6 +154,7 @@ KINDS: tuple[Kind, ...] = (
         name=lambda c: c.id,
         solution_aware=True,
         source=SourceFile("command", "command", "commands/<slug>.xml"),
+        within_table=True,
     ),
     Kind(
         "web_resources",
@@ -165,6 +174,7 @@ KINDS: tuple[Kind, ...] = (
         solution_aware=True,
         source=SourceFile("custom-api", "customapi", "customapis/<uniquename>.xml"),
         removal_breaks=_always,  # every caller of the API fails
+        zip_rows=True,
     ),
     Kind(
         "environment_variables",
@@ -176,6 +186,7 @@ KINDS: tuple[Kind, ...] = (
         source=SourceFile(
             "environment-variables", "environmentvariables", "environmentvariables.xml"
         ),
+        zip_rows=True,
     ),
     Kind(
         "cif1_providers",
@@ -194,6 +205,7 @@ KINDS: tuple[Kind, ...] = (
         name=lambda p: p.unique_name,
         solution_aware=True,
         source=SourceFile("cif2-provider", "cif2provider", "channels/cif2.xml"),
+        zip_rows=True,
     ),
     Kind(
         "tab_templates",
@@ -203,6 +215,7 @@ KINDS: tuple[Kind, ...] = (
         name=lambda t: t.unique_name,
         solution_aware=True,
         source=SourceFile("tab-template", "tabtemplate", "multisession/<uniquename>.xml"),
+        zip_rows=True,
     ),
     Kind(
         "session_templates",
@@ -212,6 +225,7 @@ KINDS: tuple[Kind, ...] = (
         name=lambda t: t.unique_name,
         solution_aware=True,
         source=SourceFile("session-template", "sessiontemplate", "multisession/<uniquename>.xml"),
+        zip_rows=True,
     ),
     Kind(
         "notification_templates",
@@ -223,6 +237,7 @@ KINDS: tuple[Kind, ...] = (
         source=SourceFile(
             "notification-template", "notificationtemplate", "multisession/<uniquename>.xml"
         ),
+        zip_rows=True,
     ),
     Kind(
         "settings",
@@ -263,6 +278,18 @@ SOLUTION_FIELDS: tuple[str, ...] = tuple(k.field for k in KINDS if k.solution_aw
 
 def kind_of(item: Any) -> Kind:
     return BY_MODEL[type(item)]
+
+
+def owner_key(component: Any) -> tuple[str, str]:
+    """The component `read` and `unpack` keep as exported when this one cannot be written
+    as sources: (kind label, name); its table's for the kinds exported within a table, and
+    ("", "") for package data, which no solution holds."""
+    kind = kind_of(component)
+    if not kind.solution_aware:
+        return ("", "")
+    if kind.within_table:
+        return (BY_FIELD["tables"].label, component.table)
+    return (kind.label, kind.name(component))
 
 
 def identity(component: Any) -> tuple[str, ...]:

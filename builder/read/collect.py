@@ -11,6 +11,7 @@ from ..model import (
     AppModule,
     RawPart,
 )
+from ..model.kinds import KINDS, owner_key
 from ..xmlio.exported import Element, Findings, ctext, kids
 from ..xmlio.safe import parse_xml
 from .collect_data import collect_records, ready
@@ -29,6 +30,8 @@ from .parts import (
 )
 from .tables import Lookup, entity_schema_name
 
+LABEL = {k.field: k.label for k in KINDS}  # the fallbacks' kinds
+TABLE = LABEL["tables"]
 _MODELLED_SECTIONS = {
     "Entities",
     "Roles",
@@ -118,7 +121,7 @@ def _entity_alternate(
         found.lazy_part("EntityRelationships", rel, rel.get("Name", "")) for rel in relationships
     ]
     reasons = tuple(dict.fromkeys(read.reasons))
-    found.fallbacks.append(("table", table, tuple(makers), reasons))
+    found.fallbacks.append((TABLE, table, tuple(makers), reasons))
     if reasons:
         found.findings.warn(
             "RD100", f"table {table} is kept as exported when unpacked: " + "; ".join(reasons[:3])
@@ -131,14 +134,14 @@ def _entity_alternate(
 def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entries) -> None:
     solution = found.solution
     roles = [
-        _part(found, "role", "Roles", el, read_role(el, solution), el.get("name", ""))
+        _part(found, LABEL["roles"], "Roles", el, read_role(el, solution), el.get("name", ""))
         for el in kids(sections.get("Roles"), "Role")
     ]
     found.put("roles", roles)
     choices = [
         _part(
             found,
-            "global choice",
+            LABEL["global_choices"],
             "optionsets",
             el,
             read_option_set(el, solution),
@@ -154,7 +157,7 @@ def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entr
         resources.append(
             _part(
                 found,
-                "web resource",
+                LABEL["web_resources"],
                 "WebResources",
                 el,
                 read,
@@ -206,7 +209,7 @@ def _apps(found: Collected, sections: dict[str, Element]) -> list[AppModule]:
             if site_map is not None
             else ()
         )
-        apps.append(_part(found, "app", "AppModules", el, read, unique, extra))
+        apps.append(_part(found, LABEL["apps"], "AppModules", el, read, unique, extra))
     for unique, site_map in site_maps.items():  # a site map without its app
         found.raw.append(found.section_part("AppModuleSiteMaps", site_map, unique))
     return apps
@@ -220,20 +223,20 @@ def _check_references(found: Collected) -> None:
     for form in found.get("forms"):
         for library in set(form.libraries) | {e.library for e in form.events}:
             if library not in resources:
-                extra.setdefault(("table", form.table), []).append(
+                extra.setdefault(owner_key(form), []).append(
                     f"form {form.name!r} loads {library}, a script outside the solution"
                 )
     for command in found.get("commands"):
         for name in (command.library, command.icon):
             if name and name not in resources:
-                extra.setdefault(("table", command.table), []).append(
+                extra.setdefault(owner_key(command), []).append(
                     f"command {command.id} uses {name}, outside the solution"
                 )
     known = {c.id for kind in ("forms", "views", "roles") for c in found.get(kind)}
     for app in found.get("apps"):
         missing = [str(i) for i in app.forms + app.views + app.roles if i not in known]
         if missing:
-            extra[("app", app.unique_name)] = [
+            extra[owner_key(app)] = [
                 f"the app shows {len(missing)} forms, views or roles outside the solution"
             ]
     found.fallbacks = [

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import RawPart
+from ..model.kinds import KINDS
 from ..xmlio.exported import Element
 from .collected import Collected, Entries, Maker
 from .records import (
@@ -24,6 +25,8 @@ from .records import (
     tab_template,
 )
 
+LABEL = {k.field: k.label for k in KINDS}  # the fallbacks' kinds
+
 
 def ready(*parts: RawPart) -> tuple[Maker, ...]:
     """Parts already at hand, as makers."""
@@ -40,7 +43,7 @@ def collect_records(found: Collected, entries: Entries, sections: dict[str, Elem
             found.used.add(path)
             found.fallbacks.append(
                 (
-                    "environment variable",
+                    LABEL["environment_variables"],
                     variable.schema_name,
                     ready(RawPart(path, entries[path], "", found.solution)),
                     (),
@@ -55,7 +58,7 @@ def collect_records(found: Collected, entries: Entries, sections: dict[str, Elem
         found.used.update(files)
         found.fallbacks.append(
             (
-                "custom api",
+                LABEL["custom_apis"],
                 row.key,
                 ready(*(RawPart(p, entries[p], "", found.solution) for p in files)),
                 (),
@@ -112,7 +115,7 @@ def _collect_multisession(found: Collected, entries: Entries, sections: dict[str
     providers = []
     for path, row in _rows(found, entries, "msdyn_channelproviders"):
         providers.append(channel_provider(row, solution))
-        _alternate(found, "channel provider", row.key, [_file(found, entries, path)])
+        _alternate(found, LABEL["cif2_providers"], row.key, [_file(found, entries, path)])
     found.put("cif2_providers", providers)
     parameters = _rows(found, entries, "msdyn_templateparameters")
     tabs = []
@@ -120,7 +123,10 @@ def _collect_multisession(found: Collected, entries: Entries, sections: dict[str
         tabs.append(tab_template(row, [r for _, r in parameters], solution))
         mine = [p for p, r in parameters if r.get("msdyn_applicationtabtemplateid") == row.key]
         _alternate(
-            found, "tab template", row.key, [_file(found, entries, p) for p in [path, *mine]]
+            found,
+            LABEL["tab_templates"],
+            row.key,
+            [_file(found, entries, p) for p in [path, *mine]],
         )
     found.put("tab_templates", tabs)
     links, link_parts = _set_rows(found, entries, sections, SETS[0])
@@ -128,7 +134,7 @@ def _collect_multisession(found: Collected, entries: Entries, sections: dict[str
     for path, row in _rows(found, entries, "msdyn_sessiontemplates"):
         sessions.append(session_template(row, links, solution))
         makers = [_file(found, entries, path), *link_parts.get(row.key, [])]
-        _alternate(found, "session template", row.key, makers)
+        _alternate(found, LABEL["session_templates"], row.key, makers)
     found.put("session_templates", sessions)
     field_rows = {r.key: (p, r) for p, r in _rows(found, entries, "msdyn_notificationfields")}
     links, link_parts = _set_rows(found, entries, sections, SETS[1])
@@ -138,7 +144,9 @@ def _collect_multisession(found: Collected, entries: Entries, sections: dict[str
         fields = [notification_field(field_rows[k][1]) for k in mine]
         notifications.append(notification_template(row, fields, solution))
         makers = [_file(found, entries, p) for p in [path, *(field_rows[k][0] for k in mine)]]
-        _alternate(found, "notification template", row.key, makers + link_parts.get(row.key, []))
+        _alternate(
+            found, LABEL["notification_templates"], row.key, makers + link_parts.get(row.key, [])
+        )
     found.put("notification_templates", notifications)
     linked = {k for keys in links.values() for k in keys}
     for key, (path, _) in field_rows.items():  # a field no template shows

@@ -11,6 +11,7 @@ from lxml import etree
 
 from ..errors import Diagnostic
 from ..model import Project, RawPart
+from ..model.kinds import BY_FIELD, owner_key
 from . import schema as load_xsd
 from .write import file_slug, global_choice_file, project_file, table_file, to_bytes
 from .write_data import (
@@ -46,12 +47,11 @@ def problems(unit: Unit) -> list[Diagnostic]:
 def source_units(p: Project) -> list[Unit]:
     units = [Unit(("", ""), "project.xml", "project", project_file(p))]
     units += [
-        Unit(("table", t.logical_name), f"tables/{t.logical_name}.xml", "table", table_file(t))
-        for t in p.tables
+        Unit(owner_key(t), f"tables/{t.logical_name}.xml", "table", table_file(t)) for t in p.tables
     ]
     units += [
         Unit(
-            ("global choice", c.name),
+            owner_key(c),
             f"globalchoices/{c.name.lower()}.xml",
             "globalchoice",
             global_choice_file(c),
@@ -60,20 +60,19 @@ def source_units(p: Project) -> list[Unit]:
     ]
     units += _form_units(p) + _view_units(p)
     units += [
-        Unit(("role", r.name), f"roles/{file_slug(r.name)}.xml", "role", role_file(r))
-        for r in p.roles
+        Unit(owner_key(r), f"roles/{file_slug(r.name)}.xml", "role", role_file(r)) for r in p.roles
     ]
     units += [
-        Unit(("app", a.unique_name), f"apps/{a.unique_name.lower()}.xml", "app", app_file(a, p))
+        Unit(owner_key(a), f"apps/{a.unique_name.lower()}.xml", "app", app_file(a, p))
         for a in p.apps
     ]
     units += [
-        Unit(("table", c.table), f"commands/{file_slug(c.id)}.xml", "command", command_file(c))
+        Unit(owner_key(c), f"commands/{file_slug(c.id)}.xml", "command", command_file(c))
         for c in p.commands
     ]
     units += [
         Unit(
-            ("custom api", a.unique_name),
+            owner_key(a),
             f"customapis/{a.unique_name.lower()}.xml",
             "customapi",
             custom_api_file(a),
@@ -93,7 +92,7 @@ def _form_units(p: Project) -> list[Unit]:
             n += 1
             path = f"{base}-{n}.xml"
         taken.add(path)
-        units.append(Unit(("table", form.table), path, "form", form_file(form)))
+        units.append(Unit(owner_key(form), path, "form", form_file(form)))
     return units
 
 
@@ -103,7 +102,7 @@ def _view_units(p: Project) -> list[Unit]:
     tables = [t for t, _ in groups]
     return [
         Unit(
-            ("table", t),
+            (BY_FIELD["tables"].label, t),
             f"views/{t}{'' if tables.count(t) == 1 else '-' + s}.xml",
             "views",
             views_file(t, s, [v for v in p.views if (v.table, v.solution) == (t, s)]),
@@ -117,7 +116,7 @@ def _shared_units(p: Project) -> list[Unit]:
     if p.environment_variables:
         units += [
             Unit(
-                ("environment variable", v.schema_name),
+                owner_key(v),
                 "environmentvariables.xml",
                 "environmentvariables",
                 environment_variables_file(replace(p, environment_variables=(v,))),
@@ -126,7 +125,7 @@ def _shared_units(p: Project) -> list[Unit]:
         ]
     units += [
         Unit(
-            ("web resource", w.name),
+            owner_key(w),
             "webresources/webresources.xml",
             "webresources",
             web_resources_file([w]),
@@ -134,12 +133,12 @@ def _shared_units(p: Project) -> list[Unit]:
         for w in p.web_resources
     ]
     units += [
-        Unit(("", ""), f"channels/cif1-{file_slug(c.name)}.xml", "cif1provider", cif1_file(c))
+        Unit(owner_key(c), f"channels/cif1-{file_slug(c.name)}.xml", "cif1provider", cif1_file(c))
         for c in p.cif1_providers
     ]
     units += [
         Unit(
-            ("channel provider", c.unique_name),
+            owner_key(c),
             f"channels/cif2-{c.unique_name.lower()}.xml",
             "cif2provider",
             cif2_file(c),
@@ -148,7 +147,7 @@ def _shared_units(p: Project) -> list[Unit]:
     ]
     units += [
         Unit(
-            ("tab template", t.unique_name),
+            owner_key(t),
             f"multisession/{t.unique_name.lower()}.xml",
             "tabtemplate",
             tab_template_file(t),
@@ -157,7 +156,7 @@ def _shared_units(p: Project) -> list[Unit]:
     ]
     units += [
         Unit(
-            ("session template", s.unique_name),
+            owner_key(s),
             f"multisession/{s.unique_name.lower()}.xml",
             "sessiontemplate",
             session_template_file(s),
@@ -166,7 +165,7 @@ def _shared_units(p: Project) -> list[Unit]:
     ]
     units += [
         Unit(
-            ("notification template", n.unique_name),
+            owner_key(n),
             f"multisession/{n.unique_name.lower()}.xml",
             "notificationtemplate",
             notification_template_file(n),

@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import BuildError, Diagnostic, diagnostic
 from ..fsio import check_output_folder
 from ..model import Project, RawPart
+from ..model.kinds import BY_FIELD, KINDS, owner_key
 from ..read.solution import Fallback, SolutionRead
 from ..sources.units import Key, Unit, assemble_files, problems, raw_path, source_units
 from .tree import write_tree
@@ -31,15 +32,18 @@ class Unpacked:
 
 # Components made of record-shaped zip entries: their columns the model does not write can
 # stay beside the sources as the exported row (the build merges the two, render/frame.py).
-RECORD_KINDS = frozenset(
-    {
-        "environment variable",
-        "custom api",
-        "channel provider",
-        "tab template",
-        "session template",
-        "notification template",
-    }
+RECORD_KINDS = frozenset(k.label for k in KINDS if k.zip_rows)
+TABLE, CHOICE, ROLE, APP, RESOURCE, TAB, SESSION = (
+    BY_FIELD[name].label
+    for name in (
+        "tables",
+        "global_choices",
+        "roles",
+        "apps",
+        "web_resources",
+        "tab_templates",
+        "session_templates",
+    )
 )
 
 
@@ -170,40 +174,22 @@ def without(project: Project, kept: list[Fallback]) -> Project:
     drop: dict[str, set[str]] = {}
     for f in kept:
         drop.setdefault(f.kind, set()).add(f.key)
-    tables = drop.get("table", set())
+
+    def stays(item: Any) -> bool:
+        kind, name = owner_key(item)
+        return name not in drop.get(kind, set())
+
+    fields: dict[str, Any] = {
+        k.field: tuple(i for i in getattr(project, k.field) if stays(i))
+        for k in KINDS
+        if k.solution_aware and k.field != "raw_parts"
+    }
+    parts = _merge_parts(project.raw_parts, kept)
     return replace(
         project,
-        tables=tuple(t for t in project.tables if t.logical_name not in tables),
-        forms=tuple(f for f in project.forms if f.table not in tables),
-        views=tuple(v for v in project.views if v.table not in tables),
-        commands=tuple(c for c in project.commands if c.table not in tables),
-        global_choices=_keep(project.global_choices, drop, "global choice", "name"),
-        roles=_keep(project.roles, drop, "role", "name"),
-        web_resources=_keep(project.web_resources, drop, "web resource", "name"),
-        apps=_keep(project.apps, drop, "app", "unique_name"),
-        environment_variables=_keep(
-            project.environment_variables, drop, "environment variable", "schema_name"
-        ),
-        custom_apis=_keep(project.custom_apis, drop, "custom api", "unique_name"),
-        cif2_providers=_keep(project.cif2_providers, drop, "channel provider", "unique_name"),
-        tab_templates=_keep(project.tab_templates, drop, "tab template", "unique_name"),
-        session_templates=_keep(project.session_templates, drop, "session template", "unique_name"),
-        notification_templates=_keep(
-            project.notification_templates, drop, "notification template", "unique_name"
-        ),
-        raw_parts=tuple(
-            sorted(
-                _merge_parts(project.raw_parts, kept), key=lambda r: (r.solution, r.section, r.path)
-            )
-        ),
+        raw_parts=tuple(sorted(parts, key=BY_FIELD["raw_parts"].key)),
+        **fields,
     )
-
-
-def _keep(
-    items: tuple[Any, ...], drop: dict[str, set[str]], kind: str, attr: str
-) -> tuple[Any, ...]:
-    gone = drop.get(kind, set())
-    return tuple(i for i in items if getattr(i, attr) not in gone)
 
 
 def _merge_parts(parts: tuple[RawPart, ...], kept: list[Fallback]) -> list[RawPart]:
@@ -217,30 +203,30 @@ def _dependents(project: Project, demoted: set[Key]) -> set[Key]:
     """Components that name a component kept as exported must be kept so too: the render
     could no longer resolve the name."""
     out: set[Key] = set()
-    gone_resources = {k for kind, k in demoted if kind == "web resource"}
-    gone_choices = {k for kind, k in demoted if kind == "global choice"}
-    gone_tables = {k for kind, k in demoted if kind == "table"}
+    gone_resources = {k for kind, k in demoted if kind == RESOURCE}
+    gone_choices = {k for kind, k in demoted if kind == CHOICE}
+    gone_tables = {k for kind, k in demoted if kind == TABLE}
     for form in project.forms:
         if gone_resources & (set(form.libraries) | {e.library for e in form.events}):
-            out.add(("table", form.table))
+            out.add((TABLE, form.table))
     for command in project.commands:
         if gone_resources & {command.library, command.icon}:
-            out.add(("table", command.table))
+            out.add((TABLE, command.table))
     for table in project.tables:
         if gone_choices & {c.global_choice for c in table.columns}:
-            out.add(("table", table.logical_name))
+            out.add((TABLE, table.logical_name))
     gone_ids = (
         {f.id for f in project.forms if f.table in gone_tables}
         | {v.id for v in project.views if v.table in gone_tables}
-        | {r.id for r in project.roles if ("role", r.name) in demoted}
+        | {r.id for r in project.roles if (ROLE, r.name) in demoted}
     )
     for app in project.apps:
         if gone_ids & set(app.forms + app.views + app.roles) or app.icon in gone_resources:
-            out.add(("app", app.unique_name))
-    gone_tabs = {k for kind, k in demoted if kind == "tab template"}
+            out.add((APP, app.unique_name))
+    gone_tabs = {k for kind, k in demoted if kind == TAB}
     for session in project.session_templates:
         if gone_tabs & {session.anchor_tab, *session.additional_tabs}:
-            out.add(("session template", session.unique_name))
+            out.add((SESSION, session.unique_name))
     return out - demoted
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from builder import model
 from builder.model import Project, Publisher, SolutionDef
-from builder.model.kinds import BY_ROOT, KINDS, SOLUTION_FIELDS
+from builder.model.kinds import BY_ROOT, KINDS, SOLUTION_FIELDS, owner_key
 from builder.sources import schema as load_xsd
 from builder.sources.load import PARSERS
 
@@ -108,3 +108,18 @@ def test_kinds_known_by_id_carry_one() -> None:
         if kind.by_id:
             hints = typing.get_type_hints(kind.model, vars(model))
             assert hints["id"] is uuid.UUID, kind.field
+
+
+def test_kinds_exported_within_a_table_name_their_table() -> None:
+    for kind in KINDS:
+        if kind.within_table:
+            assert "table" in {f.name for f in dataclasses.fields(kind.model)}, kind.field
+
+
+def test_a_part_is_kept_with_the_component_that_owns_it() -> None:
+    table = model.Table("new_Thing", "Thing")
+    form = model.Form(uuid.uuid4(), "new_thing", "main", "Main")
+    setting = model.Setting("A", "General", "String", "", "")
+    assert owner_key(table) == ("table", "new_thing")
+    assert owner_key(form) == ("table", "new_thing")
+    assert owner_key(setting) == ("", "")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ...model import Project, Src, Table
+from ...model.kinds import KINDS
 from .. import standard
 from .base import Context, Finding, fix_or_keep, project_src, rule
 
@@ -145,22 +147,9 @@ def name_groups(project: Project) -> Iterator[tuple[str, list[tuple[str, Src]]]]
     for t in p.tables:
         yield f"column of {t.logical_name}", _named(t.columns, "schema_name")
         yield f"key of {t.logical_name}", _named(t.keys, "schema_name")
-    yield "choice", _named(p.global_choices, "name")
-    for kind, items, attr in (
-        ("role", p.roles, "name"),
-        ("app", p.apps, "unique_name"),
-        ("command", p.commands, "id"),
-        ("web resource", p.web_resources, "name"),
-        ("custom API", p.custom_apis, "unique_name"),
-        ("environment variable", p.environment_variables, "schema_name"),
-        ("setting", p.settings, "name"),
-        ("CIF 1.0 provider", p.cif1_providers, "name"),
-        ("channel provider", p.cif2_providers, "unique_name"),
-        ("application tab template", p.tab_templates, "unique_name"),
-        ("session template", p.session_templates, "unique_name"),
-        ("notification template", p.notification_templates, "unique_name"),
-    ):
-        yield kind, _named(items, attr)
+    for kind in KINDS:  # tables above; forms and views are unique per table (DV128)
+        if kind.source and kind.field not in ("tables", "forms", "views"):
+            yield kind.label, [(kind.name(i), i.src) for i in getattr(p, kind.field)]
     yield (
         "template parameter",
         [(x.unique_name, x.src) for t in p.tab_templates for x in t.parameters],
@@ -192,18 +181,11 @@ def unique_form_and_view_names(ctx: Context) -> Iterable[Finding]:
 
 
 def id_components(project: Project) -> Iterator[tuple[str, str, Src]]:
-    p = project
-    for kind, items in (
-        ("form", p.forms),
-        ("view", p.views),
-        ("role", p.roles),
-        ("app", p.apps),
-        ("web resource", p.web_resources),
-        ("setting", p.settings),
-        ("CIF 1.0 provider", p.cif1_providers),
-    ):
-        for item in items:
-            yield kind, str(item.id), item.src
+    """(kind, id, src) of every component that carries a GUID."""
+    for kind in KINDS:
+        for item in getattr(project, kind.field):
+            if isinstance(getattr(item, "id", None), uuid.UUID):
+                yield kind.label, str(item.id), item.src
 
 
 @rule(
@@ -234,24 +216,9 @@ def solutions_declared(ctx: Context) -> Iterable[Finding]:
 
 
 def _solution_members(project: Project) -> Iterator[tuple[str, Any]]:
-    p = project
-    for kind, items in (
-        ("table", p.tables),
-        ("choice", p.global_choices),
-        ("form", p.forms),
-        ("view", p.views),
-        ("role", p.roles),
-        ("app", p.apps),
-        ("command", p.commands),
-        ("web resource", p.web_resources),
-        ("custom API", p.custom_apis),
-        ("environment variable", p.environment_variables),
-        ("channel provider", p.cif2_providers),
-        ("tab template", p.tab_templates),
-        ("session template", p.session_templates),
-        ("notification template", p.notification_templates),
-    ):
-        yield from ((kind, i) for i in items)
+    for kind in KINDS:
+        if kind.solution_aware and kind.source:
+            yield from ((kind.label, i) for i in getattr(project, kind.field))
 
 
 @rule(
