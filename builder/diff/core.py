@@ -15,6 +15,8 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from ..model.mapping import apart
+
 Action = Literal["added", "removed", "changed"]
 T = TypeVar("T")
 
@@ -116,7 +118,8 @@ def compared_fields(item: Any) -> list[tuple[str, Any]]:
 
 
 def field_changes(old: Any, new: Any, skip: Sequence[str] = ()) -> list[tuple[str, Any, Any]]:
-    """(field, old value, new value) for every compared field that differs, `skip` aside."""
+    """(field, old value, new value) for every compared field that differs, `skip` aside.
+    `own_changes` leaves out, besides, what the field mapping says is reported apart."""
     if type(old) is type(new) and old == new:  # equality compares exactly those fields
         return []
     out = []
@@ -124,6 +127,12 @@ def field_changes(old: Any, new: Any, skip: Sequence[str] = ()) -> list[tuple[st
         if name not in skip and before != after:
             out.append((name, before, after))
     return out
+
+
+def own_changes(old: Any, new: Any, skip: Sequence[str] = ()) -> list[tuple[str, Any, Any]]:
+    """The changes of a component's own fields: `field_changes` without the nested parts and
+    fields its mapping reports apart (`model/mapping.py`), and without `skip`."""
+    return field_changes(old, new, (*skip, *apart(type(old))))
 
 
 def describe(changes: Iterable[tuple[str, Any, Any]]) -> str:
@@ -180,7 +189,7 @@ class Collector:
         skip: Sequence[str] = (),
         breaking: bool = False,
     ) -> None:
-        """One `changed` entry listing every differing plain field of two versions."""
-        diffs = field_changes(old, new, skip)
+        """One `changed` entry listing every differing own field of two versions."""
+        diffs = own_changes(old, new, skip)
         if diffs:
             self.add(kind, component, name, describe(diffs), "changed", breaking=breaking)

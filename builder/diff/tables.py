@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from ..model import ChoiceOption, Column, GlobalChoice, Table
 from ..model.kinds import identity
-from .core import Collector, describe, field_changes, fmt, pair_up
-
-_TABLE_NESTED = ("columns", "keys", "status_reasons")
-_COLUMN_NESTED = ("options", "targets", "relationship")  # reported on their own
+from .core import Collector, describe, field_changes, fmt, own_changes, pair_up
 
 
 def diff_tables(out: Collector, old: tuple[Table, ...], new: tuple[Table, ...]) -> None:
@@ -37,7 +34,6 @@ def _diff_table(out: Collector, old: Table, new: Table) -> None:
         name,
         old,
         new,
-        skip=_TABLE_NESTED,
         breaking=old.ownership != new.ownership or old.virtual != new.virtual,
     )
     added, removed, kept = pair_up(old.columns, new.columns, lambda c: c.logical_name)
@@ -90,7 +86,7 @@ def _column_summary(column: Column) -> str:
 
 
 def diff_column(out: Collector, table: str, old: Column, new: Column) -> None:
-    diffs = field_changes(old, new, skip=_COLUMN_NESTED)
+    diffs = own_changes(old, new)
     if diffs:
         reasons = column_breaks(old, new)
         detail = describe(diffs) + (f" [{'; '.join(reasons)}]" if reasons else "")
@@ -151,7 +147,7 @@ def diff_global_choices(
     for choice in removed:
         out.removed("global choice", "", choice.name, breaking=True)
     for before, after in kept:
-        out.scalar_fields("global choice", "", before.name, before, after, skip=("options",))
+        out.scalar_fields("global choice", "", before.name, before, after)
         diff_options(out, before.name, before.options, after.options)
 
 

@@ -18,6 +18,9 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from .mapping import Src as Src
+from .mapping import attribute, child, children, inherited, split
+
 # A fixed namespace so derived GUIDs are the same on every machine, forever.
 VOICEPKG_NAMESPACE = uuid.UUID("6f1c1c0e-4a55-5d0b-9c7e-0e6f9a3d2b10")
 
@@ -35,14 +38,6 @@ DERIVED_ID = uuid.UUID(int=0)
 def _derive_id(component: AppModule | WebResource | Setting, kind: str, name: str) -> None:
     if component.id == DERIVED_ID:
         object.__setattr__(component, "id", stable_id(kind, name))
-
-
-@dataclass(frozen=True)
-class Src:
-    """Where something was declared: a path relative to the source root, and a line."""
-
-    file: str = ""
-    line: int = 0
 
 
 def _src() -> Src:
@@ -130,13 +125,17 @@ class Column:
     min_value: float | None = None  # integer, decimal, money
     max_value: float | None = None
     precision: int | None = None  # decimal, money
-    options: tuple[ChoiceOption, ...] = ()  # choice (local option set)
+    # choice (local option set); their order in a file carries no meaning
+    options: tuple[ChoiceOption, ...] = children("option", sort=lambda o: o.value)
     global_choice: str = ""  # choice bound to a global option set (its name)
     default_option: int | None = None  # choice default value
-    boolean_labels: tuple[str, str] = ("No", "Yes")  # boolean false, true
+    # boolean false, true
+    boolean_labels: tuple[str, str] = split("false-label", "true-label", default=("No", "Yes"))
     default_boolean: bool = False
-    targets: tuple[str, ...] = ()  # lookup: target table logical names
-    relationship: str = ""  # lookup: the 1:N relationship schema name (derived when empty)
+    # lookup: target table logical names; `diff` reports both as the relationship's change
+    targets: tuple[str, ...] = attribute((), apart=True)
+    # lookup: the 1:N relationship schema name (derived when empty)
+    relationship: str = attribute("", apart=True)
     is_primary_name: bool = False
     audit: bool = True
     external_name: str = ""  # virtual tables: the field's name on the remote service
@@ -206,14 +205,18 @@ class Table:
     display_name: str
     plural_name: str = ""
     description: str = ""
-    solution: str = ""  # the SolutionDef unique name
+    solution: str = inherited()  # the SolutionDef unique name
     existing: bool = False  # phonecall, systemuser: ship only our columns/forms, shell root
     ownership: Ownership = "user"
     is_activity: bool = False
-    virtual: VirtualSource | None = None
-    columns: tuple[Column, ...] = ()  # our columns only; render adds the system columns
-    keys: tuple[AlternateKey, ...] = ()
-    status_reasons: tuple[StatusReason, ...] = ()  # added statuscode values
+    virtual: VirtualSource | None = child("virtual")
+    # our columns only; render adds the system columns
+    columns: tuple[Column, ...] = children("column", sort=lambda c: c.logical_name)
+    keys: tuple[AlternateKey, ...] = children("key", sort=lambda k: k.logical_name)
+    # added statuscode values
+    status_reasons: tuple[StatusReason, ...] = children(
+        "status-reason", sort=lambda s: (s.state, s.value)
+    )
     src: Src = _src()
 
     @property
@@ -236,9 +239,9 @@ class Table:
 class GlobalChoice:
     name: str  # enreach_calltype
     display_name: str
-    options: tuple[ChoiceOption, ...]
+    options: tuple[ChoiceOption, ...] = children("option", sort=lambda o: o.value)
     description: str = ""
-    solution: str = ""
+    solution: str = inherited()
     src: Src = _src()
 
 

@@ -1,8 +1,9 @@
-"""Small typed readers over an XSD-valid source element, shared by the `load_*` parsers.
+"""Small typed readers over an XSD-valid source element, shared by the source parsers.
 
 The XSD has already checked every value, so these only convert: "true"/"1" to True,
 "12" to 12, "a b" to ("a", "b"). Attribute names are the model's field names with '-'
-for '_' (`max_length` is written `max-length`).
+for '_' (`max_length` is written `max-length`), as `model/mapping.py` declares; kinds on
+the mapping are read by `mapped.load`, the rest still with these.
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ from ..model import (
     SessionTemplate,
     WebResource,
 )
-from .write import Element, Files, element, file_slug, non_default
+from .mapped import Element, element
+from .write import Files, file_slug, non_default
 
 # --- custom APIs, environment variables, web resources ----------------------------------------
 

@@ -15,7 +15,8 @@ from ..model import (
     Role,
     View,
 )
-from .write import Element, element, non_default
+from .mapped import Element, element
+from .write import non_default
 
 
 def form_file(f: Form) -> Element:
