@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .mapping import Src as Src
-from .mapping import attribute, child, children, inherited, split
+from .mapping import attribute, child, children, derived_id, inherited, spec, split
 
 # A fixed namespace so derived GUIDs are the same on every machine, forever.
 VOICEPKG_NAMESPACE = uuid.UUID("6f1c1c0e-4a55-5d0b-9c7e-0e6f9a3d2b10")
@@ -284,7 +284,9 @@ FormItem = FormField | FormSubgrid | FormQuickView
 class FormSection:
     name: str
     label: str
-    items: tuple[FormItem, ...]
+    items: tuple[FormItem, ...] = children(
+        {"field": FormField, "subgrid": FormSubgrid, "quick-view": FormQuickView}
+    )
     show_label: bool = True
     src: Src = _src()
 
@@ -293,7 +295,7 @@ class FormSection:
 class FormTab:
     name: str
     label: str
-    sections: tuple[FormSection, ...]
+    sections: tuple[FormSection, ...] = children("section")
     src: Src = _src()
 
 
@@ -311,16 +313,17 @@ class FormEvent:
 
 @dataclass(frozen=True)
 class Form:
-    id: uuid.UUID
+    id: uuid.UUID = field(metadata=spec(derive=("form", "table", "name")))
     table: str  # logical name
     type: FormType
     name: str  # "Voice for D365 – Phone Call"
     description: str = ""
-    tabs: tuple[FormTab, ...] = ()
-    header: tuple[FormField, ...] = ()
     libraries: tuple[str, ...] = ()  # script web resource names loaded by the form
-    events: tuple[FormEvent, ...] = ()
-    solution: str = ""
+    # in the order of the source file (its XSD's order: events, header, tabs)
+    events: tuple[FormEvent, ...] = children("event")
+    header: tuple[FormField, ...] = children("field", wrapper="header")
+    tabs: tuple[FormTab, ...] = children("tab")
+    solution: str = inherited()
     src: Src = _src()
 
     def __post_init__(self) -> None:
@@ -371,17 +374,17 @@ class ViewOrder:
 
 @dataclass(frozen=True)
 class View:
-    id: uuid.UUID
-    table: str
+    id: uuid.UUID = field(metadata=spec(derive=("view", "table", "name")))
+    table: str = field(metadata=spec(hook=True))  # the views file's, for all its views
     name: str
     type: ViewType = "public"
     is_default: bool = False
     description: str = ""
-    columns: tuple[ViewColumn, ...] = ()
-    conditions: tuple[ViewCondition, ...] = ()  # and-ed
-    order: tuple[ViewOrder, ...] = ()
+    columns: tuple[ViewColumn, ...] = children("column")
+    conditions: tuple[ViewCondition, ...] = children("condition")  # and-ed
+    order: tuple[ViewOrder, ...] = children("order")
     find_columns: tuple[str, ...] = ()  # quickfind: columns searched
-    solution: str = ""
+    solution: str = inherited()
     src: Src = _src()
 
     def __post_init__(self) -> None:
@@ -404,11 +407,12 @@ class Privilege:
 
 @dataclass(frozen=True)
 class Role:
-    id: uuid.UUID
+    id: uuid.UUID = field(metadata=spec(derive=("role", "name")))
     name: str  # "Voice ApiUser"
     description: str = ""
-    privileges: tuple[Privilege, ...] = ()  # sorted by name
-    solution: str = ""
+    # sorted by name; a source may also say them as <privileges on=...> (sources/security.py)
+    privileges: tuple[Privilege, ...] = children("privilege", sort=lambda p: p.name)
+    solution: str = inherited()
     src: Src = _src()
 
 
@@ -478,7 +482,7 @@ class Command:
     icon: str = ""  # web resource name
     sequence: int = 100
     app: str = ""  # show only in this app (unique name); empty: everywhere
-    solution: str = ""
+    solution: str = inherited()
     src: Src = _src()
 
 
@@ -541,9 +545,9 @@ class CustomApi:
     allowed_step_type: Literal["none", "async", "sync_and_async"] = "none"
     execute_privilege: str = ""
     plugin_type: str = ""  # the plug-in type implementing it, when shipped
-    request: tuple[CustomApiParameter, ...] = ()
-    response: tuple[CustomApiParameter, ...] = ()
-    solution: str = ""
+    request: tuple[CustomApiParameter, ...] = children("request", sort=lambda p: p.unique_name)
+    response: tuple[CustomApiParameter, ...] = children("response", sort=lambda p: p.unique_name)
+    solution: str = inherited()
     src: Src = _src()
 
 
@@ -567,7 +571,7 @@ class EnvironmentVariable:
     default_value: str = ""
     description: str = ""
     required: bool = True  # a deployment must give a value
-    solution: str = ""
+    solution: str = inherited()
     src: Src = _src()
 
 
@@ -578,7 +582,7 @@ class EnvironmentVariable:
 class Cif1Provider:
     """The CIF 1.0 `msdyn_ciprovider` record: shipped as data, never owns apps/roles."""
 
-    id: uuid.UUID
+    id: uuid.UUID = field(metadata=spec(derive=("ciprovider", "name")))
     name: str  # Voice for Dynamics 365
     label: str
     landing_url: str
@@ -605,7 +609,7 @@ class Cif2Provider:
     trusted_domain: str = ""
     custom_params: str = ""
     enable_analytics: bool = False
-    solution: str = ""
+    solution: str = inherited()
     src: Src = _src()
 
 
@@ -626,10 +630,11 @@ class ApplicationTabTemplate:
     name: str
     title: str
     page_type: str  # entityrecord, entitylist, webresource, dashboard, search, ...
-    parameters: tuple[TemplateParameter, ...] = ()
+    # in the declared order: msdyn_templateparameters lists them so (test_real_shapes)
+    parameters: tuple[TemplateParameter, ...] = children("parameter")
     can_close: bool = False
     description: str = ""
-    solution: str = ""
+    solution: str = inherited()
     src: Src = _src()
 
 
@@ -644,7 +649,7 @@ class SessionTemplate:
     additional_tabs: tuple[str, ...] = ()
     panel_state: int = 162450002  # msdyn_panelstateoptions: Docked
     description: str = ""
-    solution: str = ""
+    solution: str = inherited()
     src: Src = _src()
 
 
@@ -663,7 +668,9 @@ class NotificationTemplate:
     unique_name: str
     name: str
     title: str
-    fields: tuple[NotificationField, ...] = ()
+    fields: tuple[NotificationField, ...] = children(
+        "field", sort=lambda f: (f.order, f.unique_name)
+    )
     timeout: int = 120  # seconds, 0..500
     show_timeout: bool = True
     accept_text: str = "Accept"
@@ -673,7 +680,7 @@ class NotificationTemplate:
     icon: str = ""
     description: str = ""
     parameters: tuple[str, ...] = ()  # the parameter names the template declares it uses
-    solution: str = ""
+    solution: str = inherited()
     src: Src = _src()
 
 
@@ -688,12 +695,14 @@ class Setting:
     """A default `enreach_setting` row shipped in the package's configuration data."""
 
     name: str  # CallDurationLimit
-    category: SettingCategory
+    category: SettingCategory = field(metadata=spec(hook=True))  # the file's, for all its rows
     datatype: SettingType
-    default: str  # as stored in enreach_value; "" allowed (DefaultCrmAssignee)
+    # as stored in enreach_value; "" allowed (DefaultCrmAssignee), so always written
+    default: str = field(metadata=spec(always=True))
     description: str
     required_per_environment: bool = False  # empty default that each environment must set
-    id: uuid.UUID = DERIVED_ID  # none given: derived from the name
+    # none given: derived from the name
+    id: uuid.UUID = field(default=DERIVED_ID, metadata=spec(derive=("setting", "name")))
     src: Src = _src()
 
     def __post_init__(self) -> None:

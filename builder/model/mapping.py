@@ -17,9 +17,10 @@ means, so writers leave it out. Everything else says so in its metadata, xsdata-
 - `derived_id("form", "table", "name")`: a GUID attribute; when absent, `stable_id` of the kind
   and the named fields' values.
 - `attribute(name=..., always=..., apart=...)`: a plain attribute with another name, written
-  even when empty, or reported on its own by `diff`.
+  even when empty (after the others), or reported on its own by `diff`.
 - `hook()`: not in the element at all; the loader and the writer of its kind fill it
   (references by name, payload files, values from the file root).
+A field without a default says the same with `dataclasses.field(metadata=spec(...))`.
 """
 
 from __future__ import annotations
@@ -59,9 +60,15 @@ class Spec:
     names: tuple[str, ...] = ()  # split: one attribute per item
     inherited: bool = False  # absent: the file root's value, else the default solution
     derive: tuple[str, ...] = ()  # id: (kind, field, ...) the stable id is made of
-    always: bool = False  # written even when empty or the default
+    always: bool = False  # written even when empty (after the other attributes)
     apart: bool = False  # `diff` reports it on its own, not in the component's change line
     hook: bool = False  # not in the element: the kind's loader and writer fill it
+
+
+def spec(**says: Any) -> dict[str, Spec]:
+    """The metadata of a field without a default (`dataclasses.field(metadata=spec(...))`,
+    so type checkers still see a required field); `says` are `Spec`'s fields."""
+    return {KEY: Spec(**says)}
 
 
 def _field(default: Any, spec: Spec, factory: Any = MISSING) -> Any:
@@ -70,10 +77,8 @@ def _field(default: Any, spec: Spec, factory: Any = MISSING) -> Any:
     return dataclasses.field(default=default, metadata={KEY: spec})
 
 
-def attribute(
-    default: Any = MISSING, *, name: str = "", always: bool = False, apart: bool = False
-) -> Any:
-    return _field(default, Spec(name=name, always=always, apart=apart))
+def attribute(default: Any = MISSING, *, name: str = "", apart: bool = False) -> Any:
+    return _field(default, Spec(name=name, apart=apart))
 
 
 def children(
@@ -99,7 +104,7 @@ def inherited(default: str = "") -> Any:
     return _field(default, Spec(inherited=True))
 
 
-def derived_id(kind: str, *fields: str, default_factory: Any = MISSING) -> Any:
+def derived_id(kind: str, *fields: str, default_factory: Any) -> Any:
     return _field(MISSING, Spec(derive=(kind, *fields)), default_factory)
 
 

@@ -118,35 +118,39 @@ def write(
     skip: Iterable[str] = (),
     extra: Iterable[tuple[str, Any]] = (),
 ) -> Element:
-    """The element of `item` by its mapping: attributes, then child elements, in field order.
-    `skip` leaves fields out (the caller writes them elsewhere); `extra` adds attributes."""
+    """The element of `item` by its mapping: its id, its other attributes, then its child
+    elements, in field order. `skip` leaves fields out (the caller writes them elsewhere);
+    `extra` adds attributes after the mapped ones."""
     left_out = set(skip)
     mapped = [s for s in slots(type(item)) if s.field not in left_out]
-    attrs = [a for s in mapped for a in _attributes(s, getattr(item, s.field))]
-    el = element(tag, [*attrs, *extra], parent)
+    # the id leads (it names the component), what is written even when empty comes last
+    leading = sorted(mapped, key=lambda s: (s.shape != "id", s.spec.always))
+    attrs = [a for s in leading for a in _attributes(s, getattr(item, s.field))]
+    el = _new(tag, [*attrs, *((k, _text(v)) for k, v in extra if _present(v))], parent)
     for slot in mapped:
         value = getattr(item, slot.field)
         if slot.shape == "child" and value is not None:
             write(value, slot.tags[0][0], el)
         elif slot.shape == "children" and value:
             _write_children(slot, value, el)
-    for slot in mapped:
-        if slot.spec.always:
-            el.set(slot.attrs[0], _text(getattr(item, slot.field)))
     return el
 
 
-def _attributes(slot: Slot, value: Any) -> list[tuple[str, Any]]:
-    if slot.shape in ("child", "children", "src") or slot.spec.always:
+def _attributes(slot: Slot, value: Any) -> list[tuple[str, str]]:
+    """What `slot` writes: always an id and what is declared `always`, else what is neither
+    the default nor empty."""
+    if slot.shape in ("child", "children", "src"):
         return []
-    if slot.shape == "id":  # always written: an unpacked component keeps its id
-        return [(slot.attrs[0], value)]
+    if slot.shape == "id" or slot.spec.always:
+        return [(slot.attrs[0], _text(value))]
     if slot.shape == "pair":
-        return [
-            (name, None if v == d else v)
-            for name, v, d in zip(slot.attrs, value, slot.default, strict=True)
-        ]
-    return [(slot.attrs[0], None if value == slot.default else value)]
+        pairs = zip(slot.attrs, value, slot.default, strict=True)
+        return [(name, _text(v)) for name, v, d in pairs if v != d and _present(v)]
+    return [(slot.attrs[0], _text(value))] if value != slot.default and _present(value) else []
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value != "" and value != ()
 
 
 def _write_children(slot: Slot, items: tuple[Any, ...], parent: Element) -> None:
@@ -160,8 +164,12 @@ def element(
     tag: str, attrs: Iterable[tuple[str, Any]] = (), parent: Element | None = None
 ) -> Element:
     """An element with the attributes whose value is not None, "" or ()."""
-    clean = {k: _text(v) for k, v in attrs if v is not None and v != "" and v != ()}
-    return etree.SubElement(parent, tag, clean) if parent is not None else etree.Element(tag, clean)
+    return _new(tag, [(k, _text(v)) for k, v in attrs if _present(v)], parent)
+
+
+def _new(tag: str, attrs: list[tuple[str, str]], parent: Element | None) -> Element:
+    found = dict(attrs)
+    return etree.SubElement(parent, tag, found) if parent is not None else etree.Element(tag, found)
 
 
 def _text(value: Any) -> str:

@@ -11,14 +11,14 @@ from ..fsio import current_limits, read_regular
 from ..model import (
     PRIVILEGE_VERBS,
     CustomApi,
-    CustomApiParameter,
     EnvironmentVariable,
     Privilege,
     Role,
     Src,
     WebResource,
 )
-from .elements import Context, Source, children, flag, guid, solution, src, text
+from .elements import Context, Source, children, guid, solution, src, text
+from .mapped import load
 
 # `<privileges on="X" append-to="Global"/>` attribute -> the verb of prvAppendToX
 _VERB_ATTRIBUTES = {("append-to" if v == "AppendTo" else v.lower()): v for v in PRIVILEGE_VERBS}
@@ -26,20 +26,11 @@ _VERB_ATTRIBUTES = {("append-to" if v == "AppendTo" else v.lower()): v for v in 
 
 def parse_role(source: Source, ctx: Context) -> list[object]:
     el = source.root
-    name = text(el, "name")
     privileges = [
         p for child in el if isinstance(child.tag, str) for p in _privileges(source, child)
     ]
-    return [
-        Role(
-            id=guid(el, "id", "role", name),
-            name=name,
-            description=text(el, "description"),
-            privileges=tuple(sorted(privileges, key=lambda p: p.name)),
-            solution=solution(el, ctx),
-            src=src(source, el),
-        )
-    ]
+    sorted_privileges = tuple(sorted(privileges, key=lambda p: p.name))
+    return [load(Role, source, el, ctx, privileges=sorted_privileges)]
 
 
 def _privileges(source: Source, el: etree._Element) -> list[Privilege]:
@@ -108,53 +99,11 @@ def _payload(path: Path, relative: str, where: Src, ctx: Context) -> bytes:
 
 
 def parse_custom_api(source: Source, ctx: Context) -> list[object]:
-    el = source.root
-    return [
-        CustomApi(
-            unique_name=text(el, "unique-name"),
-            display_name=text(el, "display-name"),
-            description=text(el, "description"),
-            binding=text(el, "binding", "global"),  # type: ignore[arg-type]
-            bound_table=text(el, "bound-table"),
-            is_function=flag(el, "is-function"),
-            is_private=flag(el, "is-private"),
-            allowed_step_type=text(el, "allowed-step-type", "none"),  # type: ignore[arg-type]
-            execute_privilege=text(el, "execute-privilege"),
-            plugin_type=text(el, "plugin-type"),
-            request=_parameters(source, el, "request"),
-            response=_parameters(source, el, "response"),
-            solution=solution(el, ctx),
-            src=src(source, el),
-        )
-    ]
-
-
-def _parameters(source: Source, el: etree._Element, tag: str) -> tuple[CustomApiParameter, ...]:
-    found = (
-        CustomApiParameter(
-            unique_name=text(p, "unique-name"),
-            display_name=text(p, "display-name"),
-            type=text(p, "type"),
-            description=text(p, "description"),
-            optional=flag(p, "optional"),
-            src=src(source, p),
-        )
-        for p in children(el, tag)
-    )
-    return tuple(sorted(found, key=lambda p: p.unique_name))
+    return [load(CustomApi, source, source.root, ctx)]
 
 
 def parse_environment_variables(source: Source, ctx: Context) -> list[object]:
     return [
-        EnvironmentVariable(
-            schema_name=text(v, "schema-name"),
-            display_name=text(v, "display-name"),
-            type=text(v, "type", "string"),  # type: ignore[arg-type]
-            default_value=text(v, "default-value"),
-            description=text(v, "description"),
-            required=flag(v, "required", True),
-            solution=solution(v, ctx),
-            src=src(source, v),
-        )
+        load(EnvironmentVariable, source, v, ctx)
         for v in children(source.root, "environment-variable")
     ]

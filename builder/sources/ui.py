@@ -15,153 +15,33 @@ from ..model import (
     AppModule,
     Command,
     Form,
-    FormEvent,
-    FormField,
-    FormItem,
-    FormQuickView,
-    FormSection,
-    FormSubgrid,
-    FormTab,
     SiteMapArea,
     SiteMapGroup,
     SiteMapSubArea,
     Src,
     View,
-    ViewColumn,
-    ViewCondition,
-    ViewOrder,
 )
 from .elements import (
     Context,
     Source,
     children,
-    flag,
     guid,
-    integer_or,
     solution,
     src,
     text,
-    words,
 )
+from .mapped import load
 
-# --- forms --------------------------------------------------------------------------------
+# --- forms and views ------------------------------------------------------------------------
 
 
 def parse_form(source: Source, ctx: Context) -> list[object]:
-    el = source.root
-    table, name = text(el, "table"), text(el, "name")
-    header = children(el, "header")
-    return [
-        Form(
-            id=guid(el, "id", "form", table, name),
-            table=table,
-            type=text(el, "type"),  # type: ignore[arg-type]
-            name=name,
-            description=text(el, "description"),
-            tabs=tuple(_tab(source, t) for t in children(el, "tab")),
-            header=tuple(_field(source, f) for h in header for f in children(h, "field")),
-            libraries=words(el, "libraries"),
-            events=tuple(_event(source, e) for e in children(el, "event")),
-            solution=solution(el, ctx),
-            src=src(source, el),
-        )
-    ]
-
-
-def _tab(source: Source, el: etree._Element) -> FormTab:
-    return FormTab(
-        name=text(el, "name"),
-        label=text(el, "label"),
-        sections=tuple(_section(source, s) for s in children(el, "section")),
-        src=src(source, el),
-    )
-
-
-def _section(source: Source, el: etree._Element) -> FormSection:
-    return FormSection(
-        name=text(el, "name"),
-        label=text(el, "label"),
-        items=tuple(_item(source, i) for i in el if isinstance(i.tag, str)),
-        show_label=flag(el, "show-label", True),
-        src=src(source, el),
-    )
-
-
-def _item(source: Source, el: etree._Element) -> FormItem:
-    if el.tag == "subgrid":
-        return FormSubgrid(
-            name=text(el, "name"),
-            label=text(el, "label"),
-            table=text(el, "table"),
-            view=text(el, "view"),
-            relationship=text(el, "relationship"),
-            src=src(source, el),
-        )
-    if el.tag == "quick-view":
-        return FormQuickView(
-            name=text(el, "name"),
-            label=text(el, "label"),
-            lookup=text(el, "lookup"),
-            form=text(el, "form"),
-            src=src(source, el),
-        )
-    return _field(source, el)
-
-
-def _field(source: Source, el: etree._Element) -> FormField:
-    return FormField(
-        column=text(el, "column"),
-        label=text(el, "label"),
-        readonly=flag(el, "readonly"),
-        src=src(source, el),
-    )
-
-
-def _event(source: Source, el: etree._Element) -> FormEvent:
-    return FormEvent(
-        event=text(el, "event"),
-        library=text(el, "library"),
-        function=text(el, "function"),
-        attribute=text(el, "attribute"),
-        pass_context=flag(el, "pass-context", True),
-        src=src(source, el),
-    )
-
-
-# --- views --------------------------------------------------------------------------------
+    return [load(Form, source, source.root, ctx)]
 
 
 def parse_views(source: Source, ctx: Context) -> list[object]:
-    table = text(source.root, "table")
-    return [_view(source, table, v, ctx) for v in children(source.root, "view")]
-
-
-def _view(source: Source, table: str, el: etree._Element, ctx: Context) -> View:
-    name = text(el, "name")
-    return View(
-        id=guid(el, "id", "view", table, name),
-        table=table,
-        name=name,
-        type=text(el, "type", "public"),  # type: ignore[arg-type]
-        is_default=flag(el, "is-default"),
-        description=text(el, "description"),
-        columns=tuple(
-            ViewColumn(text(c, "name"), integer_or(c, "width", 150), src(source, c))
-            for c in children(el, "column")
-        ),
-        conditions=tuple(
-            ViewCondition(
-                text(c, "attribute"), text(c, "operator"), text(c, "value"), src(source, c)
-            )
-            for c in children(el, "condition")
-        ),
-        order=tuple(
-            ViewOrder(text(o, "attribute"), flag(o, "descending")) for o in children(el, "order")
-        ),
-        find_columns=words(el, "find-columns"),
-        solution=solution(el, ctx),
-        src=src(source, el),
-    )
+    table = text(source.root, "table")  # the file's, for all its views
+    return [load(View, source, v, ctx, table=table) for v in children(source.root, "view")]
 
 
 # --- apps ---------------------------------------------------------------------------------
@@ -239,20 +119,4 @@ def _group(source: Source, el: etree._Element) -> SiteMapGroup:
 
 
 def parse_command(source: Source, ctx: Context) -> list[object]:
-    el = source.root
-    return [
-        Command(
-            id=text(el, "id"),
-            table=text(el, "table"),
-            location=text(el, "location"),  # type: ignore[arg-type]
-            label=text(el, "label"),
-            library=text(el, "library"),
-            function=text(el, "function"),
-            tooltip=text(el, "tooltip"),
-            icon=text(el, "icon"),
-            sequence=integer_or(el, "sequence", 100),
-            app=text(el, "app"),
-            solution=solution(el, ctx),
-            src=src(source, el),
-        )
-    ]
+    return [load(Command, source, source.root, ctx)]

@@ -8,141 +8,26 @@ from ..model import (
     AppModule,
     Command,
     Form,
-    FormItem,
-    FormQuickView,
-    FormSubgrid,
     Project,
     Role,
     View,
 )
-from .mapped import Element, element
-from .write import non_default
+from .mapped import Element, element, write
 
 
 def form_file(f: Form) -> Element:
-    root = element(
-        "form",
-        [
-            ("id", f.id),
-            ("table", f.table),
-            ("type", f.type),
-            ("name", f.name),
-            ("description", f.description),
-            ("libraries", f.libraries),
-            ("solution", f.solution),
-        ],
-    )
-    for e in f.events:
-        element(
-            "event",
-            [
-                ("event", e.event),
-                ("attribute", e.attribute),
-                ("library", e.library),
-                ("function", e.function),
-                ("pass-context", non_default(e.pass_context, True)),
-            ],
-            root,
-        )
-    if f.header:
-        header = element("header", (), root)
-        for field in f.header:
-            _item(field, header)
-    for tab in f.tabs:
-        tab_el = element("tab", [("name", tab.name), ("label", tab.label)], root)
-        for section in tab.sections:
-            sec = element(
-                "section",
-                [
-                    ("name", section.name),
-                    ("label", section.label),
-                    ("show-label", non_default(section.show_label, True)),
-                ],
-                tab_el,
-            )
-            for item in section.items:
-                _item(item, sec)
-    return root
-
-
-def _item(item: FormItem, parent: Element) -> None:
-    if isinstance(item, FormSubgrid):
-        element(
-            "subgrid",
-            [
-                ("name", item.name),
-                ("label", item.label),
-                ("table", item.table),
-                ("view", item.view),
-                ("relationship", item.relationship),
-            ],
-            parent,
-        )
-    elif isinstance(item, FormQuickView):
-        element(
-            "quick-view",
-            [
-                ("name", item.name),
-                ("label", item.label),
-                ("lookup", item.lookup),
-                ("form", item.form),
-            ],
-            parent,
-        )
-    else:
-        element(
-            "field",
-            [
-                ("column", item.column),
-                ("label", item.label),
-                ("readonly", non_default(item.readonly, False)),
-            ],
-            parent,
-        )
+    return write(f, "form")
 
 
 def views_file(table: str, solution: str, views: list[View]) -> Element:
     root = element("views", [("table", table), ("solution", solution)])
     for v in views:
-        el = element(
-            "view",
-            [
-                ("id", v.id),
-                ("name", v.name),
-                ("type", None if v.type == "public" else v.type),
-                ("is-default", non_default(v.is_default, False)),
-                ("description", v.description),
-                ("find-columns", v.find_columns),
-            ],
-            root,
-        )
-        for c in v.columns:
-            element(
-                "column", [("name", c.name), ("width", None if c.width == 150 else c.width)], el
-            )
-        for cond in v.conditions:
-            element(
-                "condition",
-                [("attribute", cond.attribute), ("operator", cond.operator), ("value", cond.value)],
-                el,
-            )
-        for o in v.order:
-            element(
-                "order",
-                [("attribute", o.attribute), ("descending", non_default(o.descending, False))],
-                el,
-            )
+        write(v, "view", root, skip=("solution",))  # the file's root says both
     return root
 
 
 def role_file(r: Role) -> Element:
-    root = element(
-        "role",
-        [("id", r.id), ("name", r.name), ("description", r.description), ("solution", r.solution)],
-    )
-    for p in r.privileges:
-        element("privilege", [("name", p.name), ("depth", p.depth)], root)
-    return root
+    return write(r, "role")
 
 
 def app_file(a: AppModule, p: Project) -> Element:
@@ -200,19 +85,4 @@ def app_file(a: AppModule, p: Project) -> Element:
 
 
 def command_file(c: Command) -> Element:
-    return element(
-        "command",
-        [
-            ("id", c.id),
-            ("table", c.table),
-            ("location", c.location),
-            ("label", c.label),
-            ("library", c.library),
-            ("function", c.function),
-            ("tooltip", c.tooltip),
-            ("icon", c.icon),
-            ("sequence", None if c.sequence == 100 else c.sequence),
-            ("app", c.app),
-            ("solution", c.solution),
-        ],
-    )
+    return write(c, "command")
