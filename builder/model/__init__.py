@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .mapping import Src as Src
-from .mapping import attribute, child, children, derived_id, inherited, spec, split
+from .mapping import attribute, child, children, inherited, spec, split
 
 # A fixed namespace so derived GUIDs are the same on every machine, forever.
 VOICEPKG_NAMESPACE = uuid.UUID("6f1c1c0e-4a55-5d0b-9c7e-0e6f9a3d2b10")

@@ -277,7 +277,8 @@ SOLUTION_FIELDS: tuple[str, ...] = tuple(k.field for k in KINDS if k.solution_aw
 
 
 def kind_of(item: Any) -> Kind:
-    return BY_MODEL[type(item)]
+    """The kind of a component (of a subclass too: a variant of a kind's class is that kind)."""
+    return next(BY_MODEL[c] for c in type(item).__mro__ if c in BY_MODEL)
 
 
 def owner_key(component: Any) -> tuple[str, str]:

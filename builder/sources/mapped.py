@@ -125,7 +125,7 @@ def write(
     mapped = [s for s in slots(type(item)) if s.field not in left_out]
     # the id leads (it names the component), what is written even when empty comes last
     leading = sorted(mapped, key=lambda s: (s.shape != "id", s.spec.always))
-    attrs = [a for s in leading for a in _attributes(s, getattr(item, s.field))]
+    attrs = [a for s in leading for a in _attributes(s, _as_given(item, s.field))]
     el = _new(tag, [*attrs, *((k, _text(v)) for k, v in extra if _present(v))], parent)
     for slot in mapped:
         value = getattr(item, slot.field)
@@ -134,6 +134,13 @@ def write(
         elif slot.shape == "children" and value:
             _write_children(slot, value, el)
     return el
+
+
+def _as_given(item: Any, name: str) -> Any:
+    """A field as a source would say it: a class that fills open values with defaults of its
+    own (a column's type defaults) says which through `given` (None: its default)."""
+    given = getattr(item, "given", None)
+    return given(name) if given is not None else getattr(item, name)
 
 
 def _attributes(slot: Slot, value: Any) -> list[tuple[str, str]]:
