@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..dataverse.controls import OTHER_CONTROLS, QUICK_VIEW, SUBGRID
+from ..dataverse.system_columns import FORM_COLUMNS
 from ..model import (
     Form,
     FormEvent,
@@ -27,18 +29,10 @@ from ..model import (
     FormTab,
     Table,
 )
-from ..render.cz_forms import SYSTEM_COLUMNS  # the platform's labels of system columns
 from ..xmlio.exported import Element, child, ctext, kids, labels_of, localized, parse_guid
 
-SUBGRID = "{e7a81278-8635-4d9e-8d4d-59480b391c5b}"
-QUICK_VIEW = "{5c5600e0-1d6e-4205-a272-be80da87fd42}"
-# Control classes that show something other than a column or a subgrid.
-_OTHER_CONTROLS = {
-    "{9fdf5f91-88b1-47f4-ad53-c11efc01a01d}": "web resource",
-    "{fd2a7985-3187-444e-908d-6624b21f69c0}": "iframe",
-    "{06375649-c143-495e-a496-c962e5b4488e}": "timeline",
-    "{5546e6cd-394c-4bee-94a8-4425e17ef6c6}": "spacer",
-}
+SUBGRID_ID, QUICK_VIEW_ID = SUBGRID.lower(), QUICK_VIEW.lower()
+_OTHER_CONTROLS = {classid.lower(): kind for classid, kind in OTHER_CONTROLS.items()}
 FORM_TYPES = ("main", "quickCreate", "quick", "card")
 
 ViewNames = Callable[[uuid.UUID], str | None]  # view id -> its name, when in the solution
@@ -63,7 +57,7 @@ class _Context:
         found = self.table.column(column) if self.table else None
         if found is not None:
             return found.display_name
-        return SYSTEM_COLUMNS[column][1] if column in SYSTEM_COLUMNS else column
+        return FORM_COLUMNS[column][1] if column in FORM_COLUMNS else column
 
 
 def read_form(
@@ -140,9 +134,9 @@ def _cell(cell: Element, ctx: _Context) -> list[FormItem]:
         return []
     classid = (control.get("classid") or "").lower()
     label = labels_of(cell)
-    if classid == SUBGRID:
+    if classid == SUBGRID_ID:
         return _subgrid(control, label, ctx)
-    if classid == QUICK_VIEW:
+    if classid == QUICK_VIEW_ID:
         return _quick_view(control, label, ctx)
     field_name = control.get("datafieldname")
     if classid in _OTHER_CONTROLS or not field_name:

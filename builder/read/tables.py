@@ -2,9 +2,10 @@
 
 A table is *new* (the solution creates it) when the export carries its primary key column:
 Dataverse exports every system column of a table the solution owns and none of a system
-table it merely extends. The standard system columns of new tables are dropped, since the
-render adds them itself (`SYSTEM_COLUMNS`). What the model cannot hold is returned as
-`reasons`, so the caller can keep the whole entity as-is for `unpack`.
+table it merely extends. The standard system columns of new tables
+(`dataverse.system_columns.NEW_TABLE_COLUMNS`) are dropped, since the render adds them itself.
+What the model cannot hold is returned as `reasons`, so the caller can keep the whole entity
+as-is for `unpack`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..dataverse.columns import EXPORTED_TYPES
+from ..dataverse.options import DEFAULT_STATUSES, FIRST_CUSTOM_OPTION
+from ..dataverse.system_columns import NEW_TABLE_COLUMNS
 from ..model import (
     AlternateKey,
     ChoiceOption,
@@ -36,45 +40,6 @@ from ..xmlio.exported import (
     to_int,
 )
 
-# System columns Dataverse exports with every new table, by ownership and kind.
-_AUDIT = (
-    "createdby createdon createdonbehalfby importsequencenumber modifiedby modifiedon "
-    "modifiedonbehalfby overriddencreatedon timezoneruleversionnumber "
-    "utcconversiontimezonecode statecode statuscode versionnumber"
-)
-_OWNER = "ownerid owningbusinessunit owningteam owninguser"
-_ORGANIZATION = "organizationid"
-_CURRENCY = "exchangerate transactioncurrencyid"
-_ACTIVITY = (
-    "activityadditionalparams activityid activitytypecode actualdurationminutes "
-    "actualend actualstart bcc cc community customers deliverylastattemptedon "
-    "deliveryprioritycode description exchangeitemid exchangeweblink from "
-    "instancetypecode isbilled ismapiprivate isregularactivity isworkflowcreated "
-    "lastonholdtime leftvoicemail onholdtime optionalattendees organizer partners "
-    "postponeactivityprocessinguntil prioritycode processid regardingobjectid "
-    "requiredattendees resources scheduleddurationminutes scheduledend scheduledstart "
-    "sendermailboxid senton seriesid serviceid slaid slainvokedid sortdate stageid "
-    "subject to traversedpath"
-)
-_PROCESS = (
-    "activestageid activestagestartedon businessprocessflowinstanceid completedon "
-    "processid traversedpath"
-)
-SYSTEM_COLUMNS: frozenset[str] = frozenset(
-    " ".join((_AUDIT, _OWNER, _ORGANIZATION, _CURRENCY, _ACTIVITY, _PROCESS)).split()
-)
-
-_TYPES = {
-    "nvarchar": "text",
-    "ntext": "memo",
-    "int": "integer",
-    "decimal": "decimal",
-    "money": "money",
-    "bit": "boolean",
-    "picklist": "choice",
-    "lookup": "lookup",
-    "datetime": "datetime",
-}
 _FORMATS = {
     "text": {"text": "", "email": "email", "url": "url", "phone": "phone", "textarea": "textarea"},
     "memo": {"textarea": "", "text": ""},
@@ -89,7 +54,6 @@ _REQUIRED: dict[str, RequiredLevel] = {
     "systemrequired": "required",
     "applicationrequired": "required",
 }
-DEFAULT_STATUS = {(1, 0), (2, 1)}  # Active/Inactive of a new table: the render adds them
 
 
 @dataclass
@@ -259,7 +223,7 @@ def _columns(
 def _system_column(found: TableRead, name: str, new: bool, attr: Element) -> None:
     if not new:
         found.reasons.append(f"changes to the system column {name}")
-    elif name not in SYSTEM_COLUMNS and ctext(attr, "Type") != "primarykey":
+    elif name not in NEW_TABLE_COLUMNS and ctext(attr, "Type") != "primarykey":
         found.reasons.append(f"the system column {name}")
 
 
@@ -268,7 +232,8 @@ def _status_reasons(attr: Element, new: bool) -> tuple[StatusReason, ...]:
     found = []
     for status in statuses:
         value, state = to_int(status.get("value")), to_int(status.get("state"))
-        ours = (value, state) not in DEFAULT_STATUS if new else value >= 100_000_000
+        # a new table's Active/Inactive: the render adds them
+        ours = (value, state) not in DEFAULT_STATUSES if new else value >= FIRST_CUSTOM_OPTION
         if ours:
             found.append(StatusReason(value, labels_of(status), state))
     return tuple(sorted(found, key=lambda s: (s.state, s.value)))
@@ -277,7 +242,7 @@ def _status_reasons(attr: Element, new: bool) -> tuple[StatusReason, ...]:
 def read_column(
     attr: Element, table: str, lookups: list[Lookup], reasons: list[str]
 ) -> Column | None:
-    kind = _TYPES.get(ctext(attr, "Type"))
+    kind = EXPORTED_TYPES.get(ctext(attr, "Type"))
     schema = attr.get("PhysicalName") or ctext(attr, "LogicalName")
     if kind is None:
         reasons.append(f"column {schema} of type {ctext(attr, 'Type')!r}")

@@ -16,6 +16,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from ..dataverse.columns import NUMBER_RANGES
 from ..model import StatusReason, Table
 from .cz_common import (
     OUR_VERSION,
@@ -123,7 +124,7 @@ def _int(physical: str, label: str, description: str, low: int, **kw: object) ->
         description,
         format="",
         min_value=str(low),
-        max_value="2147483647",
+        max_value=str(NUMBER_RANGES["integer"][1]),
         **kw,
     )
 
@@ -143,7 +144,7 @@ def _audit_columns() -> tuple[AttrVM, ...]:
             "ImportSequenceNumber",
             "Import Sequence Number",
             "Sequence number of the import that created this record.",
-            -2147483648,
+            NUMBER_RANGES["integer"][0],
             mask="ValidForAdvancedFind",
             ime="disabled",
             valid_create=True,
@@ -248,7 +249,7 @@ def _currency_columns() -> tuple[AttrVM, ...]:
             ime="disabled",
             audit=True,
             min_value="1E-10",
-            max_value="100000000000",
+            max_value=str(NUMBER_RANGES["decimal"][1]),
             accuracy=10,
         ),
         _lookup(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..dataverse.columns import DEFAULT_LENGTHS, DEFAULT_PRECISION, NUMBER_RANGES
 from ..model import ChoiceOption, Column, Table
 from .cz_attributes import MASK_PRIMARY_NAME, AttrVM, OptionSetVM, OptionVM
 from .cz_common import ManagedPolicy, fail, local_optionset_name, number
@@ -53,7 +54,7 @@ def _choose(mapping: dict[str, str], column: Column) -> str:
 
 
 def _text(column: Column, ctx: ColumnContext) -> Fields:
-    size = column.max_length or 100
+    size = column.max_length or DEFAULT_LENGTHS["text"]
     return {
         "type": "nvarchar",
         "format": _choose(TEXT_FORMATS, column),
@@ -63,12 +64,14 @@ def _text(column: Column, ctx: ColumnContext) -> Fields:
 
 
 def _memo(column: Column, ctx: ColumnContext) -> Fields:
-    return {"type": "ntext", "format": "textarea", "max_length": column.max_length or 2000}
+    size = column.max_length or DEFAULT_LENGTHS["memo"]
+    return {"type": "ntext", "format": "textarea", "max_length": size}
 
 
-def _bounds(column: Column, low: float, high: float) -> Fields:
-    low = low if column.min_value is None else column.min_value
-    high = high if column.max_value is None else column.max_value
+def _bounds(column: Column) -> Fields:
+    default_low, default_high = NUMBER_RANGES[column.type]
+    low = default_low if column.min_value is None else column.min_value
+    high = default_high if column.max_value is None else column.max_value
     return {"min_value": number(low), "max_value": number(high)}
 
 
@@ -76,24 +79,24 @@ def _integer(column: Column, ctx: ColumnContext) -> Fields:
     return {
         "type": "int",
         "format": _choose(INT_FORMATS, column),
-        **_bounds(column, -2147483648, 2147483647),
+        **_bounds(column),
     }
 
 
 def _decimal(column: Column, ctx: ColumnContext) -> Fields:
     return {
         "type": "decimal",
-        "accuracy": 2 if column.precision is None else column.precision,
-        **_bounds(column, -100000000000, 100000000000),
+        "accuracy": DEFAULT_PRECISION if column.precision is None else column.precision,
+        **_bounds(column),
     }
 
 
 def _money(column: Column, ctx: ColumnContext) -> Fields:
     return {
         "type": "money",
-        "accuracy": 2 if column.precision is None else column.precision,
+        "accuracy": DEFAULT_PRECISION if column.precision is None else column.precision,
         "accuracy_source": 2,
-        **_bounds(column, -922337203685477, 922337203685477),
+        **_bounds(column),
     }
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..dataverse.controls import CLASS_IDS, QUICK_VIEW, SUBGRID
+from ..dataverse.system_columns import FORM_COLUMNS
 from ..model import (
     Form,
     FormEvent,
@@ -23,66 +25,6 @@ from ..model import (
 )
 from .cz_common import ProjectIndex, fail
 from .templating import braced
-
-TEXT = "{4273EDBD-AC1D-40d3-9FB2-095C621B552D}"
-CLASS_IDS: dict[str, str] = {
-    "text": TEXT,
-    "email": "{ADA2203E-B4CD-49be-9DDF-234642B43B52}",
-    "url": "{71716B6C-711E-476c-8AB8-5D11542BFB47}",
-    "phone": TEXT,
-    "textarea": "{E0DECE4B-6FC8-4a8f-A065-082708572369}",
-    "memo": "{E0DECE4B-6FC8-4a8f-A065-082708572369}",
-    "integer": "{C6D124CA-7EDA-4a60-AEA9-7FB8D318B68F}",
-    "duration": "{AA987274-CE4E-4271-A803-66164311A958}",
-    "decimal": "{C3EFE0C3-0EC6-42be-8349-CBD9079DFD8E}",
-    "money": "{533B9E00-756B-4312-95A0-DC888637AC78}",
-    "boolean": "{67FAC785-CD58-4f9f-ABB3-4B7DDC6ED5ED}",
-    "choice": "{3EF39988-22BB-4f0b-BBBE-64B5A3748AEE}",
-    "lookup": "{270BD3DB-D9AF-4782-9025-509E298DEC0A}",
-    "datetime": "{5B773807-9FB2-42db-97C3-7A91EFF8ADFF}",
-    "status": "{5D68B988-0661-4db2-BC3E-17598AD3BE6C}",
-    "partylist": "{CBFB742C-14E7-4a17-96BB-1A13F7F64AA2}",
-}
-SUBGRID = "{E7A81278-8635-4d9e-8D4D-59480B391C5B}"
-QUICK_VIEW = "{5C5600E0-1D6E-4205-A272-BE80DA87FD42}"
-
-# Control kind and label of the system columns forms commonly show (new and extended tables).
-SYSTEM_COLUMNS: dict[str, tuple[str, str]] = {
-    "ownerid": ("lookup", "Owner"),
-    "createdby": ("lookup", "Created By"),
-    "modifiedby": ("lookup", "Modified By"),
-    "createdon": ("datetime", "Created On"),
-    "modifiedon": ("datetime", "Modified On"),
-    "statuscode": ("status", "Status Reason"),
-    "statecode": ("status", "Status"),
-    "owningbusinessunit": ("lookup", "Owning Business Unit"),
-    "transactioncurrencyid": ("lookup", "Currency"),
-    # phonecall
-    "subject": ("text", "Subject"),
-    "phonenumber": ("phone", "Phone Number"),
-    "regardingobjectid": ("lookup", "Regarding"),
-    "from": ("partylist", "Call From"),
-    "to": ("partylist", "Call To"),
-    "directioncode": ("boolean", "Direction"),
-    "scheduledend": ("datetime", "Due"),
-    "scheduledstart": ("datetime", "Start Date"),
-    "actualdurationminutes": ("duration", "Duration"),
-    "description": ("memo", "Description"),
-    "prioritycode": ("choice", "Priority"),
-    "actualend": ("datetime", "Actual End"),
-    "actualstart": ("datetime", "Actual Start"),
-    # systemuser
-    "fullname": ("text", "Full Name"),
-    "firstname": ("text", "First Name"),
-    "lastname": ("text", "Last Name"),
-    "domainname": ("text", "User Name"),
-    "internalemailaddress": ("email", "Primary Email"),
-    "businessunitid": ("lookup", "Business Unit"),
-    "title": ("text", "Title"),
-    "mobilephone": ("phone", "Mobile Phone"),
-    "address1_telephone1": ("phone", "Main Phone"),
-    "parentsystemuserid": ("lookup", "Manager"),
-}
 
 
 @dataclass(frozen=True)
@@ -201,8 +143,8 @@ class FormBuilder:
                 else column.type
             )
             return kind, column.display_name
-        if name in SYSTEM_COLUMNS:
-            return SYSTEM_COLUMNS[name]
+        if name in FORM_COLUMNS:
+            return FORM_COLUMNS[name]
         if self.table is not None and not self.table.existing:
             raise fail(
                 "CZ020",

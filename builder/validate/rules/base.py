@@ -13,9 +13,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ...dataverse import standard
+from ...dataverse.system_columns import (
+    ACTIVITY_COLUMNS,
+    AUDIT_COLUMNS,
+    CURRENCY_COLUMNS,
+    ORGANIZATION_COLUMNS,
+    OWNER_COLUMNS,
+    STANDARD_ACTIVITY_EXTRA,
+)
 from ...errors import Diagnostic, Severity, diagnostic
 from ...model import Column, Project, Src, Table
-from .. import standard
 from ..rawindex import RawIndex, RawTable, raw_index
 
 HOUSE_PUBLISHER = "enreach"  # the Voice publisher's unique name
@@ -99,20 +107,20 @@ def _raw_columns(raw: RawTable, known: frozenset[str] | None) -> frozenset[str] 
     """A new table's export lists every column; an extended one's only those it adds."""
     listed = frozenset(raw.columns)
     if raw.new:
-        owner = {"organizationid"} if raw.organization_owned else standard.OWNER_COLUMNS
-        return listed | standard.SYSTEM_COLUMNS | owner
+        owner = ORGANIZATION_COLUMNS if raw.organization_owned else OWNER_COLUMNS
+        return listed | AUDIT_COLUMNS | owner
     return None if known is None else known | listed
 
 
 def _system_columns(table: Table) -> frozenset[str]:
-    base = standard.SYSTEM_COLUMNS | {table.primary_id}
+    base = AUDIT_COLUMNS | {table.primary_id}
     if table.is_activity:
-        base |= standard.ACTIVITY_COLUMNS
+        base |= ACTIVITY_COLUMNS | STANDARD_ACTIVITY_EXTRA
     if any(c.type == "money" for c in table.columns):
-        base |= standard.CURRENCY_COLUMNS
+        base |= CURRENCY_COLUMNS
     if table.ownership == "organization":
-        return base | {"organizationid"}
-    return base | standard.OWNER_COLUMNS
+        return base | ORGANIZATION_COLUMNS
+    return base | OWNER_COLUMNS
 
 
 Check = Callable[[Context], Iterable[Finding]]

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ...dataverse.columns import MAX_LENGTHS, NUMBER_RANGES
 from ...model import Column
 from .base import Context, Finding, first_src, rule
-
-# Dataverse's limits per column type: (min, max) of values, max length of text.
-NUMBER_LIMITS = {
-    "integer": (-2147483648, 2147483647),
-    "decimal": (-100000000000, 100000000000),
-    "money": (-922337203685477, 922337203685477),
-}
-TEXT_LIMITS = {"text": 4000, "memo": 1048576}
 
 
 @rule(
@@ -48,7 +41,7 @@ def lookup_targets(ctx: Context) -> Iterable[Finding]:
 def text_lengths(ctx: Context) -> Iterable[Finding]:
     for table in ctx.project.tables:
         for col in table.columns:
-            limit = TEXT_LIMITS.get(col.type)
+            limit = MAX_LENGTHS.get(col.type)
             if limit and col.max_length is not None and not 1 <= col.max_length <= limit:
                 yield Finding(
                     col.src,
@@ -58,7 +51,7 @@ def text_lengths(ctx: Context) -> Iterable[Finding]:
 
 
 def _range_problem(col: Column) -> str:
-    low, high = NUMBER_LIMITS[col.type]
+    low, high = NUMBER_RANGES[col.type]
     for label, value in (("minimum", col.min_value), ("maximum", col.max_value)):
         if value is not None and not low <= value <= high:
             return f"{label} {value:g} is outside {low}..{high}"
@@ -75,7 +68,7 @@ def _range_problem(col: Column) -> str:
 def number_ranges(ctx: Context) -> Iterable[Finding]:
     for table in ctx.project.tables:
         for col in table.columns:
-            problem = _range_problem(col) if col.type in NUMBER_LIMITS else ""
+            problem = _range_problem(col) if col.type in NUMBER_RANGES else ""
             if problem:
                 yield Finding(col.src, f"{table.logical_name}.{col.logical_name}: {problem}")
 

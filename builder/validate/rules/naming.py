@@ -7,9 +7,9 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ...dataverse.system_columns import AUDIT_COLUMNS, ORGANIZATION_COLUMNS, OWNER_COLUMNS
 from ...model import Project, Src, Table
 from ...model.kinds import KINDS
-from .. import standard
 from .base import Context, Finding, fix_or_keep, project_src, rule
 
 _PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9]{1,7}")
@@ -30,8 +30,8 @@ MAX_LENGTH = {
 
 def is_system_column(table: Table, logical_name: str) -> bool:
     """Columns Dataverse adds to every table (a read-back export lists them too)."""
-    system = standard.SYSTEM_COLUMNS | standard.OWNER_COLUMNS | {table.primary_id}
-    return logical_name in system or logical_name == "organizationid"
+    system = AUDIT_COLUMNS | OWNER_COLUMNS | ORGANIZATION_COLUMNS | {table.primary_id}
+    return logical_name in system
 
 
 def named_components(project: Project) -> Iterator[tuple[str, str, Src]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ...dataverse import standard
 from ...model import PRIVILEGE_VERBS, Privilege
-from .. import standard
 from .base import Context, Finding, first_src, rule
 
 DEPTHS = ("Basic", "Local", "Deep", "Global")

@@ -8,6 +8,13 @@ real standard table is refused.
 
 from __future__ import annotations
 
+from .system_columns import (
+    ACTIVITY_COLUMNS,
+    AUDIT_COLUMNS,
+    OWNER_COLUMNS,
+    STANDARD_ACTIVITY_EXTRA,
+)
+
 # logical name -> the name Dataverse uses in its privileges (prvRead<name>).
 # Activity tables share the Activity privileges; systemuser is "User", annotation "Note".
 STANDARD_TABLES: dict[str, str] = {
@@ -109,84 +116,8 @@ MISC_PRIVILEGES = frozenset(
     }
 )
 
-# Columns every user- or team-owned table has (organization-owned ones lack the owner set).
-SYSTEM_COLUMNS = frozenset(
-    {
-        "createdby",
-        "createdon",
-        "createdonbehalfby",
-        "importsequencenumber",
-        "modifiedby",
-        "modifiedon",
-        "modifiedonbehalfby",
-        "overriddencreatedon",
-        "statecode",
-        "statuscode",
-        "timezoneruleversionnumber",
-        "utcconversiontimezonecode",
-        "versionnumber",
-    }
-)
-OWNER_COLUMNS = frozenset({"ownerid", "owningbusinessunit", "owningteam", "owninguser"})
-
-# Columns every activity table has, a custom one too (an export lists them with each new
-# activity table), and those a table with a money column gets.
-ACTIVITY_COLUMNS = frozenset(
-    {
-        "activityid",
-        "subject",
-        "description",
-        "regardingobjectid",
-        "scheduledstart",
-        "scheduledend",
-        "actualstart",
-        "actualend",
-        "actualdurationminutes",
-        "scheduleddurationminutes",
-        "prioritycode",
-        "activitytypecode",
-        "isbilled",
-        "isworkflowcreated",
-        "instancetypecode",
-        "from",
-        "to",
-        "category",
-        "subcategory",
-        "activityadditionalparams",
-        "bcc",
-        "cc",
-        "community",
-        "customers",
-        "deliverylastattemptedon",
-        "deliveryprioritycode",
-        "exchangeitemid",
-        "exchangeweblink",
-        "ismapiprivate",
-        "isregularactivity",
-        "lastonholdtime",
-        "leftvoicemail",
-        "onholdtime",
-        "optionalattendees",
-        "organizer",
-        "partners",
-        "postponeactivityprocessinguntil",
-        "processid",
-        "requiredattendees",
-        "resources",
-        "sendermailboxid",
-        "senton",
-        "seriesid",
-        "serviceid",
-        "slaid",
-        "slainvokedid",
-        "sortdate",
-        "stageid",
-        "traversedpath",
-    }
-)
-CURRENCY_COLUMNS = frozenset({"exchangerate", "transactioncurrencyid"})
 STANDARD_COLUMNS: dict[str, frozenset[str]] = {
-    "phonecall": ACTIVITY_COLUMNS | {"phonenumber", "directioncode"},
+    "phonecall": ACTIVITY_COLUMNS | STANDARD_ACTIVITY_EXTRA | {"phonenumber", "directioncode"},
     "systemuser": frozenset(
         {
             "systemuserid",
@@ -255,4 +186,4 @@ def standard_columns(logical_name: str) -> frozenset[str] | None:
     if known is None:
         return None
     owner = OWNER_COLUMNS if logical_name not in ORGANIZATION_OWNED else frozenset()
-    return known | SYSTEM_COLUMNS | owner
+    return known | AUDIT_COLUMNS | owner
