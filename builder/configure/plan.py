@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..dataverse.components import ENTITY, SYSTEM_FORM
 from ..deploy.webapi import Request
 from . import requests as rq
 from .config import APP_USER, CallbackProfile, Config
@@ -32,7 +33,7 @@ SECTIONS = {
     "call_sync": "1.5.3",
     "callback_profiles": "1.5.4",
 }
-FORM_COMPONENT, TABLE_COMPONENT = 60, 1  # appmodulecomponent.componenttype
+FORM_COMPONENT, TABLE_COMPONENT = SYSTEM_FORM, ENTITY  # appmodulecomponent.componenttype
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ ENVIRONMENT_VARIABLE_DEFINITION = 380
 # What a reader calls the types people meet most (the rest go by their number).
 NAMES: dict[int, str] = {
     ENTITY: "table",
+    ATTRIBUTE: "column",
     OPTION_SET: "global choice",
     ROLE: "role",
     SAVED_QUERY: "view",

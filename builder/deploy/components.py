@@ -16,14 +16,27 @@ from typing import Any
 
 from lxml import etree
 
+from ..dataverse.components import (
+    APP_MODULE,
+    ATTRIBUTE,
+    ENTITY,
+    ENVIRONMENT_VARIABLE_DEFINITION,
+    NAMES,
+    OPTION_SET,
+    ROLE,
+    SAVED_QUERY,
+    SITE_MAP,
+    SYSTEM_FORM,
+    WEB_RESOURCE,
+)
 from ..xmlio.safe import parse_xml
 
 ComponentKey = tuple[int, str]
 
-ATTRIBUTE = 2
-NAMED_TYPES = frozenset({1, 9, 61, 62, 80, 380})  # table, choice, web resource, site map,
-# app, environment variable definition
-ID_TYPES = frozenset({20, 26, 60})  # role, view, form
+NAMED_TYPES = frozenset(
+    {ENTITY, OPTION_SET, WEB_RESOURCE, SITE_MAP, APP_MODULE, ENVIRONMENT_VARIABLE_DEFINITION}
+)
+ID_TYPES = frozenset({ROLE, SAVED_QUERY, SYSTEM_FORM})
 
 
 def guid(value: object) -> str:
@@ -57,7 +70,7 @@ def _variable_keys(entries: Mapping[str, bytes]) -> set[ComponentKey]:
     """Environment variables by their folder: exports do not list them as root components."""
     folder = "environmentvariabledefinitions/"
     return {
-        (380, path[len(folder) :].split("/")[0].lower())
+        (ENVIRONMENT_VARIABLE_DEFINITION, path[len(folder) :].split("/")[0].lower())
         for path in entries
         if path.startswith(folder) and path.count("/") >= 2
     }
@@ -66,9 +79,9 @@ def _variable_keys(entries: Mapping[str, bytes]) -> set[ComponentKey]:
 def _customization_keys(root: etree._Element, prefix: str) -> set[ComponentKey]:
     keys: set[ComponentKey] = set()
     for form_id in root.iterfind(".//systemform/formid"):
-        keys.add((60, guid(form_id.text or "")))
+        keys.add((SYSTEM_FORM, guid(form_id.text or "")))
     for view_id in root.iterfind(".//savedquery/savedqueryid"):
-        keys.add((26, guid(view_id.text or "")))
+        keys.add((SAVED_QUERY, guid(view_id.text or "")))
     for entity in root.iterfind("Entities/Entity"):
         table = (entity.findtext("Name") or "").strip().lower()
         for column in entity.iterfind("EntityInfo/entity/attributes/attribute/LogicalName"):
@@ -101,7 +114,7 @@ def describe(key: ComponentKey, name: str = "") -> str:
     return f"{kind_name(key[0])} {name or key[1]}"
 
 
-DATA_TYPES = frozenset({1, ATTRIBUTE})  # tables and columns: deleting them deletes their data
+DATA_TYPES = frozenset({ENTITY, ATTRIBUTE})  # tables and columns: deleting them deletes their data
 
 
 def installed_names(rows: Iterable[Mapping[str, Any]], prefix: str) -> dict[ComponentKey, str]:
@@ -116,15 +129,4 @@ def installed_names(rows: Iterable[Mapping[str, Any]], prefix: str) -> dict[Comp
 
 
 def kind_name(kind: int) -> str:
-    return {
-        1: "table",
-        2: "column",
-        9: "choice",
-        20: "role",
-        26: "view",
-        60: "form",
-        61: "web resource",
-        62: "site map",
-        80: "app",
-        380: "environment variable",
-    }.get(kind, str(kind))
+    return NAMES.get(kind, str(kind))

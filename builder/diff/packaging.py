@@ -3,25 +3,9 @@ dependencies, languages and the content type of each part (`SolutionPackaging`).
 
 from __future__ import annotations
 
+from ..dataverse.components import NAMES
 from ..model import RootComponent, SolutionPackaging
 from .core import Collector
-
-# The RootComponent types a reader meets most, by name (the rest show as their number).
-_TYPES = {
-    1: "table",
-    9: "global choice",
-    20: "role",
-    29: "process",
-    60: "form",
-    61: "web resource",
-    62: "site map",
-    70: "field security profile",
-    80: "app",
-    91: "plug-in assembly",
-    92: "plug-in step",
-    300: "canvas app",
-    380: "environment variable",
-}
 
 
 def diff_packaging(
@@ -48,7 +32,7 @@ def _diff_one(out: Collector, old: SolutionPackaging, new: SolutionPackaging) ->
 
 
 def _name(root: RootComponent) -> str:
-    return f"{_TYPES.get(root.type, f'type {root.type}')} {root.key}"
+    return f"{NAMES.get(root.type, f'type {root.type}')} {root.key}"
 
 
 def _diff_roots(

@@ -12,6 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..dataverse.components import (
+    APP_MODULE,
+    NAMES,
+    SAVED_QUERY,
+    SITE_MAP,
+    SYSTEM_FORM,
+    TABLES,
+    WEB_RESOURCE,
+)
 from ..deploy.components import guid
 from ..deploy.state import HOLDING_SUFFIX, EnvState
 from ..deploy.transport import DataverseError, Transport
@@ -19,8 +28,9 @@ from ..deploy.webapi import Request, quote
 
 UNMANAGED = "Active"
 # the component kinds a customizer changes in the maker portal, and their layer names
-CHECKED = {60: "SystemForm", 26: "SavedQuery", 62: "SiteMap", 80: "AppModule", 61: "WebResource"}
-KIND_NAMES = {60: "form", 26: "view", 62: "site map", 80: "app", 61: "web resource"}
+CHECKED = {
+    kind: TABLES[kind] for kind in (SYSTEM_FORM, SAVED_QUERY, SITE_MAP, APP_MODULE, WEB_RESOURCE)
+}
 
 
 @dataclass(frozen=True)
@@ -96,4 +106,4 @@ def _top(
     label = str(
         row.get("msdyn_name") or row.get("msdyn_schemaname") or top.get("msdyn_name") or object_id
     )
-    return Layer(solution, KIND_NAMES[kind], label, object_id, UNMANAGED)
+    return Layer(solution, NAMES[kind], label, object_id, UNMANAGED)

@@ -22,7 +22,16 @@ from ..model import (
     WebResource,
     stable_id,
 )
-from ..xmlio.exported import Element, child, ctext, kids, languages, localized, parse_guid
+from ..xmlio.exported import (
+    LCID,
+    Element,
+    child,
+    ctext,
+    kids,
+    languages,
+    localized,
+    parse_guid,
+)
 from .tables import Lookup, read_options
 
 _WEB_TYPES = {str(code): name for name, code in WEB_RESOURCE_TYPES.items()}
@@ -159,7 +168,7 @@ def _ids(rows: list[tuple[str, Element]], kind: str) -> tuple[uuid.UUID, ...]:
 def _title(el: Element) -> str:
     titles = kids(child(el, "Titles"), "Title")
     for title in titles:
-        if title.get("LCID") == "1033":
+        if title.get("LCID") == LCID:
             return str(title.get("Title", ""))
     return str(titles[0].get("Title", "") if titles else el.get("Title", ""))
 

@@ -29,7 +29,6 @@ ODATA_PROVIDER = uuid.UUID("a17be158-e9dd-e611-80d3-00155da29216")
 PROVIDER_NAME = "OData v4 Data Provider"
 SOURCE_NAME = "Voice for Dynamics 365 - Enreach API"
 SOURCE_ID = stable_id("msdyn_odatav4ds", SOURCE_NAME)
-DATA_SOURCE = 183  # RootComponent type of an entity data source, as exported
 # Reserved by RFC 2606: never resolves, so an environment deploy has not reached yet fails
 # plainly instead of calling somebody's service.
 PLACEHOLDER_URI = "https://enreach-api.invalid/"

@@ -34,6 +34,7 @@ from typing import TypeAlias
 
 from lxml import etree
 
+from ..dataverse.languages import ENGLISH
 from ..xmlio.safe import parse_xml
 
 PLACEHOLDER = "voicepkg-part"
@@ -103,7 +104,7 @@ def merge_manifest(rendered: bytes, frame: bytes) -> bytes:
     return _serialize(root)
 
 
-_EN = "[@languagecode='1033']"
+_EN = f"[@languagecode='{ENGLISH}']"
 # What project.xml says about the solution and its publisher: an edit there wins over the
 # frame (unpack wrote project.xml from the frame, so unedited values agree).
 HELD_BY_SOURCES: tuple[tuple[str, str], ...] = tuple(

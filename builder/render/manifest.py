@@ -14,17 +14,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..dataverse.components import (
+    APP_MODULE,
+    ENTITY,
+    ENTITY_DATA_SOURCE,
+    INCLUDE_SUBCOMPONENTS,
+    OPTION_SET,
+    ROLE,
+    SHELL_ONLY,
+    SITE_MAP,
+    WEB_RESOURCE,
+)
 from ..model import Project, SolutionDef
-from .cz_datasource import DATA_SOURCE, data_sources
+from .cz_datasource import data_sources
 from .templating import LCID, braced, render_xml
 
 # The platform build of a recent CrmLive export (JRSasing corpus, 9.2); import accepts it.
 PLATFORM_VERSION = "9.2.23024.174"
 PACKAGE_VERSION = "9.2"
 
-# componenttype codes (solutioncomponent.componenttype; 80 = AppModule as exported)
-ENTITY, OPTION_SET, ROLE, WEB_RESOURCE, SITE_MAP, APP_MODULE = 1, 9, 20, 61, 62, 80
-INCLUDE_SUBCOMPONENTS, SHELL_ONLY = 0, 2
 
 # The Address fields of a publisher, in export order; all nil but these two.
 _ADDRESS_FIELDS = (
@@ -72,7 +80,11 @@ class RootComponent:
 def root_components(part: Project) -> list[RootComponent]:
     """The roots of one solution's components (`part` = project.in_solution(name))."""
     roots = [
-        RootComponent(ENTITY, t.logical_name, behavior=SHELL_ONLY if t.existing else 0)
+        RootComponent(
+            ENTITY,
+            t.logical_name,
+            behavior=SHELL_ONLY if t.existing else INCLUDE_SUBCOMPONENTS,
+        )
         for t in part.tables
     ]
     roots += [RootComponent(OPTION_SET, c.name) for c in part.global_choices]
@@ -83,7 +95,7 @@ def root_components(part: Project) -> list[RootComponent]:
             RootComponent(APP_MODULE, app.unique_name),
             RootComponent(SITE_MAP, app.unique_name),
         ]
-    roots += [RootComponent(DATA_SOURCE, d.name, id=d.id) for d in data_sources(part)]
+    roots += [RootComponent(ENTITY_DATA_SOURCE, d.name, id=d.id) for d in data_sources(part)]
     return sorted(roots, key=RootComponent.sort_key)
 
 

@@ -26,13 +26,14 @@ from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup, escape
 
 from ..cache import cache_root, own_folder, write_quietly
+from ..dataverse.languages import ENGLISH
 
 # The repo's templates/ in a checkout (editable install); a wheel carries them as
 # builder/_templates (see pyproject.toml).
 _PACKAGED = Path(__file__).resolve().parents[1] / "_templates"
 TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[2] / "templates"
-# The language every label of our solution files is written in (English).
-LCID = 1033
+# The language every label of our solution files is written in.
+LCID = ENGLISH
 
 
 def bit(value: bool) -> str:

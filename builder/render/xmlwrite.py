@@ -16,9 +16,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..dataverse.languages import ENGLISH as LANG
 from .cz_attributes import AttrVM, OptionSetVM, shared_columns
 
-LANG = 1033
 _SPECIAL = re.compile("[&<>\"'\r\n]")
 
 

@@ -15,9 +15,10 @@ from typing import TypeAlias
 
 from lxml import etree
 
+from ..dataverse.languages import ENGLISH
 from ..errors import Diagnostic, diagnostic
 
-LCID = "1033"
+LCID = str(ENGLISH)
 Element: TypeAlias = etree._Element
 
 
