@@ -22,7 +22,7 @@ _API = {
     "validate_path": "builder.validate",
     "check_project": "builder.validate",
     "read_solution_zip": "builder.read.solution",
-    "read_package": "builder.read.package",
+    "read_package": "builder.read.package_project",
     "diff_projects": "builder.diff.projects",
     "unpack_path": "builder.unpack.run",
     "write_outputs": "builder.archive.writer",

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import click
 
 from ..configure.apply import Outcome, apply_plan
-from ..configure.config import load_config
+from ..configure.env_config import load_config
 from ..configure.graph import GRAPH_ROOT, GraphClient
 from ..configure.onboard import MAX_SECRET_DAYS, Wanted
 from ..configure.onboard import onboard as run_onboard

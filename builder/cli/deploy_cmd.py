@@ -21,8 +21,8 @@ from ..deploy.apply import Deployment, Outcome, new_runner
 from ..deploy.apply import deploy as run_deploy
 from ..deploy.auth import KINDS, AuthSpec, TokenProvider, choose_auth
 from ..deploy.console import ConsoleUi
-from ..deploy.pac import find_pac, subprocess_runner
-from ..deploy.package import Package, package_from_build, read_package
+from ..deploy.pac_cli import find_pac, subprocess_runner
+from ..deploy.package_contents import Package, package_from_build, read_package_contents
 from ..deploy.plan import MODES, SCENARIOS, Options
 from ..deploy.report import RunInfo, json_report, summary_lines
 from ..deploy.secrets import mask
@@ -120,7 +120,7 @@ def load_package(package: Path | None, from_source: bool, src: Path) -> Package:
     from ..archive.sums import check_against_sums  # a package changed since its build: refuse it
 
     check_against_sums(path)
-    return read_package(path)
+    return read_package_contents(path)
 
 
 def settings_path(given: Path | None) -> Path | None:

@@ -12,13 +12,13 @@ from typing import Any
 import click
 
 from ..configure.checks import config_findings
-from ..configure.config import load_config
+from ..configure.env_config import load_config
 from ..deploy import clock as clocks
 from ..deploy.apply import Outcome
 from ..deploy.auth import KINDS, TokenProvider, choose_auth
 from ..deploy.checks import Finding
 from ..deploy.doctor import Report, diagnose
-from ..deploy.package import PackageSolution
+from ..deploy.package_contents import PackageSolution
 from ..deploy.plan import SCENARIOS
 from ..deploy.report import RunInfo, envelope, finding_json
 from ..deploy.secrets import mask

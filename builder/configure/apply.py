@@ -12,7 +12,7 @@ from typing import Any
 
 from ..deploy.transport import DataverseError, Transport
 from . import requests as rq
-from .config import APP_USER, Config
+from .env_config import APP_USER, Config
 from .plan import Change, Plan, assignee_change
 from .snapshot import USER_NAMES, Row, Snapshot, find, read_users, user_keys
 

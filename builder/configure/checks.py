@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..deploy.checks import Finding
 from ..deploy.transport import Transport
-from .config import Config
+from .env_config import Config
 from .plan import SECTIONS, plan_configure
 from .snapshot import read_snapshot
 

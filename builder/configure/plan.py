@@ -15,10 +15,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..dataverse.components import ENTITY, SYSTEM_FORM
+from ..dataverse.component_types import ENTITY, SYSTEM_FORM
 from ..deploy.webapi import Request
 from . import requests as rq
-from .config import APP_USER, CallbackProfile, Config
+from .env_config import APP_USER, CallbackProfile, Config
 from .formxml import add_dial_control
 from .snapshot import APP_NAMES, USER_NAMES, Row, Snapshot, find
 

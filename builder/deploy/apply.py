@@ -20,8 +20,8 @@ from .backends import Backend, PacBackend, WebApiBackend, refused
 from .batch import BatchPart, build_batch, chunks, parse_batch_response
 from .checks import Finding, post_install_checks
 from .jobs import Handles, ImportFailed, Runner, StillRunning
-from .pac import PacRunner, pac_session
-from .package import Package
+from .pac_cli import PacRunner, pac_session
+from .package_contents import Package
 from .plan import Options, Plan, SolutionStep, plan_deploy
 from .secrets import mask
 from .settings import DeploymentSettings

@@ -14,8 +14,8 @@ from typing import Protocol
 
 from ..errors import BuildError, diagnostic
 from .jobs import ImportFailed, Runner
-from .pac import PacError, PacSession, import_args, upgrade_args
-from .package import PackageSolution
+from .pac_cli import PacError, PacSession, import_args, upgrade_args
+from .package_contents import PackageSolution
 from .plan import Plan, SolutionStep
 from .secrets import mask
 from .state import HOLDING_SUFFIX

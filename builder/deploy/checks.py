@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .package import Package
+from .package_contents import Package
 from .plan import Plan
 from .settings import final_value
 from .state import EnvState

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import checks
 from .checks import Finding
-from .package import Package
+from .package_contents import Package
 from .plan import choose_scenario, compare
 from .state import HOLDING_SUFFIX, EnvState, read_state
 from .transport import Transport

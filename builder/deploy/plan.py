@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .components import DATA_TYPES, describe, installed_components, installed_names, kind_name
-from .configdata import ProviderRow
-from .package import Package, PackageSolution
+from .component_keys import DATA_TYPES, describe, installed_components, installed_names, kind_name
+from .configdata_rows import ProviderRow
+from .package_contents import Package, PackageSolution
 from .settings import DeploymentSettings, SettingsPlan, merge_settings
 from .state import HOLDING_SUFFIX, EnvState, InstalledSolution
 from .virtual import URL_VARIABLE, VirtualPlan, plan_virtual

@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import Diagnostic
 from .apply import Outcome
 from .checks import Finding
-from .package import Package
+from .package_contents import Package
 from .plan import Plan, SolutionStep
 from .settings import SettingsPlan
 from .virtual import SOURCE_NAME, VirtualPlan, shown_uri

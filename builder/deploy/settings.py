@@ -22,8 +22,8 @@ from typing import Any
 
 from ..errors import BuildError, Diagnostic, diagnostic
 from ..fsio import current_limits, read_regular
-from .configdata import SettingRow
-from .package import Package
+from .configdata_rows import SettingRow
+from .package_contents import Package
 from .state import EnvSetting
 
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .package import Package
+from .package_contents import Package
 from .transport import DataverseError, Transport
 from .virtual import SOURCE_TABLE, VirtualState
 from .virtual_io import read_virtual

@@ -27,7 +27,7 @@ from lxml import etree
 
 from ..render import cz_datasource
 from ..xmlio.safe import parse_xml
-from .components import guid
+from .component_keys import guid
 
 PLACEHOLDER_PROVIDER = "7015a531-cc0d-4537-b5f2-c882a1eb65ad"  # documented "not known yet"
 SOURCE_TABLE = "msdyn_odatav4ds"  # logical name and entity set name

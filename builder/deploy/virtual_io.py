@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TypeVar
 
-from .components import guid
+from .component_keys import guid
 from .jobs import Runner
 from .transport import Busy, DataverseError, Transport
 from .virtual import (

@@ -3,7 +3,7 @@ dependencies, languages and the content type of each part (`SolutionPackaging`).
 
 from __future__ import annotations
 
-from ..dataverse.components import NAMES
+from ..dataverse.component_types import NAMES
 from ..model import RootComponent, SolutionPackaging
 from .core import Collector
 

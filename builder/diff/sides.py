@@ -19,9 +19,9 @@ from ..archive.safezip import read_zip
 from ..errors import BuildError
 from ..interrupts import temporary_folder
 from ..model import Project
-from ..read.pac import folder_entries
-from ..read.package import find_import_config, read_package_files
+from ..read.package_project import find_import_config, read_package_files
 from ..read.solution import read_entries
+from ..read.solution_folder import folder_entries
 from .scope import SideKind
 
 SOURCE_DIR = "solution_src"
@@ -39,7 +39,7 @@ def as_built(side: DiffSide) -> DiffSide:
     """Sources seen the way a build shows them: rendered, then read back. Used when sources
     keep components as exported (`raw/`) and are compared with a zip, so both sides show
     those components the same way."""
-    from ..read.package import merge_reads
+    from ..read.package_project import merge_reads
     from ..render import render_solution
 
     project = side.project
@@ -107,7 +107,7 @@ def _folder_side(path: Path) -> DiffSide:
         return DiffSide("sources", load_project(path / SOURCE_DIR))
     files_near = [p.name.lower() for p in path.iterdir()]
     if "importconfig.xml" in files_near:
-        from ..read.pac import read_folder
+        from ..read.solution_folder import read_folder
 
         return DiffSide("package", read_package_files(read_folder(path), str(path)).project)
     return DiffSide("solution", read_entries(folder_entries(path), str(path)).project)

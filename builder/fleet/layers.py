@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..dataverse.components import (
+from ..dataverse.component_types import (
     APP_MODULE,
     NAMES,
     SAVED_QUERY,
@@ -21,7 +21,7 @@ from ..dataverse.components import (
     TABLES,
     WEB_RESOURCE,
 )
-from ..deploy.components import guid
+from ..deploy.component_keys import guid
 from ..deploy.state import HOLDING_SUFFIX, EnvState
 from ..deploy.transport import DataverseError, Transport
 from ..deploy.webapi import Request, quote

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 import httpx
 
 from ..deploy.clock import Clock
-from ..deploy.package import Package
+from ..deploy.package_contents import Package
 from ..deploy.plan import Options, Plan, plan_deploy
 from ..deploy.settings import DeploymentSettings, load_deployment_settings
 from ..deploy.state import EnvState, read_state

@@ -22,7 +22,7 @@ from ..archive.writer import write_atomic
 from ..deploy.apply import Deployment, Outcome, new_runner
 from ..deploy.apply import deploy as run_deploy
 from ..deploy.clock import Clock
-from ..deploy.package import Package
+from ..deploy.package_contents import Package
 from ..deploy.plan import Options, Plan
 from ..deploy.report import RunInfo, envelope, json_report
 from ..deploy.settings import DeploymentSettings, load_deployment_settings

@@ -12,7 +12,7 @@ import httpx
 
 from ..deploy.clock import Clock
 from ..deploy.doctor import diagnose
-from ..deploy.package import Package
+from ..deploy.package_contents import Package
 from ..deploy.plan import compare
 from ..deploy.secrets import mask
 from ..deploy.state import HOLDING_SUFFIX, EnvState, read_state

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..dataverse.controls import OTHER_CONTROLS, QUICK_VIEW, SUBGRID
+from ..dataverse.form_controls import OTHER_CONTROLS, QUICK_VIEW, SUBGRID
 from ..dataverse.system_columns import FORM_COLUMNS
 from ..model import (
     Form,

@@ -28,8 +28,8 @@ from ..xmlio.exported import Element, Findings, child, ctext, localized
 from ..xmlio.safe import parse_xml
 from .collect import collect_solution
 from .collected import Collected
-from .pac import folder_entries
 from .packaging import read_packaging
+from .solution_folder import folder_entries
 
 Entries = dict[str, bytes]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..dataverse.columns import EXPORTED_TYPES
+from ..dataverse.column_types import EXPORTED_TYPES
 from ..dataverse.options import DEFAULT_STATUSES, FIRST_CUSTOM_OPTION
 from ..dataverse.system_columns import NEW_TABLE_COLUMNS
 from ..model import (

@@ -7,7 +7,7 @@ All three are pure: model in, {archive path: bytes} out; `builder.build` zips an
 
 from __future__ import annotations
 
-from .configdata import render_config_data
+from .configdata_zip import render_config_data
 from .importconfig import render_import_config
 from .solution import render_solution
 

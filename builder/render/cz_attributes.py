@@ -16,7 +16,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from ..dataverse.columns import NUMBER_RANGES
+from ..dataverse.column_types import NUMBER_RANGES
 from ..model import StatusReason, Table
 from .cz_common import (
     OUR_VERSION,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..dataverse.columns import DEFAULT_LENGTHS, DEFAULT_PRECISION, NUMBER_RANGES
+from ..dataverse.column_types import DEFAULT_LENGTHS, DEFAULT_PRECISION, NUMBER_RANGES
 from ..model import ChoiceOption, Column, Table
 from .cz_attributes import MASK_PRIMARY_NAME, AttrVM, OptionSetVM, OptionVM
 from .cz_common import ManagedPolicy, fail, local_optionset_name, number

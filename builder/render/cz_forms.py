@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..dataverse.controls import CLASS_IDS, QUICK_VIEW, SUBGRID
+from ..dataverse.form_controls import CLASS_IDS, QUICK_VIEW, SUBGRID
 from ..dataverse.system_columns import FORM_COLUMNS
 from ..model import (
     Form,

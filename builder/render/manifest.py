@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..dataverse.components import (
+from ..dataverse.component_types import (
     APP_MODULE,
     ENTITY,
     ENTITY_DATA_SOURCE,

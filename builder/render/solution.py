@@ -7,12 +7,12 @@ from collections.abc import Iterable, Mapping
 
 from ..errors import BuildError
 from ..model import Project, RawPart, SolutionDef, WebResource
-from .components import custom_api_files, environment_variable_files
 from .cz_webresources import web_resource_entry_path
 from .frame import FRAME_ENTRIES, apply_frame, merge_record
 from .manifest import render_solution_xml
 from .multisession import multisession_files
 from .templating import render_xml
+from .variables_apis import custom_api_files, environment_variable_files
 
 CONTENT_TYPES = "[Content_Types].xml"
 

@@ -236,9 +236,9 @@ def _dependents(project: Project, demoted: set[Key]) -> set[Key]:
 def read_for_unpack(source: Path) -> SolutionRead:
     """A solution zip or folder, or a package (folder or zip), read for unpacking."""
     from ..archive.safezip import read_zip
-    from ..read.pac import folder_entries, read_folder
-    from ..read.package import find_import_config, read_package_files
+    from ..read.package_project import find_import_config, read_package_files
     from ..read.solution import read_entries
+    from ..read.solution_folder import folder_entries, read_folder
 
     files = read_folder(source) if source.is_dir() else read_zip(source, str(source))
     if find_import_config(files) is not None:

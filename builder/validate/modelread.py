@@ -12,7 +12,7 @@ from typing import Any
 from ..archive.writer import zip_bytes
 from ..errors import BuildError, Diagnostic, diagnostic
 from ..model import Project
-from ..read.package import read_package
+from ..read.package_project import read_package
 from ..read.solution import read_entries, read_solution_folder, read_solution_zip
 from ..xmlio.exported import Element
 from .layout import Target

@@ -25,7 +25,7 @@ def check_source(target: Target) -> Outcome:
 
 
 def check_target(target: Target) -> Outcome:
-    from .configdata import check_configdata
+    from .configdata_check import check_configdata
     from .pkgcheck import check_package
     from .solution import check_solution
 

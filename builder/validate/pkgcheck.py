@@ -7,7 +7,7 @@ from lxml import etree
 
 from ..archive.safezip import read_zip
 from ..errors import BuildError, Diagnostic, diagnostic
-from .configdata import check_configdata
+from .configdata_check import check_configdata
 from .layout import Target, find_entry, zip_target
 from .modelread import read_package_model
 from .outcome import Outcome, parse_entries

@@ -203,7 +203,7 @@ def test_environment_variables_are_no_root_components_as_in_real_exports(
 def test_deploy_still_counts_the_variables_of_a_package() -> None:
     """Deploy tells an update from an upgrade by the components a solution holds; without
     roots it finds the variables by their folders."""
-    from builder.deploy.components import solution_components
+    from builder.deploy.component_keys import solution_components
 
     entries = {
         "environmentvariabledefinitions/enreach_X/environmentvariabledefinition.xml": (
@@ -337,7 +337,7 @@ def test_deploy_and_validate_read_the_package_zip_in_either_layout(
     at the root) read as the same package."""
     from builder.archive.writer import zip_bytes
     from builder.build import build_package
-    from builder.deploy.package import read_package
+    from builder.deploy.package_contents import read_package_contents
     from builder.validate import validate_path
 
     built = build_package(sources)
@@ -346,7 +346,7 @@ def test_deploy_and_validate_read_the_package_zip_in_either_layout(
     new, old = tmp_path / "new.zip", tmp_path / "old.zip"
     new.write_bytes(built[zipped])
     old.write_bytes(zip_bytes(folder))
-    read = [read_package(p) for p in (new, old)]
+    read = [read_package_contents(p) for p in (new, old)]
     assert [[s.file_name for s in r.solutions] for r in read] == [
         [s.file_name for s in read[0].solutions]
     ] * 2 and len(read[0].solutions) == 2

@@ -325,7 +325,7 @@ def test_json_output_is_one_object_also_when_the_file_is_bad(fake, tmp_path, clo
 def test_every_example_in_the_docs_is_a_valid_config(tmp_path) -> None:
     from support.common import ROOT
 
-    from builder.configure.config import load_config
+    from builder.configure.env_config import load_config
 
     text = (ROOT / "docs" / "configure.md").read_text()
     examples = text.split("```toml\n")[1:]

@@ -13,7 +13,7 @@ from support.common import SOURCES
 
 from builder.archive.writer import write_outputs
 from builder.build import build_package
-from builder.deploy.package import package_from_build, read_package
+from builder.deploy.package_contents import package_from_build, read_package_contents
 
 VALUES = {
     "enreach_EnreachApiBaseUrl": "https://api.enreach.example",
@@ -35,8 +35,8 @@ def package_zip(folder: Path) -> Path:
 
 
 def test_the_built_package_reads_the_same_from_zip_folder_and_build_outputs(dist: Path) -> None:
-    from_zip = read_package(package_zip(dist))
-    from_folder = read_package(dist)
+    from_zip = read_package_contents(package_zip(dist))
+    from_folder = read_package_contents(dist)
     from_build = package_from_build(build_package(SOURCES), "src")
     for package in (from_folder, from_build):
         assert [(s.unique_name, s.version, s.components) for s in package.solutions] == [

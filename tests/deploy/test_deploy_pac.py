@@ -15,7 +15,7 @@ from fakes.pac_fake import install_fake_pac, parse
 from fakes.packages import BASE, Spec, write_package
 
 from builder.deploy.auth import AuthSpec
-from builder.deploy.pac import (
+from builder.deploy.pac_cli import (
     auth_create_args,
     cloud_for,
     data_secret,

@@ -20,13 +20,17 @@ from fakes.packages import (
 )
 
 from builder.archive.writer import zip_bytes
-from builder.deploy.components import installed_components
-from builder.deploy.package import package_from_entries, read_package, read_solution
+from builder.deploy.component_keys import installed_components
+from builder.deploy.package_contents import (
+    package_from_entries,
+    read_package_contents,
+    read_solution,
+)
 from builder.errors import BuildError
 
 
 def test_package_zip_gives_solutions_in_import_order_with_versions(tmp_path: Path) -> None:
-    package = read_package(write_package(tmp_path, Spec(version="1.2.3.4")))
+    package = read_package_contents(write_package(tmp_path, Spec(version="1.2.3.4")))
     assert [(s.unique_name, s.version, s.managed) for s in package.solutions] == [
         (BASE, "1.2.3.4", True),
         (MULTI, "1.2.3.4", True),
@@ -40,19 +44,22 @@ def test_package_folder_and_a_dist_folder_holding_it_read_the_same(tmp_path: Pat
     folder.mkdir(parents=True)
     for name, data in package_entries(Spec()).items():
         (folder / name).write_bytes(data)
-    assert read_package(folder).solutions == read_package(tmp_path / "dist").solutions
+    assert (
+        read_package_contents(folder).solutions
+        == read_package_contents(tmp_path / "dist").solutions
+    )
 
 
 def test_a_bare_solution_zip_is_a_one_solution_package(tmp_path: Path) -> None:
     path = tmp_path / "VoiceForD365_1_0_0_0_managed.zip"
     path.write_bytes(base_zip(Spec()))
-    package = read_package(path)
+    package = read_package_contents(path)
     assert [s.unique_name for s in package.solutions] == [BASE]
     assert package.settings == () and package.cif1_provider is None
 
 
 def test_settings_are_typed_by_the_data_schema(tmp_path: Path) -> None:
-    package = read_package(write_package(tmp_path))
+    package = read_package_contents(write_package(tmp_path))
     first = package.settings[0]
     assert first.name == "CallDurationLimit" and first.id == setting_id("CallDurationLimit")
     assert (first.value, first.default, first.category) == ("10", "10", 105230000)
@@ -116,14 +123,14 @@ def test_broken_packages_are_located_errors(tmp_path: Path, change, code: str) -
     path = tmp_path / "p.zip"
     path.write_bytes(zip_bytes(entries))
     with pytest.raises(BuildError) as caught:
-        read_package(path)
+        read_package_contents(path)
     assert caught.value.diagnostics[0].code == code
     assert str(path) in str(caught.value)
 
 
 def test_a_missing_package_and_a_bad_version_are_errors(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="DEP001"):
-        read_package(tmp_path / "nope.zip")
+        read_package_contents(tmp_path / "nope.zip")
     bad = base_zip(Spec()).replace(b"x", b"x")
     import io
     import zipfile

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.deploy.configdata import ProviderRow, SettingRow
-from builder.deploy.package import EnvVarDef, Package, PackageSolution
+from builder.deploy.configdata_rows import ProviderRow, SettingRow
+from builder.deploy.package_contents import EnvVarDef, Package, PackageSolution
 from builder.deploy.plan import Options, compare, plan_deploy
 from builder.deploy.settings import DeploymentSettings
 from builder.deploy.state import (

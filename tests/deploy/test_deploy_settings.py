@@ -12,8 +12,8 @@ from fakes.packages import Spec, setting_id, write_package
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.deploy.configdata import SettingRow
-from builder.deploy.package import ConnectionRefDef, EnvVarDef, Package, PackageSolution
+from builder.deploy.configdata_rows import SettingRow
+from builder.deploy.package_contents import ConnectionRefDef, EnvVarDef, Package, PackageSolution
 from builder.deploy.settings import (
     final_value,
     load_deployment_settings,

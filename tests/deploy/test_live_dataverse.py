@@ -20,7 +20,7 @@ from fakes.packages import BASE, Spec, base_zip
 from builder.deploy.apply import send_batch
 from builder.deploy.auth import TokenProvider, choose_auth
 from builder.deploy.clock import SystemClock
-from builder.deploy.components import NAMED_TYPES
+from builder.deploy.component_keys import NAMED_TYPES
 from builder.deploy.jobs import Runner
 from builder.deploy.transport import DataverseError, Transport
 from builder.deploy.webapi import (

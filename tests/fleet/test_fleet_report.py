@@ -16,7 +16,7 @@ from fakes.fleet_fixtures import BEHIND, CURRENT, ThreadClock, fleet_of, fleet_t
 from fakes.packages import write_package
 from lxml import html as lxml_html
 
-from builder.deploy.package import read_package
+from builder.deploy.package_contents import read_package_contents
 from builder.fleet.fleetfile import Halt, load_fleet
 from builder.fleet.rollout import Rollout, roll_out
 from builder.fleet.status import fleet_status
@@ -29,7 +29,7 @@ HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=\"document.
 def reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
     """A deploy over six environments (ring 1's down one halts ring 2), then a status."""
     folder = tmp_path_factory.mktemp("fleet-report")
-    package = read_package(write_package(folder, spec(CURRENT)))
+    package = read_package_contents(write_package(folder, spec(CURRENT)))
     with fleet_of(KINDS) as envs:
         fleet = load_fleet(fleet_toml(envs, folder))
         clock = ThreadClock()

@@ -15,7 +15,7 @@ from builder.diff.projects import diff_projects
 from builder.diff.scope import comparable
 from builder.diff.show import render_text
 from builder.model import Project
-from builder.read.package import read_package
+from builder.read.package_project import read_package
 from builder.read.solution import read_solution
 from builder.render import render_solution
 from builder.sources.load import load_project

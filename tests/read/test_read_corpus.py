@@ -19,8 +19,8 @@ import pytest
 
 from builder.archive.writer import zip_bytes
 from builder.dataverse.system_columns import NEW_TABLE_COLUMNS as SYSTEM_COLUMNS
-from builder.read.pac import folder_entries
 from builder.read.solution import SolutionRead, read_entries, read_solution, read_solution_zip
+from builder.read.solution_folder import folder_entries
 from builder.render import render_solution
 from builder.sources.load import load_project
 from builder.unpack.run import unpack_read

@@ -18,8 +18,8 @@ from builder.archive.writer import zip_bytes
 from builder.diff.projects import diff_projects
 from builder.errors import BuildError
 from builder.model import Column, Project, Publisher, SolutionDef, Table
-from builder.read.pac import folder_entries
 from builder.read.solution import read_entries, read_solution, read_solution_folder
+from builder.read.solution_folder import folder_entries
 from builder.unpack.run import unpack_read
 
 TACTEC = "Tactec-Inc+dev-powerapps/XML_1_1"

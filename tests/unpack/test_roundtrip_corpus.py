@@ -21,7 +21,7 @@ from support.common import CORPUS, SHARED, SOURCES, need_shared, run_cli
 from support.zipsame import differences, zip_entries
 
 from builder.archive.writer import zip_bytes
-from builder.read.pac import folder_entries
+from builder.read.solution_folder import folder_entries
 
 CORPUS2 = SHARED / "reference" / "corpus2"
 _SAMPLE = "microsoft+Dynamics365-Apps-Samples/customer-service/omnichannel/alm-template-pipeline"

@@ -16,7 +16,7 @@ from builder.build import build_package, build_solutions
 from builder.cli import cli
 from builder.errors import BuildError
 from builder.model import Project
-from builder.read.package import read_package
+from builder.read.package_project import read_package
 from builder.read.solution import read_solution, read_solution_zip
 from builder.sources.load import load_project
 from builder.unpack.run import unpack_path

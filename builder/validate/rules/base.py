@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ...dataverse import standard
+from ...dataverse import standard_tables as standard
 from ...dataverse.system_columns import (
     ACTIVITY_COLUMNS,
     AUDIT_COLUMNS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...dataverse.columns import MAX_LENGTHS, NUMBER_RANGES
+from ...dataverse.column_types import MAX_LENGTHS, NUMBER_RANGES
 from ...model import Column
 from .base import Context, Finding, first_src, rule
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...dataverse import standard
+from ...dataverse import standard_tables as standard
 from ...model import PRIVILEGE_VERBS, Privilege
 from .base import Context, Finding, first_src, rule
 

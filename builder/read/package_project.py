@@ -17,8 +17,8 @@ from ..model import Cif1Provider, Project, Setting, Table
 from ..model.kinds import BY_FIELD, SOLUTION_FIELDS, sort_components
 from ..xmlio.exported import Element, kids, to_int
 from ..xmlio.safe import parse_xml
-from .pac import read_folder
 from .solution import Fallback, SolutionRead, read_entries
+from .solution_folder import read_folder
 
 Entries = dict[str, bytes]
 _SETTING_TYPES = ("String", "Integer", "Boolean", "Guid")

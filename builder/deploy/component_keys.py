@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..dataverse.components import (
+from ..dataverse.component_types import (
     APP_MODULE,
     ATTRIBUTE,
     ENTITY,

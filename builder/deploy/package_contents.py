@@ -20,8 +20,8 @@ from ..archive.safezip import read_zip
 from ..errors import BuildError
 from ..fsio import current_limits, read_regular
 from ..xmlio.safe import parse_xml
-from .components import solution_components
-from .configdata import ProviderRow, SettingRow, read_config_data
+from .component_keys import solution_components
+from .configdata_rows import ProviderRow, SettingRow, read_config_data
 from .virtual import VirtualTable, virtual_tables
 
 IMPORT_CONFIG = "ImportConfig.xml"
@@ -102,7 +102,7 @@ class Package:
         return tuple(t for s in self.solutions for t in s.virtual_tables)
 
 
-def read_package(path: Path) -> Package:
+def read_package_contents(path: Path) -> Package:
     """A package zip, a package folder (or a dist/ folder holding one), or a solution zip."""
     if path.is_dir():
         folder = path / PACKAGE_FOLDER if (path / PACKAGE_FOLDER).is_dir() else path
