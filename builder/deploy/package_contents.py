@@ -1,10 +1,10 @@
 """Read the package that deploy installs: a package zip, a package folder, or built entries.
 
-The layout (written by `build`): `ImportConfig.xml` (UTF-16) naming the solution zips in import
-order and the configuration data zip (`data.xml`, `data_schema.xml`), next to those zips, in
-the package folder; a package zip holds that folder, as Package Deployer's zips do (and older
-builds' zips held its files at the root: both are read).
-A bare solution zip is accepted too (one solution, no configuration data).
+The layout (written by `build`, read by `archive.layout`, as `read` reads it): `ImportConfig.xml`
+(UTF-16) naming the solution zips in import order and the configuration data zip (`data.xml`,
+`data_schema.xml`), next to those zips, in the package folder; a package zip holds that folder,
+as Package Deployer's zips do (and older builds' zips held its files at the root: both are
+read). A bare solution zip is accepted too (one solution, no configuration data).
 Everything is read with `archive.read_zip` and `xmlsafe.parse_xml`; nothing touches disk.
 """
 
@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..archive.layout import IMPORT_CONFIG, package_folder, read_layout
 from ..archive.safezip import read_zip
 from ..errors import BuildError
 from ..fsio import current_limits, read_regular
@@ -24,7 +25,6 @@ from .component_keys import solution_components
 from .configdata_rows import ProviderRow, SettingRow, read_config_data
 from .virtual import VirtualTable, virtual_tables
 
-IMPORT_CONFIG = "ImportConfig.xml"
 UNIQUE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 PACKAGE_FOLDER = "VoiceForD365Package"
 
@@ -126,20 +126,6 @@ def read_package_contents(path: Path) -> Package:
     return replace(package_from_entries(package_folder(entries), str(path)), sha256=digest)
 
 
-def package_folder(entries: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The files of the package folder of a package zip: the top-level folder that holds
-    ImportConfig.xml (Package Deployer's layout), or the zip's root (older builds)."""
-    if IMPORT_CONFIG in entries:
-        return dict(entries)
-    folders = sorted(
-        {p.split("/")[0] for p in entries if p.count("/") == 1 and p.endswith("/" + IMPORT_CONFIG)}
-    )
-    if len(folders) != 1:
-        return dict(entries)
-    prefix = folders[0] + "/"
-    return {p[len(prefix) :]: d for p, d in entries.items() if p.startswith(prefix)}
-
-
 def folder_digest(entries: Mapping[str, bytes]) -> str:
     """A package folder's identity: the sha256 of its SHA256SUMS-style listing."""
     lines = "".join(
@@ -168,25 +154,30 @@ def package_from_build(outputs: Mapping[str, bytes], label: str) -> Package:
 
 
 def package_from_entries(entries: Mapping[str, bytes], label: str) -> Package:
-    """The package out of its top-level files: ImportConfig.xml, solution zips, data zip."""
-    if IMPORT_CONFIG not in entries:
+    """The package out of its files: ImportConfig.xml, solution zips, data zip."""
+    layout = read_layout(entries, label)
+    if layout is None:
         raise BuildError.at(
             "DEP002",
             f"no {IMPORT_CONFIG} in the package",
             file=label,
             hint="pass the package zip or folder that voicepkg build wrote",
         )
-    order, data_zip = _read_import_config(entries[IMPORT_CONFIG], f"{label}!{IMPORT_CONFIG}")
+    config = f"{label}!{layout.config}"
+    order = layout.solutions
     twice = sorted({n for n in order if order.count(n) > 1})
     if twice:
         raise BuildError.at(
             "DEP008",
             f"ImportConfig.xml lists {', '.join(twice)} more than once",
-            file=f"{label}!{IMPORT_CONFIG}",
+            file=config,
             hint="rebuild the package",
         )
     solutions = tuple(
-        read_solution(_entry(entries, name, label), name, f"{label}!{name}") for name in order
+        read_solution(
+            _entry(entries, layout.path(name), label), name, f"{label}!{layout.path(name)}"
+        )
+        for name in order
     )
     if not solutions:
         raise BuildError.at("DEP003", "the package names no solutions", file=label)
@@ -195,12 +186,13 @@ def package_from_entries(entries: Mapping[str, bytes], label: str) -> Package:
         raise BuildError.at(
             "DEP008",
             "the package holds the same solution twice",
-            file=f"{label}!{IMPORT_CONFIG}",
+            file=config,
             hint="rebuild the package",
         )
     settings: tuple[SettingRow, ...] = ()
     provider = None
-    if data_zip:
+    if layout.config_data:
+        data_zip = layout.path(layout.config_data)
         data = read_zip(_entry(entries, data_zip, label), f"{label}!{data_zip}")
         settings, provider = read_config_data(data, f"{label}!{data_zip}")
     return Package(label, solutions, settings, provider)
@@ -215,12 +207,6 @@ def _entry(entries: Mapping[str, bytes], name: str, label: str) -> bytes:
             hint="rebuild the package",
         )
     return entries[name]
-
-
-def _read_import_config(data: bytes, label: str) -> tuple[list[str], str]:
-    root = parse_xml(data, label)
-    names = [str(e.get("solutionpackagefilename", "")) for e in root.iter("configsolutionfile")]
-    return [n for n in names if n], str(root.get("crmmigdataimportfile", "") or "")
 
 
 def read_solution(content: bytes, file_name: str, label: str = "") -> PackageSolution:

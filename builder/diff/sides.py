@@ -15,11 +15,12 @@ import tarfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..archive.layout import find_import_config
 from ..archive.safezip import read_zip
 from ..errors import BuildError
 from ..interrupts import temporary_folder
 from ..model import Project
-from ..read.package_project import find_import_config, read_package_files
+from ..read.package_project import read_package_files
 from ..read.solution import read_entries
 from ..read.solution_folder import folder_entries
 from .scope import SideKind

@@ -5,12 +5,12 @@ the default `<prefix>_setting` rows and the CIF 1.0 `msdyn_ciprovider` record.
 
 from __future__ import annotations
 
-import posixpath
 import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..archive.layout import read_layout
 from ..archive.safezip import read_zip
 from ..errors import BuildError
 from ..model import Cif1Provider, Project, Setting, Table
@@ -31,58 +31,39 @@ def package_files(path: Path) -> Entries:
     return read_zip(path, str(path))
 
 
-def find_import_config(files: Entries) -> str | None:
-    """The ImportConfig.xml nearest the root (a package zip may hold its folder)."""
-    found = sorted(
-        (p for p in files if posixpath.basename(p).lower() == "importconfig.xml"),
-        key=lambda p: (p.count("/"), p),
-    )
-    return found[0] if found else None
-
-
 def read_package_parts(path: Path) -> SolutionRead:
     return read_package_files(package_files(path), str(path))
 
 
 def read_package_files(files: Entries, path: str) -> SolutionRead:
     """A package given as its files (folder contents or zip entries)."""
-    config = find_import_config(files)
-    if config is None:
+    layout = read_layout(files, path)
+    if layout is None:
         raise BuildError.at(
             "RD020",
             "no ImportConfig.xml in the package",
             file=path,
             hint="pass a Package Deployer folder or zip, or a solution zip",
         )
-    folder = posixpath.dirname(config)
-    root = parse_xml(files[config], f"{path}!{config}")
     reads = []
-    for order, name in enumerate(_solution_files(root), start=1):
-        entry = posixpath.join(folder, name) if folder else name
+    for order, name in enumerate(layout.solutions, start=1):
+        entry = layout.path(name)
         if entry not in files:
             raise BuildError.at(
                 "RD021",
                 f"ImportConfig.xml names {name}, which the package lacks",
-                file=f"{path}!{config}",
+                file=f"{path}!{layout.config}",
                 hint="rebuild the package",
             )
         read = read_entries(read_zip(files[entry], f"{path}!{entry}"), f"{path}!{entry}")
         reads.append(_ordered(read, order))
     merged = merge_reads(reads, path)
-    data_name = root.get("crmmigdataimportfile") or ""
-    data_entry = posixpath.join(folder, data_name) if folder else data_name
-    if data_name and data_entry in files:
+    data_entry = layout.path(layout.config_data)
+    if layout.config_data and data_entry in files:
         merged.project = with_config_data(
             merged.project, read_zip(files[data_entry], f"{path}!{data_entry}")
         )
     return merged
-
-
-def _solution_files(root: Element) -> list[str]:
-    return [
-        f.get("solutionpackagefilename", "")
-        for f in kids(root.find("solutions"), "configsolutionfile")
-    ]
 
 
 def _ordered(read: SolutionRead, order: int) -> SolutionRead:

@@ -7,11 +7,14 @@ same limits and never following a link out of the folder. Either way a target is
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ..archive.layout import find_import_config
 from ..archive.safezip import read_zip
+from ..dataverse.solution_parts import CONTENT_TYPES
 from ..errors import BuildError, Diagnostic, diagnostic
 from ..fsio import read_tree
 
@@ -49,7 +52,7 @@ def kind_of_folder(path: Path) -> Kind:
 
     if has("ImportConfig.xml"):
         return "package"
-    if has("solution.xml") or has("customizations.xml") or has("[Content_Types].xml"):
+    if has("solution.xml") or has("customizations.xml") or has(CONTENT_TYPES):
         return "solution"
     if has("Other", "Solution.xml"):
         return "unpacked"
@@ -95,16 +98,11 @@ def zip_target(label: str, entries: dict[str, bytes], data: bytes) -> Target:
 
 
 def _package_folder(entries: dict[str, bytes]) -> str:
-    """ "<folder>/" when the zip has no ImportConfig.xml at its root but one top-level folder
-    holding one; else ""."""
-    if any(n.lower() == "importconfig.xml" for n in entries):
-        return ""
-    folders = {
-        n.split("/")[0]
-        for n in entries
-        if n.count("/") == 1 and n.lower().endswith("/importconfig.xml")
-    }
-    return f"{folders.pop()}/" if len(folders) == 1 else ""
+    """ "<folder>/" when the zip holds the package folder (ImportConfig.xml inside it); else
+    "" (ImportConfig.xml at the root, or none)."""
+    config = find_import_config(entries)
+    folder = posixpath.dirname(config) if config else ""
+    return f"{folder}/" if folder else ""
 
 
 def _not_a_target(path: Path, label: str) -> Diagnostic:
