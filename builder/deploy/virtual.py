@@ -25,13 +25,14 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from ..dataverse.data_providers import ODATA_V4_PROVIDER_NAME
 from ..render import cz_datasource
 from ..xmlio.safe import parse_xml
 from .component_keys import guid
 
 PLACEHOLDER_PROVIDER = "7015a531-cc0d-4537-b5f2-c882a1eb65ad"  # documented "not known yet"
 SOURCE_TABLE = "msdyn_odatav4ds"  # logical name and entity set name
-PROVIDER_NAME = cz_datasource.PROVIDER_NAME
+PROVIDER_NAME = ODATA_V4_PROVIDER_NAME
 # A built solution does not say which variable holds a virtual table's service URL (the
 # binding lives in solution_src only), so deploy knows the product's one binding.
 URL_VARIABLE = "enreach_EnreachApiBaseUrl"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..dataverse.solution_parts import CONTENT_TYPES
 from ..model import (
     AppModule,
     RawPart,
@@ -42,7 +43,7 @@ _MODELLED_SECTIONS = {
     "AppModuleSiteMaps",
     "Languages",
 }
-_FIXED_ENTRIES = {"[Content_Types].xml", "solution.xml", "customizations.xml"}
+_FIXED_ENTRIES = {CONTENT_TYPES, "solution.xml", "customizations.xml"}
 
 
 def collect_solution(

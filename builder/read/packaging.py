@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import posixpath
 
+from ..dataverse.solution_parts import CONTENT_TYPES
 from ..model import RootComponent, SolutionPackaging
 from ..xmlio.exported import Element, child, kids, to_int
 from ..xmlio.safe import parse_xml
 
 Entries = dict[str, bytes]
-CONTENT_TYPES = "[Content_Types].xml"
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..archive.safezip import safe_member_name
+from ..dataverse.solution_parts import CONTENT_TYPES
 from ..errors import BuildError
 from ..fsio import read_tree
 from ..xmlio.exported import Element, child, kids
@@ -78,7 +79,7 @@ def pack_unpacked(files: Entries, label: str) -> Entries:
             entries[path] = data
     entries["solution.xml"] = _manifest(files["Other/Solution.xml"], label)
     entries["customizations.xml"] = _serialize(custom)
-    entries["[Content_Types].xml"] = content_types(entries)
+    entries[CONTENT_TYPES] = content_types(entries)
     return entries
 
 
@@ -97,7 +98,7 @@ def _manifest(data: bytes, label: str) -> bytes:
 def content_types(entries: Entries) -> bytes:
     """`[Content_Types].xml` as exports write it: the same rule as our build (a Default per
     extension, an Override per part without one)."""
-    from ..render.solution import CONTENT_TYPES, with_content_types
+    from ..render.solution import with_content_types
 
     return with_content_types(entries)[CONTENT_TYPES]
 

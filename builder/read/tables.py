@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..dataverse.column_types import EXPORTED_TYPES
+from ..dataverse.data_providers import ODATA_V4_PROVIDER_ID, ODATA_V4_PROVIDER_NAME
 from ..dataverse.options import DEFAULT_STATUSES, FIRST_CUSTOM_OPTION
 from ..dataverse.system_columns import NEW_TABLE_COLUMNS
 from ..model import (
@@ -157,7 +158,7 @@ def _our_source(info: Element | None, entity: Element) -> tuple[str, str] | None
     description naming the one URL variable), or None for anybody else's."""
     from ..render import cz_datasource as ds
 
-    if _guid(ctext(info, "DataProviderId")) != str(ds.ODATA_PROVIDER):
+    if _guid(ctext(info, "DataProviderId")) != str(ODATA_V4_PROVIDER_ID):
         return None
     if _guid(ctext(info, "DataSourceId")) != str(ds.SOURCE_ID):
         return None
@@ -173,7 +174,7 @@ def _our_source(info: Element | None, entity: Element) -> tuple[str, str] | None
     if source is None:
         return None
     variable = ds.url_variable(ctext(source, "ConnectionDefinition"))
-    return (ds.PROVIDER_NAME, variable) if variable else None
+    return (ODATA_V4_PROVIDER_NAME, variable) if variable else None
 
 
 def _guid(text: str) -> str:

@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from urllib.parse import quote_plus, unquote_plus
 
+from ..dataverse.data_providers import ODATA_V4_PROVIDER_ID, ODATA_V4_PROVIDER_NAME
 from ..model import Project, stable_id
 from .templating import braced
 
-# The OData v4 Data Provider's id, as Dataverse exports it (corpus2 VirtualEntityRecordSource;
-# Microsoft's docs name no id).
-ODATA_PROVIDER = uuid.UUID("a17be158-e9dd-e611-80d3-00155da29216")
-# Its name, as Dataverse lists it and as sources say it (`<virtual data-provider=...>`): the
-# render writes ODATA_PROVIDER for every virtual table, the reader gives back this name.
-PROVIDER_NAME = "OData v4 Data Provider"
+# The OData v4 Data Provider, by id and by name (the name is what sources say,
+# `<virtual data-provider=...>`): the render writes ODATA_PROVIDER for every virtual table, the
+# reader gives back PROVIDER_NAME.
+ODATA_PROVIDER, PROVIDER_NAME = ODATA_V4_PROVIDER_ID, ODATA_V4_PROVIDER_NAME
 SOURCE_NAME = "Voice for Dynamics 365 - Enreach API"
 SOURCE_ID = stable_id("msdyn_odatav4ds", SOURCE_NAME)
 # Reserved by RFC 2606: never resolves, so an environment deploy has not reached yet fails

@@ -35,10 +35,11 @@ from typing import TypeAlias
 from lxml import etree
 
 from ..dataverse.languages import ENGLISH
+from ..dataverse.solution_parts import CONTENT_TYPES
 from ..xmlio.safe import parse_xml
 
 PLACEHOLDER = "voicepkg-part"
-FRAME_ENTRIES = ("solution.xml", "customizations.xml", "[Content_Types].xml")
+FRAME_ENTRIES = ("solution.xml", "customizations.xml", CONTENT_TYPES)
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 Element: TypeAlias = etree._Element
@@ -75,8 +76,8 @@ def apply_frame(
         out["customizations.xml"] = merge_customizations(
             out["customizations.xml"], frames["customizations.xml"], extra
         )
-    if "[Content_Types].xml" in frames:
-        out["[Content_Types].xml"] = merge_content_types(out, frames["[Content_Types].xml"])
+    if CONTENT_TYPES in frames:
+        out[CONTENT_TYPES] = merge_content_types(out, frames[CONTENT_TYPES])
     return out
 
 
@@ -219,14 +220,14 @@ def _insert_section(root: Element, section: Element) -> None:
 
 
 def merge_content_types(entries: Mapping[str, bytes], frame: bytes) -> bytes:
-    root = parse_xml(frame, "frame [Content_Types].xml")
-    parts = {"/" + p.lower(): "/" + p for p in entries if p != "[Content_Types].xml"}
+    root = parse_xml(frame, f"frame {CONTENT_TYPES}")
+    parts = {"/" + p.lower(): "/" + p for p in entries if p != CONTENT_TYPES}
     for override in list(root.iter(_CT + "Override")):
         if (override.get("PartName") or "").lower() not in parts:
             root.remove(override)
     defaults = {(d.get("Extension") or "").lower() for d in root.iter(_CT + "Default")}
     overrides = {(o.get("PartName") or "").lower() for o in root.iter(_CT + "Override")}
-    rendered = parse_xml(entries.get("[Content_Types].xml", b"<Types/>"), "[Content_Types].xml")
+    rendered = parse_xml(entries.get(CONTENT_TYPES, b"<Types/>"), CONTENT_TYPES)
     theirs = {(d.get("Extension") or "").lower(): d for d in rendered.iter(_CT + "Default")}
     theirs |= {(o.get("PartName") or "").lower(): o for o in rendered.iter(_CT + "Override")}
     for part in sorted(set(parts) - overrides):

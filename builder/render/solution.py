@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Mapping
 
+from ..dataverse.solution_parts import CONTENT_TYPES
 from ..errors import BuildError
 from ..model import Project, RawPart, SolutionDef, WebResource
 from .cz_webresources import web_resource_entry_path
@@ -13,8 +14,6 @@ from .manifest import render_solution_xml
 from .multisession import multisession_files
 from .templating import render_xml
 from .variables_apis import custom_api_files, environment_variable_files
-
-CONTENT_TYPES = "[Content_Types].xml"
 
 
 def render_solution(project: Project, solution: str, managed: bool) -> dict[str, bytes]:

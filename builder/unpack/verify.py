@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..dataverse.solution_parts import CONTENT_TYPES
 from ..model import Project, RawPart
 from ..read.solution import Fallback, SolutionRead
 from ..render.frame import PLACEHOLDER, digest, strip_indentation
@@ -51,8 +52,8 @@ def frame_parts(read: SolutionRead) -> list[RawPart]:
     for solution, entries in read.originals:
         out.append(RawPart("solution.xml", entries["solution.xml"], "", solution))
         out.append(RawPart(CUSTOMIZATIONS, _skeleton(entries[CUSTOMIZATIONS], taken), "", solution))
-        if "[Content_Types].xml" in entries:
-            out.append(RawPart("[Content_Types].xml", entries["[Content_Types].xml"], "", solution))
+        if CONTENT_TYPES in entries:
+            out.append(RawPart(CONTENT_TYPES, entries[CONTENT_TYPES], "", solution))
     return out
 
 

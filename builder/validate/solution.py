@@ -8,6 +8,7 @@ import posixpath
 
 from lxml import etree
 
+from ..dataverse.solution_parts import CONTENT_TYPES
 from ..errors import Diagnostic, diagnostic
 from .layout import Target, find_entry
 from .modelread import read_solution_model
@@ -15,7 +16,6 @@ from .msschema import check_customizations
 from .outcome import Outcome, child_text, parse_entries
 from .outschema import check_ours
 
-CONTENT_TYPES = "[Content_Types].xml"
 CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 # (entry in a zip, entry in a SolutionPackager folder, code when missing)
 REQUIRED = (
