@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..archive.safezip import read_zip
+from ..dataverse.options import DEFAULT_OPTION_VALUE_PREFIX
 from ..errors import BuildError, Diagnostic
 from ..model import Project, Publisher, RawPart, SolutionDef
 from ..xmlio.exported import Element, Findings, child, ctext, localized
@@ -150,12 +151,12 @@ def _solution(manifest: Element) -> SolutionDef:
 
 def _publisher(manifest: Element) -> Publisher:
     el = child(manifest, "Publisher")
-    prefix = ctext(el, "CustomizationOptionValuePrefix", "10000")
+    prefix = ctext(el, "CustomizationOptionValuePrefix", str(DEFAULT_OPTION_VALUE_PREFIX))
     return Publisher(
         unique_name=ctext(el, "UniqueName"),
         display_name=localized(el, "LocalizedNames", "LocalizedName"),
         prefix=ctext(el, "CustomizationPrefix"),
-        option_value_prefix=int(prefix) if prefix.isdigit() else 10000,
+        option_value_prefix=int(prefix) if prefix.isdigit() else DEFAULT_OPTION_VALUE_PREFIX,
         description=localized(el, "Descriptions", "Description"),
         email=ctext(el, "EMailAddress"),
         website=ctext(el, "SupportingWebsiteUrl"),

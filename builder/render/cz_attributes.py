@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from ..dataverse.column_types import NUMBER_RANGES
+from ..dataverse.options import ACTIVE_STATE, ACTIVE_STATUS, INACTIVE_STATE, INACTIVE_STATUS
 from ..model import StatusReason, Table
 from .cz_common import (
     OUR_VERSION,
@@ -284,8 +285,8 @@ def _primary_key(table: Table) -> AttrVM:
 
 def _state_code(table: Table) -> AttrVM:
     states = (
-        OptionVM(0, "Active", default_status=1, invariant="Active"),
-        OptionVM(1, "Inactive", default_status=2, invariant="Inactive"),
+        OptionVM(ACTIVE_STATE, "Active", default_status=ACTIVE_STATUS, invariant="Active"),
+        OptionVM(INACTIVE_STATE, "Inactive", default_status=INACTIVE_STATUS, invariant="Inactive"),
     )
     description = f"Status of the {table.display_name}"
     optionset = OptionSetVM(
@@ -338,7 +339,10 @@ def _status_reasons(reasons: tuple[StatusReason, ...]) -> tuple[OptionVM, ...]:
 def system_columns(table: Table) -> list[AttrVM]:
     """Every system column Dataverse exports for a new (non-virtual) table."""
     columns = [*_audit_columns(), _primary_key(table), _state_code(table)]
-    defaults = (OptionVM(1, "Active", state=0), OptionVM(2, "Inactive", state=1))
+    defaults = (
+        OptionVM(ACTIVE_STATUS, "Active", state=ACTIVE_STATE),
+        OptionVM(INACTIVE_STATUS, "Inactive", state=INACTIVE_STATE),
+    )
     columns.append(status_code(table, defaults + _status_reasons(table.status_reasons), False))
     if table.ownership == "user":
         columns += _owner_columns()

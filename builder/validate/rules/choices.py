@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from ...dataverse.options import OPTION_VALUES_PER_PREFIX
 from ...model import ChoiceOption, Project, Src
 from .base import Context, Finding, fix_or_keep, rule
 from .naming import is_system_column
@@ -42,12 +43,13 @@ def custom_values(project: Project) -> Iterator[tuple[str, int, Src]]:
     hint="number custom options from the publisher's option value prefix x 10000",
 )
 def values_in_range(ctx: Context) -> Iterable[Finding]:
-    low = ctx.project.publisher.option_value_prefix * 10000
+    low = ctx.project.publisher.option_value_prefix * OPTION_VALUES_PER_PREFIX
+    high = low + OPTION_VALUES_PER_PREFIX - 1
     for what, value, src in custom_values(ctx.project):
-        if not low <= value <= low + 9999:
+        if not low <= value <= high:
             yield Finding(
                 src,
-                f"{what}: value {value} is outside {low}..{low + 9999}",
+                f"{what}: value {value} is outside {low}..{high}",
                 fix_or_keep(
                     ctx,
                     f"number custom options {low}, {low + 1}, ... "

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ...dataverse.options import OPTION_VALUE_PREFIX_RANGE
 from ...dataverse.system_columns import AUDIT_COLUMNS, ORGANIZATION_COLUMNS, OWNER_COLUMNS
 from ...model import Project, Src, Table
 from ...model.kinds import KINDS
@@ -77,7 +78,8 @@ def publisher_prefix(ctx: Context) -> Iterable[Finding]:
 )
 def option_value_prefix(ctx: Context) -> Iterable[Finding]:
     value = ctx.project.publisher.option_value_prefix
-    if not 10000 <= value <= 99999:
+    low, high = OPTION_VALUE_PREFIX_RANGE
+    if not low <= value <= high:
         yield Finding(ctx.project.publisher.src, f"option value prefix {value} is out of range")
 
 
