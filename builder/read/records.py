@@ -16,6 +16,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..dataverse.choice_values import (
+    APP_TAB_PAGE_TYPES,
+    CUSTOM_API_BINDING_TYPES,
+    CUSTOM_API_PARAMETER_TYPES,
+    CUSTOM_API_STEP_TYPES,
+)
 from ..model import (
     ENV_VAR_TYPES,
     ApplicationTabTemplate,
@@ -33,33 +39,10 @@ from ..xmlio.safe import parse_xml
 
 Entries = dict[str, bytes]
 _ENV_TYPES = {str(code): name for name, code in ENV_VAR_TYPES.items()}
-_BINDING = {"0": "global", "1": "entity", "2": "entitycollection"}
-_STEP_TYPES = {"0": "none", "1": "async", "2": "sync_and_async"}
-PARAMETER_TYPES = [
-    "Boolean",
-    "DateTime",
-    "Decimal",
-    "Entity",
-    "EntityCollection",
-    "EntityReference",
-    "Float",
-    "Integer",
-    "Money",
-    "Picklist",
-    "String",
-    "StringArray",
-    "Guid",
-]
-PAGE_TYPES = {
-    509180000: "entitylist",
-    509180001: "entityrecord",
-    509180002: "webresource",
-    509180003: "control",
-    509180004: "dashboard",
-    509180005: "search",
-    509180006: "thirdpartywebsite",
-    509180007: "custom",
-}
+_BINDING = {str(code): name for name, code in CUSTOM_API_BINDING_TYPES.items()}
+_STEP_TYPES = {str(code): name for name, code in CUSTOM_API_STEP_TYPES.items()}
+PARAMETER_TYPES = sorted(CUSTOM_API_PARAMETER_TYPES, key=CUSTOM_API_PARAMETER_TYPES.__getitem__)
+PAGE_TYPES = {code: name for name, code in APP_TAB_PAGE_TYPES.items()}
 # The SCF tables the model covers, by their folder in a solution.
 MULTISESSION_FOLDERS = (
     "msdyn_channelproviders",

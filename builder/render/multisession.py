@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from ..dataverse.choice_values import APP_TAB_PAGE_TYPES
 from ..errors import BuildError
 from ..model import (
     ApplicationTabTemplate,
@@ -36,17 +37,7 @@ from .records import (
     text,
 )
 
-# msdyn_applicationtabtemplate.msdyn_pagetype
-PAGE_TYPES = {
-    "entitylist": 509180000,
-    "entityrecord": 509180001,
-    "webresource": 509180002,
-    "control": 509180003,
-    "dashboard": 509180004,
-    "search": 509180005,
-    "thirdpartywebsite": 509180006,
-    "custom": 509180007,
-}
+PAGE_TYPES = APP_TAB_PAGE_TYPES  # msdyn_applicationtabtemplate.msdyn_pagetype
 SESSION_TYPES = {"generic": 0, "entity": 1}  # msdyn_sessiontemplate.msdyn_sessiontype
 UNIQUE = "msdyn_uniquename"
 SESSION_TABS = "msdyn_sessiontemplate_applicationtab"

@@ -8,30 +8,18 @@ properties in folders under the API's own folder.
 
 from __future__ import annotations
 
+from ..dataverse.choice_values import (
+    CUSTOM_API_BINDING_TYPES,
+    CUSTOM_API_PARAMETER_TYPES,
+    CUSTOM_API_STEP_TYPES,
+)
 from ..errors import BuildError
 from ..model import ENV_VAR_TYPES, CustomApi, CustomApiParameter, EnvironmentVariable, Project
 from .cz_common import OUR_VERSION
 from .records import Field, Record, flag, label, optional, record, render_record, text
 
-# customapi.bindingtype / allowedcustomprocessingsteptype choice values
-_BINDING = {"global": 0, "entity": 1, "entitycollection": 2}
-_STEP_TYPE = {"none": 0, "async": 1, "sync_and_async": 2}
-# customapirequestparameter.type / customapiresponseproperty.type choice values
-PARAMETER_TYPES = {
-    "Boolean": 0,
-    "DateTime": 1,
-    "Decimal": 2,
-    "Entity": 3,
-    "EntityCollection": 4,
-    "EntityReference": 5,
-    "Float": 6,
-    "Integer": 7,
-    "Money": 8,
-    "Picklist": 9,
-    "String": 10,
-    "StringArray": 11,
-    "Guid": 12,
-}
+_BINDING, _STEP_TYPE = CUSTOM_API_BINDING_TYPES, CUSTOM_API_STEP_TYPES
+PARAMETER_TYPES = CUSTOM_API_PARAMETER_TYPES
 
 
 def _env_var_path(schema_name: str) -> str:

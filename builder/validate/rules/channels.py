@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
+from ...dataverse.choice_values import APP_TAB_PAGE_TYPES
 from ...model import Project, Src
 from .base import Context, Finding, first_src, rule
 
@@ -23,18 +24,7 @@ BUILTIN_SLUGS = frozenset(
         "entityid",
     }
 )
-TAB_PAGE_TYPES = frozenset(
-    {
-        "entityrecord",
-        "entitylist",
-        "webresource",
-        "dashboard",
-        "search",
-        "custom",
-        "thirdpartywebsite",
-        "control",
-    }
-)
+TAB_PAGE_TYPES = frozenset(APP_TAB_PAGE_TYPES)
 CIF2_API_VERSIONS = (162450000,)
 
 

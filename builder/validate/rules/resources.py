@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 
+from ...dataverse.choice_values import CUSTOM_API_PARAMETER_TYPES
 from ...model import WEB_RESOURCE_TYPES, CustomApiParameter, EnvironmentVariable
 from .base import Context, Finding, fix_or_keep, rule
 
@@ -19,21 +20,7 @@ _KEY_VAULT = re.compile(
 _WEB_RESOURCE = re.compile(r"[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*")
 # Extensions each web resource type may carry.
 _EXTENSIONS = {"jpg": ("jpg", "jpeg"), "html": ("html", "htm"), "xsl": ("xsl", "xslt")}
-API_TYPES = (
-    "Boolean",
-    "DateTime",
-    "Decimal",
-    "Entity",
-    "EntityCollection",
-    "EntityReference",
-    "Float",
-    "Integer",
-    "Money",
-    "Picklist",
-    "String",
-    "StringArray",
-    "Guid",
-)
+API_TYPES = tuple(CUSTOM_API_PARAMETER_TYPES)
 
 
 def env_var_problem(variable: EnvironmentVariable) -> str:
