@@ -1,10 +1,10 @@
 """Read the package that deploy installs: a package zip, a package folder, or built entries.
 
-The layout (written by `build`, read by `archive.layout`, as `read` reads it): `ImportConfig.xml`
-(UTF-16) naming the solution zips in import order and the configuration data zip (`data.xml`,
-`data_schema.xml`), next to those zips, in the package folder; a package zip holds that folder,
-as Package Deployer's zips do (and older builds' zips held its files at the root: both are
-read). A bare solution zip is accepted too (one solution, no configuration data).
+The layout (written by `build`, read by `archive.package_layout`, as `read` reads it):
+`ImportConfig.xml` (UTF-16) naming the solution zips in import order and the configuration data
+zip (`data.xml`, `data_schema.xml`), next to those zips, in the package folder; a package zip
+holds that folder, as Package Deployer's zips do (and older builds' zips held its files at the
+root: both are read). A bare solution zip is accepted too (one solution, no configuration data).
 Everything is read with `archive.read_zip` and `xmlsafe.parse_xml`; nothing touches disk.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..archive.layout import IMPORT_CONFIG, package_folder, read_layout
+from ..archive.package_layout import IMPORT_CONFIG, package_folder, read_layout
 from ..archive.safezip import read_zip
 from ..errors import BuildError
 from ..fsio import current_limits, read_regular

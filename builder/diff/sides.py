@@ -15,7 +15,7 @@ import tarfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..archive.layout import find_import_config
+from ..archive.package_layout import find_import_config
 from ..archive.safezip import read_zip
 from ..errors import BuildError
 from ..interrupts import temporary_folder

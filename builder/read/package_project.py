@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..archive.layout import read_layout
+from ..archive.package_layout import read_layout
 from ..archive.safezip import read_zip
 from ..errors import BuildError
 from ..model import Cif1Provider, Project, Setting, Table

@@ -235,7 +235,7 @@ def _dependents(project: Project, demoted: set[Key]) -> set[Key]:
 
 def read_for_unpack(source: Path) -> SolutionRead:
     """A solution zip or folder, or a package (folder or zip), read for unpacking."""
-    from ..archive.layout import find_import_config
+    from ..archive.package_layout import find_import_config
     from ..archive.safezip import read_zip
     from ..read.package_project import read_package_files
     from ..read.solution import read_entries

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..archive.layout import find_import_config
+from ..archive.package_layout import find_import_config
 from ..archive.safezip import read_zip
 from ..dataverse.solution_parts import CONTENT_TYPES
 from ..errors import BuildError, Diagnostic, diagnostic

@@ -1,4 +1,4 @@
-"""The one reader of a package's layout (archive/layout.py), and read and deploy agreeing
+"""The one reader of a package's layout (archive/package_layout.py), and read and deploy agreeing
 on it whether the zip holds the package folder or the package's files at its root."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fakes.packages import BASE, MULTI, Spec, file_name, import_config, package_entries
 
-from builder.archive.layout import find_import_config, package_folder, read_layout
+from builder.archive.package_layout import find_import_config, package_folder, read_layout
 from builder.deploy.package_contents import package_from_entries
 from builder.read.package_project import read_package_files
 
