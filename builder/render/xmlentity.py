@@ -11,12 +11,13 @@ the real exports; what each element means is said where its view model is built
 
 from __future__ import annotations
 
+from ..dataverse.languages import ENGLISH as LANG
 from .cz_entities import EntityVM
 from .cz_forms import CellVM, FormVM, TabVM
 from .cz_relationships import RelationshipVM
 from .cz_ribbon import CommandVM
 from .cz_views import ConditionVM, ViewVM
-from .xmlwrite import LANG, attribute, bit, esc, labels
+from .xmlwrite import attribute, bit, esc, labels
 
 
 def lower(value: bool) -> str:
