@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from ..dataverse.column_types import DEFAULT_LENGTHS, DEFAULT_PRECISION, NUMBER_RANGES
 from .mapping import Src as Src
 from .mapping import attribute, child, children, inherited, spec, split
 
@@ -89,16 +90,22 @@ ColumnType = Literal[
 ]
 RequiredLevel = Literal["none", "recommended", "required"]
 
+
 # What Dataverse takes for a column property the sources leave open, by column type. A
 # `Column` holds these values, never "open" (None, or "" for a format): `__post_init__` fills
 # them in, so sources, a read zip and the diff see one spelling, and `given` gives back what a
 # source needs to say.
+def _range(kind: str) -> dict[str, object]:
+    low, high = NUMBER_RANGES[kind]
+    return {"min_value": float(low), "max_value": float(high)}
+
+
 COLUMN_DEFAULTS: dict[str, dict[str, object]] = {
-    "text": {"max_length": 100, "format": "text"},
-    "memo": {"max_length": 2000},
-    "integer": {"min_value": -2147483648.0, "max_value": 2147483647.0},
-    "decimal": {"min_value": -100000000000.0, "max_value": 100000000000.0, "precision": 2},
-    "money": {"min_value": -922337203685477.0, "max_value": 922337203685477.0, "precision": 2},
+    "text": {"max_length": DEFAULT_LENGTHS["text"], "format": "text"},
+    "memo": {"max_length": DEFAULT_LENGTHS["memo"]},
+    "integer": _range("integer"),
+    "decimal": {**_range("decimal"), "precision": DEFAULT_PRECISION},
+    "money": {**_range("money"), "precision": DEFAULT_PRECISION},
     "datetime": {"format": "datetime"},
 }
 # Formats that say the same as the type's default: spelled as the default.
