@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from . import exits
+
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -41,7 +43,8 @@ def install() -> None:
 
 def exit_code(interrupt: KeyboardInterrupt) -> int:
     """128 + the signal number, as shells report a run ended by a signal."""
-    return 128 + (interrupt.signum if isinstance(interrupt, Terminated) else signal.SIGINT)
+    signum = interrupt.signum if isinstance(interrupt, Terminated) else signal.SIGINT
+    return exits.exit_code(signal=signum)
 
 
 @contextmanager

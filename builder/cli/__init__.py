@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from .. import interrupts
+from ..exits import exit_code
 
 if TYPE_CHECKING:  # imported on first use: `voicepkg --help` needs neither (nor dataclasses)
     from ..errors import BuildError, Diagnostic
@@ -233,9 +234,9 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         _fail(
-            70,
+            exit_code(internal=True),
             f"internal error: {type(error).__name__}: {error} (run with --debug for "
             "the traceback, and please report it)",
             args,
         )
-    return 70  # not reached: every branch above exits
+    return exit_code(internal=True)  # not reached: every branch above exits

@@ -29,6 +29,7 @@ from ..deploy.secrets import mask
 from ..deploy.settings import DeploymentSettings, load_deployment_settings, settings_template
 from ..deploy.transport import Transport
 from ..errors import BuildError
+from ..exits import INTERNAL, USAGE
 from . import src_option
 from .output import format_option, info, render_report, session, step_summary
 
@@ -282,7 +283,7 @@ def reported(outcome: Outcome, as_json: bool) -> Iterator[None]:
     except click.UsageError as error:
         if not as_json:
             raise
-        outcome.fail(BuildError.at("DEP011", error.message, file="deploy", exit_code=2))
+        outcome.fail(BuildError.at("DEP011", error.message, file="deploy", exit_code=USAGE))
     except Exception as error:  # a bug: still one JSON object, and exit 70
         if not as_json:
             raise
@@ -292,7 +293,7 @@ def reported(outcome: Outcome, as_json: bool) -> Iterator[None]:
                 f"internal error: {type(error).__name__}: {error}",
                 file="deploy",
                 hint="please report it",
-                exit_code=70,
+                exit_code=INTERNAL,
             )
         )
 

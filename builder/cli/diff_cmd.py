@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import BuildError
+from ..exits import exit_code
 from . import json_failure, print_diagnostics
 from .output import annotate, format_option, session, step_summary
 
@@ -41,15 +42,16 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, exit_zero: bool) -> N
     try:
         before, after = aligned(read_side(old), read_side(new))
     except BuildError as error:
+        code = exit_code(usage=True)  # 1 means "different", so errors say 2
         if fmt == "json":
-            click.echo(json_failure(2, str(error.diagnostics[0]), error.diagnostics))
+            click.echo(json_failure(code, str(error.diagnostics[0]), error.diagnostics))
         print_diagnostics(error)
-        ctx.exit(2)  # 1 means "different", so errors say 2
+        ctx.exit(code)
     old_p, new_p, notes = comparable(before.project, before.kind, after.project, after.kind)
     report = diff_projects(old_p, new_p, old, new, tuple(notes))
     click.echo(RENDERERS[fmt](report), nl=False)
     step_summary(RENDERERS["markdown"](report))
-    ctx.exit(1 if report.different and not exit_zero else 0)
+    ctx.exit(exit_code(failed=report.different and not exit_zero))
 
 
 @click.command("unpack")

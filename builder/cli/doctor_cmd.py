@@ -24,6 +24,7 @@ from ..deploy.report import RunInfo, envelope, finding_json
 from ..deploy.secrets import mask
 from ..deploy.transport import Transport
 from ..errors import Diagnostic, diagnostic
+from ..exits import exit_code
 from .deploy_cmd import check_env_url, load_package, package_options, reported, shown_url
 from .output import format_option, render_report, session, step_summary
 
@@ -103,17 +104,17 @@ def doctor(
                 )
         finally:
             transport.close()
-    exit_code = failure.exit_code or (0 if report is None or report.healthy else 1)
+    code = failure.exit_code or exit_code(failed=report is not None and not report.healthy)
     run = RunInfo("doctor", url, started, clock.wall(), reference)
-    data = as_dict(report, run, exit_code, failure.diagnostics)
+    data = as_dict(report, run, code, failure.diagnostics)
     step_summary(mask(render_report(data, "markdown")))
     if as_json:
         click.echo(mask(render_report(data, fmt)), nl=False)
     elif report is not None:
         for line in human_lines(report, None if session().verbosity > 0 else NAMES_SHOWN):
             click.echo(mask(line))
-    if exit_code:
-        sys.exit(exit_code)
+    if code:
+        sys.exit(code)
 
 
 def as_dict(

@@ -17,6 +17,7 @@ from ..config import load_config
 from ..deploy import clock as clocks
 from ..deploy.plan import MODES, Options
 from ..deploy.secrets import mask
+from ..exits import exit_code
 from ..fleet.fleetfile import Environment, Fleet, Halt, load_fleet
 from ..fleet.matrix import ENGINES, job_matrix, matrix_markdown, matrix_text
 from ..fleet.page import html_page
@@ -28,7 +29,7 @@ from ..fleet.report import (
     markdown_report,
     text_report,
 )
-from ..fleet.rollout import Rollout, exit_code, roll_out
+from ..fleet.rollout import Rollout, fleet_exit_code, roll_out
 from ..fleet.rows import Row, ordered, read_rows, to_row
 from ..fleet.status import fleet_status
 from .deploy_cmd import load_package, package_options
@@ -205,8 +206,9 @@ def status(
     )
     rows = ordered([to_row(r, fleet_, r["name"]) for r in found])
     _emit(rows, {"kind": "fleet status", "environments": found}, fmt, out)
-    if any(r["status"] == "failed" for r in found):
-        sys.exit(1)
+    code = exit_code(failed=any(r["status"] == "failed" for r in found))
+    if code:
+        sys.exit(code)
 
 
 @fleet.command("plan")
@@ -251,7 +253,7 @@ def plan(
     rows = ordered([to_row(r, fleet_, r["name"]) for r in found])
     _emit(rows, {"kind": "fleet plan", "environments": found}, fmt, out)
     statuses = {r["status"] for r in found}
-    sys.exit(1 if "failed" in statuses else 3 if "refused" in statuses else 0)
+    sys.exit(exit_code(failed="failed" in statuses, refused="refused" in statuses))
 
 
 @fleet.command("deploy")
@@ -327,7 +329,7 @@ def deploy(
     )
     rows = ordered([to_row(r, fleet_, r["fleet"]["name"]) for r in found])
     _emit(rows, {"kind": "fleet deploy", "environments": found}, fmt, out)
-    code = exit_code(found)
+    code = fleet_exit_code(found)
     if code:
         sys.exit(code)
 
@@ -403,8 +405,9 @@ def report(
     rows = read_rows(list(reports), fleet_)
     _emit(rows, None, fmt, out)
     if not by_halt:
-        if any(r.failing for r in rows):
-            sys.exit(1)
+        code = exit_code(failed=any(r.failing for r in rows))
+        if code:
+            sys.exit(code)
         return
     halt = (
         Halt(max_failures, max_share)
@@ -417,7 +420,7 @@ def report(
     for line in halted:
         click.echo(line, err=True)
     if halted:
-        sys.exit(1)
+        sys.exit(exit_code(failed=True))
 
 
 def rings_over(rows: list[Row], halt: Halt) -> list[str]:

@@ -18,6 +18,7 @@ import click
 
 from ..config import parse_codes
 from ..errors import Diagnostic
+from ..exits import exit_code
 from . import configured
 from .output import annotate, format_option, info, session, step_summary
 
@@ -69,8 +70,9 @@ def validate(
         ignore=config.ignore | parse_codes(ignore),
     )
     _print(found, path, fmt)
-    if any(d.severity == "error" for d in found):
-        sys.exit(1)
+    code = exit_code(failed=any(d.severity == "error" for d in found))
+    if code:
+        sys.exit(code)
 
 
 def _print(found: list[Diagnostic], path: Path, fmt: str) -> None:

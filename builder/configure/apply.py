@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..deploy.transport import DataverseError, Transport
+from ..exits import exit_code
 from . import requests as rq
 from .env_config import APP_USER, Config
 from .plan import Change, Plan, assignee_change
@@ -34,9 +35,7 @@ class Outcome:
 
     @property
     def exit_code(self) -> int:
-        if self.plan.problems:
-            return 3
-        return 1 if self.errors else 0
+        return exit_code(refused=bool(self.plan.problems), failed=bool(self.errors))
 
 
 def apply_plan(

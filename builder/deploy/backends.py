@@ -13,6 +13,7 @@ import tempfile
 from typing import Protocol
 
 from ..errors import BuildError, diagnostic
+from ..exits import REFUSED
 from .jobs import ImportFailed, Runner
 from .pac_cli import PacError, PacSession, import_args, upgrade_args
 from .package_contents import PackageSolution
@@ -135,5 +136,5 @@ def verify_installed(runner: Runner, name: str, target: str) -> None:
 def refused(reasons: list[str] | tuple[str, ...]) -> BuildError:
     return BuildError(
         [diagnostic("DEP060", mask(r), file="deploy", hint="nothing was changed") for r in reasons],
-        exit_code=3,
+        exit_code=REFUSED,
     )

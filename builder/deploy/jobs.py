@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..errors import BuildError, diagnostic
+from ..exits import RUNNING
 from ..xmlio.safe import parse_xml
 from .clock import Clock
 from .secrets import mask
@@ -62,7 +63,7 @@ class StillRunning(BuildError):
                 hint="run the same deploy again: it follows the running job and "
                 "does not start a second import",
             ),
-            exit_code=4,
+            exit_code=RUNNING,
         )
 
 

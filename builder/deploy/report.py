@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from ..errors import Diagnostic
+from ..exits import REFUSED, RUNNING, STATUS
 from .apply import Outcome
 from .checks import Finding
 from .package_contents import Package
@@ -17,7 +18,6 @@ from .plan import Plan, SolutionStep
 from .settings import SettingsPlan
 from .virtual import SOURCE_NAME, VirtualPlan, shown_uri
 
-STATUS = {0: "done", 1: "failed", 2: "usage", 3: "refused", 4: "running", 70: "internal error"}
 REPORT_VERSION = 1
 ARROW = "->"
 
@@ -83,9 +83,9 @@ def summary_lines(outcome: Outcome) -> list[str]:
 
 
 def _verdict(outcome: Outcome) -> str:
-    if outcome.exit_code == 3:
+    if outcome.exit_code == REFUSED:
         return "Refused: nothing was changed."
-    if outcome.exit_code == 4:
+    if outcome.exit_code == RUNNING:
         return "Still running at the timeout: run the same command again to follow it."
     if outcome.exit_code:
         return "Failed."

@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 
 from ..errors import BuildError, diagnostic
+from ..exits import FAILED, RUNNING
 from .clock import Clock
 from .secrets import mask
 from .webapi import API_PATH, Request, error_code, is_lock_error
@@ -69,7 +70,7 @@ class DataverseError(BuildError):
     """A request that failed for good; carries Dataverse's code and the request id."""
 
     kind = "failed"
-    exit_status = 1
+    exit_status = FAILED
 
     def __init__(
         self,
@@ -116,7 +117,7 @@ class Unreachable(DataverseError):
 class TokenExpired(DataverseError):
     """A fixed DATAVERSE_TOKEN stopped working mid-run: rerun with a fresh one (exit 4)."""
 
-    exit_status = 4
+    exit_status = RUNNING
 
     def hint(self) -> str:
         return (
@@ -141,7 +142,7 @@ class Deadline(DataverseError):
     """The time budget ran out while waiting to retry: exit 4, run again to go on."""
 
     kind = "deadline"
-    exit_status = 4
+    exit_status = RUNNING
 
     def hint(self) -> str:
         return "the environment is throttling or busy; run the same deploy again later"

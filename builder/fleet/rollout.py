@@ -27,6 +27,7 @@ from ..deploy.plan import Options, Plan
 from ..deploy.report import RunInfo, envelope, json_report
 from ..deploy.settings import DeploymentSettings, load_deployment_settings
 from ..errors import BuildError, diagnostic
+from ..exits import INTERNAL, exit_code
 from .access import credentials, open_transport, shared_client
 from .fleetfile import Environment, Fleet, Halt
 from .pool import bounded
@@ -174,7 +175,7 @@ def deploy_one(
                 f"internal error: {type(error).__name__}: {error}",
                 file="deploy",
                 hint="please report it",
-                exit_code=70,
+                exit_code=INTERNAL,
             )
         )
     report = json_report(outcome, RunInfo("deploy", env.url, started, clock.wall(), package))
@@ -263,10 +264,8 @@ def read_previous(folder: Path) -> dict[str, Report]:
     return out
 
 
-def exit_code(reports: list[Report]) -> int:
-    """1 when an environment failed or the rollout halted, else 4 while imports still run,
-    else 0 (skipped environments do not fail the run)."""
+def fleet_exit_code(reports: list[Report]) -> int:
+    """Failed when an environment failed or the rollout halted, else still running while
+    imports run, else ok (skipped environments do not fail the run)."""
     statuses = {r["status"] for r in reports}
-    if statuses & (FAILED | {"halted"}):
-        return 1
-    return 4 if "running" in statuses else 0
+    return exit_code(failed=bool(statuses & (FAILED | {"halted"})), running="running" in statuses)

@@ -15,7 +15,7 @@ BUILDER = Path(__file__).resolve().parents[2] / "builder"
 
 # Earlier stages first. A module directly in builder/ is its own stage.
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("errors",),
+    ("errors", "exits"),
     ("fsio", "interrupts", "cache"),
     ("config",),
     ("dataverse",),

@@ -1,0 +1,41 @@
+"""The exit codes of every command, and the one function that decides a run's exit code.
+
+A command says what happened in its run (`exit_code(failed=..., refused=...)`); the code,
+and which of two outcomes wins, is decided here only. A `BuildError` carries the exit code
+its raiser chose from this table, and the CLI exits with it. docs/limits.md, the README and
+docs/deploy.md list the same table (tests/codebase/test_exits.py holds them together).
+Nothing is imported here: the console script's start (and its cached --help) stays fast.
+"""
+
+from __future__ import annotations
+
+OK, FAILED, USAGE, REFUSED, RUNNING, INTERNAL = 0, 1, 2, 3, 4, 70
+SIGNALLED = 128  # a run ended by signal N exits 128 + N, as shells report it
+
+# exit code -> (the status word deploy's and fleet's JSON reports give, its meaning)
+EXIT_CODES: dict[int, tuple[str, str]] = {
+    OK: ("done", "ok"),
+    FAILED: ("failed", "errors or failure"),
+    USAGE: ("usage", "usage"),
+    REFUSED: ("refused", "refused by the plan"),
+    RUNNING: ("running", "still running"),
+    INTERNAL: ("internal error", "internal error"),
+}
+STATUS = {code: status for code, (status, _) in EXIT_CODES.items()}
+
+
+def exit_code(
+    *,
+    failed: bool = False,
+    usage: bool = False,
+    refused: bool = False,
+    running: bool = False,
+    internal: bool = False,
+    signal: int = 0,
+) -> int:
+    """The exit code of a run from what happened in it; the gravest wins: a signal, then an
+    internal error, a usage error, a failure, a refusal by the plan, still running; else 0."""
+    if signal:
+        return SIGNALLED + signal
+    ranked = ((internal, INTERNAL), (usage, USAGE), (failed, FAILED), (refused, REFUSED))
+    return next((code for happened, code in (*ranked, (running, RUNNING)) if happened), OK)
