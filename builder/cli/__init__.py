@@ -220,7 +220,6 @@ def main(argv: list[str] | None = None) -> int:
             usage = diagnostic(
                 "CLI001",
                 error.format_message(),
-                severity="error",
                 hint="voicepkg COMMAND --help lists the options",
             )
             click.echo(json_failure(error.exit_code, error.format_message(), [usage]))

@@ -226,7 +226,7 @@ def not_run(
     deploy's envelope, nothing done, the reason as a warning."""
     code = "FLT050" if status == "skipped" else "FLT051"
     run = RunInfo("deploy", env.url, clock_wall, clock_wall, package)
-    report = envelope(run, 0, [diagnostic(code, reason, file="fleet", severity="warning")])
+    report = envelope(run, 0, [diagnostic(code, reason, file="fleet")])
     report |= {
         "status": status,
         "scenario": None,

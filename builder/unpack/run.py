@@ -90,7 +90,6 @@ def unpack_read(read: SolutionRead) -> Unpacked:
             "UNP012",
             f"the build adds {what}, which the export lacks: that cannot round-trip",
             file=read.project.root,
-            severity="warning",
         )
         for what in unowned
     ]
@@ -116,7 +115,6 @@ def _row_warnings(read: SolutionRead, keys: list[Key]) -> list[Diagnostic]:
             f"{kind} {key}: the columns its sources do not hold are kept from the export "
             "(raw/.../entries/ beside them) and merged into it when built",
             file=read.project.root,
-            severity="warning",
         )
         for kind, key in keys
     ]
@@ -163,7 +161,6 @@ def _warnings(
                 "UNP010",
                 f"{f.kind} {f.key} is kept as exported: {why}",
                 file=read.project.root,
-                severity="warning",
             )
         )
     return items

@@ -177,7 +177,6 @@ def drift_warnings(marked: list[Finding], file: str) -> list[Diagnostic]:
             f"not in the 2018 schema (newer Dataverse writes it): {what}",
             file=file,
             line=e.sourceline,
-            severity="warning",
             hint="known drift of real exports; Dataverse accepts it",
         )
         for e, what, _ in marked

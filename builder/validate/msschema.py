@@ -168,7 +168,6 @@ def check_customizations(
                 f"Microsoft's schemas not found at {path}: customizations.xml was NOT "
                 "checked against CustomizationsSolution.xsd",
                 file=file,
-                severity="warning",
                 hint=f"pass --ms-schemas DIR, set {ENV_VAR}, or set ms-schemas in [tool.voicepkg]; "
                 "DIR holds CustomizationsSolution.xsd",
             )

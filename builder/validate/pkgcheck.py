@@ -55,7 +55,6 @@ def _versions_agree(solutions: list[Outcome], config: str) -> list[Diagnostic]:
             "VAL025",
             f"the package's solutions have different versions: {', '.join(versions)}",
             file=config,
-            severity="warning",
             hint="build the package again so every solution has this release's version",
         )
     ]
@@ -117,7 +116,6 @@ def _unlisted(target: Target, root: etree._Element, config: str) -> list[Diagnos
             "VAL024",
             f"{name} is in the package but ImportConfig.xml does not name it",
             file=target.name(name),
-            severity="warning",
             hint="Package Deployer ignores it; list it or remove it",
         )
         for name in sorted(target.entries)

@@ -97,7 +97,6 @@ def _content_types(target: Target, roots: dict[str, etree._Element]) -> list[Dia
                 f"no content type for the .{extension} entries",
                 file=target.name(name),
                 line=root.sourceline,
-                severity="warning",
                 hint='add <Default Extension="..." ContentType="application/octet-stream" />',
             )
         )
@@ -110,7 +109,6 @@ def _content_types(target: Target, roots: dict[str, etree._Element]) -> list[Dia
                     f"no content type for the part {part} (it has no extension)",
                     file=target.name(name),
                     line=root.sourceline,
-                    severity="warning",
                     hint=f'add <Override PartName="/{part}" ContentType="application/octet-stream" '
                     "/> as Dataverse's exports do",
                 )

@@ -127,13 +127,11 @@ def test_a_range_in_the_docs_names_each_code_in_it() -> None:
     }
 
 
-def test_the_rules_say_their_title_and_severity_as_the_table_does() -> None:
-    differ = [
-        code
-        for code, rule in RULES.items()
-        if (rule.title, rule.severity) != (CODES[code].title, CODES[code].severity)
-    ]
-    assert differ == []
+def test_the_rules_take_title_and_severity_from_the_table_and_are_in_validate_md() -> None:
+    assert {c: (r.title, r.severity) for c, r in RULES.items()} == {
+        c: (CODES[c].title, CODES[c].severity) for c in RULES
+    }
+    assert {CODES[c].docs for c in RULES} == {"docs/validate.md#codes"}
 
 
 def test_a_diagnostic_has_its_codes_severity_unless_the_call_says_otherwise() -> None:

@@ -23,6 +23,7 @@ from ...dataverse.system_columns import (
     STANDARD_ACTIVITY_EXTRA,
 )
 from ...errors import Diagnostic, Severity, diagnostic
+from ...errors.codes import CODES
 from ...model import Column, Project, Src, Table
 from ..rawindex import RawIndex, RawTable, raw_index
 
@@ -157,18 +158,20 @@ RULES: dict[str, Rule] = {}
 
 def rule(
     code: str,
-    title: str,
     *,
-    severity: Severity = "error",
+    severity: Severity | None = None,
     foreign: Severity | None = "error",
     hint: str = "",
     source_only: bool = False,
 ) -> Callable[[Check], Check]:
-    """Register a rule under a stable code."""
+    """Register a rule under a stable code; its title, and its severity unless given, are the
+    code's in the table of codes (builder/errors/codes.py)."""
 
     def register(check: Check) -> Check:
         assert code not in RULES, f"duplicate rule code {code}"
-        RULES[code] = Rule(code, title, check, severity, foreign, hint, source_only)
+        known = CODES[code]
+        level = severity or known.severity
+        RULES[code] = Rule(code, known.title, check, level, foreign, hint, source_only)
         return check
 
     return register

@@ -52,7 +52,6 @@ def provider_urls(project: Project) -> Iterator[tuple[str, str, Src]]:
 
 @rule(
     "DV160",
-    "channel provider URLs are https",
     hint="the channel is framed inside Dynamics 365, which serves only https",
 )
 def https_urls(ctx: Context) -> Iterable[Finding]:
@@ -64,7 +63,6 @@ def https_urls(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV161",
-    "channel order and API versions are values Dataverse accepts",
     hint="channel order 0..1000; CIF 1.0 API version 0 (1.0) or 1 (2.0); CIF 2.0: 162450000",
 )
 def provider_numbers(ctx: Context) -> Iterable[Finding]:
@@ -86,7 +84,6 @@ def provider_numbers(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV162",
-    "session templates name tab templates and tables that exist",
     hint="name a tab template and table the project declares",
 )
 def session_references(ctx: Context) -> Iterable[Finding]:
@@ -130,7 +127,6 @@ def undeclared(text: str, declared: frozenset[str]) -> list[str]:
 
 @rule(
     "DV163",
-    "session and tab templates use only declared parameters",
     source_only=True,
     foreign="warning",  # declared parameters are our sources' notion, not Dataverse's
     hint="declare the parameter on the notification templates (parameters=...) or use a "
@@ -157,7 +153,6 @@ def session_slugs(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV164",
-    "notification templates use only the parameters they declare",
     source_only=True,
     foreign="warning",
     hint="add the parameter to the template's parameters, or fix the slug",
@@ -181,7 +176,6 @@ def notification_slugs(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV167",
-    "our templates carry every label, title and parameter value",
     foreign=None,
     source_only=True,
     hint="Dataverse exports may leave them out, our sources say them: add the attribute",
@@ -202,7 +196,6 @@ def complete_templates(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV166",
-    "notification timeouts are 0..500 seconds",
     hint="Dataverse accepts a notification timeout from 0 to 500 seconds",
 )
 def notification_timeouts(ctx: Context) -> Iterable[Finding]:
@@ -217,7 +210,6 @@ def notification_timeouts(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV165",
-    "application tab templates use a known page type",
     foreign="warning",
     hint=f"page types: {', '.join(sorted(TAB_PAGE_TYPES))}",
 )

@@ -38,7 +38,6 @@ def custom_values(project: Project) -> Iterator[tuple[str, int, Src]]:
 
 @rule(
     "DV110",
-    "custom option values lie in the publisher's option value range",
     foreign="warning",
     hint="number custom options from the publisher's option value prefix x 10000",
 )
@@ -59,7 +58,7 @@ def values_in_range(ctx: Context) -> Iterable[Finding]:
             )
 
 
-@rule("DV111", "option values are unique within a choice", hint="give each option its own value")
+@rule("DV111", hint="give each option its own value")
 def values_unique(ctx: Context) -> Iterable[Finding]:
     for what, _src, options in option_sets(ctx.project):
         seen: set[int] = set()
@@ -76,7 +75,6 @@ def values_unique(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV112",
-    "a choice column has options or names a known global choice",
     hint="give the column options, or name a global choice the project declares",
 )
 def choice_has_options(ctx: Context) -> Iterable[Finding]:
@@ -106,7 +104,6 @@ def choice_has_options(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV113",
-    "a choice's default value is one of its options",
     hint="set the default to one of the option values",
 )
 def default_option_exists(ctx: Context) -> Iterable[Finding]:
@@ -131,7 +128,6 @@ _STATES = {"phonecall": 2, "task": 2, "email": 3, "letter": 2, "fax": 2, "appoin
 
 @rule(
     "DV114",
-    "status reasons belong to a valid state",
     hint="a status reason sits under a state of its table (phone call: 0 Open, 1 Completed, "
     "2 Canceled)",
 )

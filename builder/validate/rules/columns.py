@@ -11,7 +11,6 @@ from .base import Context, Finding, first_src, rule
 
 @rule(
     "DV115",
-    "lookups target tables that exist",
     foreign="warning",
     hint="target a table the solution declares or a standard Dataverse table",
 )
@@ -35,7 +34,6 @@ def lookup_targets(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV116",
-    "text lengths are within Dataverse's limits",
     hint="single line text holds 1..4000 characters, multiple lines 1..1048576",
 )
 def text_lengths(ctx: Context) -> Iterable[Finding]:
@@ -62,7 +60,6 @@ def _range_problem(col: Column) -> str:
 
 @rule(
     "DV117",
-    "number ranges are ordered and within the type's limits",
     hint="keep minimum <= maximum, inside the limits of the column type",
 )
 def number_ranges(ctx: Context) -> Iterable[Finding]:
@@ -75,7 +72,6 @@ def number_ranges(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV118",
-    "a new table has exactly one primary name column, of type text",
     hint="mark one single-line text column as the primary name",
 )
 def primary_name(ctx: Context) -> Iterable[Finding]:
@@ -112,7 +108,6 @@ def table_ownership(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV119",
-    "alternate keys name columns of their table",
     hint="list logical names of columns the table has",
 )
 def key_columns(ctx: Context) -> Iterable[Finding]:
@@ -132,7 +127,6 @@ def key_columns(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV120",
-    "a virtual table's data source URL comes from a declared environment variable",
     hint="declare the environment variable, or name one that exists",
 )
 def virtual_sources(ctx: Context) -> Iterable[Finding]:

@@ -20,7 +20,6 @@ def version_key(version: str) -> tuple[int, ...] | None:
 
 @rule(
     "DV170",
-    "the version has four numeric parts",
     foreign="warning",
     hint="write the version as major.minor.build.revision, e.g. 1.2.0.0",
 )
@@ -35,7 +34,6 @@ def four_parts(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV172",
-    "the version is numeric",
     hint="write the version as major.minor.build.revision, e.g. 1.2.0.0",
 )
 def numeric(ctx: Context) -> Iterable[Finding]:
@@ -49,7 +47,6 @@ def numeric(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV171",
-    "the version is higher than the baseline's",
     hint="raise the version: Dataverse refuses to update a solution with a lower or equal one",
 )
 def above_baseline(ctx: Context) -> Iterable[Finding]:

@@ -62,7 +62,6 @@ def named_components(project: Project) -> Iterator[tuple[str, str, Src]]:
 
 @rule(
     "DV101",
-    "publisher prefix follows Dataverse's rules",
     hint="2 to 8 letters or digits, starting with a letter, not 'mscrm'",
 )
 def publisher_prefix(ctx: Context) -> Iterable[Finding]:
@@ -73,7 +72,6 @@ def publisher_prefix(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV102",
-    "option value prefix within 10000..99999",
     hint="Dataverse accepts option value prefixes from 10000 to 99999",
 )
 def option_value_prefix(ctx: Context) -> Iterable[Finding]:
@@ -85,7 +83,6 @@ def option_value_prefix(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV103",
-    "custom names carry the publisher prefix",
     foreign="warning",
     hint="rename it with the publisher's prefix",
 )
@@ -102,7 +99,6 @@ def names_have_prefix(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV104",
-    "schema names use letters, digits and underscores only",
     hint="a schema name starts with a letter and holds only A-Z, a-z, 0-9 and '_'",
 )
 def names_valid_characters(ctx: Context) -> Iterable[Finding]:
@@ -111,7 +107,7 @@ def names_valid_characters(ctx: Context) -> Iterable[Finding]:
             yield Finding(src, f"{kind} name {name!r} has characters Dataverse refuses")
 
 
-@rule("DV105", "schema names within Dataverse's length limits", hint="choose a shorter name")
+@rule("DV105", hint="choose a shorter name")
 def names_not_too_long(ctx: Context) -> Iterable[Finding]:
     for kind, name, src in named_components(ctx.project):
         limit = MAX_LENGTH[kind]
@@ -164,7 +160,7 @@ def name_groups(project: Project) -> Iterator[tuple[str, list[tuple[str, Src]]]]
         yield f"privilege of role {r.name!r}", _named(r.privileges, "name")
 
 
-@rule("DV106", "names are unique per kind", hint="rename or remove one of them")
+@rule("DV106", hint="rename or remove one of them")
 def unique_names(ctx: Context) -> Iterable[Finding]:
     for kind, items in name_groups(ctx.project):
         yield from _duplicates(kind, items)
@@ -172,7 +168,6 @@ def unique_names(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV128",
-    "form and view names are unique per table",
     foreign="warning",
     hint="Dataverse accepts twins, but users cannot tell them apart: rename one",
 )
@@ -192,7 +187,6 @@ def id_components(project: Project) -> Iterator[tuple[str, str, Src]]:
 
 @rule(
     "DV107",
-    "ids are unique across the solution",
     hint="give each component its own GUID (or leave it out to derive one from the name)",
 )
 def unique_ids(ctx: Context) -> Iterable[Finding]:
@@ -206,7 +200,6 @@ def unique_ids(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV108",
-    "components name a declared solution",
     hint="use the unique name of one of the project's solutions",
 )
 def solutions_declared(ctx: Context) -> Iterable[Finding]:
@@ -225,7 +218,6 @@ def _solution_members(project: Project) -> Iterator[tuple[str, Any]]:
 
 @rule(
     "DV109",
-    "the project declares a publisher and at least one solution",
     hint="declare the solutions in the project file",
 )
 def has_solutions(ctx: Context) -> Iterable[Finding]:

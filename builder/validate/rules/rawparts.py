@@ -10,7 +10,6 @@ from .base import Context, Finding, rule
 
 @rule(
     "DV180",
-    "raw customizations.xml parts are well-formed XML",
     hint="fix the XML of the file under raw/<Solution>/sections/, or export it again",
 )
 def raw_parts_parse(ctx: Context) -> Iterable[Finding]:

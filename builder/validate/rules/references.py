@@ -55,7 +55,6 @@ def _unknown_standard_column(
 
 @rule(
     "DV121",
-    "forms name tables and columns that exist",
     foreign="warning",
     hint="use the logical name of a table or column that exists",
 )
@@ -124,7 +123,6 @@ def _quick_view(ctx: Context, form: Form, quick: FormQuickView) -> Iterator[Find
 
 @rule(
     "DV122",
-    "form subgrids and quick views name views, lookups and forms that exist",
     foreign="warning",
     hint="name a view, lookup column or quick view form the project declares",
 )
@@ -139,7 +137,6 @@ def form_components(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV123",
-    "form scripts are web resources of the solution",
     foreign="warning",
     hint="add the script as a web resource, or fix its name",
 )
@@ -171,7 +168,6 @@ def _view_columns(view: View) -> list[tuple[str, Src]]:
 
 @rule(
     "DV124",
-    "views name tables and columns that exist",
     foreign="warning",
     hint="use the logical name of a table or column that exists",
 )
@@ -189,7 +185,6 @@ _WEBRESOURCE_URL = re.compile(r"\$webresource:([^?#]+)", re.IGNORECASE)
 
 @rule(
     "DV125",
-    "the site map names tables, views and web resources that exist",
     foreign="warning",
     hint="name a table, view or web resource the project declares",
 )
@@ -223,7 +218,6 @@ def _subarea(ctx: Context, table: str, view: str, url: str, src: Src) -> Iterato
 
 @rule(
     "DV126",
-    "commands name tables, apps and web resources that exist",
     foreign="warning",
     hint="name a table, app or web resource the project declares",
 )
@@ -244,7 +238,6 @@ def commands(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV127",
-    "apps include forms, views, roles, tables and an icon that exist",
     foreign=None,
     hint="include only components the project declares",
 )

@@ -47,7 +47,6 @@ def env_var_problem(variable: EnvironmentVariable) -> str:
 
 @rule(
     "DV150",
-    "environment variable defaults agree with their type",
     hint="number: a number; boolean: yes or no; json: valid JSON; secret: a Key Vault "
     "secret reference",
 )
@@ -64,7 +63,6 @@ def env_var_defaults(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV151",
-    "web resource names use only the characters Dataverse allows",
     hint="letters, digits, '_', '-', '.' and single '/' between parts; no leading '/'",
 )
 def web_resource_names(ctx: Context) -> Iterable[Finding]:
@@ -75,7 +73,6 @@ def web_resource_names(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV152",
-    "web resource names start with the publisher prefix",
     foreign="warning",
     hint="name it <prefix>_/<folder>/<file>",
 )
@@ -92,7 +89,6 @@ def web_resource_prefix(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV153",
-    "web resources have content",
     foreign="warning",
     hint="check the web resource's file exists and is not empty",
 )
@@ -105,7 +101,6 @@ def web_resource_content(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV154",
-    "web resource names end in an extension that fits their type",
     foreign="warning",
     hint="a js web resource ends in .js, a png in .png, ...",
 )
@@ -128,7 +123,6 @@ def web_resource_types(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV155",
-    "custom APIs are bound to tables that exist and use known parameter types",
     hint="entity-bound APIs name their table; parameter types are Dataverse's "
     "(String, Integer, Boolean, EntityReference, ...)",
 )

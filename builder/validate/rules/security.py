@@ -48,7 +48,6 @@ def _privilege_problem(ctx: Context, privilege: Privilege) -> str:
 
 @rule(
     "DV130",
-    "roles name privileges Dataverse has",
     foreign=None,
     hint="custom tables: prv<Verb><logical name>; standard tables use Dataverse's names "
     "(phone call: prvReadActivity, user: prvReadUser)",
@@ -76,7 +75,6 @@ def _organization_owned(ctx: Context, entity: str) -> bool:
 
 @rule(
     "DV131",
-    "privilege depths are valid for their table",
     hint="depths are Basic, Local, Deep or Global; organization-owned tables only Global",
 )
 def privilege_depths(ctx: Context) -> Iterable[Finding]:
@@ -98,7 +96,6 @@ def privilege_depths(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV132",
-    "no Assign or Share privileges on organization-owned tables",
     hint="organization-owned records have no owner: drop the privilege",
 )
 def owner_privileges(ctx: Context) -> Iterable[Finding]:

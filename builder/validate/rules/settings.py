@@ -58,7 +58,6 @@ def _named(ctx: Context, name: str) -> Setting | None:
 
 @rule(
     "DV140",
-    "each setting's default parses as its declared type",
     hint="Integer: digits; Boolean: True or False; Guid: a GUID; empty only for a setting "
     "that each environment must set",
 )
@@ -79,7 +78,6 @@ def defaults_parse(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV141",
-    "MultipleMatchPhoneCallStatus names an Open phone call status reason",
     foreign=None,
     hint="add a phonecall status reason under state 0 (Open) and use its value",
 )
@@ -139,7 +137,6 @@ def _state_suffix(name: str) -> str:
 
 @rule(
     "DV142",
-    "the presence mapping covers the five Omnichannel states",
     foreign=None,
     hint="map AVAILABLE 0, BUSY 1, BUSY_DO_NOT_DISTURB 2, OFFLINE 3, AWAY 5 (guide 1.7)",
 )
@@ -163,7 +160,6 @@ def presence(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV144",
-    "the package ships every setting the product guide lists",
     foreign=None,
     hint="add the setting with its default (see the guide, 1.5.3 and 1.5.4)",
 )
