@@ -93,7 +93,6 @@ def primary_name(ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "DV129",
-    "a new table is owned by a user or by the organization",
     foreign="warning",
     hint="set ownership to user or organization: Dataverse creates no table owned by no one",
 )
