@@ -30,7 +30,8 @@ def main() -> int:
             if text is not None:
                 sys.stdout.write(text)
                 return 0
-        from .cli import main as run
+        with interrupts.deferred():  # a signal mid-import is raised once the import is whole
+            from .cli import main as run
     except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM while starting: nothing to clean
         return interrupts.exit_code(stop)
     return run()

@@ -192,6 +192,20 @@ def json_failure(code: int, message: str, diagnostics: Iterable[Diagnostic] = ()
     )
 
 
+def _signal_inside(error: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM an exception carries as its cause: Python 3.11 wraps one that
+    lands while a class is being made (`__set_name__`, a lazily imported module) in a
+    RuntimeError, which is an interrupted run, not a bug."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 def _interrupted(stop: KeyboardInterrupt, args: list[str]) -> None:
     """Ctrl-C or SIGTERM: temporary files are already gone; exit 128 + the signal."""
     terminated = isinstance(stop, interrupts.Terminated)
@@ -229,7 +243,10 @@ def main(argv: list[str] | None = None) -> int:
         _interrupted(cause if isinstance(cause, KeyboardInterrupt) else KeyboardInterrupt(), args)
     except KeyboardInterrupt as stop:
         _interrupted(stop, args)
-    except Exception as error:  # a bug: say so plainly
+    except Exception as error:  # a bug: say so plainly, unless it wraps a signal
+        wrapped = _signal_inside(error)
+        if wrapped is not None:
+            _interrupted(wrapped, args)
         if debug:
             raise
         _fail(
