@@ -308,9 +308,7 @@ def _roles(out: list[str], name: str, doc: Document) -> None:
 def _optionsets(out: list[str], name: str, doc: Document) -> None:
     items: list[str] = []
     for os in doc.optionsets:
-        # the display name as the template wrote it: not escaped (a name with & < " would
-        # not be well-formed; kept byte for byte, see the issue 13 note)
-        xmlwrite.optionset(items, "    ", os, f' localizedName="{os.display_name}"')
+        xmlwrite.optionset(items, "    ", os, f' localizedName="{xmlwrite.esc(os.display_name)}"')
     _frame(out, name, doc, items)
 
 

@@ -438,3 +438,13 @@ def test_virtual_table_with_a_key_is_refused() -> None:
     with pytest.raises(BuildError) as err:
         render_customizations(replace(project, tables=tables), BASE, True)
     assert err.value.diagnostics[0].code == "CZ032"
+
+
+def test_a_global_choice_named_with_markup_characters_stays_well_formed() -> None:
+    name = 'Calls & "Queues" <CIF>'
+    project = sample_project()
+    choice = replace(project.global_choices[0], display_name=name)
+    xml = render_customizations(replace(project, global_choices=(choice,)), BASE, managed=True)
+    optionset = parse_xml(xml, "customizations.xml").find(".//optionsets/optionset")
+    assert optionset is not None
+    assert optionset.get("localizedName") == name
