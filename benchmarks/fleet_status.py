@@ -28,7 +28,7 @@ from fakes.fleet_fixtures import CURRENT, spec  # noqa: E402
 from fakes.packages import write_package  # noqa: E402
 
 from builder.deploy.clock import SystemClock  # noqa: E402
-from builder.deploy.package import Package, read_package  # noqa: E402
+from builder.deploy.package_contents import Package, read_package_contents  # noqa: E402
 from builder.fleet.fleetfile import Environment, Fleet, load_fleet  # noqa: E402
 from builder.fleet.status import fleet_status  # noqa: E402
 
@@ -104,7 +104,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             fleet = write_fleet(folder, served, jobs)
-            package = read_package(write_package(folder, spec(CURRENT)))
+            package = read_package_contents(write_package(folder, spec(CURRENT)))
             environ = {variable: token for _, _, token, variable in served} | dict(os.environ)
             envs = list(fleet.environments)
             one = min(status(envs[:1], package, environ, 1)[0] for _ in range(3))
