@@ -17,6 +17,7 @@ import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ..errors import BuildError
 from ..xmlio.exported import kids
 from ..xmlio.safe import parse_xml
 
@@ -39,19 +40,28 @@ class PackageLayout:
         return posixpath.join(self.folder, name) if self.folder else name
 
 
-def find_import_config(paths: Iterable[str]) -> str | None:
-    """The ImportConfig.xml nearest the root (the first by name when several are)."""
+def find_import_config(paths: Iterable[str], label: str = "") -> str | None:
+    """The ImportConfig.xml nearest the root. Two as near (two packages in one zip or folder)
+    are refused: which one to install is not ours to guess (PKG003)."""
     found = sorted(
         (p for p in paths if posixpath.basename(p).lower() == IMPORT_CONFIG.lower()),
         key=lambda p: (p.count("/"), p),
     )
+    nearest = [p for p in found if p.count("/") == found[0].count("/")] if found else []
+    if len(nearest) > 1:
+        raise BuildError.at(
+            "PKG003",
+            f"more than one package here: {', '.join(nearest)}",
+            file=label or "the package",
+            hint="give one package's zip or folder",
+        )
     return found[0] if found else None
 
 
-def package_folder(files: Mapping[str, bytes]) -> dict[str, bytes]:
+def package_folder(files: Mapping[str, bytes], label: str = "") -> dict[str, bytes]:
     """The files of the package folder, by their path inside it (all files when none holds
     ImportConfig.xml, or it sits at the root)."""
-    config = find_import_config(files)
+    config = find_import_config(files, label)
     folder = posixpath.dirname(config) if config else ""
     if not folder:
         return dict(files)
@@ -62,7 +72,7 @@ def package_folder(files: Mapping[str, bytes]) -> dict[str, bytes]:
 def read_layout(files: Mapping[str, bytes], label: str) -> PackageLayout | None:
     """The package's layout, or None when no ImportConfig.xml is among `files`. `label`
     names the package in a diagnostic of an unparsable ImportConfig.xml."""
-    config = find_import_config(files)
+    config = find_import_config(files, label)
     if config is None:
         return None
     root = parse_xml(files[config], f"{label}!{config}")

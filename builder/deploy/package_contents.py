@@ -123,7 +123,8 @@ def read_package_contents(path: Path) -> Package:
     digest = hashlib.sha256(data).hexdigest()
     if "solution.xml" in entries:
         return Package(str(path), (read_solution(data, path.name, str(path)),), sha256=digest)
-    return replace(package_from_entries(package_folder(entries), str(path)), sha256=digest)
+    inner = package_folder(entries, str(path))
+    return replace(package_from_entries(inner, str(path)), sha256=digest)
 
 
 def folder_digest(entries: Mapping[str, bytes]) -> str:

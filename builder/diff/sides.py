@@ -88,7 +88,7 @@ def read_side(spec: str, cwd: Path | None = None) -> DiffSide:
         return _folder_side(path)
     if path.exists() or path.is_symlink():  # read_zip says what is wrong with a FIFO or device
         files = read_zip(path, spec)
-        if find_import_config(files) is not None:
+        if find_import_config(files, spec) is not None:
             return DiffSide("package", read_package_files(files, spec).project)
         return DiffSide("solution", read_entries(files, spec).project)
     raise BuildError.at(

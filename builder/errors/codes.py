@@ -278,6 +278,7 @@ CODES: dict[str, Code] = {
     "DV143": Code("DefaultCrmAssignee has no value", DEPLOY),
     "PKG001": Code("a package file differs from SHA256SUMS (changed after the build)", DEPLOY),
     "PKG002": Code("a package file SHA256SUMS does not list", DEPLOY),
+    "PKG003": Code("more than one package in one zip or folder", DEPLOY),
     # docs/configure.md: configure and onboard
     "ONB001": Code("several app registrations of that name", CONFIGURE),
     "ONB002": Code("the certificate file holds a private key", CONFIGURE),

@@ -239,7 +239,7 @@ def read_for_unpack(source: Path) -> SolutionRead:
     from ..read.solution_folder import folder_entries, read_folder
 
     files = read_folder(source) if source.is_dir() else read_zip(source, str(source))
-    if find_import_config(files) is not None:
+    if find_import_config(files, str(source)) is not None:
         return read_package_files(files, str(source))
     entries = folder_entries(source) if source.is_dir() else files
     return read_entries(entries, str(source))

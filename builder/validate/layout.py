@@ -90,17 +90,17 @@ def open_target(path: Path) -> tuple[Target | None, list[Diagnostic]]:
 
 
 def zip_target(label: str, entries: dict[str, bytes], data: bytes) -> Target:
-    folder = _package_folder(entries)
+    folder = _package_folder(entries, label)
     if folder:  # a package zip as Package Deployer lays it out: the package folder inside
         inner = {p[len(folder) :]: d for p, d in entries.items() if p.startswith(folder)}
         return Target("package", label, inner, is_zip=True, data=data, inside=folder)
     return Target(kind_of_entries(entries), label, entries, is_zip=True, data=data)
 
 
-def _package_folder(entries: dict[str, bytes]) -> str:
+def _package_folder(entries: dict[str, bytes], label: str) -> str:
     """ "<folder>/" when the zip holds the package folder (ImportConfig.xml inside it); else
     "" (ImportConfig.xml at the root, or none)."""
-    config = find_import_config(entries)
+    config = find_import_config(entries, label)
     folder = posixpath.dirname(config) if config else ""
     return f"{folder}/" if folder else ""
 

@@ -8,6 +8,7 @@ from fakes.packages import BASE, MULTI, Spec, file_name, import_config, package_
 
 from builder.archive.package_layout import find_import_config, package_folder, read_layout
 from builder.deploy.package_contents import package_from_entries
+from builder.errors import BuildError
 from builder.read.package_project import read_package_files
 
 FOLDER = "VoiceForD365Package"
@@ -18,10 +19,23 @@ def _in_folder(entries: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def test_the_import_config_nearest_the_root_wins_whatever_its_case() -> None:
-    paths = ["b/deeper/ImportConfig.xml", "z/importconfig.XML", "a/IMPORTCONFIG.xml", "x.zip"]
+    paths = ["b/deeper/ImportConfig.xml", "a/IMPORTCONFIG.xml", "x.zip"]
     assert find_import_config(paths) == "a/IMPORTCONFIG.xml"
     assert find_import_config(["ImportConfig.xml", *paths]) == "ImportConfig.xml"
     assert find_import_config(["x.zip", "ImportConfig.xml.bak"]) is None
+
+
+def test_two_packages_side_by_side_are_refused_not_guessed() -> None:
+    paths = ["z/importconfig.XML", "a/IMPORTCONFIG.xml", "x.zip"]
+    with pytest.raises(BuildError) as refused:
+        find_import_config(paths, "two.zip")
+    (found,) = refused.value.diagnostics
+    assert (found.code, found.file) == ("PKG003", "two.zip")
+    assert "a/IMPORTCONFIG.xml, z/importconfig.XML" in found.message
+    # a package folder beside a deeper copy is one package: the nearest is the one
+    assert find_import_config(["p/ImportConfig.xml", "p/old/ImportConfig.xml"]) == (
+        "p/ImportConfig.xml"
+    )
 
 
 def test_a_layout_lists_the_solutions_in_import_order_and_the_data_zip() -> None:

@@ -187,6 +187,12 @@ def _twice(entries: dict[str, bytes]) -> None:
     entries["ImportConfig.xml"] = text.replace(entry, entry + entry, 1).encode("utf-16")
 
 
+def _two_packages(entries: dict[str, bytes]) -> None:
+    files = dict(entries)
+    entries.clear()
+    entries.update({f"{folder}/{n}": d for folder in ("A", "B") for n, d in files.items()})
+
+
 @pytest.mark.parametrize(
     "edit, code",
     [
@@ -201,8 +207,9 @@ def _twice(entries: dict[str, bytes]) -> None:
             "DEP007",
         ),
         (_twice, "DEP008"),
+        (_two_packages, "PKG003"),
     ],
-    ids=["absurd version", "path as unique name", "solution listed twice"],
+    ids=["absurd version", "path as unique name", "solution listed twice", "two packages"],
 )
 def test_deploy_refuses_a_bad_package_before_any_request(
     fake,
