@@ -11,8 +11,6 @@ from ..model import AppModule, Command, Form, FormField, FormItem, FormSubgrid, 
 from ..model.kinds import identity
 from .core import Collector, fmt, pair_up
 
-_FORM_NESTED = ("tabs", "header", "events")
-
 
 def form_label(form: Form) -> str:
     return f"{form.table}/{form.type}/{form.name}"
@@ -32,7 +30,7 @@ def diff_forms(out: Collector, old: tuple[Form, ...], new: tuple[Form, ...]) -> 
 
 def _diff_form(out: Collector, old: Form, new: Form) -> None:
     label = form_label(new)
-    out.scalar_fields("form", "", label, old, new, skip=_FORM_NESTED)
+    out.scalar_fields("form", "", label, old, new)
     _diff_layout(out, label, old, new)
     _diff_items(out, label, _placed_items(old), _placed_items(new))
     _diff_events(out, label, old, new)
@@ -159,7 +157,7 @@ def diff_views(out: Collector, old: tuple[View, ...], new: tuple[View, ...]) -> 
 
 def _diff_view(out: Collector, old: View, new: View) -> None:
     label = view_label(new)
-    out.scalar_fields("view", "", label, old, new, skip=("columns", "conditions", "order"))
+    out.scalar_fields("view", "", label, old, new)
     added, removed, kept = pair_up(old.columns, new.columns, lambda c: c.name)
     for column in added:
         out.added("view column", label, column.name, f"added, width {column.width}")
@@ -203,9 +201,7 @@ def diff_apps(out: Collector, old: tuple[AppModule, ...], new: tuple[AppModule, 
         out.removed("app", "", app.unique_name)
     for before, after in kept:
         name = before.unique_name
-        out.scalar_fields(
-            "app", "", name, before, after, skip=("areas", "tables", "forms", "views", "roles")
-        )
+        out.scalar_fields("app", "", name, before, after)
         for member in ("tables", "forms", "views", "roles"):
             _diff_members(out, name, member, getattr(before, member), getattr(after, member))
         _diff_site_map(out, name, _site_map(before), _site_map(after))

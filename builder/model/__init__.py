@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from ..dataverse.column_types import DEFAULT_LENGTHS, DEFAULT_PRECISION, NUMBER_RANGES
 from .mapping import Src as Src
-from .mapping import attribute, child, children, inherited, spec, split
+from .mapping import attribute, child, children, hook, inherited, spec, split
 
 # A fixed namespace so derived GUIDs are the same on every machine, forever.
 VOICEPKG_NAMESPACE = uuid.UUID("6f1c1c0e-4a55-5d0b-9c7e-0e6f9a3d2b10")
@@ -444,7 +444,7 @@ class SiteMapSubArea:
 class SiteMapGroup:
     id: str
     title: str
-    subareas: tuple[SiteMapSubArea, ...]
+    subareas: tuple[SiteMapSubArea, ...] = children("subarea")
     src: Src = _src()
 
 
@@ -452,7 +452,7 @@ class SiteMapGroup:
 class SiteMapArea:
     id: str
     title: str
-    groups: tuple[SiteMapGroup, ...]
+    groups: tuple[SiteMapGroup, ...] = children("group")
     src: Src = _src()
 
 
@@ -461,14 +461,17 @@ class AppModule:
     unique_name: str  # enreach_VoiceConfigurator
     display_name: str  # Voice Configurator
     description: str = ""
-    id: uuid.UUID = DERIVED_ID  # none given: derived from the unique name
+    id: uuid.UUID = field(default=DERIVED_ID, metadata=spec(derive=("appmodule", "unique_name")))
     icon: str = ""  # web resource name
-    areas: tuple[SiteMapArea, ...] = ()
-    tables: tuple[str, ...] = ()  # tables in the app (derived from the site map plus extras)
-    forms: tuple[uuid.UUID, ...] = ()  # form ids included
-    views: tuple[uuid.UUID, ...] = ()  # view ids included
-    roles: tuple[uuid.UUID, ...] = ()  # roles given access
-    solution: str = ""
+    areas: tuple[SiteMapArea, ...] = children("area")
+    # Sources name these by name (<table>, <form>, <view>, <role>): sources/ui.py resolves
+    # them, sources/write_ui.py names them again.
+    # tables in the app (derived from the site map plus extras)
+    tables: tuple[str, ...] = hook((), apart=True)
+    forms: tuple[uuid.UUID, ...] = hook((), apart=True)  # form ids included
+    views: tuple[uuid.UUID, ...] = hook((), apart=True)  # view ids included
+    roles: tuple[uuid.UUID, ...] = hook((), apart=True)  # roles given access
+    solution: str = inherited()
     src: Src = _src()
 
     def __post_init__(self) -> None:
@@ -517,12 +520,13 @@ WEB_RESOURCE_TYPES: dict[str, int] = {
 class WebResource:
     name: str  # enreach_/scripts/callbackprofile.js
     display_name: str
-    type: WebResourceType
-    content: bytes = field(compare=True, repr=False, default=b"")
-    file: str = ""  # source file, relative to the source root
+    type: WebResourceType  # a source may leave it to the payload file's extension
+    # the payload, from `file`: sources/security.py reads it, unpack writes it apart
+    content: bytes = field(repr=False, default=b"", metadata=spec(hook=True))
+    file: str = hook("")  # source file, relative to the source root
     description: str = ""
-    id: uuid.UUID = DERIVED_ID  # none given: derived from the name
-    solution: str = ""
+    id: uuid.UUID = field(default=DERIVED_ID, metadata=spec(derive=("webresource", "name")))
+    solution: str = inherited()
     src: Src = _src()
 
     def __post_init__(self) -> None:

@@ -33,6 +33,7 @@ from .channels import (
     parse_tab_template,
 )
 from .elements import Context, Source, children, flag, src, text
+from .mapped import load
 from .raw import load_raw
 from .security import (
     parse_custom_api,
@@ -208,7 +209,7 @@ def _header(sources: list[Source], version: str | None, ctx: Context) -> Header 
     base = [s for s in children(el, "solution") if text(s, "role") == "base"]
     ctx.default_solution = text(base[0], "unique-name") if base else ""
     checked = _version(version, text(el, "version"), source, ctx)
-    return (_publisher(source), _solutions(source), checked) if checked else None
+    return (_publisher(source, ctx), _solutions(source, ctx), checked) if checked else None
 
 
 def _unpacked(sources: list[Source]) -> bool:
@@ -252,30 +253,10 @@ def _version(given: str | None, declared: str, source: Source, ctx: Context) -> 
     return ""
 
 
-def _publisher(source: Source) -> Publisher:
-    el = children(source.root, "publisher")[0]
-    return Publisher(
-        unique_name=text(el, "unique-name"),
-        display_name=text(el, "display-name"),
-        prefix=text(el, "prefix"),
-        option_value_prefix=int(text(el, "option-value-prefix")),
-        description=text(el, "description"),
-        email=text(el, "email"),
-        website=text(el, "website"),
-        src=src(source, el),
-    )
+def _publisher(source: Source, ctx: Context) -> Publisher:
+    return load(Publisher, source, children(source.root, "publisher")[0], ctx)
 
 
-def _solutions(source: Source) -> tuple[SolutionDef, ...]:
-    found = [
-        SolutionDef(
-            unique_name=text(s, "unique-name"),
-            display_name=text(s, "display-name"),
-            description=text(s, "description"),
-            role=text(s, "role"),  # type: ignore[arg-type]
-            import_order=int(text(s, "import-order")),
-            src=src(source, s),
-        )
-        for s in children(source.root, "solution")
-    ]
+def _solutions(source: Source, ctx: Context) -> tuple[SolutionDef, ...]:
+    found = [load(SolutionDef, source, s, ctx) for s in children(source.root, "solution")]
     return tuple(sorted(found, key=lambda s: (s.import_order, s.unique_name)))

@@ -17,7 +17,7 @@ from ..model import (
     Src,
     WebResource,
 )
-from .elements import Context, Source, children, guid, solution, src, text
+from .elements import Context, Source, children, src, text
 from .mapped import load
 
 # `<privileges on="X" append-to="Global"/>` attribute -> the verb of prvAppendToX
@@ -51,19 +51,17 @@ def parse_web_resources(source: Source, ctx: Context) -> list[object]:
 
 
 def _web_resource(source: Source, el: etree._Element, ctx: Context) -> WebResource:
-    name, where = text(el, "name"), src(source, el)
+    where = src(source, el)
     payload = source.path.parent / text(el, "file")
     relative = _relative(payload, ctx.root)
-    return WebResource(
-        name=name,
-        display_name=text(el, "display-name"),
-        type=text(el, "type") or payload.suffix.lstrip(".").lower(),  # type: ignore[arg-type]
+    return load(
+        WebResource,
+        source,
+        el,
+        ctx,
+        type=text(el, "type") or payload.suffix.lstrip(".").lower(),
         content=_payload(payload, relative, where, ctx),
         file=relative,
-        description=text(el, "description"),
-        id=guid(el, "id", "webresource", name),
-        solution=solution(el, ctx),
-        src=where,
     )
 
 

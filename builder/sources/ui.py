@@ -7,7 +7,7 @@ loader resolves them to ids once everything is read (`AppRefs`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
@@ -15,9 +15,6 @@ from ..model import (
     AppModule,
     Command,
     Form,
-    SiteMapArea,
-    SiteMapGroup,
-    SiteMapSubArea,
     Src,
     View,
 )
@@ -25,8 +22,6 @@ from .elements import (
     Context,
     Source,
     children,
-    guid,
-    solution,
     src,
     text,
 )
@@ -59,60 +54,20 @@ class AppRefs:
 
 def parse_app(source: Source, ctx: Context) -> list[object]:
     el = source.root
-    unique = text(el, "unique-name")
-    areas = tuple(_area(source, a) for a in children(el, "area"))
+    app = load(AppModule, source, el, ctx)
     extra = [text(t, "name") for t in children(el, "table")]
-    mapped = [s.table for a in areas for g in a.groups for s in g.subareas if s.table]
-    app = AppModule(
-        unique_name=unique,
-        display_name=text(el, "display-name"),
-        description=text(el, "description"),
-        id=guid(el, "id", "appmodule", unique),
-        icon=text(el, "icon"),
-        areas=areas,
-        tables=tuple(sorted(set(extra + mapped))),
-        solution=solution(el, ctx),
-        src=src(source, el),
-    )
+    mapped = [s.table for a in app.areas for g in a.groups for s in g.subareas if s.table]
     refs = AppRefs(
-        app=unique,
+        app=app.unique_name,
         roles=tuple((text(r, "name"), src(source, r)) for r in children(el, "role")),
         forms=tuple(_ref(source, f) for f in children(el, "form")),
         views=tuple(_ref(source, v) for v in children(el, "view")),
     )
-    return [app, refs]
+    return [replace(app, tables=tuple(sorted(set(extra + mapped)))), refs]
 
 
 def _ref(source: Source, el: etree._Element) -> tuple[str, str, Src]:
     return (text(el, "table"), text(el, "name"), src(source, el))
-
-
-def _area(source: Source, el: etree._Element) -> SiteMapArea:
-    return SiteMapArea(
-        id=text(el, "id"),
-        title=text(el, "title"),
-        groups=tuple(_group(source, g) for g in children(el, "group")),
-        src=src(source, el),
-    )
-
-
-def _group(source: Source, el: etree._Element) -> SiteMapGroup:
-    return SiteMapGroup(
-        id=text(el, "id"),
-        title=text(el, "title"),
-        subareas=tuple(
-            SiteMapSubArea(
-                id=text(s, "id"),
-                title=text(s, "title"),
-                table=text(s, "table"),
-                view=text(s, "view"),
-                url=text(s, "url"),
-                src=src(source, s),
-            )
-            for s in children(el, "subarea")
-        ),
-        src=src(source, el),
-    )
 
 
 # --- commands -----------------------------------------------------------------------------

@@ -70,32 +70,9 @@ def project_file(p: Project) -> Element:
             ("unpacked", non_default(p.unpacked, False)),
         ],
     )
-    pub = p.publisher
-    element(
-        "publisher",
-        [
-            ("unique-name", pub.unique_name),
-            ("display-name", pub.display_name),
-            ("prefix", pub.prefix),
-            ("option-value-prefix", pub.option_value_prefix),
-            ("description", pub.description),
-            ("email", pub.email),
-            ("website", pub.website),
-        ],
-        root,
-    )
+    write(p.publisher, "publisher", root)
     for s in p.solutions:
-        element(
-            "solution",
-            [
-                ("unique-name", s.unique_name),
-                ("display-name", s.display_name),
-                ("role", s.role),
-                ("import-order", s.import_order),
-                ("description", s.description),
-            ],
-            root,
-        )
+        write(s, "solution", root)
     return root
 
 

@@ -46,20 +46,8 @@ def payload_path(resource: WebResource) -> str:
 
 def web_resources_file(resources: list[WebResource]) -> Element:
     root = element("web-resources")
-    for w in resources:
-        element(
-            "web-resource",
-            [
-                ("id", w.id),
-                ("name", w.name),
-                ("display-name", w.display_name),
-                ("file", payload_path(w)),
-                ("type", w.type),
-                ("description", w.description),
-                ("solution", w.solution),
-            ],
-            root,
-        )
+    for w in resources:  # the payload goes apart, to `file`
+        write(w, "web-resource", root, extra=[("file", payload_path(w))])
     return root
 
 

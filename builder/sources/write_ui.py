@@ -31,17 +31,8 @@ def role_file(r: Role) -> Element:
 
 
 def app_file(a: AppModule, p: Project) -> Element:
-    root = element(
-        "app",
-        [
-            ("id", a.id),
-            ("unique-name", a.unique_name),
-            ("display-name", a.display_name),
-            ("description", a.description),
-            ("icon", a.icon),
-            ("solution", a.solution),
-        ],
-    )
+    root = write(a, "app")
+    site_map = list(root)  # moved after the references below, as the XSD orders them
     roles = {r.id: r.name for r in p.roles}
     for role_id in a.roles:
         element("role", [("name", roles.get(role_id, str(role_id)))], root)
@@ -65,22 +56,8 @@ def app_file(a: AppModule, p: Project) -> Element:
             [("table", view.table if view else "?"), ("name", view.name if view else str(view_id))],
             root,
         )
-    for area in a.areas:
-        area_el = element("area", [("id", area.id), ("title", area.title)], root)
-        for g in area.groups:
-            group_el = element("group", [("id", g.id), ("title", g.title)], area_el)
-            for s in g.subareas:
-                element(
-                    "subarea",
-                    [
-                        ("id", s.id),
-                        ("title", s.title),
-                        ("table", s.table),
-                        ("view", s.view),
-                        ("url", s.url),
-                    ],
-                    group_el,
-                )
+    for area in site_map:
+        root.append(area)
     return root
 
 
