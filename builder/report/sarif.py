@@ -11,9 +11,11 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import Diagnostic
+from ..errors.codes import CODES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFO_URI = "https://github.com/enreach/voicepkg/blob/main/docs/validate.md"
+REPOSITORY = "https://github.com/enreach/voicepkg/blob/main/"
+INFO_URI = f"{REPOSITORY}docs/validate.md"
 
 
 def sarif_log(diagnostics: Iterable[Diagnostic]) -> dict[str, Any]:
@@ -30,13 +32,26 @@ def sarif_log(diagnostics: Iterable[Diagnostic]) -> dict[str, Any]:
                         "name": "voicepkg",
                         "version": tool_version(),
                         "informationUri": INFO_URI,
-                        "rules": [{"id": code, "helpUri": f"{INFO_URI}#codes"} for code in codes],
+                        "rules": [_rule(code) for code in codes],
                     }
                 },
                 "columnKind": "unicodeCodePoints",
                 "results": [_result(d, index[d.code]) for d in found],
             }
         ],
+    }
+
+
+def _rule(code: str) -> dict[str, Any]:
+    """A code's rule: its title, and the docs page that explains it (from the table of codes;
+    a code the table does not know points at validate's list)."""
+    known = CODES.get(code)
+    if known is None:
+        return {"id": code, "helpUri": f"{INFO_URI}#codes"}
+    return {
+        "id": code,
+        "shortDescription": {"text": known.title},
+        "helpUri": f"{REPOSITORY}{known.docs}",
     }
 
 

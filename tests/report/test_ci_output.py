@@ -21,7 +21,9 @@ from support.common import (
 )
 
 from builder.errors import diagnostic
+from builder.errors.codes import CODES
 from builder.report.ci import annotation, detect_ci
+from builder.report.sarif import sarif_log
 
 SARIF_SCHEMA = SHARED / "reference" / "sarif" / "sarif-schema-2.1.0.json"
 
@@ -183,3 +185,21 @@ def test_a_clean_tree_is_an_empty_but_valid_sarif_log(warned: Path) -> None:
     ]
     hidden = run_cli("validate", str(warned), "--format", "sarif", "--ignore", WARNING_CODE)
     assert hidden.exit_code == 0 and json.loads(hidden.stdout)["runs"][0]["results"] == []
+
+
+def test_each_sarif_rule_links_the_page_that_explains_its_code() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(need_shared(SARIF_SCHEMA).read_text(encoding="utf-8"))
+    found = [
+        diagnostic("DV101", "bad", file="a.xml", line=3),
+        diagnostic("DEP101", "unreachable", file="deploy"),
+        diagnostic("ZZZ999", "a code no table knows", file="b.xml"),
+    ]
+    log = sarif_log(found)
+    jsonschema.Draft7Validator(schema).validate(log)
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    base = "https://github.com/enreach/voicepkg/blob/main/"
+    assert rules["DV101"]["helpUri"] == base + CODES["DV101"].docs
+    assert rules["DEP101"]["helpUri"] == base + "docs/deploy.md#diagnostic-codes"
+    assert rules["DEP101"]["shortDescription"] == {"text": CODES["DEP101"].title}
+    assert rules["ZZZ999"]["helpUri"] == base + "docs/validate.md#codes"
