@@ -25,7 +25,7 @@ from ..deploy.secrets import mask, register
 from ..deploy.transport import Transport
 from ..errors import BuildError
 from ..report.markdown import configure_markdown
-from .deploy_cmd import check_env_url
+from .deploy_cmd import auth_option, check_env_url
 from .output import format_option, step_summary
 
 GRAPH_SCOPE_ROOT = "https://graph.microsoft.com"  # the token's scope: <root>/.default
@@ -49,13 +49,7 @@ GRAPH_SCOPE_ROOT = "https://graph.microsoft.com"  # the token's scope: <root>/.d
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop: nothing is written.")
 @format_option("text", "json", "markdown")
-@click.option(
-    "--auth",
-    type=click.Choice(KINDS),
-    default="auto",
-    show_default=True,
-    help="Credential kind; auto picks from the environment variables.",
-)
+@auth_option
 @click.option(
     "--timeout",
     type=click.FloatRange(min=1),

@@ -148,6 +148,23 @@ def default_package() -> Path:
     raise click.UsageError(f"which package? pass --package or --from-source ({listed})")
 
 
+# Options deploy, doctor and configure share, said once.
+auth_option = click.option(
+    "--auth",
+    type=click.Choice(KINDS),
+    default="auto",
+    show_default=True,
+    help="Credential kind; auto picks from the environment variables.",
+)
+scenario_option = click.option(
+    "--scenario",
+    type=click.Choice(("auto", *SCENARIOS)),
+    default="auto",
+    show_default=True,
+    help="Which channel integration (auto: what the environment has).",
+)
+
+
 def package_options(command: Callable[..., None]) -> Callable[..., None]:
     for option in reversed(
         [
@@ -182,13 +199,7 @@ def package_options(command: Callable[..., None]) -> Callable[..., None]:
     help="Deployment settings JSON (pac create-settings form): a path, or a name "
     "in the settings folder (deploy/ or [tool.voicepkg] settings).",
 )
-@click.option(
-    "--scenario",
-    type=click.Choice(("auto", *SCENARIOS)),
-    default="auto",
-    show_default=True,
-    help="Which channel integration (auto: what the environment has).",
-)
+@scenario_option
 @click.option(
     "--mode",
     type=click.Choice(MODES),
@@ -203,13 +214,7 @@ def package_options(command: Callable[..., None]) -> Callable[..., None]:
     show_default=True,
     help="Import through the Web API or the pac CLI.",
 )
-@click.option(
-    "--auth",
-    type=click.Choice(KINDS),
-    default="auto",
-    show_default=True,
-    help="Credential kind; auto picks from the environment variables.",
-)
+@auth_option
 @click.option("--pac", "pac_path", default="", help="The pac executable (default: on PATH).")
 @click.option(
     "--allow-data-loss",

@@ -15,17 +15,24 @@ from ..configure.checks import config_findings
 from ..configure.env_config import load_config
 from ..deploy import clock as clocks
 from ..deploy.apply import Outcome
-from ..deploy.auth import KINDS, TokenProvider, choose_auth
+from ..deploy.auth import TokenProvider, choose_auth
 from ..deploy.checks import Finding
 from ..deploy.doctor import Report, diagnose
 from ..deploy.package_contents import PackageSolution
-from ..deploy.plan import SCENARIOS
 from ..deploy.report import RunInfo, envelope, finding_json
 from ..deploy.secrets import mask
 from ..deploy.transport import Transport
 from ..errors import Diagnostic, diagnostic
 from ..exits import exit_code
-from .deploy_cmd import check_env_url, load_package, package_options, reported, shown_url
+from .deploy_cmd import (
+    auth_option,
+    check_env_url,
+    load_package,
+    package_options,
+    reported,
+    scenario_option,
+    shown_url,
+)
 from .output import format_option, render_report, session, step_summary
 
 NAMES_SHOWN = 10  # users named in the human output; -v and --json list them all
@@ -40,20 +47,8 @@ NAMES_SHOWN = 10  # users named in the human output; -v and --json list them all
     help="Environment URL, e.g. https://contoso.crm4.dynamics.com",
 )
 @package_options
-@click.option(
-    "--scenario",
-    type=click.Choice(("auto", *SCENARIOS)),
-    default="auto",
-    show_default=True,
-    help="Which channel integration (auto: what the environment has).",
-)
-@click.option(
-    "--auth",
-    type=click.Choice(KINDS),
-    default="auto",
-    show_default=True,
-    help="Credential kind; auto picks from the environment variables.",
-)
+@scenario_option
+@auth_option
 @format_option("text", "json", "markdown", "junit")
 @click.option(
     "--timeout",
