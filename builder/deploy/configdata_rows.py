@@ -72,7 +72,7 @@ def read_config_data(
     for name in ("data.xml", "data_schema.xml"):
         if name not in entries:
             raise BuildError.at(
-                "DEP010",
+                "DEP009",
                 f"configuration data has no {name}",
                 file=label,
                 hint="rebuild the package",

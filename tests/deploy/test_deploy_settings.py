@@ -12,7 +12,7 @@ from fakes.packages import Spec, setting_id, write_package
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.deploy.configdata_rows import SettingRow
+from builder.deploy.configdata_rows import SettingRow, read_config_data
 from builder.deploy.package_contents import ConnectionRefDef, EnvVarDef, Package, PackageSolution
 from builder.deploy.settings import (
     final_value,
@@ -242,3 +242,14 @@ def test_the_settings_file_carries_the_owners_setting_values(fake, tmp_path, clo
 
 def imports(fake):  # noqa: ANN001, ANN201
     return fake.calls("POST", "ImportSolutionAsync") + fake.calls("POST", "StageAndUpgradeAsync")
+
+
+@pytest.mark.parametrize("missing", ["data.xml", "data_schema.xml"])
+def test_configuration_data_lacking_a_file_names_it(missing: str) -> None:
+    entries = {"data.xml": b"<entities/>", "data_schema.xml": b"<entities/>"}
+    del entries[missing]
+    with pytest.raises(BuildError) as caught:
+        read_config_data(entries, "pkg/data.zip")
+    (found,) = caught.value.diagnostics
+    assert (found.code, found.file) == ("DEP009", "pkg/data.zip")
+    assert missing in found.message
