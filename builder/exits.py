@@ -24,6 +24,12 @@ EXIT_CODES: dict[int, tuple[str, str]] = {
 STATUS = {code: status for code, (status, _) in EXIT_CODES.items()}
 
 
+def status_word(code: int) -> str:
+    """The status word a JSON report gives for an exit code: the table's, "interrupted" for a
+    run a signal ended, "failed" for a code outside the table."""
+    return STATUS.get(code) or ("interrupted" if code > SIGNALLED else "failed")
+
+
 def exit_code(
     *,
     failed: bool = False,

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..exits import status_word
 from .apply import Outcome
 from .plan import Plan
-
-STATUS = {0: "done", 2: "usage", 3: "refused"}  # anything else: failed
 
 
 def plan_lines(plan: Plan) -> list[str]:
@@ -67,7 +66,7 @@ def json_report(
         "environment": url,
         "config": config,
         "dry_run": dry_run,
-        "status": "planned" if dry_run and not code else STATUS.get(code, "failed"),
+        "status": "planned" if dry_run and not code else status_word(code),
         "exit_code": code,
         "changes": [
             {

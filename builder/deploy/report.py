@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from ..errors import Diagnostic
-from ..exits import REFUSED, RUNNING, STATUS
+from ..exits import REFUSED, RUNNING, status_word
 from .apply import Outcome
 from .checks import Finding
 from .package_contents import Package
@@ -136,7 +136,7 @@ def envelope(run: RunInfo, exit_code: int, diagnostics: Sequence[Diagnostic]) ->
         "finished_at": iso_time(run.finished),
         "duration_seconds": round(max(0.0, run.finished - run.started), 3),
         "dry_run": run.dry_run,
-        "status": STATUS.get(exit_code, "failed"),
+        "status": status_word(exit_code),
         "exit_code": exit_code,
         "diagnostics": items,
         "counts": {
