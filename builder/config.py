@@ -19,9 +19,11 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 
 from .errors import BuildError
+from .errors.codes import CODES
 
 FILES = ("voicepkg.toml", "pyproject.toml")
 KEYS = frozenset({"src", "out", "ms-schemas", "ignore", "settings", "fleet"})
@@ -109,6 +111,9 @@ def _codes(value: object, file: Path) -> list[str]:
     raise _bad(file, "ignore must be a list of diagnostic codes", 'e.g. ignore = ["SCH201"]')
 
 
+CODE_PAGES = "docs/validate.md, source-format.md, deploy.md, configure.md, fleet.md, limits.md"
+
+
 def parse_codes(values: list[str] | tuple[str, ...]) -> frozenset[str]:
     """`DV121,SCH201` (comma-separated, repeatable) as a set of codes; a usage error names
     anything that is not a code."""
@@ -119,6 +124,15 @@ def parse_codes(values: list[str] | tuple[str, ...]) -> frozenset[str]:
             "CFG002",
             f"not a diagnostic code: {', '.join(bad)}",
             hint="codes look like DV121 or SCH201 (docs/validate.md)",
+            exit_code=2,
+        )
+    unknown = sorted(codes - CODES.keys())
+    if unknown:
+        near = sorted({m for c in unknown for m in get_close_matches(c, CODES, n=2, cutoff=0.8)})
+        raise BuildError.at(
+            "CFG002",
+            f"no such diagnostic code: {', '.join(unknown)} (a typo would ignore nothing)",
+            hint=f"did you mean {', '.join(near)}?" if near else f"the codes: {CODE_PAGES}",
             exit_code=2,
         )
     return frozenset(codes)

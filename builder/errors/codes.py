@@ -212,7 +212,8 @@ CODES: dict[str, Code] = {
         "a configuration file cannot be read (TOML syntax, or configure's file)", LIMITS
     ),
     "CFG002": Code(
-        "a bad value in `[tool.voicepkg]`, or `--ignore` names something that is not a code", LIMITS
+        "a bad value in `[tool.voicepkg]`, or `--ignore` names something that is not one of our codes",
+        LIMITS,
     ),
     "CLI001": Code(
         "a usage error click reports (bad option or argument), in the JSON output", LIMITS

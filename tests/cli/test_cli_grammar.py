@@ -115,6 +115,22 @@ def test_ignore_drops_codes_and_refuses_what_is_not_a_code(warned: Path) -> None
     assert "CFG002: not a diagnostic code: NONSENSE" in bad.stderr
 
 
+@pytest.mark.parametrize(
+    ("given", "message", "hint"),
+    [
+        ("DV998", "no such diagnostic code: DV998", "docs/validate.md"),
+        ("SCH210", "no such diagnostic code: SCH210", "did you mean SCH101, SCH201?"),
+    ],
+)
+def test_ignore_refuses_a_code_voicepkg_does_not_have(
+    warned: Path, given: str, message: str, hint: str
+) -> None:
+    """A typo in --ignore would silently ignore nothing; it is a usage error naming the code."""
+    bad = run_cli("validate", str(warned), "--ignore", f"{WARNING_CODE},{given}")
+    assert bad.exit_code == 2
+    assert message in bad.stderr and hint in bad.stderr
+
+
 def test_ignore_works_for_build_too(tmp_path: Path, warned: Path) -> None:
     shown = run_cli("build", "solution", "--src", str(warned), "--out", str(tmp_path / "a"))
     hidden = run_cli(
