@@ -212,7 +212,7 @@ CODES: dict[str, Code] = {
         "a configuration file cannot be read (TOML syntax, or configure's file)", LIMITS
     ),
     "CFG002": Code(
-        "a bad value in `[tool.voicepkg]`, or `--ignore` names something that is not one of our codes",
+        "a bad value in `[tool.voicepkg]`, or `--ignore` names no code of ours",
         LIMITS,
     ),
     "CLI001": Code(
