@@ -25,20 +25,14 @@ from ..deploy.secrets import mask, register
 from ..deploy.transport import Transport
 from ..errors import BuildError
 from ..report.markdown import configure_markdown
-from .deploy_cmd import auth_option, check_env_url
+from .deploy_cmd import auth_option, check_env_url, env_option, timeout_option
 from .output import format_option, step_summary
 
 GRAPH_SCOPE_ROOT = "https://graph.microsoft.com"  # the token's scope: <root>/.default
 
 
 @click.command("configure")
-@click.option(
-    "--env",
-    "env_url",
-    required=True,
-    metavar="URL",
-    help="Environment URL, e.g. https://contoso.crm4.dynamics.com",
-)
+@env_option
 @click.option(
     "--config",
     "config_file",
@@ -50,13 +44,7 @@ GRAPH_SCOPE_ROOT = "https://graph.microsoft.com"  # the token's scope: <root>/.d
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop: nothing is written.")
 @format_option("text", "json", "markdown")
 @auth_option
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=600.0,
-    show_default=True,
-    help="Seconds to wait for the environment (throttling).",
-)
+@timeout_option(600.0, "Seconds to wait for the environment (throttling).")
 def configure(
     env_url: str,
     config_file: Path,

@@ -31,7 +31,7 @@ from ..deploy.transport import Transport
 from ..errors import BuildError
 from ..exits import INTERNAL, USAGE
 from . import src_option
-from .output import format_option, info, render_report, session, step_summary
+from .output import F, format_option, info, render_report, session, step_summary
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -156,6 +156,13 @@ auth_option = click.option(
     show_default=True,
     help="Credential kind; auto picks from the environment variables.",
 )
+env_option = click.option(
+    "--env",
+    "env_url",
+    required=True,
+    metavar="URL",
+    help="Environment URL, e.g. https://contoso.crm4.dynamics.com",
+)
 scenario_option = click.option(
     "--scenario",
     type=click.Choice(("auto", *SCENARIOS)),
@@ -163,6 +170,13 @@ scenario_option = click.option(
     show_default=True,
     help="Which channel integration (auto: what the environment has).",
 )
+
+
+def timeout_option(default: float, help: str) -> Callable[[F], F]:
+    """--timeout in seconds (at least 1); each command says what it bounds."""
+    return click.option(
+        "--timeout", type=click.FloatRange(min=1), default=default, show_default=True, help=help
+    )
 
 
 def package_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -183,13 +197,7 @@ def package_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 @click.command("deploy")
-@click.option(
-    "--env",
-    "env_url",
-    required=True,
-    metavar="URL",
-    help="Environment URL, e.g. https://contoso.crm4.dynamics.com",
-)
+@env_option
 @package_options
 @click.option(
     "--settings",
@@ -224,13 +232,7 @@ def package_options(command: Callable[..., None]) -> Callable[..., None]:
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop.")
 @format_option("text", "json", "markdown", "junit")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=3600.0,
-    show_default=True,
-    help="Seconds to wait for the environment before exiting 4 (still running).",
-)
+@timeout_option(3600.0, "Seconds to wait for the environment before exiting 4 (still running).")
 def deploy(
     env_url: str,
     package: Path | None,

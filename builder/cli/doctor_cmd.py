@@ -27,11 +27,13 @@ from ..exits import exit_code
 from .deploy_cmd import (
     auth_option,
     check_env_url,
+    env_option,
     load_package,
     package_options,
     reported,
     scenario_option,
     shown_url,
+    timeout_option,
 )
 from .output import format_option, render_report, session, step_summary
 
@@ -39,24 +41,12 @@ NAMES_SHOWN = 10  # users named in the human output; -v and --json list them all
 
 
 @click.command("doctor")
-@click.option(
-    "--env",
-    "env_url",
-    required=True,
-    metavar="URL",
-    help="Environment URL, e.g. https://contoso.crm4.dynamics.com",
-)
+@env_option
 @package_options
 @scenario_option
 @auth_option
 @format_option("text", "json", "markdown", "junit")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=600.0,
-    show_default=True,
-    help="Seconds to wait for the environment (throttling).",
-)
+@timeout_option(600.0, "Seconds to wait for the environment (throttling).")
 @click.option(
     "--config",
     "config_file",

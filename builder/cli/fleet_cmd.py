@@ -32,7 +32,7 @@ from ..fleet.report import (
 from ..fleet.rollout import Rollout, fleet_exit_code, roll_out
 from ..fleet.rows import Row, ordered, read_rows, to_row
 from ..fleet.status import fleet_status
-from .deploy_cmd import load_package, package_options
+from .deploy_cmd import load_package, package_options, timeout_option
 from .output import format_option
 
 RENDER: dict[str, Callable[[list[Row]], str]] = {
@@ -175,13 +175,7 @@ def fleet() -> None:
 @fleet.command("status")
 @common
 @package_options
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=300.0,
-    show_default=True,
-    help="Seconds per environment before its row fails.",
-)
+@timeout_option(300.0, "Seconds per environment before its row fails.")
 @output_options
 def status(
     fleet_file: Path | None,
@@ -215,13 +209,7 @@ def status(
 @click.argument("package", type=click.Path(path_type=Path))
 @common
 @upgrade_options
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=300.0,
-    show_default=True,
-    help="Seconds per environment before its row fails.",
-)
+@timeout_option(300.0, "Seconds per environment before its row fails.")
 @output_options
 def plan(
     package: Path,
@@ -279,13 +267,7 @@ def plan(
     show_default=True,
     help="One JSON report per environment; a rerun continues from them.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=3600.0,
-    show_default=True,
-    help="Seconds per environment, as deploy's --timeout.",
-)
+@timeout_option(3600.0, "Seconds per environment, as deploy's --timeout.")
 @output_options
 def deploy(
     package: Path,
