@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..deploy.webapi import Request, any_of, quote
+from ..deploy.webapi import Request, any_of, odata_get, quote
 
 VOICE_API_ROLE = "Voice ApiUser"
 VOICE_USER_ROLE = "Voice User"
@@ -39,15 +39,11 @@ USER_COLUMNS = (
 )
 
 
-def _get(path: str, label: str, **params: str) -> Request:
-    return Request("GET", path, tuple((f"${k}", v) for k, v in params.items()), label=label)
-
-
 # --- reading ------------------------------------------------------------------------------
 
 
 def query_root_business_unit() -> Request:
-    return _get(
+    return odata_get(
         "businessunits",
         "read the root business unit",
         select="businessunitid,name",
@@ -56,7 +52,7 @@ def query_root_business_unit() -> Request:
 
 
 def query_app_user(application_id: str) -> Request:
-    return _get(
+    return odata_get(
         "systemusers",
         "read the application user",
         select=USER_COLUMNS,
@@ -68,12 +64,12 @@ def query_app_user(application_id: str) -> Request:
 def query_users(keys: Sequence[str]) -> Request:
     """Users by domain name or primary e-mail (what an administrator knows them by)."""
     names = f"{any_of('domainname', keys)} or {any_of('internalemailaddress', keys)}"
-    return _get("systemusers", "read users", select=USER_COLUMNS, filter=names)
+    return odata_get("systemusers", "read users", select=USER_COLUMNS, filter=names)
 
 
 def query_roles(names: Sequence[str]) -> Request:
     """Every business unit's copy of the named roles, with their members."""
-    return _get(
+    return odata_get(
         "roles",
         "read security roles",
         select="roleid,name,_businessunitid_value",
@@ -83,7 +79,7 @@ def query_roles(names: Sequence[str]) -> Request:
 
 
 def query_teams(names: Sequence[str]) -> Request:
-    return _get(
+    return odata_get(
         "teams",
         "read teams",
         select="teamid,name",
@@ -93,7 +89,7 @@ def query_teams(names: Sequence[str]) -> Request:
 
 
 def query_apps() -> Request:
-    return _get(
+    return odata_get(
         "appmodules",
         "read model-driven apps",
         select="appmoduleid,appmoduleidunique,uniquename,name",
@@ -101,7 +97,7 @@ def query_apps() -> Request:
 
 
 def query_app_components(app_unique_id: str) -> Request:
-    return _get(
+    return odata_get(
         "appmodulecomponents",
         "read an app's components",
         select="appmodulecomponentid,componenttype,objectid",
@@ -110,7 +106,7 @@ def query_app_components(app_unique_id: str) -> Request:
 
 
 def query_forms(table: str, with_xml: bool = False) -> Request:
-    return _get(
+    return odata_get(
         "systemforms",
         f"read the forms of {table}",
         select="formid,name,type,objecttypecode" + (",formxml" if with_xml else ""),
@@ -119,7 +115,7 @@ def query_forms(table: str, with_xml: bool = False) -> Request:
 
 
 def get_table_id(table: str) -> Request:
-    return _get(
+    return odata_get(
         f"EntityDefinitions(LogicalName={quote(table)})",
         f"read the id of {table}",
         select="MetadataId",
@@ -127,7 +123,7 @@ def get_table_id(table: str) -> Request:
 
 
 def query_cif1_provider() -> Request:
-    return _get(
+    return odata_get(
         "msdyn_ciproviders",
         "read the CIF 1.0 provider",
         select="msdyn_ciproviderid,msdyn_name,msdyn_appselector,msdyn_roleselector",
@@ -136,7 +132,7 @@ def query_cif1_provider() -> Request:
 
 
 def query_channel_provider() -> Request:
-    return _get(
+    return odata_get(
         "msdyn_channelproviders",
         "read the channel provider",
         select="msdyn_channelproviderid,msdyn_uniquename",
@@ -146,7 +142,7 @@ def query_channel_provider() -> Request:
 
 
 def query_app_profiles() -> Request:
-    return _get(
+    return odata_get(
         "msdyn_appconfigurations",
         "read app profiles",
         select="msdyn_appconfigurationid,msdyn_name,msdyn_uniquename",
@@ -155,7 +151,7 @@ def query_app_profiles() -> Request:
 
 
 def query_assignee() -> Request:
-    return _get(
+    return odata_get(
         "enreach_settings",
         "read DefaultCrmAssignee",
         select="enreach_settingid,enreach_name,enreach_value",
@@ -164,7 +160,7 @@ def query_assignee() -> Request:
 
 
 def query_callback_profiles() -> Request:
-    return _get(
+    return odata_get(
         "enreach_callbackprofiles",
         "read callback profiles",
         select="enreach_callbackprofileid,enreach_name,enreach_agetimeunit,"
@@ -175,7 +171,7 @@ def query_callback_profiles() -> Request:
 
 
 def query_callback_lists() -> Request:
-    return _get(
+    return odata_get(
         "enreach_callbacklists",
         "read callback lists (Enreach API)",
         select="enreach_callbacklistid,enreach_name",
@@ -183,7 +179,7 @@ def query_callback_lists() -> Request:
 
 
 def query_queues(names: Sequence[str]) -> Request:
-    return _get("queues", "read queues", select="queueid,name", filter=any_of("name", names))
+    return odata_get("queues", "read queues", select="queueid,name", filter=any_of("name", names))
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -40,7 +40,8 @@ def any_of(column: str, values: Iterable[str]) -> str:
     return " or ".join(f"{column} eq {quote(v)}" for v in values)
 
 
-def _get(path: str, label: str, **params: str) -> Request:
+def odata_get(path: str, label: str, **params: str) -> Request:
+    """A GET of `path` with OData query options given by name: select="a,b" is $select=a,b."""
     pairs = tuple((f"${k}", v) for k, v in params.items())
     return Request("GET", path, pairs, label=label)
 
@@ -49,7 +50,7 @@ def _get(path: str, label: str, **params: str) -> Request:
 
 
 def query_solutions(names: Sequence[str]) -> Request:
-    return _get(
+    return odata_get(
         "solutions",
         "read installed solutions",
         select="solutionid,uniquename,friendlyname,version,ismanaged",
@@ -58,7 +59,7 @@ def query_solutions(names: Sequence[str]) -> Request:
 
 
 def query_components(solution_id: str) -> Request:
-    return _get(
+    return odata_get(
         "msdyn_solutioncomponentsummaries",
         "read solution components",
         select="msdyn_componenttype,msdyn_schemaname,msdyn_objectid,"
@@ -68,7 +69,7 @@ def query_components(solution_id: str) -> Request:
 
 
 def query_tables(logical_names: Sequence[str]) -> Request:
-    return _get(
+    return odata_get(
         "EntityDefinitions",
         "read which tables exist",
         select="LogicalName",
@@ -77,7 +78,7 @@ def query_tables(logical_names: Sequence[str]) -> Request:
 
 
 def query_settings() -> Request:
-    request = _get(
+    request = odata_get(
         "enreach_settings",
         "read settings",
         select="enreach_settingid,enreach_name,enreach_value,enreach_defaultvalue",
@@ -92,7 +93,7 @@ def query_settings() -> Request:
 
 
 def query_env_vars(schema_names: Sequence[str]) -> Request:
-    return _get(
+    return odata_get(
         "environmentvariabledefinitions",
         "read environment variables",
         select="environmentvariabledefinitionid,schemaname,defaultvalue",
@@ -104,7 +105,7 @@ def query_env_vars(schema_names: Sequence[str]) -> Request:
 
 def query_import_jobs(names: Sequence[str]) -> Request:
     """Every import job of these solutions (to find the one a lost answer started)."""
-    return _get(
+    return odata_get(
         "importjobs",
         "look for import jobs",
         select="importjobid,solutionname,createdon",
@@ -113,7 +114,7 @@ def query_import_jobs(names: Sequence[str]) -> Request:
 
 
 def query_running_imports(names: Sequence[str]) -> Request:
-    return _get(
+    return odata_get(
         "importjobs",
         "look for running imports",
         select="importjobid,solutionname,progress,startedon,completedon,createdon",
@@ -123,11 +124,11 @@ def query_running_imports(names: Sequence[str]) -> Request:
 
 def get_import_job(job_id: str, with_data: bool = False) -> Request:
     columns = "progress,startedon,completedon,solutionname" + (",data" if with_data else "")
-    return _get(f"importjobs({job_id})", "read the import job", select=columns)
+    return odata_get(f"importjobs({job_id})", "read the import job", select=columns)
 
 
 def get_async_operation(operation_id: str) -> Request:
-    return _get(
+    return odata_get(
         f"asyncoperations({operation_id})",
         "read the async operation",
         select="statecode,statuscode,message,friendlymessage,completedon",
@@ -136,13 +137,13 @@ def get_async_operation(operation_id: str) -> Request:
 
 def get_provider(provider_id: str, columns: Sequence[str] = ()) -> Request:
     names = sorted({"msdyn_appselector", "msdyn_roleselector", *columns})
-    return _get(
+    return odata_get(
         f"msdyn_ciproviders({provider_id})", "read the CIF 1.0 provider", select=",".join(names)
     )
 
 
 def query_app_users() -> Request:
-    return _get(
+    return odata_get(
         "systemusers",
         "read application users",
         select="fullname,applicationid,isdisabled",
@@ -152,7 +153,7 @@ def query_app_users() -> Request:
 
 
 def query_channel_provider(unique_name: str) -> Request:
-    return _get(
+    return odata_get(
         "msdyn_channelproviders",
         "read the channel provider",
         select="msdyn_uniquename,msdyn_name",
@@ -166,7 +167,7 @@ def query_channel_provider(unique_name: str) -> Request:
 
 def query_data_providers() -> Request:
     """Every virtual table data provider; few rows, picked by `datasourcelogicalname`."""
-    return _get(
+    return odata_get(
         "entitydataproviders",
         "read the virtual table data providers",
         select="entitydataproviderid,name,datasourcelogicalname",
@@ -175,7 +176,7 @@ def query_data_providers() -> Request:
 
 def query_data_sources() -> Request:
     """Every OData v4 data source (entity set `msdyn_odatav4ds`); few rows, matched by name."""
-    return _get(
+    return odata_get(
         "msdyn_odatav4ds",
         "read the OData v4 data sources",
         select="msdyn_odatav4dsid,msdyn_name,msdyn_uri",
@@ -187,7 +188,7 @@ def _definition_path(logical_name: str) -> str:
 
 
 def get_table_link(logical_name: str) -> Request:
-    return _get(
+    return odata_get(
         _definition_path(logical_name),
         f"read the data source of {logical_name}",
         select="DataProviderId,DataSourceId",
