@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import BuildError
+from ..exits import USAGE
 from ..fsio import check_output_folder
 from ..interrupts import deferred
 
@@ -25,6 +26,7 @@ def write_tree(
             "the output folder is not empty",
             file=str(out),
             hint="choose an empty folder, or pass --force to replace it",
+            exit_code=USAGE,
         )
     try:
         _write_staged(out.absolute(), files)

@@ -143,5 +143,5 @@ def test_unpack_json_is_one_object_and_q_v_say_less_and_more(
         "(0 component(s) kept as exported under raw/)",
     ]
     refused = run_cli("unpack", str(package), "--out", str(tmp_path / "a"), "--json")
-    assert refused.exit_code == 1  # the folder is not empty
+    assert refused.exit_code == 2  # the folder is not empty: a refused output, as IO006
     assert [d["code"] for d in json.loads(refused.stdout)["diagnostics"]] == ["UNP001"]
