@@ -4,7 +4,7 @@ providers, multisession templates, default settings, kept-as-is parts and the so
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..model import (
@@ -18,21 +18,23 @@ from ..model import (
     Setting,
     WebResource,
 )
-from ..model.kinds import identity
+from ..model.kinds import Kind, identity
+from .comparers import breaks, compares, diff_kind
 from .core import Collector, fmt, pair_up, short_hash
 
 _DEPTHS = {"Basic": 1, "Local": 2, "Deep": 3, "Global": 4}
 
 
-def diff_roles(out: Collector, old: tuple[Role, ...], new: tuple[Role, ...]) -> None:
-    added, removed, kept = pair_up(old, new, identity)
-    for role in added:
-        out.added("role", "", role.name, f"new role, {len(role.privileges)} privileges")
-    for role in removed:
-        out.removed("role", "", role.name)
-    for before, after in kept:
-        out.scalar_fields("role", "", after.name, before, after, skip=("privileges",))
-        _diff_privileges(out, after.name, before, after)
+@compares(Role)
+def diff_roles(out: Collector, kind: Kind, old: Sequence[Role], new: Sequence[Role]) -> None:
+    diff_kind(
+        out,
+        kind,
+        old,
+        new,
+        summary=lambda r: f"new role, {len(r.privileges)} privileges",
+        inner=_diff_privileges,
+    )
 
 
 def _diff_privileges(out: Collector, role: str, old: Role, new: Role) -> None:
@@ -54,54 +56,38 @@ def _diff_privileges(out: Collector, role: str, old: Role, new: Role) -> None:
             )
 
 
+@compares(WebResource)
 def diff_web_resources(
-    out: Collector, old: tuple[WebResource, ...], new: tuple[WebResource, ...]
+    out: Collector, kind: Kind, old: Sequence[WebResource], new: Sequence[WebResource]
 ) -> None:
-    added, removed, kept = pair_up(old, new, identity)
-    for res in added:
-        out.added("web resource", "", res.name, f"new {res.type}, sha256:{short_hash(res.content)}")
-    for res in removed:
-        out.removed("web resource", "", res.name)
-    for before, after in kept:
-        # `file` is where the source lives, not what ships: a move is no change.
-        out.scalar_fields(
-            "web resource",
-            "",
-            before.name,
-            before,
-            after,
-            skip=("file",),
-            breaking=before.type != after.type,
-        )
+    # `file` is where the source lives, not what ships: a move is no change.
+    diff_kind(
+        out,
+        kind,
+        old,
+        new,
+        summary=lambda w: f"new {w.type}, sha256:{short_hash(w.content)}",
+        skip=("file",),
+    )
 
 
+@compares(CustomApi)
 def diff_custom_apis(
-    out: Collector, old: tuple[CustomApi, ...], new: tuple[CustomApi, ...]
+    out: Collector, kind: Kind, old: Sequence[CustomApi], new: Sequence[CustomApi]
 ) -> None:
-    added, removed, kept = pair_up(old, new, identity)
-    for api in added:
-        out.added(
-            "custom api",
-            "",
-            api.unique_name,
-            f"new {api.binding} {'function' if api.is_function else 'action'}",
-        )
-    for api in removed:
-        out.removed("custom api", "", api.unique_name, breaking=True)
-    for before, after in kept:
-        name = before.unique_name
-        out.scalar_fields(
-            "custom api",
-            "",
-            name,
-            before,
-            after,
-            skip=("request", "response"),
-            breaking=(before.binding, before.bound_table, before.is_function)
-            != (after.binding, after.bound_table, after.is_function),
-        )
-        _diff_parameters(out, f"{name} request", before.request, after.request)
-        _diff_parameters(out, f"{name} response", before.response, after.response)
+    diff_kind(
+        out,
+        kind,
+        old,
+        new,
+        summary=lambda a: f"new {a.binding} {'function' if a.is_function else 'action'}",
+        inner=_diff_request_response,
+    )
+
+
+def _diff_request_response(out: Collector, name: str, old: CustomApi, new: CustomApi) -> None:
+    _diff_parameters(out, f"{name} request", old.request, new.request)
+    _diff_parameters(out, f"{name} response", old.response, new.response)
 
 
 def _diff_parameters(
@@ -143,49 +129,50 @@ def diff_keyed(
     old: Sequence[Any],
     new: Sequence[Any],
     name: Callable[[Any], str],
-    nested: tuple[str, ...] = (),
-    breaking_fields: tuple[str, ...] = (),
     owner: str = "",
-    key: Callable[[Any], Hashable] | None = None,
 ) -> None:
-    """Added / removed / changed for components (or the rows of `owner`) paired by `key`
-    (their `name` when none), shown by `name`, compared field by field, `nested` fields
-    aside; a change to a `breaking_fields` one breaks."""
-    added, removed, kept = pair_up(old, new, key or name)
+    """Added / removed / changed for things (or the rows of `owner`) paired and shown by
+    `name`, compared field by field."""
+    added, removed, kept = pair_up(old, new, name)
     for item in added:
         out.added(kind, owner, name(item))
     for item in removed:
         out.removed(kind, owner, name(item))
     for before, after in kept:
-        breaks = any(getattr(before, f) != getattr(after, f) for f in breaking_fields)
-        out.scalar_fields(kind, owner, name(before), before, after, skip=nested, breaking=breaks)
+        out.scalar_fields(kind, owner, name(before), before, after)
 
 
+@compares(ApplicationTabTemplate)
 def diff_tab_templates(
-    out: Collector, old: tuple[ApplicationTabTemplate, ...], new: tuple[ApplicationTabTemplate, ...]
+    out: Collector,
+    kind: Kind,
+    old: Sequence[ApplicationTabTemplate],
+    new: Sequence[ApplicationTabTemplate],
 ) -> None:
-    _diff_templates(out, "tab template", old, new, "parameters", "template parameter", "name")
+    _diff_templates(out, kind, old, new, "parameters", "template parameter", "name")
 
 
+@compares(NotificationTemplate)
 def diff_notification_templates(
-    out: Collector, old: tuple[NotificationTemplate, ...], new: tuple[NotificationTemplate, ...]
+    out: Collector,
+    kind: Kind,
+    old: Sequence[NotificationTemplate],
+    new: Sequence[NotificationTemplate],
 ) -> None:
-    _diff_templates(
-        out, "notification template", old, new, "fields", "notification field", "unique_name"
-    )
+    _diff_templates(out, kind, old, new, "fields", "notification field", "unique_name")
 
 
 def _diff_templates(
     out: Collector,
-    kind: str,
+    kind: Kind,
     old: Sequence[Any],
     new: Sequence[Any],
     rows: str,
     row_kind: str,
     row_key: str,
 ) -> None:
-    """Templates by unique name, then the rows each one holds (`rows`) by `row_key`."""
-    diff_keyed(out, kind, old, new, lambda t: t.unique_name, nested=(rows,), key=identity)
+    """Templates, then the rows each one holds (`rows`) by `row_key`."""
+    diff_kind(out, kind, old, new)
     _, _, kept = pair_up(old, new, identity)
     for before, after in kept:
         diff_keyed(
@@ -194,51 +181,57 @@ def _diff_templates(
             getattr(before, rows),
             getattr(after, rows),
             lambda r: getattr(r, row_key),
-            owner=before.unique_name,
+            owner=kind.name(before),
         )
 
 
-def diff_settings(out: Collector, old: tuple[Setting, ...], new: tuple[Setting, ...]) -> None:
-    """Default `enreach_setting` rows: data, so a removal never needs an upgrade."""
+@compares(Setting)
+def diff_settings(
+    out: Collector, kind: Kind, old: Sequence[Setting], new: Sequence[Setting]
+) -> None:
+    """Default `enreach_setting` rows, each under its category: data, so a removal never
+    needs an upgrade."""
     added, removed, kept = pair_up(old, new, identity)
     for setting in added:
         out.added(
-            "setting",
+            kind.label,
             setting.category,
             setting.name,
             f"new {setting.datatype} setting, default {fmt(setting.default)}",
         )
     for setting in removed:
         out.removed(
-            "setting",
+            kind.label,
             setting.category,
             setting.name,
             "no longer shipped (import leaves the row in place)",
-            upgrade=False,
+            upgrade=kind.removal_needs_upgrade,
         )
     for before, after in kept:
         out.scalar_fields(
-            "setting",
+            kind.label,
             after.category,
             before.name,
             before,
             after,
-            breaking=before.datatype != after.datatype,
+            breaking=breaks(kind, before, after),
         )
 
 
-def diff_raw_parts(out: Collector, old: tuple[RawPart, ...], new: tuple[RawPart, ...]) -> None:
+@compares(RawPart)
+def diff_raw_parts(
+    out: Collector, kind: Kind, old: Sequence[RawPart], new: Sequence[RawPart]
+) -> None:
+    """Parts kept verbatim, under their section: compared by content."""
     added, removed, kept = pair_up(old, new, identity)
     for part in added:
-        out.added(
-            "kept-as-is part", part.section, part.path, f"new, sha256:{short_hash(part.content)}"
-        )
+        out.added(kind.label, part.section, part.path, f"new, sha256:{short_hash(part.content)}")
     for part in removed:
-        out.removed("kept-as-is part", part.section, part.path)
+        out.removed(kind.label, part.section, part.path)
     for before, after in kept:
         if before.content != after.content:
             out.add(
-                "kept-as-is part",
+                kind.label,
                 before.section,
                 before.path,
                 f"content sha256:{short_hash(before.content)} -> "

@@ -3,14 +3,21 @@ dependencies, languages and the content type of each part (`SolutionPackaging`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..dataverse.component_types import NAMES
 from ..model import RootComponent, SolutionPackaging
+from ..model.kinds import Kind
+from .comparers import compares
 from .core import Collector
 
 
+@compares(SolutionPackaging)
 def diff_packaging(
-    out: Collector, old: tuple[SolutionPackaging, ...], new: tuple[SolutionPackaging, ...]
+    out: Collector, kind: Kind, old: Sequence[SolutionPackaging], new: Sequence[SolutionPackaging]
 ) -> None:
+    """What the zips of a solution both sides hold say about it (a solution added or removed
+    is the solutions' change)."""
     after = {p.solution: p for p in new}
     for before in old:
         if before.solution in after:

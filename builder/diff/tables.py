@@ -7,35 +7,26 @@ places, a lookup losing a target.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..model import ChoiceOption, Column, GlobalChoice, Table
-from ..model.kinds import identity
+from ..model.kinds import Kind
+from .comparers import compares, diff_kind
 from .core import Collector, describe, field_changes, fmt, own_changes, pair_up
 
 
-def diff_tables(out: Collector, old: tuple[Table, ...], new: tuple[Table, ...]) -> None:
-    added, removed, kept = pair_up(old, new, identity)
-    for table in added:
-        kind = "existing table extended" if table.existing else "new table"
-        out.added("table", "", table.logical_name, f"{kind} ({len(table.columns)} columns)")
-    for table in removed:
-        # Removing our table, or our columns from a system table, deletes their data.
-        out.removed(
-            "table", "", table.logical_name, breaking=bool(table.columns) or not table.existing
-        )
-    for before, after in kept:
-        _diff_table(out, before, after)
+@compares(Table)
+def diff_tables(out: Collector, kind: Kind, old: Sequence[Table], new: Sequence[Table]) -> None:
+    diff_kind(out, kind, old, new, summary=_table_summary, inner=_diff_table_parts)
 
 
-def _diff_table(out: Collector, old: Table, new: Table) -> None:
-    name = old.logical_name
-    out.scalar_fields(
-        "table",
-        "",
-        name,
-        old,
-        new,
-        breaking=old.ownership != new.ownership or old.virtual != new.virtual,
-    )
+def _table_summary(table: Table) -> str:
+    kind = "existing table extended" if table.existing else "new table"
+    return f"{kind} ({len(table.columns)} columns)"
+
+
+def _diff_table_parts(out: Collector, name: str, old: Table, new: Table) -> None:
+    """Columns (and the relationships of lookups), alternate keys and status reasons."""
     added, removed, kept = pair_up(old.columns, new.columns, lambda c: c.logical_name)
     for column in added:
         out.added("column", name, column.logical_name, _column_summary(column))
@@ -138,17 +129,22 @@ def diff_options(
         out.scalar_fields("choice value", owner, str(before.value), before, after)
 
 
+@compares(GlobalChoice)
 def diff_global_choices(
-    out: Collector, old: tuple[GlobalChoice, ...], new: tuple[GlobalChoice, ...]
+    out: Collector, kind: Kind, old: Sequence[GlobalChoice], new: Sequence[GlobalChoice]
 ) -> None:
-    added, removed, kept = pair_up(old, new, identity)
-    for choice in added:
-        out.added("global choice", "", choice.name, f"new choice, {len(choice.options)} values")
-    for choice in removed:
-        out.removed("global choice", "", choice.name, breaking=True)
-    for before, after in kept:
-        out.scalar_fields("global choice", "", before.name, before, after)
-        diff_options(out, before.name, before.options, after.options)
+    diff_kind(
+        out,
+        kind,
+        old,
+        new,
+        summary=lambda c: f"new choice, {len(c.options)} values",
+        inner=_diff_choice_values,
+    )
+
+
+def _diff_choice_values(out: Collector, name: str, old: GlobalChoice, new: GlobalChoice) -> None:
+    diff_options(out, name, old.options, new.options)
 
 
 def _diff_keys(out: Collector, old: Table, new: Table) -> None:

@@ -7,30 +7,27 @@ environment after a plain update, so removals need an upgrade.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..model import AppModule, Command, Form, FormField, FormItem, FormSubgrid, View
-from ..model.kinds import identity
+from ..model.kinds import Kind, identity
+from .comparers import compares, diff_kind
 from .core import Collector, fmt, pair_up
 
 
-def form_label(form: Form) -> str:
-    return f"{form.table}/{form.type}/{form.name}"
+@compares(Form)
+def diff_forms(out: Collector, kind: Kind, old: Sequence[Form], new: Sequence[Form]) -> None:
+    diff_kind(
+        out,
+        kind,
+        old,
+        new,
+        summary=lambda f: f"new {f.type} form, {len(f.fields())} fields",
+        inner=_diff_form_parts,
+    )
 
 
-def diff_forms(out: Collector, old: tuple[Form, ...], new: tuple[Form, ...]) -> None:
-    added, removed, kept = pair_up(old, new, identity)
-    for form in added:
-        out.added(
-            "form", "", form_label(form), f"new {form.type} form, {len(form.fields())} fields"
-        )
-    for form in removed:
-        out.removed("form", "", form_label(form))
-    for before, after in kept:
-        _diff_form(out, before, after)
-
-
-def _diff_form(out: Collector, old: Form, new: Form) -> None:
-    label = form_label(new)
-    out.scalar_fields("form", "", label, old, new)
+def _diff_form_parts(out: Collector, label: str, old: Form, new: Form) -> None:
     _diff_layout(out, label, old, new)
     _diff_items(out, label, _placed_items(old), _placed_items(new))
     _diff_events(out, label, old, new)
@@ -139,25 +136,20 @@ def _diff_events(out: Collector, label: str, old: Form, new: Form) -> None:
 # --- views ---------------------------------------------------------------------------------
 
 
-def view_label(view: View) -> str:
-    return f"{view.table}/{view.name}"
+@compares(View)
+def diff_views(out: Collector, kind: Kind, old: Sequence[View], new: Sequence[View]) -> None:
+    diff_kind(
+        out,
+        kind,
+        old,
+        new,
+        summary=lambda v: f"new {v.type} view, {len(v.columns)} columns",
+        inner=_diff_view_parts,
+    )
 
 
-def diff_views(out: Collector, old: tuple[View, ...], new: tuple[View, ...]) -> None:
-    added, removed, kept = pair_up(old, new, identity)
-    for view in added:
-        out.added(
-            "view", "", view_label(view), f"new {view.type} view, {len(view.columns)} columns"
-        )
-    for view in removed:
-        out.removed("view", "", view_label(view))
-    for before, after in kept:
-        _diff_view(out, before, after)
-
-
-def _diff_view(out: Collector, old: View, new: View) -> None:
-    label = view_label(new)
-    out.scalar_fields("view", "", label, old, new)
+def _diff_view_parts(out: Collector, label: str, old: View, new: View) -> None:
+    """Columns (each, and their order), filters and sort order."""
     added, removed, kept = pair_up(old.columns, new.columns, lambda c: c.name)
     for column in added:
         out.added("view column", label, column.name, f"added, width {column.width}")
@@ -193,18 +185,25 @@ def _sort(view: View) -> str:
 # --- apps, site map, commands --------------------------------------------------------------
 
 
-def diff_apps(out: Collector, old: tuple[AppModule, ...], new: tuple[AppModule, ...]) -> None:
-    added, removed, kept = pair_up(old, new, identity)
-    for app in added:
-        out.added("app", "", app.unique_name, f"new app {app.display_name!r}")
-    for app in removed:
-        out.removed("app", "", app.unique_name)
-    for before, after in kept:
-        name = before.unique_name
-        out.scalar_fields("app", "", name, before, after)
-        for member in ("tables", "forms", "views", "roles"):
-            _diff_members(out, name, member, getattr(before, member), getattr(after, member))
-        _diff_site_map(out, name, _site_map(before), _site_map(after))
+@compares(AppModule)
+def diff_apps(
+    out: Collector, kind: Kind, old: Sequence[AppModule], new: Sequence[AppModule]
+) -> None:
+    diff_kind(
+        out,
+        kind,
+        old,
+        new,
+        summary=lambda a: f"new app {a.display_name!r}",
+        inner=_diff_app_parts,
+    )
+
+
+def _diff_app_parts(out: Collector, name: str, old: AppModule, new: AppModule) -> None:
+    """The tables, forms, views and roles it names, and its site map."""
+    for member in ("tables", "forms", "views", "roles"):
+        _diff_members(out, name, member, getattr(old, member), getattr(new, member))
+    _diff_site_map(out, name, _site_map(old), _site_map(new))
 
 
 def _diff_members(
@@ -248,16 +247,20 @@ def _diff_site_map(
         out.add("site map entry", app, "(order)", "entries reordered", "changed")
 
 
-def diff_commands(out: Collector, old: tuple[Command, ...], new: tuple[Command, ...]) -> None:
+@compares(Command)
+def diff_commands(
+    out: Collector, kind: Kind, old: Sequence[Command], new: Sequence[Command]
+) -> None:
+    """Each shown under its table (the old one's, should a command move)."""
     added, removed, kept = pair_up(old, new, identity)
     for command in added:
         out.added(
-            "command",
+            kind.label,
             command.table,
             command.id,
             f"new {command.location} button {command.label!r} -> {command.function}",
         )
     for command in removed:
-        out.removed("command", command.table, command.id)
+        out.removed(kind.label, command.table, command.id)
     for before, after in kept:
-        out.scalar_fields("command", before.table, before.id, before, after)
+        out.scalar_fields(kind.label, before.table, before.id, before, after)

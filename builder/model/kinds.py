@@ -68,6 +68,9 @@ class Kind:
     removal_needs_upgrade: bool = True
     # ... and whether that loses data already in an environment or breaks its callers.
     removal_breaks: Callable[[Any], bool] = _never
+    # The fields whose change may not fit what an environment already holds (its rows, or
+    # the callers of an API): `diff` marks such a change breaking.
+    breaking_fields: tuple[str, ...] = ()
     # Dataverse knows a component of this kind by its id (formid, savedqueryid, roleid): a
     # rename keeps the component. Else its name key is its identity.
     by_id: bool = False
@@ -94,6 +97,7 @@ KINDS: tuple[Kind, ...] = (
         source=SourceFile("table", "table", "tables/<logicalname>.xml"),
         # our table's rows, or our columns on a system table, are deleted with it
         removal_breaks=lambda t: bool(t.columns) or not t.existing,
+        breaking_fields=("ownership", "virtual"),
     ),
     Kind(
         "global_choices",
@@ -164,6 +168,7 @@ KINDS: tuple[Kind, ...] = (
         name=lambda w: w.name,
         solution_aware=True,
         source=SourceFile("web-resources", "webresources", "webresources/webresources.xml"),
+        breaking_fields=("type",),
     ),
     Kind(
         "custom_apis",
@@ -175,6 +180,7 @@ KINDS: tuple[Kind, ...] = (
         source=SourceFile("custom-api", "customapi", "customapis/<uniquename>.xml"),
         removal_breaks=_always,  # every caller of the API fails
         zip_rows=True,
+        breaking_fields=("binding", "bound_table", "is_function"),
     ),
     Kind(
         "environment_variables",
@@ -187,6 +193,7 @@ KINDS: tuple[Kind, ...] = (
             "environment-variables", "environmentvariables", "environmentvariables.xml"
         ),
         zip_rows=True,
+        breaking_fields=("type",),
     ),
     Kind(
         "cif1_providers",
@@ -248,6 +255,7 @@ KINDS: tuple[Kind, ...] = (
         solution_aware=False,  # default enreach_setting rows: configuration data
         source=SourceFile("settings", "settings", "settings/<category>.xml"),
         removal_needs_upgrade=False,  # the import leaves the row in place
+        breaking_fields=("datatype",),
     ),
     Kind(
         "raw_parts",

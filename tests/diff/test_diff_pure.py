@@ -17,9 +17,11 @@ import pytest
 from support.samples import MultisessionParts, name_column, options
 
 from builder import model as m
+from builder.diff.comparers import COMPARERS
 from builder.diff.core import Change, DiffReport
 from builder.diff.projects import diff_projects, parse_version, version_problems
 from builder.diff.show import render_json, render_markdown, render_text
+from builder.model.kinds import KINDS
 
 CASES = Path(__file__).parents[1] / "cases" / "diff_every_kind"
 FORM_ID = uuid.UUID("11111111-1111-1111-1111-111111111111")
@@ -577,3 +579,52 @@ def test_a_renamed_role_form_or_view_keeps_its_id_and_is_one_change() -> None:
         ("role", "changed"),
         ("view", "changed"),
     ]
+
+
+# --- the kinds come from the registry (model/kinds.py) -------------------------------------
+
+
+def test_every_registered_comparer_compares_a_kind_of_the_registry() -> None:
+    assert set(COMPARERS) <= {k.model for k in KINDS}
+
+
+def test_each_kind_is_reported_under_its_label_with_the_registrys_removal_facts() -> None:
+    full = base_project()
+    for kind in KINDS:
+        if kind.field == "packaging":  # compared for the solutions both sides hold only
+            continue
+        items = getattr(full, kind.field)
+        assert items, f"the sample project holds no {kind.label}"
+        without = replace(full, **{kind.field: ()})
+        removed = diff_projects(full, without).changes
+        assert [(c.kind, c.name, c.action, c.needs_upgrade, c.breaking) for c in removed] == [
+            (
+                kind.label,
+                kind.name(i),
+                "removed",
+                kind.removal_needs_upgrade,
+                kind.removal_breaks(i),
+            )
+            for i in items
+        ], kind.field
+        added = diff_projects(without, full).changes
+        assert [(c.kind, c.name, c.action) for c in added] == [
+            (kind.label, kind.name(i), "added") for i in items
+        ], kind.field
+
+
+def test_a_change_to_a_breaking_field_of_a_kind_is_breaking() -> None:
+    full = base_project()
+    for kind in KINDS:
+        for name in kind.breaking_fields:
+            first, *rest = getattr(full, kind.field)
+            value = getattr(first, name)
+            other = not value if isinstance(value, bool) else f"{value}x"
+            changed = replace(full, **{kind.field: (replace(first, **{name: other}), *rest)})
+            [change] = diff_projects(full, changed).changes
+            assert (change.kind, change.name, change.action) == (
+                kind.label,
+                kind.name(first),
+                "changed",
+            ), (kind.field, name)
+            assert change.breaking, (kind.field, name)

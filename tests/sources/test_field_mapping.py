@@ -47,6 +47,7 @@ from builder.model import (
     Table,
     View,
 )
+from builder.model.kinds import BY_FIELD
 from builder.model.mapping import Slot, children, slots
 from builder.sources import schema as xsd
 from builder.sources.channels import (
@@ -356,7 +357,7 @@ def test_a_new_column_field_loads_writes_and_diffs_with_no_other_change(
         ),
     )
     out = Collector()
-    diff_tables(out, (table,), (changed,))
+    diff_tables(out, BY_FIELD["tables"], (table,), (changed,))
     [change] = out.changes
     assert (change.kind, change.component, change.name, change.action) == (
         "column",
