@@ -28,6 +28,25 @@ AUDIT_COLUMNS = frozenset(
         "versionnumber",
     }
 )
+# The columns Dataverse keeps itself on every write of a row: when, by whom and in which
+# import it was created or changed, and its row version (read only, "Date and time when the
+# record was created", ...:
+# https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/environmentvariablevalue).
+# They say nothing about what a row holds, so two exports of the same content may differ in
+# them: `read` leaves them out of a row's remainder (model/remainder.py).
+STAMP_COLUMNS = frozenset(
+    {
+        "createdby",
+        "createdon",
+        "createdonbehalfby",
+        "importsequencenumber",
+        "modifiedby",
+        "modifiedon",
+        "modifiedonbehalfby",
+        "overriddencreatedon",
+        "versionnumber",
+    }
+)
 # A user- or team-owned table; an organization-owned one has ORGANIZATION_COLUMNS instead.
 OWNER_COLUMNS = frozenset({"ownerid", "owningbusinessunit", "owningteam", "owninguser"})
 ORGANIZATION_COLUMNS = frozenset({"organizationid"})

@@ -14,6 +14,7 @@ from ..model.kinds import KINDS
 from . import misc, packaging, tables, ui  # noqa: F401 (each registers its kinds' comparers)
 from .comparers import comparer_of
 from .core import Change, Collector, DiffReport, Side
+from .remainders import diff_remainders
 from .scope import canonical
 
 __all__ = ["Change", "DiffReport", "Side", "diff_projects", "parse_version", "version_problems"]
@@ -33,6 +34,7 @@ def diff_projects(
     for kind in KINDS:  # in the registry's order
         compare = comparer_of(kind)
         compare(out, kind, getattr(old, kind.field), getattr(new, kind.field))
+    diff_remainders(out, old, new)  # what read left unread, for every kind
     changes = tuple(out.changes)
     return DiffReport(
         old=Side(old_label, old.version),

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from ..model import AppModule, Column, CustomApi, Project, Table
 from ..model.kinds import SOLUTION_FIELDS
+from .remainders import without_remainders
 
 SideKind = Literal["sources", "solution", "package"]
 
@@ -97,7 +98,8 @@ ZIP_BLIND_FACTS = (
 ZIP_BLIND_NOTE = (
     f"not compared because a built solution does not carry them: {ZIP_BLIND_FACTS}; "
     "nor root components, missing dependencies, languages and content types, which sources "
-    "derive when built (compare two zips for those)"
+    "derive when built, nor what voicepkg does not read of a component (compare two zips "
+    "for those)"
 )
 UNPACKED_NOTE = (
     "not compared because {side} was unpacked from a built solution (project.xml "
@@ -164,6 +166,7 @@ def comparable(
     if "sources" in (old_kind, new_kind) and {old_kind, new_kind} != {"sources"}:
         old, new = blind_to_zip(old), blind_to_zip(new)
         old, new = replace(old, packaging=()), replace(new, packaging=())
+        old, new = without_remainders(old), without_remainders(new)
         if old_kind == "sources":
             old = derived_names_from(old, new)
         else:

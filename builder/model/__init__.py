@@ -21,6 +21,7 @@ from typing import Any, Literal
 from ..dataverse.column_types import DEFAULT_LENGTHS, DEFAULT_PRECISION, NUMBER_RANGES
 from .mapping import Src as Src
 from .mapping import attribute, child, children, hook, inherited, spec, split
+from .remainder import Remainder, remainder_field
 
 # A fixed namespace so derived GUIDs are the same on every machine, forever.
 VOICEPKG_NAMESPACE = uuid.UUID("6f1c1c0e-4a55-5d0b-9c7e-0e6f9a3d2b10")
@@ -420,6 +421,7 @@ class Role:
     # sorted by name; a source may also say them as <privileges on=...> (sources/security.py)
     privileges: tuple[Privilege, ...] = children("privilege", sort=lambda p: p.name)
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
 
@@ -527,6 +529,7 @@ class WebResource:
     description: str = ""
     id: uuid.UUID = field(default=DERIVED_ID, metadata=spec(derive=("webresource", "name")))
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
     def __post_init__(self) -> None:
@@ -559,6 +562,7 @@ class CustomApi:
     request: tuple[CustomApiParameter, ...] = children("request", sort=lambda p: p.unique_name)
     response: tuple[CustomApiParameter, ...] = children("response", sort=lambda p: p.unique_name)
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
 
@@ -583,6 +587,7 @@ class EnvironmentVariable:
     description: str = ""
     required: bool = True  # a deployment must give a value
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
 
@@ -603,6 +608,7 @@ class Cif1Provider:
     trusted_domain: str = ""
     custom_params: str = ""
     enable_analytics: bool = False
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
 
@@ -621,6 +627,7 @@ class Cif2Provider:
     custom_params: str = ""
     enable_analytics: bool = False
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
 
@@ -646,6 +653,7 @@ class ApplicationTabTemplate:
     can_close: bool = False
     description: str = ""
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
 
@@ -661,6 +669,7 @@ class SessionTemplate:
     panel_state: int = 162450002  # msdyn_panelstateoptions: Docked
     description: str = ""
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
 
@@ -692,6 +701,7 @@ class NotificationTemplate:
     description: str = ""
     parameters: tuple[str, ...] = ()  # the parameter names the template declares it uses
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
 
@@ -714,6 +724,7 @@ class Setting:
     required_per_environment: bool = False  # empty default that each environment must set
     # none given: derived from the name
     id: uuid.UUID = field(default=DERIVED_ID, metadata=spec(derive=("setting", "name")))
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
     def __post_init__(self) -> None:

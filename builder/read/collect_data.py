@@ -18,7 +18,6 @@ from .records import (
     environment_variable,
     intersect_keys,
     intersect_pairs,
-    notification_field,
     notification_template,
     rows_under,
     session_template,
@@ -141,7 +140,7 @@ def _collect_multisession(found: Collected, entries: Entries, sections: dict[str
     notifications = []
     for path, row in _rows(found, entries, "msdyn_notificationtemplates"):
         mine = [k for k in links.get(row.key, []) if k in field_rows]
-        fields = [notification_field(field_rows[k][1]) for k in mine]
+        fields = [field_rows[k][1] for k in mine]
         notifications.append(notification_template(row, fields, solution))
         makers = [_file(found, entries, p) for p in [path, *(field_rows[k][0] for k in mine)]]
         _alternate(

@@ -15,10 +15,12 @@ from ..archive.safezip import read_zip
 from ..errors import BuildError
 from ..model import Cif1Provider, Project, Setting, Table
 from ..model.kinds import BY_FIELD, SOLUTION_FIELDS, sort_components
-from ..xmlio.exported import Element, kids, to_int
+from ..xmlio.exported import kids, to_int
 from ..xmlio.safe import parse_xml
+from .records import Row, data_row
 from .solution import Fallback, SolutionRead, read_entries
 from .solution_folder import read_folder
+from .unread import keep_unread
 
 Entries = dict[str, bytes]
 _SETTING_TYPES = ("String", "Integer", "Boolean", "Guid")
@@ -110,22 +112,17 @@ def with_config_data(project: Project, data: Entries) -> Project:
     providers: list[Cif1Provider] = []
     table = project.table(f"{project.publisher.prefix}_setting")
     for entity in kids(root, "entity"):
-        rows = [_fields(r) for r in kids(entity.find("records"), "record")]
-        if entity.get("name") == "msdyn_ciprovider":
+        name = entity.get("name", "")
+        rows = [data_row(name, r) for r in kids(entity.find("records"), "record")]
+        if name == "msdyn_ciprovider":
             providers += [_provider(r) for r in rows]
-        elif table is not None and entity.get("name") == table.logical_name:
+        elif table is not None and name == table.logical_name:
             settings += [_setting(r, table) for r in rows]
     return replace(
         project,
         settings=sort_components(BY_FIELD["settings"], settings),
         cif1_providers=sort_components(BY_FIELD["cif1_providers"], providers),
     )
-
-
-def _fields(record: Element) -> dict[str, str]:
-    values = {f.get("name", ""): f.get("value", "") for f in kids(record, "field")}
-    values["@id"] = record.get("id", "")
-    return values
 
 
 def _label(table: Table, column: str, value: str) -> str:
@@ -146,33 +143,35 @@ def _guid(value: str, what: str) -> uuid.UUID:
         ) from None
 
 
-def _setting(row: dict[str, str], table: Table) -> Setting:
+def _setting(row: Row, table: Table) -> Setting:
     p = table.logical_name.removesuffix("setting")
-    default = row.get(p + "defaultvalue", row.get(p + "value", ""))
-    return Setting(
-        name=row.get(p + "name", ""),
-        category=_label(table, p + "category", row.get(p + "category", "")),  # type: ignore[arg-type]
-        datatype=_label(table, p + "datatype", row.get(p + "datatype", "")),  # type: ignore[arg-type]
+    default = row.cell(p + "defaultvalue", row.cell(p + "value"))
+    setting = Setting(
+        name=row.cell(p + "name"),
+        category=_label(table, p + "category", row.cell(p + "category")),  # type: ignore[arg-type]
+        datatype=_label(table, p + "datatype", row.cell(p + "datatype")),  # type: ignore[arg-type]
         default=default,
-        description=row.get(p + "description", ""),
+        description=row.cell(p + "description"),
         required_per_environment=default == "",
-        id=_guid(row.get(p + "settingid") or row["@id"], "setting id"),
+        id=_guid(row.cell(p + "settingid") or row.key, "setting id"),
     )
+    return keep_unread(setting, row)
 
 
-def _provider(row: dict[str, str]) -> Cif1Provider:
-    return Cif1Provider(
-        id=_guid(row.get("msdyn_ciproviderid") or row["@id"], "msdyn_ciprovider id"),
-        name=row.get("msdyn_name", ""),
-        label=row.get("msdyn_label", ""),
-        landing_url=row.get("msdyn_landingurl", ""),
-        enable_outbound=row.get("msdyn_clicktoact", "True").lower() in ("true", "1"),
-        sort_order=to_int(row.get("msdyn_sortorder", "")),
-        api_version=to_int(row.get("msdyn_ciproviderapiversion", "")),
-        trusted_domain=row.get("msdyn_trusteddomain", ""),
-        custom_params=row.get("msdyn_customparams", ""),
-        enable_analytics=row.get("msdyn_enableanalytics", "False").lower() in ("true", "1"),
+def _provider(row: Row) -> Cif1Provider:
+    provider = Cif1Provider(
+        id=_guid(row.cell("msdyn_ciproviderid") or row.key, "msdyn_ciprovider id"),
+        name=row.cell("msdyn_name"),
+        label=row.cell("msdyn_label"),
+        landing_url=row.cell("msdyn_landingurl"),
+        enable_outbound=row.cell("msdyn_clicktoact", "True").lower() in ("true", "1"),
+        sort_order=to_int(row.cell("msdyn_sortorder")),
+        api_version=to_int(row.cell("msdyn_ciproviderapiversion")),
+        trusted_domain=row.cell("msdyn_trusteddomain"),
+        custom_params=row.cell("msdyn_customparams"),
+        enable_analytics=row.cell("msdyn_enableanalytics", "False").lower() in ("true", "1"),
     )
+    return keep_unread(provider, row)
 
 
 def read_package(path: Path) -> Project:

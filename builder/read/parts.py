@@ -33,6 +33,7 @@ from ..xmlio.exported import (
     parse_guid,
 )
 from .tables import Lookup, read_options
+from .unread import Reading, keep_unread
 
 _WEB_TYPES = {str(code): name for name, code in WEB_RESOURCE_TYPES.items()}
 _DEPTHS: dict[str, Depth] = {"Basic": "Basic", "Local": "Local", "Deep": "Deep", "Global": "Global"}
@@ -49,21 +50,24 @@ class PartRead:
 
 
 def read_role(el: Element, solution: str) -> PartRead:
+    role_el = Reading(el)
     privileges = []
     reasons = []
-    for p in kids(child(el, "RolePrivileges"), "RolePrivilege"):
-        level = p.get("level", "")
+    listed = role_el.child("RolePrivileges")
+    for p in listed.kids("RolePrivilege", key="name") if listed else []:
+        name, level = p.get("name"), p.get("level")
         if level not in _DEPTHS:
-            reasons.append(f"privilege {p.get('name')} at depth {level!r}")
+            reasons.append(f"privilege {name or None} at depth {level!r}")
             continue
-        privileges.append(Privilege(p.get("name", ""), _DEPTHS[level]))
+        privileges.append(Privilege(name, _DEPTHS[level]))
+    name = role_el.get("name")
     role = Role(
-        id=parse_guid(el.get("id")) or stable_id("role", el.get("name", "")),
-        name=el.get("name", ""),
+        id=parse_guid(role_el.get("id") or None) or stable_id("role", name),
+        name=name,
         privileges=tuple(sorted(privileges, key=lambda p: p.name)),
         solution=solution,
     )
-    return PartRead(role, reasons)
+    return PartRead(keep_unread(role, role_el), reasons)
 
 
 def read_option_set(el: Element, solution: str) -> PartRead:
@@ -82,24 +86,26 @@ def read_option_set(el: Element, solution: str) -> PartRead:
 
 
 def read_web_resource(el: Element, entries: dict[str, bytes], solution: str) -> PartRead:
+    resource_el = Reading(el)
     reasons = []
-    code = ctext(el, "WebResourceType")
+    code = resource_el.text("WebResourceType")
     kind = _WEB_TYPES.get(code)
     if kind is None:
         reasons.append(f"a web resource of type {code}")
-    payload = ctext(el, "FileName").lstrip("/")
+    payload = resource_el.text("FileName").lstrip("/")
     if payload not in entries:
         reasons.append(f"web resource content {payload!r} missing from the zip")
+    name = resource_el.text("Name")
     resource = WebResource(
-        name=ctext(el, "Name"),
-        display_name=ctext(el, "DisplayName"),
+        name=name,
+        display_name=resource_el.text("DisplayName"),
         type=kind or "html",  # type: ignore[arg-type]
         content=entries.get(payload, b""),
-        description=ctext(el, "Description"),
-        id=parse_guid(ctext(el, "WebResourceId")) or stable_id("webresource", ctext(el, "Name")),
+        description=resource_el.text("Description"),
+        id=parse_guid(resource_el.text("WebResourceId")) or stable_id("webresource", name),
         solution=solution,
     )
-    return PartRead(resource, reasons)
+    return PartRead(keep_unread(resource, resource_el), reasons)
 
 
 # --- apps and site maps --------------------------------------------------------------------

@@ -14,7 +14,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..dataverse.choice_values import (
     APP_TAB_PAGE_TYPES,
@@ -22,6 +22,7 @@ from ..dataverse.choice_values import (
     CUSTOM_API_PARAMETER_TYPES,
     CUSTOM_API_STEP_TYPES,
 )
+from ..dataverse.system_columns import STAMP_COLUMNS
 from ..model import (
     ENV_VAR_TYPES,
     ApplicationTabTemplate,
@@ -34,8 +35,10 @@ from ..model import (
     SessionTemplate,
     TemplateParameter,
 )
-from ..xmlio.exported import Element, pick_label
+from ..model.remainder import Unread
+from ..xmlio.exported import Element, kids, pick_label
 from ..xmlio.safe import parse_xml
+from .unread import keep_unread, unread_part
 
 Entries = dict[str, bytes]
 _ENV_TYPES = {str(code): name for name, code in ENV_VAR_TYPES.items()}
@@ -60,30 +63,59 @@ ASSET_SETS = (
 
 @dataclass(frozen=True)
 class Row:
-    """One data-shaped row: its key and its columns as text (labels: the English label)."""
+    """One data-shaped row: its key and its columns as text (labels: the English label).
+
+    Every column lookup goes through `get` (`flag` and `number` too), which records the
+    column as read; the columns no lookup asked for are the row's `unread` parts, which
+    `keep_unread` gives the component the row belongs to as its remainder."""
 
     table: str
     key: str
     values: dict[str, str]
+    cells: dict[str, Element] = field(default_factory=dict, repr=False, compare=False)
+    read: set[str] = field(default_factory=set, repr=False, compare=False)
+    value: str = ""  # a cell's value attribute (data.xml: `<field name= value=>`), if any
 
     def get(self, name: str, default: str = "") -> str:
-        return self.values.get(name, default) or default
+        """The column's text, `default` when it is missing or empty."""
+        return self.cell(name, default) or default
+
+    def cell(self, name: str, default: str = "") -> str:
+        """The column's text as given (empty included), `default` when it is missing."""
+        self.read.add(name)
+        return self.values.get(name, default)
 
     def flag(self, name: str, default: bool = False) -> bool:
-        value = self.values.get(name, "")
+        value = self.get(name)
         return default if value == "" else value.lower() in ("1", "true")
 
     def number(self, name: str, default: int) -> int:
         try:
-            return int(self.values.get(name, "") or default)
+            return int(self.get(name) or default)
         except ValueError:
             return default
+
+    def unread(self) -> list[Unread]:
+        """The columns no lookup asked for, stamps aside, each where `<table> <key>/<column>`."""
+        return [
+            unread_part(f"{self.table} {self.key}/{name}", cell, self.value)
+            for name, cell in self.cells.items()
+            if name not in self.read and name not in STAMP_COLUMNS
+        ]
 
 
 def read_row(data: bytes, file: str) -> Row:
     root = parse_xml(data, file)
     key = next((str(v) for k, v in root.attrib.items() if "}" not in str(k)), "")
-    return Row(str(root.tag), key, {str(c.tag): _value(c) for c in root if isinstance(c.tag, str)})
+    cells = {str(c.tag): c for c in root if isinstance(c.tag, str)}
+    return Row(str(root.tag), key, {name: _value(c) for name, c in cells.items()}, cells)
+
+
+def data_row(entity: str, record: Element) -> Row:
+    """A configuration data record (data.xml: `<record id><field name value/>...`), as a row."""
+    cells = {f.get("name", ""): f for f in kids(record, "field")}
+    values = {name: f.get("value", "") for name, f in cells.items()}
+    return Row(entity, record.get("id", ""), values, cells, value="value")
 
 
 def _value(el: Element) -> str:
@@ -112,7 +144,7 @@ def environment_variable(row: Row, solution: str) -> EnvironmentVariable | None:
     kind = _ENV_TYPES.get(row.get("type", "100000000"))
     if kind is None:
         return None
-    return EnvironmentVariable(
+    variable = EnvironmentVariable(
         schema_name=row.key,
         display_name=row.get("displayname"),
         type=kind,  # type: ignore[arg-type]
@@ -121,10 +153,13 @@ def environment_variable(row: Row, solution: str) -> EnvironmentVariable | None:
         required=row.flag("isrequired"),
         solution=solution,
     )
+    return keep_unread(variable, row)
 
 
 def custom_api(row: Row, entries: Entries, folder: str, solution: str) -> CustomApi:
-    return CustomApi(
+    request = _parameter_rows(entries, f"{folder}/customapirequestparameters/")
+    response = _parameter_rows(entries, f"{folder}/customapiresponseproperties/")
+    api = CustomApi(
         unique_name=row.key,
         display_name=row.get("displayname"),
         description=row.get("description"),
@@ -137,16 +172,21 @@ def custom_api(row: Row, entries: Entries, folder: str, solution: str) -> Custom
         ),
         execute_privilege=row.get("executeprivilegename"),
         plugin_type=row.get("plugintypeid"),
-        request=_parameters(entries, f"{folder}/customapirequestparameters/"),
-        response=_parameters(entries, f"{folder}/customapiresponseproperties/"),
+        request=_parameters(request),
+        response=_parameters(response),
         solution=solution,
     )
+    return keep_unread(api, row, *request, *response)
 
 
-def _parameters(entries: Entries, prefix: str) -> tuple[CustomApiParameter, ...]:
+def _parameter_rows(entries: Entries, prefix: str) -> list[Row]:
+    paths = sorted(p for p in entries if p.startswith(prefix) and p.count("/") == 4)
+    return [read_row(entries[path], path) for path in paths]
+
+
+def _parameters(rows: list[Row]) -> tuple[CustomApiParameter, ...]:
     found = []
-    for path in sorted(p for p in entries if p.startswith(prefix) and p.count("/") == 4):
-        row = read_row(entries[path], path)
+    for row in rows:
         code = row.number("type", 10)
         found.append(
             CustomApiParameter(
@@ -164,7 +204,7 @@ def _parameters(entries: Entries, prefix: str) -> tuple[CustomApiParameter, ...]
 
 
 def channel_provider(row: Row, solution: str) -> Cif2Provider:
-    return Cif2Provider(
+    provider = Cif2Provider(
         unique_name=row.key,
         name=row.get("msdyn_name"),
         label=row.get("msdyn_label"),
@@ -177,21 +217,22 @@ def channel_provider(row: Row, solution: str) -> Cif2Provider:
         enable_analytics=row.flag("msdyn_enableanalytics"),
         solution=solution,
     )
+    return keep_unread(provider, row)
 
 
 def tab_template(row: Row, parameters: list[Row], solution: str) -> ApplicationTabTemplate:
+    rows = [p for p in parameters if p.get("msdyn_applicationtabtemplateid") == row.key]
     mine = sorted(
         (
             TemplateParameter(
                 p.key, p.get("msdyn_name"), p.get("msdyn_value"), p.get("msdyn_description")
             )
-            for p in parameters
-            if p.get("msdyn_applicationtabtemplateid") == row.key
+            for p in rows
         ),
         key=lambda p: p.unique_name,
     )
     mine.sort(key=_json_order(row.get("msdyn_templateparameters"), [p.name for p in mine]))
-    return ApplicationTabTemplate(
+    template = ApplicationTabTemplate(
         unique_name=row.key,
         name=row.get("msdyn_name"),
         title=row.get("msdyn_title"),
@@ -201,6 +242,7 @@ def tab_template(row: Row, parameters: list[Row], solution: str) -> ApplicationT
         description=row.get("msdyn_description"),
         solution=solution,
     )
+    return keep_unread(template, row, *rows)
 
 
 def _json_order(text: str, names: list[str]) -> Callable[[TemplateParameter], int]:
@@ -217,7 +259,7 @@ def _json_order(text: str, names: list[str]) -> Callable[[TemplateParameter], in
 
 
 def session_template(row: Row, tabs: dict[str, list[str]], solution: str) -> SessionTemplate:
-    return SessionTemplate(
+    template = SessionTemplate(
         unique_name=row.key,
         name=row.get("msdyn_name"),
         title=row.get("msdyn_title"),
@@ -229,6 +271,7 @@ def session_template(row: Row, tabs: dict[str, list[str]], solution: str) -> Ses
         description=row.get("msdyn_description"),
         solution=solution,
     )
+    return keep_unread(template, row)
 
 
 _SLUG = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
@@ -239,10 +282,9 @@ def _slugs(*texts: str) -> tuple[str, ...]:
     return tuple(sorted({m for t in texts for m in _SLUG.findall(t)}))
 
 
-def notification_template(
-    row: Row, fields: list[NotificationField], solution: str
-) -> NotificationTemplate:
-    return NotificationTemplate(
+def notification_template(row: Row, field_rows: list[Row], solution: str) -> NotificationTemplate:
+    fields = [notification_field(r) for r in field_rows]
+    template = NotificationTemplate(
         unique_name=row.key,
         name=row.get("msdyn_name"),
         title=row.get("msdyn_title"),
@@ -258,6 +300,7 @@ def notification_template(
         parameters=_slugs(row.get("msdyn_title"), *(f.value for f in fields)),
         solution=solution,
     )
+    return keep_unread(template, row, *field_rows)
 
 
 def notification_field(row: Row) -> NotificationField:
