@@ -19,6 +19,7 @@ from support.big_project import SOLUTION, big_project  # isort: skip (found thro
 from builder.archive.safezip import read_zip
 from builder.archive.writer import zip_bytes
 from builder.diff.projects import diff_projects
+from builder.diff.remainders import without_remainders
 from builder.diff.show import render_text
 from builder.model import Column, Project, ViewColumn
 from builder.read.solution import read_solution_zip
@@ -54,7 +55,8 @@ def main() -> None:
     zips = [zip_bytes(render_solution(p, SOLUTION, True)) for p in (old, new)]
     t_models, report = timed(repeats, lambda: diff_projects(old, new))
     read = [read_solution_zip(z) for z in zips]
-    assert not diff_projects(read[0], old).different  # the read is faithful
+    # the read is faithful (what it leaves unread, sources do not hold: diff/remainders.py)
+    assert not diff_projects(without_remainders(read[0]), old).different
 
     def whole() -> str:
         return render_text(diff_projects(read_solution_zip(zips[0]), read_solution_zip(zips[1])))

@@ -250,6 +250,7 @@ class GlobalChoice:
     options: tuple[ChoiceOption, ...] = children("option", sort=lambda o: o.value)
     description: str = ""
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
 
@@ -474,6 +475,7 @@ class AppModule:
     views: tuple[uuid.UUID, ...] = hook((), apart=True)  # view ids included
     roles: tuple[uuid.UUID, ...] = hook((), apart=True)  # roles given access
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
     def __post_init__(self) -> None:

@@ -29,8 +29,8 @@ from ..xmlio.exported import (
     ctext,
     kids,
     languages,
-    localized,
     parse_guid,
+    pick_label,
 )
 from .tables import Lookup, read_options
 from .unread import Reading, keep_unread
@@ -54,7 +54,7 @@ def read_role(el: Element, solution: str) -> PartRead:
     privileges = []
     reasons = []
     listed = role_el.child("RolePrivileges")
-    for p in listed.kids("RolePrivilege", key="name") if listed else []:
+    for p in listed.kids("RolePrivilege", "name") if listed else []:
         name, level = p.get("name"), p.get("level")
         if level not in _DEPTHS:
             reasons.append(f"privilege {name or None} at depth {level!r}")
@@ -71,18 +71,21 @@ def read_role(el: Element, solution: str) -> PartRead:
 
 
 def read_option_set(el: Element, solution: str) -> PartRead:
+    choice_el = Reading(el)
     reasons = []
-    kind = ctext(el, "OptionSetType", "picklist")
+    kind = choice_el.text("OptionSetType", "picklist")
     if kind != "picklist":
         reasons.append(f"an option set of type {kind!r}")
+    named = choice_el.get("localizedName")
+    choice_el.whole("options")  # read_options reads them, as it does a column's
     choice = GlobalChoice(
-        name=el.get("Name", ""),
-        display_name=localized(el, "displaynames", "displayname") or el.get("localizedName", ""),
+        name=choice_el.get("Name"),
+        display_name=pick_label(kids(choice_el.whole("displaynames"), "displayname")) or named,
         options=read_options(el),
-        description=localized(el, "Descriptions", "Description"),
+        description=pick_label(kids(choice_el.whole("Descriptions"), "Description")),
         solution=solution,
     )
-    return PartRead(choice, reasons)
+    return PartRead(keep_unread(choice, choice_el), reasons)
 
 
 def read_web_resource(el: Element, entries: dict[str, bytes], solution: str) -> PartRead:
@@ -120,39 +123,44 @@ class Names:
 
 
 def read_app(el: Element, site_map: Element | None, names: Names, solution: str) -> PartRead:
-    unique = ctext(el, "UniqueName")
+    app_el = Reading(el)
+    map_el = Reading(site_map, "AppModuleSiteMap") if site_map is not None else None
+    unique = app_el.text("UniqueName")
     reasons: list[str] = []
+    listed = app_el.child("AppModuleComponents")
     rows = [
-        (c.get("type", ""), c) for c in kids(child(el, "AppModuleComponents"), "AppModuleComponent")
+        (c.get("type"), c)
+        for c in (listed.kids("AppModuleComponent", "schemaName", "id") if listed else [])
     ]
     for kind, comp in rows:
         if kind not in (TABLE, VIEW, FORM, SITEMAP):
             reasons.append(
-                f"app component of type {kind} ({comp.get('schemaName') or comp.get('id')})"
+                f"app component of type {kind} ({comp.get('schemaName') or comp.get('id') or None})"
             )
     if len(languages(el) | (languages(site_map) if site_map is not None else set())) > 1:
         reasons.append("labels in several languages")
     app = AppModule(
         unique_name=unique,
-        display_name=localized(el, "LocalizedNames", "LocalizedName"),
-        description=localized(el, "Descriptions", "Description"),
-        id=parse_guid(ctext(el, "AppModuleId")) or stable_id("appmodule", unique),
-        icon=_icon(el, names, reasons),
-        areas=_areas(site_map, names, reasons),
-        tables=tuple(sorted({(c.get("schemaName") or "").lower() for k, c in rows if k == TABLE})),
+        display_name=pick_label(kids(app_el.whole("LocalizedNames"), "LocalizedName")),
+        description=pick_label(kids(app_el.whole("Descriptions"), "Description")),
+        id=parse_guid(app_el.text("AppModuleId")) or stable_id("appmodule", unique),
+        icon=_icon(app_el.text("WebResourceId"), names, reasons),
+        areas=_areas(map_el.whole("SiteMap") if map_el else None, names, reasons),
+        tables=tuple(sorted({c.get("schemaName").lower() for k, c in rows if k == TABLE})),
         forms=_ids(rows, FORM),
         views=_ids(rows, VIEW),
-        roles=_role_ids(el),
+        roles=_role_ids(app_el.child("AppModuleRoleMaps")),
         solution=solution,
     )
-    return PartRead(app, reasons)
+    read = [app_el] + ([map_el] if map_el else [])
+    return PartRead(keep_unread(app, *read), reasons)
 
 
 _DEFAULT_ICON = uuid.UUID("953b9fac-1e5e-e611-80d6-00155ded156f")  # the platform's app icon
 
 
-def _icon(el: Element, names: Names, reasons: list[str]) -> str:
-    icon = parse_guid(ctext(el, "WebResourceId"))
+def _icon(text: str, names: Names, reasons: list[str]) -> str:
+    icon = parse_guid(text)
     if icon is None or icon == _DEFAULT_ICON:
         return ""
     if icon not in names.web_resources:
@@ -161,12 +169,12 @@ def _icon(el: Element, names: Names, reasons: list[str]) -> str:
     return names.web_resources[icon]
 
 
-def _role_ids(el: Element) -> tuple[uuid.UUID, ...]:
-    found = {parse_guid(r.get("id")) for r in kids(child(el, "AppModuleRoleMaps"), "Role")}
+def _role_ids(maps: Reading | None) -> tuple[uuid.UUID, ...]:
+    found = {parse_guid(r.get("id")) for r in (maps.kids("Role", "id") if maps else [])}
     return tuple(sorted((i for i in found if i is not None), key=str))
 
 
-def _ids(rows: list[tuple[str, Element]], kind: str) -> tuple[uuid.UUID, ...]:
+def _ids(rows: list[tuple[str, Reading]], kind: str) -> tuple[uuid.UUID, ...]:
     found = {parse_guid(c.get("id")) for k, c in rows if k == kind}
     return tuple(sorted((i for i in found if i is not None), key=str))
 
@@ -179,8 +187,7 @@ def _title(el: Element) -> str:
     return str(titles[0].get("Title", "") if titles else el.get("Title", ""))
 
 
-def _areas(site_map: Element | None, names: Names, reasons: list[str]) -> tuple[SiteMapArea, ...]:
-    root = child(site_map, "SiteMap") if site_map is not None else None
+def _areas(root: Element | None, names: Names, reasons: list[str]) -> tuple[SiteMapArea, ...]:
     return tuple(
         SiteMapArea(
             a.get("Id", ""),

@@ -82,17 +82,25 @@ class Reading:
             return (found.text or "").strip() or default
         return default
 
+    def whole(self, tag: str) -> Element | None:
+        """The first child `tag` as it is, consumed whole (for readers of plain elements)."""
+        for found in self.el.iterchildren(tag):
+            self._kids[found] = None
+            return found
+        return None
+
     def child(self, tag: str) -> Reading | None:
         found = self.kids(tag)
         return found[0] if found else None
 
-    def kids(self, tag: str, key: str = "") -> list[Reading]:
+    def kids(self, tag: str, *keys: str) -> list[Reading]:
+        """The children `tag`, each told apart in `where` by the first of `keys` it has."""
         found = list(self.el.iterchildren(tag))
         out = []
         for index, el in enumerate(found, 1):
             reading = self._kids.get(el)
             if reading is None:
-                reading = Reading(el, self._path(_step(el, key, index, len(found))))
+                reading = Reading(el, self._path(_step(el, keys, index, len(found))))
                 self._kids[el] = reading
             out.append(reading)
         return out
@@ -109,17 +117,17 @@ class Reading:
         for el in elements:
             seen[str(el.tag)] += 1
             if el not in self._kids:
-                step = _step(el, "", seen[str(el.tag)], tags[str(el.tag)])
+                step = _step(el, (), seen[str(el.tag)], tags[str(el.tag)])
                 out.append(unread_part(self._path(step), el))
             elif (reading := self._kids[el]) is not None:
                 out += reading.unread()
         return out
 
 
-def _step(el: Element, key: str, index: int, count: int) -> str:
-    """A child's step in a `where`: its tag, told apart from its siblings of that tag by its
-    `key` attribute, else by its position among them."""
-    name = el.get(key, "") if key else ""
+def _step(el: Element, keys: tuple[str, ...], index: int, count: int) -> str:
+    """A child's step in a `where`: its tag, told apart from its siblings of that tag by the
+    first of its `keys` attributes it has, else by its position among them."""
+    name = next((str(el.get(k)) for k in keys if el.get(k)), "")
     if name:
         return f"{el.tag}[{name}]"
     return f"{el.tag}[{index}]" if count > 1 else str(el.tag)

@@ -119,6 +119,38 @@ def test_an_unread_element_of_a_web_resource_is_a_difference(tmp_path: Path) -> 
     ]
 
 
+def test_an_unread_element_of_a_global_choice_is_a_difference(tmp_path: Path) -> None:
+    export = "UseronbaordingAgent_1_0_0_14_managed.zip"
+    head = b'<optionset Name="cr472_requeststaus" localizedName="RequestStaus">\r\n'
+    head += b"      <OptionSetType>picklist</OptionSetType>\r\n      <IsGlobal>1</IsGlobal>\r\n"
+    version = b"      <IntroducedVersion>1.0.0.6<"
+    edit = ("customizations.xml", head + version, head + version.replace(b"6<", b"7<"))
+    old = _export(tmp_path, "old.zip", [], export)
+    code, changes = _diff(old, _export(tmp_path, "new.zip", [edit], export))
+    assert code == 1
+    assert [(c["kind"], c["name"], c["detail"]) for c in changes] == [
+        ("global choice", "cr472_requeststaus", "unread IntroducedVersion '1.0.0.6' -> '1.0.0.7'")
+    ]
+
+
+def test_unread_parts_of_an_app_and_its_site_map_are_a_difference(tmp_path: Path) -> None:
+    export = "SalesOrderProcessingAutomation_1_0_0_6_managed.zip"
+    edits = [
+        ("customizations.xml", b"<FormFactor>1<", b"<FormFactor>2<"),
+        ("customizations.xml", b"<ShowPinned>True<", b"<ShowPinned>False<"),
+    ]
+    old = _export(tmp_path, "old.zip", [], export)
+    code, changes = _diff(old, _export(tmp_path, "new.zip", edits, export))
+    assert code == 1
+    assert [(c["kind"], c["name"], c["detail"]) for c in changes] == [
+        (
+            "app",
+            "aipod_SalesOrderAgentApp",
+            "unread AppModuleSiteMap/ShowPinned 'True' -> 'False'; FormFactor '1' -> '2'",
+        )
+    ]
+
+
 def test_stamp_columns_are_no_difference(tmp_path: Path) -> None:
     old = _export(tmp_path, "old.zip", [])
     stamped = (
