@@ -34,19 +34,12 @@ AUDIT_COLUMNS = frozenset(
 # https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/environmentvariablevalue).
 # They say nothing about what a row holds, so two exports of the same content may differ in
 # them: `read` leaves them out of a row's remainder (model/remainder.py).
-STAMP_COLUMNS = frozenset(
-    {
-        "createdby",
-        "createdon",
-        "createdonbehalfby",
-        "importsequencenumber",
-        "modifiedby",
-        "modifiedon",
-        "modifiedonbehalfby",
-        "overriddencreatedon",
-        "versionnumber",
-    }
-)
+STAMP_COLUMNS = AUDIT_COLUMNS - {
+    "statecode",
+    "statuscode",
+    "timezoneruleversionnumber",
+    "utcconversiontimezonecode",
+}
 # A user- or team-owned table; an organization-owned one has ORGANIZATION_COLUMNS instead.
 OWNER_COLUMNS = frozenset({"ownerid", "owningbusinessunit", "owningteam", "owninguser"})
 ORGANIZATION_COLUMNS = frozenset({"organizationid"})

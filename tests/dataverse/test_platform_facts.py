@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from builder.archive.safezip import read_zip
 from builder.dataverse.column_types import NUMBER_RANGES
 from builder.dataverse.system_columns import (
     ACTIVITY_COLUMNS,
@@ -18,11 +19,15 @@ from builder.dataverse.system_columns import (
     NEW_TABLE_COLUMNS,
     ORGANIZATION_COLUMNS,
     OWNER_COLUMNS,
+    STAMP_COLUMNS,
 )
 from builder.model import Column, Ownership, Table
+from builder.read.records import MULTISESSION_FOLDERS
 from builder.render.cz_attributes import system_columns
+from builder.xmlio.safe import parse_xml
 
 JRSASING = Path("JRSasing+crm-dynamics-365", "solution", "Entities")
+ROW_FOLDERS = {"environmentvariabledefinitions", "customapis", *MULTISESSION_FOLDERS}
 
 
 def _rendered(table: Table) -> set[str]:
@@ -73,3 +78,23 @@ def test_real_exports_write_the_default_ranges(corpus: Path) -> None:
     integer, money = NUMBER_RANGES["integer"], NUMBER_RANGES["money"]
     assert (str(integer[0]), str(integer[1])) in found["int"]
     assert (str(money[0]), str(money[1])) in found["money"]
+
+
+def test_solution_rows_of_real_exports_carry_no_stamp_column(corpus: Path, corpus2: Path) -> None:
+    """A row's remainder leaves out STAMP_COLUMNS (what a save stamps); the data-shaped rows
+    real solutions hold carry none of them, but do carry the state and status columns the
+    remainder keeps (docs/architecture.md, 'the remainder')."""
+    rows = [p.read_bytes() for p in corpus.rglob("*.xml") if p.parent.parent.name in ROW_FOLDERS]
+    for path in corpus2.glob("zips/*.zip"):
+        entries = read_zip(path, str(path))
+        rows += [
+            data
+            for name, data in entries.items()
+            if name.split("/")[0] in ROW_FOLDERS and name.endswith(".xml")
+        ]
+    columns = {
+        str(c.tag) for data in rows for c in parse_xml(data, "row") if isinstance(c.tag, str)
+    }
+    assert len(rows) > 100
+    assert {"statecode", "statuscode", "iscustomizable"} <= columns
+    assert not columns & STAMP_COLUMNS
