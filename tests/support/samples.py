@@ -521,3 +521,41 @@ def sample_project() -> Project:
 
 def with_tables(project: Project, tables: tuple[Table, ...]) -> Project:
     return replace(project, tables=tables)
+
+
+# --- project edits (tests change one thing of a sample and look at what follows) ----------
+
+
+def swap(items: tuple[Any, ...], match: Any, **changes: Any) -> tuple[Any, ...]:
+    """`items` with the first item for which match(item) is true replaced by `changes`."""
+    index = next(i for i, x in enumerate(items) if match(x))
+    return items[:index] + (replace(items[index], **changes),) + items[index + 1 :]
+
+
+def with_table(project: Project, name: str, **changes: Any) -> Project:
+    tables = swap(project.tables, lambda t: t.logical_name == name, **changes)
+    return replace(project, tables=tables)
+
+
+def with_column(project: Project, table: str, column: str, **changes: Any) -> Project:
+    owner = project.table(table)
+    assert owner is not None
+    cols = swap(owner.columns, lambda c: c.logical_name == column, **changes)
+    return with_table(project, table, columns=cols)
+
+
+def with_setting(project: Project, name: str, **changes: Any) -> Project:
+    return replace(project, settings=swap(project.settings, lambda s: s.name == name, **changes))
+
+
+def first(project: Project, kind: str, **changes: Any) -> Project:
+    """Change the first component of a kind (`forms`, `views`, `roles`, ...)."""
+    return replace(project, **{kind: swap(getattr(project, kind), lambda _x: True, **changes)})
+
+
+def with_raw(project: Project, *parts: RawPart) -> Project:
+    return replace(project, raw_parts=project.raw_parts + parts)
+
+
+def without_table(project: Project, name: str) -> Project:
+    return replace(project, tables=tuple(t for t in project.tables if t.logical_name != name))

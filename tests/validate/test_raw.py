@@ -9,23 +9,12 @@ import uuid
 from dataclasses import replace
 
 import pytest
+from support.samples import BASE, first, with_column, with_raw, without_table
+from support.valid_voice import at, ident, raw, raw_entity, voice_project
 
 from builder import model as m
 from builder.validate import check_project
 from builder.validate.rules import base
-
-from .factory import (
-    BASE,
-    at,
-    first,
-    ident,
-    raw,
-    raw_entity,
-    voice_project,
-    with_column,
-    with_raw,
-    without_table,
-)
 
 LIST = "enreach_callbacklist"
 

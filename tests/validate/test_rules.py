@@ -9,23 +9,12 @@ from dataclasses import replace
 from typing import cast
 
 import pytest
+from support.samples import first, swap, with_column, with_raw, with_setting, with_table
+from support.valid_voice import at, ident, raw, voice_project
 
 from builder import model as m
 from builder.validate import check_project
 from builder.validate.rules import RULES
-
-from .factory import (
-    at,
-    first,
-    ident,
-    raw,
-    swap,
-    voice_project,
-    with_column,
-    with_raw,
-    with_setting,
-    with_table,
-)
 
 P = m.Project
 Mutation = Callable[[P], P]

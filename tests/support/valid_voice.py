@@ -1,16 +1,16 @@
-"""A small, valid, hand-built Voice project for rule tests, and helpers to break it."""
+"""A small Voice project that every validate rule accepts, each component at a source position
+(file, line) so a rule test can check where a finding points; the edits that break it are
+support.samples' project edits. Built from the same constructors as the other samples."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import replace
 from typing import Any
 
 from builder import model as m
 from builder.validate.rules.settings import CATALOGUE
-
-BASE, MULTI = "VoiceForD365", "VoiceForD365Multisession"
+from support.samples import BASE, MULTI, options
 
 
 def at(file: str, line: int = 1) -> m.Src:
@@ -43,10 +43,7 @@ def _setting_table() -> m.Table:
             "choice",
             "Category",
             src=at("tables/enreach_setting.xml", 7),
-            options=tuple(
-                m.ChoiceOption(105230000 + i, label)
-                for i, label in enumerate(("Phone Call Sync", "Callback Sync", "Presence"))
-            ),
+            options=options("Phone Call Sync", "Callback Sync", "Presence"),
         ),
     )
     key = m.AlternateKey(
@@ -419,10 +416,7 @@ def voice_project() -> m.Project:
             m.GlobalChoice(
                 "enreach_calltype",
                 "Call Type",
-                tuple(
-                    m.ChoiceOption(105230000 + i, label)
-                    for i, label in enumerate(("Direct", "Service", "Callback"))
-                ),
+                options("Direct", "Service", "Callback"),
                 solution=BASE,
                 src=at("choices/enreach_calltype.xml", 2),
             ),
@@ -487,36 +481,6 @@ def voice_project() -> m.Project:
     )
 
 
-# --- helpers to break the project ----------------------------------------------------------
-
-
-def swap(items: tuple[Any, ...], match: Any, **changes: Any) -> tuple[Any, ...]:
-    """`items` with the first item for which match(item) is true replaced by `changes`."""
-    index = next(i for i, x in enumerate(items) if match(x))
-    return items[:index] + (replace(items[index], **changes),) + items[index + 1 :]
-
-
-def with_table(project: m.Project, name: str, **changes: Any) -> m.Project:
-    tables = swap(project.tables, lambda t: t.logical_name == name, **changes)
-    return replace(project, tables=tables)
-
-
-def with_column(project: m.Project, table: str, column: str, **changes: Any) -> m.Project:
-    owner = project.table(table)
-    assert owner is not None
-    cols = swap(owner.columns, lambda c: c.logical_name == column, **changes)
-    return with_table(project, table, columns=cols)
-
-
-def with_setting(project: m.Project, name: str, **changes: Any) -> m.Project:
-    return replace(project, settings=swap(project.settings, lambda s: s.name == name, **changes))
-
-
-def first(project: m.Project, kind: str, **changes: Any) -> m.Project:
-    """Change the first component of a kind (`forms`, `views`, `roles`, ...)."""
-    return replace(project, **{kind: swap(getattr(project, kind), lambda _x: True, **changes)})
-
-
 # --- components kept verbatim (raw/) --------------------------------------------------------
 
 
@@ -560,11 +524,3 @@ def raw_entity(
         f"</entity></EntityInfo>{forms}{views}</Entity>"
     )
     return raw("Entities", f"{schema}.xml", xml)
-
-
-def with_raw(project: m.Project, *parts: m.RawPart) -> m.Project:
-    return replace(project, raw_parts=project.raw_parts + parts)
-
-
-def without_table(project: m.Project, name: str) -> m.Project:
-    return replace(project, tables=tuple(t for t in project.tables if t.logical_name != name))
