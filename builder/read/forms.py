@@ -19,6 +19,7 @@ from lxml import etree
 from ..dataverse.form_controls import OTHER_CONTROLS, QUICK_VIEW, SUBGRID
 from ..dataverse.system_columns import FORM_COLUMNS
 from ..model import (
+    Column,
     Form,
     FormEvent,
     FormField,
@@ -51,10 +52,16 @@ class _Context:
     view_name: ViewNames
     form_name: FormNames
     reasons: list[str]
+    # the table's columns by logical name (the first of each, as `Table.column` finds it)
+    columns: dict[str, Column] = field(init=False)
+
+    def __post_init__(self) -> None:
+        columns = reversed(self.table.columns) if self.table else ()
+        self.columns = {c.logical_name: c for c in columns}
 
     def default_label(self, column: str) -> str:
         """The label the render gives a field whose source names none."""
-        found = self.table.column(column) if self.table else None
+        found = self.columns.get(column)
         if found is not None:
             return found.display_name
         return FORM_COLUMNS[column][1] if column in FORM_COLUMNS else column

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from lxml import etree
+
 from ..model import Command
 from ..xmlio.exported import Element, child, kids, pick_label, to_int
 
@@ -40,13 +42,17 @@ def read_commands(
     return sorted(commands, key=lambda c: c.id), reasons
 
 
+# the parts of a ribbon the model holds no command for; compiled once (every table has a ribbon)
+_EXTRA_PARTS = etree.XPath(
+    "./*[not(self::CustomActions or self::Templates or "
+    "self::CommandDefinitions or self::RuleDefinitions or "
+    "self::LocLabels)]/* | ./Templates/RibbonTemplates/* | "
+    "./RuleDefinitions/TabDisplayRules/* | ./RuleDefinitions/DisplayRules/*"
+)
+
+
 def _extra_parts(ribbon: Element) -> list[str]:
-    extra = ribbon.xpath(
-        "./*[not(self::CustomActions or self::Templates or "
-        "self::CommandDefinitions or self::RuleDefinitions or "
-        "self::LocLabels)]/* | ./Templates/RibbonTemplates/* | "
-        "./RuleDefinitions/TabDisplayRules/* | ./RuleDefinitions/DisplayRules/*"
-    )
+    extra = _EXTRA_PARTS(ribbon)
     return [f"ribbon part <{e.tag}>" for e in extra if isinstance(e.tag, str)]
 
 

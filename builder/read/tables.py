@@ -29,7 +29,9 @@ from ..model import (
     VirtualSource,
 )
 from ..xmlio.exported import (
+    Children,
     Element,
+    Node,
     cbool,
     child,
     cint,
@@ -241,10 +243,11 @@ def _status_reasons(attr: Element, new: bool) -> tuple[StatusReason, ...]:
 
 
 def read_column(
-    attr: Element, table: str, lookups: list[Lookup], reasons: list[str]
+    element: Element, table: str, lookups: list[Lookup], reasons: list[str]
 ) -> Column | None:
+    attr = Children(element)  # some twenty look-ups follow
     kind = EXPORTED_TYPES.get(ctext(attr, "Type"))
-    schema = attr.get("PhysicalName") or ctext(attr, "LogicalName")
+    schema = element.get("PhysicalName") or ctext(attr, "LogicalName")
     if kind is None:
         reasons.append(f"column {schema} of type {ctext(attr, 'Type')!r}")
         return None
@@ -283,7 +286,7 @@ def read_column(
     )
 
 
-def _column_reasons(attr: Element, kind: str, schema: str, reasons: list[str]) -> None:
+def _column_reasons(attr: Node, kind: str, schema: str, reasons: list[str]) -> None:
     fmt = ctext(attr, "Format").lower()
     if fmt and kind in _FORMATS and fmt not in _FORMATS[kind]:
         reasons.append(f"column {schema} with format {fmt!r}")
@@ -302,17 +305,17 @@ def _required(level: str) -> RequiredLevel:
     return _REQUIRED.get(level, "none")
 
 
-def _length(attr: Element, kind: str) -> int | None:
+def _length(attr: Node, kind: str) -> int | None:
     return cint(attr, "MaxLength") if kind in ("text", "memo") else None
 
 
-def _range(attr: Element, kind: str) -> tuple[float | None, float | None]:
+def _range(attr: Node, kind: str) -> tuple[float | None, float | None]:
     if kind not in ("integer", "decimal", "money"):
         return None, None
     return cnum(attr, "MinValue"), cnum(attr, "MaxValue")
 
 
-def _precision(attr: Element, kind: str) -> int | None:
+def _precision(attr: Node, kind: str) -> int | None:
     if kind not in ("decimal", "money"):
         return None
     given = "Accuracy" if child(attr, "Accuracy") is not None else "Precision"
@@ -329,7 +332,7 @@ def read_options(optionset: Element | None) -> tuple[ChoiceOption, ...]:
     return tuple(sorted(found, key=lambda o: o.value))
 
 
-def _choice(attr: Element) -> tuple[tuple[ChoiceOption, ...], str, int | None]:
+def _choice(attr: Node) -> tuple[tuple[ChoiceOption, ...], str, int | None]:
     default = cint(attr, "AppDefaultValue")
     optionset = child(attr, "optionset")
     if optionset is not None and not cbool(optionset, "IsGlobal"):
@@ -340,7 +343,7 @@ def _choice(attr: Element) -> tuple[tuple[ChoiceOption, ...], str, int | None]:
     return (), name, default
 
 
-def _boolean(attr: Element) -> tuple[tuple[str, str], bool]:
+def _boolean(attr: Node) -> tuple[tuple[str, str], bool]:
     options = {o.value: o.label for o in read_options(child(attr, "optionset"))}
     return (options.get(0, "No"), options.get(1, "Yes")), cint(attr, "AppDefaultValue") == 1
 
