@@ -24,6 +24,7 @@ from ..model import (
 )
 from ..xmlio.exported import (
     LCID,
+    Children,
     Element,
     child,
     ctext,
@@ -224,12 +225,13 @@ def _subarea(el: Element, names: Names, reasons: list[str]) -> SiteMapSubArea:
 def read_lookups(relationships: list[Element]) -> list[Lookup]:
     """The 1:N relationships of the export, as their lookup columns see them."""
     found = []
-    for rel in relationships:
+    for element in relationships:
+        rel = Children(element)  # four look-ups, most near its end
         if ctext(rel, "EntityRelationshipType", "OneToMany") != "OneToMany":
             continue
         found.append(
             Lookup(
-                rel.get("Name", ""),
+                element.get("Name", ""),
                 ctext(rel, "ReferencingEntityName").lower(),
                 ctext(rel, "ReferencingAttributeName").lower(),
                 ctext(rel, "ReferencedEntityName").lower(),

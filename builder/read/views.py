@@ -14,7 +14,19 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..model import VIEW_QUERY_TYPES, View, ViewColumn, ViewCondition, ViewOrder
-from ..xmlio.exported import Element, cbool, child, cint, ctext, kids, localized, parse_guid, to_int
+from ..xmlio.exported import (
+    Children,
+    Element,
+    Node,
+    cbool,
+    child,
+    cint,
+    ctext,
+    kids,
+    localized,
+    parse_guid,
+    to_int,
+)
 
 _TYPES_BY_CODE = {code: name for name, code in VIEW_QUERY_TYPES.items()}
 _AGGREGATES = etree.XPath(".//@aggregate")  # compiled once: a view is read in microseconds
@@ -26,12 +38,13 @@ class ViewRead:
     reasons: list[str] = field(default_factory=list)
 
 
-def read_view(query: Element, table: str, solution: str) -> ViewRead:
+def read_view(element: Element, table: str, solution: str) -> ViewRead:
     reasons: list[str] = []
+    query = Children(element)  # eight look-ups follow
     code = cint(query, "querytype") or 0
     if code not in _TYPES_BY_CODE:
         reasons.append(f"a view of query type {code}")
-    if query.get("unmodified") == "1":
+    if element.get("unmodified") == "1":
         reasons.append("an unmodified view shell")
     if cbool(query, "isprivate"):
         reasons.append("a private view")
@@ -58,7 +71,7 @@ def read_view(query: Element, table: str, solution: str) -> ViewRead:
     return ViewRead(view, reasons)
 
 
-def _columns(query: Element) -> tuple[ViewColumn, ...]:
+def _columns(query: Node) -> tuple[ViewColumn, ...]:
     row = child(child(child(query, "layoutxml"), "grid"), "row")
     return tuple(
         ViewColumn(c.get("name", ""), to_int(c.get("width"), 150))

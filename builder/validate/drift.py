@@ -112,15 +112,21 @@ def is_intersect_set(element: etree._Element) -> bool:
 
 def drift_element(element: etree._Element) -> str | None:
     """Why `element` as a whole is drift (it is then left out of the check), or None;
-    "" for an element left out without a warning (an SCF N:N set)."""
-    tag, parent = _tag(element), _parent_tag(element)
-    if is_intersect_set(element):
+    "" for an element left out without a warning (an SCF N:N set). The parent, a proxy
+    object to make, is looked at only when the tag alone leaves the question open."""
+    tag = _tag(element)
+    if _INTERSECT_SET.fullmatch(tag) and is_intersect_set(element):
         return ""
-    if _seen_under(DRIFT_ELEMENTS, tag, parent):
+    places = DRIFT_ELEMENTS.get(tag)
+    if places is not None and (ANYWHERE in places or _parent_tag(element) in places):
         return f"<{tag}>"
     if tag == "AppModules" and len(element) == 0:
         return "an empty <AppModules>"  # the 9.0 schema wants at least one AppModule
-    if tag == "Type" and parent == "attribute" and (element.text or "") in NEW_DATA_TYPES:
+    if (
+        tag == "Type"
+        and (element.text or "") in NEW_DATA_TYPES
+        and _parent_tag(element) == "attribute"
+    ):
         return f"attribute type {element.text!r}"
     if tag == "CustomControlDefaultConfig" and element.find("CustomControlDefaultConfigId") is None:
         return "<CustomControlDefaultConfig> without <CustomControlDefaultConfigId>"
