@@ -42,8 +42,11 @@ def _derive_id(component: AppModule | WebResource | Setting, kind: str, name: st
         object.__setattr__(component, "id", stable_id(kind, name))
 
 
+_NOWHERE = Src()  # one for every component made without a place: it is immutable
+
+
 def _src() -> Src:
-    return field(default_factory=Src, compare=False, repr=False)
+    return field(default=_NOWHERE, compare=False, repr=False)
 
 
 # --- publisher and solutions ------------------------------------------------------------

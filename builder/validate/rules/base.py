@@ -71,7 +71,18 @@ class Context:
 
     def columns(self, logical_name: str) -> frozenset[str] | None:
         """Every column a table has, or None when that cannot be known (a standard table
-        this validator has no column list for)."""
+        this validator has no column list for). Worked out once per table: each form
+        field and view column asks."""
+        name = logical_name.lower()
+        if name not in self._columns:
+            self._columns[name] = self._table_columns(logical_name)
+        return self._columns[name]
+
+    @cached_property
+    def _columns(self) -> dict[str, frozenset[str] | None]:
+        return {}
+
+    def _table_columns(self, logical_name: str) -> frozenset[str] | None:
         table = self.tables.get(logical_name.lower())
         known = standard.standard_columns(logical_name.lower())
         raw = self.raw_table(logical_name)

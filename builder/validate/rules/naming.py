@@ -29,10 +29,12 @@ MAX_LENGTH = {
 }
 
 
+_EVERY_TABLE = AUDIT_COLUMNS | OWNER_COLUMNS | ORGANIZATION_COLUMNS
+
+
 def is_system_column(table: Table, logical_name: str) -> bool:
     """Columns Dataverse adds to every table (a read-back export lists them too)."""
-    system = AUDIT_COLUMNS | OWNER_COLUMNS | ORGANIZATION_COLUMNS | {table.primary_id}
-    return logical_name in system
+    return logical_name in _EVERY_TABLE or logical_name == table.primary_id
 
 
 def named_components(project: Project) -> Iterator[tuple[str, str, Src]]:
