@@ -23,6 +23,8 @@ from ..model import Project
 from ..read.package_project import read_package_files
 from ..read.solution import read_entries
 from ..read.solution_folder import folder_entries
+from ..xmlio.exported import ctext
+from ..xmlio.safe import parse_xml
 from .scope import SideKind
 
 SOURCE_DIR = "solution_src"
@@ -45,7 +47,10 @@ def as_built(side: DiffSide) -> DiffSide:
 
     project = side.project
     reads = [
-        read_entries(render_solution(project, s.unique_name, True), project.root)
+        read_entries(
+            render_solution(project, s.unique_name, _built_managed(project, s.unique_name)),
+            project.root,
+        )
         for s in project.solutions
     ]
     merged = merge_reads(reads, project.root).project
@@ -62,6 +67,24 @@ def as_built(side: DiffSide) -> DiffSide:
             cif1_providers=project.cif1_providers,
         ),
     )
+
+
+def _built_managed(project: Project, solution: str) -> bool:
+    """Build the way the export was (its frame's solution.xml says `<Managed>`); managed when
+    there is no frame (our own sources, as `build` makes them by default). A managed build
+    locks what an unmanaged export leaves open (web resources' IsCustomizable), which diff
+    would report as a difference the sources do not make."""
+    frame = next(
+        (
+            p
+            for p in project.raw_parts
+            if p.path == "solution.xml" and not p.section and p.solution == solution
+        ),
+        None,
+    )
+    if frame is None:
+        return True
+    return ctext(parse_xml(frame.content, frame.path), "SolutionManifest/Managed") == "1"
 
 
 def aligned(old: DiffSide, new: DiffSide) -> tuple[DiffSide, DiffSide]:
