@@ -86,15 +86,16 @@ def read_entries(
 ) -> SolutionRead:
     """A solution's zip entries read into the model. `customizations`: customizations.xml
     already parsed from these entries (validate shares its tree instead of parsing twice)."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _read_entries(entries, label, customizations)
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Reading makes some hundred thousand small objects and hardly a reference cycle: the
     cyclic collector, run meanwhile, would only walk the growing model again and again
-    (about a tenth of a large read). Reference counting still frees what is dropped."""
+    (about a tenth of a large read). Reference counting still frees what is dropped.
+    `validate` runs its layers and rules on the model so too."""
     if not gc.isenabled():
         yield
         return
