@@ -4,7 +4,8 @@
 it looks at, and records each part it looked at. Everything else the component's XML holds
 is its remainder: one `Unread` per part left unread, carried on the component itself
 (`remainder` field), so `diff` sees it when two exports are compared. A reader does not
-list what it leaves: the consumption record does (`read/records.py` for rows).
+list what it leaves: the consumption record does (`read/records.Row` for a data row's
+columns, `read/unread.Reading` for an element's attributes and children).
 
 The remainder is what the model does not say, so it takes no part in a component's equality
 (as `src` does not): two components are `==` when everything the model says is the same.
@@ -24,7 +25,8 @@ from .mapping import KEY, Spec
 @dataclass(frozen=True)
 class Unread:
     """One part a reader left unread: where it is in the component's XML (`<row> <key>/<column>`
-    for a data row), and its content (text, or canonical XML when it has structure)."""
+    in a data row; `Tag`, `@attr`, `Tag[key]/@attr` in an element), and its content (text,
+    or canonical XML when it has structure)."""
 
     where: str
     content: str

@@ -1,9 +1,10 @@
 """The one way `read` keeps what it does not consume: each part of a component's XML a
 reader left unread becomes an `Unread` of the component's remainder (model/remainder.py).
 
-A reader records what it consumes where it looks things up (a data row: `records.Row`);
-`keep_unread` then gives the component every part of its rows no lookup asked for,
-the stamp columns Dataverse writes on every save left out (dataverse/system_columns.py).
+A reader records what it consumes where it looks things up: a data row's columns through
+`records.Row`, an element's attributes and children through `Reading`. `keep_unread` then
+gives the component every part no lookup asked for (a row's stamp columns, which Dataverse
+writes on every save, left out: dataverse/system_columns.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ T = TypeVar("T")
 
 
 class Consumed(Protocol):
-    """Something read part by part that knows what was left unread (a row)."""
+    """Something read part by part that knows what was left unread (a row, a `Reading`)."""
 
     def unread(self) -> Iterable[Unread]: ...
 
@@ -90,8 +91,14 @@ class Reading:
         return None
 
     def child(self, tag: str) -> Reading | None:
-        found = self.kids(tag)
-        return found[0] if found else None
+        """The first child `tag`, read part by part (its later siblings stay unread)."""
+        for el in self.el.iterchildren(tag):
+            reading = self._kids.get(el)
+            if reading is None:
+                count = sum(1 for _ in self.el.iterchildren(tag))
+                reading = self._kids[el] = Reading(el, self._path(_step(el, (), 1, count)))
+            return reading
+        return None
 
     def kids(self, tag: str, *keys: str) -> list[Reading]:
         """The children `tag`, each told apart in `where` by the first of `keys` it has."""
