@@ -22,7 +22,7 @@ from builder.diff.projects import diff_projects
 from builder.diff.remainders import without_remainders
 from builder.diff.show import render_text
 from builder.model import Column, Project, ViewColumn
-from builder.read.solution import read_solution_zip
+from builder.read.solution import no_cycle_collection, read_solution_zip
 from builder.render import render_solution
 from builder.xmlio.safe import parse_xml
 
@@ -58,8 +58,10 @@ def main() -> None:
     # the read is faithful (what it leaves unread, sources do not hold: diff/remainders.py)
     assert not diff_projects(without_remainders(read[0]), old).different
 
-    def whole() -> str:
-        return render_text(diff_projects(read_solution_zip(zips[0]), read_solution_zip(zips[1])))
+    def whole() -> str:  # as cli/diff_cmd.py runs it: the models made, compared and dropped
+        with no_cycle_collection():  # without the cyclic collector, then the report rendered
+            report = diff_projects(read_solution_zip(zips[0]), read_solution_zip(zips[1]))
+        return render_text(report)
 
     def floor() -> list[object]:
         return [parse_xml(read_zip(z)["customizations.xml"], "c") for z in zips]

@@ -14,6 +14,7 @@ from . import json_failure, print_diagnostics
 from .output import annotate, format_option, session, step_summary
 
 if TYPE_CHECKING:  # imported on use: `voicepkg diff --help` needs no unpack code
+    from ..diff.core import DiffReport
     from ..unpack.run import Unpacked
 
 
@@ -34,9 +35,21 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, exit_zero: bool) -> N
     solution_src folder, or git:<revision> of this repository's sources. Exit code 0 when
     they do not differ, 1 when they do (0 with --exit-zero), 2 on errors.
     """
+    from ..diff.show import RENDERERS
+    from ..read.solution import no_cycle_collection
+
+    # two models made, compared and dropped (on `_compare`'s return): the cyclic collector
+    # would only walk them
+    with no_cycle_collection():
+        report = _compare(ctx, old, new, fmt)
+    click.echo(RENDERERS[fmt](report), nl=False)
+    step_summary(RENDERERS["markdown"](report))
+    ctx.exit(exit_code(failed=report.different and not exit_zero))
+
+
+def _compare(ctx: click.Context, old: str, new: str, fmt: str) -> DiffReport:
     from ..diff.projects import diff_projects
     from ..diff.scope import comparable
-    from ..diff.show import RENDERERS
     from ..diff.sides import aligned, read_side
 
     try:
@@ -48,10 +61,7 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, exit_zero: bool) -> N
         print_diagnostics(error)
         ctx.exit(code)
     old_p, new_p, notes = comparable(before.project, before.kind, after.project, after.kind)
-    report = diff_projects(old_p, new_p, old, new, tuple(notes))
-    click.echo(RENDERERS[fmt](report), nl=False)
-    step_summary(RENDERERS["markdown"](report))
-    ctx.exit(exit_code(failed=report.different and not exit_zero))
+    return diff_projects(old_p, new_p, old, new, tuple(notes))
 
 
 @click.command("unpack")
