@@ -15,8 +15,8 @@ Conventions:
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 from ..dataverse.column_types import DEFAULT_LENGTHS, DEFAULT_PRECISION, NUMBER_RANGES
 from .mapping import Src as Src
@@ -780,51 +780,6 @@ class SolutionPackaging:
     content_types: tuple[tuple[str, str], ...] = ()  # (part, content type) of every part
 
 
-# --- the whole project ---------------------------------------------------------------------
+# --- the whole project: its fields declare the kinds of components (model/kinds.py) -----------
 
-
-@dataclass(frozen=True)
-class Project:
-    """Everything `solution_src/` declares. Each component names its solution."""
-
-    version: str  # four numeric parts
-    publisher: Publisher
-    solutions: tuple[SolutionDef, ...]
-    tables: tuple[Table, ...] = ()
-    global_choices: tuple[GlobalChoice, ...] = ()
-    forms: tuple[Form, ...] = ()
-    views: tuple[View, ...] = ()
-    roles: tuple[Role, ...] = ()
-    apps: tuple[AppModule, ...] = ()
-    commands: tuple[Command, ...] = ()
-    web_resources: tuple[WebResource, ...] = ()
-    custom_apis: tuple[CustomApi, ...] = ()
-    environment_variables: tuple[EnvironmentVariable, ...] = ()
-    cif1_providers: tuple[Cif1Provider, ...] = ()
-    cif2_providers: tuple[Cif2Provider, ...] = ()
-    tab_templates: tuple[ApplicationTabTemplate, ...] = ()
-    session_templates: tuple[SessionTemplate, ...] = ()
-    notification_templates: tuple[NotificationTemplate, ...] = ()
-    settings: tuple[Setting, ...] = ()
-    raw_parts: tuple[RawPart, ...] = ()
-    packaging: tuple[SolutionPackaging, ...] = ()  # read from zips only
-    root: str = field(default="", compare=False)  # source folder (for messages only)
-    # sources unpack wrote from a built solution: they lack what no zip carries (diff/scope)
-    unpacked: bool = field(default=False, compare=False)
-
-    def table(self, logical_name: str) -> Table | None:
-        return next((t for t in self.tables if t.logical_name == logical_name), None)
-
-    def solution(self, unique_name: str) -> SolutionDef | None:
-        return next((s for s in self.solutions if s.unique_name == unique_name), None)
-
-    def in_solution(self, unique_name: str) -> Project:
-        """The components that belong to one solution (data records stay with the project)."""
-        from .kinds import SOLUTION_FIELDS
-
-        def keep(items: tuple) -> tuple:  # type: ignore[type-arg]
-            return tuple(i for i in items if getattr(i, "solution", unique_name) == unique_name)
-
-        kept: dict[str, Any] = {name: keep(getattr(self, name)) for name in SOLUTION_FIELDS}
-        solutions = tuple(s for s in self.solutions if s.unique_name == unique_name)
-        return replace(self, solutions=solutions, **kept)
+from .kinds import Project as Project  # noqa: E402 (the kinds are made of the classes above)

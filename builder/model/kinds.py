@@ -1,17 +1,19 @@
-"""The component kinds a `Project` holds, each described once.
+"""A `Project` and the component kinds it holds, each described once: where it is declared.
 
-One `Kind` per `Project` collection field, in the field's order: its model class, its
-identity key, the label reports give it, whether its components belong to one solution,
-how `solution_src/` declares it, and what removing one from an environment takes. Load,
-read, unpack, diff, validate and the docs (docs/source-format.md, checked by a test) take
-the list of kinds from `KINDS`; a new kind is one entry here beside its `Project` field.
+Each collection field of `Project` is one kind, declared with `kind(...)`: the label reports
+give it, its identity key, whether its components belong to one solution, how
+`solution_src/` declares it, and what removing one from an environment takes. `KINDS` reads
+them back, in the fields' order, completed by each field's name and the class it holds. Load,
+read, unpack, diff, validate and the docs (docs/source-format.md, checked by a test) take the
+list of kinds from `KINDS`: a new kind is one field here.
 """
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, ParamSpec
 
 from . import (
     ApplicationTabTemplate,
@@ -24,15 +26,19 @@ from . import (
     Form,
     GlobalChoice,
     NotificationTemplate,
+    Publisher,
     RawPart,
     Role,
     SessionTemplate,
     Setting,
+    SolutionDef,
     SolutionPackaging,
     Table,
     View,
     WebResource,
 )
+
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,6 @@ def _always(_: Any) -> bool:
 
 @dataclass(frozen=True)
 class Kind:
-    field: str  # the Project field holding the components
-    model: type[Any]  # their class
     label: str  # what `diff` and the messages call one
     # The name key: what sources refer to a component by. Two components of one name key
     # clash (declared twice when loaded); collections are sorted by it.
@@ -80,16 +84,40 @@ class Kind:
     # A solution holds each as data-shaped rows in zip entries of its own (not an element of
     # customizations.xml): `unpack` can keep the columns its sources lack as those rows.
     zip_rows: bool = False
+    # Filled from the `Project` field declaring the kind: its name, and the class it holds.
+    field: str = ""
+    model: type[Any] = object
+
+
+def _declared(make: Callable[P, Kind]) -> Callable[P, Any]:
+    def declare(*args: P.args, **kwargs: P.kwargs) -> Any:
+        return field(default=(), metadata={_KIND: make(*args, **kwargs)})
+
+    return declare
+
+
+_KIND = "voicepkg.kind"  # the field metadata entry holding the kind
+# `kind("table", key=..., ...)`: a `Project` field holding the components of one kind, with
+# what `Kind` says of them (its fields, type-checked) in the field's metadata.
+kind = _declared(Kind)
 
 
 def _lower(name: str) -> tuple[str]:
     return (name.lower(),)
 
 
-KINDS: tuple[Kind, ...] = (
-    Kind(
-        "tables",
-        Table,
+# --- the whole project ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything `solution_src/` declares. Each component names its solution. Each
+    collection after `solutions` is one kind of component, declared by `kind(...)`."""
+
+    version: str  # four numeric parts
+    publisher: Publisher
+    solutions: tuple[SolutionDef, ...]
+    tables: tuple[Table, ...] = kind(
         "table",
         key=lambda t: (t.logical_name,),
         name=lambda t: t.logical_name,
@@ -98,20 +126,16 @@ KINDS: tuple[Kind, ...] = (
         # our table's rows, or our columns on a system table, are deleted with it
         removal_breaks=lambda t: bool(t.columns) or not t.existing,
         breaking_fields=("ownership", "virtual"),
-    ),
-    Kind(
-        "global_choices",
-        GlobalChoice,
+    )
+    global_choices: tuple[GlobalChoice, ...] = kind(
         "global choice",
         key=lambda c: _lower(c.name),
         name=lambda c: c.name,
         solution_aware=True,
         source=SourceFile("global-choice", "globalchoice", "globalchoices/<name>.xml"),
         removal_breaks=_always,
-    ),
-    Kind(
-        "forms",
-        Form,
+    )
+    forms: tuple[Form, ...] = kind(
         "form",
         key=lambda f: (f.table, f.type, f.name),
         name=lambda f: f"{f.table}/{f.type}/{f.name}",
@@ -119,10 +143,8 @@ KINDS: tuple[Kind, ...] = (
         source=SourceFile("form", "form", "forms/<table>/<slug>.xml"),
         by_id=True,
         within_table=True,
-    ),
-    Kind(
-        "views",
-        View,
+    )
+    views: tuple[View, ...] = kind(
         "view",
         key=lambda v: (v.table, v.name),
         name=lambda v: f"{v.table}/{v.name}",
@@ -130,49 +152,39 @@ KINDS: tuple[Kind, ...] = (
         source=SourceFile("views", "views", "views/<table>.xml"),
         by_id=True,
         within_table=True,
-    ),
-    Kind(
-        "roles",
-        Role,
+    )
+    roles: tuple[Role, ...] = kind(
         "role",
         key=lambda r: (r.name,),
         name=lambda r: r.name,
         solution_aware=True,
         source=SourceFile("role", "role", "roles/<slug>.xml"),
         by_id=True,
-    ),
-    Kind(
-        "apps",
-        AppModule,
+    )
+    apps: tuple[AppModule, ...] = kind(
         "app",
         key=lambda a: _lower(a.unique_name),
         name=lambda a: a.unique_name,
         solution_aware=True,
         source=SourceFile("app", "app", "apps/<uniquename>.xml"),
-    ),
-    Kind(
-        "commands",
-        Command,
+    )
+    commands: tuple[Command, ...] = kind(
         "command",
         key=lambda c: (c.id,),
         name=lambda c: c.id,
         solution_aware=True,
         source=SourceFile("command", "command", "commands/<slug>.xml"),
         within_table=True,
-    ),
-    Kind(
-        "web_resources",
-        WebResource,
+    )
+    web_resources: tuple[WebResource, ...] = kind(
         "web resource",
         key=lambda w: _lower(w.name),
         name=lambda w: w.name,
         solution_aware=True,
         source=SourceFile("web-resources", "webresources", "webresources/webresources.xml"),
         breaking_fields=("type",),
-    ),
-    Kind(
-        "custom_apis",
-        CustomApi,
+    )
+    custom_apis: tuple[CustomApi, ...] = kind(
         "custom api",
         key=lambda a: _lower(a.unique_name),
         name=lambda a: a.unique_name,
@@ -181,10 +193,8 @@ KINDS: tuple[Kind, ...] = (
         removal_breaks=_always,  # every caller of the API fails
         zip_rows=True,
         breaking_fields=("binding", "bound_table", "is_function"),
-    ),
-    Kind(
-        "environment_variables",
-        EnvironmentVariable,
+    )
+    environment_variables: tuple[EnvironmentVariable, ...] = kind(
         "environment variable",
         key=lambda v: _lower(v.schema_name),
         name=lambda v: v.schema_name,
@@ -194,49 +204,39 @@ KINDS: tuple[Kind, ...] = (
         ),
         zip_rows=True,
         breaking_fields=("type",),
-    ),
-    Kind(
-        "cif1_providers",
-        Cif1Provider,
+    )
+    cif1_providers: tuple[Cif1Provider, ...] = kind(
         "channel provider (CIF 1.0)",
         key=lambda p: (p.name,),
         name=lambda p: p.name,
         solution_aware=False,  # a configuration data record of the package
         source=SourceFile("cif1-provider", "cif1provider", "channels/cif1.xml"),
-    ),
-    Kind(
-        "cif2_providers",
-        Cif2Provider,
+    )
+    cif2_providers: tuple[Cif2Provider, ...] = kind(
         "channel provider (CIF 2.0)",
         key=lambda p: _lower(p.unique_name),
         name=lambda p: p.unique_name,
         solution_aware=True,
         source=SourceFile("cif2-provider", "cif2provider", "channels/cif2.xml"),
         zip_rows=True,
-    ),
-    Kind(
-        "tab_templates",
-        ApplicationTabTemplate,
+    )
+    tab_templates: tuple[ApplicationTabTemplate, ...] = kind(
         "tab template",
         key=lambda t: _lower(t.unique_name),
         name=lambda t: t.unique_name,
         solution_aware=True,
         source=SourceFile("tab-template", "tabtemplate", "multisession/<uniquename>.xml"),
         zip_rows=True,
-    ),
-    Kind(
-        "session_templates",
-        SessionTemplate,
+    )
+    session_templates: tuple[SessionTemplate, ...] = kind(
         "session template",
         key=lambda t: _lower(t.unique_name),
         name=lambda t: t.unique_name,
         solution_aware=True,
         source=SourceFile("session-template", "sessiontemplate", "multisession/<uniquename>.xml"),
         zip_rows=True,
-    ),
-    Kind(
-        "notification_templates",
-        NotificationTemplate,
+    )
+    notification_templates: tuple[NotificationTemplate, ...] = kind(
         "notification template",
         key=lambda t: _lower(t.unique_name),
         name=lambda t: t.unique_name,
@@ -245,10 +245,8 @@ KINDS: tuple[Kind, ...] = (
             "notification-template", "notificationtemplate", "multisession/<uniquename>.xml"
         ),
         zip_rows=True,
-    ),
-    Kind(
-        "settings",
-        Setting,
+    )
+    settings: tuple[Setting, ...] = kind(
         "setting",
         key=lambda s: _lower(s.name),
         name=lambda s: s.name,
@@ -256,28 +254,54 @@ KINDS: tuple[Kind, ...] = (
         source=SourceFile("settings", "settings", "settings/<category>.xml"),
         removal_needs_upgrade=False,  # the import leaves the row in place
         breaking_fields=("datatype",),
-    ),
-    Kind(
-        "raw_parts",
-        RawPart,
+    )
+    raw_parts: tuple[RawPart, ...] = kind(
         "kept-as-is part",
         key=lambda r: (r.solution, r.section, r.path),
         name=lambda r: r.path,
         solution_aware=True,
         source=None,  # raw/<Solution>/entries/... and raw/<Solution>/sections/..., verbatim
-    ),
-    Kind(
-        "packaging",
-        SolutionPackaging,
+    )
+    packaging: tuple[SolutionPackaging, ...] = kind(
         "solution packaging",
         key=lambda p: (p.solution,),
         name=lambda p: p.solution,
         solution_aware=True,
         source=None,  # read from zips only; sources derive it when built
         removal_needs_upgrade=False,
-    ),
-)
+    )
+    root: str = field(default="", compare=False)  # source folder (for messages only)
+    # sources unpack wrote from a built solution: they lack what no zip carries (diff/scope)
+    unpacked: bool = field(default=False, compare=False)
 
+    def table(self, logical_name: str) -> Table | None:
+        return next((t for t in self.tables if t.logical_name == logical_name), None)
+
+    def solution(self, unique_name: str) -> SolutionDef | None:
+        return next((s for s in self.solutions if s.unique_name == unique_name), None)
+
+    def in_solution(self, unique_name: str) -> Project:
+        """The components that belong to one solution (data records stay with the project)."""
+
+        def keep(items: tuple) -> tuple:  # type: ignore[type-arg]
+            return tuple(i for i in items if getattr(i, "solution", unique_name) == unique_name)
+
+        kept: dict[str, Any] = {name: keep(getattr(self, name)) for name in SOLUTION_FIELDS}
+        solutions = tuple(s for s in self.solutions if s.unique_name == unique_name)
+        return replace(self, solutions=solutions, **kept)
+
+
+def _kinds() -> tuple[Kind, ...]:
+    """The kinds `Project`'s fields declare, in their order."""
+    hints = typing.get_type_hints(Project)
+    return tuple(
+        replace(f.metadata[_KIND], field=f.name, model=typing.get_args(hints[f.name])[0])
+        for f in fields(Project)
+        if _KIND in f.metadata
+    )
+
+
+KINDS: tuple[Kind, ...] = _kinds()
 BY_FIELD: dict[str, Kind] = {k.field: k for k in KINDS}
 BY_MODEL: dict[type[Any], Kind] = {k.model: k for k in KINDS}
 BY_ROOT: dict[str, Kind] = {k.source.root: k for k in KINDS if k.source}
