@@ -1,42 +1,16 @@
-"""Parse the channel providers, the multisession templates and the default settings.
-
-All follow their field mapping (`model/mapping.py`); a settings file names the category of
-all its settings once, on its root."""
+"""Parse the default settings: a settings file names the category of all its settings once,
+on its root. (The channel providers and the multisession templates need no parser of their
+own: each file is one, by its field mapping, `parsers.py`.)"""
 
 from __future__ import annotations
 
-from ..model import (
-    ApplicationTabTemplate,
-    Cif1Provider,
-    Cif2Provider,
-    NotificationTemplate,
-    SessionTemplate,
-    Setting,
-)
+from ..model import Setting
 from .elements import Context, Source, children, text
 from .mapped import load
+from .parsers import parses
 
 
-def parse_cif1(source: Source, ctx: Context) -> list[object]:
-    return [load(Cif1Provider, source, source.root, ctx)]
-
-
-def parse_cif2(source: Source, ctx: Context) -> list[object]:
-    return [load(Cif2Provider, source, source.root, ctx)]
-
-
-def parse_tab_template(source: Source, ctx: Context) -> list[object]:
-    return [load(ApplicationTabTemplate, source, source.root, ctx)]
-
-
-def parse_session_template(source: Source, ctx: Context) -> list[object]:
-    return [load(SessionTemplate, source, source.root, ctx)]
-
-
-def parse_notification_template(source: Source, ctx: Context) -> list[object]:
-    return [load(NotificationTemplate, source, source.root, ctx)]
-
-
+@parses(Setting)
 def parse_settings(source: Source, ctx: Context) -> list[object]:
     category = text(source.root, "category")
     return [

@@ -11,7 +11,6 @@ problems of all files are collected, sorted and reported together.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,50 +21,13 @@ from ..fsio import walk_files
 from ..model import Project, Publisher, SolutionDef, Src
 from ..model.kinds import BY_ROOT
 from ..xmlio.safe import read_xml
+from . import channels, security, ui  # noqa: F401 (each registers its kinds' parsers)
 from . import schema as load_xsd
 from .assemble import assemble
-from .channels import (
-    parse_cif1,
-    parse_cif2,
-    parse_notification_template,
-    parse_session_template,
-    parse_settings,
-    parse_tab_template,
-)
 from .elements import Context, Source, children, flag, src, text
 from .mapped import load
+from .parsers import parser_of
 from .raw import load_raw
-from .security import (
-    parse_custom_api,
-    parse_environment_variables,
-    parse_role,
-    parse_web_resources,
-)
-from .tables import parse_global_choice, parse_table
-from .ui import parse_app, parse_command, parse_form, parse_views
-
-Parser = Callable[[Source, Context], list[object]]
-
-# Project field -> the parser of that kind's source files (the root element that marks them,
-# and their schema, are the kind's `model.kinds.SourceFile`)
-PARSERS: dict[str, Parser] = {
-    "tables": parse_table,
-    "global_choices": parse_global_choice,
-    "forms": parse_form,
-    "views": parse_views,
-    "roles": parse_role,
-    "apps": parse_app,
-    "commands": parse_command,
-    "custom_apis": parse_custom_api,
-    "environment_variables": parse_environment_variables,
-    "web_resources": parse_web_resources,
-    "cif1_providers": parse_cif1,
-    "cif2_providers": parse_cif2,
-    "tab_templates": parse_tab_template,
-    "session_templates": parse_session_template,
-    "notification_templates": parse_notification_template,
-    "settings": parse_settings,
-}
 
 _VERSION = re.compile(r"\d{1,9}\.\d{1,9}\.\d{1,9}\.\d{1,9}", re.ASCII)  # not "１"
 Header = tuple[Publisher, tuple[SolutionDef, ...], str]
@@ -185,7 +147,7 @@ def _unknown_root(element: etree._Element, file: str) -> Diagnostic:
 
 def _parse(source: Source, ctx: Context) -> list[object]:
     try:
-        return PARSERS[BY_ROOT[str(source.root.tag)].field](source, ctx)
+        return parser_of(BY_ROOT[str(source.root.tag)])(source, ctx)
     except (ValueError, OverflowError) as exc:  # the XSD should have caught it: say where
         ctx.error(
             "SRC002",

@@ -1,4 +1,5 @@
-"""Parse roles, web resource declarations, custom APIs and environment variables."""
+"""Parse roles, web resource declarations and environment variables (a custom API needs no
+parser of its own: `parsers.py`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from ..errors import BuildError
 from ..fsio import current_limits, read_regular
 from ..model import (
     PRIVILEGE_VERBS,
-    CustomApi,
     EnvironmentVariable,
     Privilege,
     Role,
@@ -19,11 +19,13 @@ from ..model import (
 )
 from .elements import Context, Source, children, src, text
 from .mapped import load
+from .parsers import parses
 
 # `<privileges on="X" append-to="Global"/>` attribute -> the verb of prvAppendToX
 _VERB_ATTRIBUTES = {("append-to" if v == "AppendTo" else v.lower()): v for v in PRIVILEGE_VERBS}
 
 
+@parses(Role)
 def parse_role(source: Source, ctx: Context) -> list[object]:
     el = source.root
     privileges = [
@@ -46,6 +48,7 @@ def _privileges(source: Source, el: etree._Element) -> list[Privilege]:
     ]
 
 
+@parses(WebResource)
 def parse_web_resources(source: Source, ctx: Context) -> list[object]:
     return [_web_resource(source, w, ctx) for w in children(source.root, "web-resource")]
 
@@ -96,10 +99,7 @@ def _payload(path: Path, relative: str, where: Src, ctx: Context) -> bytes:
         return b""
 
 
-def parse_custom_api(source: Source, ctx: Context) -> list[object]:
-    return [load(CustomApi, source, source.root, ctx)]
-
-
+@parses(EnvironmentVariable)
 def parse_environment_variables(source: Source, ctx: Context) -> list[object]:
     return [
         load(EnvironmentVariable, source, v, ctx)

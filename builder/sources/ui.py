@@ -1,4 +1,5 @@
-"""Parse forms, views, apps (with their site maps) and commands.
+"""Parse views and apps (with their site maps); forms and commands need no parser of their
+own (each file is one, by its field mapping: `parsers.py`).
 
 Form tabs, sections and items, view columns and site map entries keep the order of the
 file: that order is what users see. An app names its roles, forms and views by name; the
@@ -11,13 +12,7 @@ from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from ..model import (
-    AppModule,
-    Command,
-    Form,
-    Src,
-    View,
-)
+from ..model import AppModule, Src, View
 from .elements import (
     Context,
     Source,
@@ -26,14 +21,12 @@ from .elements import (
     text,
 )
 from .mapped import load
+from .parsers import parses
 
-# --- forms and views ------------------------------------------------------------------------
-
-
-def parse_form(source: Source, ctx: Context) -> list[object]:
-    return [load(Form, source, source.root, ctx)]
+# --- views -----------------------------------------------------------------------------------
 
 
+@parses(View)
 def parse_views(source: Source, ctx: Context) -> list[object]:
     table = text(source.root, "table")  # the file's, for all its views
     return [load(View, source, v, ctx, table=table) for v in children(source.root, "view")]
@@ -52,6 +45,7 @@ class AppRefs:
     views: tuple[tuple[str, str, Src], ...]
 
 
+@parses(AppModule)
 def parse_app(source: Source, ctx: Context) -> list[object]:
     el = source.root
     app = load(AppModule, source, el, ctx)
@@ -68,10 +62,3 @@ def parse_app(source: Source, ctx: Context) -> list[object]:
 
 def _ref(source: Source, el: etree._Element) -> tuple[str, str, Src]:
     return (text(el, "table"), text(el, "name"), src(source, el))
-
-
-# --- commands -----------------------------------------------------------------------------
-
-
-def parse_command(source: Source, ctx: Context) -> list[object]:
-    return [load(Command, source, source.root, ctx)]

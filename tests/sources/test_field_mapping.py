@@ -47,22 +47,15 @@ from builder.model import (
     Table,
     View,
 )
-from builder.model.kinds import BY_FIELD
+from builder.model.kinds import BY_FIELD, BY_MODEL
 from builder.model.mapping import Slot, children, slots
 from builder.sources import schema as xsd
-from builder.sources.channels import (
-    parse_cif1,
-    parse_cif2,
-    parse_notification_template,
-    parse_session_template,
-    parse_settings,
-    parse_tab_template,
-)
+from builder.sources.channels import parse_settings
 from builder.sources.elements import Context, Source
 from builder.sources.mapped import load, write
-from builder.sources.security import parse_custom_api, parse_environment_variables, parse_role
-from builder.sources.tables import parse_global_choice, parse_table
-from builder.sources.ui import parse_app, parse_command, parse_form, parse_views
+from builder.sources.parsers import parser_of
+from builder.sources.security import parse_environment_variables, parse_role
+from builder.sources.ui import parse_app, parse_views
 from builder.sources.write import global_choice_file, table_file, to_bytes
 from builder.sources.write_data import (
     cif1_file,
@@ -207,34 +200,44 @@ def _settings_file(setting: Setting) -> etree._Element:
 Writer = Callable[[Any], etree._Element]
 Parser = Callable[[Source, Context], list[object]]
 KINDS: dict[type, tuple[str, str, Writer, Parser]] = {  # class -> (tag, XSD, writer, loader)
-    Table: ("table", "table", table_file, parse_table),
-    GlobalChoice: ("global-choice", "globalchoice", global_choice_file, parse_global_choice),
-    Form: ("form", "form", form_file, parse_form),
+    Table: ("table", "table", table_file, parser_of(BY_MODEL[Table])),
+    GlobalChoice: (
+        "global-choice",
+        "globalchoice",
+        global_choice_file,
+        parser_of(BY_MODEL[GlobalChoice]),
+    ),
+    Form: ("form", "form", form_file, parser_of(BY_MODEL[Form])),
     View: ("view", "views", lambda v: views_file(v.table, v.solution, [v]), parse_views),
     Role: ("role", "role", role_file, parse_role),
     AppModule: ("app", "app", lambda a: app_file(a, PROJECT), lambda s, c: parse_app(s, c)[:1]),
-    Command: ("command", "command", command_file, parse_command),
-    CustomApi: ("custom-api", "customapi", custom_api_file, parse_custom_api),
+    Command: ("command", "command", command_file, parser_of(BY_MODEL[Command])),
+    CustomApi: ("custom-api", "customapi", custom_api_file, parser_of(BY_MODEL[CustomApi])),
     EnvironmentVariable: (
         "environment-variable",
         "environmentvariables",
         lambda v: environment_variables_file(replace(PROJECT, environment_variables=(v,))),
         parse_environment_variables,
     ),
-    Cif1Provider: ("cif1-provider", "cif1provider", cif1_file, parse_cif1),
-    Cif2Provider: ("cif2-provider", "cif2provider", cif2_file, parse_cif2),
-    ApplicationTabTemplate: ("tab-template", "tabtemplate", tab_template_file, parse_tab_template),
+    Cif1Provider: ("cif1-provider", "cif1provider", cif1_file, parser_of(BY_MODEL[Cif1Provider])),
+    Cif2Provider: ("cif2-provider", "cif2provider", cif2_file, parser_of(BY_MODEL[Cif2Provider])),
+    ApplicationTabTemplate: (
+        "tab-template",
+        "tabtemplate",
+        tab_template_file,
+        parser_of(BY_MODEL[ApplicationTabTemplate]),
+    ),
     SessionTemplate: (
         "session-template",
         "sessiontemplate",
         session_template_file,
-        parse_session_template,
+        parser_of(BY_MODEL[SessionTemplate]),
     ),
     NotificationTemplate: (
         "notification-template",
         "notificationtemplate",
         notification_template_file,
-        parse_notification_template,
+        parser_of(BY_MODEL[NotificationTemplate]),
     ),
     Setting: ("setting", "settings", _settings_file, parse_settings),
 }
