@@ -20,7 +20,7 @@ from builder import model as m
 from builder.diff.comparers import COMPARERS
 from builder.diff.core import Change, DiffReport
 from builder.diff.projects import diff_projects, parse_version, version_problems
-from builder.diff.show import render_json, render_markdown, render_text
+from builder.diff.show import SECTIONS, render_json, render_markdown, render_text
 from builder.model.kinds import KINDS
 
 CASES = Path(__file__).parents[1] / "cases" / "diff_every_kind"
@@ -628,3 +628,11 @@ def test_a_change_to_a_breaking_field_of_a_kind_is_breaking() -> None:
                 "changed",
             ), (kind.field, name)
             assert change.breaking, (kind.field, name)
+
+
+def test_the_report_has_a_heading_for_each_kind() -> None:
+    """`show.SECTIONS` orders the report's headings by hand (the report's order is reviewed
+    text); a kind it does not name would fall under 'Other'. Packaging's changes (root
+    components, languages ...) are the ones that do."""
+    headed = {kind for _, kinds in SECTIONS for kind in kinds}
+    assert {k.label for k in KINDS if k.field != "packaging"} <= headed
