@@ -108,9 +108,9 @@ def _diff_layout(out: Collector, label: str, old: Form, new: Form) -> None:
         return found
 
     before, after = sections(old), sections(new)
-    for name in after.keys() - before.keys():
+    for name in sorted(after.keys() - before.keys()):
         out.added("form section" if "/" in name else "form tab", label, name)
-    for name in before.keys() - after.keys():
+    for name in sorted(before.keys() - after.keys()):
         out.removed("form section" if "/" in name else "form tab", label, name, upgrade=False)
     for name in sorted(before.keys() & after.keys()):
         if before[name] != after[name]:

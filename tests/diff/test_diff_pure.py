@@ -434,6 +434,19 @@ def test_a_field_reordered_within_its_section_is_a_move() -> None:
     assert "position 1 -> 2" in find(changes, "form field", "subject").detail
 
 
+def test_tabs_and_sections_added_or_removed_are_listed_in_one_order_every_run() -> None:
+    """By name: a set's order changes from one process to the next (hash randomisation)."""
+    old = base_project()
+    form = old.forms[0]
+    tabs = tuple(
+        m.FormTab(f"tab{n}", f"Tab {n}", (m.FormSection(f"s{n}", "S", ()),)) for n in (3, 1, 4, 2)
+    )
+    new = replace(old, forms=(replace(form, tabs=form.tabs + tabs),))
+    for a, b, action in ((old, new, "added"), (new, old, "removed")):
+        names = [c.name for c in diff_projects(a, b).changes if c.action == action]
+        assert names == sorted(names) and len(names) == 8, names
+
+
 def test_view_columns_and_filters_are_compared() -> None:
     changes = diff_projects(base_project(), changed_project()).changes
     assert find(changes, "view column", "enreach_category").action == "added"
