@@ -1,4 +1,5 @@
-"""The exit codes of every command, and the one function that decides a run's exit code.
+"""The exit codes of every command, the one function that decides a run's exit code, and the
+one JSON object a run that ends before its own report prints under --json.
 
 A command says what happened in its run (`exit_code(failed=..., refused=...)`); the code,
 and which of two outcomes wins, is decided here only. A `BuildError` carries the exit code
@@ -8,6 +9,9 @@ Nothing is imported here: the console script's start (and its cached --help) sta
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 OK, FAILED, USAGE, REFUSED, RUNNING, INTERNAL = 0, 1, 2, 3, 4, 70
 SIGNALLED = 128  # a run ended by signal N exits 128 + N, as shells report it
@@ -45,3 +49,31 @@ def exit_code(
         return SIGNALLED + signal
     ranked = ((internal, INTERNAL), (usage, USAGE), (failed, FAILED), (refused, REFUSED))
     return next((code for happened, code in (*ranked, (running, RUNNING)) if happened), OK)
+
+
+class _Reported(Protocol):  # a Diagnostic (errors/), without importing it here
+    def to_json(self) -> dict[str, Any]: ...
+
+
+def json_requested(args: list[str]) -> bool:
+    """Whether a command line asks for JSON output (`--json`, `--format json`)."""
+    pairs = zip(args, args[1:], strict=False)
+    return (
+        "--json" in args
+        or "--format=json" in args
+        or any(a == "--format" and b == "json" for a, b in pairs)
+    )
+
+
+def json_failure(code: int, message: str, diagnostics: Iterable[_Reported] = ()) -> str:
+    """What a run that fails (or is stopped) before printing its own report prints under
+    --json: still one JSON object."""
+    import json
+
+    report = {
+        "ok": False,
+        "exit_code": code,
+        "error": message,
+        "diagnostics": [d.to_json() for d in diagnostics],
+    }
+    return json.dumps(report, indent=2)

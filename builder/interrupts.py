@@ -47,6 +47,11 @@ def exit_code(interrupt: KeyboardInterrupt) -> int:
     return exits.exit_code(signal=signum)
 
 
+def said(interrupt: KeyboardInterrupt) -> str:
+    """What a run ended by `interrupt` says on stderr."""
+    return "Terminated." if isinstance(interrupt, Terminated) else "Interrupted."
+
+
 @contextmanager
 def deferred() -> Iterator[None]:
     """Hold SIGINT and SIGTERM back inside the block; a pending one is raised after it."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import interrupts
 from .cache import cache_root, own_folder, write_quietly
+from .exits import json_failure, json_requested
 
 HELP = (["--help"], ["-h"])
 
@@ -33,8 +34,18 @@ def main() -> int:
         with interrupts.deferred():  # a signal mid-import is raised once the import is whole
             from .cli import main as run
     except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM while starting: nothing to clean
-        return interrupts.exit_code(stop)
+        return stopped(stop)
     return run()
+
+
+def stopped(stop: KeyboardInterrupt) -> int:
+    """A run a signal ended while it started: said as the CLI says it (and, under --json,
+    still one JSON object on stdout); 128 + the signal."""
+    code = interrupts.exit_code(stop)
+    sys.stderr.write(interrupts.said(stop) + "\n")
+    if json_requested(sys.argv[1:]):
+        sys.stdout.write(json_failure(code, interrupts.said(stop)) + "\n")
+    return code
 
 
 def _width() -> int:

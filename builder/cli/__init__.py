@@ -10,7 +10,6 @@ line (`output.hoist_global_options`); the project configuration is read once, he
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from .. import interrupts
-from ..exits import exit_code
+from ..exits import exit_code, json_failure, json_requested
 
 if TYPE_CHECKING:  # imported on first use: `voicepkg --help` needs neither (nor dataclasses)
     from ..errors import BuildError, Diagnostic
@@ -162,15 +161,6 @@ def configured(value: Path, option: str, name: str) -> Path:
     return getattr(session().config, name) or value
 
 
-def json_requested(args: list[str]) -> bool:
-    pairs = zip(args, args[1:], strict=False)
-    return (
-        "--json" in args
-        or "--format=json" in args
-        or any(a == "--format" and b == "json" for a, b in pairs)
-    )
-
-
 def _fail(code: int, message: str, args: list[str], diagnostics: Iterable[Diagnostic] = ()) -> None:
     """End a failed run: the message on stderr and, under --json, one JSON object on stdout
     (a command that failed before printing its own report still prints one)."""
@@ -178,18 +168,6 @@ def _fail(code: int, message: str, args: list[str], diagnostics: Iterable[Diagno
     if json_requested(args):
         click.echo(json_failure(code, message, diagnostics))
     sys.exit(code)
-
-
-def json_failure(code: int, message: str, diagnostics: Iterable[Diagnostic] = ()) -> str:
-    return json.dumps(
-        {
-            "ok": False,
-            "exit_code": code,
-            "error": message,
-            "diagnostics": [d.to_json() for d in diagnostics],
-        },
-        indent=2,
-    )
 
 
 def _signal_inside(error: BaseException) -> KeyboardInterrupt | None:
@@ -208,8 +186,7 @@ def _signal_inside(error: BaseException) -> KeyboardInterrupt | None:
 
 def _interrupted(stop: KeyboardInterrupt, args: list[str]) -> None:
     """Ctrl-C or SIGTERM: temporary files are already gone; exit 128 + the signal."""
-    terminated = isinstance(stop, interrupts.Terminated)
-    _fail(interrupts.exit_code(stop), "Terminated." if terminated else "Interrupted.", args)
+    _fail(interrupts.exit_code(stop), interrupts.said(stop), args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import BuildError
-from ..exits import exit_code
-from . import json_failure, print_diagnostics
+from ..exits import exit_code, json_failure
+from . import print_diagnostics
 from .output import annotate, format_option, session, step_summary
 
 if TYPE_CHECKING:  # imported on use: `voicepkg diff --help` needs no unpack code

@@ -3,13 +3,16 @@ click and terminal width, and click's own answer whenever the cache cannot be us
 
 from __future__ import annotations
 
+import json
+import signal
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
 
-from builder import launch
+from builder import interrupts, launch
 
 
 def run_launch(
@@ -90,3 +93,38 @@ def test_other_arguments_go_to_click(
     monkeypatch.setattr(sys, "argv", ["voicepkg", "build", "--help"])
     assert launch.main() == 0
     assert "Usage: voicepkg build" in capsys.readouterr().out
+
+
+class _StoppedWhileImporting(types.ModuleType):
+    """builder.cli as a signal finds it when it lands during the import (the deferred signal
+    is raised as the import ends)."""
+
+    def __getattr__(self, name: str) -> object:
+        if name == "main":
+            raise interrupts.Terminated(signal.SIGTERM)
+        raise AttributeError(name)
+
+
+@pytest.mark.parametrize(
+    ("args", "as_json"), [(["build", "package", "--json"], True), (["build", "package"], False)]
+)
+def test_a_signal_while_starting_is_said_and_json_still_gets_one_object(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    as_json: bool,
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["voicepkg", *args])
+    monkeypatch.setitem(sys.modules, "builder.cli", _StoppedWhileImporting("builder.cli"))
+    assert launch.main() == 128 + signal.SIGTERM
+    out, err = capsys.readouterr()
+    assert err == "Terminated.\n"
+    if as_json:
+        assert json.loads(out) == {
+            "ok": False,
+            "exit_code": 143,
+            "error": "Terminated.",
+            "diagnostics": [],
+        }
+    else:
+        assert out == ""
