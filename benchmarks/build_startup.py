@@ -40,12 +40,14 @@ def imported(code: str) -> list[str]:
 def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 21
     voicepkg = os.environ.get("VOICEPKG") or str(Path(sys.executable).with_name("voicepkg"))
-    bare, top, build = interleaved(
-        repeats,
+    runs = (
         process([sys.executable, "-c", "pass"]),
         process([voicepkg, "--help"]),
         process([voicepkg, "build", "--help"]),
     )
+    for run in runs:
+        run()  # warm-up: a first run writes the bytecode and help caches
+    bare, top, build = interleaved(repeats, *runs)
     print(bare.line("floor: python -c pass"))
     print(top.line("voicepkg --help", bare))
     print(build.line("voicepkg build --help", bare))

@@ -9,6 +9,7 @@ the other users of the machine disturb much less: on a busy machine, trust that 
 from __future__ import annotations
 
 import math
+import os
 import resource
 import statistics
 import subprocess
@@ -89,8 +90,15 @@ def interleaved(repeats: int, *works: Callable[[], object]) -> list[Timing]:
 
 
 def process(args: Sequence[str], **kwargs: object) -> Callable[[], object]:
-    """Work that runs a whole process (start-up included) and checks it succeeded."""
-    return lambda: subprocess.run(list(args), check=True, capture_output=True, **kwargs)  # type: ignore[call-overload]
+    """Work that runs a whole process (start-up included) and checks it succeeded.
+
+    The process runs with Python's default bytecode caching, as an installed voicepkg does
+    (pip compiles a wheel's modules when it installs them): with PYTHONDONTWRITEBYTECODE set
+    (a development shell may set it) every run would compile each imported module of an
+    editable install anew, which no user's run does. The first run writes the cache; the
+    benchmarks make a warm-up run before timing."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return lambda: subprocess.run(list(args), check=True, capture_output=True, env=env, **kwargs)  # type: ignore[call-overload]
 
 
 def exponent(sizes: Sequence[int], seconds: Sequence[float]) -> float:
