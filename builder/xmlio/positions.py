@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-
-@lru_cache(maxsize=256)
-def _opening(tag: str) -> re.Pattern[str]:
-    local = tag.rsplit("}", 1)[-1]
-    return re.compile(rf"<(?:[\w.-]+:)?{re.escape(local)}(?=[\s/>]|$)")
+# Every `<name` or `<prefix:name` of a start tag, the name captured: one pattern for all
+# tags (a pattern per tag cost a compile for each kind of element a source holds).
+_OPENING = re.compile(r"<(?:[\w.-]+:)?([\w.-]+)(?=[\s/>]|$)")
 
 
 @lru_cache(maxsize=256)
@@ -27,9 +25,9 @@ def element_start(lines: list[str], end_line: int, tag: str) -> tuple[int, int]:
     """(line, column) of `<tag` opening the element whose start tag ends on `end_line`."""
     if not 0 < end_line <= len(lines):
         return end_line, 0
-    pattern = _opening(tag)
+    local = tag.rsplit("}", 1)[-1]
     for number in range(end_line, max(0, end_line - 200), -1):
-        found = [m.start() for m in pattern.finditer(lines[number - 1])]
+        found = [m.start() for m in _OPENING.finditer(lines[number - 1]) if m[1] == local]
         if found:
             return number, (found[0] if number == end_line else found[-1]) + 1
     return end_line, 0
