@@ -9,7 +9,7 @@ administrator's, and a field that is absent from data.xml is not touched on upda
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..archive.writer import build_date
 from ..errors import BuildError
@@ -20,22 +20,19 @@ from .templating import render_xml
 Options = tuple[str, tuple[ChoiceOption, ...]]  # ("table.column", its options)
 
 
-@dataclass(frozen=True)
-class SchemaField:
+class SchemaField(NamedTuple):
     name: str
     display_name: str
     type: str  # CMT field type: guid, string, bool, number, optionsetvalue, state, status
     custom: bool = True
 
 
-@dataclass(frozen=True)
-class DataRecord:
+class DataRecord(NamedTuple):
     id: str
     values: tuple[tuple[str, str], ...]  # (field name, value), empty values left out
 
 
-@dataclass(frozen=True)
-class DataEntity:
+class DataEntity(NamedTuple):
     name: str
     display_name: str
     id_field: str

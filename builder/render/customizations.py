@@ -21,9 +21,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from markupsafe import Markup
@@ -106,8 +105,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-@dataclass(frozen=True)
-class RoleVM:
+class RoleVM(NamedTuple):
     id: str
     name: str
     privileges: tuple[tuple[str, str], ...]
@@ -175,8 +173,7 @@ def _raw_text(part: RawPart) -> str:
     return text.strip()
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     entities: tuple[EntityVM, ...]
     roles: tuple[RoleVM, ...]
     relationships: tuple[RelationshipVM, ...]

@@ -8,7 +8,7 @@ the platform's default app icon (web resource 953b9fac-..., documented by Micros
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import AppModule, SiteMapSubArea
 from .cz_common import ProjectIndex, clean_id
@@ -20,30 +20,26 @@ DEFAULT_APP_ICON = "953b9fac-1e5e-e611-80d6-00155ded156f"
 TABLE, VIEW, FORM, SITEMAP = 1, 26, 60, 62
 
 
-@dataclass(frozen=True)
-class SubAreaVM:
+class SubAreaVM(NamedTuple):
     id: str
     title: str
     entity: str
     url: str
 
 
-@dataclass(frozen=True)
-class GroupVM:
+class GroupVM(NamedTuple):
     id: str
     title: str
     subareas: tuple[SubAreaVM, ...]
 
 
-@dataclass(frozen=True)
-class AreaVM:
+class AreaVM(NamedTuple):
     id: str
     title: str
     groups: tuple[GroupVM, ...]
 
 
-@dataclass(frozen=True)
-class AppVM:
+class AppVM(NamedTuple):
     unique_name: str
     display_name: str
     description: str

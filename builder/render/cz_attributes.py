@@ -11,7 +11,6 @@ platform defaults them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -28,8 +27,7 @@ MASK_DEFAULT = "ValidForAdvancedFind|ValidForForm|ValidForGrid"
 MASK_PRIMARY_NAME = "PrimaryName|ValidForAdvancedFind|ValidForForm|ValidForGrid|RequiredForForm"
 
 
-@dataclass(frozen=True)
-class OptionVM:
+class OptionVM(NamedTuple):
     value: int
     label: str
     description: str = ""
@@ -38,8 +36,7 @@ class OptionVM:
     invariant: str = ""  # state options
 
 
-@dataclass(frozen=True)
-class OptionSetVM:
+class OptionSetVM(NamedTuple):
     name: str
     type: str  # picklist | bit | state | status
     display_name: str

@@ -8,8 +8,8 @@ helpers computed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from ..errors import BuildError
 from ..model import Column, Form, Project, Src, Table, View, WebResource
@@ -99,8 +99,7 @@ def fail(code: str, message: str, src: Src, hint: str = "") -> BuildError:
     return BuildError.at(code, message, file=src.file, line=src.line, hint=hint)
 
 
-@dataclass(frozen=True)
-class ManagedPolicy:
+class ManagedPolicy(NamedTuple):
     """Managed properties we ship. They only bind in a managed import; an unmanaged build
     carries everything open (1), as an unmanaged export does.
 

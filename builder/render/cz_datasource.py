@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote_plus, unquote_plus
 
 from ..dataverse.data_providers import ODATA_V4_PROVIDER_ID, ODATA_V4_PROVIDER_NAME
@@ -35,8 +35,7 @@ TIMEOUT, PAGINATION_TYPE, PAGINATION_MODE, RETURN_INLINE_COUNT = 30, 0, False, F
 DESCRIPTION = "Created by voicepkg; msdyn_uri follows {variable}."
 
 
-@dataclass(frozen=True)
-class DataSourceVM:
+class DataSourceVM(NamedTuple):
     id: str
     name: str
     connection: str  # URL-encoded JSON

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import Command, Form, Table, View
 from .cz_attributes import AttrVM, added_status_reasons, system_columns, virtual_columns
@@ -27,15 +28,13 @@ from .cz_views import ViewVM, view_model
 from .templating import braced
 
 
-@dataclass(frozen=True)
-class KeyVM:
+class KeyVM(NamedTuple):
     schema_name: str
     display_name: str
     columns: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class EntityVM:
+class EntityVM(NamedTuple):
     schema_name: str
     display_name: str
     plural_name: str

@@ -8,7 +8,7 @@ build to the next. Control class ids are the platform's standard controls per co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..dataverse.form_controls import CLASS_IDS, QUICK_VIEW, SUBGRID
 from ..dataverse.system_columns import FORM_COLUMNS
@@ -27,8 +27,7 @@ from .cz_common import ProjectIndex, fail
 from .templating import braced
 
 
-@dataclass(frozen=True)
-class CellVM:
+class CellVM(NamedTuple):
     id: str
     label: str
     control_id: str = ""
@@ -39,8 +38,7 @@ class CellVM:
     params: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
-class SectionVM:
+class SectionVM(NamedTuple):
     id: str
     name: str
     label: str
@@ -48,31 +46,27 @@ class SectionVM:
     cells: tuple[CellVM, ...]
 
 
-@dataclass(frozen=True)
-class TabVM:
+class TabVM(NamedTuple):
     id: str
     name: str
     label: str
     sections: tuple[SectionVM, ...]
 
 
-@dataclass(frozen=True)
-class HandlerVM:
+class HandlerVM(NamedTuple):
     function: str
     library: str
     id: str
     pass_context: bool
 
 
-@dataclass(frozen=True)
-class EventVM:
+class EventVM(NamedTuple):
     name: str
     attribute: str
     handlers: tuple[HandlerVM, ...]
 
 
-@dataclass(frozen=True)
-class FormVM:
+class FormVM(NamedTuple):
     id: str
     type: str
     name: str

@@ -8,14 +8,13 @@ a new lookup. `CascadeArchive` of newer exports is left out: the 9.0 schema lack
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import Table
 from .cz_common import OUR_VERSION, SYSTEM_VERSION, ProjectIndex, lookup_relationship_name
 
 
-@dataclass(frozen=True)
-class RelationshipVM:
+class RelationshipVM(NamedTuple):
     name: str
     referencing: str  # SchemaName casing
     referenced: str

@@ -17,7 +17,7 @@ would disable the button everywhere, and dropping the rule would show it in ever
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import BuildError
 from ..model import Command, WebResource
@@ -32,8 +32,7 @@ LOCATIONS = {
 PARAMETERS = {"grid": "SelectedControl", "form": "PrimaryControl", "subgrid": "SelectedControl"}
 
 
-@dataclass(frozen=True)
-class CommandVM:
+class CommandVM(NamedTuple):
     id: str
     location: str
     sequence: int

@@ -10,7 +10,7 @@ public view) cannot be deleted; other public views can.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import VIEW_QUERY_TYPES, Table, View, ViewCondition
 from .cz_common import SYSTEM_TYPE_CODES, entity_set_name
@@ -19,16 +19,14 @@ from .templating import braced
 MULTI_VALUE = {"in", "not-in", "between", "not-between", "in-fiscal-period-and-year"}
 
 
-@dataclass(frozen=True)
-class ConditionVM:
+class ConditionVM(NamedTuple):
     attribute: str
     operator: str
     value: str | None  # the `value` attribute; None when values are elements or absent
     values: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ViewVM:
+class ViewVM(NamedTuple):
     id: str
     name: str
     description: str

@@ -10,7 +10,7 @@ The solution render (solution.py) writes the payload entries with
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import WEB_RESOURCE_TYPES, WebResource
 from .cz_common import OUR_VERSION
@@ -27,8 +27,7 @@ def web_resource_entry_path(wr: WebResource) -> str:
     return web_resource_file_name(wr).lstrip("/")
 
 
-@dataclass(frozen=True)
-class WebResourceVM:
+class WebResourceVM(NamedTuple):
     id: str
     name: str
     display_name: str

@@ -12,7 +12,7 @@ component type is the table's ObjectTypeCode, which differs per environment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..dataverse.component_types import (
     APP_MODULE,
@@ -65,8 +65,7 @@ _ADDRESS_FIELDS = (
 _ADDRESS_VALUES = {"AddressTypeCode": "1", "ShippingMethodCode": "1"}
 
 
-@dataclass(frozen=True)
-class RootComponent:
+class RootComponent(NamedTuple):
     type: int
     schema_name: str = ""
     id: str = ""

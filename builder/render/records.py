@@ -11,24 +11,21 @@ N:N rows are `<relationship>set` elements of customizations.xml (render_intersec
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .templating import LCID, render_text, render_xml
 
 FieldKind = Literal["text", "label", "lookup"]
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     name: str  # column logical name
     value: str
     kind: FieldKind = "text"
     key: str = "msdyn_uniquename"  # lookup: the key column of the target row
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     element: str  # table logical name
     key_attribute: str  # msdyn_uniquename, schemaname, uniquename
     key: str
@@ -65,8 +62,7 @@ def render_record(row: Record) -> bytes:
     return render_xml("record.xml.j2", record=row, lcid=LCID)
 
 
-@dataclass(frozen=True)
-class IntersectRow:
+class IntersectRow(NamedTuple):
     left_attribute: str  # msdyn_sessiontemplateid.msdyn_uniquename
     left: str
     right_attribute: str
