@@ -8,7 +8,6 @@ attributes each element of the XSD allows (with their types).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from copy import deepcopy
@@ -177,6 +176,8 @@ def _explain(
 
 
 def _unknown_attribute(index: SchemaIndex, element: str, attribute: str) -> tuple[str, str, str]:
+    import difflib  # only when an attribute is wrong
+
     allowed = sorted(index.attributes.get(element, {}))
     close = difflib.get_close_matches(attribute, allowed, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""

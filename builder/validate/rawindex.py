@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 
 from ..errors import BuildError, Diagnostic
 from ..model import RawPart
-from ..read.tables import attributes, entity_info, entity_schema_name, is_new_table
 from ..xmlio.exported import Element, ctext, parse_guid
 from ..xmlio.safe import parse_xml
 
 
 @dataclass(frozen=True)
 class RawTable:
+    """A table a raw part declares, with its columns' types."""
+
     logical_name: str
     new: bool  # a table the solution creates (its export lists every column)
     organization_owned: bool
@@ -33,6 +34,8 @@ class RawTable:
 
 @dataclass
 class RawIndex:
+    """The names and ids the raw parts declare, by kind."""
+
     tables: dict[str, RawTable] = field(default_factory=dict)
     forms: set[uuid.UUID] = field(default_factory=set)  # ids, every raw table's forms
     views: set[uuid.UUID] = field(default_factory=set)
@@ -79,6 +82,9 @@ def _section_part(index: RawIndex, part: RawPart) -> None:
 
 
 def _entity(index: RawIndex, root: Element) -> None:
+    # the table reader only where a raw part holds a table: most sources have none
+    from ..read.tables import attributes, entity_info, entity_schema_name, is_new_table
+
     name = entity_schema_name(root).lower() if root.tag == "Entity" else ""
     if not name:
         return

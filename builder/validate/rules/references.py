@@ -3,7 +3,6 @@ tables, columns, views and web resources that exist."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 
@@ -36,6 +35,8 @@ def _unknown_standard_column(
 ) -> Finding:
     """voicepkg knows only the common columns of standard tables: a near miss of one of them
     is a typo (an error); anything else may be a real column it does not list (a warning)."""
+    import difflib  # only when a name is unknown
+
     near = difflib.get_close_matches(name.lower(), sorted(columns), n=1, cutoff=0.85)
     if near:
         return Finding(
