@@ -33,6 +33,8 @@ MiB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
+    """How much of each input voicepkg reads before refusing it."""
+
     input_file_bytes: int = 512 * MiB  # a solution zip or package zip on disk
     zip_entries: int = 20_000
     zip_entry_bytes: int = 128 * MiB  # Dataverse's own per-request limit

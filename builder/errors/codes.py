@@ -24,6 +24,8 @@ FLEET = "docs/fleet.md#diagnostic-codes"
 
 @dataclass(frozen=True)
 class Code:
+    """A diagnostic code's title, the docs table that lists it, and its severity."""
+
     title: str
     docs: str  # the docs page and anchor of the table that lists the code
     severity: Severity = "error"

@@ -54,6 +54,8 @@ def _src() -> Src:
 
 @dataclass(frozen=True)
 class Publisher:
+    """The publisher whose prefix every custom name carries."""
+
     unique_name: str  # enreach
     display_name: str  # Enreach
     prefix: str  # enreach
@@ -118,6 +120,8 @@ _SAME_FORMAT = {"memo": {"textarea": "", "text": ""}, "integer": {"none": ""}}
 
 @dataclass(frozen=True)
 class ChoiceOption:
+    """One option of a choice: its value and label."""
+
     value: int
     label: str
     description: str = ""
@@ -126,6 +130,8 @@ class ChoiceOption:
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a table; properties left open hold Dataverse's defaults."""
+
     schema_name: str  # enreach_EnreachCallId
     type: ColumnType
     display_name: str
@@ -174,6 +180,8 @@ class Column:
 
 @dataclass(frozen=True)
 class AlternateKey:
+    """An alternate key of a table: the columns that identify a row."""
+
     schema_name: str  # enreach_key_name
     display_name: str
     columns: tuple[str, ...]  # logical names
@@ -248,6 +256,8 @@ class Table:
 
 @dataclass(frozen=True)
 class GlobalChoice:
+    """A choice (option set) shared by columns of any table."""
+
     name: str  # enreach_calltype
     display_name: str
     options: tuple[ChoiceOption, ...] = children("option", sort=lambda o: o.value)
@@ -264,6 +274,8 @@ FormType = Literal["main", "quickCreate", "quick", "card"]
 
 @dataclass(frozen=True)
 class FormField:
+    """A column on a form."""
+
     column: str  # logical name on the form's table
     label: str = ""  # empty: the column's display name
     readonly: bool = False
@@ -272,6 +284,8 @@ class FormField:
 
 @dataclass(frozen=True)
 class FormSubgrid:
+    """A subgrid on a form: the rows of a related table in one of its views."""
+
     name: str
     label: str
     table: str  # logical name of the related table
@@ -282,6 +296,8 @@ class FormSubgrid:
 
 @dataclass(frozen=True)
 class FormQuickView:
+    """A quick view form of the row a lookup column points to."""
+
     name: str
     label: str
     lookup: str  # the lookup column on this table
@@ -294,6 +310,8 @@ FormItem = FormField | FormSubgrid | FormQuickView
 
 @dataclass(frozen=True)
 class FormSection:
+    """A section of a form tab."""
+
     name: str
     label: str
     items: tuple[FormItem, ...] = children(
@@ -305,6 +323,8 @@ class FormSection:
 
 @dataclass(frozen=True)
 class FormTab:
+    """A tab of a form."""
+
     name: str
     label: str
     sections: tuple[FormSection, ...] = children("section")
@@ -325,6 +345,8 @@ class FormEvent:
 
 @dataclass(frozen=True)
 class Form:
+    """A form of a table."""
+
     id: uuid.UUID = field(metadata=spec(derive=("form", "table", "name")))
     table: str  # logical name
     type: FormType
@@ -365,6 +387,8 @@ VIEW_QUERY_TYPES: dict[str, int] = {
 
 @dataclass(frozen=True)
 class ViewColumn:
+    """A column a view shows."""
+
     name: str  # logical name
     width: int = 150
     src: Src = _src()
@@ -372,6 +396,8 @@ class ViewColumn:
 
 @dataclass(frozen=True)
 class ViewCondition:
+    """A condition of a view's filter."""
+
     attribute: str
     operator: str  # FetchXML operator: eq, ne, null, not-null, like, in, ...
     value: str = ""  # empty for null/not-null; a comma list for in
@@ -380,12 +406,16 @@ class ViewCondition:
 
 @dataclass(frozen=True)
 class ViewOrder:
+    """A sort order of a view."""
+
     attribute: str
     descending: bool = False
 
 
 @dataclass(frozen=True)
 class View:
+    """A view (saved query) of a table."""
+
     id: uuid.UUID = field(metadata=spec(derive=("view", "table", "name")))
     table: str = field(metadata=spec(hook=True))  # the views file's, for all its views
     name: str
@@ -412,6 +442,8 @@ PRIVILEGE_VERBS = ("Create", "Read", "Write", "Delete", "Append", "AppendTo", "A
 
 @dataclass(frozen=True)
 class Privilege:
+    """A privilege a role grants, at a depth."""
+
     name: str  # prvReadenreach_setting, prvCreateActivity, prvReadUser ...
     depth: Depth
     src: Src = _src()
@@ -419,6 +451,8 @@ class Privilege:
 
 @dataclass(frozen=True)
 class Role:
+    """A security role."""
+
     id: uuid.UUID = field(metadata=spec(derive=("role", "name")))
     name: str  # "Voice ApiUser"
     description: str = ""
@@ -434,6 +468,8 @@ class Role:
 
 @dataclass(frozen=True)
 class SiteMapSubArea:
+    """A page of the site map: a table, or a URL or web resource."""
+
     id: str
     title: str
     table: str = ""  # a table page
@@ -448,6 +484,8 @@ class SiteMapSubArea:
 
 @dataclass(frozen=True)
 class SiteMapGroup:
+    """A group of pages in a site map area."""
+
     id: str
     title: str
     subareas: tuple[SiteMapSubArea, ...] = children("subarea")
@@ -456,6 +494,8 @@ class SiteMapGroup:
 
 @dataclass(frozen=True)
 class SiteMapArea:
+    """An area of a model-driven app's site map."""
+
     id: str
     title: str
     groups: tuple[SiteMapGroup, ...] = children("group")
@@ -464,6 +504,8 @@ class SiteMapArea:
 
 @dataclass(frozen=True)
 class AppModule:
+    """A model-driven app with its site map."""
+
     unique_name: str  # enreach_VoiceConfigurator
     display_name: str  # Voice Configurator
     description: str = ""
@@ -525,6 +567,8 @@ WEB_RESOURCE_TYPES: dict[str, int] = {
 
 @dataclass(frozen=True)
 class WebResource:
+    """A web resource: a script, page, style sheet or image."""
+
     name: str  # enreach_/scripts/callbackprofile.js
     display_name: str
     type: WebResourceType  # a source may leave it to the payload file's extension
@@ -543,6 +587,8 @@ class WebResource:
 
 @dataclass(frozen=True)
 class CustomApiParameter:
+    """A request parameter or response property of a custom API."""
+
     unique_name: str
     display_name: str
     type: str  # Boolean, DateTime, Decimal, Entity, EntityCollection, EntityReference, Float,
@@ -554,6 +600,8 @@ class CustomApiParameter:
 
 @dataclass(frozen=True)
 class CustomApi:
+    """A custom API (a message of the Web API)."""
+
     unique_name: str  # enreach_UpdateEnreachUserIds
     display_name: str
     description: str = ""
@@ -585,6 +633,8 @@ ENV_VAR_TYPES: dict[str, int] = {
 
 @dataclass(frozen=True)
 class EnvironmentVariable:
+    """An environment variable definition, with its default value."""
+
     schema_name: str  # enreach_EnreachApiBaseUrl
     display_name: str
     type: EnvVarType = "string"
@@ -649,6 +699,8 @@ class TemplateParameter:
 
 @dataclass(frozen=True)
 class ApplicationTabTemplate:
+    """A `msdyn_applicationtabtemplate` row: a tab a session opens."""
+
     unique_name: str  # enreach_customerrecordtab
     name: str
     title: str
@@ -664,6 +716,8 @@ class ApplicationTabTemplate:
 
 @dataclass(frozen=True)
 class SessionTemplate:
+    """A `msdyn_sessiontemplate` row: the session a conversation opens."""
+
     unique_name: str
     name: str
     title: str  # may use {parameter} slugs
@@ -680,6 +734,8 @@ class SessionTemplate:
 
 @dataclass(frozen=True)
 class NotificationField:
+    """A `msdyn_notificationfield` row: one line of a notification."""
+
     unique_name: str
     name: str
     label: str
@@ -690,6 +746,8 @@ class NotificationField:
 
 @dataclass(frozen=True)
 class NotificationTemplate:
+    """A `msdyn_notificationtemplate` row: the incoming-call notification."""
+
     unique_name: str
     name: str
     title: str

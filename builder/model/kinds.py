@@ -61,6 +61,8 @@ def _always(_: Any) -> bool:
 
 @dataclass(frozen=True)
 class Kind:
+    """One kind of component: how it is named, sorted and declared, and what removing it means."""
+
     label: str  # what `diff` and the messages call one
     # The name key: what sources refer to a component by. Two components of one name key
     # clash (declared twice when loaded); collections are sorted by it.

@@ -32,6 +32,8 @@ HOUSE_PUBLISHER = "enreach"  # the Voice publisher's unique name
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem a rule found, where it is and how to fix it."""
+
     src: Src
     message: str
     hint: str = ""
@@ -41,6 +43,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Context:
+    """What the rules look at: the project and indexes over it."""
+
     project: Project
     house: bool = True
     baseline_version: str | None = None
@@ -140,6 +144,8 @@ Check = Callable[[Context], Iterable[Finding]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A Dataverse rule: its code, title, check and severities."""
+
     code: str
     title: str
     check: Check = field(repr=False)
