@@ -543,6 +543,7 @@ class Command:
     sequence: int = 100
     app: str = ""  # show only in this app (unique name); empty: everywhere
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
 

@@ -151,6 +151,54 @@ def test_unread_parts_of_an_app_and_its_site_map_are_a_difference(tmp_path: Path
     ]
 
 
+COMMAND = "enreach.systemuser.UpdateEnreachUserIds"
+
+
+def _built_export(tmp: Path, name: str, edits: list[tuple[bytes, bytes]]) -> Path:
+    """Our Voice solution built managed (the corpora hold no command nor any table of ours)
+    as an export, with `edits` ((text, replacement), each found once) made to its
+    customizations.xml."""
+    zips = build_solutions(SOURCES, managed=True, unmanaged=False)
+    built = next(data for name, data in zips.items() if "Multisession" not in name)
+    entries = zip_entries(built)
+    for old, new in edits:
+        assert entries["customizations.xml"].count(old) == 1, old
+        entries["customizations.xml"] = entries["customizations.xml"].replace(old, new)
+    out = tmp / name
+    out.write_bytes(zip_bytes(entries))
+    return out
+
+
+def test_unread_parts_of_a_command_are_a_difference(tmp_path: Path) -> None:
+    """A command is read from four ribbon elements (its CustomAction, CommandDefinition,
+    enable rule and LocLabels): a part of them its reader skips shows in diff."""
+    edits = [
+        (b'TemplateAlias="o1"', b'TemplateAlias="o2"'),
+        (
+            b'<CrmParameter Value="SelectedControl" />',
+            b'<CrmParameter Value="SelectedControlAll" />',
+        ),
+        (
+            b'FunctionName="Enreach.UserCommands.isCurrentApp" Default="false"',
+            b'FunctionName="Enreach.UserCommands.isCurrentApp" Default="true"',
+        ),
+    ]
+    old = _built_export(tmp_path, "old.zip", [])
+    code, changes = _diff(old, _built_export(tmp_path, "new.zip", edits))
+    assert code == 1
+    parameter = "CommandDefinition/Actions/JavaScriptFunction/CrmParameter"
+    assert [(c["kind"], c["name"], c["detail"]) for c in changes] == [
+        (
+            "command",
+            COMMAND,
+            f"unread {parameter} '<CrmParameter Value=\"SelectedControl\"></CrmParameter>' -> "
+            "'<CrmParameter Value=\"SelectedControlAll\"></CrmParameter>'; "
+            "CustomAction/CommandUIDefinition/Button/@TemplateAlias 'o1' -> 'o2'; "
+            "EnableRule/CustomRule/@Default 'false' -> 'true'",
+        )
+    ]
+
+
 def test_stamp_columns_are_no_difference(tmp_path: Path) -> None:
     old = _export(tmp_path, "old.zip", [])
     stamped = (
