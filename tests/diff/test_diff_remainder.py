@@ -16,7 +16,7 @@ from builder.build import build_solutions
 from builder.diff.projects import diff_projects
 from builder.model import Project
 from builder.model.kinds import KINDS
-from builder.model.remainder import Remainder, holds_remainder
+from builder.model.remainder import Remainder, Unread, holds_remainder
 from builder.read.package_project import with_config_data
 from builder.read.solution import read_solution_zip
 from builder.sources.load import load_project
@@ -197,6 +197,24 @@ def test_unread_parts_of_a_command_are_a_difference(tmp_path: Path) -> None:
             "EnableRule/CustomRule/@Default 'false' -> 'true'",
         )
     ]
+
+
+def test_unpack_and_build_carry_a_command_s_remainder_through(tmp_path: Path) -> None:
+    """The render does not write the edited button, so unpack keeps its entity as exported
+    (UNP010) and the rebuilt zip reads back with the same remainder."""
+    export = _built_export(tmp_path, "export.zip", [(b'TemplateAlias="o1"', b'TemplateAlias="o2"')])
+    assert run_cli("unpack", str(export), "--out", str(tmp_path / "src")).exit_code == 0
+    built = run_cli(
+        "build", "solution", "--src", str(tmp_path / "src"), "--managed", "--out", str(tmp_path)
+    )
+    assert built.exit_code == 0, built.output
+    [rebuilt] = [p for p in tmp_path.glob("*.zip") if p.name != "export.zip"]
+    before, after = read_solution_zip(export), read_solution_zip(rebuilt)
+    [command] = before.commands
+    alias = Unread("CustomAction/CommandUIDefinition/Button/@TemplateAlias", "o2")
+    assert alias in command.remainder.parts
+    assert _remainders(before) == _remainders(after)
+    assert not diff_projects(before, after).different
 
 
 def test_stamp_columns_are_no_difference(tmp_path: Path) -> None:
