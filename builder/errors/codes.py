@@ -9,8 +9,7 @@ not listed here, on an entry no code uses, and on a code its docs page does not 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
@@ -22,8 +21,7 @@ CONFIGURE = "docs/configure.md#diagnostic-codes"
 FLEET = "docs/fleet.md#diagnostic-codes"
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     """A diagnostic code's title, the docs table that lists it, and its severity."""
 
     title: str

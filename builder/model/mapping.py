@@ -31,7 +31,7 @@ import typing
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, NamedTuple, Union, get_args, get_origin
 
 KEY = "voicepkg"  # the metadata entry this module reads and writes
 
@@ -49,8 +49,7 @@ Shape = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     """What a field's metadata says beyond the convention (all optional)."""
 
     name: str = ""  # attribute name, when not the field's name with '-' for '_'
@@ -115,8 +114,7 @@ def hook(default: Any = MISSING, *, default_factory: Any = MISSING, apart: bool 
 # --- what the declarations mean for one class ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """One field of a class as a source element holds it."""
 
     field: str

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from copy import deepcopy
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -48,8 +48,7 @@ _LIMITS = {
 }
 
 
-@dataclass(frozen=True)
-class SchemaIndex:
+class SchemaIndex(NamedTuple):
     """Per element name: its allowed attributes and their type names."""
 
     attributes: dict[str, dict[str, str]]

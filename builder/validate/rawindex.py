@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..errors import BuildError, Diagnostic
 from ..model import RawPart
@@ -22,8 +23,7 @@ from ..xmlio.exported import Element, ctext, parse_guid
 from ..xmlio.safe import parse_xml
 
 
-@dataclass(frozen=True)
-class RawTable:
+class RawTable(NamedTuple):
     """A table a raw part declares, with its columns' types."""
 
     logical_name: str
