@@ -1,8 +1,8 @@
 """The pure diff over hand-built projects: each kind of change made once, its report checked.
 
 `base_project()` is a small but complete project (every component kind once);
-`changed_project()` makes one change of each kind the diff must name. Other diff tests import
-both from here.
+`changed_project()` makes one change of each kind the diff must name. Both are this module's
+own (no test module imports another).
 """
 
 from __future__ import annotations
