@@ -12,7 +12,7 @@ from ..model import (
     AppModule,
     RawPart,
 )
-from ..model.kinds import KINDS, owner_key
+from ..model.kinds import BY_FIELD, owner_key
 from ..xmlio.exported import Element, Findings, ctext, kids
 from ..xmlio.safe import parse_xml
 from .collect_data import collect_records, ready
@@ -31,8 +31,7 @@ from .parts import (
 )
 from .tables import Lookup, entity_schema_name
 
-LABEL = {k.field: k.label for k in KINDS}  # the fallbacks' kinds
-TABLE = LABEL["tables"]
+TABLE = BY_FIELD["tables"].label
 _MODELLED_SECTIONS = {
     "Entities",
     "Roles",
@@ -135,14 +134,16 @@ def _entity_alternate(
 def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entries) -> None:
     solution = found.solution
     roles = [
-        _part(found, LABEL["roles"], "Roles", el, read_role(el, solution), el.get("name", ""))
+        _part(
+            found, BY_FIELD["roles"].label, "Roles", el, read_role(el, solution), el.get("name", "")
+        )
         for el in kids(sections.get("Roles"), "Role")
     ]
     found.put("roles", roles)
     choices = [
         _part(
             found,
-            LABEL["global_choices"],
+            BY_FIELD["global_choices"].label,
             "optionsets",
             el,
             read_option_set(el, solution),
@@ -158,7 +159,7 @@ def _collect_parts(found: Collected, sections: dict[str, Element], entries: Entr
         resources.append(
             _part(
                 found,
-                LABEL["web_resources"],
+                BY_FIELD["web_resources"].label,
                 "WebResources",
                 el,
                 read,
@@ -210,7 +211,7 @@ def _apps(found: Collected, sections: dict[str, Element]) -> list[AppModule]:
             if site_map is not None
             else ()
         )
-        apps.append(_part(found, LABEL["apps"], "AppModules", el, read, unique, extra))
+        apps.append(_part(found, BY_FIELD["apps"].label, "AppModules", el, read, unique, extra))
     for unique, site_map in site_maps.items():  # a site map without its app
         found.raw.append(found.section_part("AppModuleSiteMaps", site_map, unique))
     return apps

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import RawPart
-from ..model.kinds import KINDS
+from ..model.kinds import BY_FIELD
 from ..xmlio.exported import Element
 from .collected import Collected, Entries, Maker
 from .records import (
@@ -23,8 +23,6 @@ from .records import (
     session_template,
     tab_template,
 )
-
-LABEL = {k.field: k.label for k in KINDS}  # the fallbacks' kinds
 
 
 def ready(*parts: RawPart) -> tuple[Maker, ...]:
@@ -42,7 +40,7 @@ def collect_records(found: Collected, entries: Entries, sections: dict[str, Elem
             found.used.add(path)
             found.fallbacks.append(
                 (
-                    LABEL["environment_variables"],
+                    BY_FIELD["environment_variables"].label,
                     variable.schema_name,
                     ready(RawPart(path, entries[path], "", found.solution)),
                     (),
@@ -57,7 +55,7 @@ def collect_records(found: Collected, entries: Entries, sections: dict[str, Elem
         found.used.update(files)
         found.fallbacks.append(
             (
-                LABEL["custom_apis"],
+                BY_FIELD["custom_apis"].label,
                 row.key,
                 ready(*(RawPart(p, entries[p], "", found.solution) for p in files)),
                 (),
@@ -114,7 +112,7 @@ def _collect_multisession(found: Collected, entries: Entries, sections: dict[str
     providers = []
     for path, row in _rows(found, entries, "msdyn_channelproviders"):
         providers.append(channel_provider(row, solution))
-        _alternate(found, LABEL["cif2_providers"], row.key, [_file(found, entries, path)])
+        _alternate(found, BY_FIELD["cif2_providers"].label, row.key, [_file(found, entries, path)])
     found.put("cif2_providers", providers)
     parameters = _rows(found, entries, "msdyn_templateparameters")
     tabs = []
@@ -123,7 +121,7 @@ def _collect_multisession(found: Collected, entries: Entries, sections: dict[str
         mine = [p for p, r in parameters if r.get("msdyn_applicationtabtemplateid") == row.key]
         _alternate(
             found,
-            LABEL["tab_templates"],
+            BY_FIELD["tab_templates"].label,
             row.key,
             [_file(found, entries, p) for p in [path, *mine]],
         )
@@ -133,7 +131,7 @@ def _collect_multisession(found: Collected, entries: Entries, sections: dict[str
     for path, row in _rows(found, entries, "msdyn_sessiontemplates"):
         sessions.append(session_template(row, links, solution))
         makers = [_file(found, entries, path), *link_parts.get(row.key, [])]
-        _alternate(found, LABEL["session_templates"], row.key, makers)
+        _alternate(found, BY_FIELD["session_templates"].label, row.key, makers)
     found.put("session_templates", sessions)
     field_rows = {r.key: (p, r) for p, r in _rows(found, entries, "msdyn_notificationfields")}
     links, link_parts = _set_rows(found, entries, sections, SETS[1])
@@ -144,7 +142,10 @@ def _collect_multisession(found: Collected, entries: Entries, sections: dict[str
         notifications.append(notification_template(row, fields, solution))
         makers = [_file(found, entries, p) for p in [path, *(field_rows[k][0] for k in mine)]]
         _alternate(
-            found, LABEL["notification_templates"], row.key, makers + link_parts.get(row.key, [])
+            found,
+            BY_FIELD["notification_templates"].label,
+            row.key,
+            makers + link_parts.get(row.key, []),
         )
     found.put("notification_templates", notifications)
     linked = {k for keys in links.values() for k in keys}
