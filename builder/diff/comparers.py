@@ -12,28 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from ..model.kinds import Kind, identity
+from ..model.kinds import Kind, PerKind, identity
 from .core import Collector, pair_up
 
 Comparer = Callable[[Collector, Kind, Sequence[Any], Sequence[Any]], None]
-C = TypeVar("C", bound=Comparer)
 T = TypeVar("T")
 
-COMPARERS: dict[type[Any], Comparer] = {}  # a kind's model class -> its own comparer
-
-
-def compares(model: type[Any]) -> Callable[[C], C]:
-    """Register the decorated function as the comparer of the kind whose class is `model`."""
-
-    def register(comparer: C) -> C:
-        COMPARERS[model] = comparer
-        return comparer
-
-    return register
+COMPARERS: PerKind[Comparer] = PerKind()  # the kinds with a comparer of their own
+compares = COMPARERS.register  # @compares(Table) beside the comparer
 
 
 def comparer_of(kind: Kind) -> Comparer:
-    return COMPARERS.get(kind.model, diff_kind)
+    return COMPARERS.of(kind) or diff_kind
 
 
 def breaks(kind: Kind, old: Any, new: Any) -> bool:

@@ -11,9 +11,9 @@ list of kinds from `KINDS`: a new kind is one field here.
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, ParamSpec
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from . import (
     ApplicationTabTemplate,
@@ -308,6 +308,30 @@ BY_FIELD: dict[str, Kind] = {k.field: k for k in KINDS}
 BY_MODEL: dict[type[Any], Kind] = {k.model: k for k in KINDS}
 BY_ROOT: dict[str, Kind] = {k.source.root: k for k in KINDS if k.source}
 SOLUTION_FIELDS: tuple[str, ...] = tuple(k.field for k in KINDS if k.solution_aware)
+
+Step = TypeVar("Step", bound=Callable[..., Any])
+
+
+class PerKind(Generic[Step]):
+    """A stage's own step for some kinds (load's parser, diff's comparer), registered beside
+    the step by the kind's model class (`@registry.register(Role)`); the other kinds take the
+    stage's default step. The model cannot name these steps itself: they live in later stages."""
+
+    def __init__(self) -> None:
+        self._steps: dict[type[Any], Step] = {}
+
+    def register(self, model: type[Any]) -> Callable[[Step], Step]:
+        def add(step: Step) -> Step:
+            self._steps[model] = step
+            return step
+
+        return add
+
+    def of(self, kind: Kind) -> Step | None:
+        return self._steps.get(kind.model)
+
+    def __iter__(self) -> Iterator[type[Any]]:
+        return iter(self._steps)
 
 
 def kind_of(item: Any) -> Kind:

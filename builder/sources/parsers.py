@@ -11,27 +11,18 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from ..model.kinds import Kind
+from ..model.kinds import Kind, PerKind
 from .elements import Context, Source
 from .mapped import load
 
 Parser = Callable[[Source, Context], list[object]]
 
-PARSERS: dict[type[Any], Parser] = {}  # a kind's model class -> its own parser
-
-
-def parses(model: type[Any]) -> Callable[[Parser], Parser]:
-    """Register the decorated function as the parser of the source files of `model`'s kind."""
-
-    def register(parser: Parser) -> Parser:
-        PARSERS[model] = parser
-        return parser
-
-    return register
+PARSERS: PerKind[Parser] = PerKind()  # the kinds with a parser of their own
+parses = PARSERS.register  # @parses(Role) beside the parser
 
 
 def parser_of(kind: Kind) -> Parser:
-    return PARSERS.get(kind.model) or partial(_parse_root, kind.model)
+    return PARSERS.of(kind) or partial(_parse_root, kind.model)
 
 
 def _parse_root(model: type[Any], source: Source, ctx: Context) -> list[object]:
