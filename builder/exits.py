@@ -10,8 +10,14 @@ Nothing is imported here: the console script's start (and its cached --help) sta
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Protocol
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads the name)
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any, Protocol
+
+    class _Reported(Protocol):  # a Diagnostic (errors/), without importing it here
+        def to_json(self) -> dict[str, Any]: ...
+
 
 OK, FAILED, USAGE, REFUSED, RUNNING, INTERNAL = 0, 1, 2, 3, 4, 70
 SIGNALLED = 128  # a run ended by signal N exits 128 + N, as shells report it
@@ -49,10 +55,6 @@ def exit_code(
         return SIGNALLED + signal
     ranked = ((internal, INTERNAL), (usage, USAGE), (failed, FAILED), (refused, REFUSED))
     return next((code for happened, code in (*ranked, (running, RUNNING)) if happened), OK)
-
-
-class _Reported(Protocol):  # a Diagnostic (errors/), without importing it here
-    def to_json(self) -> dict[str, Any]: ...
 
 
 def json_requested(args: list[str]) -> bool:
