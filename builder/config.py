@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 
 from .errors import BuildError
@@ -128,6 +127,8 @@ def parse_codes(values: list[str] | tuple[str, ...]) -> frozenset[str]:
         )
     unknown = sorted(codes - CODES.keys())
     if unknown:
+        from difflib import get_close_matches  # only for this hint: off every run's start-up
+
         near = sorted({m for c in unknown for m in get_close_matches(c, CODES, n=2, cutoff=0.8)})
         raise BuildError.at(
             "CFG002",
