@@ -9,17 +9,13 @@ writes on every save, left out: dataverse/system_columns.py).
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, Protocol, TypeVar, cast
 
-from lxml import etree
-
 from ..model.remainder import Remainder, Unread
-from ..render.frame import strip_indentation
-from ..xmlio.exported import Element
+from ..xmlio.exported import Element, raw_xml
 
 T = TypeVar("T")
 
@@ -38,11 +34,7 @@ def unread_part(where: str, el: Element, value: str = "") -> Unread:
         return Unread(where, (el.text or "").strip())
     if value and not len(el) and set(el.attrib) == {"name", value}:
         return Unread(where, el.get(value, ""))
-    clone = copy.deepcopy(el)
-    clone.tail = None
-    strip_indentation(clone)
-    text = etree.tostring(clone, method="c14n", exclusive=True, with_comments=False)
-    return Unread(where, bytes(text).decode("utf-8"))
+    return Unread(where, raw_xml(el, indentation=False).decode("utf-8"))
 
 
 def keep_unread(component: T, *read: Consumed) -> T:

@@ -36,6 +36,7 @@ from lxml import etree
 
 from ..dataverse.languages import ENGLISH
 from ..dataverse.solution_parts import CONTENT_TYPES
+from ..xmlio.exported import raw_xml
 from ..xmlio.safe import parse_xml
 
 PLACEHOLDER = "voicepkg-part"
@@ -48,20 +49,7 @@ Element: TypeAlias = etree._Element
 def digest(el: Element) -> str:
     """The identity of a component element: sha256 of its exclusive canonical XML (the same
     wherever the element stands), indentation aside."""
-    copy = etree.fromstring(etree.tostring(el))
-    copy.tail = None
-    strip_indentation(copy)
-    canonical = etree.tostring(copy, method="c14n", exclusive=True, with_comments=False)
-    return hashlib.sha256(canonical).hexdigest()[:24]
-
-
-def strip_indentation(root: Element) -> None:
-    """Drop whitespace-only text between elements (indentation, which import ignores)."""
-    for el in root.iter():
-        if len(el) and el.text is not None and not el.text.strip():
-            el.text = None
-        if el.tail is not None and not el.tail.strip():
-            el.tail = None
+    return hashlib.sha256(raw_xml(el, indentation=False)).hexdigest()[:24]
 
 
 def apply_frame(

@@ -19,8 +19,8 @@ from lxml import etree
 from ..dataverse.solution_parts import CONTENT_TYPES
 from ..model import Project, RawPart
 from ..read.solution import Fallback, SolutionRead
-from ..render.frame import PLACEHOLDER, digest, strip_indentation
-from ..xmlio.exported import Element
+from ..render.frame import PLACEHOLDER, digest
+from ..xmlio.exported import Element, strip_indentation
 from ..xmlio.safe import parse_xml
 
 Entries = dict[str, bytes]

@@ -133,12 +133,24 @@ def parse_guid(value: str | None) -> uuid.UUID | None:
         return None
 
 
-def raw_xml(el: Element) -> bytes:
+def raw_xml(el: Element, *, indentation: bool = True) -> bytes:
     """One element as canonical bytes (exclusive C14N), so the same element read from a zip,
-    from a `pac` folder or back from our own render compares equal."""
+    from a `pac` folder or back from our own render compares equal; `indentation=False`
+    leaves out the whitespace between elements too, so a re-indented element compares equal."""
     clone = copy.deepcopy(el)
     clone.tail = None
+    if not indentation:
+        strip_indentation(clone)
     return bytes(etree.tostring(clone, method="c14n", exclusive=True, with_comments=False))
+
+
+def strip_indentation(root: Element) -> None:
+    """Drop whitespace-only text between elements (indentation, which import ignores)."""
+    for el in root.iter():
+        if len(el) and el.text is not None and not el.text.strip():
+            el.text = None
+        if el.tail is not None and not el.tail.strip():
+            el.tail = None
 
 
 def slug(text: str) -> str:
