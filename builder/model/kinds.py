@@ -64,9 +64,6 @@ class Kind:
     """One kind of component: how it is named, sorted and declared, and what removing it means."""
 
     label: str  # what `diff` and the messages call one
-    # The name key: what sources refer to a component by. Two components of one name key
-    # clash (declared twice when loaded); collections are sorted by it.
-    key: Callable[[Any], tuple[str, ...]]
     name: Callable[[Any], str]  # the name a report shows for one
     solution_aware: bool  # each component names the solution it belongs to
     source: SourceFile | None  # None: not declared by its own source files
@@ -86,9 +83,22 @@ class Kind:
     # A solution holds each as data-shaped rows in zip entries of its own (not an element of
     # customizations.xml): `unpack` can keep the columns its sources lack as those rows.
     zip_rows: bool = False
+    # Its names compare case-insensitively (unique names, schema names): the name key folds them.
+    folded: bool = False
+    # The name key when the name alone does not tell two components apart (a form's table,
+    # type and name); else the key is the name, folded when the kind says so.
+    compound_key: Callable[[Any], tuple[str, ...]] | None = None
     # Filled from the `Project` field declaring the kind: its name, and the class it holds.
     field: str = ""
     model: type[Any] = object
+
+    def key(self, component: Any) -> tuple[str, ...]:
+        """The name key: what sources refer to a component by. Two components of one name
+        key clash (declared twice when loaded); collections are sorted by it."""
+        if self.compound_key is not None:
+            return self.compound_key(component)
+        name = self.name(component)
+        return (name.lower(),) if self.folded else (name,)
 
 
 def _declared(make: Callable[P, Kind]) -> Callable[P, Any]:
@@ -99,13 +109,9 @@ def _declared(make: Callable[P, Kind]) -> Callable[P, Any]:
 
 
 _KIND = "voicepkg.kind"  # the field metadata entry holding the kind
-# `kind("table", key=..., ...)`: a `Project` field holding the components of one kind, with
+# `kind("table", name=..., ...)`: a `Project` field holding the components of one kind, with
 # what `Kind` says of them (its fields, type-checked) in the field's metadata.
 kind = _declared(Kind)
-
-
-def _lower(name: str) -> tuple[str]:
-    return (name.lower(),)
 
 
 # --- the whole project ---------------------------------------------------------------------
@@ -121,7 +127,6 @@ class Project:
     solutions: tuple[SolutionDef, ...]
     tables: tuple[Table, ...] = kind(
         "table",
-        key=lambda t: (t.logical_name,),
         name=lambda t: t.logical_name,
         solution_aware=True,
         source=SourceFile("table", "table", "tables/<logicalname>.xml"),
@@ -131,16 +136,16 @@ class Project:
     )
     global_choices: tuple[GlobalChoice, ...] = kind(
         "global choice",
-        key=lambda c: _lower(c.name),
         name=lambda c: c.name,
+        folded=True,
         solution_aware=True,
         source=SourceFile("global-choice", "globalchoice", "globalchoices/<name>.xml"),
         removal_breaks=_always,
     )
     forms: tuple[Form, ...] = kind(
         "form",
-        key=lambda f: (f.table, f.type, f.name),
         name=lambda f: f"{f.table}/{f.type}/{f.name}",
+        compound_key=lambda f: (f.table, f.type, f.name),
         solution_aware=True,
         source=SourceFile("form", "form", "forms/<table>/<slug>.xml"),
         by_id=True,
@@ -148,8 +153,8 @@ class Project:
     )
     views: tuple[View, ...] = kind(
         "view",
-        key=lambda v: (v.table, v.name),
         name=lambda v: f"{v.table}/{v.name}",
+        compound_key=lambda v: (v.table, v.name),
         solution_aware=True,
         source=SourceFile("views", "views", "views/<table>.xml"),
         by_id=True,
@@ -157,7 +162,6 @@ class Project:
     )
     roles: tuple[Role, ...] = kind(
         "role",
-        key=lambda r: (r.name,),
         name=lambda r: r.name,
         solution_aware=True,
         source=SourceFile("role", "role", "roles/<slug>.xml"),
@@ -165,14 +169,13 @@ class Project:
     )
     apps: tuple[AppModule, ...] = kind(
         "app",
-        key=lambda a: _lower(a.unique_name),
         name=lambda a: a.unique_name,
+        folded=True,
         solution_aware=True,
         source=SourceFile("app", "app", "apps/<uniquename>.xml"),
     )
     commands: tuple[Command, ...] = kind(
         "command",
-        key=lambda c: (c.id,),
         name=lambda c: c.id,
         solution_aware=True,
         source=SourceFile("command", "command", "commands/<slug>.xml"),
@@ -180,16 +183,16 @@ class Project:
     )
     web_resources: tuple[WebResource, ...] = kind(
         "web resource",
-        key=lambda w: _lower(w.name),
         name=lambda w: w.name,
+        folded=True,
         solution_aware=True,
         source=SourceFile("web-resources", "webresources", "webresources/webresources.xml"),
         breaking_fields=("type",),
     )
     custom_apis: tuple[CustomApi, ...] = kind(
         "custom api",
-        key=lambda a: _lower(a.unique_name),
         name=lambda a: a.unique_name,
+        folded=True,
         solution_aware=True,
         source=SourceFile("custom-api", "customapi", "customapis/<uniquename>.xml"),
         removal_breaks=_always,  # every caller of the API fails
@@ -198,8 +201,8 @@ class Project:
     )
     environment_variables: tuple[EnvironmentVariable, ...] = kind(
         "environment variable",
-        key=lambda v: _lower(v.schema_name),
         name=lambda v: v.schema_name,
+        folded=True,
         solution_aware=True,
         source=SourceFile(
             "environment-variables", "environmentvariables", "environmentvariables.xml"
@@ -209,39 +212,38 @@ class Project:
     )
     cif1_providers: tuple[Cif1Provider, ...] = kind(
         "channel provider (CIF 1.0)",
-        key=lambda p: (p.name,),
         name=lambda p: p.name,
         solution_aware=False,  # a configuration data record of the package
         source=SourceFile("cif1-provider", "cif1provider", "channels/cif1.xml"),
     )
     cif2_providers: tuple[Cif2Provider, ...] = kind(
         "channel provider (CIF 2.0)",
-        key=lambda p: _lower(p.unique_name),
         name=lambda p: p.unique_name,
+        folded=True,
         solution_aware=True,
         source=SourceFile("cif2-provider", "cif2provider", "channels/cif2.xml"),
         zip_rows=True,
     )
     tab_templates: tuple[ApplicationTabTemplate, ...] = kind(
         "tab template",
-        key=lambda t: _lower(t.unique_name),
         name=lambda t: t.unique_name,
+        folded=True,
         solution_aware=True,
         source=SourceFile("tab-template", "tabtemplate", "multisession/<uniquename>.xml"),
         zip_rows=True,
     )
     session_templates: tuple[SessionTemplate, ...] = kind(
         "session template",
-        key=lambda t: _lower(t.unique_name),
         name=lambda t: t.unique_name,
+        folded=True,
         solution_aware=True,
         source=SourceFile("session-template", "sessiontemplate", "multisession/<uniquename>.xml"),
         zip_rows=True,
     )
     notification_templates: tuple[NotificationTemplate, ...] = kind(
         "notification template",
-        key=lambda t: _lower(t.unique_name),
         name=lambda t: t.unique_name,
+        folded=True,
         solution_aware=True,
         source=SourceFile(
             "notification-template", "notificationtemplate", "multisession/<uniquename>.xml"
@@ -250,8 +252,8 @@ class Project:
     )
     settings: tuple[Setting, ...] = kind(
         "setting",
-        key=lambda s: _lower(s.name),
         name=lambda s: s.name,
+        folded=True,
         solution_aware=False,  # default enreach_setting rows: configuration data
         source=SourceFile("settings", "settings", "settings/<category>.xml"),
         removal_needs_upgrade=False,  # the import leaves the row in place
@@ -259,14 +261,13 @@ class Project:
     )
     raw_parts: tuple[RawPart, ...] = kind(
         "kept-as-is part",
-        key=lambda r: (r.solution, r.section, r.path),
         name=lambda r: r.path,
+        compound_key=lambda r: (r.solution, r.section, r.path),
         solution_aware=True,
         source=None,  # raw/<Solution>/entries/... and raw/<Solution>/sections/..., verbatim
     )
     packaging: tuple[SolutionPackaging, ...] = kind(
         "solution packaging",
-        key=lambda p: (p.solution,),
         name=lambda p: p.solution,
         solution_aware=True,
         source=None,  # read from zips only; sources derive it when built
