@@ -16,10 +16,11 @@ Conventions:
 # classes are made, so `typing.get_type_hints` (the loader's `mapping.slots`) reads them
 # instead of compiling each annotation from its text (255 of the 574 compiles a build made).
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
 from ..dataverse.column_types import DEFAULT_LENGTHS, DEFAULT_PRECISION, NUMBER_RANGES
+from .frozen import frozen
 from .mapping import Src as Src
 from .mapping import attribute, child, children, hook, inherited, spec, split
 from .remainder import Remainder, remainder_field
@@ -53,7 +54,7 @@ def _src() -> Src:
 # --- publisher and solutions ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Publisher:
     """The publisher whose prefix every custom name carries."""
 
@@ -70,7 +71,7 @@ class Publisher:
 SolutionRole = Literal["base", "multisession"]
 
 
-@dataclass(frozen=True)
+@frozen
 class SolutionDef:
     """One solution the project builds. Components name the solution they belong to."""
 
@@ -119,7 +120,7 @@ COLUMN_DEFAULTS: dict[str, dict[str, object]] = {
 _SAME_FORMAT = {"memo": {"textarea": "", "text": ""}, "integer": {"none": ""}}
 
 
-@dataclass(frozen=True)
+@frozen
 class ChoiceOption:
     """One option of a choice: its value and label."""
 
@@ -129,7 +130,7 @@ class ChoiceOption:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class Column:
     """A column of a table; properties left open hold Dataverse's defaults."""
 
@@ -179,7 +180,7 @@ class Column:
         return None if COLUMN_DEFAULTS.get(self.type, {}).get(name, None) == value else value
 
 
-@dataclass(frozen=True)
+@frozen
 class AlternateKey:
     """An alternate key of a table: the columns that identify a row."""
 
@@ -193,7 +194,7 @@ class AlternateKey:
         return self.schema_name.lower()
 
 
-@dataclass(frozen=True)
+@frozen
 class StatusReason:
     """A statuscode value under a statecode. Extending phonecall adds one under Open (0)."""
 
@@ -203,7 +204,7 @@ class StatusReason:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class VirtualSource:
     """A virtual table served by the built-in OData v4 data provider."""
 
@@ -217,7 +218,7 @@ class VirtualSource:
 Ownership = Literal["user", "organization", "none"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Table:
     """A table the solution creates, or (`existing=True`) a system table it extends."""
 
@@ -255,7 +256,7 @@ class Table:
         return next((c for c in self.columns if c.logical_name == logical_name), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class GlobalChoice:
     """A choice (option set) shared by columns of any table."""
 
@@ -273,7 +274,7 @@ class GlobalChoice:
 FormType = Literal["main", "quickCreate", "quick", "card"]
 
 
-@dataclass(frozen=True)
+@frozen
 class FormField:
     """A column on a form."""
 
@@ -283,7 +284,7 @@ class FormField:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class FormSubgrid:
     """A subgrid on a form: the rows of a related table in one of its views."""
 
@@ -295,7 +296,7 @@ class FormSubgrid:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class FormQuickView:
     """A quick view form of the row a lookup column points to."""
 
@@ -309,7 +310,7 @@ class FormQuickView:
 FormItem = FormField | FormSubgrid | FormQuickView
 
 
-@dataclass(frozen=True)
+@frozen
 class FormSection:
     """A section of a form tab."""
 
@@ -322,7 +323,7 @@ class FormSection:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class FormTab:
     """A tab of a form."""
 
@@ -332,7 +333,7 @@ class FormTab:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class FormEvent:
     """An event handler: a function in a script web resource."""
 
@@ -344,7 +345,7 @@ class FormEvent:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class Form:
     """A form of a table."""
 
@@ -386,7 +387,7 @@ VIEW_QUERY_TYPES: dict[str, int] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class ViewColumn:
     """A column a view shows."""
 
@@ -395,7 +396,7 @@ class ViewColumn:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class ViewCondition:
     """A condition of a view's filter."""
 
@@ -405,7 +406,7 @@ class ViewCondition:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class ViewOrder:
     """A sort order of a view."""
 
@@ -413,7 +414,7 @@ class ViewOrder:
     descending: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class View:
     """A view (saved query) of a table."""
 
@@ -441,7 +442,7 @@ Depth = Literal["Basic", "Local", "Deep", "Global"]
 PRIVILEGE_VERBS = ("Create", "Read", "Write", "Delete", "Append", "AppendTo", "Assign", "Share")
 
 
-@dataclass(frozen=True)
+@frozen
 class Privilege:
     """A privilege a role grants, at a depth."""
 
@@ -450,7 +451,7 @@ class Privilege:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class Role:
     """A security role."""
 
@@ -467,7 +468,7 @@ class Role:
 # --- app, site map, commands, web resources, custom API ------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class SiteMapSubArea:
     """A page of the site map: a table, or a URL or web resource."""
 
@@ -483,7 +484,7 @@ class SiteMapSubArea:
             object.__setattr__(self, "url", "$webresource:" + self.url)
 
 
-@dataclass(frozen=True)
+@frozen
 class SiteMapGroup:
     """A group of pages in a site map area."""
 
@@ -493,7 +494,7 @@ class SiteMapGroup:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class SiteMapArea:
     """An area of a model-driven app's site map."""
 
@@ -503,7 +504,7 @@ class SiteMapArea:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class AppModule:
     """A model-driven app with its site map."""
 
@@ -528,7 +529,7 @@ class AppModule:
         _derive_id(self, "appmodule", self.unique_name)
 
 
-@dataclass(frozen=True)
+@frozen
 class Command:
     """A command bar button (ribbon diff) calling a function of a script web resource."""
 
@@ -567,7 +568,7 @@ WEB_RESOURCE_TYPES: dict[str, int] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class WebResource:
     """A web resource: a script, page, style sheet or image."""
 
@@ -587,7 +588,7 @@ class WebResource:
         _derive_id(self, "webresource", self.name)
 
 
-@dataclass(frozen=True)
+@frozen
 class CustomApiParameter:
     """A request parameter or response property of a custom API."""
 
@@ -600,7 +601,7 @@ class CustomApiParameter:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class CustomApi:
     """A custom API (a message of the Web API)."""
 
@@ -633,7 +634,7 @@ ENV_VAR_TYPES: dict[str, int] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class EnvironmentVariable:
     """An environment variable definition, with its default value."""
 
@@ -651,7 +652,7 @@ class EnvironmentVariable:
 # --- channel providers and multisession ----------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Cif1Provider:
     """The CIF 1.0 `msdyn_ciprovider` record: shipped as data, never owns apps/roles."""
 
@@ -669,7 +670,7 @@ class Cif1Provider:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class Cif2Provider:
     """The CIF 2.0 `msdyn_channelprovider` row (solution-aware, SCF)."""
 
@@ -688,7 +689,7 @@ class Cif2Provider:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class TemplateParameter:
     """A `msdyn_templateparameter` row: a name/value an application tab template takes."""
 
@@ -699,7 +700,7 @@ class TemplateParameter:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class ApplicationTabTemplate:
     """A `msdyn_applicationtabtemplate` row: a tab a session opens."""
 
@@ -716,7 +717,7 @@ class ApplicationTabTemplate:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class SessionTemplate:
     """A `msdyn_sessiontemplate` row: the session a conversation opens."""
 
@@ -734,7 +735,7 @@ class SessionTemplate:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class NotificationField:
     """A `msdyn_notificationfield` row: one line of a notification."""
 
@@ -746,7 +747,7 @@ class NotificationField:
     src: Src = _src()
 
 
-@dataclass(frozen=True)
+@frozen
 class NotificationTemplate:
     """A `msdyn_notificationtemplate` row: the incoming-call notification."""
 
@@ -776,7 +777,7 @@ SettingType = Literal["String", "Integer", "Boolean", "Guid"]
 SettingCategory = Literal["Phone Call Sync", "Callback Sync", "Presence", "General"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Setting:
     """A default `enreach_setting` row shipped in the package's configuration data."""
 
@@ -799,7 +800,7 @@ class Setting:
 # --- parts the model does not cover yet ---------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class RawPart:
     """A component kept verbatim, so `unpack` never drops what the model does not cover.
 
@@ -818,7 +819,7 @@ class RawPart:
 # --- what a solution zip says about itself ---------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class RootComponent:
     """A `<RootComponent>` of solution.xml."""
 
@@ -827,7 +828,7 @@ class RootComponent:
     behavior: int = 0  # 0 include subcomponents, 1 do not, 2 shell only
 
 
-@dataclass(frozen=True)
+@frozen
 class SolutionPackaging:
     """What a solution zip says beyond its components, read from a built or exported zip
     (sources derive it when built): compared by `diff`. An exported solution's frame

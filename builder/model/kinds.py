@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from . import (
@@ -37,11 +37,12 @@ from . import (
     View,
     WebResource,
 )
+from .frozen import frozen
 
 P = ParamSpec("P")
 
 
-@dataclass(frozen=True)
+@frozen
 class SourceFile:
     """How `solution_src/` declares a kind: the root element of its files (which names the
     source schema `builder/sources/schemas/<schema>.xsd`) and where `unpack` writes them."""
@@ -59,7 +60,7 @@ def _always(_: Any) -> bool:
     return True
 
 
-@dataclass(frozen=True)
+@frozen
 class Kind:
     """One kind of component: how it is named, sorted and declared, and what removing it means."""
 
@@ -117,7 +118,7 @@ kind = _declared(Kind)
 # --- the whole project ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Project:
     """Everything `solution_src/` declares. Each component names its solution. Each
     collection after `solutions` is one kind of component, declared by `kind(...)`."""

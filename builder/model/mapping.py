@@ -30,13 +30,15 @@ import types
 import typing
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import MISSING, dataclass
+from dataclasses import MISSING
 from typing import Any, Literal, NamedTuple, Union, get_args, get_origin
+
+from .frozen import frozen
 
 KEY = "voicepkg"  # the metadata entry this module reads and writes
 
 
-@dataclass(frozen=True)
+@frozen
 class Src:
     """Where something was declared: a path relative to the source root, and a line."""
 

@@ -16,13 +16,13 @@ compares them only between two exports (`diff/scope.py`).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Any
 
+from .frozen import frozen
 from .mapping import KEY, Spec
 
 
-@dataclass(frozen=True)
+@frozen
 class Unread:
     """One part a reader left unread: where it is in the component's XML (`<row> <key>/<column>`
     in a data row; `Tag`, `@attr`, `Tag[key]/@attr` in an element), and its content (text,
@@ -32,7 +32,7 @@ class Unread:
     content: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Remainder:
     """A component's unread parts, ordered by where they are."""
 
