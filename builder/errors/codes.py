@@ -7,8 +7,6 @@ another publisher's solution). tests/test_codes.py fails on a code used in build
 not listed here, on an entry no code uses, and on a code its docs page does not list.
 """
 
-from __future__ import annotations
-
 from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]

@@ -8,8 +8,6 @@ read, unpack, diff, validate and the docs (docs/source-format.md, checked by a t
 list of kinds from `KINDS`: a new kind is one field here.
 """
 
-from __future__ import annotations
-
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import field, fields, replace
@@ -284,7 +282,7 @@ class Project:
     def solution(self, unique_name: str) -> SolutionDef | None:
         return next((s for s in self.solutions if s.unique_name == unique_name), None)
 
-    def in_solution(self, unique_name: str) -> Project:
+    def in_solution(self, unique_name: str) -> "Project":
         """The components that belong to one solution (data records stay with the project)."""
 
         def keep(items: tuple) -> tuple:  # type: ignore[type-arg]
@@ -297,9 +295,8 @@ class Project:
 
 def _kinds() -> tuple[Kind, ...]:
     """The kinds `Project`'s fields declare, in their order."""
-    hints = typing.get_type_hints(Project)
     return tuple(
-        replace(f.metadata[_KIND], field=f.name, model=typing.get_args(hints[f.name])[0])
+        replace(f.metadata[_KIND], field=f.name, model=typing.get_args(f.type)[0])
         for f in fields(Project)
         if _KIND in f.metadata
     )

@@ -23,8 +23,6 @@ means, so writers leave it out. Everything else says so in its metadata, xsdata-
 A field without a default says the same with `dataclasses.field(metadata=spec(...))`.
 """
 
-from __future__ import annotations
-
 import dataclasses
 import types
 import typing

@@ -7,8 +7,6 @@ The provider record never carries msdyn_appselector/msdyn_roleselector: those ar
 administrator's, and a field that is absent from data.xml is not touched on update.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from ..archive.writer import build_date

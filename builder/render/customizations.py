@@ -16,8 +16,6 @@ statecode/NavigationType/EventHandlers, site map EnableCollapsibleGroups/ShowHom
 No exception to the schema is needed.
 """
 
-from __future__ import annotations
-
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence

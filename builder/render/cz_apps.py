@@ -6,8 +6,6 @@ so they are left out; the platform defaults them. An app without an icon web res
 the platform's default app icon (web resource 953b9fac-..., documented by Microsoft).
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from ..model import AppModule, SiteMapSubArea

@@ -8,8 +8,6 @@ IsLocalizable, AutoNumberFormat) are left out: the 9.0 schema does not know them
 platform defaults them.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType

@@ -5,8 +5,6 @@ Everything here is pure and works from the model; the templates only lay out wha
 helpers computed.
 """
 
-from __future__ import annotations
-
 import re
 from functools import cached_property
 from typing import NamedTuple

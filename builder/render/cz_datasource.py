@@ -10,8 +10,6 @@ writes the variable's value into the data source row after the import
 (builder/deploy/virtual.py).
 """
 
-from __future__ import annotations
-
 import json
 import re
 from typing import NamedTuple

@@ -12,8 +12,6 @@
   SavedQueries, RibbonDiffXml) without `EntityInfo`.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import NamedTuple
 

@@ -6,8 +6,6 @@ derived with `stable_id` from the form id and the names, so a form keeps its ids
 build to the next. Control class ids are the platform's standard controls per column type.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from ..dataverse.form_controls import CLASS_IDS, QUICK_VIEW, SUBGRID

@@ -6,8 +6,6 @@ removes its link when the referenced row is deleted (RemoveLink), the Dataverse 
 a new lookup. `CascadeArchive` of newer exports is left out: the 9.0 schema lacks it.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from ..model import Table

@@ -15,8 +15,6 @@ When the library does not define it the build stops (CZ050): a rule calling a mi
 would disable the button everywhere, and dropping the rule would show it in every app.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from ..errors import BuildError

@@ -8,8 +8,6 @@ Views the platform needs (quick find, lookup, associated, advanced find and the 
 public view) cannot be deleted; other public views can.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from ..model import VIEW_QUERY_TYPES, Table, View, ViewCondition

@@ -7,8 +7,6 @@ The solution render (solution.py) writes the payload entries with
 `web_resource_entry_path` too, so the metadata and the entries agree.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

@@ -10,8 +10,6 @@ files" recipe and the exported Omnichannel solutions carry them as folders only,
 component type is the table's ObjectTypeCode, which differs per environment.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from ..dataverse.component_types import (

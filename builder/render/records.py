@@ -8,8 +8,6 @@ text as `default=` plus a `<label>`, lookups to other solution rows by their uni
 N:N rows are `<relationship>set` elements of customizations.xml (render_intersect).
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import Literal, NamedTuple
 

@@ -6,8 +6,6 @@ the element and attribute and hints at what to write instead, using an index of 
 attributes each element of the XSD allows (with their types).
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable
 from copy import deepcopy

@@ -9,8 +9,6 @@ a web resource. A part that is not well-formed XML declares nothing and is kept 
 `problems` (a rule reports it: the build would append it to customizations.xml as is).
 """
 
-from __future__ import annotations
-
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
