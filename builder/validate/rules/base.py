@@ -10,7 +10,7 @@ guide), and some are only warnings for a solution someone else exported.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 
 from ...dataverse import standard_tables as standard
@@ -25,12 +25,13 @@ from ...dataverse.system_columns import (
 from ...errors import Diagnostic, Severity, diagnostic
 from ...errors.codes import CODES
 from ...model import Column, Project, Src, Table
+from ...model.frozen import frozen
 from ..rawindex import RawIndex, RawTable, raw_index
 
 HOUSE_PUBLISHER = "enreach"  # the Voice publisher's unique name
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One problem a rule found, where it is and how to fix it."""
 
@@ -41,7 +42,7 @@ class Finding:
     at_most: Severity | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Context:
     """What the rules look at: the project and indexes over it."""
 
@@ -142,7 +143,7 @@ def _system_columns(table: Table) -> frozenset[str]:
 Check = Callable[[Context], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     """A Dataverse rule: its code, title, check and severities."""
 
