@@ -137,13 +137,12 @@ def slots(cls: type) -> tuple[Slot, ...]:
 
 
 def _slots(cls: type) -> tuple[Slot, ...]:
-    hints = typing.get_type_hints(cls)
     out = []
     for f in dataclasses.fields(cls):
         spec: Spec = f.metadata.get(KEY, Spec())
         if spec.hook:
             continue
-        shape, nested = _shape(hints[f.name], spec)
+        shape, nested = _shape(_hint(cls, f), spec)
         default = f.default if f.default is not MISSING else MISSING
         if f.default_factory is not MISSING:
             default = f.default_factory()
@@ -151,6 +150,12 @@ def _slots(cls: type) -> tuple[Slot, ...]:
         tags = tuple((tag, nested if kind is object else kind) for tag, kind in spec.tags)
         out.append(Slot(f.name, shape, spec, attrs, default, tags))
     return tuple(out)
+
+
+def _hint(cls: type, f: dataclasses.Field[Any]) -> Any:
+    """A field's type: as declared (the model's modules do not postpone annotations), else
+    evaluated from its text."""
+    return typing.get_type_hints(cls)[f.name] if isinstance(f.type, str) else f.type
 
 
 def _shape(hint: Any, spec: Spec) -> tuple[Shape, type]:
