@@ -50,10 +50,10 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, exit_zero: bool) -> N
 def _compare(ctx: click.Context, old: str, new: str, fmt: str) -> DiffReport:
     from ..diff.projects import diff_projects
     from ..diff.scope import comparable
-    from ..diff.sides import aligned, read_side
+    from ..diff.sides import aligned, read_sides
 
     try:
-        before, after = aligned(read_side(old), read_side(new))
+        before, after = aligned(*read_sides(old, new))
     except BuildError as error:
         code = exit_code(usage=True)  # 1 means "different", so errors say 2
         if fmt == "json":

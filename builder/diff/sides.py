@@ -21,7 +21,7 @@ from ..errors import BuildError
 from ..interrupts import temporary_folder
 from ..model import Project
 from ..read.package_project import read_package_files
-from ..read.solution import read_entries
+from ..read.solution import read_compared, read_entries
 from ..read.solution_folder import folder_entries
 from ..xmlio.exported import ctext
 from ..xmlio.safe import parse_xml
@@ -100,6 +100,30 @@ def aligned(old: DiffSide, new: DiffSide) -> tuple[DiffSide, DiffSide]:
         old = as_built(old) if kept_whole(old) else old
         new = as_built(new) if kept_whole(new) else new
     return old, new
+
+
+def read_sides(old: str, new: str, cwd: Path | None = None) -> tuple[DiffSide, DiffSide]:
+    """The projects both sides name. Two solution zips are read together, leaving out what
+    both hold alike (`read_compared`): those projects serve this comparison only."""
+    before = _solution_zip(old)
+    after = _solution_zip(new) if before is not None else None
+    if before is None or after is None:
+        return read_side(old, cwd), read_side(new, cwd)
+    projects = read_compared(before, after, (old, new))
+    return DiffSide("solution", projects[0]), DiffSide("solution", projects[1])
+
+
+def _solution_zip(spec: str) -> dict[str, bytes] | None:
+    """The entries of the solution zip `spec` names; None for anything else, or when it
+    cannot be read (`read_side` then says why, in the sides' order)."""
+    path = Path(spec)
+    if spec.startswith("git:") or not path.is_file():
+        return None
+    try:
+        files = read_zip(path, spec)
+    except BuildError:
+        return None
+    return None if find_import_config(files, spec) is not None else files
 
 
 def read_side(spec: str, cwd: Path | None = None) -> DiffSide:

@@ -5,6 +5,8 @@ covers only in part. See `read.py` for the entry points.
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from ..dataverse.solution_parts import CONTENT_TYPES
@@ -17,7 +19,7 @@ from ..xmlio.exported import Element, Findings, ctext, kids
 from ..xmlio.safe import parse_xml
 from .collect_data import collect_records, ready
 from .collected import Collected, Entries, Maker
-from .entities import EntityRead, component_names, read_entity
+from .entities import EntityRead, component_names, read_entity, saved_queries
 from .parts import (
     SYSTEM_LOOKUPS,
     Names,
@@ -30,6 +32,8 @@ from .parts import (
     ribbon_is_empty,
 )
 from .tables import Lookup, entity_schema_name
+from .twins import Twin
+from .views import read_view
 
 TABLE = BY_FIELD["tables"].label
 _MODELLED_SECTIONS = {
@@ -46,14 +50,20 @@ _FIXED_ENTRIES = {CONTENT_TYPES, "solution.xml", "customizations.xml"}
 
 
 def collect_solution(
-    entries: Entries, solution: str, findings: Findings, custom: Element | None = None
+    entries: Entries,
+    solution: str,
+    findings: Findings,
+    custom: Element | None = None,
+    twins: Twins | None = None,
 ) -> Collected:
+    """`twins`: the tables a comparison leaves unread (read/twins.py); what they would
+    hold is then missing from what is collected, as it is from the other side's."""
     found = Collected(solution, findings)
     if custom is None:
         custom = parse_xml(entries["customizations.xml"], f"{findings.file}!customizations.xml")
     sections = {str(c.tag): c for c in custom if isinstance(c.tag, str)}
     found.languages = sections.get("Languages")
-    _collect_entities(found, sections)
+    _collect_entities(found, sections, twins)
     _collect_parts(found, sections, entries)
     collect_records(found, entries, sections)
     _collect_other_sections(found, sections)
@@ -66,18 +76,34 @@ def collect_solution(
 # --- entities and relationships ----------------------------------------------------------
 
 
-def _collect_entities(found: Collected, sections: dict[str, Element]) -> None:
+@dataclass(frozen=True)
+class Twins:
+    """The tables a comparison leaves unread (what reading each would have told about its
+    relationships), and the lookups of this side's relationships (worked out already)."""
+
+    tables: dict[str, Twin]
+    lookups: list[Lookup]
+
+
+def _collect_entities(found: Collected, sections: dict[str, Element], twins: Twins | None) -> None:
     entities = kids(sections.get("Entities"), "Entity")
     relationships = kids(sections.get("EntityRelationships"), "EntityRelationship")
-    lookups = read_lookups(relationships)
+    lookups = twins.lookups if twins else read_lookups(relationships)
     views, forms = component_names(entities)
     names = (views.get, forms.get)
-    reads = [(e, read_entity(e, lookups, names, found.solution)) for e in entities]
+    skip = twins.tables if twins else {}
+    unread = [e for e in entities if skip and entity_schema_name(e).lower() in skip]
+    skipped = set(unread)
+    reads = [
+        (e, read_entity(e, lookups, names, found.solution)) for e in entities if e not in skipped
+    ]
+    found.unread = len(unread)
+    found.twin_views = _twin_views(unread, sections, found.solution)
     found.put("tables", [r.table for _, r in reads])
     found.put("forms", [f for _, r in reads for f in r.forms])
     found.put("views", [v for _, r in reads for v in r.views])
     found.put("commands", [c for _, r in reads for c in r.commands])
-    covered = _covered_relationships(reads, lookups)
+    covered = _covered_relationships(reads, skip, lookups)
     by_table: dict[str, list[Element]] = {}
     for rel in relationships:
         name = rel.get("Name", "")
@@ -89,18 +115,37 @@ def _collect_entities(found: Collected, sections: dict[str, Element]) -> None:
         _entity_alternate(found, entity, read, by_table.get(read.table.logical_name, []))
 
 
+def _twin_views(
+    unread: list[Element], sections: dict[str, Element], solution: str
+) -> dict[uuid.UUID, str]:
+    """The names of the unread tables' views, by id, for the apps that show them (only
+    when there are apps)."""
+    if not unread or not kids(sections.get("AppModules"), "AppModule"):
+        return {}
+    found = {}
+    for entity in unread:
+        logical = entity_schema_name(entity).lower()
+        for query in saved_queries(entity):
+            view = read_view(query, logical, solution).view
+            found[view.id] = view.name
+    return found
+
+
 def _covered_relationships(
-    reads: list[tuple[Element, EntityRead]], lookups: list[Lookup]
+    reads: list[tuple[Element, EntityRead]], unread: dict[str, Twin], lookups: list[Lookup]
 ) -> dict[str, str]:
     """Relationships the model re-creates: those of modelled lookups, and the system ones of
-    new tables. Name -> the referencing table."""
+    new tables. Name -> the referencing table. `unread`: the tables left unread, with what
+    reading them would have told of this."""
     columns = {
         (r.table.logical_name, c.logical_name)
         for _, r in reads
         for c in r.table.columns
         if c.type == "lookup"
     }
+    columns |= {(table, column) for table, twin in unread.items() for column in twin.lookups}
     new = {r.table.logical_name for _, r in reads if not r.table.existing}
+    new |= {table for table, twin in unread.items() if twin.new}
     covered = {}
     for lookup in lookups:
         system = lookup.referencing in new and lookup.attribute in SYSTEM_LOOKUPS
@@ -195,7 +240,7 @@ def _part(
 
 
 def _apps(found: Collected, sections: dict[str, Element]) -> list[AppModule]:
-    views = {v.id: v.name for v in found.get("views")}
+    views = {**found.twin_views, **{v.id: v.name for v in found.get("views")}}
     resources = {w.id: w.name for w in found.get("web_resources")}
     site_maps = {
         ctext(s, "SiteMapUniqueName"): s

@@ -27,6 +27,8 @@ class Collected:
     raw: list[RawPart] = field(default_factory=list)
     used: set[str] = field(default_factory=set)  # zip entries read into the model
     names: set[tuple[str, str]] = field(default_factory=set)  # (section, file) taken
+    unread: int = 0  # tables left unread: alike on both sides of a comparison
+    twin_views: dict[Any, str] = field(default_factory=dict)  # their views' names, by id
 
     def put(self, kind: str, items: Iterable[Any]) -> None:
         """The components of one kind (a `Project` field), sorted the way loading sorts them."""

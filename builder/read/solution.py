@@ -25,12 +25,14 @@ from ..archive.safezip import read_zip
 from ..dataverse.options import DEFAULT_OPTION_VALUE_PREFIX
 from ..errors import BuildError, Diagnostic
 from ..model import Project, Publisher, RawPart, SolutionDef
-from ..xmlio.exported import Element, Findings, child, ctext, localized
-from ..xmlio.safe import parse_xml
-from .collect import collect_solution
+from ..xmlio.exported import Element, Findings, child, ctext, kids, localized
+from ..xmlio.safe import parse_xml, sniff_encoding
+from .collect import Twins, collect_solution
 from .collected import Collected
 from .packaging import read_packaging
+from .parts import read_lookups
 from .solution_folder import folder_entries
+from .twins import Side, twin_tables
 
 Entries = dict[str, bytes]
 
@@ -106,7 +108,53 @@ def no_cycle_collection() -> Iterator[None]:
         gc.enable()
 
 
-def _read_entries(entries: Entries, label: str, customizations: Element | None) -> SolutionRead:
+def read_compared(old: Entries, new: Entries, labels: tuple[str, str]) -> tuple[Project, Project]:
+    """Two solutions read to be compared with each other, leaving out on both sides the
+    tables both hold alike (read/twins.py): the two projects lack those and serve this
+    comparison only. Should either side fail to read, both are read in full, which says
+    what is wrong as `read_entries` does."""
+    with no_cycle_collection():
+        try:
+            return _read_compared(old, new, labels)
+        except BuildError:
+            pass
+        return read_entries(old, labels[0]).project, read_entries(new, labels[1]).project
+
+
+def _read_compared(old: Entries, new: Entries, labels: tuple[str, str]) -> tuple[Project, Project]:
+    sides = [_side(entries, label) for entries, label in ((old, labels[0]), (new, labels[1]))]
+    twins = twin_tables(sides[0][1], sides[1][1])
+    before, after = (
+        _read_entries(entries, label, root, Twins(twins, side.lookups)).project
+        for (root, side), entries, label in zip(sides, (old, new), labels, strict=True)
+    )
+    return before, after
+
+
+def _side(entries: Entries, label: str) -> tuple[Element, Side]:
+    """customizations.xml parsed, and what `twin_tables` looks at."""
+    for required in ("solution.xml", "customizations.xml"):
+        if required not in entries:
+            raise BuildError.at("RD001", f"no {required} in the solution", file=label)
+    file = f"{label}!customizations.xml"
+    data = entries["customizations.xml"]
+    root = parse_xml(data, file)
+    manifest = parse_xml(entries["solution.xml"], f"{label}!solution.xml")
+    entities = child(root, "Entities")
+    relationships = kids(child(root, "EntityRelationships"), "EntityRelationship")
+    side = Side(
+        ctext(manifest, "SolutionManifest/UniqueName"),
+        data,
+        sniff_encoding(data, file),
+        entities,
+        read_lookups(relationships),
+    )
+    return root, side
+
+
+def _read_entries(
+    entries: Entries, label: str, customizations: Element | None, twins: Twins | None = None
+) -> SolutionRead:
     for required in ("solution.xml", "customizations.xml"):
         if required not in entries:
             raise BuildError.at(
@@ -125,7 +173,7 @@ def _read_entries(entries: Entries, label: str, customizations: Element | None) 
             hint="the zip is not a solution",
         )
     solution = _solution(manifest)
-    collected = collect_solution(entries, solution.unique_name, findings, customizations)
+    collected = collect_solution(entries, solution.unique_name, findings, customizations, twins)
     project = _project(manifest, solution, collected, label)
     packaging = read_packaging(solution.unique_name, manifest, collected.languages, entries)
     project = replace(project, packaging=(packaging,))
@@ -165,7 +213,8 @@ def _publisher(manifest: Element) -> Publisher:
 
 
 def _project(manifest: Element, solution: SolutionDef, found: Collected, label: str) -> Project:
-    if found.get("cif2_providers") or found.get("session_templates") and not found.get("tables"):
+    tables = found.get("tables") or found.unread
+    if found.get("cif2_providers") or found.get("session_templates") and not tables:
         solution = replace(solution, role="multisession")
     components: dict[str, Any] = found.components  # Project has non-tuple fields too (mypy)
     return Project(

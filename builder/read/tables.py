@@ -202,25 +202,62 @@ def _columns(
     found: TableRead, entity: Element, table: str, new: bool, lookups: list[Lookup]
 ) -> tuple[list[Column], tuple[StatusReason, ...]]:
     attrs = child(entity_info(entity), "attributes")
-    money = {
-        ctext(a, "Name").lower() or ctext(a, "LogicalName")
-        for a in (_MONEY(attrs) if attrs is not None else ())
-    }
+    money = _money_columns(attrs)
     columns: list[Column] = []
     status: tuple[StatusReason, ...] = ()
     for attr in kids(attrs, "attribute"):
-        name = (attr.get("PhysicalName") or ctext(attr, "LogicalName")).lower()
-        if name == "statuscode":
+        name, role = _attribute_role(attr, money)
+        if role == "status":
             status = _status_reasons(attr, new)
-        elif money and ctext(attr, "CalculationOf").lower() in money:
-            continue  # the base-currency twin of a money column: the render adds it
-        elif not cbool(attr, "IsCustomField"):
+        elif role == "system":
             _system_column(found, name, new, attr)
-        else:
+        elif role == "column":
             column = read_column(attr, table, lookups, found.reasons)
             if column is not None:
                 columns.append(column)
     return columns, status
+
+
+def _money_columns(attrs: Element | None) -> set[str]:
+    return {
+        ctext(a, "Name").lower() or ctext(a, "LogicalName")
+        for a in (_MONEY(attrs) if attrs is not None else ())
+    }
+
+
+def _attribute_role(attr: Element, money: set[str]) -> tuple[str, str]:
+    """An `<attribute>`'s logical name and what the table makes of it: its status reasons
+    ("status"), nothing (a money column's base-currency twin, which the render adds:
+    "twin"), a system column ("system") or a column of the model ("column")."""
+    name = (attr.get("PhysicalName") or ctext(attr, "LogicalName")).lower()
+    if name == "statuscode":
+        return name, "status"
+    if money and ctext(attr, "CalculationOf").lower() in money:
+        return name, "twin"
+    return name, "column" if cbool(attr, "IsCustomField") else "system"
+
+
+# The custom attributes that may be lookups (a superset: `lookup_columns` looks at each).
+_MAYBE_LOOKUPS = etree.XPath(
+    "attribute[contains(Type[1], 'lookup') and (contains(IsCustomField[1], '1') or "
+    "contains(translate(IsCustomField[1], 'TRUE', 'true'), 'true'))]"
+)
+
+
+def lookup_columns(entity: Element) -> set[str]:
+    """The logical names of the lookup columns `read_table` makes of `entity`, without
+    reading the table: lxml picks the attributes whose type may be lookup, and each is
+    taken as `_columns` and `read_column` take it."""
+    attrs = child(entity_info(entity), "attributes")
+    if attrs is None:
+        return set()
+    money = _money_columns(attrs)
+    found = set()
+    for attr in _MAYBE_LOOKUPS(attrs):
+        name, role = _attribute_role(attr, money)
+        if role == "column" and EXPORTED_TYPES.get(ctext(attr, "Type")) == "lookup":
+            found.add(name)
+    return found
 
 
 def _system_column(found: TableRead, name: str, new: bool, attr: Element) -> None:
