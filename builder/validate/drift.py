@@ -142,17 +142,27 @@ _OWN_ANYWHERE = frozenset({"solutionaction"})
 Finding = tuple[etree._Element, str, bool]  # element, what, whole (else: its attributes)
 
 
-def _candidates(root: etree._Element, source: bytes | None) -> Iterable[etree._Element]:
-    """Every element that may be drift, in document order (a superset)."""
+# Drift found from the parent instead, in its children's order: a <Role>'s (a tag of
+# them is everywhere: every set of labels has a <Description>; roles are few).
+_PARENTS = frozenset({"Role"})
+_FROM_PARENT = frozenset(tag for tag, places in DRIFT_ELEMENTS.items() if places == _PARENTS)
+
+
+def _candidates(
+    root: etree._Element, source: bytes | None
+) -> tuple[Iterable[etree._Element], bool]:
+    """Every element that may be drift, in document order (a superset), and whether they
+    were picked by tag: then a `_PARENTS` element's children are to be looked at from it
+    (`_FROM_PARENT`), and nothing has a drift attribute that may be on any element."""
     anywhere = {a for a, on in DRIFT_ATTRIBUTES.items() if ANYWHERE in on} | _OWN_ANYWHERE
     if source is None or any(name.encode() in source for name in anywhere):
         every: Iterable[etree._Element] = root.iter(etree.Element)
-        return every  # attributes that drift on any element: look at every element
-    tags = set(DRIFT_ELEMENTS) | _OWN_TAGS
+        return every, False  # attributes that drift on any element: look at every element
+    tags = (set(DRIFT_ELEMENTS) - _FROM_PARENT) | _OWN_TAGS | _PARENTS
     tags |= {tag for on in DRIFT_ATTRIBUTES.values() for tag in on if tag != ANYWHERE}
     tags |= {_tag(child) for child in root if _INTERSECT_SET.fullmatch(_tag(child))}
     picked: Iterable[etree._Element] = root.iter(*sorted(tags))
-    return picked
+    return picked, True
 
 
 def drift_findings(root: etree._Element, source: bytes | None = None) -> list[Finding]:
@@ -161,18 +171,30 @@ def drift_findings(root: etree._Element, source: bytes | None = None) -> list[Fi
     the elements that cannot be drift."""
     found: list[Finding] = []
     inside: set[etree._Element] = set()  # below an element left out whole
-    for element in _candidates(root, source):
-        if element in inside:
-            continue
+
+    def look(element: etree._Element) -> bool:
+        """Whether `element` is drift as a whole (then nothing below it is looked at)."""
         whole = drift_element(element)
         if whole is not None:
             found.append((element, whole, True))
             inside.update(element.iterdescendants())
-            continue
+            return True
         found.extend(
             (element, f"attribute {name!r} of <{_tag(element)}>", False)
             for name in drift_attributes(element)
         )
+        return False
+
+    candidates, by_tag = _candidates(root, source)
+    for element in candidates:
+        tag = element.tag
+        if by_tag and tag == "Type" and (element.text or "") not in NEW_DATA_TYPES:
+            continue  # a <Type> picked by tag can be drift only by its text (one per column)
+        if element in inside or look(element):
+            continue
+        if by_tag and tag in _PARENTS:
+            for child in element.iterchildren(*_FROM_PARENT):
+                look(child)
     return found
 
 
