@@ -12,7 +12,7 @@ import io
 import re
 import subprocess
 import tarfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..archive.package_layout import find_import_config
@@ -23,7 +23,7 @@ from ..model import Project
 from ..read.package_project import read_package_files
 from ..read.solution import read_compared, read_entries
 from ..read.solution_folder import folder_entries
-from ..xmlio.exported import ctext
+from ..xmlio.exported import Element, ctext
 from ..xmlio.safe import parse_xml
 from .scope import SideKind
 
@@ -36,6 +36,8 @@ _REVISION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/~^+-]{0,199}")
 class DiffSide:
     kind: SideKind
     project: Project
+    # what it was read from, held as long as the side is (`read_compared`'s `keep`)
+    held: tuple[object, ...] = field(default=(), compare=False, repr=False)
 
 
 def as_built(side: DiffSide) -> DiffSide:
@@ -109,8 +111,9 @@ def read_sides(old: str, new: str, cwd: Path | None = None) -> tuple[DiffSide, D
     after = _solution_zip(new) if before is not None else None
     if before is None or after is None:
         return read_side(old, cwd), read_side(new, cwd)
-    projects = read_compared(before, after, (old, new))
-    return DiffSide("solution", projects[0]), DiffSide("solution", projects[1])
+    trees: list[Element] = []
+    projects = read_compared(before, after, (old, new), trees)
+    return DiffSide("solution", projects[0], tuple(trees)), DiffSide("solution", projects[1])
 
 
 def _solution_zip(spec: str) -> dict[str, bytes] | None:

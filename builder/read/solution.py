@@ -108,21 +108,28 @@ def no_cycle_collection() -> Iterator[None]:
         gc.enable()
 
 
-def read_compared(old: Entries, new: Entries, labels: tuple[str, str]) -> tuple[Project, Project]:
+def read_compared(
+    old: Entries, new: Entries, labels: tuple[str, str], keep: list[Element] | None = None
+) -> tuple[Project, Project]:
     """Two solutions read to be compared with each other, leaving out on both sides the
     tables both hold alike (read/twins.py): the two projects lack those and serve this
     comparison only. Should either side fail to read, both are read in full, which says
-    what is wrong as `read_entries` does."""
+    what is wrong as `read_entries` does. `keep` receives the two parsed trees, for the
+    caller to drop when done (see `validate.outcome.Outcome.trees`: freed last, their
+    blocks are mostly never merged)."""
     with no_cycle_collection():
         try:
-            return _read_compared(old, new, labels)
+            return _read_compared(old, new, labels, keep if keep is not None else [])
         except BuildError:
             pass
         return read_entries(old, labels[0]).project, read_entries(new, labels[1]).project
 
 
-def _read_compared(old: Entries, new: Entries, labels: tuple[str, str]) -> tuple[Project, Project]:
+def _read_compared(
+    old: Entries, new: Entries, labels: tuple[str, str], keep: list[Element]
+) -> tuple[Project, Project]:
     sides = [_side(entries, label) for entries, label in ((old, labels[0]), (new, labels[1]))]
+    keep += [root for root, _ in sides]
     twins = twin_tables(sides[0][1], sides[1][1])
     before, after = (
         _read_entries(entries, label, root, Twins(twins, side.lookups)).project

@@ -42,7 +42,7 @@ def check_solution(target: Target) -> Outcome:
     version = child_text(manifest[1], "SolutionManifest", "Version") if manifest else None
     tree = customizations[1] if customizations is not None else None
     project, read = read_solution_model(target, tree) if not _fatal(found) else (None, [])
-    return Outcome(found + read, project, version)
+    return Outcome(found + read, project, version, trees=roots)
 
 
 def _customizations_name(target: Target) -> str:
