@@ -44,7 +44,8 @@ class Collected:
 
     def file_name(self, section: str, name: str) -> str:
         """A file name for an element of `section`, unique in it."""
-        base, number, file = slug(name), 1, f"{slug(name)}.xml"
+        base = slug(name)
+        number, file = 1, f"{base}.xml"
         while (section, file) in self.names:
             number += 1
             file = f"{base}-{number}.xml"

@@ -203,19 +203,51 @@ def _columns(
 ) -> tuple[list[Column], tuple[StatusReason, ...]]:
     attrs = child(entity_info(entity), "attributes")
     money = _money_columns(attrs)
+    twins, custom = _twins(attrs, money), _custom(attrs)
     columns: list[Column] = []
     status: tuple[StatusReason, ...] = ()
     for attr in kids(attrs, "attribute"):
-        name, role = _attribute_role(attr, money)
-        if role == "status":
+        name = _column_name(attr)
+        if name == "statuscode":
             status = _status_reasons(attr, new)
-        elif role == "system":
+        elif attr in twins:
+            continue  # the base-currency twin of a money column: the render adds it
+        elif attr not in custom:
             _system_column(found, name, new, attr)
-        elif role == "column":
+        else:
             column = read_column(attr, table, lookups, found.reasons)
             if column is not None:
                 columns.append(column)
     return columns, status
+
+
+# Attributes with a <CalculationOf>, and those that may be custom (a superset: each is
+# looked at as `cbool` reads it), picked by lxml: most of a table's attributes are the
+# system columns, and a child looked for in Python walks all forty of its siblings.
+_CALCULATED = etree.XPath("attribute[CalculationOf]")
+_MAYBE_CUSTOM = etree.XPath(
+    "attribute[contains(IsCustomField[1], '1') or "
+    "contains(translate(IsCustomField[1], 'TRUE', 'true'), 'true')]"
+)
+
+
+def _twins(attrs: Element | None, money: set[str]) -> set[Element]:
+    """The base-currency twins of the money columns (`CalculationOf` one of `money`)."""
+    if not money or attrs is None:
+        return set()
+    every = "" in money  # a nameless money column: any attribute without CalculationOf too
+    return {
+        a
+        for a in (kids(attrs, "attribute") if every else _CALCULATED(attrs))
+        if ctext(a, "CalculationOf").lower() in money
+    }
+
+
+def _custom(attrs: Element | None) -> set[Element]:
+    """The attributes `IsCustomField` marks custom."""
+    return (
+        set() if attrs is None else {a for a in _MAYBE_CUSTOM(attrs) if cbool(a, "IsCustomField")}
+    )
 
 
 def _money_columns(attrs: Element | None) -> set[str]:
@@ -225,39 +257,22 @@ def _money_columns(attrs: Element | None) -> set[str]:
     }
 
 
-def _attribute_role(attr: Element, money: set[str]) -> tuple[str, str]:
-    """An `<attribute>`'s logical name and what the table makes of it: its status reasons
-    ("status"), nothing (a money column's base-currency twin, which the render adds:
-    "twin"), a system column ("system") or a column of the model ("column")."""
-    name = (attr.get("PhysicalName") or ctext(attr, "LogicalName")).lower()
-    if name == "statuscode":
-        return name, "status"
-    if money and ctext(attr, "CalculationOf").lower() in money:
-        return name, "twin"
-    return name, "column" if cbool(attr, "IsCustomField") else "system"
-
-
-# The custom attributes that may be lookups (a superset: `lookup_columns` looks at each).
-_MAYBE_LOOKUPS = etree.XPath(
-    "attribute[contains(Type[1], 'lookup') and (contains(IsCustomField[1], '1') or "
-    "contains(translate(IsCustomField[1], 'TRUE', 'true'), 'true'))]"
-)
-
-
 def lookup_columns(entity: Element) -> set[str]:
     """The logical names of the lookup columns `read_table` makes of `entity`, without
-    reading the table: lxml picks the attributes whose type may be lookup, and each is
-    taken as `_columns` and `read_column` take it."""
+    reading the table (as `_columns` and `read_column` take its attributes)."""
     attrs = child(entity_info(entity), "attributes")
-    if attrs is None:
-        return set()
-    money = _money_columns(attrs)
-    found = set()
-    for attr in _MAYBE_LOOKUPS(attrs):
-        name, role = _attribute_role(attr, money)
-        if role == "column" and EXPORTED_TYPES.get(ctext(attr, "Type")) == "lookup":
-            found.add(name)
-    return found
+    twins = _twins(attrs, _money_columns(attrs))
+    return {
+        name
+        for attr in _custom(attrs)
+        if attr not in twins
+        and (name := _column_name(attr)) != "statuscode"
+        and EXPORTED_TYPES.get(ctext(attr, "Type")) == "lookup"
+    }
+
+
+def _column_name(attr: Element) -> str:
+    return (attr.get("PhysicalName") or ctext(attr, "LogicalName")).lower()
 
 
 def _system_column(found: TableRead, name: str, new: bool, attr: Element) -> None:

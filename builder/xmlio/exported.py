@@ -153,9 +153,12 @@ def strip_indentation(root: Element) -> None:
             el.tail = None
 
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
 def slug(text: str) -> str:
     """A file-name-safe form of a component name."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", text.strip()).strip("._")
+    cleaned = _UNSAFE.sub("_", text.strip()).strip("._")
     return cleaned[:100] or "item"
 
 

@@ -270,3 +270,23 @@ def test_mutated_pairs_give_the_same_report(seed: int) -> None:
         for _ in range(rng.randint(1, 3)):
             rng.choice(MUTATIONS)(rng.choice([new, new, old]), rng)
         _same_report(_serialized(entries, old), _serialized(entries, new))
+
+
+def test_a_twin_tables_lookups_are_the_ones_reading_it_gives() -> None:
+    """What the relationships of an unread table are taken to be covered by."""
+    from builder.read.parts import read_lookups
+    from builder.read.tables import is_new_table, lookup_columns, read_table
+    from builder.xmlio.safe import parse_xml
+
+    need_shared(CORPUS2 / "zips")
+    checked = 0
+    for name, entries in _solutions().items():
+        root = parse_xml(entries["customizations.xml"], name)
+        lookups = read_lookups(root.findall("EntityRelationships/EntityRelationship"))
+        for entity in root.findall("Entities/Entity"):
+            table = read_table(entity, lookups, "s").table
+            read = {c.logical_name for c in table.columns if c.type == "lookup"}
+            assert lookup_columns(entity) == read, name
+            assert is_new_table(entity) == (not table.existing), name
+            checked += bool(read)
+    assert checked >= 2  # tables with lookups were among them
