@@ -24,6 +24,7 @@ from builder.diff.show import render_text
 from builder.model import Column, Project, ViewColumn
 from builder.read.solution import no_cycle_collection, read_compared, read_solution_zip
 from builder.render import render_solution
+from builder.xmlio.exported import Element
 from builder.xmlio.safe import parse_xml
 
 
@@ -63,9 +64,9 @@ def main() -> None:
 
     def whole() -> str:  # as cli/diff_cmd.py runs it: the models made, compared and dropped
         with no_cycle_collection():  # without the cyclic collector, then the report rendered
-            trees: list[object] = []  # the parsed XML, dropped last (as the CLI does)
+            trees: list[Element] = []  # the parsed XML, dropped last (as the CLI does)
             entries = read_zip(zips[0]), read_zip(zips[1])
-            report = diff_projects(*read_compared(*entries, LABELS, trees))  # type: ignore[arg-type]
+            report = diff_projects(*read_compared(*entries, LABELS, trees))
             del trees
         return render_text(report)
 

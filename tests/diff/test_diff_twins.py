@@ -111,6 +111,12 @@ def test_a_table_alike_on_both_sides_is_left_unread() -> None:
 # --- mutations ------------------------------------------------------------------------------
 
 
+def _parent(element: etree._Element) -> etree._Element:
+    parent = element.getparent()
+    assert parent is not None
+    return parent
+
+
 def _texts(root: etree._Element) -> list[etree._Element]:
     return [e for e in root.iter(etree.Element) if e.text and e.text.strip() and not len(e)]
 
@@ -131,7 +137,7 @@ def _change_attribute(root: etree._Element, rng: random.Random) -> None:
 def _remove(root: etree._Element, rng: random.Random) -> None:
     elements = [e for e in root.iter(etree.Element) if e.getparent() is not None]
     target = rng.choice(elements)
-    target.getparent().remove(target)  # type: ignore[union-attr]
+    _parent(target).remove(target)
 
 
 def _entities(root: etree._Element) -> list[etree._Element]:
@@ -151,8 +157,8 @@ def _swap_entities(root: etree._Element, rng: random.Random) -> None:
         a, b = rng.sample(entities, 2)
         a.addprevious(copy.deepcopy(b))
         b.addprevious(copy.deepcopy(a))
-        a.getparent().remove(a)  # type: ignore[union-attr]
-        b.getparent().remove(b)  # type: ignore[union-attr]
+        _parent(a).remove(a)
+        _parent(b).remove(b)
 
 
 def _copy_view(root: etree._Element, rng: random.Random) -> None:
@@ -171,7 +177,8 @@ def _comment(root: etree._Element, rng: random.Random) -> None:
     counting them does not tell)."""
     entities = _entities(root)
     if entities and rng.random() < 0.5:
-        rng.choice(entities).getparent().remove(rng.choice(entities))  # type: ignore[union-attr]
+        gone = rng.choice(entities)
+        _parent(gone).remove(gone)
         entities = _entities(root)
     places = entities or [e for e in root.iter(etree.Element)]
     rng.choice(places).addprevious(etree.Comment(" <Entity> "))
@@ -184,8 +191,9 @@ def _repoint(root: etree._Element, rng: random.Random) -> None:
         return
     target = rng.choice(relationships)
     if rng.random() < 0.5:
-        target.addnext(copy.deepcopy(target))
-        target = target.getnext()  # type: ignore[assignment]
+        twin = copy.deepcopy(target)
+        target.addnext(twin)
+        target = twin
     field = rng.choice(
         ["ReferencingAttributeName", "ReferencingEntityName", "ReferencedEntityName"]
     )
@@ -206,7 +214,7 @@ def _copy_command(root: etree._Element, rng: random.Random) -> None:
 def _change_data_source(root: etree._Element, rng: random.Random) -> None:
     """What a virtual table's reading looks up elsewhere in the file."""
     sources = [e for e in root.iter("ConnectionDefinition", "Name") if e.text]
-    sources = [e for e in sources if e.getparent().tag == "EntityDataSource"]  # type: ignore[union-attr]
+    sources = [e for e in sources if _parent(e).tag == "EntityDataSource"]
     if sources:
         target = rng.choice(sources)
         target.text = (target.text or "").replace("url", "uri") + " "
