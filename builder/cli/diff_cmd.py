@@ -38,16 +38,19 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, exit_zero: bool) -> N
     from ..diff.show import RENDERERS
     from ..read.solution import no_cycle_collection
 
-    # two models made, compared and dropped (on `_compare`'s return): the cyclic collector
-    # would only walk them
+    # two models made, compared and dropped: the cyclic collector would only walk them
     with no_cycle_collection():
-        report = _compare(ctx, old, new, fmt)
+        report, _held = _compare(ctx, old, new, fmt)
     click.echo(RENDERERS[fmt](report), nl=False)
     step_summary(RENDERERS["markdown"](report))
+    # the sides (`_held`, with the XML they were read from) go only now, on exit: freed
+    # before the report is written, their million blocks would be merged for its text
     ctx.exit(exit_code(failed=report.different and not exit_zero))
 
 
-def _compare(ctx: click.Context, old: str, new: str, fmt: str) -> DiffReport:
+def _compare(
+    ctx: click.Context, old: str, new: str, fmt: str
+) -> tuple[DiffReport, tuple[object, ...]]:
     from ..diff.projects import diff_projects
     from ..diff.scope import comparable
     from ..diff.sides import aligned, read_sides
@@ -61,7 +64,7 @@ def _compare(ctx: click.Context, old: str, new: str, fmt: str) -> DiffReport:
         print_diagnostics(error)
         ctx.exit(code)
     old_p, new_p, notes = comparable(before.project, before.kind, after.project, after.kind)
-    return diff_projects(old_p, new_p, old, new, tuple(notes))
+    return diff_projects(old_p, new_p, old, new, tuple(notes)), (before, after)
 
 
 @click.command("unpack")
