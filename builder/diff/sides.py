@@ -124,7 +124,7 @@ def _solution_zip(spec: str) -> dict[str, bytes] | None:
         return None
     try:
         files = read_zip(path, spec)
-    except BuildError:
+    except (BuildError, OSError):
         return None
     return None if find_import_config(files, spec) is not None else files
 

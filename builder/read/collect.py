@@ -19,7 +19,7 @@ from ..xmlio.exported import Element, Findings, ctext, kids
 from ..xmlio.safe import parse_xml
 from .collect_data import collect_records, ready
 from .collected import Collected, Entries, Maker
-from .entities import EntityRead, component_names, read_entity, saved_queries
+from .entities import EntityRead, LazyNames, read_entity, saved_queries
 from .parts import (
     SYSTEM_LOOKUPS,
     Names,
@@ -89,8 +89,8 @@ def _collect_entities(found: Collected, sections: dict[str, Element], twins: Twi
     entities = kids(sections.get("Entities"), "Entity")
     relationships = kids(sections.get("EntityRelationships"), "EntityRelationship")
     lookups = twins.lookups if twins else read_lookups(relationships)
-    views, forms = component_names(entities)
-    names = (views.get, forms.get)
+    lazy = LazyNames(entities)
+    names = (lazy.view, lazy.form)
     skip = twins.tables if twins else {}
     unread = [e for e in entities if skip and entity_schema_name(e).lower() in skip]
     skipped = set(unread)

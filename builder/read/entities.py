@@ -52,6 +52,26 @@ def component_names(entities: list[Element]) -> tuple[dict[uuid.UUID, str], dict
     return views, forms
 
 
+class LazyNames:
+    """`component_names` of the solution's entities, worked out on the first look-up (a
+    form with a subgrid or quick view looks one up; most tables have none)."""
+
+    def __init__(self, entities: list[Element]) -> None:
+        self._entities: list[Element] | None = entities
+        self._names: tuple[dict[uuid.UUID, str], dict[uuid.UUID, str]] = ({}, {})
+
+    def _found(self) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, str]]:
+        if self._entities is not None:
+            self._names, self._entities = component_names(self._entities), None
+        return self._names
+
+    def view(self, view: uuid.UUID) -> str | None:
+        return self._found()[0].get(view)
+
+    def form(self, form: uuid.UUID) -> str | None:
+        return self._found()[1].get(form)
+
+
 def read_entity(
     entity: Element, lookups: list[Lookup], names: tuple[ViewNames, FormNames], solution: str
 ) -> EntityRead:
