@@ -27,10 +27,13 @@ class Source:
     file: str  # forward slashes, relative to the source root
     path: Path
     root: etree._Element
+    data: bytes | None = None  # the file's bytes as parsed (else read again for `lines`)
 
     @cached_property
     def lines(self) -> list[str]:
         """The file's text lines, to tell where an element starts (`src`)."""
+        if self.data is not None:
+            return self.data.decode("utf-8", errors="replace").splitlines()
         try:
             return self.path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:

@@ -20,7 +20,7 @@ from ..errors import BuildError, Diagnostic, diagnostic
 from ..fsio import walk_files
 from ..model import Project, Publisher, SolutionDef, Src
 from ..model.kinds import BY_ROOT
-from ..xmlio.safe import read_xml
+from ..xmlio.safe import read_xml_file
 from . import channels, security, ui  # noqa: F401 (each registers its kinds' parsers)
 from . import schema as load_xsd
 from .assemble import assemble
@@ -111,7 +111,7 @@ def read_sources(root: Path, ctx: Context) -> list[Source]:
 
 def _read(path: Path, file: str, ctx: Context) -> Source | None:
     try:
-        element = read_xml(str(path), file)
+        data, element = read_xml_file(str(path), file)
     except BuildError as error:
         ctx.diagnostics.extend(error.diagnostics)
         return None
@@ -119,13 +119,13 @@ def _read(path: Path, file: str, ctx: Context) -> Source | None:
     if not kind:
         ctx.diagnostics.append(_unknown_root(element, file))
         return None
-    source = Source(file, path, element)
+    source = Source(file, path, element, data)
     problems = load_xsd.validate(element, kind, file, lambda: source.lines)
     ctx.diagnostics.extend(problems)
     if not problems:
         return source
     repaired = load_xsd.repaired(element, kind) if ctx.lenient else None
-    return Source(file, path, repaired) if repaired is not None else None
+    return Source(file, path, repaired, data) if repaired is not None else None
 
 
 def _schema(root: str) -> str:

@@ -239,5 +239,10 @@ def _parse(data: bytes, file: str, blanks: bool = True) -> etree._Element:
 
 def read_xml(path: str, display: str | None = None) -> etree._Element:
     """Read and parse a file from disk."""
+    return read_xml_file(path, display)[1]
+
+
+def read_xml_file(path: str, display: str | None = None) -> tuple[bytes, etree._Element]:
+    """Read and parse a file from disk: its bytes, and its root element."""
     data = read_regular(path, max_xml_bytes(), display or path, "the XML file")
-    return parse_xml(data, display or path)
+    return data, parse_xml(data, display or path)
