@@ -205,10 +205,13 @@ def _only_namespace_uri_warnings(parser: etree.XMLParser) -> bool:
     return bool(errors) and all(e.type_name == "WAR_NS_URI" for e in errors)
 
 
-def parse_xml(data: bytes, file: str, *, blanks: bool = True) -> etree._Element:
+def parse_xml(
+    data: bytes, file: str, *, blanks: bool = True, limit: int | None = None
+) -> etree._Element:
     """Parse `data` (named `file` in messages) and return its root element; `blanks=False`:
-    without the whitespace between elements (`_parser`)."""
-    limit = max_xml_bytes()
+    without the whitespace between elements (`_parser`). `limit`: the size limit, when the
+    caller has it already (else `max_xml_bytes()`, which reads the environment)."""
+    limit = max_xml_bytes() if limit is None else limit
     if len(data) > limit:
         raise BuildError.at(
             "XML004",
@@ -244,5 +247,6 @@ def read_xml(path: str, display: str | None = None) -> etree._Element:
 
 def read_xml_file(path: str, display: str | None = None) -> tuple[bytes, etree._Element]:
     """Read and parse a file from disk: its bytes, and its root element."""
-    data = read_regular(path, max_xml_bytes(), display or path, "the XML file")
-    return data, parse_xml(data, display or path)
+    limit = max_xml_bytes()
+    data = read_regular(path, limit, display or path, "the XML file")
+    return data, parse_xml(data, display or path, limit=limit)
