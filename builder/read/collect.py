@@ -136,21 +136,24 @@ def _covered_relationships(
 ) -> dict[str, str]:
     """Relationships the model re-creates: those of modelled lookups, and the system ones of
     new tables. Name -> the referencing table. `unread`: the tables left unread, with what
-    reading them would have told of this."""
+    reading them would have told of this (worked out only where it is needed)."""
     columns = {
         (r.table.logical_name, c.logical_name)
         for _, r in reads
         for c in r.table.columns
         if c.type == "lookup"
     }
-    columns |= {(table, column) for table, twin in unread.items() for column in twin.lookups}
     new = {r.table.logical_name for _, r in reads if not r.table.existing}
-    new |= {table for table, twin in unread.items() if twin.new}
     covered = {}
     for lookup in lookups:
-        system = lookup.referencing in new and lookup.attribute in SYSTEM_LOOKUPS
-        if (lookup.referencing, lookup.attribute) in columns or system:
-            covered[lookup.name] = lookup.referencing
+        table, column = lookup.referencing, lookup.attribute
+        twin = unread.get(table)
+        if twin is None:
+            ours = (table, column) in columns or (table in new and column in SYSTEM_LOOKUPS)
+        else:
+            ours = (column in SYSTEM_LOOKUPS and twin.new) or column in twin.lookups
+        if ours:
+            covered[lookup.name] = table
     return covered
 
 
