@@ -238,6 +238,7 @@ class Table:
     status_reasons: tuple[StatusReason, ...] = children(
         "status-reason", sort=lambda s: (s.state, s.value)
     )
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
     @property
@@ -360,6 +361,7 @@ class Form:
     header: tuple[FormField, ...] = children("field", wrapper="header")
     tabs: tuple[FormTab, ...] = children("tab")
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
     def __post_init__(self) -> None:
@@ -429,6 +431,7 @@ class View:
     order: tuple[ViewOrder, ...] = children("order")
     find_columns: tuple[str, ...] = ()  # quickfind: columns searched
     solution: str = inherited()
+    remainder: Remainder = remainder_field()  # what read left unread (model/remainder)
     src: Src = _src()
 
     def __post_init__(self) -> None:

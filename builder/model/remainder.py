@@ -16,6 +16,7 @@ compares them only between two exports (`diff/scope.py`).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from .frozen import frozen
@@ -32,18 +33,54 @@ class Unread:
     content: str
 
 
-@frozen
-class Remainder:
-    """A component's unread parts, ordered by where they are."""
+Change = tuple[str, str | None, str | None]  # where, old content, new content (None: absent)
 
-    parts: tuple[Unread, ...] = ()
+
+class Remainder:
+    """A component's unread parts, ordered by where they are.
+
+    A reader that keeps them as it reads gives them at once (`Remainder.of`); the readers
+    of tables, forms and views leave them to be worked out when they are asked for (a
+    subclass in read/kept.py), since most are never compared."""
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: tuple[Unread, ...] = ()) -> None:
+        self._parts = parts
+
+    @property
+    def parts(self) -> tuple[Unread, ...]:
+        return self._parts
 
     def __bool__(self) -> bool:
         return bool(self.parts)
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Remainder):
+            return NotImplemented
+        return self is other or not self.changes(other)
+
+    def __hash__(self) -> int:
+        return hash(self.parts)
+
+    def __repr__(self) -> str:
+        return f"Remainder({self.parts!r})"
+
+    def changes(self, other: Remainder) -> list[Change]:
+        """Each part whose content differs from `other`'s, by where it is."""
+        return changed_parts(self.parts, other.parts)
+
     @staticmethod
     def of(parts: Any) -> Remainder:
         return Remainder(tuple(sorted(parts, key=lambda p: p.where)))
+
+
+def changed_parts(old: Iterable[Unread], new: Iterable[Unread]) -> list[Change]:
+    """(where, old content, new content) of each part that differs (None: absent)."""
+    before = {p.where: p.content for p in old}
+    after = {p.where: p.content for p in new}
+    wheres = sorted(before.keys() | after.keys())
+    return [(w, before.get(w), after.get(w)) for w in wheres if before.get(w) != after.get(w)]
 
 
 NOTHING = Remainder()

@@ -17,6 +17,7 @@ from ..model import (
 from ..model.kinds import BY_FIELD, owner_key
 from ..xmlio.exported import Element, Findings, ctext, kids
 from ..xmlio.safe import parse_xml
+from ..xmlio.spans import EntitySpans
 from .collect_data import collect_records, ready
 from .collected import Collected, Entries, Maker
 from .entities import EntityRead, LazyNames, read_entity, saved_queries
@@ -63,7 +64,7 @@ def collect_solution(
         custom = parse_xml(entries["customizations.xml"], f"{findings.file}!customizations.xml")
     sections = {str(c.tag): c for c in custom if isinstance(c.tag, str)}
     found.languages = sections.get("Languages")
-    _collect_entities(found, sections, twins)
+    _collect_entities(found, sections, twins, entries["customizations.xml"])
     _collect_parts(found, sections, entries)
     collect_records(found, entries, sections)
     _collect_other_sections(found, sections)
@@ -85,8 +86,11 @@ class Twins:
     lookups: list[Lookup]
 
 
-def _collect_entities(found: Collected, sections: dict[str, Element], twins: Twins | None) -> None:
+def _collect_entities(
+    found: Collected, sections: dict[str, Element], twins: Twins | None, data: bytes
+) -> None:
     entities = kids(sections.get("Entities"), "Entity")
+    spans = EntitySpans(data, entities)  # for telling remainders equal by bytes (read/kept.py)
     relationships = kids(sections.get("EntityRelationships"), "EntityRelationship")
     lookups = twins.lookups if twins else read_lookups(relationships)
     lazy = LazyNames(entities)
@@ -95,7 +99,9 @@ def _collect_entities(found: Collected, sections: dict[str, Element], twins: Twi
     unread = [e for e in entities if skip and entity_schema_name(e).lower() in skip]
     skipped = set(unread)
     reads = [
-        (e, read_entity(e, lookups, names, found.solution)) for e in entities if e not in skipped
+        (e, read_entity(e, lookups, names, found.solution, (spans, i)))
+        for i, e in enumerate(entities)
+        if e not in skipped
     ]
     found.unread = len(unread)
     found.twin_views = _twin_views(unread, sections, found.solution)

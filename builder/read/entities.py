@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ..model import Command, Form, Table, View
 from ..xmlio.exported import Element, child, ctext, kids, localized, parse_guid
 from .forms import FormNames, ViewNames, read_form
+from .kept import Scope
 from .ribbon import read_commands
 from .tables import Lookup, entity_schema_name, read_table
 from .views import read_view
@@ -73,18 +74,23 @@ class LazyNames:
 
 
 def read_entity(
-    entity: Element, lookups: list[Lookup], names: tuple[ViewNames, FormNames], solution: str
+    entity: Element,
+    lookups: list[Lookup],
+    names: tuple[ViewNames, FormNames],
+    solution: str,
+    scope: Scope | None = None,
 ) -> EntityRead:
-    table_read = read_table(entity, lookups, solution)
+    """`scope`: the entity's place in its file (read/kept.py), for its components' remainders."""
+    table_read = read_table(entity, lookups, solution, scope)
     table = table_read.table
     found = EntityRead(table, reasons=list(table_read.reasons))
     logical = entity_schema_name(entity).lower()
     for form_type, system_form in system_forms(entity):
-        form_read = read_form(system_form, form_type, logical, table, names, solution)
+        form_read = read_form(system_form, form_type, logical, table, names, solution, scope)
         found.forms.append(form_read.form)
         found.reasons += [f"form {form_read.form.name!r}: {r}" for r in form_read.reasons]
     for query in saved_queries(entity):
-        view_read = read_view(query, logical, solution)
+        view_read = read_view(query, logical, solution, scope)
         found.views.append(view_read.view)
         found.reasons += [f"view {view_read.view.name!r}: {r}" for r in view_read.reasons]
     commands, reasons = read_commands(child(entity, "RibbonDiffXml"), logical, solution)

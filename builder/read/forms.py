@@ -4,7 +4,8 @@ the header, the form libraries and the event handlers.
 Layout the model does not hold (several columns per tab, spacers, web resource or timeline
 controls, navigation, footers, custom controls) is named in `reasons`. Tabs and sections
 without a `name` are named after their id, as exports of forms made in the designer often
-have none.
+have none. What the reader leaves unread of the `systemform` is the form's remainder, found
+when asked (read/kept.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ..model import (
     Table,
 )
 from ..xmlio.exported import Element, child, ctext, kids, labels_of, localized, parse_guid
+from .kept import Reader, Scope, kept
 
 SUBGRID_ID, QUICK_VIEW_ID = SUBGRID.lower(), QUICK_VIEW.lower()
 _OTHER_CONTROLS = {classid.lower(): kind for classid, kind in OTHER_CONTROLS.items()}
@@ -74,7 +76,9 @@ def read_form(
     table_model: Table | None,
     names: tuple[ViewNames, FormNames],
     solution: str,
+    scope: Scope | None = None,
 ) -> FormRead:
+    """`scope`: the entity the form is in (read/kept.py)."""
     form_id = parse_guid(ctext(system_form, "formid")) or uuid.uuid4()
     body = child(system_form, "form")
     reasons: list[str] = []
@@ -97,8 +101,23 @@ def read_form(
         ),
         events=_events(body),
         solution=solution,
+        remainder=kept(system_form, _again(form_type, table, table_model, names, solution), scope),
     )
     return FormRead(form, reasons)
+
+
+def _again(
+    form_type: str,
+    table: str,
+    table_model: Table | None,
+    names: tuple[ViewNames, FormNames],
+    solution: str,
+) -> Reader:
+    def read(element: Element) -> tuple[()]:
+        read_form(element, form_type, table, table_model, names, solution)
+        return ()
+
+    return read
 
 
 def _layout_reasons(body: Element | None, reasons: list[str]) -> None:

@@ -5,12 +5,13 @@ Dataverse exports every system column of a table the solution owns and none of a
 table it merely extends. The standard system columns of new tables
 (`dataverse.system_columns.NEW_TABLE_COLUMNS`) are dropped, since the render adds them itself.
 What the model cannot hold is returned as `reasons`, so the caller can keep the whole entity
-as-is for `unpack`.
+as-is for `unpack`. What the reader leaves unread of the entity (its columns included; its forms,
+views and ribbon aside) is the table's remainder, found when asked (read/kept.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
@@ -28,6 +29,7 @@ from ..model import (
     Table,
     VirtualSource,
 )
+from ..model.remainder import Remainder
 from ..xmlio.exported import (
     Children,
     Element,
@@ -42,6 +44,7 @@ from ..xmlio.exported import (
     localized,
     to_int,
 )
+from .kept import OTHERS, Reader, Scope, TableLater, kept
 
 _FORMATS = {
     "text": {"text": "", "email": "email", "url": "url", "phone": "phone", "textarea": "textarea"},
@@ -87,6 +90,7 @@ def attributes(entity: Element) -> list[Element]:
 # over the children, where a Python loop would make a proxy object per child).
 _PRIMARY_KEYS = etree.XPath("attribute[normalize-space(Type[1])='primarykey']")
 _MONEY = etree.XPath("attribute[normalize-space(Type[1])='money']")
+_IS_MONEY = etree.XPath("normalize-space(Type[1])='money'")
 
 
 def is_new_table(entity: Element) -> bool:
@@ -99,14 +103,17 @@ def entity_schema_name(entity: Element) -> str:
     return ctext(entity, "Name") or (info.get("Name", "") if info is not None else "")
 
 
-def read_table(entity: Element, lookups: list[Lookup], solution: str) -> TableRead:
+def read_table(
+    entity: Element, lookups: list[Lookup], solution: str, scope: Scope | None = None
+) -> TableRead:
+    """`scope`: the entity's place in its file (read/kept.py), for the table's remainder."""
     info = entity_info(entity)
     schema = entity_schema_name(entity)
     new = is_new_table(entity)
     found = TableRead(Table(schema, "", solution=solution))
     if info is not None and info.get("unmodified") == "1":
         found.reasons.append("an unmodified table shell")
-    columns, status = _columns(found, entity, schema.lower(), new, lookups)
+    columns, status, ctx = _columns(found, entity, schema.lower(), new, lookups)
     found.table = Table(
         schema_name=schema,
         display_name=localized(info, "LocalizedNames", "LocalizedName") or _shell_name(entity),
@@ -120,6 +127,7 @@ def read_table(entity: Element, lookups: list[Lookup], solution: str) -> TableRe
         columns=tuple(sorted(columns, key=lambda c: c.logical_name)),
         keys=_keys(info),
         status_reasons=status,
+        remainder=_remainder(entity, lookups, solution, scope, ctx),
     )
     if found.table.virtual is not None and not found.table.virtual.url_variable:
         found.reasons.append(
@@ -129,6 +137,15 @@ def read_table(entity: Element, lookups: list[Lookup], solution: str) -> TableRe
     if cbool(info, "IsBPFEntity"):
         found.reasons.append("a business process flow table")
     return found
+
+
+def _remainder(
+    entity: Element, lookups: list[Lookup], solution: str, scope: Scope | None, ctx: _Columns
+) -> Remainder:
+    again = _table_again(lookups, solution)
+    if scope is None:
+        return kept(entity, again)
+    return TableLater(entity, again, scope, _column_again(ctx))
 
 
 def _shell_name(entity: Element) -> str:
@@ -198,27 +215,49 @@ def _keys(info: Element | None) -> tuple[AlternateKey, ...]:
     return tuple(sorted(found, key=lambda k: k.logical_name))
 
 
+@dataclass
+class _Columns:
+    """What reading one `<attribute>` needs of its table."""
+
+    reasons: list[str]  # the table's: what the model could not hold
+    table: str  # logical name
+    new: bool
+    lookups: list[Lookup]
+    money: set[str]  # the money columns' names (a base-currency twin names one)
+
+
 def _columns(
     found: TableRead, entity: Element, table: str, new: bool, lookups: list[Lookup]
-) -> tuple[list[Column], tuple[StatusReason, ...]]:
+) -> tuple[list[Column], tuple[StatusReason, ...], _Columns]:
     attrs = child(entity_info(entity), "attributes")
     money = _money_columns(attrs)
     twins, custom = _twins(attrs, money), _custom(attrs)
+    ctx = _Columns(found.reasons, table, new, lookups, money)
     columns: list[Column] = []
     status: tuple[StatusReason, ...] = ()
     for attr in kids(attrs, "attribute"):
-        name = _column_name(attr)
-        if name == "statuscode":
-            status = _status_reasons(attr, new)
-        elif attr in twins:
-            continue  # the base-currency twin of a money column: the render adds it
-        elif attr not in custom:
-            _system_column(found, name, new, attr)
-        else:
-            column = read_column(attr, table, lookups, found.reasons)
-            if column is not None:
-                columns.append(column)
-    return columns, status
+        got = _attribute(attr, ctx, attr in twins, attr in custom)
+        if isinstance(got, Column):
+            columns.append(got)
+        elif got is not None:
+            status = got
+    return columns, status, ctx
+
+
+def _attribute(
+    attr: Element, ctx: _Columns, twin: bool, custom: bool
+) -> Column | tuple[StatusReason, ...] | None:
+    """One `<attribute>`: a column of ours, the status reasons, or None (a system column, or
+    a money column's base-currency `twin`, which the render adds)."""
+    name = _column_name(attr)
+    if name == "statuscode":
+        return _status_reasons(attr, ctx.new)
+    if twin:
+        return None  # the base-currency twin of a money column: the render adds it
+    if not custom:
+        _system_column(ctx.reasons, name, ctx.new, attr)
+        return None
+    return read_column(attr, ctx.table, ctx.lookups, ctx.reasons)
 
 
 # Attributes with a <CalculationOf>, and those that may be custom (a superset: each is
@@ -228,6 +267,12 @@ _CALCULATED = etree.XPath("attribute[CalculationOf]")
 _MAYBE_CUSTOM = etree.XPath(
     "attribute[contains(IsCustomField[1], '1') or "
     "contains(translate(IsCustomField[1], 'TRUE', 'true'), 'true')]"
+)
+# The same questions of one attribute (read again alone: `_column_again`; `_IS_MONEY`).
+_IS_CALCULATED = etree.XPath("boolean(CalculationOf)")
+_MAYBE_CUSTOM_ONE = etree.XPath(
+    "contains(IsCustomField[1], '1') or "
+    "contains(translate(IsCustomField[1], 'TRUE', 'true'), 'true')"
 )
 
 
@@ -251,10 +296,36 @@ def _custom(attrs: Element | None) -> set[Element]:
 
 
 def _money_columns(attrs: Element | None) -> set[str]:
-    return {
-        ctext(a, "Name").lower() or ctext(a, "LogicalName")
-        for a in (_MONEY(attrs) if attrs is not None else ())
-    }
+    return {_money_name(a) for a in (_MONEY(attrs) if attrs is not None else ())}
+
+
+def _money_name(attr: Element) -> str:
+    return ctext(attr, "Name").lower() or ctext(attr, "LogicalName")
+
+
+def _column_again(ctx: _Columns) -> Reader:
+    """One `<attribute>` read again (read/kept.py), asked what `_columns` asks of it."""
+
+    def read(attr: Element) -> tuple[()]:
+        if _IS_MONEY(attr):
+            _money_name(attr)
+        twin = bool(ctx.money) and ("" in ctx.money or bool(_IS_CALCULATED(attr)))
+        twin = twin and ctext(attr, "CalculationOf").lower() in ctx.money
+        custom = bool(_MAYBE_CUSTOM_ONE(attr)) and cbool(attr, "IsCustomField")
+        _attribute(attr, replace(ctx, reasons=[]), twin, custom)
+        return ()
+
+    return read
+
+
+def _table_again(lookups: list[Lookup], solution: str) -> Reader:
+    """The entity read again (read/kept.py) as `read_table` reads it."""
+
+    def read(entity: Element) -> list[Element]:
+        read_table(entity, lookups, solution)
+        return [c for c in entity if c.tag in OTHERS]
+
+    return read
 
 
 def lookup_columns(entity: Element) -> set[str]:
@@ -275,11 +346,11 @@ def _column_name(attr: Element) -> str:
     return (attr.get("PhysicalName") or ctext(attr, "LogicalName")).lower()
 
 
-def _system_column(found: TableRead, name: str, new: bool, attr: Element) -> None:
+def _system_column(reasons: list[str], name: str, new: bool, attr: Element) -> None:
     if not new:
-        found.reasons.append(f"changes to the system column {name}")
+        reasons.append(f"changes to the system column {name}")
     elif name not in NEW_TABLE_COLUMNS and ctext(attr, "Type") != "primarykey":
-        found.reasons.append(f"the system column {name}")
+        reasons.append(f"the system column {name}")
 
 
 def _status_reasons(attr: Element, new: bool) -> tuple[StatusReason, ...]:

@@ -3,7 +3,8 @@ sort order and quick find columns (fetchxml).
 
 Queries the model cannot express (linked tables, nested or or-ed filters, aggregates, view
 types other than public, advanced find, associated, quick find and lookup) are named in
-`reasons`.
+`reasons`. What the reader leaves unread of the `savedquery` is the view's remainder, found
+when asked (read/kept.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..xmlio.exported import (
     parse_guid,
     to_int,
 )
+from .kept import Reader, Scope, kept
 
 _TYPES_BY_CODE = {code: name for name, code in VIEW_QUERY_TYPES.items()}
 _AGGREGATES = etree.XPath(".//@aggregate")  # compiled once: a view is read in microseconds
@@ -38,7 +40,9 @@ class ViewRead:
     reasons: list[str] = field(default_factory=list)
 
 
-def read_view(element: Element, table: str, solution: str) -> ViewRead:
+def read_view(element: Element, table: str, solution: str, scope: Scope | None = None) -> ViewRead:
+    """`scope`: the entity the view is in (its file's spans and its index), for telling two
+    versions of the view equal by their bytes (read/kept.py)."""
     reasons: list[str] = []
     query = Children(element)  # eight look-ups follow
     code = cint(query, "querytype") or 0
@@ -65,10 +69,19 @@ def read_view(element: Element, table: str, solution: str) -> ViewRead:
         ),
         find_columns=find_columns,
         solution=solution,
+        remainder=kept(element, _again(table, solution), scope),
     )
     if entity is not None and (kids(entity, "link-entity") or _AGGREGATES(entity)):
         reasons.append("a view over linked tables or aggregates")
     return ViewRead(view, reasons)
+
+
+def _again(table: str, solution: str) -> Reader:
+    def read(element: Element) -> tuple[()]:
+        read_view(element, table, solution)
+        return ()
+
+    return read
 
 
 def _columns(query: Node) -> tuple[ViewColumn, ...]:

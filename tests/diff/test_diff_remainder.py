@@ -6,6 +6,7 @@ unpack and build carry the remainder through (compared with `==`)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from support.common import CORPUS2, SOURCES, need_shared, run_cli
@@ -301,3 +302,95 @@ def test_configuration_data_rows_keep_what_read_leaves_unread() -> None:
     [change] = diff_projects(plain, read(b'<field name="enreach_new" value="1"/>')).changes
     assert (change.kind, change.name) == ("setting", "CallbackRequestDefaultSubject")
     assert change.detail.endswith("/enreach_new none -> '1'")
+
+
+# --- tables, forms and views: their remainders are found when diff asks (read/kept.py) ---
+
+SAVED_QUERY = b"{aee13740-692d-4a11-b824-b54e23ff7b37}</savedqueryid>"
+CARD_CELL = b'id="{38f4f8eb-539b-4efe-914e-5102854751a4}"'
+NAME_COLUMN = b'<attribute PhysicalName="sample_Name">'
+
+
+def _after(anchor: bytes, old: bytes, new: bytes) -> Callable[[bytes], bytes]:
+    """An edit of customizations.xml: the first `old` after `anchor` (found once) made `new`."""
+
+    def edit(data: bytes) -> bytes:
+        assert data.count(anchor) == 1, anchor
+        at = data.index(old, data.index(anchor))
+        return data[:at] + new + data[at + len(old) :]
+
+    return edit
+
+
+def _cls(tmp: Path, name: str, *edits: Callable[[bytes], bytes]) -> Path:
+    """The column-level security sample (a table with forms and views) with `edits` made."""
+    entries = zip_entries(need_shared(CORPUS2 / "zips" / CLS).read_bytes())
+    for edit in edits:
+        entries["customizations.xml"] = edit(entries["customizations.xml"])
+    out = tmp / name
+    out.write_bytes(zip_bytes(entries))
+    return out
+
+
+def _changes(tmp: Path, *edits: Callable[[bytes], bytes]) -> list[tuple[str, str, str]]:
+    code, changes = _diff(_cls(tmp, "old.zip"), _cls(tmp, "new.zip", *edits))
+    assert code == (1 if changes else 0)
+    return [(c["kind"], c["name"], c["detail"]) for c in changes]
+
+
+COLUMN = "EntityInfo/entity/attributes/attribute[sample_Name]"
+
+
+def test_an_unread_element_of_a_table_or_of_its_column_is_a_difference(tmp_path: Path) -> None:
+    """A column's element the reader skips, alone (the other columns and the rest of the
+    entity the same bytes) and beside a change of the entity's own."""
+    column = _after(NAME_COLUMN, b"<ImeMode>auto<", b"<ImeMode>active<")
+    entity = _after(b"<EntityHelpUrlEnabled>", b">0<", b">1<")
+    assert _changes(tmp_path, column) == [
+        ("table", "sample_example", f"unread {COLUMN}/ImeMode 'auto' -> 'active'")
+    ]
+    assert _changes(tmp_path, column, entity) == [
+        (
+            "table",
+            "sample_example",
+            "unread EntityInfo/entity/EntityHelpUrlEnabled '0' -> '1'; "
+            f"{COLUMN}/ImeMode 'auto' -> 'active'",
+        )
+    ]
+
+
+def test_what_the_table_reader_reads_is_no_unread_difference(tmp_path: Path) -> None:
+    """A column's MaxLength is the model's (max_length): diff says so once, as a field."""
+    edit = _after(NAME_COLUMN, b"<MaxLength>100<", b"<MaxLength>90<")
+    [(kind, name, detail)] = _changes(tmp_path, edit)
+    assert (kind, name) == ("column", "sample_name")
+    assert "unread" not in detail and "100 -> 90" in detail
+
+
+def test_an_unread_attribute_of_a_form_is_a_difference(tmp_path: Path) -> None:
+    edit = _after(CARD_CELL, b'locklevel="0"', b'locklevel="1"')
+    cell = (
+        "form/tabs/tab[general]/columns/column[2]/sections/section[CardHeader]/rows/row/"
+        "cell[{38f4f8eb-539b-4efe-914e-5102854751a4}]"
+    )
+    assert _changes(tmp_path, edit) == [
+        ("form", "sample_example/card/Information", f"unread {cell}/@locklevel '0' -> '1'")
+    ]
+
+
+def test_unread_parts_of_a_view_are_a_difference(tmp_path: Path) -> None:
+    """The grid's own attributes and the fetch's attribute list: the model holds neither."""
+    edits = [
+        _after(SAVED_QUERY, b'preview="1"', b'preview="0"'),
+        _after(SAVED_QUERY, b'<attribute name="createdon" />', b'<attribute name="ownerid" />'),
+    ]
+    entity = "fetchxml/fetch/entity"
+    assert _changes(tmp_path, *edits) == [
+        (
+            "view",
+            "sample_example/Active Example table records",
+            f"unread {entity}/attribute[createdon]/@name 'createdon' -> none; "
+            f"{entity}/attribute[ownerid]/@name none -> 'ownerid'; "
+            "layoutxml/grid/@preview '1' -> '0'",
+        )
+    ]
