@@ -257,7 +257,7 @@ def _walk(
             if name not in got:
                 local = name if "{" not in name else etree.QName(name).localname
                 parts[f"{prefix}@{local}"] = value
-    elements = [c for c in el if isinstance(c.tag, str)]  # no comments
+    elements = list(el.iterchildren(etree.Element))  # no comments
     if not elements:
         text = (_text(el) or "").strip()
         if "" not in got and (text or not (got or attributes)):
@@ -280,7 +280,7 @@ def _steps(children: list[Element]) -> list[tuple[Element, str, bool]]:
     first of its tag's `KEYS` it has, else its position among its tag's siblings (none
     when it is the only one); a key two siblings share gets their order (`[key#2]`)."""
     tags = [c.tag for c in children]
-    counts = Counter(tags)
+    counts = Counter(tags) if len(set(tags)) < len(tags) else None
     out = []
     seen: dict[str, int] = {}
     taken: set[str] = set()
@@ -294,7 +294,7 @@ def _steps(children: list[Element]) -> list[tuple[Element, str, bool]]:
         if key:
             step, is_keyed = f"{tag}[{key}]", True
         else:
-            step, is_keyed = (f"{tag}[{index}]" if counts[tag] > 1 else tag), False
+            step, is_keyed = (f"{tag}[{index}]" if counts and counts[tag] > 1 else tag), False
         if step in taken:
             step = f"{step[:-1]}#{index}]" if is_keyed else f"{step}#{index}"
         taken.add(step)

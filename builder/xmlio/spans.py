@@ -23,11 +23,12 @@ class EntitySpans:
     """The byte span of each of `entities` (the `<Entity>` elements of the document, in
     order) in `data` (the document's bytes)."""
 
-    __slots__ = ("data", "entities", "_starts", "_partner", "_same")
+    __slots__ = ("data", "entities", "_starts", "_names", "_partner", "_same")
 
     def __init__(self, data: bytes, entities: list[Element]) -> None:
         self.data, self.entities = data, entities
         self._starts: list[int] | None = None
+        self._names: list[str] = []
         self._partner: EntitySpans | None = None  # the file compared with, and the answers
         self._same: dict[tuple[int, int], bool] = {}
 
@@ -36,8 +37,9 @@ class EntitySpans:
         None when the spans did not check out. `hint`: another file's spans, whose entity
         of the same name is likely the same length (a guess `_starts` checks)."""
         if self._starts is None:
+            self._names = [ctext(e, "Name") if not e.attrib else "" for e in self.entities]
             lengths = hint.lengths() if hint is not None else {}
-            self._starts = _starts(self.data, self.entities, lengths) or []
+            self._starts = _starts(self.data, self._names, lengths) or []
         if not self._starts:
             return None
         end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self.data)
@@ -49,10 +51,7 @@ class EntitySpans:
             return {}
         assert self._starts
         ends = [*self._starts[1:], len(self.data)]
-        return {
-            ctext(e, "Name"): end - start
-            for e, start, end in zip(self.entities, self._starts, ends, strict=True)
-        }
+        return {n: e - s for n, s, e in zip(self._names, self._starts, ends, strict=True)}
 
 
 def same_entity(a: EntitySpans, i: int, b: EntitySpans, j: int) -> bool:
@@ -69,41 +68,62 @@ def same_entity(a: EntitySpans, i: int, b: EntitySpans, j: int) -> bool:
     return known
 
 
-def _starts(data: bytes, entities: list[Element], lengths: dict[str, int]) -> list[int] | None:
-    """Each entity's start: found by the separator between two entities, or, where the entity
-    before is as long as `lengths` says its namesake is, at the end of that length."""
+def _starts(data: bytes, names: list[str], lengths: dict[str, int]) -> list[int] | None:
+    """Each entity's start (`names`: the entities' names, "" for one that cannot be told):
+    found by the separator between two entities (with the start of the `<Name>` that comes
+    first in an entity: a longer needle is found faster), or, where the entity before is
+    as long as `lengths` says its namesake is, at the end of that length; each start checked
+    by the name that follows it."""
     first = data.find(_OPEN)
-    if first < 0 or not entities:
+    if first < 0 or not names or not _named(data, first, names[0]):
         return None
     starts = [first]
-    if len(entities) > 1:
+    if len(names) > 1:
         end = data.find(_CLOSE, first)
         following = data.find(_OPEN, end) if end >= 0 else -1
         gap = data[end + len(_CLOSE) : following] if following >= 0 else b"x"
         if gap.strip():
             return None
-        separator = _CLOSE + gap + _OPEN
+        short = _CLOSE + gap + _OPEN
+        long = _longer(data, end, following) or short
         at = first
-        for before, entity in zip(entities, entities[1:], strict=False):
-            guess = at + lengths.get(ctext(before, "Name"), 0)
+        for before, name in zip(names, names[1:], strict=False):
+            guess = at + lengths.get(before, 0)
             if not (
                 guess > at
-                and data.startswith(separator, guess - len(separator) + len(_OPEN))
-                and _named(data, guess, entity)
+                and data.startswith(short, guess - len(short) + len(_OPEN))
+                and _named(data, guess, name)
             ):
-                found = data.find(separator, at)
-                guess = found + len(separator) - len(_OPEN)
-                if found < 0 or not _named(data, guess, entity):
+                guess = _next(data, at, (long, short), name)
+                if guess < 0:
                     return None
             starts.append(guess)
             at = guess
-    return starts if _named(data, first, entities[0]) else None
+    return starts
 
 
-def _named(data: bytes, start: int, entity: Element) -> bool:
-    """Whether the entity starting at `start` carries `entity`'s name first thing."""
-    name = ctext(entity, "Name")
-    if not name or entity.attrib:
+def _longer(data: bytes, end: int, following: int) -> bytes:
+    """The separator from `</Entity>` (at `end`) on to the first quote of the next entity's
+    `<Name …="` (the entity at `following`), or b"" when it does not start so."""
+    name = data.find(b"<", following + len(_OPEN))
+    quote = data.find(b'"', name, name + 100) if data.startswith(b"<Name ", name) else -1
+    return data[end : quote + 1] if quote > 0 else b""
+
+
+def _next(data: bytes, at: int, separators: tuple[bytes, bytes], name: str) -> int:
+    """The start of the entity `name` after `at`, found by the first of `separators` that
+    finds it (-1: neither)."""
+    for separator in separators:
+        found = data.find(separator, at)
+        start = found + separator.index(_OPEN)
+        if found >= 0 and _named(data, start, name):
+            return start
+    return -1
+
+
+def _named(data: bytes, start: int, name: str) -> bool:
+    """Whether the entity starting at `start` carries the name `name` first thing."""
+    if not name:
         return False
     marker = (">" + escape(name) + "</Name>").encode("utf-8")
     return data.find(marker, start, start + 1024) >= 0
