@@ -20,6 +20,7 @@ change to report: its parts are left out.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -34,17 +35,18 @@ from ..xmlio.spans import EntitySpans, Span, column_spans, same_bytes, same_enti
 Reader = Callable[[Element], Iterable[Element]]
 Scope = tuple[EntitySpans, int]  # the entity the element is in: its file's spans, its index
 
-# What each `Recorded` element was asked for while a reader ran: attribute names, "" for
-# its text, "*" for all its attributes. None while no reader runs.
-_asked: dict[Any, set[str]] | None = None
+# What each `Recorded` element was asked for while a reader runs in this thread (`asked`):
+# attribute names, "" for its text, "*" for all its attributes; none while no reader runs.
+_reading = threading.local()
 
 
 class Recorded(etree.ElementBase):  # type: ignore[misc]  # lxml has no types
     """An element of a copy being read again: it notes each attribute and text asked of it."""
 
     def _note(self, what: str) -> None:
-        if _asked is not None:
-            _asked.setdefault(self, set()).add(what)
+        asked = getattr(_reading, "asked", None)
+        if asked is not None:
+            asked.setdefault(self, set()).add(what)
 
     def get(self, key: Any, default: Any = None) -> Any:
         self._note(str(key))
@@ -78,8 +80,6 @@ def _parser() -> etree.XMLParser:
     parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=Recorded))
     return parser
 
-
-_PARSER = _parser()
 
 # Attributes that tell siblings of one tag apart, by tag (else their position tells them).
 KEYS: dict[str, tuple[str, ...]] = {
@@ -221,14 +221,13 @@ def _bytes(el: Element) -> bytes:
 def unread_of(element: Element, reader: Reader) -> tuple[dict[str, str], set[str]]:
     """What `reader` leaves unread of `element`: each part's content by where it is, and the
     where of every keyed element (`…/attribute[name]`)."""
-    global _asked
-    copy = etree.fromstring(_bytes(element), _PARSER)
-    _asked = {}
+    copy = etree.fromstring(_bytes(element), _parser())  # a parser per document and thread
+    asked: dict[Any, set[str]] = {}
+    _reading.asked = asked
     try:
         owned = set(reader(copy))
-        asked = _asked
     finally:
-        _asked = None
+        _reading.asked = None
     parts: dict[str, str] = {}
     keyed: set[str] = set()
     _walk(copy, "", asked, owned, parts, keyed)
