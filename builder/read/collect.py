@@ -84,13 +84,15 @@ class Twins:
 
     tables: dict[str, Twin]
     lookups: list[Lookup]
+    starts: list[int]  # where each entity starts in the file (`Side.starts`)
 
 
 def _collect_entities(
     found: Collected, sections: dict[str, Element], twins: Twins | None, data: bytes
 ) -> None:
     entities = kids(sections.get("Entities"), "Entity")
-    spans = EntitySpans(data, entities)  # for telling remainders equal by bytes (read/kept.py)
+    # for telling remainders equal by bytes (read/kept.py)
+    spans = EntitySpans(data, entities, twins.starts if twins else None)
     relationships = kids(sections.get("EntityRelationships"), "EntityRelationship")
     lookups = twins.lookups if twins else read_lookups(relationships)
     lazy = LazyNames(entities)

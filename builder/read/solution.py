@@ -132,7 +132,7 @@ def _read_compared(
     keep += [root for root, _ in sides]
     twins = twin_tables(sides[0][1], sides[1][1])
     before, after = (
-        _read_entries(entries, label, root, Twins(twins, side.lookups)).project
+        _read_entries(entries, label, root, Twins(twins, side.lookups, side.starts)).project
         for (root, side), entries, label in zip(sides, (old, new), labels, strict=True)
     )
     return before, after

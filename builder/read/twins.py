@@ -61,6 +61,16 @@ class Side:
     entities: Element | None  # <Entities>
     lookups: list[Lookup]  # every 1:N relationship's lookup
 
+    @cached_property
+    def starts(self) -> list[int]:
+        """Where each entity starts in `data`, in order; none when the bytes do not show
+        it (module docstring). The read's remainders take them too (read/kept.py)."""
+        data, entities = self.data, kids(self.entities, "Entity")
+        starts = _starts(data)
+        if not starts or len(starts) != len(entities) or _declarations_after(data, starts[0]):
+            return []  # another <Entity> inside one, or elsewhere in the file; or none
+        return starts
+
 
 @dataclass(frozen=True)
 class Twin:
@@ -109,10 +119,9 @@ def twin_tables(old: Side, new: Side) -> dict[str, Twin]:
 def entity_texts(side: Side) -> dict[str, tuple[bytes, Element]]:
     """Each entity's text and element, by table logical name (a name more than one entity
     has is left out); nothing when the bytes do not show where each one starts."""
-    data, entities = side.data, kids(side.entities, "Entity")
-    starts = _starts(data)
-    if not starts or len(starts) != len(entities) or _declarations_after(data, starts[0]):
-        return {}  # another <Entity> inside one, or elsewhere in the file; or none
+    data, entities, starts = side.data, kids(side.entities, "Entity"), side.starts
+    if not starts:
+        return {}
     texts: dict[str, tuple[bytes, Element]] = {}
     names: Counter[str] = Counter()
     for start, end, entity in zip(starts, [*starts[1:], len(data)], entities, strict=True):

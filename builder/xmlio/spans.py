@@ -25,9 +25,14 @@ class EntitySpans:
 
     __slots__ = ("data", "entities", "_starts", "_names", "_partner", "_same")
 
-    def __init__(self, data: bytes, entities: list[Element]) -> None:
+    def __init__(
+        self, data: bytes, entities: list[Element], starts: list[int] | None = None
+    ) -> None:
+        """`starts`: where each entity starts, when known already (read/twins.py checks
+        them its own way)."""
         self.data, self.entities = data, entities
-        self._starts: list[int] | None = None
+        known = starts is not None and len(starts) == len(entities) and len(entities) > 0
+        self._starts: list[int] | None = starts if known else None
         self._names: list[str] = []
         self._partner: EntitySpans | None = None  # the file compared with, and the answers
         self._same: dict[tuple[int, int], bool] = {}
@@ -50,6 +55,8 @@ class EntitySpans:
         if not self.span(0):
             return {}
         assert self._starts
+        if not self._names:
+            self._names = [ctext(e, "Name") if not e.attrib else "" for e in self.entities]
         ends = [*self._starts[1:], len(self.data)]
         return {n: e - s for n, s, e in zip(self._names, self._starts, ends, strict=True)}
 
