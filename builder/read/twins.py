@@ -37,7 +37,7 @@ from .entities import component_names, saved_queries, system_forms
 from .tables import Lookup, entity_schema_name, is_new_table, lookup_columns
 
 _START = re.compile(rb"<Entity[ \t\r\n/>]")
-_RARE = 200  # `!` or `?` seen in a file's text before giving up on it
+_RARE = 10_000  # `!` or `?` in a file's text (URLs, labels) looked at before giving up on it
 # where a form looks up the name of a view or form (a superset: any under FormXml)
 _LOOKS_UP = etree.XPath("FormXml//ViewId | FormXml//QuickFormId")
 # Command buttons (their ids, which a ribbon names freely, pair them), or a virtual table's
