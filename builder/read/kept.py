@@ -141,16 +141,14 @@ Found = tuple[dict[str, str], set[str]]  # content by where; the keyed elements 
 
 def compare(before: Found, after: Found) -> list[Change]:
     """The parts that differ, those inside a keyed element on one side only aside."""
-    one_sided = before[1] ^ after[1]
+    (old, keyed_old), (new, keyed_new) = before, after
+    one_sided = keyed_old ^ keyed_new
     return [
-        (where, old, new)
-        for where, old, new in changed_parts(_listed(before[0]), _listed(after[0]))
-        if not one_sided or not any(k in one_sided for k in _keyed_steps(where))
+        (where, old.get(where), new.get(where))
+        for where in sorted(old.keys() | new.keys())
+        if old.get(where) != new.get(where)
+        and not (one_sided and any(k in one_sided for k in _keyed_steps(where)))
     ]
-
-
-def _listed(found: dict[str, str]) -> list[Unread]:
-    return [Unread(w, c) for w, c in found.items()]
 
 
 class TableLater(Later):
@@ -249,19 +247,21 @@ def _walk(
 ) -> bool:
     """Adds `el`'s unread parts; whether the reader asked anything of it or below it."""
     got = asked.get(el, _NOTHING)
-    prefix = f"{where}/" if where else ""
     attributes = _items(el)
     if attributes and "*" not in got:
+        at = f"{where}/@" if where else "@"
         for name, value in attributes:
             if name not in got:
-                local = name if "{" not in name else etree.QName(name).localname
-                parts[f"{prefix}@{local}"] = value
-    elements = list(el.iterchildren(etree.Element))  # no comments
+                parts[at + (name if "{" not in name else etree.QName(name).localname)] = value
+    elements = list(el.iterchildren(etree.Element)) if len(el) else ()  # no comments
     if not elements:
-        text = (_text(el) or "").strip()
-        if "" not in got and (text or not (got or attributes)):
-            parts[where] = text
+        if "" not in got:
+            text = _text(el)
+            text = text.strip() if text else ""
+            if text or not (got or attributes):
+                parts[where] = text
         return bool(got)
+    prefix = f"{where}/" if where else ""
     touched = bool(got)
     for kid, step, is_keyed in _steps(
         [c for c in elements if c not in owned] if owned else elements
