@@ -13,17 +13,11 @@ Left out on both sides, such a table and what it holds make no difference in a d
 nothing pairs them with anything else: its forms' and views' ids are each the only one on
 their side, and it has no command buttons (ids a ribbon names freely).
 
-The text of an entity is its file's bytes from its start tag to the next entity's (the last:
-to the end of the file). Two equal texts are two equal elements when every `<Entity` from
-the first one on starts one of them: the file has no comment, CDATA section or processing
-instruction from there on (whose text could hold one), and as many as lxml sees entities.
-(lxml's line numbers would say where each starts, but past line 65,535 libxml2 gives only
-an estimate.)
+Where each entity starts, and when that can be trusted, is `xmlio/spans.entity_starts`.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable
@@ -33,11 +27,10 @@ from functools import cached_property
 from lxml import etree
 
 from ..xmlio.exported import Element, ctext, kids, parse_guid
+from ..xmlio.spans import entity_starts
 from .entities import component_names, saved_queries, system_forms
 from .tables import Lookup, entity_schema_name, is_new_table, lookup_columns
 
-_START = re.compile(rb"<Entity[ \t\r\n/>]")
-_RARE = 10_000  # `!` or `?` in a file's text (URLs, labels) looked at before giving up on it
 # where a form looks up the name of a view or form (a superset: any under FormXml)
 _LOOKS_UP = etree.XPath("FormXml//ViewId | FormXml//QuickFormId")
 # Command buttons (their ids, which a ribbon names freely, pair them), or a virtual table's
@@ -64,12 +57,8 @@ class Side:
     @cached_property
     def starts(self) -> list[int]:
         """Where each entity starts in `data`, in order; none when the bytes do not show
-        it (module docstring). The read's remainders take them too (read/kept.py)."""
-        data, entities = self.data, kids(self.entities, "Entity")
-        starts = _starts(data)
-        if not starts or len(starts) != len(entities) or _declarations_after(data, starts[0]):
-            return []  # another <Entity> inside one, or elsewhere in the file; or none
-        return starts
+        it (`xmlio.spans.entity_starts`). The read's remainders take them too (read/kept.py)."""
+        return entity_starts(self.data, len(kids(self.entities, "Entity")))
 
 
 @dataclass(frozen=True)
@@ -129,25 +118,6 @@ def entity_texts(side: Side) -> dict[str, tuple[bytes, Element]]:
         names[name] += 1
         texts[name] = (data[start:end], entity)
     return {name: text for name, text in texts.items() if names[name] == 1}
-
-
-def _starts(data: bytes) -> list[int]:
-    """Where each `<Entity` start tag is."""
-    return [m.start() for m in _START.finditer(data)]
-
-
-def _declarations_after(data: bytes, start: int) -> bool:
-    """Whether a comment, CDATA section or processing instruction (whose text may look
-    like a tag) could follow `start`: a `<!` or `<?`. Both characters are rare in
-    Dataverse's files, so each is looked for alone (a two-byte search would stop at every
-    `<`); after many of them this gives up and says yes."""
-    for mark in (b"!", b"?"):
-        at, seen = data.find(mark, start), 0
-        while at >= 0:
-            if data[at - 1 : at] == b"<" or seen == _RARE:
-                return True
-            at, seen = data.find(mark, at + 1), seen + 1
-    return False
 
 
 def _ids(entity: Element) -> list[tuple[str, uuid.UUID | None]]:

@@ -1,21 +1,25 @@
 """Where each `<Entity>` of a customizations.xml lies in the bytes it was parsed from, so two
 exports' entities can be told equal by comparing bytes, at memory speed, instead of
-serializing both trees (some 30 ms for a 16 MB file).
+serializing both trees (some 30 ms for a 16 MB file). `read/twins.py` compares whole
+entities so before reading them, `read/kept.py` before working out their remainders.
 
-Found on first use, by one pass of `bytes.find` over the file: the entities follow one
-another with the same separator (`</Entity>`, the whitespace between, `<Entity>`). The
-spans are used only when they check out: as many as there are `<Entity>` elements, each
-starting with the name its element has. Anything else (a comment between two entities, an
-entity with attributes) gives no spans, and the caller compares the elements themselves.
+An entity's text is its file's bytes from its start tag to the next entity's (the last: to
+the end of the file). Two equal texts are two equal elements when every `<Entity` from the
+first one on starts one of them: the file has no comment, CDATA section or processing
+instruction from there on (whose text could hold one), and as many as lxml sees entities.
+Anything else gives no starts, and the caller compares the elements themselves. (lxml's
+line numbers would say where each starts, but past line 65,535 libxml2 gives only an
+estimate.)
 """
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+import re
 
-from .exported import Element, ctext
+from .exported import Element
 
-_OPEN, _CLOSE = b"<Entity>", b"</Entity>"
+_START = re.compile(rb"<Entity[ \t\r\n/>]")
+_RARE = 10_000  # `!` or `?` in a file's text (URLs, labels) looked at before giving up on it
 Span = tuple[int, int]  # start, end
 
 
@@ -23,42 +27,26 @@ class EntitySpans:
     """The byte span of each of `entities` (the `<Entity>` elements of the document, in
     order) in `data` (the document's bytes)."""
 
-    __slots__ = ("data", "entities", "_starts", "_names", "_partner", "_same")
+    __slots__ = ("data", "entities", "_starts", "_partner", "_same")
 
     def __init__(
         self, data: bytes, entities: list[Element], starts: list[int] | None = None
     ) -> None:
-        """`starts`: where each entity starts, when known already (read/twins.py checks
-        them its own way)."""
+        """`starts`: `entity_starts`' answer for this document, when found already."""
         self.data, self.entities = data, entities
-        known = starts is not None and len(starts) == len(entities) and len(entities) > 0
-        self._starts: list[int] | None = starts if known else None
-        self._names: list[str] = []
+        self._starts = starts
         self._partner: EntitySpans | None = None  # the file compared with, and the answers
         self._same: dict[tuple[int, int], bool] = {}
 
-    def span(self, index: int, hint: EntitySpans | None = None) -> Span | None:
+    def span(self, index: int) -> Span | None:
         """Where the entity starts and where the next one does (the end, for the last), or
-        None when the spans did not check out. `hint`: another file's spans, whose entity
-        of the same name is likely the same length (a guess `_starts` checks)."""
+        None when the bytes do not show where the entities start."""
         if self._starts is None:
-            self._names = [ctext(e, "Name") if not e.attrib else "" for e in self.entities]
-            lengths = hint.lengths() if hint is not None else {}
-            self._starts = _starts(self.data, self._names, lengths) or []
+            self._starts = entity_starts(self.data, len(self.entities))
         if not self._starts:
             return None
         end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self.data)
         return self._starts[index], end
-
-    def lengths(self) -> dict[str, int]:
-        """Each entity's span's length, by its name (none when the spans did not check out)."""
-        if not self.span(0):
-            return {}
-        assert self._starts
-        if not self._names:
-            self._names = [ctext(e, "Name") if not e.attrib else "" for e in self.entities]
-        ends = [*self._starts[1:], len(self.data)]
-        return {n: e - s for n, s, e in zip(self._names, self._starts, ends, strict=True)}
 
 
 def same_entity(a: EntitySpans, i: int, b: EntitySpans, j: int) -> bool:
@@ -69,71 +57,35 @@ def same_entity(a: EntitySpans, i: int, b: EntitySpans, j: int) -> bool:
         a._partner, a._same = b, {}
     known = a._same.get((i, j))
     if known is None:
-        mine, theirs = a.span(i), b.span(j, hint=a)
+        mine, theirs = a.span(i), b.span(j)
         known = mine is not None and theirs is not None and same_bytes(a, mine, b, theirs)
         a._same[i, j] = known
     return known
 
 
-def _starts(data: bytes, names: list[str], lengths: dict[str, int]) -> list[int] | None:
-    """Each entity's start (`names`: the entities' names, "" for one that cannot be told):
-    found by the separator between two entities (with the start of the `<Name>` that comes
-    first in an entity: a longer needle is found faster), or, where the entity before is
-    as long as `lengths` says its namesake is, at the end of that length; each start checked
-    by the name that follows it."""
-    first = data.find(_OPEN)
-    if first < 0 or not names or not _named(data, first, names[0]):
-        return None
-    starts = [first]
-    if len(names) > 1:
-        end = data.find(_CLOSE, first)
-        following = data.find(_OPEN, end) if end >= 0 else -1
-        gap = data[end + len(_CLOSE) : following] if following >= 0 else b"x"
-        if gap.strip():
-            return None
-        short = _CLOSE + gap + _OPEN
-        long = _longer(data, end, following) or short
-        at = first
-        for before, name in zip(names, names[1:], strict=False):
-            guess = at + lengths.get(before, 0)
-            if not (
-                guess > at
-                and data.startswith(short, guess - len(short) + len(_OPEN))
-                and _named(data, guess, name)
-            ):
-                guess = _next(data, at, (long, short), name)
-                if guess < 0:
-                    return None
-            starts.append(guess)
-            at = guess
+def entity_starts(data: bytes, count: int) -> list[int]:
+    """Where each of the document's `count` `<Entity>` elements starts in `data`, in order;
+    none when the bytes do not show it (module docstring): another `<Entity` inside one or
+    elsewhere in the file, or a comment, CDATA section or processing instruction after the
+    first one."""
+    starts = [m.start() for m in _START.finditer(data)]
+    if not starts or len(starts) != count or _declarations_after(data, starts[0]):
+        return []
     return starts
 
 
-def _longer(data: bytes, end: int, following: int) -> bytes:
-    """The separator from `</Entity>` (at `end`) on to the first quote of the next entity's
-    `<Name …="` (the entity at `following`), or b"" when it does not start so."""
-    name = data.find(b"<", following + len(_OPEN))
-    quote = data.find(b'"', name, name + 100) if data.startswith(b"<Name ", name) else -1
-    return data[end : quote + 1] if quote > 0 else b""
-
-
-def _next(data: bytes, at: int, separators: tuple[bytes, bytes], name: str) -> int:
-    """The start of the entity `name` after `at`, found by the first of `separators` that
-    finds it (-1: neither)."""
-    for separator in separators:
-        found = data.find(separator, at)
-        start = found + separator.index(_OPEN)
-        if found >= 0 and _named(data, start, name):
-            return start
-    return -1
-
-
-def _named(data: bytes, start: int, name: str) -> bool:
-    """Whether the entity starting at `start` carries the name `name` first thing."""
-    if not name:
-        return False
-    marker = (">" + escape(name) + "</Name>").encode("utf-8")
-    return data.find(marker, start, start + 1024) >= 0
+def _declarations_after(data: bytes, start: int) -> bool:
+    """Whether a comment, CDATA section or processing instruction (whose text may look
+    like a tag) could follow `start`: a `<!` or `<?`. Both characters are rare in
+    Dataverse's files, so each is looked for alone (a two-byte search would stop at every
+    `<`); after many of them this gives up and says yes."""
+    for mark in (b"!", b"?"):
+        at, seen = data.find(mark, start), 0
+        while at >= 0:
+            if data[at - 1 : at] == b"<" or seen == _RARE:
+                return True
+            at, seen = data.find(mark, at + 1), seen + 1
+    return False
 
 
 _ATTRIBUTES, _ATTRIBUTES_END = b"<attributes>", b"</attributes>"
