@@ -29,6 +29,7 @@ from lxml import etree
 
 from ..model.remainder import Change, Remainder, Unread, changed_parts
 from ..xmlio.exported import Element
+from ..xmlio.safe import new_parser
 from ..xmlio.spans import EntitySpans, Span, column_spans, same_bytes, same_entity
 
 # Reads a copy of the component's element again; gives what it leaves to other components.
@@ -76,7 +77,7 @@ class Recorded(etree.ElementBase):  # type: ignore[misc]  # lxml has no types
 
 
 def _parser() -> etree.XMLParser:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    parser = new_parser()
     parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=Recorded))
     return parser
 

@@ -46,9 +46,9 @@ _PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def _parser(recover: bool = False, blanks: bool = True) -> etree.XMLParser:
-    """A fresh parser per document, so its error log holds this document's errors only (and
-    no parser is shared between threads).
+def new_parser(recover: bool = False, blanks: bool = True) -> etree.XMLParser:
+    """A fresh parser per document (entities, DTDs and the network refused), so its error log
+    holds this document's errors only (and no parser is shared between threads).
     `recover` tolerates what libxml2 reports but .NET accepts: a namespace name that is not
     a URI (workflow XAML declares xmlns:x="clr-namespace:...;assembly=..."); it is used only
     when those are the only errors, so nothing malformed is ever "recovered".
@@ -209,7 +209,7 @@ def parse_xml(
     data: bytes, file: str, *, blanks: bool = True, limit: int | None = None
 ) -> etree._Element:
     """Parse `data` (named `file` in messages) and return its root element; `blanks=False`:
-    without the whitespace between elements (`_parser`). `limit`: the size limit, when the
+    without the whitespace between elements (`new_parser`). `limit`: the size limit, when the
     caller has it already (else `max_xml_bytes()`, which reads the environment)."""
     limit = max_xml_bytes() if limit is None else limit
     if len(data) > limit:
@@ -231,13 +231,13 @@ def parse_xml(
 
 
 def _parse(data: bytes, file: str, blanks: bool = True) -> etree._Element:
-    parser = _parser(blanks=blanks)
+    parser = new_parser(blanks=blanks)
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         if not _only_namespace_uri_warnings(parser):
             raise _syntax_error(exc, file) from None
-    return etree.fromstring(data, _parser(recover=True, blanks=blanks))
+    return etree.fromstring(data, new_parser(recover=True, blanks=blanks))
 
 
 def read_xml(path: str, display: str | None = None) -> etree._Element:
