@@ -140,9 +140,7 @@ def _read_compared(
 
 def _side(entries: Entries, label: str) -> tuple[Element, Side]:
     """customizations.xml parsed, and what `twin_tables` looks at."""
-    for required in ("solution.xml", "customizations.xml"):
-        if required not in entries:
-            raise BuildError.at("RD001", f"no {required} in the solution", file=label)
+    _check_entries(entries, label)
     file = f"{label}!customizations.xml"
     data = entries["customizations.xml"]
     root = parse_xml(data, file)
@@ -159,9 +157,8 @@ def _side(entries: Entries, label: str) -> tuple[Element, Side]:
     return root, side
 
 
-def _read_entries(
-    entries: Entries, label: str, customizations: Element | None, twins: Twins | None = None
-) -> SolutionRead:
+def _check_entries(entries: Entries, label: str) -> None:
+    """A solution zip holds solution.xml and customizations.xml."""
     for required in ("solution.xml", "customizations.xml"):
         if required not in entries:
             raise BuildError.at(
@@ -170,6 +167,12 @@ def _read_entries(
                 file=label,
                 hint="this is not a Dataverse solution zip",
             )
+
+
+def _read_entries(
+    entries: Entries, label: str, customizations: Element | None, twins: Twins | None = None
+) -> SolutionRead:
+    _check_entries(entries, label)
     findings = Findings(label)
     manifest = parse_xml(entries["solution.xml"], f"{label}!solution.xml").find("SolutionManifest")
     if manifest is None:
