@@ -89,8 +89,9 @@ def attributes(entity: Element) -> list[Element]:
 # An attribute's type, and the money columns' names: one XPath each (libxml2's own loop
 # over the children, where a Python loop would make a proxy object per child).
 _PRIMARY_KEYS = etree.XPath("attribute[normalize-space(Type[1])='primarykey']")
-_MONEY = etree.XPath("attribute[normalize-space(Type[1])='money']")
-_IS_MONEY = etree.XPath("normalize-space(Type[1])='money'")
+_IS_MONEY_TEST = "normalize-space(Type[1])='money'"
+_MONEY = etree.XPath(f"attribute[{_IS_MONEY_TEST}]")
+_IS_MONEY = etree.XPath(_IS_MONEY_TEST)
 
 
 def is_new_table(entity: Element) -> bool:
@@ -263,17 +264,15 @@ def _attribute(
 # Attributes with a <CalculationOf>, and those that may be custom (a superset: each is
 # looked at as `cbool` reads it), picked by lxml: most of a table's attributes are the
 # system columns, and a child looked for in Python walks all forty of its siblings.
-_CALCULATED = etree.XPath("attribute[CalculationOf]")
-_MAYBE_CUSTOM = etree.XPath(
-    "attribute[contains(IsCustomField[1], '1') or "
-    "contains(translate(IsCustomField[1], 'TRUE', 'true'), 'true')]"
-)
-# The same questions of one attribute (read again alone: `_column_again`; `_IS_MONEY`).
-_IS_CALCULATED = etree.XPath("boolean(CalculationOf)")
-_MAYBE_CUSTOM_ONE = etree.XPath(
+_MAYBE_CUSTOM_TEST = (
     "contains(IsCustomField[1], '1') or "
     "contains(translate(IsCustomField[1], 'TRUE', 'true'), 'true')"
 )
+_CALCULATED = etree.XPath("attribute[CalculationOf]")
+_MAYBE_CUSTOM = etree.XPath(f"attribute[{_MAYBE_CUSTOM_TEST}]")
+# The same questions of one attribute (read again alone: `_column_again`; `_IS_MONEY`).
+_IS_CALCULATED = etree.XPath("boolean(CalculationOf)")
+_MAYBE_CUSTOM_ONE = etree.XPath(_MAYBE_CUSTOM_TEST)
 
 
 def _twins(attrs: Element | None, money: set[str]) -> set[Element]:
