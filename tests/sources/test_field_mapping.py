@@ -199,46 +199,36 @@ def _settings_file(setting: Setting) -> etree._Element:
 
 Writer = Callable[[Any], etree._Element]
 Parser = Callable[[Source, Context], list[object]]
+
+
+def _own_file(cls: type, writer: Writer) -> tuple[str, str, Writer, Parser]:
+    """A kind whose source file is one component: its root element and XSD (the registry's),
+    its writer and its loader."""
+    kind = BY_MODEL[cls]
+    assert kind.source is not None
+    return (kind.source.root, kind.source.schema, writer, parser_of(kind))
+
+
 KINDS: dict[type, tuple[str, str, Writer, Parser]] = {  # class -> (tag, XSD, writer, loader)
-    Table: ("table", "table", table_file, parser_of(BY_MODEL[Table])),
-    GlobalChoice: (
-        "global-choice",
-        "globalchoice",
-        global_choice_file,
-        parser_of(BY_MODEL[GlobalChoice]),
-    ),
-    Form: ("form", "form", form_file, parser_of(BY_MODEL[Form])),
+    Table: _own_file(Table, table_file),
+    GlobalChoice: _own_file(GlobalChoice, global_choice_file),
+    Form: _own_file(Form, form_file),
     View: ("view", "views", lambda v: views_file(v.table, v.solution, [v]), parse_views),
     Role: ("role", "role", role_file, parse_role),
     AppModule: ("app", "app", lambda a: app_file(a, PROJECT), lambda s, c: parse_app(s, c)[:1]),
-    Command: ("command", "command", command_file, parser_of(BY_MODEL[Command])),
-    CustomApi: ("custom-api", "customapi", custom_api_file, parser_of(BY_MODEL[CustomApi])),
+    Command: _own_file(Command, command_file),
+    CustomApi: _own_file(CustomApi, custom_api_file),
     EnvironmentVariable: (
         "environment-variable",
         "environmentvariables",
         lambda v: environment_variables_file(replace(PROJECT, environment_variables=(v,))),
         parse_environment_variables,
     ),
-    Cif1Provider: ("cif1-provider", "cif1provider", cif1_file, parser_of(BY_MODEL[Cif1Provider])),
-    Cif2Provider: ("cif2-provider", "cif2provider", cif2_file, parser_of(BY_MODEL[Cif2Provider])),
-    ApplicationTabTemplate: (
-        "tab-template",
-        "tabtemplate",
-        tab_template_file,
-        parser_of(BY_MODEL[ApplicationTabTemplate]),
-    ),
-    SessionTemplate: (
-        "session-template",
-        "sessiontemplate",
-        session_template_file,
-        parser_of(BY_MODEL[SessionTemplate]),
-    ),
-    NotificationTemplate: (
-        "notification-template",
-        "notificationtemplate",
-        notification_template_file,
-        parser_of(BY_MODEL[NotificationTemplate]),
-    ),
+    Cif1Provider: _own_file(Cif1Provider, cif1_file),
+    Cif2Provider: _own_file(Cif2Provider, cif2_file),
+    ApplicationTabTemplate: _own_file(ApplicationTabTemplate, tab_template_file),
+    SessionTemplate: _own_file(SessionTemplate, session_template_file),
+    NotificationTemplate: _own_file(NotificationTemplate, notification_template_file),
     Setting: ("setting", "settings", _settings_file, parse_settings),
 }
 
